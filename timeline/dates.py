@@ -1,0 +1,185 @@
+"""Dates (model stage helper): the EDTF subset case files use, kept with their precision.
+
+Chronologies are full of dates nobody knows to the day ("March 2016", "about 2014"). A partial date keeps
+its span so it can be drawn and printed honestly ("Mar 2016", "c. 2014"), and stands for the middle of
+that span whenever arithmetic needs one day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+Precision = Literal["day", "month", "year"]
+Qualifier = Literal["", "~", "?"]
+
+_EDTF = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[~?])?$")
+_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+EXPECTED_FORM = "a date as YYYY-MM-DD, YYYY-MM or YYYY, optionally followed by ~ (approximate) or ? (uncertain)"
+
+
+class DateFormatError(ValueError):
+    """A date string that is not in the accepted form; the message says what to write instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A day, month or year, with its qualifier; `earliest`..`latest` is the span it may stand for."""
+
+    earliest: date
+    latest: date
+    precision: Precision
+    qualifier: Qualifier = ""
+
+    @property
+    def mid(self) -> date:
+        """The day used for arithmetic: the middle of the span (the day itself for a full date)."""
+        return self.earliest + timedelta(days=(self.latest - self.earliest).days // 2)
+
+    @property
+    def approximate(self) -> bool:
+        """True when the date is not known to the day, or is marked approximate or uncertain."""
+        return self.precision != "day" or self.qualifier != ""
+
+    def isoformat(self) -> str:
+        """The EDTF text this date was (or would be) written as."""
+        y = f"{self.earliest.year:04d}"
+        if self.precision == "year":
+            text = y
+        elif self.precision == "month":
+            text = f"{y}-{self.earliest.month:02d}"
+        else:
+            text = self.earliest.isoformat()
+        return text + self.qualifier
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+    def display(self) -> str:
+        """Human form for charts and tables: '14 Mar 2016', 'Mar 2016', 'c. 2016', '2016?'."""
+        e = self.earliest
+        if self.precision == "day":
+            text = f"{e.day} {_MONTHS[e.month - 1]} {e.year}"
+        elif self.precision == "month":
+            text = f"{_MONTHS[e.month - 1]} {e.year}"
+        else:
+            text = str(e.year)
+        if self.qualifier == "~":
+            return "c. " + text
+        if self.qualifier == "?":
+            return text + "?"
+        return text
+
+    def shifted(self, days: int) -> PartialDate:
+        """The same kind of date moved by `days`, keeping its precision (used to anonymise)."""
+        moved = self.mid + timedelta(days=days)
+        if self.precision == "day":
+            return PartialDate(moved, moved, "day", self.qualifier)
+        if self.precision == "month":
+            return month_date(moved.year, moved.month, self.qualifier)
+        return year_date(moved.year, self.qualifier)
+
+    @classmethod
+    def of(cls, day: date) -> PartialDate:
+        """A full, certain date."""
+        return cls(day, day, "day", "")
+
+
+def month_date(year: int, month: int, qualifier: Qualifier = "") -> PartialDate:
+    """A whole month."""
+    last = calendar.monthrange(year, month)[1]
+    return PartialDate(date(year, month, 1), date(year, month, last), "month", qualifier)
+
+
+def year_date(year: int, qualifier: Qualifier = "") -> PartialDate:
+    """A whole year."""
+    return PartialDate(date(year, 1, 1), date(year, 12, 31), "year", qualifier)
+
+
+def suggest_iso(text: str) -> str | None:
+    """For a UK day-first date such as 31/01/2016, the ISO form the user probably meant."""
+    m = _DAY_FIRST.match(text)
+    if not m:
+        return None
+    d, mo, y = (int(g) for g in m.groups())
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> PartialDate:
+    """Parse the EDTF subset; raise DateFormatError with a plain-English fix otherwise."""
+    if not isinstance(text, str):
+        raise DateFormatError(f"expected {EXPECTED_FORM}")
+    m = _EDTF.match(text.strip())
+    if not m:
+        hint = suggest_iso(text)
+        if hint:
+            raise DateFormatError(f"'{_short(text)}' is not a date in the expected form; did you mean {hint}?")
+        raise DateFormatError(f"'{_short(text)}' is not {EXPECTED_FORM}")
+    year = int(m["y"])
+    qualifier: Qualifier = m["q"] or ""  # type: ignore[assignment]
+    if year < 1:
+        raise DateFormatError("year 0000 is not a date; write a year from 0001")
+    if m["m"] is None:
+        return year_date(year, qualifier)
+    month = int(m["m"])
+    if not 1 <= month <= 12:
+        raise DateFormatError(f"month {m['m']} does not exist; months run 01 to 12")
+    if m["d"] is None:
+        return month_date(year, month, qualifier)
+    day = int(m["d"])
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise DateFormatError(f"day {m['d']} does not exist in {_MONTHS[month - 1]} {year} (it has {last} days)")
+    d = date(year, month, day)
+    return PartialDate(d, d, "day", qualifier)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A value cut short for error messages, so that a long note never lands whole on a terminal."""
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def age_at(born: date, day: date) -> tuple[int, int]:
+    """Completed (years, months) of age on `day`; negative years never occur (before birth gives (0, 0))."""
+    if day < born:
+        return (0, 0)
+    months = (day.year - born.year) * 12 + (day.month - born.month)
+    if day.day < born.day and not (day.day == calendar.monthrange(day.year, day.month)[1]):
+        months -= 1
+    return divmod(months, 12)
+
+
+def format_age(born: date, day: date) -> str:
+    """'3 y 4 m', '10 m', '2 weeks', or 'before birth', as printed on charts and tables."""
+    if day < born:
+        weeks = (born - day).days // 7
+        return f"{weeks} weeks before birth" if weeks >= 1 else "before birth"
+    years, months = age_at(born, day)
+    if years == 0 and months == 0:
+        days = (day - born).days
+        return f"{days // 7} weeks" if days >= 14 else f"{days} days"
+    if years == 0:
+        return f"{months} m"
+    return f"{years} y {months} m" if months else f"{years} y"
+
+
+def format_duration(days: int) -> str:
+    """A number of days as years and months ('2 y 3 m'), or weeks/days when short."""
+    if days < 0:
+        return "-" + format_duration(-days)
+    if days < 61:
+        return f"{days // 7} weeks" if days >= 14 else f"{days} days"
+    months = round(days / (365.2425 / 12))
+    years, months = divmod(months, 12)
+    if years == 0:
+        return f"{months} m"
+    return f"{years} y {months} m" if months else f"{years} y"

@@ -1,0 +1,499 @@
+"""Input stage: the only place that reads case files; bytes -> plain data + where each value stood.
+
+YAML and JSON are parsed into plain Python data with a map from data paths to line:column, so that a
+validation error can say `case.yaml:14:10: events[3].end: ...`. YAML timestamps stay strings (a bad date
+must be a located error, not a crash), and duplicate keys, alias bombs, deep nesting, binary or oversized
+files are refused with plain messages.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .model import EVENT_CLASSES, KINDS, Case, Child, did_you_mean
+from .problems import CaseError, Loc, Problem, format_path
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_NODES = 500_000
+MAX_DEPTH = 64
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class SourceMap:
+    """Where each value (and each mapping key) of a parsed document stood in its file."""
+
+    file: str
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # found while parsing (duplicate keys), reported with the rest
+
+    def locate(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
+        """Line and column of `loc`, or of its nearest located ancestor."""
+        probe = tuple(loc)
+        if key and probe in self.keys:
+            return self.keys[probe]
+        while True:
+            if probe in self.values:
+                return self.values[probe]
+            if not probe:
+                return (None, None)
+            probe = probe[:-1]
+
+    def problem(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error") -> Problem:
+        """A Problem located at `loc`."""
+        line, col = self.locate(loc, key=key)
+        return Problem(self.file, line, col, format_path(loc), message, severity)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated case with the map back to its file, and the warnings found while loading it."""
+
+    case: Case
+    source: SourceMap
+    warnings: tuple[Problem, ...] = ()
+
+
+class _Lines:
+    """Offset -> (line, col), both 1-based."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return (i + 1, offset - self.starts[i] + 1)
+
+
+def display_name(path: str | Path) -> str:
+    """The file name as the user typed it (messages go to the user's own terminal, never into output)."""
+    return str(path)
+
+
+def read_text(path: str | Path, *, limit: int = MAX_BYTES) -> str:
+    """Read a text file the careful way: size cap, binary check, UTF-8 with a located decoding error."""
+    name = display_name(path)
+    p = Path(path)
+
+    def fail(message: str, line: int | None = None, col: int | None = None) -> CaseError:
+        return CaseError([Problem(name, line, col, "", message)])
+
+    try:
+        if p.is_dir():
+            raise fail("is a folder, not a case file")
+        with p.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise fail("no such file; check the name and folder") from None
+    except PermissionError:
+        raise fail("cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise fail(f"cannot be read ({exc.strerror or 'error'})") from None
+    if len(data) > limit:
+        raise fail(f"is larger than {limit // (1024 * 1024)} MB; a case file is normally a few KB")
+    if not data.strip():
+        raise fail("is empty; a case file needs at least `child:` and `events:` (try `timeline init`)")
+    if b"\x00" in data:
+        raise fail("is a binary file, not a YAML or JSON text file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        lines = _Lines(data[: exc.start].decode("utf-8", errors="replace"))
+        line, col = lines.at(len(data[: exc.start].decode("utf-8", errors="replace")))
+        raise fail(
+            "is not UTF-8 text (saved in another encoding?); save it as UTF-8 and try again", line, col
+        ) from None
+
+
+# ---------------------------------------------------------------- YAML
+
+
+class _Builder:
+    """Builds plain data from a composed YAML node tree, counting nodes so alias bombs stop early."""
+
+    def __init__(self, source: SourceMap) -> None:
+        self.source = source
+        self.count = 0
+        self.problems: list[Problem] = []
+        self._constructor = yaml.SafeLoader("")
+
+    def _pos(self, node: yaml.Node) -> tuple[int, int]:
+        return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, loc: Loc, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise CaseError(
+                [Problem(self.source.file, *self._pos(node), "", "has too many values (anchors and aliases "
+                         "expanding without end?); a case file is not expected to hold this much")]
+            )
+        if depth > MAX_DEPTH:
+            raise CaseError([Problem(self.source.file, *self._pos(node), format_path(loc), "is nested too deeply")])
+        self.source.values.setdefault(loc, self._pos(node))
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.problems.append(
+                        Problem(self.source.file, *self._pos(key_node), format_path(loc), "a key must be plain text")
+                    )
+                    continue
+                key = str(key_node.value)
+                if key in out:
+                    first = self.source.keys.get((*loc, key), (None, None))
+                    self.problems.append(
+                        Problem(
+                            self.source.file,
+                            *self._pos(key_node),
+                            format_path((*loc, key)),
+                            f"appears twice in the same block (first on line {first[0]}); keep one",
+                        )
+                    )
+                    continue
+                self.source.keys[(*loc, key)] = self._pos(key_node)
+                out[key] = self.build(value_node, (*loc, key), depth + 1)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        tag = node.tag
+        if node.style is not None and node.style in "'\"|>":
+            return str(node.value)
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            try:
+                return self._constructor.construct_object(node, deep=True)
+            except (ValueError, yaml.YAMLError):
+                return str(node.value)
+        # Strings, and timestamps kept as the text written (`2019-13-01` must be a located date error).
+        return str(node.value)
+
+
+def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    col = mark.column + 1 if mark is not None else None
+    what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    hint = ""
+    if "tab" in str(what):
+        hint = "; indent with spaces, not tabs"
+    elif "mapping values are not allowed" in str(what):
+        hint = "; a value containing ': ' must be quoted, e.g. label: \"CSO: reside with gran\""
+    elif "could not find expected ':'" in str(what) or "expected <block end>" in str(what):
+        hint = "; check the indentation of this line and the one before"
+    return Problem(name, line, col, "", f"is not valid YAML: {what}{hint}")
+
+
+def parse_yaml(text: str, name: str) -> tuple[Any, SourceMap]:
+    """YAML text -> (plain data, source map)."""
+    source = SourceMap(name)
+    try:
+        docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        raise CaseError([_yaml_problem(name, exc)]) from None
+    except RecursionError:
+        raise CaseError([Problem(name, None, None, "", "is nested too deeply to be a case file")]) from None
+    docs = [d for d in docs if d is not None]
+    if not docs:
+        raise CaseError([Problem(name, 1, 1, "", "holds no data; a case file needs `child:` and `events:`")])
+    if len(docs) > 1:
+        mark = docs[1].start_mark
+        raise CaseError([Problem(name, mark.line + 1, mark.column + 1, "", "holds more than one YAML document "
+                                 "(a second '---'); put one case in each file")])
+    builder = _Builder(source)
+    try:
+        data = builder.build(docs[0], ())
+    except RecursionError:
+        raise CaseError([Problem(name, None, None, "", "is nested too deeply to be a case file")]) from None
+    source.problems.extend(builder.problems)
+    return data, source
+
+
+# ---------------------------------------------------------------- JSON
+
+_NUMBER = re.compile(r"(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?")
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+class _JSONParser:
+    """A small JSON parser that records where each value stands (the standard library does not)."""
+
+    def __init__(self, text: str, source: SourceMap) -> None:
+        self.text = text
+        self.source = source
+        self.lines = _Lines(text)
+        self.count = 0
+        self.problems: list[Problem] = []
+
+    def fail(self, offset: int, message: str) -> CaseError:
+        line, col = self.lines.at(min(offset, len(self.text)))
+        return CaseError([Problem(self.source.file, line, col, "", f"is not valid JSON: {message}")])
+
+    def ws(self, i: int) -> int:
+        m = _WS.match(self.text, i)
+        return m.end() if m else i
+
+    def value(self, i: int, loc: Loc, depth: int) -> tuple[Any, int]:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(i, "too many values for a case file")
+        if depth > MAX_DEPTH:
+            line, col = self.lines.at(i)
+            raise CaseError([Problem(self.source.file, line, col, format_path(loc), "is nested too deeply")])
+        i = self.ws(i)
+        self.source.values.setdefault(loc, self.lines.at(i))
+        ch = self.text[i : i + 1]
+        if ch == "{":
+            return self.obj(i + 1, loc, depth)
+        if ch == "[":
+            return self.arr(i + 1, loc, depth)
+        if ch == '"':
+            return self.string(i)
+        for word, val in (("true", True), ("false", False), ("null", None)):
+            if self.text.startswith(word, i):
+                return val, i + len(word)
+        m = _NUMBER.match(self.text, i)
+        if m and m.group(0):
+            num = m.group(0)
+            return (float(num) if m.group(2) or m.group(3) else int(num)), m.end()
+        raise self.fail(i, "expected a value (text in double quotes, a number, true, false, null, [ or {)")
+
+    def string(self, i: int) -> tuple[str, int]:
+        try:
+            return json.decoder.scanstring(self.text, i + 1, True)  # type: ignore[attr-defined,no-any-return]
+        except json.JSONDecodeError as exc:
+            raise self.fail(exc.pos, exc.msg) from None
+
+    def obj(self, i: int, loc: Loc, depth: int) -> tuple[dict[str, Any], int]:
+        out: dict[str, Any] = {}
+        i = self.ws(i)
+        if self.text[i : i + 1] == "}":
+            return out, i + 1
+        while True:
+            i = self.ws(i)
+            if self.text[i : i + 1] != '"':
+                raise self.fail(i, "expected a key in double quotes")
+            key_pos = self.lines.at(i)
+            key, i = self.string(i)
+            i = self.ws(i)
+            if self.text[i : i + 1] != ":":
+                raise self.fail(i, "expected ':' after the key")
+            val, i = self.value(i + 1, (*loc, key), depth + 1)
+            if key in out:
+                first = self.source.keys.get((*loc, key), (None, None))
+                self.problems.append(
+                    Problem(self.source.file, *key_pos, format_path((*loc, key)),
+                            f"appears twice in the same object (first on line {first[0]}); keep one")
+                )
+            else:
+                self.source.keys[(*loc, key)] = key_pos
+                out[key] = val
+            i = self.ws(i)
+            ch = self.text[i : i + 1]
+            if ch == ",":
+                i += 1
+                continue
+            if ch == "}":
+                return out, i + 1
+            raise self.fail(i, "expected ',' or '}' (a missing comma?)")
+
+    def arr(self, i: int, loc: Loc, depth: int) -> tuple[list[Any], int]:
+        out: list[Any] = []
+        i = self.ws(i)
+        if self.text[i : i + 1] == "]":
+            return out, i + 1
+        while True:
+            val, i = self.value(i, (*loc, len(out)), depth + 1)
+            out.append(val)
+            i = self.ws(i)
+            ch = self.text[i : i + 1]
+            if ch == ",":
+                i += 1
+                continue
+            if ch == "]":
+                return out, i + 1
+            raise self.fail(i, "expected ',' or ']' (a missing comma?)")
+
+
+def parse_json(text: str, name: str) -> tuple[Any, SourceMap]:
+    """JSON text -> (plain data, source map)."""
+    source = SourceMap(name)
+    parser = _JSONParser(text, source)
+    try:
+        data, end = parser.value(0, (), 0)
+    except RecursionError:
+        raise CaseError([Problem(name, None, None, "", "is nested too deeply to be a case file")]) from None
+    end = parser.ws(end)
+    if end != len(text):
+        raise parser.fail(end, "unexpected text after the end of the data")
+    source.problems.extend(parser.problems)
+    return data, source
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _allowed_fields(loc: Loc, data: Any) -> list[str]:
+    """The field names allowed where `loc` points (for 'did you mean' on unknown keys)."""
+    if not loc:
+        return list(Case.model_fields)
+    if loc[0] == "child":
+        return list(Child.model_fields)
+    if loc[0] == "events" and len(loc) >= 2:
+        kind = _get(data, loc[:2] + ("kind",))
+        cls = EVENT_CLASSES.get(kind) if isinstance(kind, str) else None
+        return list(cls.model_fields) if cls else []
+    return []
+
+
+def _get(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+_REQUIRED_HINTS = {
+    "child": "add a `child:` block with `name:` and `date_of_birth:`",
+    "events": "add `events:` (it may be an empty list: `events: []`)",
+    "name": "the child's name or a pseudonym",
+    "date_of_birth": "a full date, YYYY-MM-DD",
+    "start": "when it began, e.g. 2016-01-20",
+    "date": "when it happened, e.g. 2016-01-20",
+    "type": "a code of the vocabulary (see `timeline vocab`)",
+}
+
+_TYPE_MESSAGES = {
+    "dict_type": "should be a block of fields (key: value), not a single value",
+    "model_type": "should be a block of fields (key: value), not a single value",
+    "model_attributes_type": "should be a block of fields (key: value), not a single value",
+    "tuple_type": "should be a list of events, each starting with '- kind: ...'",
+    "list_type": "should be a list",
+    "string_type": "should be text",
+    "int_type": "should be a whole number",
+}
+
+
+def _problems_from_validation(exc: ValidationError, data: Any, source: SourceMap) -> list[Problem]:
+    out: list[Problem] = []
+    for err in exc.errors(include_input=False, include_url=False):
+        loc: Loc = tuple(err["loc"])
+        # Drop the discriminator tag pydantic inserts into event paths: events.3.placement.end -> events[3].end
+        if len(loc) >= 3 and loc[0] == "events" and loc[2] in KINDS:
+            loc = loc[:2] + loc[3:]
+        kind = err["type"]
+        message = str(err["msg"])
+        key = False
+        if kind == "extra_forbidden":
+            name = str(loc[-1])
+            allowed = _allowed_fields(loc[:-1], data)
+            message = f"unknown field '{name[:40]}'{did_you_mean(name, allowed)}"
+            if allowed:
+                message += f" (allowed here: {', '.join(allowed)})"
+            key = True
+        elif kind == "missing":
+            hint = _REQUIRED_HINTS.get(str(loc[-1]), "")
+            message = "is required" + (f": {hint}" if hint else "")
+        elif kind == "union_tag_invalid":
+            loc = (*loc, "kind")
+            value = _get(data, loc)
+            message = (
+                f"'{str(value)[:40]}' is not a kind of event{did_you_mean(value, KINDS)} (one of: {', '.join(KINDS)})"
+            )
+        elif kind == "union_tag_not_found":
+            loc = (*loc, "kind")
+            message = f"is required: what kind of event this is (one of: {', '.join(KINDS)})"
+        elif kind == "end_before_start":
+            loc = (*loc, "end")
+        elif kind == "route_not_allowed":
+            loc = (*loc, "route")
+        elif kind == "literal_error":
+            expected = (err.get("ctx") or {}).get("expected", "")
+            value = _get(data, loc)
+            choices = re.findall(r"'([^']*)'", str(expected))
+            message = f"'{str(value)[:40]}' is not allowed{did_you_mean(value, choices)} (expected {expected})"
+        elif kind in _TYPE_MESSAGES:
+            message = _TYPE_MESSAGES[kind]
+        elif kind == "value_error":
+            message = message.removeprefix("Value error, ")
+        else:
+            message = message[:1].lower() + message[1:]
+        out.append(source.problem(loc, message, key=key))
+    return out
+
+
+def validate_data(data: Any, source: SourceMap, *, as_of: date | None = None) -> Case:
+    """Plain data -> Case, or CaseError with every problem located in the source file."""
+    if not isinstance(data, dict):
+        what = "a list" if isinstance(data, list) else "a single value"
+        raise CaseError([source.problem((), f"the top level is {what}; it must be a block of fields "
+                                             "starting with `child:` and `events:`")])
+    if as_of is not None:
+        data = {**data, "as_of": as_of.isoformat()}
+    sink: list[tuple[Loc, str]] = []
+    try:
+        case = Case.model_validate(data, context={"problems": sink})
+    except ValidationError as exc:
+        raise CaseError(_sorted([*source.problems, *_problems_from_validation(exc, data, source)])) from None
+    if sink or source.problems:
+        raise CaseError(_sorted([*source.problems, *(source.problem(loc, msg) for loc, msg in sink)]))
+    return case
+
+
+def _sorted(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line or 0, p.col or 0))
+
+
+def parse_document(path: str | Path, text: str) -> tuple[Any, SourceMap]:
+    """Choose the parser by suffix (.json is JSON; .yaml, .yml and anything else YAML)."""
+    name = display_name(path)
+    if str(path).lower().endswith(".json"):
+        return parse_json(text, name)
+    return parse_yaml(text, name)
+
+
+def load_case(
+    path: str | Path,
+    *,
+    as_of: date | None = None,
+    today: Callable[[], date] = date.today,
+) -> Loaded:
+    """Read, parse and validate a case file; fill in `as_of` (option, file, else today); lint it."""
+    return load_text(read_text(path), display_name(path), as_of=as_of, today=today)
+
+
+def load_text(
+    text: str,
+    name: str = "<case>.yaml",
+    *,
+    as_of: date | None = None,
+    today: Callable[[], date] = date.today,
+) -> Loaded:
+    """Validate case text (JSON when `name` ends in .json, else YAML) without touching the disk."""
+    from .lint import lint_case
+
+    data, source = parse_document(name, text)
+    case = validate_data(data, source, as_of=as_of)
+    if case.as_of is None:
+        case = case.model_copy(update={"as_of": today()})
+        if case.child.date_of_birth > case.as_of_date:
+            raise CaseError([source.problem(("child", "date_of_birth"), "is after today; check the date")])
+    return Loaded(case=case, source=source, warnings=tuple(lint_case(case, source)))

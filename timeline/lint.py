@@ -1,0 +1,54 @@
+"""Lint (after the model stage): what is possible but suspicious in a valid case, as located warnings.
+
+Warnings never stop a render; they point a practitioner at probable slips in a chronology (overlapping
+placements, unexplained gaps, events dated after `as_of` that are not marked planned).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+from .facts import looked_after_start, main_placements
+from .io import SourceMap
+from .model import Case
+from .problems import Problem
+
+
+def lint_case(case: Case, source: SourceMap) -> Iterator[Problem]:
+    """Yield warnings in file order of discovery."""
+    as_of = case.as_of_date
+    la_start = looked_after_start(case)
+
+    def warn(loc: tuple[str | int, ...], message: str) -> Problem:
+        return source.problem(loc, message, severity="warning")
+
+    placements = main_placements(case)
+    for (n1, a), (n2, b) in zip(placements, placements[1:]):
+        a_end = a.end.mid if a.end is not None else as_of
+        if b.start.mid < a_end:
+            yield warn(
+                ("events", n2 - 1, "start"),
+                f"this placement starts before the placement at events[{n1 - 1}] ends; "
+                "if it replaced it, set that one's end date",
+            )
+        elif la_start is not None and b.start.mid - a_end > timedelta(days=1) and a_end >= la_start:
+            days = (b.start.mid - a_end).days
+            yield warn(
+                ("events", n2 - 1, "start"),
+                f"{days} days with no placement recorded since the placement at events[{n1 - 1}] ended; "
+                "where did the child live?",
+            )
+    for n, event in case.numbered():
+        first = event.first
+        if event.status == "actual" and first.earliest > as_of:
+            yield warn(
+                ("events", n - 1, "start" if event.is_span else "date"),
+                f"is after as_of ({as_of.isoformat()}) but not marked `status: planned`",
+            )
+        elif event.status == "planned" and first.latest < as_of:
+            yield warn(
+                ("events", n - 1, "status"),
+                f"is planned but dated before as_of ({as_of.isoformat()}); did it happen? then drop `status: planned`",
+            )
+

@@ -1,0 +1,402 @@
+"""Model stage: the case file format, version 1, as frozen pydantic models (validation and nothing else).
+
+Every later stage consumes one validated `Case`; nothing is drawn from a file that failed here. Field
+descriptions double as editor hover help through the generated JSON Schema (`schemas/case.schema.json`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .dates import DateFormatError, PartialDate, parse_date
+from .vocabulary import JURISDICTIONS, KINDS, ROUTES, load_vocabulary
+
+_EDTF_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?]?$"
+_FULL_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+# C0/C1 controls and the bidi embedding/override/isolate controls that can make text read differently
+# from how it is stored ("Trojan Source"); tabs and newlines are allowed only in notes.
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f" + _BIDI + "]")
+_CONTROL_NOTE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + "]")
+
+
+def _to_partial(value: Any) -> PartialDate:
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, date):
+        return PartialDate.of(value)
+    if not isinstance(value, str):
+        raise PydanticCustomError("date_type", "expected a date written as text such as 2016-01-20")
+    try:
+        return parse_date(value)
+    except DateFormatError as exc:
+        raise PydanticCustomError("date_format", str(exc)) from None
+
+
+def _to_full(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    parsed = _to_partial(value)
+    if parsed.precision != "day" or parsed.qualifier:
+        raise PydanticCustomError("date_not_full", "needs a full date written as YYYY-MM-DD, e.g. 2015-03-14")
+    return parsed.earliest
+
+
+EDTFDate = Annotated[
+    PartialDate,
+    PlainValidator(_to_partial),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _EDTF_PATTERN,
+            "description": "YYYY-MM-DD, YYYY-MM or YYYY, optionally followed by ~ (approximate) or ? (uncertain)",
+        }
+    ),
+]
+FullDate = Annotated[
+    date,
+    PlainValidator(_to_full),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": _FULL_PATTERN, "description": "A full date, YYYY-MM-DD"}),
+]
+
+
+def _check_line(value: str) -> str:
+    if _CONTROL_LINE.search(value):
+        raise PydanticCustomError(
+            "control_character", "contains a control or text-direction character; remove it (retype the text)"
+        )
+    if not value.strip():
+        raise PydanticCustomError("blank_text", "is blank; write some text or leave the field out")
+    return unicodedata.normalize("NFC", value)
+
+
+def _check_note(value: str) -> str:
+    if _CONTROL_NOTE.search(value):
+        raise PydanticCustomError(
+            "control_character", "contains a control or text-direction character; remove it (retype the text)"
+        )
+    return unicodedata.normalize("NFC", value)
+
+
+Line = Annotated[str, AfterValidator(_check_line)]
+Note = Annotated[str, AfterValidator(_check_note)]
+Status = Literal["actual", "planned"]
+Route = Literal["home", "kinship", "permanence_order", "adoption"]
+
+
+def did_you_mean(value: object, choices: list[str] | tuple[str, ...]) -> str:
+    """' Did you mean 'x'?' for the closest choice, or '' when nothing is close."""
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value.lower(), list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", hide_input_in_errors=True, str_strip_whitespace=True, strict=False
+    )
+
+
+class Child(_Frozen):
+    """Who the timeline is about."""
+
+    name: Line = Field(
+        min_length=1, max_length=80, description="Name or pseudonym shown on the timeline (1-80 characters)."
+    )
+    date_of_birth: FullDate = Field(description="Date of birth, a full date (YYYY-MM-DD).")
+    ref: Line | None = Field(default=None, max_length=40, description="Optional case reference, e.g. C-0001.")
+
+
+class _Event(_Frozen):
+    """Fields every event has."""
+
+    KIND: ClassVar[str] = ""
+    label: Line | None = Field(
+        default=None, max_length=120, description="Short text drawn on the chart (at most 120 characters)."
+    )
+    note: Note | None = Field(
+        default=None,
+        max_length=2000,
+        description="Longer text for the chronology table only, never drawn on the chart (at most 2000 characters).",
+    )
+    source: Line | None = Field(
+        default=None, max_length=200, description="Where the information comes from, e.g. 'SW chronology'."
+    )
+    status: Status = Field(
+        default="actual", description="'actual' (default) or 'planned' (a future or proposed event)."
+    )
+    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.:-]{0,63}$")] | None = Field(
+        default=None,
+        description="Optional identifier, unique in the file: a letter, then letters, digits, _ . : or -.",
+    )
+
+    @field_validator("type", mode="before", check_fields=False)
+    @classmethod
+    def _known_code(cls, value: Any) -> Any:
+        codes = load_vocabulary().codes(cls.KIND)
+        if isinstance(value, str) and value in codes:
+            return value
+        raise PydanticCustomError(
+            "unknown_code",
+            "'{value}' is not a known {kind} type{hint} (one of: {codes})",
+            {
+                "value": str(value)[:40],
+                "kind": cls.KIND,
+                "hint": did_you_mean(value, codes),
+                "codes": ", ".join(codes),
+            },
+        )
+
+    # Uniform access for later stages, whatever the kind.
+    @property
+    def first(self) -> PartialDate:
+        """The start of a span event, or the date of a point event."""
+        raise NotImplementedError
+
+    @property
+    def last(self) -> PartialDate | None:
+        """The end of a span event (None while ongoing), or the date of a point event."""
+        raise NotImplementedError
+
+    @property
+    def is_span(self) -> bool:
+        """True for placements and orders, which run from start to end."""
+        return False
+
+    @property
+    def planned(self) -> bool:
+        """True for a future or proposed event."""
+        return self.status == "planned"
+
+
+class _SpanEvent(_Event):
+    start: EDTFDate = Field(description="When it began (required).")
+    end: EDTFDate | None = Field(default=None, description="When it ended; leave out while it is ongoing.")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> _SpanEvent:
+        if self.end is not None and self.end.latest < self.start.earliest:
+            raise PydanticCustomError(
+                "end_before_start",
+                "ends ({end}) before it starts ({start}); check both dates",
+                {"end": self.end.isoformat(), "start": self.start.isoformat()},
+            )
+        return self
+
+    @property
+    def first(self) -> PartialDate:
+        return self.start
+
+    @property
+    def last(self) -> PartialDate | None:
+        return self.end
+
+    @property
+    def is_span(self) -> bool:
+        return True
+
+
+class _PointEvent(_Event):
+    date: EDTFDate = Field(description="When it happened (required).")
+
+    @property
+    def first(self) -> PartialDate:
+        return self.date
+
+    @property
+    def last(self) -> PartialDate | None:
+        return self.date
+
+
+_SCOT = load_vocabulary("scotland")
+
+
+def _type_field(kind: str, what: str) -> Any:
+    return Field(
+        description=f"The {what}: a code of the jurisdiction's vocabulary (`timeline vocab {kind}`).",
+        json_schema_extra={"enum": list(_SCOT.codes(kind))},
+    )
+
+
+class PlacementEvent(_SpanEvent):
+    """Where the child lived, from start to end."""
+
+    KIND: ClassVar[str] = "placement"
+    kind: Literal["placement"] = Field(description="placement: where the child lived.")
+    type: str = _type_field("placement", "kind of placement")
+
+
+class OrderEvent(_SpanEvent):
+    """A legal order (or the child's name on the child protection register), from start to end."""
+
+    KIND: ClassVar[str] = "order"
+    kind: Literal["order"] = Field(description="order: a legal order or the child protection register.")
+    type: str = _type_field("order", "order")
+
+
+class HearingEvent(_PointEvent):
+    """A Children's Hearing or a court hearing on one date."""
+
+    KIND: ClassVar[str] = "hearing"
+    kind: Literal["hearing"] = Field(description="hearing: a Children's Hearing or court.")
+    type: str = _type_field("hearing", "hearing")
+
+
+class MeetingEvent(_PointEvent):
+    """A review, planning meeting or panel on one date."""
+
+    KIND: ClassVar[str] = "meeting"
+    kind: Literal["meeting"] = Field(description="meeting: a review or planning meeting.")
+    type: str = _type_field("meeting", "meeting")
+
+
+class MilestoneEvent(_PointEvent):
+    """A step on the way to permanence."""
+
+    KIND: ClassVar[str] = "milestone"
+    kind: Literal["milestone"] = Field(description="milestone: a step to permanence.")
+    type: str = _type_field("milestone", "milestone")
+    route: Route | None = Field(
+        default=None,
+        description="Only on permanence_recommended: home | kinship | permanence_order | adoption.",
+    )
+
+    @model_validator(mode="after")
+    def _route_only_when_recommended(self) -> MilestoneEvent:
+        if self.route is not None and self.type != "permanence_recommended":
+            raise PydanticCustomError(
+                "route_not_allowed",
+                "'route' belongs only on a permanence_recommended milestone; remove it here",
+            )
+        return self
+
+
+class LifeEvent(_PointEvent):
+    """Something else that mattered in the child's life."""
+
+    KIND: ClassVar[str] = "event"
+    kind: Literal["event"] = Field(description="event: a life event (school, health, family, ...).")
+    type: str = _type_field("event", "life event")
+
+
+EVENT_CLASSES: dict[str, type[_Event]] = {
+    c.KIND: c for c in (PlacementEvent, OrderEvent, HearingEvent, MeetingEvent, MilestoneEvent, LifeEvent)
+}
+Event = Annotated[
+    Union[PlacementEvent, OrderEvent, HearingEvent, MeetingEvent, MilestoneEvent, LifeEvent],  # noqa: UP007
+    Field(discriminator="kind"),
+]
+AnyEvent = Union[PlacementEvent, OrderEvent, HearingEvent, MeetingEvent, MilestoneEvent, LifeEvent]  # noqa: UP007
+
+
+class Case(_Frozen):
+    """One child's case file, format version 1."""
+
+    version: Literal[1] = Field(default=1, description="Format version; 1 is the only version.")
+    child: Child = Field(description="The child the timeline is about.")
+    jurisdiction: Literal["scotland"] = Field(
+        default="scotland", description="Whose law and vocabulary apply; default scotland."
+    )
+    as_of: FullDate | None = Field(
+        default=None, description="The date the timeline runs to (YYYY-MM-DD); default: today."
+    )
+    events: tuple[Event, ...] = Field(
+        description="Everything that happened, in any order; several on one day keep file order."
+    )
+
+    @model_validator(mode="after")
+    def _whole_case_checks(self, info: ValidationInfo) -> Case:
+        problems = list(case_problems(self))
+        sink = info.context.get("problems") if isinstance(info.context, dict) else None
+        if isinstance(sink, list):
+            sink.extend(problems)
+        elif problems:
+            path, message = problems[0]
+            raise ValueError(f"{path}: {message}")
+        return self
+
+    @property
+    def as_of_date(self) -> date:
+        """`as_of`, or today when the file leaves it out (the loader normally fills it in)."""
+        return self.as_of if self.as_of is not None else date.today()
+
+    def numbered(self) -> Iterator[tuple[int, AnyEvent]]:
+        """(1-based position in the file, event), in file order."""
+        return enumerate(self.events, start=1)
+
+
+def event_id(position: int, event: AnyEvent) -> str:
+    """The contract id of an event: its own `id`, else `event-<n>` (n = 1-based file position)."""
+    return event.id if event.id else f"event-{position}"
+
+
+def case_problems(case: Case) -> Iterator[tuple[str, str]]:
+    """Checks that need the whole file: (data path, message) pairs."""
+    if case.as_of is not None and case.child.date_of_birth > case.as_of:
+        yield ("as_of", f"is before the date of birth ({case.child.date_of_birth.isoformat()}); check both dates")
+    seen: dict[str, int] = {}
+    auto_ids = {f"event-{n}" for n in range(1, len(case.events) + 1)}
+    for n, event in case.numbered():
+        if event.id is None:
+            continue
+        if event.id in seen:
+            yield (
+                f"events[{n - 1}].id",
+                f"'{event.id}' is already used by events[{seen[event.id] - 1}]; ids must be unique",
+            )
+        else:
+            seen[event.id] = n
+        if event.id in auto_ids and event.id != f"event-{n}":
+            yield (f"events[{n - 1}].id", f"'{event.id}' is reserved for the event at that position; pick another")
+
+
+def case_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the case format (committed as schemas/case.schema.json)."""
+    schema = Case.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://child-timeline.invalid/schemas/case.schema.json"
+    schema["title"] = "child-timeline case file, version 1"
+    return schema
+
+
+__all__ = [
+    "JURISDICTIONS",
+    "KINDS",
+    "ROUTES",
+    "EVENT_CLASSES",
+    "AnyEvent",
+    "Case",
+    "Child",
+    "Event",
+    "HearingEvent",
+    "LifeEvent",
+    "MeetingEvent",
+    "MilestoneEvent",
+    "OrderEvent",
+    "PlacementEvent",
+    "case_json_schema",
+    "did_you_mean",
+    "event_id",
+]

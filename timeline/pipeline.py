@@ -1,0 +1,62 @@
+"""Pipeline wiring (used by the CLI and the public API): case -> facts -> layout -> scene -> bytes.
+
+Renderers are imported lazily by format, so an SVG render never pays for WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Literal
+
+from .model import Case
+
+Format = Literal["svg", "scene-json", "html", "pdf", "png"]
+FORMATS: tuple[str, ...] = ("svg", "scene-json", "html", "pdf", "png")
+SUFFIX_FORMATS: dict[str, str] = {
+    ".svg": "svg",
+    ".json": "scene-json",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".png": "png",
+}
+_RENDERERS: dict[str, str] = {
+    "svg": "timeline.render.svg",
+    "scene-json": "timeline.render.scenejson",
+    "html": "timeline.render.html",
+    "pdf": "timeline.render.pdf",
+    "png": "timeline.render.png",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """Everything a render may be asked for; one place for defaults (the CLI help repeats these docs)."""
+
+    format: str = "svg"
+    width: float | None = None  # canvas width in CSS px; None = printable width of the page
+    page: Literal["A4", "A3"] = "A4"  # landscape page for PDF/HTML/PNG, and the default width
+    marking: str | None = None  # protective marking on every page, e.g. OFFICIAL-SENSITIVE
+    title: str | None = None  # document title; default "Timeline: NAME"
+    view: Literal["full", "hearing", "training"] = "full"
+    dpi: int = 150  # PNG resolution
+    page_range: str | None = None  # PNG pages, e.g. "1" or "1-3"
+    standards: str | None = None  # path of a standards (targets) file; None = bundled defaults
+
+
+def format_for(path: str, explicit: str | None = None) -> str:
+    """The output format: the explicit choice, else from the file suffix; ValueError when neither says."""
+    if explicit:
+        return explicit
+    for suffix, fmt in SUFFIX_FORMATS.items():
+        if path.lower().endswith(suffix):
+            return fmt
+    raise ValueError(f"cannot tell the format from '{path}'; use a suffix ({', '.join(SUFFIX_FORMATS)}) or --format")
+
+
+def render_case(case: Case, options: RenderOptions) -> bytes:
+    """Render a validated case to the bytes of the chosen format."""
+    module = importlib.import_module(_RENDERERS[options.format])
+    data: bytes = module.render(case, options=options)
+    return data

@@ -1,0 +1,93 @@
+"""Vocabulary (model stage data): the codes a jurisdiction's case files may use, loaded from data files.
+
+Which orders make a child looked after, which achieve permanence and what each is called are facts of law,
+not of code: they live in `timeline/vocab/<jurisdiction>.yaml` so another jurisdiction is a new file, not
+new if-chains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+KINDS: tuple[str, ...] = ("placement", "order", "hearing", "meeting", "milestone", "event")
+SPAN_KINDS: frozenset[str] = frozenset({"placement", "order"})
+ROUTES: tuple[str, ...] = ("home", "kinship", "permanence_order", "adoption")
+JURISDICTIONS: tuple[str, ...] = ("scotland",)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One code of one kind, with what the law says of it and how it is drawn by default."""
+
+    kind: str
+    code: str
+    label: str
+    abbr: str
+    looked_after: bool = False
+    route: str | None = None
+    ends_looked_after: bool = False
+    overlay: bool = False
+    colour: str | None = None
+    pattern: str | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """All terms of one jurisdiction, by kind then code, in file order."""
+
+    name: str
+    title: str
+    kind_labels: dict[str, str]
+    terms: dict[str, dict[str, Term]]
+    routes: dict[str, str]
+
+    def codes(self, kind: str) -> tuple[str, ...]:
+        """The codes of one kind, in file order."""
+        return tuple(self.terms.get(kind, {}))
+
+    def term(self, kind: str, code: str) -> Term:
+        """The term for a code; KeyError when the case model let an unknown one through (a bug)."""
+        return self.terms[kind][code]
+
+    def all_terms(self) -> list[Term]:
+        """Every term, kinds in contract order."""
+        return [t for kind in KINDS for t in self.terms.get(kind, {}).values()]
+
+
+def _term(kind: str, code: str, raw: dict[str, Any]) -> Term:
+    return Term(
+        kind=kind,
+        code=code,
+        label=str(raw["label"]),
+        abbr=str(raw.get("abbr", raw["label"])),
+        looked_after=bool(raw.get("looked_after", False)),
+        route=raw.get("route"),
+        ends_looked_after=bool(raw.get("ends_looked_after", False)),
+        overlay=bool(raw.get("overlay", False)),
+        colour=raw.get("colour"),
+        pattern=raw.get("pattern"),
+        marker=raw.get("marker"),
+    )
+
+
+@cache
+def load_vocabulary(name: str = "scotland") -> Vocabulary:
+    """Load a bundled vocabulary by jurisdiction name (cached: it is read once per process)."""
+    if name not in JURISDICTIONS:
+        raise KeyError(name)
+    text = resources.files("timeline").joinpath("vocab", f"{name}.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    terms = {
+        kind: {code: _term(kind, code, spec) for code, spec in raw["kinds"][kind]["codes"].items()}
+        for kind in KINDS
+    }
+    labels = {kind: str(raw["kinds"][kind]["label"]) for kind in KINDS}
+    return Vocabulary(
+        name=raw["name"], title=raw["title"], kind_labels=labels, terms=terms, routes=dict(raw["routes"])
+    )
