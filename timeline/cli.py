@@ -66,8 +66,9 @@ def handles_errors(func: F) -> F:
             elif isinstance(exc, OSError):
                 click.echo(f"error: could not write the output ({exc.strerror or exc.__class__.__name__})", err=True)
             else:
-                click.echo(f"error: {exc.__class__.__name__}: {str(exc)[:200]} (run with --debug for details)",
-                           err=True)
+                click.echo(
+                    f"error: {exc.__class__.__name__}: {str(exc)[:200]} (run with --debug for details)", err=True
+                )
             ctx.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -107,25 +108,34 @@ def validate(files: tuple[str, ...], as_of: date | None, quiet: bool) -> None:
         if not quiet:
             report(loaded.warnings)
             n = len(loaded.case.events)
-            click.echo(f"{name}: ok ({n} event{'s' if n != 1 else ''}"
-                       f"{', ' + str(len(loaded.warnings)) + ' warning(s)' if loaded.warnings else ''})")
+            click.echo(
+                f"{name}: ok ({n} event{'s' if n != 1 else ''}"
+                f"{', ' + str(len(loaded.warnings)) + ' warning(s)' if loaded.warnings else ''})"
+            )
     if failed:
         click.echo(f"{failed} of {len(files)} file(s) invalid", err=True)
         sys.exit(1)
 
 
 @main.command()
+@click.option("--markdown", is_flag=True, help="Print the format reference as Markdown (docs/format.md) instead.")
 @handles_errors
-def schema() -> None:
+def schema(markdown: bool) -> None:
     """Print the JSON Schema of the case file format (for editors and other tools)."""
+    if markdown:
+        from .formatdoc import format_reference
+
+        click.echo(format_reference(), nl=False)
+        return
     from .model import case_json_schema
 
     click.echo(json.dumps(case_json_schema(), indent=2, ensure_ascii=False))
 
 
 @main.command()
-@click.argument("kind", required=False, type=click.Choice(
-    ["placement", "order", "hearing", "meeting", "milestone", "event"]))
+@click.argument(
+    "kind", required=False, type=click.Choice(["placement", "order", "hearing", "meeting", "milestone", "event"])
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the vocabulary as JSON.")
 @handles_errors
 def vocab(kind: str | None, as_json: bool) -> None:

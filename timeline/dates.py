@@ -153,7 +153,7 @@ def age_at(born: date, day: date) -> tuple[int, int]:
     if day < born:
         return (0, 0)
     months = (day.year - born.year) * 12 + (day.month - born.month)
-    if day.day < born.day and not (day.day == calendar.monthrange(day.year, day.month)[1]):
+    if day.day < born.day and day.day != calendar.monthrange(day.year, day.month)[1]:
         months -= 1
     return divmod(months, 12)
 

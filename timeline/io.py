@@ -36,7 +36,9 @@ class SourceMap:
     file: str
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)  # found while parsing (duplicate keys), reported with the rest
+    problems: list[Problem] = field(
+        default_factory=list
+    )  # found while parsing (duplicate keys), reported with the rest
 
     def locate(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
         """Line and column of `loc`, or of its nearest located ancestor."""
@@ -137,8 +139,15 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise CaseError(
-                [Problem(self.source.file, *self._pos(node), "", "has too many values (anchors and aliases "
-                         "expanding without end?); a case file is not expected to hold this much")]
+                [
+                    Problem(
+                        self.source.file,
+                        *self._pos(node),
+                        "",
+                        "has too many values (anchors and aliases "
+                        "expanding without end?); a case file is not expected to hold this much",
+                    )
+                ]
             )
         if depth > MAX_DEPTH:
             raise CaseError([Problem(self.source.file, *self._pos(node), format_path(loc), "is nested too deeply")])
@@ -163,8 +172,9 @@ class _Builder:
                         )
                     )
                     continue
-                self.source.keys[(*loc, key)] = self._pos(key_node)
-                out[key] = self.build(value_node, (*loc, key), depth + 1)
+                key_loc: Loc = (*loc, key)
+                self.source.keys[key_loc] = self._pos(key_node)
+                out[key] = self.build(value_node, key_loc, depth + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
@@ -172,7 +182,8 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node) -> Any:
         tag = node.tag
-        if node.style is not None and node.style in "'\"|>":
+        style = getattr(node, "style", None)
+        if style is not None and style in "'\"|>":
             return str(node.value)
         if tag == "tag:yaml.org,2002:null":
             return None
@@ -214,8 +225,17 @@ def parse_yaml(text: str, name: str) -> tuple[Any, SourceMap]:
         raise CaseError([Problem(name, 1, 1, "", "holds no data; a case file needs `child:` and `events:`")])
     if len(docs) > 1:
         mark = docs[1].start_mark
-        raise CaseError([Problem(name, mark.line + 1, mark.column + 1, "", "holds more than one YAML document "
-                                 "(a second '---'); put one case in each file")])
+        raise CaseError(
+            [
+                Problem(
+                    name,
+                    mark.line + 1,
+                    mark.column + 1,
+                    "",
+                    "holds more than one YAML document (a second '---'); put one case in each file",
+                )
+            ]
+        )
     builder = _Builder(source)
     try:
         data = builder.build(docs[0], ())
@@ -298,11 +318,16 @@ class _JSONParser:
             if key in out:
                 first = self.source.keys.get((*loc, key), (None, None))
                 self.problems.append(
-                    Problem(self.source.file, *key_pos, format_path((*loc, key)),
-                            f"appears twice in the same object (first on line {first[0]}); keep one")
+                    Problem(
+                        self.source.file,
+                        *key_pos,
+                        format_path((*loc, key)),
+                        f"appears twice in the same object (first on line {first[0]}); keep one",
+                    )
                 )
             else:
-                self.source.keys[(*loc, key)] = key_pos
+                key_loc: Loc = (*loc, key)
+                self.source.keys[key_loc] = key_pos
                 out[key] = val
             i = self.ws(i)
             ch = self.text[i : i + 1]
@@ -356,7 +381,7 @@ def _allowed_fields(loc: Loc, data: Any) -> list[str]:
     if loc[0] == "child":
         return list(Child.model_fields)
     if loc[0] == "events" and len(loc) >= 2:
-        kind = _get(data, loc[:2] + ("kind",))
+        kind = _get(data, (*loc[:2], "kind"))
         cls = EVENT_CLASSES.get(kind) if isinstance(kind, str) else None
         return list(cls.model_fields) if cls else []
     return []
@@ -430,6 +455,16 @@ def _problems_from_validation(exc: ValidationError, data: Any, source: SourceMap
             value = _get(data, loc)
             choices = re.findall(r"'([^']*)'", str(expected))
             message = f"'{str(value)[:40]}' is not allowed{did_you_mean(value, choices)} (expected {expected})"
+        elif kind in ("string_too_long", "too_long"):
+            ctx = err.get("ctx") or {}
+            message = f"is too long: at most {ctx.get('max_length')} characters"
+            value = _get(data, loc)
+            if isinstance(value, str):
+                message += f" (this has {len(value)}); shorten it" + (
+                    ", or move the detail to `note`" if loc[-1] == "label" else ""
+                )
+        elif kind in ("string_too_short", "too_short"):
+            message = "is empty; write some text"
         elif kind in _TYPE_MESSAGES:
             message = _TYPE_MESSAGES[kind]
         elif kind == "value_error":
@@ -444,8 +479,13 @@ def validate_data(data: Any, source: SourceMap, *, as_of: date | None = None) ->
     """Plain data -> Case, or CaseError with every problem located in the source file."""
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else "a single value"
-        raise CaseError([source.problem((), f"the top level is {what}; it must be a block of fields "
-                                             "starting with `child:` and `events:`")])
+        raise CaseError(
+            [
+                source.problem(
+                    (), f"the top level is {what}; it must be a block of fields starting with `child:` and `events:`"
+                )
+            ]
+        )
     if as_of is not None:
         data = {**data, "as_of": as_of.isoformat()}
     sink: list[tuple[Loc, str]] = []
@@ -497,3 +537,174 @@ def load_text(
         if case.child.date_of_birth > case.as_of_date:
             raise CaseError([source.problem(("child", "date_of_birth"), "is after today; check the date")])
     return Loaded(case=case, source=source, warnings=tuple(lint_case(case, source)))
+
+
+# ---------------------------------------------------------------- tables (CSV, XLSX chronologies)
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+MAX_TABLE_ROWS = 20_000
+MAX_TABLE_COLUMNS = 200
+_DELIMITERS = (",", ";", "\t")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A spreadsheet as text cells: `rows` are (row number as the spreadsheet shows it, cells), blank rows left out.
+
+    Row numbers count every row of the file (the first is 1), so an error can say "row 7" and the user
+    finds row 7 where their spreadsheet program shows it.
+    """
+
+    file: str
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    sheet: str | None = None
+
+
+def is_table(path: str | Path) -> bool:
+    """True when `path` names a CSV/TSV or Excel file (read with `read_table`, not `load_case`)."""
+    return str(path).lower().endswith(TABLE_SUFFIXES)
+
+
+def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
+    """Read a CSV (UTF-8, comma/semicolon/tab) or XLSX chronology into text cells; CaseError on any trouble."""
+    name = display_name(path)
+    if str(path).lower().endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(path, name, sheet=sheet)
+    if sheet is not None:
+        raise CaseError([Problem(name, None, None, "", "--sheet applies only to Excel (.xlsx) files")])
+    return read_csv_text(_read_table_text(path, name), name)
+
+
+def _table_fail(name: str, message: str) -> CaseError:
+    return CaseError([Problem(name, None, None, "", message)])
+
+
+def _read_table_bytes(path: str | Path, name: str) -> bytes:
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise _table_fail(name, "is a folder, not a chronology file")
+        with p.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise _table_fail(name, "no such file; check the name and folder") from None
+    except PermissionError:
+        raise _table_fail(name, "cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise _table_fail(name, f"cannot be read ({exc.strerror or 'error'})") from None
+    if len(data) > MAX_BYTES:
+        raise _table_fail(name, f"is larger than {MAX_BYTES // (1024 * 1024)} MB; a chronology is normally far smaller")
+    return data
+
+
+def _read_table_text(path: str | Path, name: str) -> str:
+    data = _read_table_bytes(path, name)
+    if not data.strip():
+        raise _table_fail(name, "is empty; a chronology needs a header row (Date, Type, Details ...) and one row per event")
+    if data.startswith(b"PK\x03\x04"):
+        raise _table_fail(name, "is an Excel workbook, not CSV text; give it the .xlsx suffix")
+    if b"\x00" in data:
+        raise _table_fail(name, "is a binary file, not CSV text; save it as 'CSV UTF-8' or .xlsx")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data[: exc.start].count(b"\n") + 1
+        raise CaseError([Problem(name, None, None, f"row {row}", "is not UTF-8 text; in Excel use Save As > "
+                                 "'CSV UTF-8 (Comma delimited)', or give the .xlsx file instead")]) from None
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon or tab: whichever the header line (first non-blank line) uses most, outside quotes."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    unquoted = re.sub(r'"[^"]*"', "", first)
+    counts = {d: unquoted.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_csv_text(text: str, name: str = "<table>.csv") -> Table:
+    """CSV text -> Table (the delimiter is sniffed; quoted cells may hold commas and line breaks)."""
+    import csv
+    import io as _io
+
+    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False)
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    try:
+        for number, record in enumerate(reader, start=1):
+            if number > MAX_TABLE_ROWS:
+                raise _table_fail(name, f"has more than {MAX_TABLE_ROWS} rows; split the chronology")
+            cells = tuple(cell.strip() for cell in record[:MAX_TABLE_COLUMNS])
+            if any(cells):
+                rows.append((number, cells))
+    except csv.Error as exc:
+        raise CaseError([Problem(name, None, None, f"row {reader.line_num}", f"cannot be read as CSV ({exc})")]) from None
+    if not rows:
+        raise _table_fail(name, "holds no rows; a chronology needs a header row and one row per event")
+    return Table(file=name, rows=tuple(rows))
+
+
+def _excel_cell_text(value: Any, number_format: str | None) -> str:
+    """One Excel cell as text; dates become ISO, at the precision their display format shows."""
+    import datetime as _dt
+
+    if value is None:
+        return ""
+    if isinstance(value, _dt.datetime | _dt.date):
+        day = value.date() if isinstance(value, _dt.datetime) else value
+        shown = re.sub(r'"[^"]*"|\[[^\]]*\]', "", (number_format or "").lower())
+        if "y" in shown and "d" not in shown:
+            return f"{day.year:04d}-{day.month:02d}" if "m" in shown else f"{day.year:04d}"
+        return day.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_xlsx(path: str | Path, name: str, *, sheet: str | None) -> Table:
+    data = _read_table_bytes(path, name)
+    if not data.startswith(b"PK\x03\x04"):
+        hint = " (an old .xls file? save it as .xlsx or CSV)" if data.startswith(b"\xd0\xcf\x11\xe0") else ""
+        raise _table_fail(name, f"is not an Excel .xlsx workbook{hint}")
+    try:
+        import openpyxl
+    except ImportError:
+        raise _table_fail(name, "reading Excel files needs openpyxl: pip install 'child-timeline[xlsx]', "
+                                "or save the sheet as CSV UTF-8") from None
+    import io as _io
+    import warnings as _warnings
+    import zipfile
+
+    try:
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read
+            book = openpyxl.load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise _table_fail(name, f"cannot be read as an Excel workbook ({exc.__class__.__name__}); "
+                                "open and re-save it, or save it as CSV UTF-8") from None
+    try:
+        names = list(book.sheetnames)
+        if sheet is None:
+            chosen = names[0]
+        elif sheet in names:
+            chosen = sheet
+        else:
+            close = [n for n in names if n.lower() == sheet.lower()]
+            if len(close) != 1:
+                raise _table_fail(name, f"has no sheet '{sheet[:40]}'{did_you_mean(sheet.lower(), names)} "
+                                        f"(sheets: {', '.join(names)})")
+            chosen = close[0]
+        rows: list[tuple[int, tuple[str, ...]]] = []
+        for number, row in enumerate(book[chosen].iter_rows(max_col=MAX_TABLE_COLUMNS), start=1):
+            if number > MAX_TABLE_ROWS:
+                raise _table_fail(name, f"sheet '{chosen}' has more than {MAX_TABLE_ROWS} rows; split the chronology")
+            cells = tuple(_excel_cell_text(c.value, getattr(c, "number_format", None)) for c in row)
+            if any(cells):
+                rows.append((number, cells))
+    finally:
+        book.close()
+    if not rows:
+        raise _table_fail(name, f"sheet '{chosen}' holds no rows; a chronology needs a header row and one row "
+                                f"per event (sheets: {', '.join(names)})")
+    return Table(file=name, rows=tuple(rows), sheet=chosen)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from itertools import pairwise
 
 from .facts import looked_after_start, main_placements
 from .io import SourceMap
@@ -24,7 +25,7 @@ def lint_case(case: Case, source: SourceMap) -> Iterator[Problem]:
         return source.problem(loc, message, severity="warning")
 
     placements = main_placements(case)
-    for (n1, a), (n2, b) in zip(placements, placements[1:]):
+    for (n1, a), (n2, b) in pairwise(placements):
         a_end = a.end.mid if a.end is not None else as_of
         if b.start.mid < a_end:
             yield warn(
@@ -51,4 +52,3 @@ def lint_case(case: Case, source: SourceMap) -> Iterator[Problem]:
                 ("events", n - 1, "status"),
                 f"is planned but dated before as_of ({as_of.isoformat()}); did it happen? then drop `status: planned`",
             )
-

@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .dates import DateFormatError, PartialDate, parse_date
+from .problems import format_path
 from .vocabulary import JURISDICTIONS, KINDS, ROUTES, load_vocabulary
 
 _EDTF_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?]?$"
@@ -44,6 +45,8 @@ def _to_partial(value: Any) -> PartialDate:
         return value
     if isinstance(value, date):
         return PartialDate.of(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # an unquoted year (`date: 2016`) reaches us as a number
     if not isinstance(value, str):
         raise PydanticCustomError("date_type", "expected a date written as text such as 2016-01-20")
     try:
@@ -333,8 +336,8 @@ class Case(_Frozen):
         if isinstance(sink, list):
             sink.extend(problems)
         elif problems:
-            path, message = problems[0]
-            raise ValueError(f"{path}: {message}")
+            loc, message = problems[0]
+            raise ValueError(f"{format_path(loc)}: {message}")
         return self
 
     @property
@@ -352,10 +355,10 @@ def event_id(position: int, event: AnyEvent) -> str:
     return event.id if event.id else f"event-{position}"
 
 
-def case_problems(case: Case) -> Iterator[tuple[str, str]]:
+def case_problems(case: Case) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Checks that need the whole file: (data path, message) pairs."""
     if case.as_of is not None and case.child.date_of_birth > case.as_of:
-        yield ("as_of", f"is before the date of birth ({case.child.date_of_birth.isoformat()}); check both dates")
+        yield (("as_of",), f"is before the date of birth ({case.child.date_of_birth.isoformat()}); check both dates")
     seen: dict[str, int] = {}
     auto_ids = {f"event-{n}" for n in range(1, len(case.events) + 1)}
     for n, event in case.numbered():
@@ -363,13 +366,13 @@ def case_problems(case: Case) -> Iterator[tuple[str, str]]:
             continue
         if event.id in seen:
             yield (
-                f"events[{n - 1}].id",
+                ("events", n - 1, "id"),
                 f"'{event.id}' is already used by events[{seen[event.id] - 1}]; ids must be unique",
             )
         else:
             seen[event.id] = n
         if event.id in auto_ids and event.id != f"event-{n}":
-            yield (f"events[{n - 1}].id", f"'{event.id}' is reserved for the event at that position; pick another")
+            yield (("events", n - 1, "id"), f"'{event.id}' is reserved for the event at that position; pick another")
 
 
 def case_json_schema() -> dict[str, Any]:
@@ -382,10 +385,10 @@ def case_json_schema() -> dict[str, Any]:
 
 
 __all__ = [
+    "EVENT_CLASSES",
     "JURISDICTIONS",
     "KINDS",
     "ROUTES",
-    "EVENT_CLASSES",
     "AnyEvent",
     "Case",
     "Child",

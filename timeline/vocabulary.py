@@ -81,13 +81,10 @@ def load_vocabulary(name: str = "scotland") -> Vocabulary:
     """Load a bundled vocabulary by jurisdiction name (cached: it is read once per process)."""
     if name not in JURISDICTIONS:
         raise KeyError(name)
-    text = resources.files("timeline").joinpath("vocab", f"{name}.yaml").read_text(encoding="utf-8")
+    text = resources.files("timeline").joinpath("vocab").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     raw = yaml.safe_load(text)
     terms = {
-        kind: {code: _term(kind, code, spec) for code, spec in raw["kinds"][kind]["codes"].items()}
-        for kind in KINDS
+        kind: {code: _term(kind, code, spec) for code, spec in raw["kinds"][kind]["codes"].items()} for kind in KINDS
     }
     labels = {kind: str(raw["kinds"][kind]["label"]) for kind in KINDS}
-    return Vocabulary(
-        name=raw["name"], title=raw["title"], kind_labels=labels, terms=terms, routes=dict(raw["routes"])
-    )
+    return Vocabulary(name=raw["name"], title=raw["title"], kind_labels=labels, terms=terms, routes=dict(raw["routes"]))

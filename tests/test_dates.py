@@ -1,0 +1,66 @@
+"""Partial dates: parsing, precision, the middle-of-span rule, display and age arithmetic."""
+
+from datetime import date
+
+import pytest
+
+from timeline.dates import DateFormatError, PartialDate, format_age, format_duration, parse_date
+
+
+def test_full_date() -> None:
+    d = parse_date("2016-01-20")
+    assert (d.earliest, d.latest, d.precision, d.qualifier) == (date(2016, 1, 20), date(2016, 1, 20), "day", "")
+    assert d.mid == date(2016, 1, 20)
+    assert d.display() == "20 Jan 2016"
+    assert not d.approximate
+
+
+def test_month_spans_the_month_and_counts_as_its_middle() -> None:
+    d = parse_date("2016-02")  # leap year: 1..29 Feb, middle = 1 Feb + 14 days
+    assert (d.earliest, d.latest) == (date(2016, 2, 1), date(2016, 2, 29))
+    assert d.mid == date(2016, 2, 15)
+    assert d.display() == "Feb 2016"
+
+
+def test_year_approximate_and_uncertain() -> None:
+    d = parse_date("2014~")
+    assert (d.earliest, d.latest, d.precision, d.qualifier) == (date(2014, 1, 1), date(2014, 12, 31), "year", "~")
+    assert d.mid == date(2014, 7, 2)  # 364 days // 2 = 182 days after 1 Jan
+    assert d.display() == "c. 2014"
+    assert parse_date("2016-05?").display() == "May 2016?"
+    assert parse_date("2016-05-03~").isoformat() == "2016-05-03~"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("31/01/2016", "did you mean 2016-01-31?"),
+        ("2019-13-01", "month 13 does not exist"),
+        ("2019-02-29", "day 29 does not exist in Feb 2019"),
+        ("Jan 2016", "YYYY-MM-DD"),
+        ("2016-1-5", "YYYY-MM-DD"),
+        ("0000", "year 0000"),
+        ("", "YYYY-MM-DD"),
+    ],
+)
+def test_bad_dates_say_what_to_write(text: str, fragment: str) -> None:
+    with pytest.raises(DateFormatError) as info:
+        parse_date(text)
+    assert fragment in str(info.value)
+
+
+def test_shift_keeps_precision() -> None:
+    assert parse_date("2016-03").shifted(31).isoformat() == "2016-04"
+    assert parse_date("2016-03-10~").shifted(-10).isoformat() == "2016-02-29~"
+    assert parse_date("2016").shifted(400).isoformat() == "2017"
+    assert PartialDate.of(date(2020, 1, 1)).shifted(1).isoformat() == "2020-01-02"
+
+
+def test_ages_and_durations() -> None:
+    born = date(2015, 3, 14)
+    assert format_age(born, date(2019, 6, 1)) == "4 y 2 m"
+    assert format_age(born, date(2016, 1, 13)) == "9 m"
+    assert format_age(born, date(2015, 3, 30)) == "2 weeks"
+    assert format_age(born, date(2015, 1, 1)) == "10 weeks before birth"
+    assert format_duration(365 * 2 + 91) == "2 y 3 m"
+    assert format_duration(30) == "4 weeks"
