@@ -1,0 +1,517 @@
+"""Facts stage: every measure of issue 5 on small hand-built cases, with the arithmetic written out."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from timeline.facts import (
+    FLAG_CSO_AT_HOME,
+    FLAG_MOVES,
+    FLAG_NO_PLAN,
+    Facts,
+    MilestoneFact,
+    compute_facts,
+    looked_after_start,
+    main_placements,
+    summary_dict,
+)
+from timeline.io import load_text
+from timeline.model import Case
+from timeline.problems import CaseError
+from timeline.standards import PACE_MILESTONES, load_standards
+
+
+def make(events: list[str], *, dob: str = "2015-01-01", as_of: str = "2017-01-01") -> Case:
+    """A case from one-line flow-style events, e.g. '{kind: placement, type: foster, start: 2016-01-01}'."""
+    body = "".join(f"  - {e}\n" for e in events) if events else "  []\n"
+    text = f"child:\n  name: Amy\n  date_of_birth: {dob}\nas_of: {as_of}\nevents:\n{body}"
+    if not events:
+        text = f"child:\n  name: Amy\n  date_of_birth: {dob}\nas_of: {as_of}\nevents: []\n"
+    return load_text(text).case
+
+
+def facts_of(events: list[str], **kw: str) -> Facts:
+    return compute_facts(make(events, **kw))
+
+
+def step(facts: Facts, kind: str) -> MilestoneFact:
+    return next(m for m in facts.milestones if m.type == kind)
+
+
+FOSTER_2016 = "{kind: placement, type: foster, start: 2016-01-01}"
+
+
+# ---------------------------------------------------------------- looked-after period, placements, hearings
+
+
+def test_open_foster_placement_counts_to_as_of() -> None:
+    f = facts_of([FOSTER_2016])
+    # Born 2015-01-01, as at 2017-01-01: 365 (2015) + 366 (2016, leap) = 731 days old.
+    assert f.age_days == 731
+    assert f.looked_after_start == date(2016, 1, 1)
+    assert f.looked_after_end is None  # the placement is open at as_of
+    # 2016-01-01 -> 2017-01-01 = 366 days; 366 / 731 x 100 = 50.068...% -> 50.1
+    assert f.days_looked_after == 366
+    assert f.percent_of_life_looked_after == 50.1
+    assert (f.placements, f.moves, f.hearings) == (1, 0, 0)
+    assert f.legal_permanence is None
+
+
+def test_placements_and_moves_leave_out_respite_planned_and_future() -> None:
+    f = facts_of([
+        "{kind: placement, type: home, start: 2015-01-01, end: 2016-01-01}",
+        "{kind: placement, type: foster, start: 2016-01-01, end: 2016-03-01, id: f1}",
+        "{kind: placement, type: respite, start: 2016-02-01, end: 2016-02-03}",
+        "{kind: placement, type: kinship, start: 2016-03-01}",
+        "{kind: placement, type: residential, start: 2017-06-01, status: planned}",
+        "{kind: placement, type: secure, start: 2017-02-01}",  # after as_of, not planned: not yet happened
+    ])
+    # home -> foster -> kinship: 3 placements, 2 moves (respite overlays; planned/future not yet happened)
+    assert (f.placements, f.moves) == (3, 2)
+    assert [(m.number, m.date, m.from_event, m.to_event) for m in f.move_list] == [
+        (1, date(2016, 1, 1), 1, 2),
+        (2, date(2016, 3, 1), 2, 4),
+    ]
+
+
+def test_hearings_on_or_before_as_of_only() -> None:
+    f = facts_of([
+        "{kind: hearing, type: childrens_hearing, date: 2016-12-31}",
+        "{kind: hearing, type: proof, date: 2017-01-01}",  # on as_of: counts
+        "{kind: hearing, type: court, date: 2017-01-02, status: planned}",
+        "{kind: hearing, type: review_hearing, date: 2016-05, status: planned}",  # planned: did not happen
+        "{kind: meeting, type: laac_review, date: 2016-06-01}",  # a meeting, not a hearing
+    ])
+    assert f.hearings == 2
+
+
+def test_explicit_looked_after_milestone_wins_over_first_order() -> None:
+    f = facts_of([
+        "{kind: order, type: s25, start: 2016-01-01}",
+        "{kind: milestone, type: looked_after, date: 2016-02-01}",
+    ])
+    assert f.looked_after_start == date(2016, 2, 1)
+    # 2016-02-01 -> 2017-01-01: 366 - 31 = 335 days
+    assert f.days_looked_after == 335
+    assert step(f, "looked_after").event == 2
+
+
+def test_looked_after_ends_with_kinship_care_order() -> None:
+    f = facts_of([
+        FOSTER_2016,
+        "{kind: order, type: cso, start: 2016-01-01}",
+        "{kind: order, type: kco, start: 2016-07-01}",
+    ])
+    # kco ends looked-after status: 2016-01-01 -> 2016-07-01 = 31+29+31+30+31+30 = 182 days
+    assert f.looked_after_end == date(2016, 7, 1)
+    assert f.days_looked_after == 182
+    # 182 / 731 x 100 = 24.897... -> 24.9
+    assert f.percent_of_life_looked_after == 24.9
+    assert f.legal_permanence is not None
+    assert (f.legal_permanence.type, f.legal_permanence.route) == ("kco", "kinship")
+    assert f.legal_permanence.days_from_looked_after == 182
+
+
+def test_looked_after_ends_with_the_last_looked_after_event_when_all_have_ended() -> None:
+    f = facts_of([
+        "{kind: order, type: s25, start: 2016-01-01, end: 2016-02-01}",
+        "{kind: placement, type: foster, start: 2016-01-01, end: 2016-04-10}",
+        "{kind: placement, type: home, start: 2016-04-10}",
+    ])
+    # latest end of s25 (02-01) and foster (04-10): 2016-04-10; 31 + 29 + 31 + 9 = 100 days
+    assert f.looked_after_end == date(2016, 4, 10)
+    assert f.days_looked_after == 100
+
+
+def test_legal_permanence_is_the_earliest_permanence_order() -> None:
+    f = facts_of([
+        "{kind: milestone, type: looked_after, date: 2016-01-01}",
+        "{kind: milestone, type: permanence_recommended, date: 2016-03-01, route: adoption}",
+        "{kind: order, type: adoption, start: 2016-11-01}",
+        "{kind: order, type: poa, start: 2016-09-01, id: poa}",
+        "{kind: milestone, type: final_order, date: 2016-09-01}",
+    ])
+    lp = f.legal_permanence
+    assert lp is not None
+    # poa 2016-09-01 and final_order the same day: the order wins (it names the route)
+    assert (lp.date, lp.type, lp.route, lp.event) == (date(2016, 9, 1), "poa", "adoption", 4)
+    # 2016-01-01 -> 2016-09-01 = 31+29+31+30+31+30+31+31 = 244 days
+    assert lp.days_from_looked_after == 244
+
+
+def test_final_order_milestone_alone_takes_the_recommended_route() -> None:
+    f = facts_of([
+        FOSTER_2016,
+        "{kind: milestone, type: permanence_recommended, date: 2016-03-01, route: permanence_order}",
+        "{kind: milestone, type: final_order, date: 2016-12-01}",
+    ])
+    lp = f.legal_permanence
+    assert lp is not None
+    assert (lp.type, lp.route, lp.date) == ("final_order", "permanence_order", date(2016, 12, 1))
+    # 2016-01-01 -> 2016-12-01: 366 - 31 = 335
+    assert lp.days_from_looked_after == 335
+
+
+# ---------------------------------------------------------------- milestone statuses
+
+
+def test_met_missed_overdue_and_not_applicable_steps() -> None:
+    f = facts_of([
+        FOSTER_2016,
+        "{kind: milestone, type: looked_after, date: 2016-01-01}",
+        "{kind: milestone, type: permanence_recommended, date: 2016-06-30, route: adoption}",
+        "{kind: milestone, type: permanence_panel, date: 2016-10-01}",
+    ])
+    assert [m.type for m in f.milestones] == list(PACE_MILESTONES)
+    la = step(f, "looked_after")
+    assert (la.status, la.date, la.days_from_looked_after, la.days_from_previous) == (
+        "not_applicable", date(2016, 1, 1), 0, None)
+
+    rec = step(f, "permanence_recommended")
+    # target: 2016-01-01 + 182 days = 2016-07-01 (Jan 31, Feb 29, Mar 31, Apr 30, May 31, Jun 30 = 182)
+    assert rec.target_date == date(2016, 7, 1)
+    # 2016-06-30 is one day inside the target: 181 days after looked after
+    assert (rec.status, rec.days_from_looked_after, rec.days_from_previous, rec.days_over) == ("met", 181, 181, None)
+
+    panel = step(f, "permanence_panel")
+    # target: 2016-06-30 + 84 days = 2016-09-22 (Jul 31 + Aug 31 + 22); held 2016-10-01 = 9 days over
+    assert panel.target_date == date(2016, 9, 22)
+    assert (panel.status, panel.days_over, panel.days_from_previous) == ("missed", 9, 93)
+
+    adm = step(f, "adm_decision")
+    # target: 2016-10-01 + 14 = 2016-10-15; as_of 2017-01-01 is 16 + 30 + 31 + 1 = 78 days beyond
+    assert (adm.date, adm.status, adm.target_date, adm.days_over) == (None, "overdue", date(2016, 10, 15), 78)
+
+    for code in ("application_lodged", "final_order"):
+        assert step(f, code).status == "not_applicable"  # no target
+        assert step(f, code).target_date is None
+
+
+def test_pending_when_target_not_yet_reached() -> None:
+    f = facts_of([
+        FOSTER_2016,
+        "{kind: milestone, type: permanence_recommended, date: 2016-06-30, route: adoption}",
+        "{kind: milestone, type: permanence_panel, date: 2016-10-01}",
+    ], as_of="2016-10-10")
+    adm = step(f, "adm_decision")
+    # due by 2016-10-15, as at 2016-10-10: still pending
+    assert (adm.status, adm.target_date, adm.days_over) == ("pending", date(2016, 10, 15), None)
+
+
+def test_planned_milestone_has_no_date_for_status() -> None:
+    f = facts_of([
+        FOSTER_2016,
+        "{kind: milestone, type: permanence_recommended, date: 2016-05-01, route: adoption, status: planned}",
+    ])
+    rec = step(f, "permanence_recommended")
+    # target 2016-07-01; as_of 2017-01-01: Jul 31 + Aug 31 + Sep 30 + Oct 31 + Nov 30 + Dec 31 = 184 days beyond
+    assert (rec.date, rec.status, rec.days_over) == (None, "overdue", 184)
+    # and the steps counting from it have no reference date
+    assert step(f, "permanence_panel").status == "not_applicable"
+
+
+def test_home_and_kinship_routes_exempt_panel_and_adm_even_when_dated() -> None:
+    for route in ("home", "kinship"):
+        f = facts_of([
+            FOSTER_2016,
+            f"{{kind: milestone, type: permanence_recommended, date: 2016-03-01, route: {route}}}",
+            "{kind: milestone, type: permanence_panel, date: 2016-12-01}",
+        ])
+        panel, adm = step(f, "permanence_panel"), step(f, "adm_decision")
+        assert (panel.status, panel.date, panel.target_date) == ("not_applicable", date(2016, 12, 1), None)
+        assert adm.status == "not_applicable"
+        assert step(f, "permanence_recommended").status == "met"  # 2016-03-01 is before 2016-07-01
+
+
+def test_latest_recommendation_sets_the_route() -> None:
+    f = facts_of([
+        FOSTER_2016,
+        "{kind: milestone, type: permanence_recommended, date: 2016-03-01, route: home}",
+        "{kind: milestone, type: permanence_recommended, date: 2016-08-01, route: adoption}",
+    ])
+    rec = step(f, "permanence_recommended")
+    assert (rec.date, rec.status) == (date(2016, 3, 1), "met")  # the earliest dates the step
+    # route now adoption, so the panel applies: due 2016-03-01 + 84 = 2016-05-24; as_of is 222 days on
+    panel = step(f, "permanence_panel")
+    assert (panel.status, panel.target_date, panel.days_over) == ("overdue", date(2016, 5, 24), 222)
+
+
+def test_undated_steps_no_longer_apply_after_legal_permanence() -> None:
+    f = facts_of([
+        FOSTER_2016,
+        "{kind: order, type: po, start: 2016-12-01}",
+    ])
+    # the recommendation was never recorded, but the child has a PO: the step no longer applies
+    assert step(f, "permanence_recommended").status == "not_applicable"
+    assert f.flags[0].code == FLAG_NO_PLAN  # ... though the drift is still flagged
+
+
+def test_never_looked_after_gives_no_reference_dates() -> None:
+    f = facts_of([
+        "{kind: placement, type: home, start: 2015-01-01}",
+        "{kind: order, type: cp_register, start: 2016-01-01}",
+        "{kind: hearing, type: childrens_hearing, date: 2016-02-01}",
+    ])
+    assert (f.looked_after_start, f.looked_after_end, f.days_looked_after) == (None, None, 0)
+    assert f.percent_of_life_looked_after == 0.0
+    assert (f.placements, f.moves, f.hearings) == (1, 0, 1)
+    assert {m.status for m in f.milestones} == {"not_applicable"}
+    assert f.reviews == () and f.flags == ()
+
+
+def test_no_events_at_all() -> None:
+    f = facts_of([])
+    assert (f.placements, f.moves, f.hearings, f.days_looked_after, f.reviews_overdue) == (0, 0, 0, 0, 0)
+    assert f.looked_after_start is None and f.legal_permanence is None
+    assert {m.status for m in f.milestones} == {"not_applicable"}
+    assert all(m.date is None for m in f.milestones)
+    assert f.reviews == () and f.flags == ()
+
+
+def test_only_partial_dates_use_the_middle_of_each_span() -> None:
+    f = facts_of([
+        "{kind: placement, type: home, start: 2015, end: 2016-03}",
+        "{kind: placement, type: foster, start: 2016-03, end: 2016-09}",
+        "{kind: placement, type: home, start: 2016-09}",
+    ])
+    # 2016-03 stands for 16 Mar 2016 (1 Mar + 30 // 2); 2016-09 for 15 Sep 2016 (1 Sep + 29 // 2)
+    assert f.looked_after_start == date(2016, 3, 16)
+    assert f.looked_after_end == date(2016, 9, 15)
+    # 16 Mar -> 15 Sep: 15 + 30 + 31 + 30 + 31 + 31 + 15 = 183 days; 183 / 731 = 25.03% -> 25.0
+    assert f.days_looked_after == 183
+    assert f.percent_of_life_looked_after == 25.0
+    assert (f.placements, f.moves) == (3, 2)
+    # reviews: #1 due 16 Mar + 42 = 27 Apr, #2 27 Apr + 91 = 27 Jul (both not held); #3 would be after
+    # the placement ended (27 Jul + 182 > 15 Sep), so it is not due.
+    assert [(r.number, r.due, r.overdue) for r in f.reviews] == [
+        (1, date(2016, 4, 27), True), (2, date(2016, 7, 27), True)]
+    assert f.reviews_overdue == 2
+
+
+# ---------------------------------------------------------------- reviews
+
+
+def test_review_schedule_on_time_late_overdue_and_next() -> None:
+    f = facts_of([
+        FOSTER_2016,
+        "{kind: meeting, type: laac_review, date: 2016-06-01}",
+        "{kind: meeting, type: laac_review, date: 2016-02-05}",  # file order does not matter
+        "{kind: meeting, type: laac_review, date: 2016-12-01, status: planned}",  # planned: not held
+    ])
+    got = [(r.number, r.due, r.held, r.days_late, r.overdue) for r in f.reviews]
+    assert got == [
+        # 2016-01-01 + 42 = 12 Feb; held 5 Feb: on time
+        (1, date(2016, 2, 12), date(2016, 2, 5), 0, False),
+        # 5 Feb + 91 = 6 May (24 + 31 + 30 + 6); held 1 Jun: 25 + 1 = 26 days late
+        (2, date(2016, 5, 6), date(2016, 6, 1), 26, False),
+        # 1 Jun + 182 = 30 Nov (29 + 31 + 31 + 30 + 31 + 30); not held; as_of 1 Jan 2017 is 32 days on
+        (3, date(2016, 11, 30), None, 32, True),
+        # 30 Nov + 182 = 31 May 2017 (counted from when #3 was due): the next one, not yet due
+        (4, date(2017, 5, 31), None, 0, False),
+    ]
+    assert f.reviews_overdue == 1
+    assert f.reviews[0].event == 3 and f.reviews[0].placement_event == 1
+
+
+def test_each_placement_restarts_the_schedule_and_none_fall_due_after_it_ends() -> None:
+    events = [
+        "{kind: placement, type: foster, start: 2016-01-01, end: 2016-03-01}",
+        "{kind: meeting, type: laac_review, date: 2016-02-01}",
+        "{kind: placement, type: kinship, start: 2016-03-01}",
+    ]
+    f = facts_of(events)
+    got = [(r.placement_event, r.number, r.due, r.overdue) for r in f.reviews]
+    assert got == [
+        # foster: 1 Jan + 42 = 12 Feb, held 1 Feb; #2 (1 Feb + 91 = 2 May) is after the placement ended
+        (1, 1, date(2016, 2, 12), False),
+        # kinship: 1 Mar + 42 = 12 Apr; 12 Apr + 91 = 12 Jul; both missed; 12 Jul + 182 = 10 Jan 2017 next
+        (3, 1, date(2016, 4, 12), True),
+        (3, 2, date(2016, 7, 12), True),
+        (3, 3, date(2017, 1, 10), False),
+    ]
+    assert f.reviews_overdue == 2
+    # a KCO on 1 Oct 2016 ends looked-after status: the review due 10 Jan 2017 is no longer listed
+    f2 = facts_of([*events, "{kind: order, type: kco, start: 2016-10-01}"])
+    assert [r.due for r in f2.reviews][-1] == date(2016, 7, 12)
+
+
+def test_home_placement_has_no_review_schedule() -> None:
+    f = facts_of(["{kind: placement, type: home, start: 2015-01-01}", "{kind: order, type: cso, start: 2016-01-01}"])
+    assert f.reviews == ()
+
+
+# ---------------------------------------------------------------- flags
+
+
+def test_cso_at_home_for_two_years_is_flagged() -> None:
+    f = facts_of([
+        "{kind: placement, type: home, start: 2012-01-01}",
+        "{kind: order, type: cso, start: 2014-06-01}",
+    ], dob="2012-01-01")
+    # on a CSO at home 2014-06-01 -> 2017-01-01 = 945 days >= 730
+    codes = [fl.code for fl in f.flags]
+    assert codes == [FLAG_CSO_AT_HOME, FLAG_NO_PLAN]
+    home = f.flags[0]
+    # flagged from 2014-06-01 + 730 days = 2016-05-31 (2016 is a leap year)
+    assert home.date == date(2016, 5, 31)
+    assert "compulsory supervision order while living at home" in home.text
+    assert "1 Jun 2014" in home.text and "2 years" in home.text
+    # no permanence recommendation: due 2014-06-01 + 182 = 2014-11-30
+    assert f.flags[1].date == date(2014, 11, 30)
+    assert "no permanence recommendation" in f.flags[1].text
+
+
+def test_cso_at_home_shorter_than_two_years_or_away_is_not_flagged() -> None:
+    short = facts_of([
+        "{kind: placement, type: home, start: 2012-01-01}",
+        "{kind: order, type: cso, start: 2015-06-01}",  # 580 days to 2017-01-01
+    ], dob="2012-01-01")
+    assert FLAG_CSO_AT_HOME not in [fl.code for fl in short.flags]
+    away = facts_of([
+        "{kind: placement, type: home, start: 2012-01-01, end: 2014-06-01}",
+        "{kind: placement, type: foster, start: 2014-06-01}",
+        "{kind: order, type: cso, start: 2014-06-01}",
+        "{kind: milestone, type: permanence_recommended, date: 2014-09-01, route: adoption}",
+    ], dob="2012-01-01")
+    assert away.flags == ()
+
+
+def test_three_moves_in_twelve_months_is_flagged() -> None:
+    events = [
+        "{kind: placement, type: home, start: 2015-01-01, end: 2016-01-01}",
+        "{kind: placement, type: foster, start: 2016-01-01, end: 2016-05-01}",
+        "{kind: placement, type: foster, start: 2016-05-01, end: 2016-12-31}",
+        "{kind: placement, type: kinship, start: 2016-12-31}",
+        "{kind: milestone, type: permanence_recommended, date: 2016-03-01, route: kinship}",
+    ]
+    f = facts_of(events)
+    # moves on 2016-01-01, 2016-05-01, 2016-12-31: the third is 365 days after the first
+    assert [fl.code for fl in f.flags] == [FLAG_MOVES]
+    assert f.flags[0].date == date(2016, 12, 31)
+    assert f.flags[0].text.startswith("3 placement moves within 12 months (1 Jan 2016 to 31 Dec 2016)")
+    # one day later (366 days after the first move) it is no longer within 12 months
+    late = facts_of([*events[:2], "{kind: placement, type: foster, start: 2016-05-01, end: 2017-01-01}",
+                     "{kind: placement, type: kinship, start: 2017-01-01}", events[4]], as_of="2017-01-02")
+    assert late.moves == 3 and late.flags == ()
+
+
+def test_no_permanence_recommendation_after_182_days_is_flagged() -> None:
+    # 2016-01-01 -> 2016-07-01 is 182 days: not more than 182, no flag
+    assert facts_of([FOSTER_2016], as_of="2016-07-01").flags == ()
+    f = facts_of([FOSTER_2016], as_of="2016-07-02")  # 183 days
+    assert [fl.code for fl in f.flags] == [FLAG_NO_PLAN]
+    assert f.flags[0].date == date(2016, 7, 1)
+    assert f.flags[0].text == (
+        "Looked after for 6 m with no permanence recommendation. PACE aim: a permanence decision within "
+        "6 months of becoming looked after (by 1 Jul 2016).")
+
+
+# ---------------------------------------------------------------- standards
+
+
+def test_default_standards_are_the_issue_targets() -> None:
+    std = load_standards()
+    days = {t.milestone: (t.after, t.days) for t in std.targets}
+    assert days == {
+        "looked_after": (None, None),
+        "permanence_recommended": ("looked_after", 182),
+        "permanence_panel": ("permanence_recommended", 84),
+        "adm_decision": ("permanence_panel", 14),
+        "application_lodged": ("adm_decision", None),
+        "final_order": ("application_lodged", None),
+    }
+    assert (std.reviews.first_days, std.reviews.second_days, std.reviews.later_days) == (42, 91, 182)
+
+
+def test_local_standards_replace_only_what_they_name(tmp_path: Path) -> None:
+    path = tmp_path / "local.yaml"
+    path.write_text("name: Anytown\nmilestones:\n  permanence_panel: {days: 100}\n  adm_decision: {days: null}\n"
+                    "reviews: {first_days: 28}\n")
+    std = load_standards(path)
+    assert std.name == "Anytown"
+    assert std.target("permanence_panel").days == 100
+    assert std.target("permanence_panel").not_for_routes == ("home", "kinship")  # kept from the defaults
+    assert std.target("adm_decision").days is None
+    assert std.target("permanence_recommended").days == 182
+    assert (std.reviews.first_days, std.reviews.second_days) == (28, 91)
+    case = make([
+        FOSTER_2016,
+        "{kind: milestone, type: permanence_recommended, date: 2016-06-30, route: adoption}",
+        "{kind: milestone, type: permanence_panel, date: 2016-10-01}",
+    ])
+    f = compute_facts(case, standards=std)
+    # panel now due 2016-06-30 + 100 = 2016-10-08: held 2016-10-01, met; ADM has no target now
+    assert step(f, "permanence_panel").status == "met"
+    assert step(f, "adm_decision").status == "not_applicable"
+    assert f.reviews[0].due == date(2016, 1, 29)  # 1 Jan + 28
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("milestones:\n  permanence_panel:\n    days: twelve weeks\n",
+         "local.yaml:3:11: milestones.permanence_panel.days: should be a whole number of days or null"),
+        ("milestones:\n  panel: {days: 3}\n",
+         "local.yaml:2:3: milestones.panel: unknown field 'panel' (allowed here: looked_after,"),
+        ("milestones:\n  adm_decision: {after: final_order}\n",
+         "local.yaml:2:25: milestones.adm_decision.after: 'final_order' is not an earlier milestone"),
+        ("milestones:\n  adm_decision: {not_for_routes: [home, fostering]}\n",
+         "local.yaml:2:41: milestones.adm_decision.not_for_routes[1]: 'fostering' is not a route"),
+        ("reviews:\n  first_days: -3\n", "local.yaml:2:15: reviews.first_days: should be between 1 and"),
+        ("flags: [1, 2]\n", "local.yaml:1:8: flags: should be a block of fields"),
+        ("# nothing\n", "local.yaml:1:1: holds no data; a standards file holds `milestones:`"),
+        ("milestones: {a: [\n", "local.yaml:2:1: is not valid YAML"),
+    ],
+)
+def test_bad_standards_file_gives_located_plain_messages(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "local.yaml"
+    path.write_text(text)
+    with pytest.raises(CaseError) as info:
+        load_standards(str(path))
+    messages = [p.format().replace(str(tmp_path) + "/", "") for p in info.value.problems]
+    assert messages[0].startswith(expected), messages
+
+
+def test_missing_standards_file_is_a_plain_error(tmp_path: Path) -> None:
+    with pytest.raises(CaseError) as info:
+        load_standards(tmp_path / "nope.yaml")
+    assert "no such file" in info.value.problems[0].message
+
+
+# ---------------------------------------------------------------- helpers kept for lint, and the JSON shape
+
+
+def test_existing_helpers_keep_their_behaviour() -> None:
+    case = make([
+        "{kind: placement, type: respite, start: 2016-02-01, end: 2016-02-02}",
+        "{kind: placement, type: foster, start: 2016-03-01}",
+        "{kind: placement, type: home, start: 2015-01-01, end: 2016-03-01}",
+    ])
+    assert [n for n, _ in main_placements(case)] == [3, 2]
+    assert looked_after_start(case) == date(2016, 3, 1)
+
+
+def test_summary_dict_keys_and_types() -> None:
+    case = make([
+        "{kind: placement, type: foster, start: 2016-01-01, id: p1}",
+        "{kind: order, type: po, start: 2016-12-01}",
+        "{kind: meeting, type: laac_review, date: 2016-02-05}",
+    ])
+    d = summary_dict(case, compute_facts(case))
+    assert list(d) == ["child", "as_of", "looked_after_start", "looked_after_end", "days_looked_after",
+                       "percent_of_life_looked_after", "placements", "moves", "hearings", "legal_permanence",
+                       "milestones", "reviews", "flags"]
+    assert d["child"] == {"name": "Amy", "date_of_birth": "2015-01-01", "ref": None, "age": "2 y", "age_days": 731}
+    assert d["legal_permanence"] == {"date": "2016-12-01", "type": "po", "route": "permanence_order",
+                                     "days_from_looked_after": 335, "event": "event-2"}
+    milestones = d["milestones"]
+    assert isinstance(milestones, list) and len(milestones) == 6
+    assert list(milestones[0])[:6] == ["type", "date", "days_from_looked_after", "days_from_previous",
+                                       "target_days", "status"]
+    reviews = d["reviews"]
+    assert isinstance(reviews, dict) and list(reviews) == ["overdue", "held_late", "items"]
+    assert reviews["items"][0] == {"placement": "p1", "number": 1, "due": "2016-02-12", "held": "2016-02-05",
+                                   "event": "event-3", "days_late": 0, "overdue": False}

@@ -1,0 +1,228 @@
+"""Standards (facts stage data): the targets that steps to permanence, reviews and flags are measured against.
+
+Targets are policy, not code: PACE aims, local authority aims and regulations change, so they live in a
+data file (`timeline/standards/<jurisdiction>.yaml`). A local authority passes its own file with
+`--standards FILE`; every key it gives replaces the bundled default, every key it leaves out keeps it.
+A bad standards file is refused with located, plain-English problems, like a bad case file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .io import SourceMap, display_name, parse_document, read_text
+from .problems import CaseError, Loc, Problem
+from .vocabulary import ROUTES
+
+# The PACE permanence data set, in the order a child passes through it (domain.md §2).
+PACE_MILESTONES: tuple[str, ...] = (
+    "looked_after",
+    "permanence_recommended",
+    "permanence_panel",
+    "adm_decision",
+    "application_lodged",
+    "final_order",
+)
+_MILESTONE_KEYS = ("after", "days", "why", "not_for_routes")
+_REVIEW_KEYS = ("first_days", "second_days", "later_days")
+_FLAG_KEYS = ("home_supervision_days", "moves_count", "moves_window_days", "no_plan_days")
+_TOP_KEYS = ("name", "milestones", "reviews", "flags")
+_LONGEST_TARGET_DAYS = 36_525  # a hundred years: anything longer is a typing slip, not an aim
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """How long a step may take: `days` after the `after` milestone (None: no target for this step)."""
+
+    milestone: str
+    after: str | None
+    days: int | None
+    why: str | None = None
+    not_for_routes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSchedule:
+    """When looked-after reviews fall due after a placement away from home starts (in days)."""
+
+    first_days: int
+    second_days: int
+    later_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class FlagRules:
+    """Thresholds of the plain-English warnings (flags) in the summary."""
+
+    home_supervision_days: int
+    moves_count: int
+    moves_window_days: int
+    no_plan_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Standards:
+    """All targets in force for one summary, milestones in PACE order."""
+
+    name: str
+    targets: tuple[Target, ...]
+    reviews: ReviewSchedule
+    flags: FlagRules
+
+    def target(self, milestone: str) -> Target:
+        """The target of one PACE milestone (KeyError for a code that is not one)."""
+        for t in self.targets:
+            if t.milestone == milestone:
+                return t
+        raise KeyError(milestone)
+
+
+def load_standards(path: str | Path | None = None) -> Standards:
+    """The bundled Scotland defaults, or those defaults overlaid with the file at `path`.
+
+    Raises CaseError (located problems) when the file cannot be read or says something impossible.
+    """
+    if path is None:
+        return _default_standards()
+    name = display_name(path)
+    try:
+        data, source = parse_document(path, read_text(path))
+    except CaseError as exc:
+        raise CaseError([_retitle(p) for p in exc.problems]) from None
+    return _build(data, source, base=_default_data(), name=name)
+
+
+@cache
+def _default_data() -> dict[str, Any]:
+    """The bundled defaults as plain data (read once)."""
+    text = resources.files("timeline").joinpath("standards").joinpath("scotland.yaml").read_text(encoding="utf-8")
+    data, _ = parse_document("standards/scotland.yaml", text)
+    assert isinstance(data, dict)
+    return data
+
+
+@cache
+def _default_standards() -> Standards:
+    source = SourceMap("standards/scotland.yaml")
+    return _build(_default_data(), source, base={}, name="standards/scotland.yaml")
+
+
+def _retitle(problem: Problem) -> Problem:
+    """Problems worded for case files (empty file, no data), reworded for a standards file."""
+    if "case file" not in problem.message:
+        return problem
+    head = problem.message.split(";")[0]
+    return Problem(problem.file, problem.line, problem.col, problem.path,
+                   f"{head}; a standards file holds `milestones:`, `reviews:` and/or `flags:` (see docs/summary.md)",
+                   problem.severity)
+
+
+class _Checker:
+    """Collects every problem of one standards file before giving up, so the user fixes them in one go."""
+
+    def __init__(self, source: SourceMap) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def fail(self, loc: Loc, message: str, *, key: bool = False) -> None:
+        self.problems.append(self.source.problem(loc, message, key=key))
+
+    def block(self, value: Any, loc: Loc, allowed: tuple[str, ...]) -> dict[str, Any]:
+        """A mapping whose keys are all in `allowed`; {} (and a problem) otherwise."""
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.fail(loc, "should be a block of fields (key: value), not a single value or a list")
+            return {}
+        for k in value:
+            if k not in allowed:
+                self.fail((*loc, k), f"unknown field '{str(k)[:40]}' (allowed here: {', '.join(allowed)})", key=True)
+        return {k: v for k, v in value.items() if k in allowed}
+
+    def days(self, value: Any, loc: Loc, *, nullable: bool, minimum: int = 0) -> int | None:
+        if value is None and nullable:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            what = "a whole number of days" + (" or null (no target)" if nullable else "")
+            self.fail(loc, f"should be {what}, e.g. 84; got '{str(value)[:40]}'")
+            return None
+        if not minimum <= value <= _LONGEST_TARGET_DAYS:
+            self.fail(loc, f"should be between {minimum} and {_LONGEST_TARGET_DAYS} days; got {value}")
+            return None
+        return value
+
+
+def _build(data: Any, source: SourceMap, *, base: dict[str, Any], name: str) -> Standards:
+    """Plain data (overlaid on `base`) -> Standards, or CaseError listing every problem found."""
+    check = _Checker(source)
+    problems_before = list(source.problems)
+    top = check.block(data, (), _TOP_KEYS) if data is not None else {}
+    base_milestones = base.get("milestones") or {}
+    given_milestones = check.block(top.get("milestones"), ("milestones",), PACE_MILESTONES)
+
+    targets: list[Target] = []
+    for position, code in enumerate(PACE_MILESTONES):
+        loc: Loc = ("milestones", code)
+        given = check.block(given_milestones.get(code), loc, _MILESTONE_KEYS)
+        spec = {**(base_milestones.get(code) or {}), **given}
+        after = spec.get("after")
+        earlier = PACE_MILESTONES[:position]
+        days = check.days(spec.get("days"), (*loc, "days"), nullable=True)
+        if after is not None and after not in earlier:
+            allowed = ", ".join(earlier) if earlier else "none (it is the first step; use null)"
+            check.fail((*loc, "after"), f"'{str(after)[:40]}' is not an earlier milestone (one of: {allowed})")
+            after = None
+        elif after is None and days is not None:
+            check.fail((*loc, "days"), "a target needs `after:` (the earlier milestone it counts from)")
+        why = spec.get("why")
+        if why is not None and not isinstance(why, str):
+            check.fail((*loc, "why"), "should be text saying where the target comes from")
+            why = None
+        routes_raw = spec.get("not_for_routes") or []
+        routes: list[str] = []
+        if not isinstance(routes_raw, list):
+            check.fail((*loc, "not_for_routes"), f"should be a list of routes, e.g. [home, kinship] "
+                                                 f"(routes: {', '.join(ROUTES)})")
+        else:
+            for i, r in enumerate(routes_raw):
+                if r in ROUTES:
+                    routes.append(str(r))
+                else:
+                    check.fail((*loc, "not_for_routes", i),
+                               f"'{str(r)[:40]}' is not a route (one of: {', '.join(ROUTES)})")
+        targets.append(Target(code, after, days, why, tuple(routes)))
+
+    def numbers(section: str, keys: tuple[str, ...], minimum: int) -> dict[str, int]:
+        given = check.block(top.get(section), (section,), keys)
+        merged = {**(base.get(section) or {}), **given}
+        out: dict[str, int] = {}
+        for k in keys:
+            if k not in merged:
+                check.fail((section,), f"is missing `{k}`")
+                continue
+            value = check.days(merged[k], (section, k), nullable=False, minimum=minimum)
+            out[k] = value if value is not None else minimum
+        return out
+
+    reviews = numbers("reviews", _REVIEW_KEYS, 1)
+    flags = numbers("flags", _FLAG_KEYS, 1)
+    title = top.get("name", base.get("name", name))
+    if not isinstance(title, str):
+        check.fail(("name",), "should be text naming these standards")
+        title = name
+    problems = [*problems_before, *check.problems]
+    if problems:
+        raise CaseError(sorted(problems, key=lambda p: (p.line or 0, p.col or 0)))
+    return Standards(
+        name=title,
+        targets=tuple(targets),
+        reviews=ReviewSchedule(**reviews),
+        flags=FlagRules(**flags),
+    )
+
+
+__all__ = ["PACE_MILESTONES", "FlagRules", "ReviewSchedule", "Standards", "Target", "load_standards"]
