@@ -1,0 +1,296 @@
+"""Import of chronology spreadsheets (CSV, XLSX): dates, types, free-text rows, errors by row and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from timeline.chronology import chronology_date, import_file, load_any, match_type
+from timeline.cli import main
+from timeline.dates import DateFormatError
+from timeline.io import load_case, read_table
+from timeline.problems import CaseError
+from timeline.vocabulary import load_vocabulary
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+VOCAB = load_vocabulary("scotland")
+
+
+@pytest.mark.parametrize(
+    ("text", "edtf"),
+    [
+        ("20/01/2016", "2016-01-20"),
+        ("20.01.2016", "2016-01-20"),
+        ("5/3/2016", "2016-03-05"),
+        ("20 Jan 2016", "2016-01-20"),
+        ("20th January 2016", "2016-01-20"),
+        ("20-Jan-2016", "2016-01-20"),
+        ("2016-01-20", "2016-01-20"),
+        ("2016-01-20 00:00:00", "2016-01-20"),
+        ("Jan 2016", "2016-01"),
+        ("Sept 2016", "2016-09"),
+        ("01/2016", "2016-01"),
+        ("2016", "2016"),
+        ("c. 2016", "2016~"),
+        ("c.2014", "2014~"),
+        ("circa Mar 2016", "2016-03~"),
+        ("~2016", "2016~"),
+        ("approx 20/01/2016", "2016-01-20~"),
+        ("May 2016?", "2016-05?"),
+    ],
+)
+def test_chronology_dates_become_edtf(text: str, edtf: str) -> None:
+    assert chronology_date(text) == edtf
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("31/02/2016", "day 31 does not exist in Feb 2016"),
+        ("20/01/16", "write the year in full, e.g. 20/01/2016"),
+        ("01/20/2016", "month 20 does not exist; dates are read day first"),
+        ("Jnuary 2016", "did you mean 'January'?"),
+        ("soon", "write it as 20/01/2016, 20 Jan 2016, Jan 2016, 2016 or c. 2016"),
+    ],
+)
+def test_bad_dates_say_what_to_write(text: str, fragment: str) -> None:
+    with pytest.raises(DateFormatError, match=None) as err:
+        chronology_date(text)
+    assert fragment in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("Foster care", None, ("placement", "foster")),
+        ("foster", None, ("placement", "foster")),
+        ("CSO", None, ("order", "cso")),
+        ("Compulsory Supervision Order", None, ("order", "cso")),
+        ("compulsory  supervision order", None, ("order", "cso")),
+        ("LAC review", None, ("meeting", "laac_review")),
+        ("Childrens Hearing", None, ("hearing", "childrens_hearing")),
+        ("Children’s Hearing", None, ("hearing", "childrens_hearing")),
+        ("s25", None, ("order", "s25")),
+        ("other", None, ("event", "other")),
+        ("other", "placement", ("placement", "other")),
+        ("Other", "meeting", ("meeting", "other")),
+    ],
+)
+def test_types_match_codes_names_and_abbreviations(text: str, kind: str | None, expected: tuple[str, str]) -> None:
+    assert match_type(text, kind, VOCAB) == expected
+
+
+def test_type_of_the_wrong_kind_is_explained() -> None:
+    with pytest.raises(ValueError, match="'CSO' is a order type, not a placement type"):
+        match_type("CSO", "placement", VOCAB)
+
+
+def write(tmp_path: Path, text: str, name: str = "chronology.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_rows_read_like_a_social_worker_wrote_them(tmp_path: Path) -> None:
+    csv = write(tmp_path, "Date,Type,Details\n"
+                "20/01/2016,Foster care,Placed with Mr and Mrs B\n"
+                "Jan 2016,,Contact with mum resumed\n"
+                "c. 2014,,Family moved to Dundee\n"
+                "28 Jan 2016,CSO,CSO made at hearing\n"
+                "3/2/2016,LAC review,\n")
+    case = import_file(csv, name="Amy", dob="14/03/2013").case
+    got = [(e.kind, e.type, e.first.isoformat(), e.label) for e in case.events]
+    assert got == [
+        ("placement", "foster", "2016-01-20", "Placed with Mr and Mrs B"),
+        ("event", "other", "2016-01", "Contact with mum resumed"),
+        ("event", "other", "2014~", "Family moved to Dundee"),
+        ("order", "cso", "2016-01-28", "CSO made at hearing"),
+        ("meeting", "laac_review", "2016-02-03", None),
+    ]
+    assert case.events[0].is_span and case.events[0].last is None
+    assert case.child.date_of_birth == dt.date(2013, 3, 14)
+
+
+def test_columns_and_aliases_any_case_semicolons_and_bom(tmp_path: Path) -> None:
+    csv = write(tmp_path, "\ufeffDESCRIPTION;Agency;date;End Date;KIND;status\n"
+                "With gran;SW;01/02/2016;01/08/2016;Placement;\n"
+                "Review at school;Education;01/09/2099;;meeting;Planned\n")
+    case = import_file(csv, name="Amy", dob="2013-03-14", as_of="2017-01-01").case
+    first, second = case.events
+    assert (first.kind, first.type, first.first.isoformat(), first.last.isoformat() if first.last else None) == (
+        "placement", "other", "2016-02-01", "2016-08-01")
+    assert first.source == "SW" and first.label == "With gran"
+    assert (second.kind, second.type, second.status) == ("meeting", "other", "planned")
+
+
+def test_tab_separated_and_quoted_cells(tmp_path: Path) -> None:
+    csv = write(tmp_path, 'Date\tType\tNotes\n20/01/2016\tCPO\t"Granted, by the sheriff\non the same day"\n')
+    event = import_file(csv, name="Amy", dob="2013-03-14").case.events[0]
+    assert (event.kind, event.type) == ("order", "cpo")
+    assert event.label == "Granted, by the sheriff…"
+    assert event.note == "Granted, by the sheriff\non the same day"
+
+
+def test_long_free_text_is_cut_for_the_label_and_kept_whole_in_the_note(tmp_path: Path) -> None:
+    text = "Mum phoned the duty team " + "to say she could not cope with the children " * 6
+    csv = write(tmp_path, f'Date,Details\n2016,"{text.strip()}"\n')
+    event = import_file(csv, name="Amy", dob="2013-03-14").case.events[0]
+    assert event.label is not None and len(event.label) <= 120 and event.label.endswith("…")
+    assert event.note == text.strip()
+
+
+def test_a_date_range_in_one_cell_gives_start_and_end(tmp_path: Path) -> None:
+    csv = write(tmp_path, "Date,Type\n20/01/2016 - 02/07/2016,Foster care\n2014-2015,Kinship\n")
+    a, b = import_file(csv, name="Amy", dob="2013-03-14").case.events
+    assert (a.first.isoformat(), a.last.isoformat() if a.last else None) == ("2016-01-20", "2016-07-02")
+    assert (b.first.isoformat(), b.last.isoformat() if b.last else None) == ("2014", "2015")
+
+
+BAD = ("Date,Type,Details\n"
+       "20/01/2016,Foster care,ok\n"
+       "21/01/2016,Foster care,ok\n"
+       "22/01/2016,,ok\n"
+       "23/01/2016,CSO,ok\n"
+       "24/01/2016,,ok\n"
+       "25/01/2016,Fostr care,typo\n"
+       "31/02/2016,,no such day\n"
+       ",Health,no date\n")
+
+
+def test_every_bad_row_is_reported_with_row_and_column(tmp_path: Path) -> None:
+    csv = write(tmp_path, BAD)
+    with pytest.raises(CaseError) as err:
+        import_file(csv, name="Amy", dob="2013-03-14")
+    lines = [p.format() for p in err.value.problems]
+    assert lines == [
+        f"{csv}: row 7, column 'type': 'Fostr care' is not a known type; did you mean 'Foster care'?",
+        f"{csv}: row 8, column 'date': '31/02/2016': day 31 does not exist in Feb 2016 (it has 29 days)",
+        f"{csv}: row 9, column 'date': is empty; every row needs a date, e.g. 20/01/2016, 20 Jan 2016, "
+        "Jan 2016, 2016 or c. 2016",
+    ]
+
+
+def test_cli_bad_row_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    csv = write(tmp_path, BAD)
+    out = tmp_path / "case.yaml"
+    result = CliRunner().invoke(main, ["import", str(csv), "--name", "Amy", "--dob", "14/03/2013", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "row 7, column 'type': 'Fostr care' is not a known type; did you mean 'Foster care'?" in result.stderr
+    assert "row 8" in result.stderr and "Traceback" not in result.output
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["chronology.csv"]
+
+
+def test_cli_import_writes_a_case_file_that_validates(tmp_path: Path) -> None:
+    out = tmp_path / "case.yaml"
+    result = CliRunner().invoke(main, ["import", str(SAMPLES / "chronology.csv"), "--name", "Maisie", "--dob",
+                                       "14/03/2015", "--ref", "C-2093", "--as-of", "30/06/2019", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schemas/case.schema.json\nversion: 1\nchild:\n")
+    case = load_case(out).case
+    assert len(case.events) == 32
+    assert case.as_of == dt.date(2019, 6, 30)
+    kinds = [e.kind for e in case.events]
+    assert kinds.count("placement") == 4 and kinds.count("hearing") == 2 and kinds.count("milestone") == 6
+    assert [e.type for e in case.events if e.kind == "order"] == ["cp_register", "cpo", "icso", "cso", "poa",
+                                                                   "adoption"]
+    assert [(e.type, e.first.isoformat()) for e in case.events if e.kind == "placement"] == [
+        ("home", "2015-03-14"), ("foster", "2016-01-20"), ("foster", "2016-07-02"), ("adoptive", "2017-11-15")]
+    free = [e for e in case.events if (e.kind, e.type) == ("event", "other")]
+    assert [e.first.isoformat() for e in free] == ["2013~", "2015-10~", "2016-01", "2017~"]
+    assert case.events[-1].status == "planned"
+    assert validate(out).exit_code == 0
+
+
+def validate(path: Path) -> object:
+    return CliRunner().invoke(main, ["validate", str(path)])
+
+
+def test_xlsx_sample_gives_the_same_case_as_the_csv_sample() -> None:
+    kwargs = {"name": "Maisie", "dob": "14/03/2015", "as_of": "2019-06-30"}
+    from_csv = import_file(SAMPLES / "chronology.csv", **kwargs).case  # type: ignore[arg-type]
+    from_xlsx = import_file(SAMPLES / "chronology.xlsx", **kwargs).case  # type: ignore[arg-type]
+    assert from_xlsx == from_csv
+
+
+def test_xlsx_sheets_and_excel_dates(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.title = "Summary"
+    sheet = book.create_sheet("Events")
+    sheet.append(["Date", "Type", "Details"])
+    sheet.append([dt.datetime(2016, 1, 20), "Foster care", "Placed"])
+    sheet.append([dt.datetime(2016, 3, 1), None, "Started nursery"])
+    sheet["A3"].number_format = "mmm yyyy"
+    sheet.append([2017, "School", None])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+
+    case = import_file(path, name="Amy", dob="2013-03-14", sheet="Events").case
+    assert [e.first.isoformat() for e in case.events] == ["2016-01-20", "2016-03", "2017"]
+    with pytest.raises(CaseError) as err:
+        import_file(path, name="Amy", dob="2013-03-14", sheet="Event")
+    assert err.value.problems[0].message == "has no sheet 'Event'; did you mean 'Events'? (sheets: Summary, Events)"
+    with pytest.raises(CaseError, match=r"sheet 'Summary' holds no rows.*\(sheets: Summary, Events\)"):
+        import_file(path, name="Amy", dob="2013-03-14")  # the first sheet is empty
+
+
+def test_table_rows_keep_spreadsheet_numbers(tmp_path: Path) -> None:
+    table = read_table(write(tmp_path, "Date,Type\n\n20/01/2016,CSO\n"))
+    assert [n for n, _ in table.rows] == [1, 3]
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("Date,Type\n20/01/2016,Siobhán\n".encode("cp1252"), "is not UTF-8 text; in Excel use Save As"),
+        (b"", "is empty; a chronology needs a header row"),
+        (b"PK\x03\x04rest", "is an Excel workbook, not CSV text"),
+        (b"Who,What\nAmy,Foster\n", "no 'date' column found in the header row (it has 'Who', 'What')"),
+    ],
+)
+def test_unreadable_tables_give_clean_errors(tmp_path: Path, content: bytes, fragment: str) -> None:
+    path = tmp_path / "chronology.csv"
+    path.write_bytes(content)
+    result = CliRunner().invoke(main, ["import", str(path), "--name", "A", "--dob", "2013-03-14", "-o",
+                                       str(tmp_path / "x.yaml")])
+    assert result.exit_code == 1
+    assert fragment in result.stderr and "Traceback" not in result.output
+
+
+def test_not_an_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "old.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 64)
+    with pytest.raises(CaseError, match=r"not an Excel \.xlsx workbook \(an old \.xls file"):
+        read_table(path)
+
+
+def test_load_any_needs_name_and_dob_for_tables() -> None:
+    with pytest.raises(CaseError) as err:
+        load_any(SAMPLES / "chronology.csv", name="Maisie")
+    assert "give --dob" in err.value.problems[0].message
+    loaded = load_any(SAMPLES / "chronology.csv", name="Maisie", dob="2015-03-14", as_of=dt.date(2019, 6, 30))
+    assert loaded.case.as_of == dt.date(2019, 6, 30) and len(loaded.case.events) == 32
+    assert load_any(SAMPLES / "home.yaml").case.child.name == "Ruairí"
+
+
+def test_bad_options_are_named(tmp_path: Path) -> None:
+    csv = write(tmp_path, "Date\n2016\n")
+    with pytest.raises(CaseError) as err:
+        import_file(csv, name="Amy", dob="2015", as_of="31/13/2019")
+    assert [p.path for p in err.value.problems] == ["--dob", "--as-of"]
+
+
+@pytest.mark.parametrize("sample", ["chronology.csv", "chronology.xlsx"])
+def test_samples_render_directly(tmp_path: Path, sample: str) -> None:
+    out = tmp_path / "chart.svg"
+    result = CliRunner().invoke(main, ["render", str(SAMPLES / sample), "--name", "Maisie", "--dob", "14/03/2015",
+                                       "--as-of", "2019-06-30", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    svg = out.read_text(encoding="utf-8")
+    assert "<title>" in svg and "Maisie" in svg
+    assert svg.count('class="event ') >= 32 or svg.count("kind-placement") >= 4
