@@ -1,0 +1,275 @@
+"""PDF and PNG reports (render stage): text, pages, metadata, tagging, determinism, offline safety, views."""
+
+from __future__ import annotations
+
+import getpass
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from test_report import (
+    AMY_EVENTS,
+    HOSTILE_IMG,
+    HOSTILE_LINK,
+    HOSTILE_SCRIPT,
+    HOSTILE_URL,
+    case_from,
+    hostile_case,
+)
+
+from timeline.model import Case
+from timeline.pipeline import RenderOptions, render_case
+from timeline.render.pdf import FetchLog, decode_data_uri, make_fetcher, pdf_bytes
+from timeline.report import TRAINING_BANNER, allowed_assets
+
+ROOT = Path(__file__).resolve().parent.parent
+MARKING = "OFFICIAL-SENSITIVE"
+
+# Socket audit: record any connection attempt made while `_WATCH` is on (audit hooks cannot be removed).
+_WATCH: list[bool] = []
+_SOCKET_EVENTS: list[str] = []
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if _WATCH and event in ("socket.connect", "socket.getaddrinfo", "urllib.Request"):
+        _SOCKET_EVENTS.append(event)
+
+
+sys.addaudithook(_audit)
+
+
+def squash(text: str) -> str:
+    """Text without whitespace: table cells wrap long values over lines."""
+    return "".join(text.split())
+
+
+def reader_of(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def amy() -> Case:
+    return case_from(AMY_EVENTS)
+
+
+@pytest.fixture(scope="module")
+def amy_pdf(amy: Case) -> bytes:
+    return render_case(amy, RenderOptions(format="pdf", marking=MARKING))
+
+
+def long_case(n: int) -> Case:
+    events = [
+        {"kind": "event", "type": "contact", "date": f"{2016 + i // 12}-{i % 12 + 1:02d}-10",
+         "label": f"Contact visit {i + 1}", "note": "Contact went well; mother arrived on time. " * 3}
+        for i in range(n)
+    ]
+    return case_from(events)
+
+
+def test_pdf_text_header_labels_marking_and_page_numbers(amy: Case, amy_pdf: bytes) -> None:
+    reader = reader_of(amy_pdf)
+    pages = [p.extract_text() for p in reader.pages]
+    n = len(pages)
+    assert n >= 2
+    first = pages[0]
+    for text in ("Amy", "14 Mar 2015", "C-0001", "1 Jun 2019", "4 y 2 m"):
+        assert text in first
+    everything = squash("\n".join(pages))
+    for e in amy.events:
+        assert e.label is not None
+        assert squash(e.label) in everything
+    assert "Settled well." in "\n".join(pages)
+    for i, text in enumerate(pages, start=1):
+        assert text.count(MARKING) >= 2, f"page {i} lacks the marking in header and footer"
+        assert f"Page {i} of {n}" in text
+        assert "Timeline: Amy" in text
+
+
+def test_pdf_metadata_language_tagging_and_no_paths(amy_pdf: bytes) -> None:
+    reader = reader_of(amy_pdf)
+    meta = reader.metadata
+    assert meta is not None and meta.title == "Timeline: Amy"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/MarkInfo"]["/Marked"])  # tagged (PDF/UA-1)
+    assert "/StructTreeRoot" in root
+    for key, value in meta.items():
+        text = str(value)
+        assert "/" not in text.replace("Timeline: Amy", ""), (key, text)
+        assert os.getcwd() not in text
+    user = getpass.getuser().encode()
+    assert str(ROOT).encode() not in amy_pdf and b"file:" not in amy_pdf
+    if len(user) > 4:
+        assert user not in amy_pdf
+    # the bundled font is embedded (subset) and is the only font
+    fonts = {str(f.get_object()["/BaseFont"]) for page in reader.pages
+             for f in page["/Resources"]["/Font"].values()}
+    assert fonts and all("Atkinson-Hyperlegible" in f for f in fonts)
+
+
+def test_title_option_and_a3(amy: Case) -> None:
+    data = render_case(amy, RenderOptions(format="pdf", title="Child's plan review", page="A3"))
+    reader = reader_of(data)
+    assert reader.metadata is not None and reader.metadata.title == "Child's plan review"
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (420, 297)
+    a4 = reader_of(render_case(amy, RenderOptions(format="pdf"))).pages[0].mediabox
+    assert (round(float(a4.width) / 72 * 25.4), round(float(a4.height) / 72 * 25.4)) == (297, 210)
+
+
+def test_page_count_grows_with_the_chronology() -> None:
+    small = len(reader_of(render_case(long_case(4), RenderOptions(format="pdf"))).pages)
+    large_pdf = render_case(long_case(80), RenderOptions(format="pdf"))
+    large = reader_of(large_pdf)
+    assert len(large.pages) > small + 2
+    texts = squash("".join(p.extract_text() for p in large.pages))
+    for i in range(80):
+        assert f"Contactvisit{i + 1}Contact" in texts or f"Contactvisit{i + 1}" in texts
+    # the header row repeats on every chronology page
+    for page in large.pages[2:]:
+        assert "Age then" in page.extract_text()
+
+
+def test_two_renders_are_byte_identical_across_processes(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from timeline.io import load_case\n"
+        "from timeline.pipeline import RenderOptions, render_case\n"
+        "c = load_case(sys.argv[1]).case\n"
+        "sys.stdout.buffer.write(render_case(c, RenderOptions(format='pdf', marking='M')))\n"
+    )
+    sample = str(ROOT / "samples" / "home.yaml")
+    outs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        env.pop("SOURCE_DATE_EPOCH", None)
+        outs.append(subprocess.run([sys.executable, "-c", code, sample], capture_output=True, check=True,
+                                   env=env).stdout)
+    assert outs[0][:5] == b"%PDF-"
+    assert outs[0] == outs[1]
+    assert "SOURCE_DATE_EPOCH" not in os.environ or os.environ["SOURCE_DATE_EPOCH"] != "0"
+
+
+def test_hostile_text_is_literal_and_nothing_is_fetched() -> None:
+    log = FetchLog()
+    _SOCKET_EVENTS.clear()
+    _WATCH.append(True)
+    try:
+        data, _ = pdf_bytes(hostile_case(), options=RenderOptions(format="pdf"), log=log)
+    finally:
+        _WATCH.clear()
+    assert _SOCKET_EVENTS == []
+    allowed = set(allowed_assets())
+    assert log.requested and all(url in allowed or url.startswith("data:") for url in log.requested)
+    assert log.refused == []
+    text = squash("".join(p.extract_text() for p in reader_of(data).pages))
+    for hostile in (HOSTILE_IMG, HOSTILE_LINK, HOSTILE_SCRIPT, HOSTILE_URL, "http://example.invalid/z"):
+        assert squash(hostile) in text
+    assert b"/EmbeddedFiles" not in data  # <link rel=attachment> stayed text
+
+
+def test_fetcher_refuses_everything_outside_the_allow_list() -> None:
+    from weasyprint.urls import URLFetchingError, fetch
+
+    log = FetchLog()
+    fetcher = make_fetcher(log)
+    _SOCKET_EVENTS.clear()
+    _WATCH.append(True)
+    try:
+        for url in ("file:///etc/passwd", "http://example.invalid/a.css", "https://127.0.0.1/x",
+                    "ftp://example.invalid/f", (ROOT / "pyproject.toml").as_uri()):
+            with pytest.raises(URLFetchingError), fetch(fetcher, url):
+                pass
+    finally:
+        _WATCH.clear()
+    assert _SOCKET_EVENTS == []
+    assert len(log.refused) == 5
+    font_url = next(u for u in allowed_assets() if u.endswith("Regular.ttf"))
+    with fetch(fetcher, font_url) as response:
+        assert response.read(4) == b"\x00\x01\x00\x00"
+    assert decode_data_uri("data:text/plain;base64,aGk=") == (b"hi", "text/plain")
+    assert decode_data_uri("data:,a%20b") == (b"a b", "text/plain")
+
+
+def test_hearing_view_is_exactly_one_page_with_words(amy: Case) -> None:
+    for case in (amy, long_case(80)):
+        data = render_case(case, RenderOptions(format="pdf", view="hearing", marking=MARKING, page="A3"))
+        reader = reader_of(data)
+        assert len(reader.pages) == 1
+        box = reader.pages[0].mediabox
+        assert round(float(box.width) / 72 * 25.4) == 297  # always A4 landscape
+        text = reader.pages[0].extract_text()
+        assert "In words" in text and "Page 1 of 1" in text and MARKING in text
+        assert "Chronology" not in text and "Contact went well" not in text
+    assert "Amy is 4." in reader_of(render_case(amy, RenderOptions(format="pdf", view="hearing"))).pages[0] \
+        .extract_text()
+
+
+def test_training_view_has_the_banner_on_every_page_and_no_original_name() -> None:
+    case = case_from(AMY_EVENTS * 6, name="Siobhán Ó Dónaill")
+    data = render_case(case, RenderOptions(format="pdf", view="training"))
+    reader = reader_of(data)
+    assert len(reader.pages) >= 2
+    for page in reader.pages:
+        text = page.extract_text()
+        assert TRAINING_BANNER in text
+        assert "Siobh" not in text and "C-0001" not in text and "Settled well" not in text
+    assert reader.metadata is not None and "Siobh" not in str(reader.metadata.title)
+    assert b"Siobh" not in data
+
+
+def test_png_first_page_and_page_range(amy: Case, amy_pdf: bytes) -> None:
+    from PIL import Image
+
+    png = render_case(amy, RenderOptions(format="png", dpi=50))
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    # A4 landscape at 50 dpi: 297 mm x 210 mm -> 585 x 413 px
+    assert abs(image.width - 585) <= 1 and abs(image.height - 413) <= 1
+    assert png == render_case(amy, RenderOptions(format="png", dpi=50))
+    two = Image.open(io.BytesIO(render_case(amy, RenderOptions(format="png", dpi=50, page_range="1-2"))))
+    assert two.width == image.width and two.height > 2 * image.height
+
+
+def test_png_bad_page_range_and_missing_renderer(amy: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    from timeline.render import png
+
+    with pytest.raises(png.PngError, match="outside the document"):
+        render_case(amy, RenderOptions(format="png", page_range="9"))
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)
+    with pytest.raises(png.PngError, match=r"pip install 'child-timeline\[png\]'"):
+        render_case(amy, RenderOptions(format="png"))
+
+
+def test_cli_render_pdf_html_png_with_marking_title_and_view(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from timeline.cli import main
+
+    sample = str(ROOT / "samples" / "kinship.yaml")
+    runner = CliRunner()
+    pdf = tmp_path / "k.pdf"
+    result = runner.invoke(main, ["render", sample, "-o", str(pdf), "--marking", MARKING, "--title", "Panel copy"])
+    assert result.exit_code == 0, result.output
+    reader = reader_of(pdf.read_bytes())
+    assert reader.metadata is not None and reader.metadata.title == "Panel copy"
+    assert all(MARKING in p.extract_text() for p in reader.pages)
+    hearing = tmp_path / "h.pdf"
+    result = runner.invoke(main, ["render", sample, "-o", str(hearing), "--view", "hearing"])
+    assert result.exit_code == 0, result.output
+    assert len(reader_of(hearing.read_bytes()).pages) == 1
+    html = tmp_path / "k.html"
+    assert runner.invoke(main, ["render", sample, "-o", str(html), "--view", "training"]).exit_code == 0
+    assert TRAINING_BANNER in html.read_text(encoding="utf-8")
+    png = tmp_path / "k.png"
+    result = runner.invoke(main, ["render", sample, "-o", str(png), "--dpi", "40", "--page-range", "2"])
+    assert result.exit_code == 0, result.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    result = runner.invoke(main, ["render", sample, "-o", str(tmp_path / "bad.png"), "--page-range", "99"])
+    assert result.exit_code == 1 and "outside the document" in result.output
+    assert not (tmp_path / "bad.png").exists()

@@ -1,0 +1,219 @@
+"""Report content (render stage): header, summary, chronology rows, views and HTML escaping, without WeasyPrint."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from timeline.model import Case
+from timeline.pipeline import RenderOptions, render_case
+from timeline.report import (
+    TRAINING_BANNER,
+    UnsafeChartError,
+    allowed_assets,
+    build_report,
+    check_svg,
+    chronology_rows,
+    duration_words,
+    hearing_paragraph,
+    report_html,
+    templates_dir,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE_IMG = '<img src="file:///etc/passwd">'
+HOSTILE_LINK = '<link rel=attachment href="http://example.invalid/x">'
+HOSTILE_SCRIPT = "</style><script>alert(1)</script>"
+HOSTILE_URL = "url(file:///etc/passwd) url(http://example.invalid/y)"
+
+
+def case_from(events: list[dict[str, Any]], **child: Any) -> Case:
+    data = {
+        "child": {"name": "Amy", "date_of_birth": "2015-03-14", "ref": "C-0001", **child},
+        "as_of": "2019-06-01",
+        "events": events,
+    }
+    return Case.model_validate(data)
+
+
+AMY_EVENTS: list[dict[str, Any]] = [
+    {"kind": "placement", "type": "home", "start": "2015-03-14", "end": "2016-01-20", "label": "With mum"},
+    {"kind": "placement", "type": "foster", "start": "2016-01-20", "end": "2017-02-01", "label": "Foster carers (B)",
+     "note": "Settled well.", "source": "SW chronology"},
+    {"kind": "order", "type": "icso", "start": "2016-01-28", "end": "2016-02-18", "label": "ICSO"},
+    {"kind": "hearing", "type": "childrens_hearing", "date": "2016-01-28", "label": "ICSO made"},
+    {"kind": "event", "type": "health", "date": "2015-06~", "label": "Health visitor worried"},
+    {"kind": "placement", "type": "kinship", "start": "2017-02-01", "label": "Gran"},
+    {"kind": "milestone", "type": "permanence_recommended", "date": "2016-10-03", "route": "kinship",
+     "label": "Permanence recommended"},
+]
+
+
+@pytest.fixture(scope="module")
+def amy() -> Case:
+    return case_from(AMY_EVENTS)
+
+
+def hostile_case() -> Case:
+    return case_from([
+        {"kind": "placement", "type": "foster", "start": "2016-01-20", "label": HOSTILE_IMG, "note": HOSTILE_URL},
+        {"kind": "hearing", "type": "childrens_hearing", "date": "2016-01-28", "label": HOSTILE_LINK,
+         "source": "http://example.invalid/z"},
+        {"kind": "event", "type": "other", "date": "2016-03-01", "label": HOSTILE_SCRIPT},
+    ])
+
+
+def test_templates_resolve_from_the_source_tree_and_ship_with_the_package() -> None:
+    folder = templates_dir()
+    assert (folder / "report.html.j2").is_file()
+    assert (folder / "report.css").is_file()
+    # the wheel force-includes the top-level folder as timeline/templates
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"templates" = "timeline/templates"' in pyproject
+
+
+def test_allowed_assets_are_only_the_bundled_fonts_and_stylesheet() -> None:
+    names = sorted(Path(p).name for p in allowed_assets().values())
+    assert names == ["AtkinsonHyperlegible-Bold.ttf", "AtkinsonHyperlegible-Regular.ttf", "report.css"]
+    assert all(url.startswith("file:///") for url in allowed_assets())
+
+
+def test_chronology_rows_in_date_order_with_precision_and_age(amy: Case) -> None:
+    rows = chronology_rows(amy)
+    assert [r.label for r in rows] == [
+        "With mum", "Health visitor worried", "Foster carers (B)", "ICSO", "ICSO made",
+        "Permanence recommended", "Gran",
+    ]
+    health = rows[1]
+    assert health.date == "c. Jun 2015"
+    assert health.age == "c. 3 m"  # mid-June 2015 from a 14 March 2015 birth
+    assert health.type_name == "Health"
+    foster = rows[2]
+    assert foster.date == "20 Jan 2016 \u2013 1 Feb 2017"
+    assert foster.age == "10 m \u2013 1 y 10 m"
+    assert foster.kind == "Placement" and foster.type_name == "Foster care"
+    assert (foster.note, foster.source) == ("Settled well.", "SW chronology")
+    assert rows[3].type_name == "Interim Compulsory Supervision Order"
+    assert rows[-1].date == "1 Feb 2017 \u2013 ongoing"
+
+
+def test_summary_and_key_figures_come_from_the_facts(amy: Case) -> None:
+    report = build_report(amy, options=RenderOptions(format="html"), target="html")
+    figures = {f.label: f.value for f in report.summary.figures}
+    assert figures["Placements"] == "3"
+    assert figures["Moves between placements"] == "2"
+    assert figures["Hearings"] == "1"
+    assert figures["Looked after since"] == "20 Jan 2016 (age 10 m)"
+    # 20 Jan 2016 .. 1 Jun 2019 = 1228 days of 1540 days of life
+    assert figures["Time looked after"] == "3 years 4 months (80% of life)"
+    names = [m.name for m in report.summary.milestones]
+    assert "Permanence recommended (LAAC review)" in names
+    assert report.header.age == "4 y 2 m" and report.header.date_of_birth == "14 Mar 2015"
+    assert any("2.4 years" in item.text for item in report.research)
+    assert all("SCRA" in item.source for item in report.research)
+
+
+def test_hearing_paragraph_in_plain_words(amy: Case) -> None:
+    from timeline.facts import compute_facts
+
+    text = hearing_paragraph(amy, compute_facts(amy))
+    assert text.startswith("Amy is 4. Amy has been looked after since the age of 10 months: 3 years 4 months, "
+                           "80% of Amy's life.")
+    assert "Amy has lived in 3 places and has had 2 moves between them." in text
+    assert "There has been 1 hearing." in text
+
+
+def test_duration_words() -> None:
+    assert duration_words(1) == "1 day"
+    assert duration_words(365) == "1 year"
+    assert duration_words(800) == "2 years 2 months"
+    assert duration_words(30) == "4 weeks"
+
+
+def test_html_escapes_hostile_text_and_is_self_contained() -> None:
+    html = render_case(hostile_case(), RenderOptions(format="html", marking="OFFICIAL-SENSITIVE")).decode()
+    for hostile in (HOSTILE_IMG, HOSTILE_LINK, HOSTILE_SCRIPT):
+        assert hostile not in html
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+    assert "&lt;/style&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script" not in html
+    # no element or stylesheet refers outside the file: fonts are data: URIs
+    assert external_references(html) == []
+    assert re.findall(r"url\(\"(?!data:|#)", html) == []
+    assert html.count('src: url("data:font/ttf;base64,') == 2
+    assert '<html lang="en-GB">' in html
+    assert "<title>Timeline: Amy</title>" in html
+    assert html.count("OFFICIAL-SENSITIVE") == 3  # running header, running footer, browser footer
+
+
+def external_references(html: str) -> list[tuple[str, str, str]]:
+    """(tag, attribute, value) of every element attribute that could load something from outside the file."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, str, str]] = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            for name, value in attrs:
+                if name in ("src", "href", "xlink:href", "data", "action", "srcset") and value is not None \
+                        and not value.startswith(("#", "data:")):
+                    found.append((tag, name, value))
+
+    Collect().feed(html)
+    return found
+
+
+def test_user_text_never_reaches_a_style_block() -> None:
+    case = case_from([{"kind": "event", "type": "other", "date": "2016-03-01", "label": "red}body{color:red"}])
+    html = render_case(case, RenderOptions(format="html", marking="M}x{y", title="T}x{")).decode()
+    for block in re.findall(r"<style>(.*?)</style>", html, flags=re.S):
+        assert "red}body" not in block and "M}x{y" not in block and "T}x{" not in block
+
+
+def test_check_svg_refuses_anything_that_could_fetch_or_run() -> None:
+    ok = '<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(#p)"/><use href="#m"/></svg>'
+    assert check_svg(ok) == ok
+    bad = [
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>1</script></svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(http://x.invalid/a)"/></svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg"><style>@import "http://x.invalid/a.css";</style></svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect onclick="x()"/></svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>',
+        "<svg",
+    ]
+    for svg in bad:
+        with pytest.raises(UnsafeChartError):
+            check_svg(svg)
+
+
+def test_views_hearing_has_words_no_table_training_has_banner_and_no_original_name(amy: Case) -> None:
+    hearing = report_html(amy, options=RenderOptions(format="html", view="hearing"), target="html")
+    assert "In words" in hearing and "Amy is 4." in hearing
+    assert "<h2>Chronology</h2>" not in hearing and "Settled well." not in hearing
+    full = report_html(amy, options=RenderOptions(format="html"), target="html")
+    assert "<h2>Chronology</h2>" in full and "Settled well." in full and TRAINING_BANNER not in full
+    training = report_html(amy, options=RenderOptions(format="html", view="training"), target="pdf")
+    assert training.count(TRAINING_BANNER) >= 2  # page header (every page) and top of page 1
+    assert "Amy" not in training and "C-0001" not in training and "Settled well." not in training
+    assert "Foster carers (B)" not in training and "Foster care" in training
+
+
+def test_svg_render_does_not_import_weasyprint(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from timeline.cli import main\n"
+        f"r = CliRunner().invoke(main, ['render', {str(ROOT / 'samples' / 'home.yaml')!r}, "
+        f"'-o', {str(tmp_path / 'x.svg')!r}])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print('weasyprint' in sys.modules, 'pypdfium2' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False False"
+    assert (tmp_path / "x.svg").read_bytes().startswith(b"<")

@@ -1,0 +1,16 @@
+"""Render stage (HTML): the report as one self-contained HTML file -- inline CSS, inline SVG, font as data: URI.
+
+The same template and stylesheet as the PDF, so printing it from a browser gives the same layout; nothing
+in it refers to another file or to the network, so it can be e-mailed or attached to case papers alone.
+"""
+
+from __future__ import annotations
+
+from ..model import Case
+from ..pipeline import RenderOptions
+from ..report import report_html
+
+
+def render(case: Case, *, options: RenderOptions) -> bytes:
+    """Pipeline entry point: the report (in the chosen view) as UTF-8 HTML bytes."""
+    return report_html(case, options=options, target="html").encode("utf-8")

@@ -1,0 +1,100 @@
+"""Render stage (PNG): pages of the report's PDF as one PNG, rasterised with pypdfium2 so it matches the PDF.
+
+The PNG is drawn from the PDF bytes rather than from the HTML, so what is pasted into a Word report is
+exactly what was printed. One output file per render: the first page by default; with `--page-range`
+covering several pages they are stacked top to bottom (with a thin grey gap) in one image, so the
+pipeline's one-render-one-file contract holds. pypdfium2 (Apache-2.0/BSD) is the optional extra
+`child-timeline[png]`; without it the render fails with a message saying how to install it.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from ..model import Case
+from ..pipeline import RenderOptions
+from ..theme import PT_PER_INCH
+
+PAGE_GAP_PX = 8  # grey gap between stacked pages
+GAP_GREY = (200, 200, 200)
+MISSING = (
+    "PNG output needs pypdfium2, which is not installed; install it with: "
+    "pip install 'child-timeline[png]'"
+)
+
+
+class PngError(ValueError):
+    """A PNG cannot be made (missing renderer, page range outside the document); plain message."""
+
+
+def parse_page_range(text: str | None, pages: int) -> list[int]:
+    """0-based page indexes for '1', '2-3', '1,3' or '2-' (1-based, inclusive); the first page when None."""
+    if not text:
+        return [0]
+    chosen: list[int] = []
+    for part in text.replace(" ", "").split(","):
+        if not part:
+            continue
+        first, dash, last = part.partition("-")
+        try:
+            lo = int(first) if first else 1
+            hi = (int(last) if last else pages) if dash else lo
+        except ValueError:
+            raise PngError(f"page range '{text[:20]}' is not like 1, 2-3 or 1,3") from None
+        if lo < 1 or hi < lo or hi > pages:
+            raise PngError(f"page range '{text[:20]}' is outside the document's {pages} page(s)")
+        chosen.extend(range(lo - 1, hi))
+    if not chosen:
+        raise PngError(f"page range '{text[:20]}' names no page")
+    return list(dict.fromkeys(chosen))
+
+
+def _stack(images: list[Any]) -> Any:
+    from PIL import Image
+
+    if len(images) == 1:
+        return images[0]
+    width = max(im.width for im in images)
+    height = sum(im.height for im in images) + PAGE_GAP_PX * (len(images) - 1)
+    sheet = Image.new("RGB", (width, height), GAP_GREY)
+    y = 0
+    for im in images:
+        sheet.paste(im, (0, y))
+        y += im.height + PAGE_GAP_PX
+    return sheet
+
+
+def pdf_to_png(pdf: bytes, *, dpi: int, page_range: str | None) -> bytes:
+    """Rasterise pages of a PDF at `dpi` into one PNG (deterministic: no timestamps in the file)."""
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:
+        raise PngError(MISSING) from None
+    if dpi <= 0:
+        raise PngError("--dpi must be a positive number")
+    document = pdfium.PdfDocument(pdf)
+    try:
+        indexes = parse_page_range(page_range, len(document))
+        images = []
+        for index in indexes:
+            page = document[index]
+            bitmap = page.render(scale=dpi / PT_PER_INCH)
+            images.append(bitmap.to_pil().convert("RGB"))
+            page.close()
+    finally:
+        document.close()
+    out = io.BytesIO()
+    _stack(images).save(out, format="PNG", dpi=(dpi, dpi))
+    return out.getvalue()
+
+
+def render(case: Case, *, options: RenderOptions) -> bytes:
+    """Pipeline entry point: the report's page(s) as PNG bytes, drawn from the PDF."""
+    try:
+        import pypdfium2  # noqa: F401
+    except ImportError:
+        raise PngError(MISSING) from None
+    from .pdf import render as render_pdf
+
+    return pdf_to_png(render_pdf(case, options=options), dpi=options.dpi, page_range=options.page_range)

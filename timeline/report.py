@@ -1,0 +1,592 @@
+"""Render stage (report): the printable report's content -- header, chart, summary, chronology -- as HTML.
+
+One HTML string serves two renderers: the PDF renderer hands it to WeasyPrint (fonts as package file URLs
+its fetcher allows), the HTML renderer writes it as one self-contained file (fonts as data: URIs). The
+views of issue 6 are chosen here too: `full` (the report), `hearing` (one plain-language page for a
+Children's Hearing) and `training` (an anonymised copy with a banner on every page).
+
+All user text reaches the page through Jinja2 autoescaping; the only markup passed through unescaped is the
+package's own stylesheet and the chart's SVG, which is checked for anything that could fetch or run.
+"""
+
+from __future__ import annotations
+
+import base64
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+
+from .dates import PartialDate, age_at, format_age, format_duration
+from .model import AnyEvent, Case
+from .pipeline import RenderOptions
+from .text import font_bytes, font_path
+from .vocabulary import load_vocabulary
+
+if TYPE_CHECKING:
+    from .facts import Facts, MilestoneFact
+
+Target = Literal["html", "pdf"]
+LANG = "en-GB"
+TEMPLATE = "report.html.j2"
+STYLESHEET = "report.css"
+RESEARCH = "research.yaml"
+TRAINING_BANNER = "Case example - fictionalised"
+HEARING_PAGE = "A4"  # the hearing view is always one A4 landscape page
+EN_DASH = "\u2013"
+FONT_MIME = "font/ttf"
+BASE_COLUMNS = 5  # date, age, kind, type, label; note and source are added when any event has one
+
+
+class ReportError(Exception):
+    """The report cannot be built (for example a view whose helper module is missing); plain message."""
+
+
+# ----------------------------------------------------------------------------------------------- resources
+
+
+def templates_dir() -> Path:
+    """The folder of templates: `timeline/templates` in an installed wheel, `../templates` in a source tree.
+
+    The wheel force-includes the top-level `templates/` folder as `timeline/templates`; an editable install
+    runs from the source tree, where it sits beside the package.
+    """
+    packaged = Path(str(resources.files("timeline").joinpath("templates")))
+    if (packaged / TEMPLATE).is_file():
+        return packaged
+    source = Path(__file__).resolve().parent.parent / "templates"
+    if (source / TEMPLATE).is_file():
+        return source
+    raise ReportError("the report templates are missing from this installation; reinstall child-timeline")
+
+
+def stylesheet_path() -> Path:
+    """The report's one stylesheet."""
+    return templates_dir() / STYLESHEET
+
+
+def font_file(bold: bool) -> Path:
+    """The bundled font file the report declares (the one the chart was measured with)."""
+    return Path(font_path(bold)).resolve()
+
+
+def allowed_assets() -> dict[str, Path]:
+    """file: URL -> path of every file the PDF renderer may read: the bundled fonts and the stylesheet."""
+    files = (font_file(False), font_file(True), stylesheet_path().resolve())
+    return {path.as_uri(): path for path in files}
+
+
+@cache
+def _css_text() -> str:
+    return stylesheet_path().read_text(encoding="utf-8")
+
+
+@cache
+def _research() -> tuple[ResearchItem, ...]:
+    raw = yaml.safe_load((templates_dir() / RESEARCH).read_text(encoding="utf-8"))
+    source = str(raw["source"])
+    return tuple(ResearchItem(text=str(t), source=source) for t in raw["figures"])
+
+
+@cache
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def svg_data_uri(svg: str) -> str:
+    """An SVG document as a data: URI image (XML declaration added: it stands alone there)."""
+    data = ('<?xml version="1.0" encoding="utf-8"?>\n' + svg).encode("utf-8")
+    return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
+
+
+def font_data_uri(bold: bool) -> str:
+    """The bundled font as a data: URI, so a saved HTML file needs nothing beside it."""
+    return f"data:{FONT_MIME};base64," + base64.b64encode(font_bytes(bold)).decode("ascii")
+
+
+# ----------------------------------------------------------------------------------------------- the context
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """Who and when, printed at the top of page 1."""
+
+    name: str
+    ref: str | None
+    date_of_birth: str
+    as_of: str
+    age: str
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One labelled value of the summary (value already in words)."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneLine:
+    """One milestone to permanence with its status against the target."""
+
+    name: str
+    date: str
+    target: str
+    status: str
+    status_class: str
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The summary box: key figures, milestones and flags in words, all from the facts stage."""
+
+    figures: tuple[Figure, ...]
+    milestones: tuple[MilestoneLine, ...]
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ResearchItem:
+    """A research figure shown for context, never as a fact about the child."""
+
+    text: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One chronology table row (one event), every value already formatted."""
+
+    number: int
+    event_id: str
+    date: str
+    age: str
+    kind: str
+    type_name: str
+    label: str
+    note: str
+    source: str
+    planned: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything the template needs; user text in it is plain text (the template escapes it)."""
+
+    lang: str
+    title: str
+    view: str
+    page: str
+    page_class: str
+    marking: str | None
+    banner: str | None
+    header: Header
+    key_figures: tuple[Figure, ...]
+    chart_svg: Any  # markupsafe.Markup: checked SVG, inlined (HTML output)
+    chart_uri: str | None  # the same SVG as a data: URI image (PDF output: WeasyPrint parses it much faster)
+    chart_alt: str
+    summary: Summary
+    show_summary: bool
+    research: tuple[ResearchItem, ...]
+    paragraph: str | None
+    show_table: bool
+    rows: tuple[Row, ...]
+    show_notes: bool  # the Note column, left out when no event has a note (e.g. an anonymised case)
+    show_sources: bool
+    columns: int
+    css: Any  # markupsafe.Markup: the package stylesheet
+    tight: bool  # hearing view: a smaller chart, when the page would otherwise overflow
+    font_regular: str
+    font_bold: str
+
+
+# ----------------------------------------------------------------------------------------------- formatting
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+_UNIT_WORDS = {
+    "y": ("year", "years"),
+    "m": ("month", "months"),
+    "weeks": ("week", "weeks"),
+    "days": ("day", "days"),
+}
+
+
+def _words(compact: str) -> str:
+    """'3 y 4 m' -> '3 years 4 months', '1 days' -> '1 day' (the one duration formula lives in dates.py)."""
+    tokens = compact.split()
+    out: list[str] = []
+    for i, tok in enumerate(tokens):
+        if tok in _UNIT_WORDS and i > 0 and tokens[i - 1].isdigit():
+            one, many = _UNIT_WORDS[tok]
+            out.append(one if tokens[i - 1] == "1" else many)
+        else:
+            out.append(tok)
+    return " ".join(out)
+
+
+def age_words(born: date, day: date) -> str:
+    """The age in words: '4', '10 months', '3 years 4 months' style (used after 'the age of')."""
+    return _words(format_age(born, day))
+
+
+def duration_words(days: int) -> str:
+    """A duration in words: '3 years 4 months', '5 weeks'."""
+    return _words(format_duration(days))
+
+
+def _lower_first(text: str) -> str:
+    """'Permanence recommended (LAAC review)' -> 'permanence recommended (LAAC review)'."""
+    return text[:1].lower() + text[1:]
+
+
+def span_words(start: date, end: date) -> str:
+    """Calendar time from `start` to `end` in completed months, like an age ('1 year 11 months').
+
+    Used wherever both ends are known, so that 'at 1 year 11 months, N after becoming looked after at 2
+    days' never reads as a contradiction (durations in days alone round to the nearest month instead).
+    """
+    return _words(format_age(start, end))
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'s"
+
+
+def _date_text(event: AnyEvent) -> str:
+    first = event.first.display()
+    if not event.is_span:
+        return first
+    last = event.last
+    return f"{first} {EN_DASH} {last.display()}" if last is not None else f"{first} {EN_DASH} ongoing"
+
+
+def _age_text(born: date, when: PartialDate) -> str:
+    text = format_age(born, when.mid)
+    return f"c. {text}" if when.approximate else text
+
+
+def _age_span_text(born: date, event: AnyEvent) -> str:
+    start = _age_text(born, event.first)
+    if event.is_span and event.last is not None:
+        return f"{start} {EN_DASH} {_age_text(born, event.last)}"
+    return start
+
+
+def chronology_rows(case: Case) -> tuple[Row, ...]:
+    """Every event as a table row, in date order (file order on the same day); numbered by file position."""
+    from .model import event_id
+
+    vocab = load_vocabulary(case.jurisdiction)
+    born = case.child.date_of_birth
+    ordered = sorted(case.numbered(), key=lambda item: (item[1].first.mid, item[0]))
+    rows = []
+    for n, e in ordered:
+        rows.append(
+            Row(
+                number=n,
+                event_id=event_id(n, e),
+                date=_date_text(e),
+                age=_age_span_text(born, e),
+                kind=vocab.kind_labels[e.kind],
+                type_name=vocab.term(e.kind, e.type).label,
+                label=e.label or "",
+                note=e.note or "",
+                source=e.source or "",
+                planned=e.planned,
+            )
+        )
+    return tuple(rows)
+
+
+def header_for(case: Case) -> Header:
+    """The header line: name, reference, date of birth, as-at date and age then."""
+    born = case.child.date_of_birth
+    as_of = case.as_of_date
+    return Header(
+        name=case.child.name,
+        ref=case.child.ref,
+        date_of_birth=PartialDate.of(born).display(),
+        as_of=PartialDate.of(as_of).display(),
+        age=format_age(born, as_of),
+    )
+
+
+# ----------------------------------------------------------------------------------------------- facts
+
+
+def _facts(case: Case, options: RenderOptions) -> Facts:
+    """The facts stage's measures (with the standards file the options name, else the bundled targets)."""
+    from .facts import compute_facts
+    from .standards import load_standards
+
+    standards = load_standards(options.standards) if options.standards else None
+    return compute_facts(case, standards=standards)
+
+
+_STATUS_WORDS = {
+    "met": "Met",
+    "missed": "Missed",
+    "overdue": "Overdue",
+    "pending": "Not yet due",
+    "not_applicable": "Not applicable",
+}
+
+
+def _milestone_line(case: Case, m: MilestoneFact) -> MilestoneLine:
+    vocab = load_vocabulary(case.jurisdiction)
+    name = vocab.term("milestone", m.type).label if m.type in vocab.terms["milestone"] else str(m.type)
+    when = PartialDate.of(m.date).display() if m.date else "not yet"
+    if m.target_days is not None and m.target_date is not None:
+        target = f"{duration_words(m.target_days)} (by {PartialDate.of(m.target_date).display()})"
+    elif m.target_days is not None:
+        target = duration_words(m.target_days)
+    else:
+        target = EN_DASH
+    status = _STATUS_WORDS.get(m.status, str(m.status))
+    if m.status == "not_applicable" and m.date is not None:
+        status = "Done (no target)"
+    if m.status in ("missed", "overdue") and m.days_over:
+        status += f" by {duration_words(m.days_over)}"
+    return MilestoneLine(name=name, date=when, target=target, status=status, status_class=str(m.status))
+
+
+def _permanence_text(case: Case, facts: Facts) -> str:
+    lp = facts.legal_permanence
+    if lp is not None:
+        vocab = load_vocabulary(case.jurisdiction)
+        order = vocab.term("order", lp.type).label if lp.type in vocab.terms["order"] else str(lp.type)
+        when = PartialDate.of(lp.date).display()
+        if lp.days_from_looked_after is not None and facts.looked_after_start is not None:
+            return f"{span_words(facts.looked_after_start, lp.date)} ({order}, {when})"
+        return f"{order}, {when}"
+    if facts.looked_after_start is not None and facts.looked_after_end is None:
+        return f"Not yet reached: {span_words(facts.looked_after_start, facts.as_of)} so far"
+    return "Not reached"
+
+
+def looked_after_words(facts: Facts) -> str:
+    """Time looked after in words: calendar months for one unbroken period, else the day count rounded."""
+    start = facts.looked_after_start
+    end = facts.looked_after_end or facts.as_of
+    if start is not None and (end - start).days == facts.days_looked_after:
+        return span_words(start, end)
+    return duration_words(facts.days_looked_after)
+
+
+def summary_for(case: Case, facts: Facts) -> Summary:
+    """The summary box in words from the facts stage."""
+    born = case.child.date_of_birth
+    figures: list[Figure] = []
+    if facts.looked_after_start is not None:
+        since = PartialDate.of(facts.looked_after_start).display()
+        figures.append(Figure("Looked after since", f"{since} (age {format_age(born, facts.looked_after_start)})"))
+    figures.append(
+        Figure(
+            "Time looked after",
+            f"{looked_after_words(facts)} ({facts.percent_of_life_looked_after:.0f}% of life)",
+        )
+    )
+    figures.append(Figure("Placements", str(facts.placements)))
+    figures.append(Figure("Moves between placements", str(facts.moves)))
+    figures.append(Figure("Hearings", str(facts.hearings)))
+    figures.append(Figure("Time to legal permanence", _permanence_text(case, facts)))
+    if facts.reviews:
+        figures.append(Figure("Reviews overdue", str(facts.reviews_overdue)))
+    milestones = tuple(_milestone_line(case, m) for m in facts.milestones)
+    flags = tuple(str(f.text) for f in facts.flags)
+    return Summary(figures=tuple(figures), milestones=milestones, flags=flags)
+
+
+def key_figures_for(case: Case, facts: Facts) -> tuple[Figure, ...]:
+    """The few figures printed top right of page 1."""
+    return (
+        Figure(
+            "Looked after",
+            f"{looked_after_words(facts)}, {facts.percent_of_life_looked_after:.0f}% of life",
+        ),
+        Figure("Moves", str(facts.moves)),
+        Figure("Legal permanence", _permanence_text(case, facts)),
+    )
+
+
+def hearing_paragraph(case: Case, facts: Facts) -> str:
+    """A short paragraph in plain words from the facts, for panel members who read rather than decode charts."""
+    name = case.child.name
+    born = case.child.date_of_birth
+    as_of = case.as_of_date
+    years, _ = age_at(born, as_of)
+    age = str(years) if years >= 2 else f"{age_words(born, as_of)} old"
+    parts = [f"{name} is {age}."]
+    share = f"{facts.percent_of_life_looked_after:.0f}% of {_possessive(name)} life"
+    span = looked_after_words(facts)
+    if facts.looked_after_start is None:
+        parts.append(f"{name} has not been looked after.")
+    elif facts.looked_after_end is None:
+        parts.append(
+            f"{name} has been looked after since the age of {age_words(born, facts.looked_after_start)}: "
+            f"{span}, {share}."
+        )
+    else:
+        parts.append(
+            f"{name} was looked after from the age of {age_words(born, facts.looked_after_start)} "
+            f"to {age_words(born, facts.looked_after_end)}: {span}, {share}."
+        )
+    places = _plural(facts.placements, "place")
+    moves = _plural(facts.moves, "move")
+    parts.append(f"{name} has lived in {places} and has had {moves} between them.")
+    if facts.hearings:
+        parts.append(f"There {'has' if facts.hearings == 1 else 'have'} been {_plural(facts.hearings, 'hearing')}.")
+    lp = facts.legal_permanence
+    if lp is not None:
+        vocab = load_vocabulary(case.jurisdiction)
+        order = vocab.term("order", lp.type).label if lp.type in vocab.terms["order"] else str(lp.type)
+        text = f"A {order} was made when {name} was {age_words(born, lp.date)}"
+        if lp.days_from_looked_after is not None and facts.looked_after_start is not None:
+            text += f", {span_words(facts.looked_after_start, lp.date)} after {name} became looked after"
+        parts.append(text + ".")
+    elif facts.looked_after_start is not None and facts.looked_after_end is None:
+        waited = span_words(facts.looked_after_start, as_of)
+        parts.append(f"{name} has waited {waited} so far for a permanent legal decision.")
+    late = [m for m in facts.milestones if m.status in ("missed", "overdue")]
+    if late:
+        vocab = load_vocabulary(case.jurisdiction)
+        names = [_lower_first(vocab.term("milestone", m.type).label) for m in late
+                 if m.type in vocab.terms["milestone"]]
+        if names:
+            parts.append(f"Later than the target: {', '.join(names)}.")
+    return " ".join(parts)
+
+
+# ----------------------------------------------------------------------------------------------- chart
+
+
+class UnsafeChartError(ReportError):
+    """The chart SVG holds something that could fetch or run; never expected from our own SVG renderer."""
+
+
+_FORBIDDEN_ELEMENTS = frozenset({"script", "foreignobject", "iframe", "object", "embed", "image", "link"})
+
+
+def _external_url(text: str) -> bool:
+    """True when CSS-like text holds a url(...) that is not a same-document #fragment."""
+    return "url(" in text.replace(" ", "").replace("url(#", "").replace("url('#", "").replace('url("#', "")
+
+
+def check_svg(svg: str) -> str:
+    """Refuse an SVG with scripts, foreign content or references outside itself (defence in depth).
+
+    The SVG renderer escapes user text; this check makes sure that, whatever a future change does, the chart
+    cannot make WeasyPrint or a browser fetch a file or run code.
+    """
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError as exc:
+        raise UnsafeChartError(f"the chart SVG is not well-formed ({exc})") from None
+    for el in root.iter():
+        tag = el.tag.rsplit("}", 1)[-1].lower() if isinstance(el.tag, str) else ""
+        if tag in _FORBIDDEN_ELEMENTS:
+            raise UnsafeChartError(f"the chart SVG holds a <{tag}> element")
+        for key, value in el.attrib.items():
+            name = key.rsplit("}", 1)[-1].lower()
+            if name.startswith("on"):
+                raise UnsafeChartError(f"the chart SVG holds an event handler ({name})")
+            if (name in ("href", "src") and not value.startswith("#")) or _external_url(value):
+                raise UnsafeChartError("the chart SVG refers to something outside itself")
+        if tag == "style" and el.text and (_external_url(el.text) or "@import" in el.text):
+            raise UnsafeChartError("the chart SVG stylesheet refers to something outside itself")
+    return svg
+
+
+def chart_svg(case: Case, *, options: RenderOptions) -> str:
+    """The chart as an inline SVG fragment at the printable width of the page, without its own title block."""
+    from .pipeline import scene_for
+    from .render.svg import scene_to_svg
+
+    scene = scene_for(case, replace(options, format="svg", width=None), title_block=False)
+    return check_svg(str(scene_to_svg(scene, standalone=False)))
+
+
+# ----------------------------------------------------------------------------------------------- views
+
+
+def case_for_view(case: Case, *, options: RenderOptions) -> Case:
+    """The case a view draws: the training view draws an anonymised copy, the others the case itself."""
+    if options.view != "training":
+        return case
+    from .anonymise import anonymise
+
+    return anonymise(case)
+
+
+def build_report(case: Case, *, options: RenderOptions, target: Target, tight: bool = False) -> Report:
+    """The report context for one case and view (the case already anonymised for the training view).
+
+    `target` "html" inlines the SVG and the fonts (data: URIs) for one self-contained file; "pdf" refers to
+    the bundled font files (served by the PDF renderer's allow-list fetcher) and hands the chart over as an
+    SVG image, which WeasyPrint parses with a fast XML parser instead of its HTML parser and cascade.
+    """
+    from markupsafe import Markup
+
+    view = options.view
+    page = HEARING_PAGE if view == "hearing" else options.page
+    chart_options = replace(options, page=page)  # type: ignore[arg-type]
+    facts = _facts(case, options)
+    if target == "html":
+        regular, bold = font_data_uri(False), font_data_uri(True)
+    else:
+        regular, bold = font_file(False).as_uri(), font_file(True).as_uri()
+    full = view != "hearing"
+    rows = chronology_rows(case) if full else ()
+    svg = chart_svg(case, options=chart_options)
+    return Report(
+        lang=LANG,
+        title=options.title or f"Timeline: {case.child.name}",
+        view=view,
+        page=page,
+        page_class=page.lower(),
+        marking=options.marking,
+        banner=TRAINING_BANNER if view == "training" else None,
+        header=header_for(case),
+        key_figures=key_figures_for(case, facts) if full else (),
+        chart_svg=Markup(svg) if target == "html" else "",
+        chart_uri=None if target == "html" else svg_data_uri(svg),
+        chart_alt=f"Timeline of {case.child.name}'s journey against age; the chronology lists every event.",
+        summary=summary_for(case, facts),
+        show_summary=full,
+        research=_research() if full else (),
+        paragraph=hearing_paragraph(case, facts) if view == "hearing" else None,
+        show_table=full,
+        rows=rows,
+        show_notes=any(r.note for r in rows),
+        show_sources=any(r.source for r in rows),
+        columns=BASE_COLUMNS + any(r.note for r in rows) + any(r.source for r in rows),
+        css=Markup(_css_text()),
+        tight=tight,
+        font_regular=regular,
+        font_bold=bold,
+    )
+
+
+def report_html(case: Case, *, options: RenderOptions, target: Target, tight: bool = False) -> str:
+    """The report as one HTML string (for the training view, of the anonymised case)."""
+    shown = case_for_view(case, options=options)
+    report = build_report(shown, options=options, target=target, tight=tight)
+    html: str = _environment().get_template(TEMPLATE).render(r=report)
+    return html
