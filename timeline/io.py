@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,13 +20,28 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .model import EVENT_CLASSES, KINDS, Case, Child, did_you_mean
+from .model import EVENT_CLASSES, KINDS, MAX_EVENTS, Case, Child, did_you_mean
 from .problems import CaseError, Loc, Problem, format_path
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 500_000
 MAX_DEPTH = 64
+MAX_NUMBER_DIGITS = 100  # int() of a longer one is slow (and refused past 4,300 digits)
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+_UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: str) -> str:
+    """User text quoted in a message, with line breaks and control characters written as escapes, so that
+    every problem stays one line and a message cannot rewrite the terminal."""
+    return _UNSEEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _path(loc: Loc) -> str:
+    """`format_path` for messages: keys come from the file and may hold anything."""
+    return _visible(format_path(loc))
 
 
 @dataclass
@@ -55,7 +70,7 @@ class SourceMap:
     def problem(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error") -> Problem:
         """A Problem located at `loc`."""
         line, col = self.locate(loc, key=key)
-        return Problem(self.file, line, col, format_path(loc), message, severity)  # type: ignore[arg-type]
+        return Problem(self.file, line, col, _path(loc), _visible(message), severity)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -123,126 +138,230 @@ def read_text(path: str | Path, *, limit: int = MAX_BYTES) -> str:
 # ---------------------------------------------------------------- YAML
 
 
+# libyaml's event parser when present (about ten times faster than the pure-Python one on a large file);
+# its composer is avoided because it recurses in C and crashes the interpreter on deeply nested input.
+_YAML_PARSER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class _Frame:
+    """A mapping or sequence being built from the event stream."""
+
+    loc: Loc
+    value: dict[str, Any] | list[Any]
+    start: int  # node count when it began (the size of an anchored node is the count at its end minus this)
+    anchor: str | None
+    key: str | None = None  # a mapping's key waiting for its value
+    key_ok: bool = True  # False while skipping the value of a refused (duplicate or non-text) key
+    has_key: bool = False
+
+
 class _Builder:
-    """Builds plain data from a composed YAML node tree, counting nodes so alias bombs stop early."""
+    """Builds plain data from the YAML event stream, without recursion, counting values so alias bombs stop early.
+
+    Aliases reuse the value built at their anchor and count its full size, as if expanded; a value is
+    located (line:col) where it stands, or where the alias naming it stands.
+    """
 
     def __init__(self, source: SourceMap) -> None:
         self.source = source
         self.count = 0
         self.problems: list[Problem] = []
-        self._constructor = yaml.SafeLoader("")
+        self._constructor = yaml.SafeLoader("")  # resolves and constructs plain scalars (bool, int, float)
+        self._anchors: dict[str, tuple[Any, int]] = {}
 
-    def _pos(self, node: yaml.Node) -> tuple[int, int]:
-        return (node.start_mark.line + 1, node.start_mark.column + 1)
+    @staticmethod
+    def _pos(event: yaml.Event) -> tuple[int, int]:
+        mark = event.start_mark
+        return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
-    def build(self, node: yaml.Node, loc: Loc, depth: int = 0) -> Any:
-        self.count += 1
+    def _grow(self, event: yaml.Event, size: int) -> None:
+        self.count += size
         if self.count > MAX_NODES:
             raise CaseError(
                 [
                     Problem(
                         self.source.file,
-                        *self._pos(node),
+                        *self._pos(event),
                         "",
                         "has too many values (anchors and aliases "
                         "expanding without end?); a case file is not expected to hold this much",
                     )
                 ]
             )
-        if depth > MAX_DEPTH:
-            raise CaseError([Problem(self.source.file, *self._pos(node), format_path(loc), "is nested too deeply")])
-        self.source.values.setdefault(loc, self._pos(node))
-        if isinstance(node, yaml.MappingNode):
-            out: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    self.problems.append(
-                        Problem(self.source.file, *self._pos(key_node), format_path(loc), "a key must be plain text")
-                    )
-                    continue
-                key = str(key_node.value)
-                if key in out:
-                    first = self.source.keys.get((*loc, key), (None, None))
-                    self.problems.append(
-                        Problem(
-                            self.source.file,
-                            *self._pos(key_node),
-                            format_path((*loc, key)),
-                            f"appears twice in the same block (first on line {first[0]}); keep one",
-                        )
-                    )
-                    continue
-                key_loc: Loc = (*loc, key)
-                self.source.keys[key_loc] = self._pos(key_node)
-                out[key] = self.build(value_node, key_loc, depth + 1)
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
-        return self._scalar(node)
 
-    def _scalar(self, node: yaml.Node) -> Any:
-        tag = node.tag
-        style = getattr(node, "style", None)
-        if style is not None and style in "'\"|>":
-            return str(node.value)
+    def document(self, events: Iterator[yaml.Event], first: yaml.Event) -> Any:
+        """Build one document's root value; `first` is its first node event."""
+        stack: list[_Frame] = []
+        event: yaml.Event = first
+        while True:
+            parent = stack[-1] if stack else None
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                done = stack.pop()
+                parent = stack[-1] if stack else None
+                if done.anchor is not None:
+                    self._anchors[done.anchor] = (done.value, self.count - done.start)
+                value: Any = done.value
+                is_text = False
+                event_pos = (0, 0)
+            else:
+                loc = self._child_loc(parent)
+                if isinstance(event, yaml.AliasEvent):
+                    if event.anchor not in self._anchors:
+                        raise CaseError([Problem(self.source.file, *self._pos(event), _path(loc),
+                                                 f"uses the alias *{str(event.anchor)[:40]} before an anchor "
+                                                 f"&{str(event.anchor)[:40]} names a value")])
+                    value, size = self._anchors[event.anchor]
+                    self._grow(event, size)
+                    self._locate(loc, event, parent)
+                    is_text = isinstance(value, str)
+                elif isinstance(event, yaml.ScalarEvent):
+                    self._grow(event, 1)
+                    self._locate(loc, event, parent)
+                    value = self._scalar(event)
+                    is_text = True
+                    if event.anchor is not None:
+                        self._anchors[event.anchor] = (value, 1)
+                elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                    self._grow(event, 1)
+                    if len(stack) >= MAX_DEPTH:
+                        where = _path(loc[:2]) + ("..." if len(loc) > 2 else "")
+                        raise CaseError([Problem(self.source.file, *self._pos(event), where,
+                                                 f"is nested too deeply (more than {MAX_DEPTH} levels)")])
+                    self._locate(loc, event, parent)
+                    container: dict[str, Any] | list[Any] = (
+                        {} if isinstance(event, yaml.MappingStartEvent) else []
+                    )
+                    stack.append(_Frame(loc, container, self.count - 1, event.anchor))
+                    event = next(events)
+                    continue
+                else:  # pragma: no cover - the parser guarantees node events here
+                    raise CaseError([Problem(self.source.file, *self._pos(event), "", "is not valid YAML")])
+                event_pos = self._pos(event)
+            if parent is None:
+                return value
+            self._deliver(parent, value, is_text=is_text, pos=event_pos, start=event)
+            event = next(events)
+
+    def _child_loc(self, parent: _Frame | None) -> Loc:
+        if parent is None:
+            return ()
+        if isinstance(parent.value, list):
+            return (*parent.loc, len(parent.value))
+        if parent.has_key and parent.key_ok and parent.key is not None:
+            return (*parent.loc, parent.key)
+        return (*parent.loc, "<key>") if not parent.has_key else (*parent.loc, "<skipped>")
+
+    def _locate(self, loc: Loc, event: yaml.Event, parent: _Frame | None) -> None:
+        # Keys themselves are located in `source.keys` when delivered; skipped values are not located.
+        if parent is not None and isinstance(parent.value, dict) and not (parent.has_key and parent.key_ok):
+            return
+        self.source.values.setdefault(loc, self._pos(event))
+
+    def _deliver(self, parent: _Frame, value: Any, *, is_text: bool, pos: tuple[int, int], start: yaml.Event) -> None:
+        if isinstance(parent.value, list):
+            parent.value.append(value)
+            return
+        if not parent.has_key:
+            parent.has_key = True
+            parent.key_ok = False
+            parent.key = None
+            if not is_text or not isinstance(value, (str, int, float, bool)) or value is None:
+                self.problems.append(Problem(self.source.file, *self._pos(start), _path(parent.loc),
+                                             "a key must be plain text"))
+                return
+            key = str(value) if not isinstance(value, str) else value
+            key_loc: Loc = (*parent.loc, key)
+            if key in parent.value:
+                first = self.source.keys.get(key_loc, (None, None))
+                self.problems.append(
+                    Problem(
+                        self.source.file,
+                        *self._pos(start),
+                        _path(key_loc),
+                        f"appears twice in the same block (first on line {first[0]}); keep one",
+                    )
+                )
+                return
+            self.source.keys[key_loc] = self._pos(start)
+            parent.key = key
+            parent.key_ok = True
+            return
+        if parent.key_ok and parent.key is not None:
+            parent.value[parent.key] = value
+        parent.has_key = False
+        parent.key = None
+        parent.key_ok = True
+
+    def _scalar(self, event: yaml.ScalarEvent) -> Any:
+        if event.style:  # quoted or block: always text
+            return str(event.value)
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self._constructor.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
         if tag == "tag:yaml.org,2002:null":
             return None
         if tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            node = yaml.ScalarNode(tag, event.value)
             try:
                 return self._constructor.construct_object(node, deep=True)
             except (ValueError, yaml.YAMLError):
-                return str(node.value)
+                return str(event.value)
         # Strings, and timestamps kept as the text written (`2019-13-01` must be a located date error).
-        return str(node.value)
+        return str(event.value)
 
 
-def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
+_INDENTATION_SLIPS = ("could not find expected ':'", "expected <block end>", "did not find expected key")
+
+
+def _yaml_problem(name: str, text: str, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     col = mark.column + 1 if mark is not None else None
+    position = getattr(exc, "position", None)  # a ReaderError (a character YAML does not allow) has no mark
+    if mark is None and isinstance(position, int):
+        line, col = _Lines(text).at(min(position, len(text)))
     what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    at = mark.index if mark is not None and isinstance(mark.index, int) else -1
     hint = ""
-    if "tab" in str(what):
+    if "'\\t'" in str(what) or (0 <= at < len(text) and text[at] == "\t"):
         hint = "; indent with spaces, not tabs"
     elif "mapping values are not allowed" in str(what):
         hint = "; a value containing ': ' must be quoted, e.g. label: \"CSO: reside with gran\""
-    elif "could not find expected ':'" in str(what) or "expected <block end>" in str(what):
+    elif any(s in str(what) for s in _INDENTATION_SLIPS):
         hint = "; check the indentation of this line and the one before"
     return Problem(name, line, col, "", f"is not valid YAML: {what}{hint}")
 
 
 def parse_yaml(text: str, name: str) -> tuple[Any, SourceMap]:
-    """YAML text -> (plain data, source map)."""
+    """YAML text -> (plain data, source map); one document only."""
     source = SourceMap(name)
-    try:
-        docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        raise CaseError([_yaml_problem(name, exc)]) from None
-    except RecursionError:
-        raise CaseError([Problem(name, None, None, "", "is nested too deeply to be a case file")]) from None
-    docs = [d for d in docs if d is not None]
-    if not docs:
-        raise CaseError([Problem(name, 1, 1, "", "holds no data; a case file needs `child:` and `events:`")])
-    if len(docs) > 1:
-        mark = docs[1].start_mark
-        raise CaseError(
-            [
-                Problem(
-                    name,
-                    mark.line + 1,
-                    mark.column + 1,
-                    "",
-                    "holds more than one YAML document (a second '---'); put one case in each file",
-                )
-            ]
-        )
     builder = _Builder(source)
+    roots: list[Any] = []
     try:
-        data = builder.build(docs[0], ())
-    except RecursionError:
-        raise CaseError([Problem(name, None, None, "", "is nested too deeply to be a case file")]) from None
+        events = iter(yaml.parse(text, Loader=_YAML_PARSER))
+        for event in events:
+            if not isinstance(event, yaml.DocumentStartEvent):
+                continue
+            first = next(events)
+            if roots:
+                raise CaseError(
+                    [
+                        Problem(
+                            name,
+                            *_Builder._pos(first),
+                            "",
+                            "holds more than one YAML document (a second '---'); put one case in each file",
+                        )
+                    ]
+                )
+            roots.append(builder.document(events, first))
+    except yaml.YAMLError as exc:
+        raise CaseError([_yaml_problem(name, text, exc)]) from None
+    if not roots:
+        raise CaseError([Problem(name, 1, 1, "", "holds no data; a case file needs `child:` and `events:`")])
     source.problems.extend(builder.problems)
-    return data, source
+    return roots[0], source
 
 
 # ---------------------------------------------------------------- JSON
@@ -275,7 +394,9 @@ class _JSONParser:
             raise self.fail(i, "too many values for a case file")
         if depth > MAX_DEPTH:
             line, col = self.lines.at(i)
-            raise CaseError([Problem(self.source.file, line, col, format_path(loc), "is nested too deeply")])
+            where = _path(loc[:2]) + ("..." if len(loc) > 2 else "")
+            message = f"is nested too deeply (more than {MAX_DEPTH} levels)"
+            raise CaseError([Problem(self.source.file, line, col, where, message)])
         i = self.ws(i)
         self.source.values.setdefault(loc, self.lines.at(i))
         ch = self.text[i : i + 1]
@@ -291,6 +412,8 @@ class _JSONParser:
         m = _NUMBER.match(self.text, i)
         if m and m.group(0):
             num = m.group(0)
+            if len(num) > MAX_NUMBER_DIGITS:
+                raise self.fail(i, f"a number longer than {MAX_NUMBER_DIGITS} digits")
             return (float(num) if m.group(2) or m.group(3) else int(num)), m.end()
         raise self.fail(i, "expected a value (text in double quotes, a number, true, false, null, [ or {)")
 
@@ -321,7 +444,7 @@ class _JSONParser:
                     Problem(
                         self.source.file,
                         *key_pos,
-                        format_path((*loc, key)),
+                        _path((*loc, key)),
                         f"appears twice in the same object (first on line {first[0]}); keep one",
                     )
                 )
@@ -455,6 +578,9 @@ def _problems_from_validation(exc: ValidationError, data: Any, source: SourceMap
             value = _get(data, loc)
             choices = re.findall(r"'([^']*)'", str(expected))
             message = f"'{str(value)[:40]}' is not allowed{did_you_mean(value, choices)} (expected {expected})"
+        elif kind == "too_long" and not isinstance(_get(data, loc), str):
+            ctx = err.get("ctx") or {}
+            message = f"has {ctx.get('actual_length')} entries; at most {ctx.get('max_length')} are allowed"
         elif kind in ("string_too_long", "too_long"):
             ctx = err.get("ctx") or {}
             message = f"is too long: at most {ctx.get('max_length')} characters"
@@ -488,6 +614,17 @@ def validate_data(data: Any, source: SourceMap, *, as_of: date | None = None) ->
         )
     if as_of is not None:
         data = {**data, "as_of": as_of.isoformat()}
+    events = data.get("events")
+    if isinstance(events, list) and len(events) > MAX_EVENTS:  # refuse before validating each one
+        raise CaseError(
+            [
+                source.problem(
+                    ("events",),
+                    f"has {len(events)} events; at most {MAX_EVENTS} fit on one timeline (split the chronology "
+                    "by period)",
+                )
+            ]
+        )
     sink: list[tuple[Loc, str]] = []
     try:
         case = Case.model_validate(data, context={"problems": sink})
@@ -600,7 +737,9 @@ def _read_table_bytes(path: str | Path, name: str) -> bytes:
 def _read_table_text(path: str | Path, name: str) -> str:
     data = _read_table_bytes(path, name)
     if not data.strip():
-        raise _table_fail(name, "is empty; a chronology needs a header row (Date, Type, Details ...) and one row per event")
+        raise _table_fail(
+            name, "is empty; a chronology needs a header row (Date, Type, Details ...) and one row per event"
+        )
     if data.startswith(b"PK\x03\x04"):
         raise _table_fail(name, "is an Excel workbook, not CSV text; give it the .xlsx suffix")
     if b"\x00" in data:
@@ -637,7 +776,8 @@ def read_csv_text(text: str, name: str = "<table>.csv") -> Table:
             if any(cells):
                 rows.append((number, cells))
     except csv.Error as exc:
-        raise CaseError([Problem(name, None, None, f"row {reader.line_num}", f"cannot be read as CSV ({exc})")]) from None
+        where = f"row {reader.line_num}"
+        raise CaseError([Problem(name, None, None, where, f"cannot be read as CSV ({exc})")]) from None
     if not rows:
         raise _table_fail(name, "holds no rows; a chronology needs a header row and one row per event")
     return Table(file=name, rows=tuple(rows))
@@ -692,15 +832,21 @@ def _read_xlsx(path: str | Path, name: str, *, sheet: str | None) -> Table:
         else:
             close = [n for n in names if n.lower() == sheet.lower()]
             if len(close) != 1:
-                raise _table_fail(name, f"has no sheet '{sheet[:40]}'{did_you_mean(sheet.lower(), names)} "
-                                        f"(sheets: {', '.join(names)})")
+                import difflib
+
+                near = difflib.get_close_matches(sheet, names, n=1, cutoff=0.6)
+                hint = f"; did you mean '{near[0]}'?" if near else ""
+                raise _table_fail(name, f"has no sheet '{sheet[:40]}'{hint} (sheets: {', '.join(names)})")
             chosen = close[0]
         rows: list[tuple[int, tuple[str, ...]]] = []
         for number, row in enumerate(book[chosen].iter_rows(max_col=MAX_TABLE_COLUMNS), start=1):
             if number > MAX_TABLE_ROWS:
                 raise _table_fail(name, f"sheet '{chosen}' has more than {MAX_TABLE_ROWS} rows; split the chronology")
-            cells = tuple(_excel_cell_text(c.value, getattr(c, "number_format", None)) for c in row)
-            if any(cells):
+            texts = [_excel_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
+            while texts and not texts[-1]:
+                texts.pop()  # sheets often report formatted but empty columns to the right
+            cells = tuple(texts)
+            if cells:
                 rows.append((number, cells))
     finally:
         book.close()

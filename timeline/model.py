@@ -31,28 +31,49 @@ from .dates import DateFormatError, PartialDate, parse_date
 from .problems import format_path
 from .vocabulary import JURISDICTIONS, KINDS, ROUTES, load_vocabulary
 
+# The years a case file may name (a limit documented in the README): wide enough for any child's history
+# and its family background, narrow enough that the chart stays a human time frame.
+MIN_YEAR = 1900
+# Events in one file: ten times the longest real chronology; past it a chart is unreadable and slow to draw.
+MAX_EVENTS = 10_000
+MAX_YEAR = 2199
 _EDTF_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?]?$"
 _FULL_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 # C0/C1 controls and the bidi embedding/override/isolate controls that can make text read differently
 # from how it is stored ("Trojan Source"); tabs and newlines are allowed only in notes.
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# Zero-width characters: allowed inside text (they join emoji and some scripts) but not as all of it.
+MAX_COMBINING_MARKS = 5
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f" + _BIDI + "]")
 _CONTROL_NOTE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + "]")
 
 
 def _to_partial(value: Any) -> PartialDate:
     if isinstance(value, PartialDate):
-        return value
+        return _in_range(value)
     if isinstance(value, date):
-        return PartialDate.of(value)
+        return _in_range(PartialDate.of(value))
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)  # an unquoted year (`date: 2016`) reaches us as a number
     if not isinstance(value, str):
         raise PydanticCustomError("date_type", "expected a date written as text such as 2016-01-20")
     try:
-        return parse_date(value)
+        return _in_range(parse_date(value))
     except DateFormatError as exc:
         raise PydanticCustomError("date_format", str(exc)) from None
+
+
+def _in_range(value: PartialDate) -> PartialDate:
+    """Refuse years no child's file can hold (a typo such as 0216 or 2106): they would stretch the chart
+    over centuries, and arithmetic near year 1 or 9999 would leave the calendar."""
+    if not MIN_YEAR <= value.earliest.year <= MAX_YEAR:
+        raise PydanticCustomError(
+            "date_range",
+            "year {year} is outside {low}-{high}; check for a typo",
+            {"year": f"{value.earliest.year:04d}", "low": MIN_YEAR, "high": MAX_YEAR},
+        )
+    return value
 
 
 def _to_full(value: Any) -> date:
@@ -89,9 +110,9 @@ def _check_line(value: str) -> str:
         raise PydanticCustomError(
             "control_character", "contains a control or text-direction character; remove it (retype the text)"
         )
-    if not value.strip():
+    if not value.strip(_INVISIBLE).strip():
         raise PydanticCustomError("blank_text", "is blank; write some text or leave the field out")
-    return unicodedata.normalize("NFC", value)
+    return _check_marks(unicodedata.normalize("NFC", value))
 
 
 def _check_note(value: str) -> str:
@@ -99,7 +120,22 @@ def _check_note(value: str) -> str:
         raise PydanticCustomError(
             "control_character", "contains a control or text-direction character; remove it (retype the text)"
         )
-    return unicodedata.normalize("NFC", value)
+    return _check_marks(unicodedata.normalize("NFC", value))
+
+
+def _check_marks(value: str) -> str:
+    """Refuse a letter carrying a pile of combining marks ("Zalgo" text): drawn, the pile climbs out of the
+    text's measured box over the rest of the chart. Real writing stacks at most three or four on a letter."""
+    run = 0
+    for ch in value:
+        run = run + 1 if unicodedata.category(ch) in ("Mn", "Me") else 0
+        if run > MAX_COMBINING_MARKS:
+            raise PydanticCustomError(
+                "combining_marks",
+                "has more than {limit} accents or marks on one letter; retype the text",
+                {"limit": MAX_COMBINING_MARKS},
+            )
+    return value
 
 
 Line = Annotated[str, AfterValidator(_check_line)]
@@ -326,7 +362,8 @@ class Case(_Frozen):
         default=None, description="The date the timeline runs to (YYYY-MM-DD); default: today."
     )
     events: tuple[Event, ...] = Field(
-        description="Everything that happened, in any order; several on one day keep file order."
+        max_length=MAX_EVENTS,
+        description="Everything that happened, in any order; several on one day keep file order.",
     )
 
     @model_validator(mode="after")

@@ -1,0 +1,264 @@
+"""Nothing lost (issue 7): outputs are written atomically, and every CLI failure path exits with a clear message.
+
+A render that fails (bad input, a full disk, a crash, a killed process) leaves an existing output
+byte-for-byte as it was; the non-kill failures leave no temporary file behind, and the next write into
+the folder removes what a killed run left. `-o` never writes over the input, and a missing folder is
+refused with a message, not a traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from timeline import output as output_module
+from timeline.cli import main
+from timeline.output import TEMP_PREFIX, OutputError, atomic_output, write_atomic
+
+SAMPLE = Path(__file__).parent.parent / "samples" / "adoption.yaml"
+OLD = b"<svg>the good output of yesterday</svg>\n"
+BAD_CASE = (
+    "child:\n  name: Amy\n  date_of_birth: 2015-03-14\nevents:\n  - kind: order\n    type: cso\n    start: 2016-13\n"
+)
+KILL_DEADLINE_S = 60.0  # bound on waiting for the killed render's temporary file
+POLL_S = 0.005
+
+
+def temps(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(TEMP_PREFIX))
+
+
+def cli(*args: str) -> tuple[int, str, str, BaseException | None]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr, result.exception
+
+
+@pytest.fixture
+def old_output(tmp_path: Path) -> Path:
+    out = tmp_path / "out" / "timeline.svg"
+    out.parent.mkdir()
+    out.write_bytes(OLD)
+    return out
+
+
+# ---------------------------------------------------------------- write_atomic itself
+
+
+def test_write_atomic_replaces_and_leaves_nothing_else(old_output: Path) -> None:
+    write_atomic(old_output, b"new")
+    assert old_output.read_bytes() == b"new"
+    assert temps(old_output.parent) == []
+    assert oct(old_output.stat().st_mode & 0o777) == oct(0o644 & ~_umask())
+
+
+@pytest.mark.parametrize("where", ["fsync", "replace", "write"])
+def test_full_disk_keeps_the_old_file_and_no_temp(
+    old_output: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    if where == "write":
+        with pytest.raises(OSError, match="No space left"), atomic_output(old_output) as fh:
+            fh.write(b"half")
+            full()
+    else:
+        monkeypatch.setattr(output_module.os, where, full)
+        with pytest.raises(OSError, match="No space left"):
+            write_atomic(old_output, b"new" * 1000)
+        monkeypatch.undo()
+    assert old_output.read_bytes() == OLD
+    assert temps(old_output.parent) == []
+
+
+def test_an_error_inside_the_block_keeps_the_old_file(old_output: Path) -> None:
+    with pytest.raises(RuntimeError), atomic_output(old_output) as fh:
+        fh.write(b"partial")
+        assert len(temps(old_output.parent)) == 1  # the temporary file exists while the render runs
+        raise RuntimeError("renderer crashed")
+    assert old_output.read_bytes() == OLD
+    assert temps(old_output.parent) == []
+
+
+def test_targets_that_are_refused(tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"the folder '.*nope' does not exist; create it first"):
+        write_atomic(tmp_path / "nope" / "a.svg", b"x")
+    with pytest.raises(OutputError, match="is a folder; give a file name"):
+        write_atomic(tmp_path, b"x")
+    with pytest.raises(OutputError, match="is the input file"):
+        write_atomic(case, b"x", inputs=(case,))
+    link = tmp_path / "link.yaml"
+    link.symlink_to(case)
+    with pytest.raises(OutputError, match="is the input file"):
+        write_atomic(link, b"x", inputs=(case,))
+    assert case.read_text(encoding="utf-8") == "x"
+    assert temps(tmp_path) == []
+
+
+def test_stale_temp_of_a_dead_process_is_removed_and_others_are_kept(tmp_path: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f"{TEMP_PREFIX}{dead.stdout.strip()}-abc123.part"
+    mine = tmp_path / f"{TEMP_PREFIX}{os.getpid()}-zzz.part"
+    lookalike = tmp_path / ".timeline-notes.part"
+    for p in (stale, mine, lookalike):
+        p.write_bytes(b"x")
+    write_atomic(tmp_path / "a.svg", b"new")
+    assert not stale.exists()
+    assert mine.exists() and lookalike.exists()
+
+
+# ---------------------------------------------------------------- the render command
+
+
+def test_bad_input_keeps_the_old_output(old_output: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD_CASE, encoding="utf-8")
+    code, _, err, _ = cli("render", str(bad), "-o", str(old_output))
+    assert code == 1
+    assert err == f"{bad}:7:12: events[0].start: month 13 does not exist; months run 01 to 12\n"
+    assert old_output.read_bytes() == OLD
+    assert temps(old_output.parent) == []
+
+
+def test_full_disk_during_render(old_output: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(output_module.os, "fsync", full)
+    code, _, err, _ = cli("render", str(SAMPLE), "-o", str(old_output))
+    assert (code, err) == (1, "error: could not write the output (No space left on device)\n")
+    assert old_output.read_bytes() == OLD
+    assert temps(old_output.parent) == []
+
+
+def test_renderer_crash_is_a_message_not_a_traceback(old_output: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("layout fell over")
+
+    monkeypatch.setattr("timeline.pipeline.render_case", crash)
+    code, _, err, _ = cli("render", str(SAMPLE), "-o", str(old_output))
+    assert (code, err) == (1, "error: RuntimeError: layout fell over (run with --debug for details)\n")
+    assert old_output.read_bytes() == OLD and temps(old_output.parent) == []
+    code, _, _, exc = cli("--debug", "render", str(SAMPLE), "-o", str(old_output))
+    assert code == 1 and isinstance(exc, RuntimeError)  # --debug lets the traceback through
+    assert old_output.read_bytes() == OLD and temps(old_output.parent) == []
+
+
+def test_output_never_overwrites_the_input(tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_bytes(SAMPLE.read_bytes())
+    for target in (str(case), str(tmp_path / "." / "case.yaml")):
+        code, _, err, _ = cli("render", str(case), "--format", "svg", "-o", target)
+        assert (code, err) == (1, f"error: {target}: is the input file; choose another output name\n")
+    assert case.read_bytes() == SAMPLE.read_bytes()
+    assert temps(tmp_path) == []
+
+
+def test_missing_output_folder_is_refused_before_rendering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    monkeypatch.setattr("timeline.pipeline.render_case", lambda *a, **k: calls.append(a) or b"")
+    target = tmp_path / "no such folder" / "a.pdf"
+    code, _, err, _ = cli("render", str(SAMPLE), "-o", str(target))
+    assert code == 1
+    assert err == f"error: {target}: the folder '{target.parent}' does not exist; create it first or choose another\n"
+    assert calls == [] and not target.parent.exists()
+
+
+def test_unwritable_folder(old_output: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def denied(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(output_module.tempfile, "mkstemp", denied)
+    code, _, err, _ = cli("render", str(SAMPLE), "-o", str(old_output))
+    assert (code, err) == (1, "error: could not write the output (Permission denied)\n")
+    assert old_output.read_bytes() == OLD
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["render", "{case}", "-o", "{tmp}/a.txt"], 2, "cannot tell the format from"),
+        (["render", "{case}"], 2, "Missing option '-o' / '--output'"),
+        (["render", "{case}", "-o", "{tmp}/a.svg", "--as-of", "2019-13-01"], 2, "month 13 does not exist"),
+        (["render", "{case}", "-o", "{tmp}/a.svg", "--width", "5"], 2, "5.0 is not in the range 320<=x<=20000"),
+        (["render", "{case}", "-o", "{tmp}/a.svg", "--bogus"], 2, "No such option '--bogus'"),
+        (["render", "{tmp}/missing.yaml", "-o", "{tmp}/a.svg"], 1, "missing.yaml: no such file; check the name"),
+        (["render", "{tmp}/empty", "-o", "{tmp}/a.svg"], 1, "holds no case files (.yaml, .yml, .json)"),
+        (["validate", "{tmp}/missing.yaml"], 1, "missing.yaml: no such file; check the name"),
+        (["validate"], 2, "Missing argument 'FILES...'"),
+        (["summary", "{tmp}/missing.yaml"], 1, "missing.yaml: no such file; check the name"),
+        (["anonymise", "{tmp}/missing.yaml", "-o", "{tmp}/b.yaml"], 1, "missing.yaml: no such file; check the name"),
+        (["init", "{case}"], 1, "exists; use --force to overwrite it"),
+        (["vocab", "nonsense"], 2, "'nonsense' is not one of 'placement', 'order'"),
+        (["nonsense"], 2, "No such command 'nonsense'"),
+    ],
+)
+def test_every_failure_path_has_an_exit_code_and_a_message(
+    tmp_path: Path, args: list[str], code: int, message: str
+) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_bytes(SAMPLE.read_bytes())
+    (tmp_path / "empty").mkdir()
+    filled = [a.format(case=case, tmp=tmp_path) for a in args]
+    got, out, err, exc = cli(*filled)
+    assert got == code, (out, err)
+    assert message in err
+    assert "Traceback" not in err + out
+    assert exc is None or isinstance(exc, SystemExit)
+    assert case.read_bytes() == SAMPLE.read_bytes()
+
+
+# ---------------------------------------------------------------- a killed render
+
+
+def test_killed_pdf_render_keeps_the_old_output(tmp_path: Path) -> None:
+    """SIGKILL a real `timeline render` while its temporary file exists: the old PDF stays byte-identical,
+    and the next render into the folder clears the dead run's temporary file."""
+    big = tmp_path / "big.yaml"
+    rows = [
+        f"  - kind: hearing\n    type: childrens_hearing\n    date: {2015 + i % 4}-{1 + i % 12:02d}-{1 + i % 28:02d}\n"
+        f"    label: Hearing {i}\n    note: {'Words of a long note. ' * 20}\n"
+        for i in range(150)
+    ]
+    big.write_text("child:\n  name: Amy\n  date_of_birth: 2015-03-14\nas_of: 2019-06-01\nevents:\n" + "".join(rows))
+    out = tmp_path / "out.pdf"
+    old = b"%PDF-1.7 the previous, good output\n"
+    out.write_bytes(old)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "timeline", "render", str(big), "-o", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + KILL_DEADLINE_S
+        while not temps(tmp_path) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(POLL_S)
+        assert temps(tmp_path), "the render never created its temporary file"
+        assert proc.poll() is None, "the render finished before it could be killed"
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait(timeout=KILL_DEADLINE_S)
+    assert proc.returncode == -signal.SIGKILL
+    assert out.read_bytes() == old
+    left = temps(tmp_path)
+    assert len(left) == 1 and left[0].startswith(f"{TEMP_PREFIX}{proc.pid}-")
+    code, _, err, _ = cli("render", str(SAMPLE), "--format", "svg", "-o", str(tmp_path / "next.svg"))
+    assert code == 0, err
+    assert temps(tmp_path) == []
+    assert out.read_bytes() == old
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
