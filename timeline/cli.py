@@ -179,5 +179,176 @@ def init(path: str, force: bool) -> None:
     click.echo(f"wrote {path}; edit it, then: timeline validate {path}")
 
 
+@main.command()
+@click.argument("case_files", metavar="CASE...", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=str),
+              help="Where to write the result; the suffix picks the format (.svg .json .html .pdf .png). "
+                   "For several cases or folders: a folder (ending in '/'), one output per case.")
+@click.option("--format", "fmt", type=click.Choice(["svg", "scene-json", "html", "pdf", "png"]), default=None,
+              help="Output format; default: from the suffix of --output.")
+@click.option("--as-of", callback=_as_of_option, help="Draw up to this date (YYYY-MM-DD) instead of the file's as_of.")
+@click.option("--width", type=click.FloatRange(min=320, max=20000), default=None,
+              help="Chart width in CSS px; default: the printable width of the page at 96 dpi (A4: 1032).")
+@click.option("--page", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
+              help="Landscape page size (PDF, HTML, PNG) and the default chart width.")
+@click.option("--marking", default=None, help="Protective marking on every page, e.g. OFFICIAL-SENSITIVE.")
+@click.option("--title", default=None, help="Document title; default 'Timeline: NAME'.")
+@click.option("--view", type=click.Choice(["full", "hearing", "training"]), default="full", show_default=True,
+              help="full report, one-page hearing summary, or anonymised training copy.")
+@click.option("--dpi", type=click.IntRange(min=36, max=600), default=150, show_default=True,
+              help="PNG resolution.")
+@click.option("--page-range", default=None, help="PNG pages to write, e.g. 1 or 1-3.")
+@click.option("--standards", "standards_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="A standards file (targets) replacing the bundled defaults.")
+@click.option("--name", default=None, help="For a .csv/.xlsx chronology: the child's name or a pseudonym.")
+@click.option("--dob", default=None, help="For a .csv/.xlsx chronology: the date of birth, e.g. 14/03/2015.")
+@click.option("--ref", default=None, help="For a .csv/.xlsx chronology: the case reference.")
+@click.option("--sheet", default=None, help="For an .xlsx chronology: the sheet to read (default: the first).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes for a batch (several cases or a folder); default: all cores.")
+@handles_errors
+def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: date | None, width: float | None,
+           page: str, marking: str | None, title: str | None, view: str, dpi: int, page_range: str | None,
+           standards_file: str | None, name: str | None = None, dob: str | None = None, ref: str | None = None,
+           sheet: str | None = None, jobs: int | None = None) -> None:
+    """Draw the timeline of CASE into OUTPUT (SVG, scene JSON, HTML, PDF or PNG).
+
+    The chart's x axis is the child's age; warnings about the case are printed but do not stop it.
+    CASE may also be a chronology spreadsheet (.csv, .xlsx) with --name and --dob (see `timeline import`).
+
+    Batch: several CASEs or folders (their .yaml, .yml and .json files) and `-o OUTDIR/` render each case
+    to OUTDIR/<name>.<format> (default PDF) in parallel (-j), keep going past bad files, print one line
+    per failure and a summary, and exit 1 if any failed. Two inputs with the same name are refused.
+    """
+    from .batch import DEFAULT_FORMAT, is_batch
+    from .chronology import load_any
+    from .output import atomic_output
+    from .pipeline import RenderOptions, format_for, render_case
+
+    many = is_batch(case_files, output)
+    if many and any(v is not None for v in (name, dob, ref, sheet)):
+        raise click.UsageError("--name, --dob, --ref and --sheet apply to one chronology file, not to a batch")
+    if not many and jobs is not None:
+        raise click.UsageError("-j/--jobs applies to a batch: several cases or a folder, and -o OUTDIR/")
+    try:
+        chosen = (fmt or DEFAULT_FORMAT) if many else format_for(output, fmt)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    options = RenderOptions(format=chosen, width=width, page=page,  # type: ignore[arg-type]
+                            marking=marking, title=title, view=view,  # type: ignore[arg-type]
+                            dpi=dpi, page_range=page_range, standards=standards_file)
+    if many:
+        from .batch import run
+
+        sys.exit(run(case_files, outdir=output, options=options, jobs=jobs, as_of=as_of))
+    case_file = case_files[0]
+    # The temporary output exists for the whole render: a bad target fails before the work, and a failed
+    # or killed render leaves the previous output as it was.
+    with atomic_output(output, inputs=(case_file,)) as out:
+        loaded = load_any(case_file, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet)
+        report(loaded.warnings)
+        out.write(render_case(loaded.case, options))
+
+
+@main.command()
+@click.argument("case_file", metavar="CASE", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (keys documented in docs/summary.md).")
+@click.option("--as-of", callback=_as_of_option,
+              help="Measure as at this date (YYYY-MM-DD) instead of the file's as_of.")
+@click.option("--standards", "standards_file", type=click.Path(dir_okay=False, path_type=str),
+              help="A standards file of local targets; its keys replace the bundled Scotland defaults.")
+@handles_errors
+def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: str | None) -> None:
+    """Print the time measures of CASE: time looked after and share of life, placements and moves,
+    hearings, legal permanence, each step to permanence against its target, late reviews and flags.
+    """
+    from .facts import compute_facts, summary_dict, summary_text
+    from .io import load_case
+    from .standards import load_standards
+
+    standards = load_standards(standards_file)
+    case = load_case(case_file, as_of=as_of).case
+    facts = compute_facts(case, standards=standards)
+    if as_json:
+        click.echo(json.dumps(summary_dict(case, facts), indent=2, ensure_ascii=False))
+    else:
+        click.echo(summary_text(case, facts, standards=standards), nl=False)
+
+
+@main.command("import")
+@click.argument("table", metavar="FILE", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--name", required=True, help="The child's name or a pseudonym (a chronology does not hold it).")
+@click.option("--dob", required=True, help="Date of birth, e.g. 14/03/2015 or 2015-03-14.")
+@click.option("--ref", default=None, help="Case reference, e.g. C-0001.")
+@click.option("--as-of", "as_of", default=None, help="The date the timeline runs to; default: left out (today).")
+@click.option("--sheet", default=None, help="The Excel sheet to read (default: the first).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="The case file to write (.yaml).")
+@handles_errors
+def import_(table: str, name: str, dob: str, ref: str | None, as_of: str | None, sheet: str | None,
+            output: str) -> None:
+    """Turn a chronology spreadsheet FILE (.csv or .xlsx, one row per event, a header row) into a case file.
+
+    Columns (any order, case-insensitive): date (required), end, kind, type, label, note (or details,
+    description), source (or agency), status. Dates as 20/01/2016, 20 Jan 2016, Jan 2016, 2016, c. 2016.
+    Type as a code, name or abbreviation (Foster care, CSO); rows without a type become life events.
+    Every bad row is reported by row number and column, and nothing is written.
+    """
+    from .casefile import dump_case
+    from .chronology import import_file
+    from .io import parse_yaml, validate_data
+    from .output import write_atomic
+
+    imported = import_file(table, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet)
+    text = dump_case(imported.case)
+    validate_data(*parse_yaml(text, output))  # what is written must load as it stands
+    report(imported.warnings)
+    write_atomic(output, text.encode("utf-8"), inputs=(table,))
+    n = len(imported.case.events)
+    click.echo(f"wrote {output} ({n} event{'s' if n != 1 else ''}); check it with: timeline validate {output}")
+
+
+@main.command()
+@click.argument("case_file", metavar="CASE", type=click.Path(dir_okay=False, path_type=str))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="The anonymised case file to write (.yaml).")
+@click.option("--name", default=None, help="Pseudonym to use (default: one picked from a built-in list by --seed).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Picks the pseudonym and the date shift.")
+@click.option("--shift-days", default=None, type=int,
+              help="Move every date by this many days (negative = earlier); default: 30-400 days earlier, by seed.")
+@click.option("--keep-labels", is_flag=True,
+              help="Keep labels as written (they may identify people; a warning says so).")
+@handles_errors
+def anonymise(case_file: str, output: str, name: str | None, seed: int, shift_days: int | None,
+              keep_labels: bool) -> None:
+    """Write a fictionalised copy of CASE for training: a pseudonym, no reference, every date (birth and as_of
+    too) moved by the same days so ages and intervals stay, notes and sources dropped, labels replaced by
+    their type's name. Warns when a word of the original name, reference or labels survives.
+    """
+    from .anonymise import KEEP_LABELS_WARNING, leaks
+    from .anonymise import anonymise as make_anonymous
+    from .casefile import dump_case
+    from .io import load_case
+    from .output import write_atomic
+
+    original = load_case(case_file).case
+    anon = make_anonymous(original, name=name, seed=seed, shift_days=shift_days, keep_labels=keep_labels)
+    text = dump_case(anon)
+    if keep_labels:
+        click.echo(f"warning: {KEEP_LABELS_WARNING}", err=True)
+    found = leaks(original, text, include_labels=not keep_labels)
+    if found:
+        click.echo("warning: the output still contains words of the original name, reference or labels: "
+                   + ", ".join(f"'{w}'" for w in found) + "; check it before sharing", err=True)
+    write_atomic(output, text.encode("utf-8"), inputs=(case_file,))
+    click.echo(f"wrote {output} (pseudonym {anon.child.name}; dates moved {shift_word(anon, original)})")
+
+
+def shift_word(anon: Any, original: Any) -> str:
+    """'198 days earlier' / '30 days later': how far the dates moved, for the confirmation line."""
+    days = (anon.child.date_of_birth - original.child.date_of_birth).days
+    return f"{abs(days)} day{'s' if abs(days) != 1 else ''} {'earlier' if days < 0 else 'later'}"
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .model import Case
+
+if TYPE_CHECKING:
+    from .scene import Scene
 
 Format = Literal["svg", "scene-json", "html", "pdf", "png"]
 FORMATS: tuple[str, ...] = ("svg", "scene-json", "html", "pdf", "png")
@@ -53,6 +56,34 @@ def format_for(path: str, explicit: str | None = None) -> str:
         if path.lower().endswith(suffix):
             return fmt
     raise ValueError(f"cannot tell the format from '{path}'; use a suffix ({', '.join(SUFFIX_FORMATS)}) or --format")
+
+
+def chart_case(case: Case, options: RenderOptions) -> Case:
+    """The case a stand-alone chart draws: an anonymised copy for the training view, else the case itself."""
+    if options.view != "training":
+        return case
+    from .anonymise import anonymise
+
+    return anonymise(case)
+
+
+def scene_for(case: Case, options: RenderOptions, *, title_block: bool = True) -> Scene:
+    """The laid-out chart of `case`: facts, theme and font metrics wired into the layout stage.
+
+    The width is `options.width`, else the printable width of `options.page` (landscape, 96 dpi), so that
+    the smallest text prints at 9 pt. `title_block=False` leaves out the name block (reports have their own).
+    """
+    from .facts import compute_facts
+    from .layout import layout
+    from .standards import load_standards
+    from .text import default_metrics
+    from .theme import DEFAULT_THEME, printable_width_px
+
+    standards = load_standards(options.standards) if options.standards else None
+    facts = compute_facts(case, standards=standards)
+    width = options.width if options.width else printable_width_px(options.page)
+    return layout(case, facts=facts, theme=DEFAULT_THEME, metrics=default_metrics(), width=width,
+                  title_block=title_block)
 
 
 def render_case(case: Case, options: RenderOptions) -> bytes:

@@ -1,0 +1,374 @@
+"""Layout stage tests: coordinates, sub-rows, tiers, the numbered key, and invariants under hypothesis."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from timeline.facts import compute_facts
+from timeline.layout import first_free, layout
+from timeline.model import Case, event_id
+from timeline.scale import AgeScale
+from timeline.scene import Box, Group, Line, Marker, Path, Rect, Scene, Text
+from timeline.text import TextMetrics, default_metrics
+from timeline.theme import DEFAULT_THEME, printable_width_px, printed_pt
+
+T = DEFAULT_THEME
+WIDTH = printable_width_px("A4")
+X0 = T.margin + T.gutter + T.gutter_gap
+X1 = WIDTH - T.margin - T.right_pad
+
+
+def make_case(events: list[dict[str, Any]], *, born: str = "2015-01-01", as_of: str = "2019-01-01",
+              name: str = "Amy") -> Case:
+    return Case.model_validate({"child": {"name": name, "date_of_birth": born, "ref": "C-1"}, "as_of": as_of,
+                                "events": events})
+
+
+def scene_of(case: Case, *, width: float = WIDTH, title_block: bool = True) -> Scene:
+    return layout(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=width,
+                  title_block=title_block)
+
+
+def group(scene: Scene, gid: str) -> Group:
+    found = [g for g in scene.event_groups() if g.id == gid]
+    assert len(found) == 1, gid
+    return found[0]
+
+
+def bar(scene: Scene, gid: str) -> Rect:
+    return next(i for i in group(scene, gid).items if isinstance(i, Rect) and i.cls.startswith("bar "))
+
+
+def texts_of(scene: Scene, gid: str) -> list[Text]:
+    return [i for i in group(scene, gid).items if isinstance(i, Text)]
+
+
+def boxes(scene: Scene) -> list[Box]:
+    out = []
+    for item, _ in scene.walk():
+        if isinstance(item, (Rect, Text, Marker, Path, Line)):
+            out.append(item.box)
+    return out
+
+
+def overlapping_texts(scene: Scene) -> list[tuple[Text, Text]]:
+    """Pairs of text boxes that overlap, by a sweep over x (fast enough for thousands of labels)."""
+    texts = sorted(scene.texts(), key=lambda t: t.x)
+    bad: list[tuple[Text, Text]] = []
+    active: list[Text] = []
+    for t in texts:
+        active = [a for a in active if a.x + a.width > t.x + 0.01]
+        bad.extend((a, t) for a in active if a.box.overlaps(t.box))
+        active.append(t)
+    return bad
+
+
+def outside(scene: Scene) -> list[Box]:
+    return [b for b in boxes(scene) if b.x < -0.01 or b.y < -0.01 or b.right > scene.width + 0.01
+            or b.bottom > scene.height + 0.01]
+
+
+# ---------------------------------------------------------------- theme, text, scale
+
+
+def test_printable_width_and_minimum_text_size() -> None:
+    assert printable_width_px("A4") == pytest.approx(1031.81, abs=0.01)  # (297 - 24) mm at 96 dpi
+    assert printable_width_px("A3") == pytest.approx(1496.69, abs=0.01)  # (420 - 24) mm
+    assert printed_pt(T.min_text, canvas_width=printable_width_px("A4")) == pytest.approx(9.0, abs=0.01)
+    for size in (T.text_size, T.bar_text_size, T.lane_title_size, T.subtitle_size, T.title_size):
+        assert size >= T.min_text
+
+
+def test_text_widths_scale_and_missing_glyphs_get_room() -> None:
+    m = TextMetrics()
+    assert m.width("", 12) == 0
+    w12, w24 = m.width("Foster carers", 12), m.width("Foster carers", 24)
+    assert w24 == pytest.approx(2 * w12, abs=0.02)
+    assert m.width("Foster", 12, bold=True) > m.width("Foster", 12)
+    assert m.width("漢", 12) == pytest.approx(12.0)  # wide CJK character the font lacks: one em
+    assert m.width("→", 12) > 3  # a narrow glyph the font lacks still gets the font's average width
+    assert m.width("Siobhán Ó Dónaill", 12) > m.width("Siobhan O Donaill", 12) - 0.01
+
+
+def test_wrap_and_fit() -> None:
+    m = TextMetrics()
+    lines = m.wrap("Looked-after review recommends permanence away from home through adoption", 12, 150, 2)
+    assert len(lines) == 2
+    assert all(m.width(line, 12) <= 150 for line in lines)
+    assert lines[-1].endswith("…")
+    assert m.fit("A very long label indeed", 12, 60).endswith("…")
+    assert m.width(m.fit("A very long label indeed", 12, 60), 12) <= 60
+    assert m.wrap("Short", 12, 150, 2) == ("Short",)
+
+
+def test_scale_formula_and_ticks() -> None:
+    sc = AgeScale(born=date(2015, 1, 1), start=date(2015, 1, 1), end=date(2019, 1, 1), x0=100, x1=1100)
+    assert sc.x(date(2015, 1, 1)) == 100
+    assert sc.x(date(2019, 1, 1)) == 1100
+    assert sc.x(date(2017, 1, 1)) == pytest.approx(100 + 1000 * 731 / 1461, abs=0.01)
+    assert sc.x(date(2010, 1, 1)) == 100  # before the visible range: at the left edge
+    ticks = sc.age_ticks(min_spacing=50, year_steps=(1, 2, 5), month_steps=(1, 3, 6), short_span_years=2,
+                         month_min_spacing=40)
+    assert [t.label for t in ticks if t.major] == ["Birth", "Age 1", "Age 2", "Age 3", "Age 4"]
+    short = AgeScale(born=date(2020, 1, 1), start=date(2020, 1, 1), end=date(2020, 10, 1), x0=0, x1=900)
+    labels = [t.label for t in short.age_ticks(min_spacing=50, year_steps=(1,), month_steps=(1, 3),
+                                               short_span_years=4, month_min_spacing=60)]
+    assert "1 m" in labels and "9 m" in labels  # finer ticks when the span is short
+
+
+def test_first_free_partitions_with_lowest_free_row() -> None:
+    assert first_free([(0, 10), (5, 15), (10, 20), (12, 30), (16, 18)]) == [0, 1, 0, 2, 1]
+    assert first_free([(0, 10), (1, 10), (2, 10)], cap=2) == [0, 1, None]
+    assert first_free([]) == []
+
+
+# ---------------------------------------------------------------- coordinates
+
+
+def test_birth_and_as_of_at_expected_x_and_bars_proportional() -> None:
+    case = make_case([
+        {"kind": "placement", "type": "foster", "start": "2016-01-01", "end": "2017-01-01", "id": "one"},
+        {"kind": "placement", "type": "kinship", "start": "2017-01-01", "end": "2019-01-01", "id": "two"},
+    ])
+    scene = scene_of(case)
+    as_of_line = next(i for i, _ in scene.walk() if isinstance(i, Line) and i.cls == "as-of")
+    assert as_of_line.x1 == pytest.approx(X1, abs=0.01)
+    birth = next(t for t in scene.texts() if t.text == "Birth")
+    assert birth.x + birth.width / 2 == pytest.approx(X0, abs=T.gutter_gap + 0.01)
+    one, two = bar(scene, "one"), bar(scene, "two")
+    px_per_day = (X1 - X0) / (date(2019, 1, 1) - date(2015, 1, 1)).days
+    assert one.x == pytest.approx(X0 + 365 * px_per_day, abs=0.02)
+    assert two.width / one.width == pytest.approx(731 / 366, abs=0.01)  # 2-year bar twice the 1-year bar
+    assert one.y == two.y  # consecutive placements share a row
+    assert one.height == T.placement_bar
+
+
+def test_overlapping_orders_go_to_sub_rows() -> None:
+    case = make_case([
+        {"kind": "order", "type": "cso", "start": "2016-01-01", "end": "2018-01-01", "id": "cso"},
+        {"kind": "order", "type": "cp_register", "start": "2015-06-01", "end": "2016-06-01", "id": "cpr"},
+        {"kind": "order", "type": "po", "start": "2018-01-01", "id": "po"},
+    ])
+    scene = scene_of(case)
+    cpr, cso, po = bar(scene, "cpr"), bar(scene, "cso"), bar(scene, "po")
+    assert cpr.y != cso.y
+    assert abs(cpr.y - cso.y) == pytest.approx(T.order_bar + T.sub_row_gap)
+    assert po.y == cpr.y  # the first free row once the register has ended
+    assert "permanence" in po.cls
+    assert "open" in group(scene, "po").cls
+    assert any(isinstance(i, Path) and i.cls.startswith("arrow") for i in group(scene, "po").items)
+
+
+def test_close_point_labels_go_to_tiers_far_ones_share_a_tier() -> None:
+    case = make_case([
+        {"kind": "hearing", "type": "childrens_hearing", "date": "2016-03-01", "label": "Grounds hearing held",
+         "id": "a"},
+        {"kind": "hearing", "type": "childrens_hearing", "date": "2016-03-04", "label": "ICSO continued again",
+         "id": "b"},
+        {"kind": "hearing", "type": "court", "date": "2018-03-01", "label": "Proof", "id": "c"},
+    ])
+    scene = scene_of(case)
+    ta, tb, tc = texts_of(scene, "a")[0], texts_of(scene, "b")[0], texts_of(scene, "c")[0]
+    assert tb.y - ta.y == pytest.approx(T.line_height(T.text_size) + T.tier_gap)
+    assert tc.y == ta.y
+    shapes = {g.id: next(i for i in g.items if isinstance(i, Marker)).shape for g in scene.event_groups()}
+    assert shapes == {"a": "diamond", "b": "diamond", "c": "triangle"}
+
+
+def test_labels_inside_bars_when_they_fit() -> None:
+    case = make_case([
+        {"kind": "placement", "type": "foster", "start": "2015-02-01", "end": "2018-01-01",
+         "label": "Foster carers (B)", "id": "f"},
+        {"kind": "placement", "type": "residential", "start": "2018-01-01", "end": "2018-01-20", "label": "Unit",
+         "id": "r"},
+    ])
+    scene = scene_of(case)
+    f_text, f_bar = texts_of(scene, "f")[0], bar(scene, "f")
+    assert f_text.text == "Foster carers (B)"
+    assert f_bar.x <= f_text.x and f_text.x + f_text.width <= f_bar.x + f_bar.width
+    assert f_bar.y <= f_text.y and f_text.y + f_text.height <= f_bar.y + f_bar.height
+    r_text, r_bar = texts_of(scene, "r")[0], bar(scene, "r")
+    assert r_text.y >= r_bar.y + r_bar.height  # too narrow: the label goes beneath
+
+
+def test_forty_hearings_in_two_years_stay_legible() -> None:
+    start = date(2016, 1, 4)
+    events = [{"kind": "hearing", "type": "childrens_hearing", "date": (start + timedelta(days=21 * i)).isoformat(),
+               "label": f"ICSO renewed ({i + 1})"} for i in range(36)]
+    events += [{"kind": "hearing", "type": "court", "date": (start + timedelta(days=21 * i + 10)).isoformat(),
+                "label": "Proof continued"} for i in range(4)]
+    events += [{"kind": "order", "type": "icso", "start": (start + timedelta(days=21 * i)).isoformat(),
+                "end": (start + timedelta(days=21 * (i + 1))).isoformat()} for i in range(36)]
+    case = make_case(events, as_of="2018-06-01")
+    scene = scene_of(case)
+    assert not overlapping_texts(scene)
+    assert not outside(scene)
+    assert len(scene.event_groups()) == len(events)
+    key = [t for t in scene.texts() if t.cls == "key-text"]
+    numbers = [t for t in scene.texts() if t.cls == "key-number" and t.text.isdigit()]
+    assert key and numbers  # the crowd is numbered and explained beneath the chart
+    assert min(t.height for t in scene.texts()) >= default_metrics().height(T.min_text) - 0.01
+
+
+def test_pre_birth_region_shaded_and_labelled() -> None:
+    case = make_case([{"kind": "event", "type": "referral", "date": "2014-03-01", "label": "Pre-birth referral"}])
+    scene = scene_of(case)
+    shade = next(i for i, _ in scene.walk() if isinstance(i, Rect) and i.cls == "before-birth")
+    assert shade.x == pytest.approx(X0)
+    assert any(t.text == "Before birth" for t in scene.texts())
+
+
+def test_far_pre_birth_history_is_cut_to_the_theme_limit() -> None:
+    case = make_case([{"kind": "event", "type": "family", "date": "2005~", "label": "Siblings removed", "id": "s"}])
+    scene = scene_of(case)
+    marker = next(i for i in group(scene, "s").items if isinstance(i, Marker))
+    assert marker.cx == pytest.approx(X0)  # at the left edge, not a decade of empty axis
+    assert texts_of(scene, "s")[0].text == "c. Siblings removed"
+
+
+def test_moves_bracket_targets_and_title_block() -> None:
+    case = make_case([
+        {"kind": "placement", "type": "home", "start": "2015-01-01", "end": "2016-01-01"},
+        {"kind": "placement", "type": "foster", "start": "2016-01-01", "end": "2017-01-01"},
+        {"kind": "placement", "type": "kinship", "start": "2017-01-01"},
+        {"kind": "order", "type": "cso", "start": "2016-01-01"},
+        {"kind": "milestone", "type": "looked_after", "date": "2016-01-01"},
+    ])
+    facts = compute_facts(case)
+    scene = scene_of(case)
+    moves = [g for g, _ in scene.walk() if isinstance(g, Group) and g.cls == "move"]
+    assert [g.id for g in moves] == ["move-1", "move-2"] and facts.moves == 2
+    bracket = next(t for t in scene.texts() if t.cls == "bracket-label")
+    assert bracket.text == "3 y looked after – 75% of Amy's life"
+    targets = [g for g, _ in scene.walk() if isinstance(g, Group) and (g.cls or "").startswith("target")]
+    assert targets  # permanence_recommended is overdue: its target tick is drawn
+    assert any(isinstance(i, Rect) and i.cls == "overrun" for g in targets for i in g.items)
+    assert [t.text for t in scene.texts() if t.cls == "title"] == ["Amy"]
+    untitled = scene_of(case, title_block=False)
+    assert not any(t.cls == "title" for t in untitled.texts())
+
+
+def test_empty_case_and_empty_lanes_left_out() -> None:
+    scene = scene_of(make_case([]))
+    assert not scene.event_groups()
+    assert not [t for t in scene.texts() if t.cls == "lane-title" and t.text.startswith("Where")]
+    scene = scene_of(make_case([{"kind": "event", "type": "school", "date": "2017-08-15"}]))
+    titles = [t.text for t in scene.texts() if t.cls == "lane-title"]
+    assert "Life events" in titles and "Legal status" not in titles
+
+
+def test_long_name_wraps_in_the_gutter_and_stays_on_canvas() -> None:
+    case = make_case([{"kind": "placement", "type": "foster", "start": "2016-01-01"}], name="Ł" * 80)
+    scene = scene_of(case)
+    assert not outside(scene)
+    assert not overlapping_texts(scene)
+
+
+# ---------------------------------------------------------------- invariants (hypothesis)
+
+KIND_CODES = {
+    "placement": ["home", "kinship", "foster", "residential", "respite", "adoptive", "other"],
+    "order": ["s25", "cpo", "icso", "cso", "po", "poa", "adoption", "kco", "cp_register"],
+    "hearing": ["childrens_hearing", "grounds_hearing", "proof", "court"],
+    "meeting": ["laac_review", "cp_planning_meeting", "other"],
+    "milestone": ["looked_after", "permanence_recommended", "permanence_panel", "adm_decision", "final_order"],
+    "event": ["referral", "school", "health", "other"],
+}
+BORN = date(2014, 6, 1)
+AS_OF = date(2019, 6, 1)
+label_text = st.text(alphabet=st.sampled_from(list("abcdefghij ABCXYZ0123456789()'&-ŁóáΩ漢")), min_size=1,
+                     max_size=60).filter(lambda s: s.strip() != "")
+
+
+@st.composite
+def an_event(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(st.sampled_from(sorted(KIND_CODES)))
+    day = BORN + timedelta(days=draw(st.integers(-900, 2000)))
+    precision = draw(st.sampled_from(["day", "day", "day", "month", "year"]))
+    qual = draw(st.sampled_from(["", "", "", "~", "?"]))
+    text = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": day.isoformat()[:4]}[precision] + qual
+    e: dict[str, Any] = {"kind": kind, "type": draw(st.sampled_from(KIND_CODES[kind]))}
+    if draw(st.booleans()):
+        e["label"] = draw(label_text)
+    if draw(st.integers(0, 9)) == 0:
+        e["status"] = "planned"
+    if kind in ("placement", "order"):
+        e["start"] = text
+        if draw(st.booleans()):
+            e["end"] = (day + timedelta(days=draw(st.integers(400, 900)))).isoformat()
+    else:
+        e["date"] = text
+    return e
+
+
+def check_invariants(case: Case, scene: Scene) -> None:
+    assert not overlapping_texts(scene), overlapping_texts(scene)[:3]
+    assert not outside(scene), outside(scene)[:3]
+    want = {event_id(n, e) for n, e in case.numbered()}
+    groups = scene.event_groups()
+    got = [g.id or "" for g in groups]
+    assert sorted(got) == sorted(want) and len(got) == len(set(got))
+    by_id = {g.id: g for g in groups}
+    # x grows with age: each event's first primitive sits at the scale's x of its start
+    firsts = []
+    for n, e in case.numbered():
+        g = by_id[event_id(n, e)]
+        shape = next(i for i in g.items if isinstance(i, (Rect, Marker)) and i.cls not in ("fuzzy-range", "late-ring"))
+        x = shape.x if isinstance(shape, Rect) else shape.cx
+        day = e.first.earliest if e.is_span else e.first.mid
+        firsts.append((day, x))
+    firsts.sort()
+    for (d1, x1), (d2, x2) in itertools.pairwise(firsts):
+        assert x1 <= x2 + 0.02, (d1, x1, d2, x2)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(an_event(), min_size=0, max_size=40), st.sampled_from([700.0, WIDTH, 1600.0]))
+def test_layout_invariants(events: list[dict[str, Any]], width: float) -> None:
+    case = make_case(events, born=BORN.isoformat(), as_of=AS_OF.isoformat())
+    check_invariants(case, scene_of(case, width=width))
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                                HealthCheck.large_base_example])
+@given(st.lists(an_event(), min_size=150, max_size=300))
+def test_layout_invariants_a_few_hundred_events(events: list[dict[str, Any]]) -> None:
+    case = make_case(events, born=BORN.isoformat(), as_of=AS_OF.isoformat())
+    check_invariants(case, scene_of(case))
+
+
+def random_events(seed: int, n: int) -> list[dict[str, Any]]:
+    """n events drawn like `an_event`, from a seed (hypothesis shrinks seeds well; it cannot build 2,000 dicts)."""
+    import random
+
+    rnd = random.Random(seed)
+    events = []
+    for i in range(n):
+        kind = rnd.choice(sorted(KIND_CODES))
+        day = BORN + timedelta(days=rnd.randint(-900, 2000))
+        text = rnd.choice([day.isoformat(), day.isoformat()[:7], day.isoformat()[:4]]) + rnd.choice(["", "", "~"])
+        e: dict[str, Any] = {"kind": kind, "type": rnd.choice(KIND_CODES[kind]),
+                             "label": f"Event {i} " + "words " * rnd.randint(0, 8)}
+        if kind in ("placement", "order"):
+            e["start"] = text
+            if rnd.random() < 0.8:
+                e["end"] = (day + timedelta(days=rnd.randint(400, 900))).isoformat()
+        else:
+            e["date"] = text
+        events.append(e)
+    return events
+
+
+@pytest.mark.slow
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])  # shrinking 2,000 events takes minutes
+@given(st.integers(0, 2**32 - 1), st.integers(1000, 2000))
+def test_layout_invariants_thousands(seed: int, n: int) -> None:
+    case = make_case(random_events(seed, n), born=BORN.isoformat(), as_of=AS_OF.isoformat())
+    check_invariants(case, scene_of(case))

@@ -1,0 +1,1017 @@
+"""Layout stage: (Case, Facts, Theme, TextMetrics) -> Scene. All geometry of the chart is decided here.
+
+Pure: no I/O, no clock, no randomness; the same case gives the same scene. The x axis is the child's age
+(`scale.AgeScale`, the one formula). Lanes come in a fixed order, empty ones left out. Bars that overlap
+are packed into sub-rows and point labels into tiers, both by a greedy "first free row" sweep with two
+heaps (O(n log n)); labels are measured with the bundled font, so no two labels overlap and none leaves
+the canvas. Labels that would need more tiers than the theme allows become small numbers, and their text
+goes to a numbered key beneath the chart.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from .dates import PartialDate, format_age, format_duration
+from .model import AnyEvent, Case, event_id
+from .scale import AgeScale
+from .scene import Box, Group, Item, Line, Marker, Path, Rect, Scene, Text
+from .text import TextMetrics
+from .theme import Theme
+from .vocabulary import Term, Vocabulary, load_vocabulary
+
+if TYPE_CHECKING:
+    from .facts import Facts
+
+_EPS = 0.01
+DASH = "–"  # en dash, in the bundled font
+
+
+# ------------------------------------------------------------------ small helpers
+
+
+def _f(value: float) -> str:
+    """A coordinate for path data: at most two decimals, no trailing zeros."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _day(d: date) -> str:
+    return PartialDate.of(d).display()
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def first_free(intervals: Sequence[tuple[float, float]], *, cap: int | None = None) -> list[int | None]:
+    """Greedy interval partitioning: the lowest free row for each [start, end) interval, in the given order.
+
+    `intervals` must be sorted by start. Two heaps: rows still busy (by the end of what holds them) and
+    rows free again (by index), so each interval costs O(log n). With `cap`, an interval that finds no
+    row below the cap gets None.
+    """
+    busy: list[tuple[float, int]] = []
+    free: list[int] = []
+    used = 0
+    rows: list[int | None] = []
+    for start, end in intervals:
+        while busy and busy[0][0] <= start + _EPS:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        if free:
+            row = heapq.heappop(free)
+        elif cap is None or used < cap:
+            row = used
+            used += 1
+        else:
+            rows.append(None)
+            continue
+        heapq.heappush(busy, (end, row))
+        rows.append(row)
+    return rows
+
+
+def marker_path(shape: str, cx: float, cy: float, size: float) -> str:
+    """Path data for a marker shape centred on (cx, cy) within a `size` square."""
+    h = size / 2
+    if shape == "diamond":
+        return f"M{_f(cx)} {_f(cy - h)}L{_f(cx + h)} {_f(cy)}L{_f(cx)} {_f(cy + h)}L{_f(cx - h)} {_f(cy)}Z"
+    if shape == "triangle":
+        return f"M{_f(cx)} {_f(cy - h)}L{_f(cx + h)} {_f(cy + h)}L{_f(cx - h)} {_f(cy + h)}Z"
+    if shape == "square":
+        r = h * 0.8
+        return f"M{_f(cx - r)} {_f(cy - r)}H{_f(cx + r)}V{_f(cy + r)}H{_f(cx - r)}Z"
+    if shape == "flag":
+        left = cx - h * 0.6
+        return (f"M{_f(left)} {_f(cy + h)}V{_f(cy - h)}L{_f(cx + h)} {_f(cy - h * 0.45)}"
+                f"L{_f(left)} {_f(cy + h * 0.1)}Z")
+    # circle (and any unknown shape)
+    return (f"M{_f(cx - h)} {_f(cy)}A{_f(h)} {_f(h)} 0 1 0 {_f(cx + h)} {_f(cy)}"
+            f"A{_f(h)} {_f(h)} 0 1 0 {_f(cx - h)} {_f(cy)}Z")
+
+
+@dataclass(slots=True)
+class _Label:
+    """A label waiting for a tier: anchor x, the lines, its box width, and what it belongs to."""
+
+    anchor: float
+    lines: tuple[str, ...]
+    width: float
+    event: str | None
+    order: int
+    key_text: str
+    top_y: float  # where its leader starts (the bottom of the thing it labels)
+    group: str  # which collector gets its primitives (event id or a pseudo key)
+    number_width: float = 0.0
+    x: float = 0.0
+    tier: int = 0
+    number: int | None = None
+
+
+@dataclass(slots=True)
+class _Lane:
+    """What one lane drew: the primitives per event group, extra groups, leader lines, its height."""
+
+    height: float
+    per_event: dict[str, list[Item]] = field(default_factory=dict)
+    extras: list[Item] = field(default_factory=list)
+    leaders: list[Item] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ the layout
+
+
+class _Layout:
+    """One layout run. Holds the inputs and the running state (the y cursor, the key, what was drawn)."""
+
+    def __init__(self, case: Case, facts: Facts | None, theme: Theme, metrics: TextMetrics, width: float,
+                 title_block: bool) -> None:
+        self.case = case
+        self.facts = facts
+        self.t = theme
+        self.m = metrics
+        self.width = float(width)
+        self.title_block = title_block
+        self.vocab: Vocabulary = load_vocabulary(case.jurisdiction)
+        self.born = case.child.date_of_birth
+        self.as_of = case.as_of_date
+        self.ids = {n: event_id(n, e) for n, e in case.numbered()}
+        self.key: list[tuple[int, str]] = []
+        self.drawn_types: dict[str, list[str]] = {}
+        self.flags: set[str] = set()
+        self.line_h = theme.line_height(theme.text_size)
+        self.text_h = metrics.height(theme.text_size)
+        self.left = theme.margin
+        self.right = self.width - theme.margin
+        self.x0 = theme.margin + theme.gutter + theme.gutter_gap
+        self.x1 = max(self.x0 + 1.0, self.right - theme.right_pad)
+        self.scale = self._make_scale()
+
+    # ---------------------------------------------------------------- scale
+
+    def _make_scale(self) -> AgeScale:
+        t = self.t
+        first = self.born
+        last = self.as_of
+        for _, e in self.case.numbered():
+            first = min(first, e.first.earliest)
+            end = e.last.latest if e.last is not None else max(self.as_of, e.first.latest)
+            last = max(last, end, e.first.latest)
+        start = max(first, self.born - timedelta(days=t.prebirth_max_days))
+        if (last - start).days < t.min_span_days:
+            last = start + timedelta(days=t.min_span_days)
+        return AgeScale(born=self.born, start=start, end=last, x0=self.x0, x1=self.x1)
+
+    # ---------------------------------------------------------------- text
+
+    def text(self, x: float, y: float, content: str, cls: str, *, size: float | None = None, bold: bool = False,
+             event: str | None = None) -> Text:
+        """A text primitive whose box top-left is (x, y)."""
+        size = self.t.text_size if size is None else size
+        w = self.m.width(content, size, bold)
+        return Text(x=round(x, 2), y=round(y, 2), width=w, height=self.m.height(size, bold),
+                    baseline=round(y + self.m.ascent(size, bold), 2), text=content, cls=cls, event=event)
+
+    def clamp_x(self, x: float, w: float, lo: float | None = None) -> float:
+        """Keep a box of width w inside [lo, right edge]."""
+        lo = self.x0 if lo is None else lo
+        return round(max(lo, min(x, self.right - w)), 2)
+
+    # ---------------------------------------------------------------- event text
+
+    def term(self, e: AnyEvent) -> Term:
+        return self.vocab.term(e.kind, e.type)
+
+    def chart_label(self, e: AnyEvent, *, short: bool = False) -> str:
+        """The words drawn for an event: its label (or the type's name), with 'c.' when the date is approximate."""
+        term = self.term(e)
+        text = e.label or (term.abbr if short else term.label)
+        first = e.first
+        if first.qualifier or first.precision == "year":
+            text = f"c. {text}"
+        if e.planned and "planned" not in text.lower():
+            text = f"{text} (planned)"
+        return text
+
+    def dates_text(self, e: AnyEvent) -> str:
+        first = e.first.display()
+        if not e.is_span:
+            return first
+        if e.last is None:
+            return f"from {first} (ongoing)"
+        return f"{first} {DASH} {e.last.display()}"
+
+    def age_text(self, e: AnyEvent) -> str:
+        a = format_age(self.born, e.first.mid)
+        if e.is_span and e.last is not None:
+            return f"age {a} {DASH} {format_age(self.born, e.last.mid)}"
+        return f"age {a}"
+
+    def title_of(self, e: AnyEvent, extra: str = "") -> str:
+        """The one-line <title> of an event: date(s), age then, and the label."""
+        term = self.term(e)
+        words = term.label if not e.label or e.label == term.label else f"{term.label}: {e.label}"
+        planned = " (planned)" if e.planned else ""
+        return f"{self.dates_text(e)} ({self.age_text(e)}): {words}{planned}{extra}"
+
+    def event_classes(self, e: AnyEvent, *more: str) -> str:
+        parts = ["event", f"kind-{e.kind}", f"type-{e.type}"]
+        if e.planned:
+            parts.append("planned")
+        if e.first.approximate or (e.is_span and e.last is not None and e.last.approximate):
+            parts.append("approx")
+        parts.extend(more)
+        return " ".join(parts)
+
+    def wrap_label(self, content: str) -> tuple[tuple[str, ...], float]:
+        t = self.t
+        size = t.text_size
+        if self.m.width(content, size) <= t.label_max_width:
+            lines: tuple[str, ...] = (content,)
+        else:
+            lines = self.m.wrap(content, size, t.label_max_width, t.max_label_lines) or (
+                self.m.fit(content, size, t.label_max_width),)
+        w = max(self.m.width(line, size) for line in lines) + 2 * t.label_pad
+        return lines, w
+
+    # ---------------------------------------------------------------- tiers
+
+    def place_tiers(self, labels: list[_Label], top: float) -> tuple[float, list[Item], dict[str, list[Item]]]:
+        """Put labels into tiers below `top`; returns (height used, leader lines, primitives per group)."""
+        t = self.t
+        if not labels:
+            return 0.0, [], {}
+        max_lines = max(len(lb.lines) for lb in labels)
+        tier_h = max_lines * self.line_h + t.tier_gap
+        for lb in labels:
+            lb.x = self.clamp_x(lb.anchor - t.label_pad, lb.width)
+        labels.sort(key=lambda lb: (lb.x, lb.anchor, lb.order))
+        busy: list[tuple[float, int]] = []
+        free: list[int] = []
+        used = 0
+        for lb in labels:
+            while busy and busy[0][0] <= lb.x + _EPS:
+                heapq.heappush(free, heapq.heappop(busy)[1])
+            if free and free[0] < t.max_tiers:
+                lb.tier = heapq.heappop(free)
+            elif not free and used < t.max_tiers:
+                lb.tier = used
+                used += 1
+            else:  # no room below the cap: a number, its text to the key
+                number = len(self.key) + 1
+                self.key.append((number, lb.key_text))
+                lb.number = number
+                lb.lines = (str(number),)
+                lb.width = self.m.width(str(number), t.text_size) + 2 * t.label_pad
+                # never left of the full label's x: the sweep has only freed tiers up to that x
+                lb.x = max(lb.x, self.clamp_x(lb.anchor - t.label_pad, lb.width))
+                if free:
+                    lb.tier = heapq.heappop(free)
+                else:
+                    lb.tier = used
+                    used += 1
+            heapq.heappush(busy, (lb.x + lb.width + t.label_gap, lb.tier))
+        leaders: list[Item] = []
+        per: dict[str, list[Item]] = {}
+        for lb in sorted(labels, key=lambda lb: lb.order):
+            y = top + lb.tier * tier_h
+            h = len(lb.lines) * self.line_h
+            out = per.setdefault(lb.group, [])
+            cls = "key-number" if lb.number is not None else "label"
+            out.append(Rect(lb.x, y, lb.width, h, "label-bg", event=lb.event, rx=2.0))
+            for i, line in enumerate(lb.lines):
+                ty = y + i * self.line_h + (self.line_h - self.text_h) / 2
+                out.append(self.text(lb.x + t.label_pad, ty, line, cls, event=lb.event))
+            ax = min(max(lb.anchor, lb.x + 1.0), lb.x + lb.width - 1.0)
+            if y > lb.top_y + _EPS:
+                leaders.append(Line(ax, lb.top_y, ax, y, "leader", event=lb.event))
+        return used * tier_h, leaders, per
+
+    # ---------------------------------------------------------------- lanes
+
+    def lane_events(self, kind: str) -> list[tuple[int, AnyEvent]]:
+        return [(n, e) for n, e in self.case.numbered() if e.kind == kind]
+
+    def span_lane(self, kind: str, top: float, events: list[tuple[int, AnyEvent]]) -> _Lane:
+        """Placements or orders: bars in sub-rows, overlays, labels inside or in tiers beneath."""
+        t = self.t
+        sc = self.scale
+        bar_h = t.placement_bar if kind == "placement" else t.order_bar
+        lane = _Lane(0.0)
+        main: list[tuple[float, float, int, AnyEvent]] = []
+        overlays: list[tuple[float, float, int, AnyEvent]] = []
+        days: dict[int, tuple[int, int]] = {}
+        for n, e in events:
+            xs = sc.x(e.first.earliest)
+            end_day = e.last.latest if e.last is not None else max(self.as_of, e.first.latest)
+            xe = max(sc.x(end_day), xs + t.min_bar_width)
+            # sub-rows by days, not pixels: a bar widened to stay visible must not push its successor down
+            days[n] = (sc.age_days(e.first.earliest), max(sc.age_days(end_day), sc.age_days(e.first.earliest) + 1))
+            (overlays if self.term(e).overlay else main).append((xs, xe, n, e))
+        main.sort(key=lambda item: (days[item[2]][0], item[2]))
+        rows = first_free([days[n] for _, _, n, _ in main])
+        n_rows = max((r for r in rows if r is not None), default=-1) + 1
+        if not main and overlays:
+            n_rows = 1
+        moves_h = 0.0
+        if kind == "placement" and self.facts is not None and self.facts.move_list:
+            moves_h = self._moves_height()
+        bars_top = top + moves_h
+        row_y = [bars_top + i * (bar_h + t.sub_row_gap) for i in range(n_rows)]
+        bars_bottom = bars_top + n_rows * (bar_h + t.sub_row_gap) - t.sub_row_gap
+        labels: list[_Label] = []
+        for (xs, xe, n, e), row in zip(main, rows, strict=True):
+            assert row is not None
+            self._bar(lane, labels, n, e, xs, xe, row_y[row], bar_h, bars_bottom, overlay=False)
+        for xs, xe, n, e in sorted(overlays, key=lambda item: (item[0], item[2])):
+            oh = round(bar_h * t.respite_ratio, 2)
+            self._bar(lane, labels, n, e, xs, xe, row_y[0] + bar_h - oh, oh, bars_bottom, overlay=True)
+        tiers_top = bars_bottom + t.lane_pad
+        used, leaders, per = self.place_tiers(labels, tiers_top)
+        lane.leaders.extend(leaders)
+        for key, items in per.items():
+            lane.per_event.setdefault(key, []).extend(items)
+        if kind == "placement" and moves_h:
+            lane.extras.extend(self._moves(top, moves_h, bars_bottom))
+        lane.height = (bars_bottom - top) + (t.lane_pad + used if used else 0.0)
+        return lane
+
+    def _bar(self, lane: _Lane, labels: list[_Label], n: int, e: AnyEvent, xs: float, xe: float, y: float,
+             h: float, bars_bottom: float, *, overlay: bool) -> None:
+        t = self.t
+        eid = self.ids[n]
+        term = self.term(e)
+        items = lane.per_event.setdefault(eid, [])
+        self.drawn_types.setdefault(e.kind, [])
+        if e.type not in self.drawn_types[e.kind]:
+            self.drawn_types[e.kind].append(e.type)
+        w = round(xe - xs, 2)
+        fill_cls = f"bar fill-{e.kind}-{e.type}"
+        if e.kind == "order" and term.route:
+            fill_cls += " permanence"
+        if overlay:
+            fill_cls += " overlay"
+        items.append(Rect(xs, y, w, h, fill_cls, event=eid))
+        if e.kind == "placement" and term.pattern and self.t.pattern(term.pattern):
+            items.append(Rect(xs, y, w, h, "hatch", event=eid, fill_pattern=f"pat-{term.pattern}"))
+        # faded ends for approximate dates
+        fuzz = []
+        if e.first.approximate:
+            fw = max(t.fuzzy_min, self.scale.x(e.first.latest) - self.scale.x(e.first.earliest))
+            fuzz.append((xs, min(w, fw)))
+        if e.last is not None and e.last.approximate:
+            fw = max(t.fuzzy_min, self.scale.x(e.last.latest) - self.scale.x(e.last.earliest))
+            fw = min(w, fw)
+            fuzz.append((xe - fw, fw))
+        for fx, fw in fuzz:
+            items.append(Rect(fx, y, fw, h, "fuzzy", event=eid, fill_pattern="pat-hatch"))
+            self.flags.add("approx")
+        if e.last is None:
+            a = t.arrow_len
+            d = f"M{_f(xe)} {_f(y)}L{_f(xe + a)} {_f(y + h / 2)}L{_f(xe)} {_f(y + h)}Z"
+            items.append(Path(d, Box(xe, y, a, h), f"arrow fill-{e.kind}-{e.type}", event=eid))
+            self.flags.add("open")
+        if e.planned:
+            self.flags.add("planned")
+        # the label: inside when it fits (and the bar is tall enough), else beneath
+        full = self.chart_label(e)
+        candidates = [full]
+        if e.kind == "order":
+            body = e.label or ""
+            if body and not body.upper().startswith(term.abbr.upper()):
+                candidates = [f"{term.abbr}: {self.chart_label(e)}"]
+            approx = "c. " if (e.first.qualifier or e.first.precision == "year") else ""
+            candidates.append(f"{approx}{term.abbr}")
+        else:
+            candidates.append(self.chart_label(e, short=True))
+        size = t.bar_text_size
+        inside = None
+        if not overlay and h >= self.text_h:
+            visible = min(xe, self.right) - xs
+            for cand in candidates:
+                if self.m.width(cand, size) + 2 * t.label_pad <= visible:
+                    inside = cand
+                    break
+        if inside is not None:
+            tw = self.m.width(inside, size)
+            tx = xs + t.label_pad
+            ty = y + (h - self.text_h) / 2
+            if e.kind == "placement":  # hatching and dark fills need a calm ground under the words
+                items.append(Rect(tx - t.label_pad / 2, ty, tw + t.label_pad, self.text_h, "bar-label-bg",
+                                  event=eid, rx=2.0))
+            items.append(self.text(tx, ty, inside, "bar-label", size=size, event=eid))
+            return
+        text = candidates[0] if e.kind == "order" else full
+        lines, lw = self.wrap_label(text)
+        labels.append(_Label(anchor=xs, lines=lines, width=lw, event=eid, order=n,
+                             key_text=f"{text} ({self.dates_text(e)})", top_y=bars_bottom, group=eid))
+
+    def point_lane(self, kind: str, top: float, events: list[tuple[int, AnyEvent]]) -> _Lane:
+        """Hearings, meetings, milestones, life events: shaped markers on one row, labels in tiers beneath."""
+        t = self.t
+        sc = self.scale
+        lane = _Lane(0.0)
+        cy = top + t.marker_row / 2
+        row_bottom = top + t.marker_row
+        labels: list[_Label] = []
+        late = self._late_reviews() if kind == "meeting" else {}
+        for n, e in events:
+            eid = self.ids[n]
+            term = self.term(e)
+            items = lane.per_event.setdefault(eid, [])
+            self.drawn_types.setdefault(kind, [])
+            if e.type not in self.drawn_types[kind]:
+                self.drawn_types[kind].append(e.type)
+            cx = sc.x(e.first.mid)
+            if e.first.approximate:
+                xa, xb = sc.x(e.first.earliest), sc.x(e.first.latest)
+                if xb - xa > 1.0:
+                    items.append(Rect(xa, cy - 2.0, xb - xa, 4.0, "fuzzy-range", event=eid))
+                    self.flags.add("approx")
+            shape = term.marker or "circle"
+            cls = f"marker marker-{kind}" + (" court" if shape == "triangle" else "")
+            if n in late:
+                items.append(Marker("circle", cx, cy, t.marker_size + 6, marker_path("circle", cx, cy,
+                                    t.marker_size + 6), "late-ring", event=eid))
+                self.flags.add("late")
+            items.append(Marker(shape, cx, cy, t.marker_size, marker_path(shape, cx, cy, t.marker_size), cls,
+                                event=eid))
+            if e.planned:
+                self.flags.add("planned")
+            text = self.chart_label(e, short=True)
+            if n in late and "late" not in text.lower():
+                text = f"{text} ({_days(late[n])} late)"
+            lines, lw = self.wrap_label(text)
+            labels.append(_Label(anchor=cx, lines=lines, width=lw, event=eid, order=n,
+                                 key_text=f"{text} ({self.dates_text(e)})", top_y=cy + t.marker_size / 2,
+                                 group=eid))
+        extras_start = len(self.case.events) + 1
+        if kind == "milestone":
+            self._targets(lane, labels, cy, extras_start)
+        if kind == "meeting":
+            self._overdue_reviews(lane, labels, cy, extras_start)
+        used, leaders, per = self.place_tiers(labels, row_bottom + t.lane_pad)
+        lane.leaders.extend(leaders)
+        for key, items in per.items():
+            lane.per_event.setdefault(key, []).extend(items)
+        lane.height = t.marker_row + (t.lane_pad + used if used else 0.0)
+        return lane
+
+    # ---------------------------------------------------------------- facts on the chart
+
+    def _late_reviews(self) -> dict[int, int]:
+        """File position -> days late, for LAAC reviews held after they were due."""
+        if self.facts is None:
+            return {}
+        return {r.event: r.days_late for r in self.facts.reviews
+                if r.event is not None and r.held is not None and r.days_late > 0}
+
+    def _overdue_reviews(self, lane: _Lane, labels: list[_Label], cy: float, order0: int) -> None:
+        if self.facts is None:
+            return
+        t = self.t
+        for i, r in enumerate(self.facts.reviews):
+            if not r.overdue or r.due < self.scale.start or r.due > self.scale.end:
+                continue
+            key = f"review-overdue-{i + 1}"
+            cx = self.scale.x(r.due)
+            title = (f"{_day(r.due)} (age {format_age(self.born, r.due)}): looked-after review due, "
+                     f"not held by {_day(self.as_of)} ({_days(r.days_late)} overdue)")
+            items = lane.per_event.setdefault(key, [])
+            items.append(Marker("circle", cx, cy, t.marker_size, marker_path("circle", cx, cy, t.marker_size),
+                                "marker review-overdue"))
+            text = f"Review due {_day(r.due)}: not held"
+            lines, lw = self.wrap_label(text)
+            labels.append(_Label(anchor=cx, lines=lines, width=lw, event=None, order=order0 + i, key_text=text,
+                                 top_y=cy + t.marker_size / 2, group=key))
+            self._pseudo_titles[key] = (title, "review-overdue")
+            self.flags.add("overdue-review")
+
+    def _targets(self, lane: _Lane, labels: list[_Label], cy: float, order0: int) -> None:
+        if self.facts is None:
+            return
+        t = self.t
+        sc = self.scale
+        for i, m in enumerate(self.facts.milestones):
+            if m.target_date is None or m.target_date < sc.start or m.target_date > sc.end:
+                continue
+            if m.status not in ("met", "missed", "overdue", "pending"):
+                continue
+            key = f"target-{m.type}"
+            name = self.vocab.term("milestone", m.type).abbr
+            tx = sc.x(m.target_date)
+            items = lane.per_event.setdefault(key, [])
+            over_to = m.date if m.status == "missed" else (self.as_of if m.status == "overdue" else None)
+            if over_to is not None and over_to > m.target_date:
+                ox = sc.x(over_to)
+                items.append(Rect(tx, cy - t.marker_row / 4, ox - tx, t.marker_row / 2, "overrun",
+                                  fill_pattern=None))
+                self.flags.add("overrun")
+            half = t.target_tick / 2
+            d = (f"M{_f(tx)} {_f(cy - half)}V{_f(cy + half)}M{_f(tx - half / 2)} {_f(cy - half)}"
+                 f"H{_f(tx + half / 2)}M{_f(tx - half / 2)} {_f(cy + half)}H{_f(tx + half / 2)}")
+            items.append(Path(d, Box(tx - half / 2, cy - half, half, 2 * half), "target-tick"))
+            self.flags.add("target")
+            over = _days(m.days_over or 0)
+            status = {"met": "met", "missed": f"missed by {over}", "overdue": f"overdue by {over}",
+                      "pending": "not yet due"}[m.status]
+            title = f"{_day(m.target_date)}: target for {name} ({status})"
+            self._pseudo_titles[key] = (title, f"target status-{m.status}")
+            if m.status == "overdue":
+                text = f"{name}: due {_day(m.target_date)}, overdue"
+                lines, lw = self.wrap_label(text)
+                labels.append(_Label(anchor=tx, lines=lines, width=lw, event=None, order=order0 + 100 + i,
+                                     key_text=text, top_y=cy + half, group=key))
+
+    def _move_rows(self) -> tuple[list[tuple[float, float, int]], list[int], float]:
+        """Moves as (x, diameter, number) by x, their stacking rows, and the row height."""
+        assert self.facts is not None
+        t = self.t
+        moves = []
+        for mv in self.facts.move_list:
+            d = max(2 * t.move_radius, self.m.width(str(mv.number), t.text_size, True) + t.label_pad + 1.0)
+            moves.append((self.scale.x(mv.date), d, mv.number))
+        moves.sort()
+        rows = first_free([(x - d / 2, x + d / 2 + 1.0) for x, d, _ in moves])
+        row_h = max((d for _, d, _ in moves), default=2 * t.move_radius) + t.sub_row_gap
+        return moves, [r or 0 for r in rows], row_h
+
+    def _moves_height(self) -> float:
+        _, rows, row_h = self._move_rows()
+        return (max(rows, default=0) + 1) * row_h + self.t.sub_row_gap
+
+    def _moves(self, top: float, height: float, bars_bottom: float) -> list[Item]:
+        """One <g class="move"> per move between consecutive main placements: numbered circle and a line."""
+        assert self.facts is not None
+        t = self.t
+        by_number = {mv.number: mv for mv in self.facts.move_list}
+        moves, rows, row_h = self._move_rows()
+        out: list[Item] = []
+        for (cx, d, number), row in zip(moves, rows, strict=True):
+            mv = by_number[number]
+            cy = top + height - t.sub_row_gap - (row + 0.5) * row_h
+            items: list[Item] = [Line(cx, cy + d / 2, cx, bars_bottom, "move-line"),
+                                 Marker("circle", cx, cy, d, marker_path("circle", cx, cy, d), "move-marker")]
+            label = str(number)
+            w = self.m.width(label, t.text_size, True)
+            items.append(self.text(cx - w / 2, cy - self.text_h / 2, label, "move-number", bold=True))
+            to_e = self.case.events[mv.to_event - 1]
+            title = (f"Move {number}: {_day(mv.date)} (age {format_age(self.born, mv.date)}), "
+                     f"to {self.term(to_e).label.lower()}")
+            out.append(Group(tuple(items), "move", id=f"move-{number}", title=title))
+            self.flags.add("move")
+        return out
+
+    # ---------------------------------------------------------------- the whole chart
+
+    _pseudo_titles: dict[str, tuple[str, str]]
+
+    def run(self) -> Scene:
+        t = self.t
+        self._pseudo_titles = {}
+        background: list[Item] = []
+        foreground: list[Item] = []
+        leaders: list[Item] = []
+        groups: list[Item] = []
+        y = t.margin
+        if self.title_block:
+            y = self._title(foreground, y)
+        # header rows: 'as at' label, stages, age ticks
+        as_of_x = self.scale.x(self.as_of)
+        as_of_text = f"As at {_day(self.as_of)}"
+        w = self.m.width(as_of_text, t.text_size, True)
+        as_of_label = self.text(self.clamp_x(as_of_x - w, w), y, as_of_text, "as-of-label", bold=True)
+        foreground.append(as_of_label)
+        y += t.axis_row
+        stage_y = y
+        y += t.axis_row
+        tick_y = y
+        y += t.axis_row + t.tick_len
+        plot_top = y
+        bracket = self._bracket(plot_top)
+        if bracket:
+            y += t.bracket_row
+        lanes_top = y
+        lane_boxes: list[tuple[str, float, float]] = []
+        for kind, title in t.lane_titles:
+            events = self.lane_events(kind)
+            forced = (kind == "milestone" and self._has_targets()) or (kind == "meeting" and self._has_overdue())
+            if not events and not forced:
+                continue
+            if kind in ("placement", "order"):
+                lane = self.span_lane(kind, y + t.lane_pad, events)
+            else:
+                lane = self.point_lane(kind, y + t.lane_pad, events)
+            title_text = title.format(name=self.case.child.name)
+            title_lines = self.m.wrap(title_text, t.lane_title_size, t.gutter, t.lane_title_lines, bold=True)
+            title_h = len(title_lines) * self.line_h
+            height = max(lane.height, title_h) + 2 * t.lane_pad
+            for i, line in enumerate(title_lines):
+                foreground.append(self.text(self.left, y + t.lane_pad + i * self.line_h, line, "lane-title",
+                                            size=t.lane_title_size, bold=True))
+            lane_boxes.append((kind, y, height))
+            leaders.extend(lane.leaders)
+            groups.extend(self._event_groups(lane))
+            groups.extend(lane.extras)
+            y += height + t.lane_gap
+        plot_bottom = max(y - t.lane_gap, lanes_top + t.marker_row)
+        # backgrounds that need the plot height: stages, before birth, lane separators
+        self._stages(background, foreground, stage_y, plot_top, plot_bottom)
+        for i, (_, ly, _lh) in enumerate(lane_boxes):
+            if i:
+                background.append(Line(self.left, ly - t.lane_gap / 2, self.right, ly - t.lane_gap / 2,
+                                       "lane-rule"))
+        self._ticks(background, foreground, tick_y, plot_top, plot_bottom)
+        if bracket:
+            foreground.extend(bracket)
+        # under the labels (their white ground keeps them readable where they cross it), over the bands
+        background.append(Line(as_of_x, as_of_label.y + as_of_label.height, as_of_x, plot_bottom, "as-of"))
+        # calendar years beneath
+        y = plot_bottom + t.lane_gap / 2
+        self._years(background, foreground, y)
+        y += t.year_strip + t.lane_gap
+        y = self._legend(foreground, y)
+        y = self._key(foreground, y)
+        height = round(y + t.margin, 2)
+        items: list[Item] = [Rect(0.0, 0.0, self.width, height, "canvas")]
+        items += background
+        items.append(Group(tuple(leaders), "leaders"))
+        items += groups
+        items += foreground
+        name = self.case.child.name
+        desc = self._desc()
+        return Scene(width=round(self.width, 2), height=height, title=f"Timeline: {name}", desc=desc,
+                     style=stylesheet(t, self.vocab), items=tuple(items),
+                     patterns=tuple(p for p in t.patterns), font_family=t.font_family)
+
+    def _has_targets(self) -> bool:
+        if self.facts is None:
+            return False
+        return any(m.target_date is not None and self.scale.start <= m.target_date <= self.scale.end
+                   and m.status in ("met", "missed", "overdue", "pending") for m in self.facts.milestones)
+
+    def _has_overdue(self) -> bool:
+        if self.facts is None:
+            return False
+        return any(r.overdue and self.scale.start <= r.due <= self.scale.end for r in self.facts.reviews)
+
+    def _event_groups(self, lane: _Lane) -> list[Item]:
+        out: list[Item] = []
+        by_pos = {self.ids[n]: (n, e) for n, e in self.case.numbered()}
+        late = self._late_reviews()
+        for key, items in lane.per_event.items():
+            if key in by_pos:
+                n, e = by_pos[key]
+                extra = f" (held {_days(late[n])} late)" if n in late else ""
+                more: list[str] = ["open"] if e.is_span and e.last is None else []
+                if n in late:
+                    more.append("late")
+                out.append(Group(tuple(items), self.event_classes(e, *more), id=key, event=key,
+                                 title=self.title_of(e, extra)))
+            else:
+                title, cls = self._pseudo_titles.get(key, ("", key))
+                out.append(Group(tuple(items), cls, id=key, title=title))
+        return out
+
+    def _desc(self) -> str:
+        c = self.case.child
+        n = len(self.case.events)
+        parts = [f"Timeline of {c.name}'s life from birth ({_day(self.born)}) to {_day(self.as_of)}, "
+                 f"drawn against age, with {n} event{'s' if n != 1 else ''}."]
+        f = self.facts
+        if f is not None and f.looked_after_start is not None:
+            parts.append(f"Looked after for {format_duration(f.days_looked_after)} "
+                         f"({f.percent_of_life_looked_after:.0f}% of life); {f.moves} placement move"
+                         f"{'s' if f.moves != 1 else ''}.")
+        return " ".join(parts)
+
+    def _title(self, out: list[Item], y: float) -> float:
+        t = self.t
+        c = self.case.child
+        width = self.right - self.left
+        name = self.m.fit(c.name, t.title_size, width, bold=True)
+        out.append(self.text(self.left, y, name, "title", size=t.title_size, bold=True))
+        y += t.line_height(t.title_size)
+        parts = [f"Born {_day(self.born)}"]
+        if c.ref:
+            parts.append(f"Ref {c.ref}")
+        parts.append(f"As at {_day(self.as_of)}, aged {format_age(self.born, self.as_of)}")
+        line = self.m.fit("  ·  ".join(parts), t.subtitle_size, width)
+        out.append(self.text(self.left, y, line, "subtitle", size=t.subtitle_size))
+        return y + t.line_height(t.subtitle_size) + t.title_gap
+
+    def _bracket(self, plot_top: float) -> list[Item]:
+        f = self.facts
+        if f is None or f.looked_after_start is None:
+            return []
+        t = self.t
+        sc = self.scale
+        xa = sc.x(f.looked_after_start)
+        end = f.looked_after_end or self.as_of
+        xb = max(sc.x(end), xa + 1.0)
+        pct = f"{f.percent_of_life_looked_after:.0f}%"
+        text = (f"{format_duration(f.days_looked_after)} looked after {DASH} {pct} of "
+                f"{self.case.child.name}'s life")
+        text = self.m.fit(text, t.text_size, self.right - self.x0, bold=True)
+        w = self.m.width(text, t.text_size, True)
+        ty = plot_top + 1.0
+        tx = self.clamp_x((xa + xb) / 2 - w / 2, w)
+        by = plot_top + t.bracket_row - 3.0
+        d = (f"M{_f(xa)} {_f(by)}V{_f(by - t.bracket_tick)}H{_f(xb)}V{_f(by)}")
+        label = self.text(tx, ty, text, "bracket-label", bold=True)
+        bg = Rect(tx - t.label_pad, ty, w + 2 * t.label_pad, self.text_h, "label-bg", rx=2.0)
+        title = (f"Looked after from {_day(f.looked_after_start)}"
+                 + (f" to {_day(f.looked_after_end)}" if f.looked_after_end else f" (still at {_day(self.as_of)})")
+                 + f": {format_duration(f.days_looked_after)}, {f.percent_of_life_looked_after}% of life")
+        self.flags.add("bracket")
+        return [Group((Path(d, Box(xa, by - t.bracket_tick, xb - xa, t.bracket_tick), "bracket"), bg, label),
+                      "looked-after", id="looked-after", title=title)]
+
+    def _stages(self, bg: list[Item], fg: list[Item], label_y: float, top: float, bottom: float) -> None:
+        t = self.t
+        sc = self.scale
+        h = bottom - top
+        placed: list[Box] = [item.box for item in fg if isinstance(item, Text)]
+        if sc.start < self.born:
+            xb = sc.x(self.born)
+            bg.append(Rect(sc.x0, top, xb - sc.x0, h, "before-birth"))
+            for name in (t.before_birth_name, t.before_birth_short):
+                if self._stage_label(fg, placed, name, sc.x0, xb, label_y):
+                    break
+        for i, st in enumerate(t.stages):
+            a = sc.birthday(int(st.start_years))
+            b = sc.birthday(int(st.end_years)) if st.end_years is not None else sc.end
+            a, b = max(a, sc.start, self.born), min(b, sc.end)
+            if b <= a:
+                continue
+            xa, xb = sc.x(a), sc.x(b)
+            bg.append(Rect(xa, top, xb - xa, h, f"band band-{i % 2}"))
+            self._stage_label(fg, placed, st.name, xa, xb, label_y)
+
+    def _stage_label(self, fg: list[Item], placed: list[Box], name: str, xa: float, xb: float, y: float) -> bool:
+        """Centre a band's name over it when it fits and collides with nothing; True when drawn."""
+        t = self.t
+        w = self.m.width(name, t.text_size)
+        if w + 2 * t.label_pad > xb - xa:
+            return False
+        item = self.text(self.clamp_x(xa + (xb - xa - w) / 2, w), y, name, "stage-label")
+        if any(item.box.overlaps(b) for b in placed):
+            return False
+        placed.append(item.box)
+        fg.append(item)
+        return True
+
+    def _ticks(self, bg: list[Item], fg: list[Item], label_y: float, top: float, bottom: float) -> None:
+        t = self.t
+        sc = self.scale
+        size = t.text_size
+        ticks = sc.age_ticks(min_spacing=self.m.width("Age 88", size, True) + t.tick_label_gap,
+                             year_steps=t.year_steps, month_steps=t.month_steps,
+                             short_span_years=t.short_span_years,
+                             month_min_spacing=self.m.width("88 y 88 m", size) + t.tick_label_gap)
+        last_right = -1e9
+        majors = [tk for tk in ticks if tk.major]
+        minors = [tk for tk in ticks if not tk.major]
+        placed: list[Box] = []
+        for tk in majors + minors:
+            bg.append(Line(tk.x, top - (t.tick_len if tk.major else t.month_tick_len), tk.x, bottom,
+                           "tick-major" if tk.major else "tick-minor"))
+            if not tk.label:
+                continue
+            bold = tk.major
+            w = self.m.width(tk.label, size, bold)
+            x = self.clamp_x(tk.x - w / 2, w, lo=self.x0 - t.gutter_gap)
+            item = self.text(x, label_y, tk.label, "tick-label" if tk.major else "tick-label minor", bold=bold)
+            grown = Box(item.x - t.tick_label_gap / 2, item.y, item.width + t.tick_label_gap, item.height)
+            if any(grown.overlaps(b) for b in placed):
+                continue
+            placed.append(grown)
+            fg.append(item)
+            last_right = max(last_right, item.x + w)
+
+    def _years(self, bg: list[Item], fg: list[Item], y: float) -> None:
+        t = self.t
+        for i, (year, xa, xb) in enumerate(self.scale.year_cells()):
+            bg.append(Rect(xa, y, xb - xa, t.year_strip, f"year-cell year-{year % 2}"))
+            for text in (str(year), f"’{year % 100:02d}"):
+                w = self.m.width(text, t.text_size)
+                if w + 2 * t.label_pad <= xb - xa:
+                    fg.append(self.text(xa + (xb - xa - w) / 2, y + (t.year_strip - self.text_h) / 2, text,
+                                        "year-label"))
+                    break
+            del i
+        fg.append(self.text(self.left, y + (t.year_strip - self.text_h) / 2, "Calendar year", "lane-title",
+                            bold=True))
+
+    def _legend(self, out: list[Item], y: float) -> float:
+        """A legend built from what was drawn: swatches with their patterns, marker shapes, and extras."""
+        t = self.t
+        entries: list[tuple[list[Item], float, str]] = []  # (swatch items at x=0,y=0), swatch width, text
+        s = t.legend_swatch
+        for code in self.vocab.codes("placement"):
+            if code in self.drawn_types.get("placement", []):
+                term = self.vocab.term("placement", code)
+                sw: list[Item] = [Rect(0, 0, s * 1.6, s, f"bar fill-placement-{code}")]
+                if term.pattern and t.pattern(term.pattern):
+                    sw.append(Rect(0, 0, s * 1.6, s, "hatch", fill_pattern=f"pat-{term.pattern}"))
+                entries.append((sw, s * 1.6, term.label))
+        for code in self.vocab.codes("order"):
+            if code in self.drawn_types.get("order", []):
+                term = self.vocab.term("order", code)
+                cls = f"bar fill-order-{code}" + (" permanence" if term.route else "")
+                text = term.label if term.abbr in term.label else f"{term.abbr}: {term.label}"
+                entries.append(([Rect(0, 0, s * 1.6, s, cls)], s * 1.6, text))
+        for kind in ("hearing", "meeting", "milestone", "event"):
+            seen: list[str] = []
+            for code in self.vocab.codes(kind):
+                if code not in self.drawn_types.get(kind, []):
+                    continue
+                shape = self.vocab.term(kind, code).marker or "circle"
+                if shape in seen:
+                    continue
+                seen.append(shape)
+                cls = f"marker marker-{kind}" + (" court" if shape == "triangle" else "")
+                name = self.vocab.kind_labels[kind]
+                if kind == "hearing":
+                    name = "Sheriff court" if shape == "triangle" else "Children's Hearing"
+                entries.append(([Marker(shape, s / 2, s / 2, t.marker_size,
+                                        marker_path(shape, s / 2, s / 2, t.marker_size), cls)], s, name))
+        extras: list[tuple[str, list[Item], float, str]] = [
+            ("move", [Marker("circle", s / 2, s / 2, s, marker_path("circle", s / 2, s / 2, s), "move-marker")],
+             s, "Move between placements (numbered)"),
+            ("open", [Path(f"M0 0H{_f(s)}L{_f(s * 1.6)} {_f(s / 2)}L{_f(s)} {_f(s)}H0Z",
+                           Box(0, 0, s * 1.6, s), "bar legend-open")], s * 1.6, "Continues after the 'as at' date"),
+            ("planned", [Rect(0, 0, s * 1.6, s, "bar legend-planned")], s * 1.6, "Planned (dashed, hollow)"),
+            ("approx", [Rect(0, 0, s * 1.6, s, "fuzzy", fill_pattern="pat-hatch")], s * 1.6,
+             "Date approximate (c.)"),
+            ("target", [Path(f"M{_f(s / 2)} 0V{_f(s)}M{_f(s / 4)} 0H{_f(s * 3 / 4)}M{_f(s / 4)} {_f(s)}"
+                             f"H{_f(s * 3 / 4)}", Box(s / 4, 0, s / 2, s), "target-tick")], s, "Target date"),
+            ("overrun", [Rect(0, s / 4, s * 1.6, s / 2, "overrun")], s * 1.6, "Time beyond target"),
+            ("late", [Marker("circle", s / 2, s / 2, s, marker_path("circle", s / 2, s / 2, s), "late-ring")], s,
+             "Review held late"),
+            ("overdue-review", [Marker("circle", s / 2, s / 2, t.marker_size,
+                                       marker_path("circle", s / 2, s / 2, t.marker_size),
+                                       "marker review-overdue")], s, "Review due, not held"),
+        ]
+        for flag, sw, sw_w, text in extras:
+            if flag in self.flags:
+                entries.append((sw, sw_w, text))
+        if not entries:
+            return y
+        row_h = t.legend_row
+        out.append(self.text(self.left, y + (row_h - self.text_h) / 2, "Key", "lane-title", bold=True))
+        x = self.x0
+        for sw, sw_w, text in entries:
+            max_text = self.right - self.x0 - sw_w - t.label_pad * 2
+            text = self.m.fit(text, t.text_size, max_text)
+            w = sw_w + t.label_pad * 2 + self.m.width(text, t.text_size)
+            if x + w > self.right and x > self.x0:
+                x = self.x0
+                y += row_h
+            dx, dy = x, y + (row_h - s) / 2
+            moved: list[Item] = [_moved(item, dx, dy) for item in sw]
+            out.append(Group(tuple(moved), "legend-swatch"))
+            out.append(self.text(x + sw_w + t.label_pad * 2, y + (row_h - self.text_h) / 2, text, "legend-text"))
+            x += w + t.legend_gap
+        return y + row_h + t.lane_gap
+
+    def _key(self, out: list[Item], y: float) -> float:
+        """The numbered key: labels that became numbers, in columns, each wrapped to the column."""
+        if not self.key:
+            return y
+        t = self.t
+        out.append(self.text(self.left, y, "Numbered labels", "lane-title", bold=True))
+        cols = max(1, t.key_columns)
+        col_w = (self.right - self.x0) / cols
+        per_col = -(-len(self.key) // cols)
+        col_y = [y] * cols
+        num_w = max(t.key_number_width, max(self.m.width(str(n), t.text_size, True) for n, _ in self.key) + t.label_gap)
+        for i, (number, text) in enumerate(self.key):
+            c = i // per_col
+            x = self.x0 + c * col_w
+            out.append(self.text(x, col_y[c], str(number), "key-number", bold=True))
+            lines = self.m.wrap(text, t.text_size, col_w - num_w - t.label_gap, t.max_label_lines)
+            for j, line in enumerate(lines):
+                out.append(self.text(x + num_w, col_y[c] + j * self.line_h, line, "key-text"))
+            col_y[c] += max(1, len(lines)) * self.line_h
+        return max(col_y) + t.lane_gap
+
+
+def _moved(item: Item, dx: float, dy: float) -> Item:
+    """A legend swatch primitive drawn at (0, 0), moved to (dx, dy)."""
+    if isinstance(item, Rect):
+        return Rect(round(item.x + dx, 2), round(item.y + dy, 2), item.width, item.height, item.cls,
+                    fill_pattern=item.fill_pattern, rx=item.rx)
+    if isinstance(item, Marker):
+        cx, cy = item.cx + dx, item.cy + dy
+        return Marker(item.shape, cx, cy, item.size, marker_path(item.shape, cx, cy, item.size), item.cls)
+    if isinstance(item, Path):
+        return Path(_translate_path(item.d, dx, dy), Box(item.bounds.x + dx, item.bounds.y + dy,
+                    item.bounds.width, item.bounds.height), item.cls)
+    return item
+
+
+def _translate_path(d: str, dx: float, dy: float) -> str:
+    """Move absolute path data (M, L, H, V, Z only) by (dx, dy)."""
+    out: list[str] = []
+    token = ""
+    cmd = ""
+    nums: list[str] = []
+
+    def flush() -> None:
+        if not cmd:
+            return
+        vals = [float(v) for v in nums]
+        if cmd in "ML":
+            vals = [v + (dx if i % 2 == 0 else dy) for i, v in enumerate(vals)]
+        elif cmd == "H":
+            vals = [v + dx for v in vals]
+        elif cmd == "V":
+            vals = [v + dy for v in vals]
+        out.append(cmd + " ".join(_f(v) for v in vals))
+
+    for ch in d + " ":
+        if ch.isalpha():
+            if token:
+                nums.append(token)
+                token = ""
+            flush()
+            cmd, nums = ch, []
+        elif ch in " ,":
+            if token:
+                nums.append(token)
+                token = ""
+        else:
+            token += ch
+    if token:
+        nums.append(token)
+    flush()
+    return "".join(out)
+
+
+def stylesheet(theme: Theme, vocab: Vocabulary) -> str:
+    """The one CSS block: fonts and colours by class. Built from theme and vocabulary data only, never user text."""
+    t = theme
+    fam = f"'{t.font_family}', {t.font_fallback}"
+    rules = [
+        f"text{{font-family:{fam};font-size:{_f(t.text_size)}px;fill:{t.ink}}}",
+        f".canvas{{fill:{t.background}}}",
+        f".title{{font-size:{_f(t.title_size)}px;font-weight:bold}}",
+        f".subtitle{{font-size:{_f(t.subtitle_size)}px;fill:{t.muted}}}",
+        ".lane-title,.as-of-label,.bracket-label,.move-number,.key-number{font-weight:bold}",
+        f".tick-label{{font-weight:bold}}.tick-label.minor{{font-weight:normal;fill:{t.muted}}}",
+        f".stage-label,.year-label{{fill:{t.muted}}}",
+        f".band-0{{fill:{t.band_fills[0]}}}.band-1{{fill:{t.band_fills[1]}}}",
+        f".before-birth{{fill:{t.before_birth_fill}}}",
+        f".year-0{{fill:{t.year_fills[0]};stroke:{t.faint}}}.year-1{{fill:{t.year_fills[1]};stroke:{t.faint}}}",
+        f".tick-major{{stroke:{t.rule};stroke-width:0.8}}.tick-minor{{stroke:{t.faint};stroke-width:0.6}}",
+        f".lane-rule{{stroke:{t.faint};stroke-width:1}}",
+        f".as-of{{stroke:{t.as_of_colour};stroke-width:2.5}}",
+        f".leader{{stroke:{t.rule};stroke-width:0.8}}",
+        f".label-bg,.bar-label-bg{{fill:{t.label_background};fill-opacity:0.9}}",
+        f".bar{{stroke:{t.ink};stroke-width:0.8}}",
+        ".bar.overlay{stroke-width:0.6}",
+        f".bar.permanence{{stroke-width:2.2;stroke:{t.ink}}}",
+        ".hatch{stroke:none}",
+        ".fuzzy{fill-opacity:1;stroke:none;opacity:0.75}",
+        f".arrow{{stroke:{t.ink};stroke-width:0.8}}",
+        f".marker{{stroke:{t.ink};stroke-width:1}}",
+        f".court{{fill:{t.court_fill}}}",
+        f".marker.review-overdue{{fill:{t.background};stroke:{t.late_colour};stroke-width:2;stroke-dasharray:2 2}}",
+        f".late-ring{{fill:none;stroke:{t.late_colour};stroke-width:2}}",
+        f".fuzzy-range{{fill:{t.faint}}}",
+        f".move-marker{{fill:{t.background};stroke:{t.move_colour};stroke-width:1.5}}",
+        f".move-line{{stroke:{t.move_colour};stroke-width:1.5;stroke-dasharray:3 2}}",
+        f".bracket{{fill:none;stroke:{t.ink};stroke-width:1.5}}",
+        f".overrun{{fill:{t.overrun_fill};fill-opacity:0.35;stroke:{t.overrun_fill};stroke-width:0.8}}",
+        f".target-tick{{fill:none;stroke:{t.target_colour};stroke-width:1.5}}",
+        f".pattern-ink{{stroke:{t.hatch_ink};fill:{t.hatch_ink};stroke-width:1;opacity:{t.hatch_opacity}}}",
+        f".pattern-bg{{fill:{t.background}}}",
+        f".legend-open{{fill:{t.placement_default_fill}}}",
+        f".legend-planned{{fill:{t.background};stroke-dasharray:4 3}}",
+        ".planned .bar,.planned .arrow{fill-opacity:0.3;stroke-dasharray:4 3}",
+        f".planned .marker{{fill:{t.background};stroke-dasharray:2 1.5}}",
+        ".planned .hatch{opacity:0.4}",
+    ]
+    for kind, fill in t.marker_fills.items():
+        rules.append(f".marker-{kind}{{fill:{fill}}}")
+    rules.append(f".marker.court{{fill:{t.court_fill}}}")
+    for code in vocab.codes("placement"):
+        colour = vocab.term("placement", code).colour or t.placement_default_fill
+        rules.append(f".fill-placement-{code}{{fill:{colour}}}")
+    for code in vocab.codes("order"):
+        rules.append(f".fill-order-{code}{{fill:{t.order_fills.get(code, t.order_default_fill)}}}")
+    return "".join(rules)
+
+
+def layout(case: Case, *, facts: Facts | None, theme: Theme, metrics: TextMetrics, width: float,
+           title_block: bool = True) -> Scene:
+    """Lay out one case as a Scene `width` px wide; the height grows with the content."""
+    return _Layout(case, facts, theme, metrics, width, title_block).run()
+
+
+__all__ = ["first_free", "layout", "marker_path", "stylesheet"]
