@@ -52,8 +52,36 @@ def decode_data_uri(url: str) -> tuple[bytes, str]:
 
 
 @cache
+def import_weasyprint() -> Any:
+    """Import WeasyPrint without its slow library hunt.
+
+    WeasyPrint asks cffi for each system library under several names; every name that is not the
+    platform's own makes cffi call `ctypes.util.find_library`, which on Linux starts ldconfig, gcc and ld
+    (about 50 programs, a quarter of a second, scratch files in /tmp). The names WeasyPrint tries last
+    (libpango-1.0.so.0 ...) load directly, so the hunt is switched off during the import; if that fails on
+    some unusual system, the import is retried the ordinary way.
+    """
+    import ctypes.util
+    import sys
+
+    original = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint
+    except OSError:
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
+        ctypes.util.find_library = original
+        import weasyprint
+    finally:
+        ctypes.util.find_library = original
+    return weasyprint
+
+
+@cache
 def _fetcher_class() -> type[Any]:
     """The URLFetcher subclass, built on first use so that WeasyPrint is imported only for PDF/PNG."""
+    import_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class SafeFetcher(URLFetcher):  # type: ignore[misc]
@@ -114,7 +142,7 @@ def _quiet_weasyprint() -> Iterator[None]:
 
 def render_document(html: str, *, fetcher: Any) -> Any:
     """Lay out the HTML into pages (a weasyprint Document), with no base URL and the safe fetcher."""
-    import weasyprint
+    weasyprint = import_weasyprint()
 
     with _quiet_weasyprint():
         return weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).render(pdf_variant=PDF_VARIANT)
