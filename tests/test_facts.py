@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+import gc
+import statistics
+import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -515,3 +518,74 @@ def test_summary_dict_keys_and_types() -> None:
     assert isinstance(reviews, dict) and list(reviews) == ["overdue", "held_late", "items"]
     assert reviews["items"][0] == {"placement": "p1", "number": 1, "due": "2016-02-12", "held": "2016-02-05",
                                    "event": "event-3", "days_late": 0, "overdue": False}
+
+
+# ---------------------------------------------------------------- scale (issue: facts were quadratic)
+
+
+def synthetic_case(n_events: int) -> Case:
+    """A long, busy case built to hit every per-event lookup at once: a chain of placements alternating home
+    and foster (so reviews fall due under half of them), overlapping CSOs beside them (so CSO-at-home runs are
+    found), reviews held, hearings and life events in between. One event every `step` days, deterministic,
+    never ending looked-after status, so nothing is cut short; `n_events` is exact."""
+    born = date(1900, 1, 1)
+    step = 5  # days: a placement (one per pattern) then lasts 50 days, long enough for its first review
+    pattern = ("placement", "cso", "review", "hearing", "cso", "review", "event", "hearing", "review", "icso")
+    events: list[dict[str, object]] = []
+    for i in range(n_events):
+        day = born + timedelta(days=step * i + 1)
+        what = pattern[i % len(pattern)]
+        if what == "placement":
+            nth = i // len(pattern)
+            events.append({"kind": "placement", "type": "home" if nth % 2 else "foster",
+                           "start": day.isoformat(), "end": (day + timedelta(days=step * len(pattern))).isoformat()})
+        elif what in ("cso", "icso"):
+            events.append({"kind": "order", "type": what, "start": day.isoformat(),
+                           "end": (day + timedelta(days=3 * step * len(pattern))).isoformat()})
+        elif what == "review":
+            events.append({"kind": "meeting", "type": "laac_review", "date": day.isoformat()})
+        elif what == "hearing":
+            events.append({"kind": "hearing", "type": "childrens_hearing", "date": day.isoformat()})
+        else:
+            events.append({"kind": "event", "type": "school", "date": day.isoformat()})
+    as_of = born + timedelta(days=step * n_events + 1)
+    return Case.model_validate({"child": {"name": "Synthetic", "date_of_birth": born.isoformat()},
+                                "as_of": as_of.isoformat(), "events": events})
+
+
+def facts_seconds(case: Case, *, runs: int = 3) -> float:
+    """Median wall time of compute_facts on one case, after one untimed warm-up run (caches), with the cyclic
+    garbage collector paused so that a collection of other tests' garbage is not charged to this one."""
+    compute_facts(case)
+    times = []
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(runs):
+            began = time.perf_counter()
+            compute_facts(case)
+            times.append(time.perf_counter() - began)
+    finally:
+        gc.enable()
+    return statistics.median(times)
+
+
+def test_synthetic_case_exercises_every_lookup() -> None:
+    f = compute_facts(synthetic_case(1000))
+    assert f.placements == 100 and f.moves == 99 and f.hearings == 200
+    # 50 foster placements of 50 days each: the first review is due on day 42 and held early (10 days in);
+    # the second would be due on day 10 + 91, after the placement ends
+    assert len(f.reviews) == 50
+    assert all(r.number == 1 and r.held is not None and r.days_late == 0 and not r.overdue for r in f.reviews)
+    assert [r.held for r in f.reviews[:2]] == [date(1900, 1, 12), date(1900, 4, 22)]
+    # CSOs overlap one another, but 50 foster days separate each home placement: no CSO-at-home run
+    # reaches two years
+    assert [fl.code for fl in f.flags] == [FLAG_MOVES, FLAG_NO_PLAN]
+
+
+def test_facts_scale_n_log_n() -> None:
+    small, large = synthetic_case(5_000), synthetic_case(10_000)
+    t_small, t_large = facts_seconds(small), facts_seconds(large)
+    assert t_large < 1.0, f"compute_facts took {t_large:.3f} s on 10,000 events"
+    # n log n doubles to a bit over 2x; quadratic work would quadruple
+    assert t_large < 3 * t_small, f"5,000 -> 10,000 events: {t_small:.3f} s -> {t_large:.3f} s"

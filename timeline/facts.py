@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -350,6 +351,7 @@ def _reviews(
     held_all = sorted(
         (e.date.mid, n) for n, e in happened if isinstance(e, MeetingEvent) and e.type == "laac_review"
     )
+    held_days = [d for d, _ in held_all]  # bisected per placement: a rescan each would be quadratic
     out: list[ReviewFact] = []
     for n, placement in placements:
         if not vocab.term("placement", placement.type).looked_after:
@@ -358,7 +360,9 @@ def _reviews(
         if la_end is not None and start >= la_end:
             continue
         ended = placement.end.mid if placement.end is not None and placement.end.mid <= as_of else None
-        window = [(d, m) for d, m in held_all if d >= start and (ended is None or d < ended)]
+        # The reviews held in [start, ended), as index bounds into held_all (not a copy: windows may overlap).
+        first_held = bisect_left(held_days, start)
+        past_held = bisect_left(held_days, ended) if ended is not None else len(held_days)
         limits = [d for d in (ended, la_end) if d is not None]
         limit = min(limits) if limits else None
         previous = start
@@ -369,7 +373,8 @@ def _reviews(
             due = previous + timedelta(days=gap)
             if limit is not None and due > limit:
                 break
-            held, event = window[number - 1] if number <= len(window) else (None, None)
+            at = first_held + number - 1
+            held, event = held_all[at] if at < past_held else (None, None)
             late = max(0, ((held if held is not None else as_of) - due).days)
             out.append(ReviewFact(placement_event=n, number=number, due=due, held=held, event=event,
                                   days_late=late, overdue=held is None and due < as_of))
@@ -434,22 +439,28 @@ def _flags(
 
 
 def _longest_home_cso(happened: list[tuple[int, AnyEvent]], as_of: date) -> tuple[date, date] | None:
-    """The longest unbroken stretch (start, end) on a CSO while placed at home, up to as_of."""
+    """The longest unbroken stretch (start, end) on a CSO while placed at home, up to as_of.
 
-    def spans(kind: type[PlacementEvent] | type[OrderEvent], code: str) -> list[tuple[date, date]]:
-        found = []
-        for _, e in happened:
-            if isinstance(e, kind) and e.type == code:
-                end = min(e.last.mid, as_of) if e.last is not None else as_of
-                found.append((e.first.mid, end))
-        return found
+    The stretches are where some CSO and some home placement overlap by at least a day, joined when they
+    touch or are a day apart. Those overlaps cover exactly the days where the union of the CSOs meets the
+    union of the home placements (leaving out bare touches at one end), so the two unions are intersected
+    in one sweep: n log n, where pairing every CSO with every placement was quadratic.
+    """
+    csos: list[tuple[date, date]] = []
+    homes: list[tuple[date, date]] = []
+    for _, e in happened:
+        if isinstance(e, OrderEvent) and e.type == "cso":
+            spans = csos
+        elif isinstance(e, PlacementEvent) and e.type == "home":
+            spans = homes
+        else:
+            continue
+        began = e.first.mid
+        until = min(e.last.mid, as_of) if e.last is not None else as_of
+        if began < until:  # a one-day (or, by partial-date mids, reversed) span overlaps nothing
+            spans.append((began, until))
 
-    overlaps = sorted(
-        (max(a0, b0), min(a1, b1))
-        for a0, a1 in spans(OrderEvent, "cso")
-        for b0, b1 in spans(PlacementEvent, "home")
-        if max(a0, b0) < min(a1, b1)
-    )
+    overlaps = _intersect(_union(csos), _union(homes))
     best: tuple[date, date] | None = None
     current: tuple[date, date] | None = None
     for began, until in overlaps:
@@ -460,6 +471,34 @@ def _longest_home_cso(happened: list[tuple[int, AnyEvent]], as_of: date) -> tupl
         if best is None or (current[1] - current[0]) > (best[1] - best[0]):
             best = current
     return best
+
+
+def _union(spans: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Spans merged where they overlap or touch: disjoint, in date order."""
+    merged: list[tuple[date, date]] = []
+    for began, until in sorted(spans):
+        if merged and began <= merged[-1][1]:
+            if until > merged[-1][1]:
+                merged[-1] = (merged[-1][0], until)
+        else:
+            merged.append((began, until))
+    return merged
+
+
+def _intersect(left: list[tuple[date, date]], right: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Where two disjoint, ordered span lists overlap by at least a day, in date order (one sweep)."""
+    out: list[tuple[date, date]] = []
+    i = j = 0
+    while i < len(left) and j < len(right):
+        began = max(left[i][0], right[j][0])
+        until = min(left[i][1], right[j][1])
+        if began < until:
+            out.append((began, until))
+        if left[i][1] < right[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
 
 
 def _day(day: date) -> str:
