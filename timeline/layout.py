@@ -21,7 +21,7 @@ from .model import AnyEvent, Case, event_id
 from .scale import AgeScale
 from .scene import Box, Group, Item, Line, Marker, Path, Rect, Scene, Text
 from .text import TextMetrics
-from .theme import Theme
+from .theme import COMPACT, Theme
 from .vocabulary import Term, Vocabulary, load_vocabulary
 
 if TYPE_CHECKING:
@@ -107,6 +107,8 @@ class _Label:
     top_y: float  # where its leader starts (the bottom of the thing it labels)
     group: str  # which collector gets its primitives (event id or a pseudo key)
     number_width: float = 0.0
+    cut: bool = False  # its text had to be shortened to fit the label box
+    joined: _Label | None = None  # the number run ("6–9") that shows this label's number
     x: float = 0.0
     tier: int = 0
     number: int | None = None
@@ -129,7 +131,8 @@ class _Layout:
     """One layout run. Holds the inputs and the running state (the y cursor, the key, what was drawn)."""
 
     def __init__(self, case: Case, facts: Facts | None, theme: Theme, metrics: TextMetrics, width: float,
-                 title_block: bool) -> None:
+                 title_block: bool, split: bool = False) -> None:
+        self.split = split  # legend and numbered key on their own canvas (Scene.appendix)
         self.case = case
         self.facts = facts
         self.t = theme
@@ -238,6 +241,21 @@ class _Layout:
         w = max(self.m.width(line, size) for line in lines) + 2 * t.label_pad
         return lines, w
 
+    def _join_run(self, run: _Label, number: int) -> bool:
+        """Extend the number run `run` ("6" or "6–8") to end at `number`, if the wider box stays on the canvas."""
+        first = run.lines[0].split(DASH)[0]
+        text = f"{first}{DASH}{number}"
+        width = self.m.width(text, self.t.text_size) + 2 * self.t.label_pad
+        if run.x + width > self.right:
+            return False
+        run.lines = (text,)
+        run.width = width
+        return True
+
+    def is_cut(self, lines: tuple[str, ...], content: str) -> bool:
+        """True when the theme numbers shortened labels and `lines` lost some of `content`."""
+        return self.t.number_cut_labels and " ".join(lines).split() != content.split()
+
     # ---------------------------------------------------------------- tiers
 
     def place_tiers(self, labels: list[_Label], top: float) -> tuple[float, list[Item], dict[str, list[Item]]]:
@@ -253,18 +271,25 @@ class _Layout:
         busy: list[tuple[float, int]] = []
         free: list[int] = []
         used = 0
+        run: _Label | None = None  # the last number, still open to neighbours joining it as "6–9"
         for lb in labels:
+            if run is not None and run.x + run.width + t.label_gap <= lb.x + _EPS:
+                heapq.heappush(busy, (run.x + run.width + t.label_gap, run.tier))
+                run = None
             while busy and busy[0][0] <= lb.x + _EPS:
                 heapq.heappush(free, heapq.heappop(busy)[1])
-            if free and free[0] < t.max_tiers:
+            if not lb.cut and free and free[0] < t.max_tiers:
                 lb.tier = heapq.heappop(free)
-            elif not free and used < t.max_tiers:
+            elif not lb.cut and not free and used < t.max_tiers:
                 lb.tier = used
                 used += 1
-            else:  # no room below the cap: a number, its text to the key
+            else:  # no room below the cap (or the text was cut short): a number, its text to the key
                 number = len(self.key) + 1
                 self.key.append((number, lb.key_text))
                 lb.number = number
+                if run is not None and self._join_run(run, number):
+                    lb.joined = run
+                    continue
                 lb.lines = (str(number),)
                 lb.width = self.m.width(str(number), t.text_size) + 2 * t.label_pad
                 # never left of the full label's x: the sweep has only freed tiers up to that x
@@ -274,10 +299,21 @@ class _Layout:
                 else:
                     lb.tier = used
                     used += 1
+                if t.merge_numbers:
+                    if run is not None:
+                        heapq.heappush(busy, (run.x + run.width + t.label_gap, run.tier))
+                    run = lb
+                    continue
             heapq.heappush(busy, (lb.x + lb.width + t.label_gap, lb.tier))
         leaders: list[Item] = []
         per: dict[str, list[Item]] = {}
         for lb in sorted(labels, key=lambda lb: lb.order):
+            if lb.joined is not None:  # drawn by the run it joined: only its own leader, slanting to it
+                host = lb.joined
+                y = top + host.tier * tier_h
+                ax = min(max(lb.anchor, host.x + 1.0), host.x + host.width - 1.0)
+                leaders.append(Line(lb.anchor, lb.top_y, ax, y, "leader", event=lb.event))
+                continue
             y = top + lb.tier * tier_h
             h = len(lb.lines) * self.line_h
             out = per.setdefault(lb.group, [])
@@ -407,7 +443,8 @@ class _Layout:
             return
         text = candidates[0] if e.kind == "order" else full
         lines, lw = self.wrap_label(text)
-        labels.append(_Label(anchor=xs, lines=lines, width=lw, event=eid, order=n,
+        labels.append(_Label(
+                cut=self.is_cut(lines, text), anchor=xs, lines=lines, width=lw, event=eid, order=n,
                              key_text=f"{text} ({self.dates_text(e)})", top_y=bars_bottom, group=eid))
 
     def point_lane(self, kind: str, top: float, events: list[tuple[int, AnyEvent]]) -> _Lane:
@@ -446,7 +483,8 @@ class _Layout:
             if n in late and "late" not in text.lower():
                 text = f"{text} ({_days(late[n])} late)"
             lines, lw = self.wrap_label(text)
-            labels.append(_Label(anchor=cx, lines=lines, width=lw, event=eid, order=n,
+            labels.append(_Label(
+                cut=self.is_cut(lines, text), anchor=cx, lines=lines, width=lw, event=eid, order=n,
                                  key_text=f"{text} ({self.dates_text(e)})", top_y=cy + t.marker_size / 2,
                                  group=eid))
         extras_start = len(self.case.events) + 1
@@ -486,8 +524,9 @@ class _Layout:
                                 "marker review-overdue"))
             text = f"Review due {_day(r.due)}: not held"
             lines, lw = self.wrap_label(text)
-            labels.append(_Label(anchor=cx, lines=lines, width=lw, event=None, order=order0 + i, key_text=text,
-                                 top_y=cy + t.marker_size / 2, group=key))
+            labels.append(_Label(
+                cut=self.is_cut(lines, text), anchor=cx, lines=lines, width=lw, event=None, order=order0 + i,
+                key_text=text, top_y=cy + t.marker_size / 2, group=key))
             self._pseudo_titles[key] = (title, "review-overdue")
             self.flags.add("overdue-review")
 
@@ -524,7 +563,8 @@ class _Layout:
             if m.status == "overdue":
                 text = f"{name}: due {_day(m.target_date)}, overdue"
                 lines, lw = self.wrap_label(text)
-                labels.append(_Label(anchor=tx, lines=lines, width=lw, event=None, order=order0 + 100 + i,
+                labels.append(_Label(
+                cut=self.is_cut(lines, text), anchor=tx, lines=lines, width=lw, event=None, order=order0 + 100 + i,
                                      key_text=text, top_y=cy + half, group=key))
 
     def _move_rows(self) -> tuple[list[tuple[float, float, int]], list[int], float]:
@@ -634,19 +674,40 @@ class _Layout:
         y = plot_bottom + t.lane_gap / 2
         self._years(background, foreground, y)
         y += t.year_strip + t.lane_gap
-        y = self._legend(foreground, y)
-        y = self._key(foreground, y)
+        appendix: Scene | None = None
+        name = self.case.child.name
+        if self.split:
+            y -= t.lane_gap
+            appendix = self._appendix()
+        else:
+            y = self._legend(foreground, y)
+            y = self._key(foreground, y)
         height = round(y + t.margin, 2)
         items: list[Item] = [Rect(0.0, 0.0, self.width, height, "canvas")]
         items += background
         items.append(Group(tuple(leaders), "leaders"))
         items += groups
         items += foreground
-        name = self.case.child.name
         desc = self._desc()
+        if appendix is not None:
+            desc += " The legend and the numbered key are printed after the chart."
         return Scene(width=round(self.width, 2), height=height, title=f"Timeline: {name}", desc=desc,
                      style=stylesheet(t, self.vocab), items=tuple(items),
-                     patterns=tuple(p for p in t.patterns), font_family=t.font_family)
+                     patterns=tuple(p for p in t.patterns), font_family=t.font_family, appendix=appendix)
+
+    def _appendix(self) -> Scene | None:
+        """The legend and the numbered key on a canvas of their own (the chart's width), or None if empty."""
+        t = self.t
+        out: list[Item] = []
+        y = self._key(out, self._legend(out, t.margin))
+        if not out:
+            return None
+        height = round(y - t.lane_gap + t.margin, 2)
+        items: tuple[Item, ...] = (Rect(0.0, 0.0, self.width, height, "canvas"), *out)
+        name = self.case.child.name
+        return Scene(width=round(self.width, 2), height=height, title=f"Key to the timeline: {name}",
+                     desc=f"Legend and numbered labels of {name}'s timeline.", style=stylesheet(t, self.vocab),
+                     items=items, patterns=tuple(t.patterns), font_family=t.font_family)
 
     def _has_targets(self) -> bool:
         if self.facts is None:
@@ -1009,9 +1070,24 @@ def stylesheet(theme: Theme, vocab: Vocabulary) -> str:
 
 
 def layout(case: Case, *, facts: Facts | None, theme: Theme, metrics: TextMetrics, width: float,
-           title_block: bool = True) -> Scene:
-    """Lay out one case as a Scene `width` px wide; the height grows with the content."""
-    return _Layout(case, facts, theme, metrics, width, title_block).run()
+           title_block: bool = True, max_height: float | None = None) -> Scene:
+    """Lay out one case as a Scene `width` px wide; the height grows with the content.
+
+    With `max_height` (a report's room for the chart on page 1), text keeps its size -- it must print at
+    9 pt -- and the layout gives way instead, first to last until the chart fits: the legend and numbered
+    key move to `Scene.appendix`, spacing tightens, and fewer label tiers per lane turn more labels into
+    numbers. When even the tightest layout is taller, that tightest one is returned (the caller decides).
+    """
+    if max_height is None:
+        return _Layout(case, facts, theme, metrics, width, title_block).run()
+    scene = _Layout(case, facts, theme, metrics, width, title_block).run()
+    if scene.height <= max_height:
+        return scene
+    for level in range(COMPACT.levels + 1):
+        scene = _Layout(case, facts, theme.compact(level), metrics, width, title_block, split=True).run()
+        if scene.height <= max_height:
+            return scene
+    return scene
 
 
 __all__ = ["first_free", "layout", "marker_path", "stylesheet"]

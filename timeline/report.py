@@ -198,6 +198,9 @@ class Report:
     chart_svg: Any  # markupsafe.Markup: checked SVG, inlined (HTML output)
     chart_uri: str | None  # the same SVG as a data: URI image (PDF output: WeasyPrint parses it much faster)
     chart_alt: str
+    key_svg: Any  # markupsafe.Markup: the chart's legend and numbered key, inlined, when they left the chart
+    key_uri: str | None  # the same as a data: URI image (PDF output)
+    key_alt: str
     summary: Summary
     show_summary: bool
     research: tuple[ResearchItem, ...]
@@ -516,11 +519,45 @@ def check_svg(svg: str) -> str:
 
 def chart_svg(case: Case, *, options: RenderOptions) -> str:
     """The chart as an inline SVG fragment at the printable width of the page, without its own title block."""
+    return chart_svgs(case, options=options)[0]
+
+
+def chart_budget(options: RenderOptions) -> float:
+    """The chart's room on page 1 (px at the page's printable width, so 12 px text prints at 9 pt).
+
+    What else page 1 must hold is reserved by view: the header always, the training banner, and in the
+    hearing view the "in words" paragraph beneath the chart (that view is one page).
+    """
+    from .theme import HEARING_WORDS_MM, REPORT_HEADER_MM, TRAINING_BANNER_MM, chart_budget_px
+
+    reserve = REPORT_HEADER_MM
+    if options.view == "training":
+        reserve += TRAINING_BANNER_MM
+    if options.view == "hearing":
+        reserve += HEARING_WORDS_MM
+    return chart_budget_px(options.page, reserve_mm=reserve)
+
+
+def _renamed_ids(svg: str) -> str:
+    """The key's SVG with its own title/desc ids, so that inlined beside the chart no id is repeated."""
+    return svg.replace('"chart-title', '"key-title').replace(' chart-desc"', ' key-desc"').replace(
+        'id="chart-desc"', 'id="key-desc"')
+
+
+def chart_svgs(case: Case, *, options: RenderOptions) -> tuple[str, str | None]:
+    """The chart laid out to fit page 1 at full size, and its legend and key when they had to move out of it.
+
+    Both are SVG fragments at the printable width of the page (drawn at 100%: text prints at 9 pt or more).
+    """
     from .pipeline import scene_for
     from .render.svg import scene_to_svg
 
-    scene = scene_for(case, replace(options, format="svg", width=None), title_block=False)
-    return check_svg(str(scene_to_svg(scene, standalone=False)))
+    scene = scene_for(case, replace(options, format="svg", width=None), title_block=False,
+                      max_height=chart_budget(options))
+    chart = check_svg(str(scene_to_svg(scene, standalone=False)))
+    if scene.appendix is None:
+        return chart, None
+    return chart, check_svg(str(scene_to_svg(scene.appendix, standalone=False)))
 
 
 # ----------------------------------------------------------------------------------------------- views
@@ -554,7 +591,7 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
         regular, bold = font_file(False).as_uri(), font_file(True).as_uri()
     full = view != "hearing"
     rows = chronology_rows(case) if full else ()
-    svg = chart_svg(case, options=chart_options)
+    svg, key_svg = chart_svgs(case, options=chart_options)
     return Report(
         lang=LANG,
         title=options.title or f"Timeline: {case.child.name}",
@@ -568,6 +605,9 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
         chart_svg=Markup(svg) if target == "html" else "",
         chart_uri=None if target == "html" else svg_data_uri(svg),
         chart_alt=f"Timeline of {case.child.name}'s journey against age; the chronology lists every event.",
+        key_svg=Markup(_renamed_ids(key_svg)) if target == "html" and key_svg is not None else "",
+        key_uri=svg_data_uri(key_svg) if target != "html" and key_svg is not None else None,
+        key_alt=f"Legend and numbered labels of {case.child.name}'s timeline; the chronology lists every event.",
         summary=summary_for(case, facts),
         show_summary=full,
         research=_research() if full else (),

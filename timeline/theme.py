@@ -9,7 +9,7 @@ prints at 9 pt, the smallest size the house rules allow.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Literal
 
@@ -149,6 +149,8 @@ class Theme:
     max_tiers: int = 4  # label tiers per lane before labels turn into numbers
     label_max_width: float = 190.0  # wider point labels wrap to two lines
     max_label_lines: int = 2
+    number_cut_labels: bool = False  # a label that would be cut short becomes a number (compact layouts)
+    merge_numbers: bool = False  # touching numbers share one box as a run, "6–9" (compact layouts)
     lane_title_lines: int = 3
     min_bar_width: float = 3.0
     arrow_len: float = 10.0
@@ -223,6 +225,30 @@ class Theme:
         ("event", "Life events"),
     )
 
+    def compact(self, level: int) -> Theme:
+        """A tighter variant for a height budget: level 1 squeezes spacing, each further level allows one
+        label tier fewer per lane (labels past the cap become numbers in the key). Text sizes never change."""
+        if level <= 0:
+            return self
+        return replace(
+            self,
+            axis_row=COMPACT.axis_row,
+            lane_gap=COMPACT.lane_gap,
+            lane_pad=COMPACT.lane_pad,
+            placement_bar=COMPACT.placement_bar,
+            order_bar=COMPACT.order_bar,
+            sub_row_gap=COMPACT.sub_row_gap,
+            marker_row=COMPACT.marker_row,
+            tier_gap=COMPACT.tier_gap,
+            bracket_row=COMPACT.bracket_row,
+            year_strip=COMPACT.year_strip,
+            max_label_lines=COMPACT.max_label_lines,
+            number_cut_labels=True,
+            merge_numbers=True,
+            label_max_width=COMPACT.label_max_width,
+            max_tiers=max(COMPACT.min_tiers, COMPACT.max_tiers - (level - 1)),
+        )
+
     def line_height(self, size: float) -> float:
         """The distance between two baselines of text of `size`."""
         return round(size * self.line_gap, 2)
@@ -233,6 +259,45 @@ class Theme:
             if spec.name == name:
                 return spec
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class CompactSpacing:
+    """The spacing `Theme.compact` uses when a chart must fit a height budget (e.g. page 1 of a report).
+
+    Bars stay tall enough for 12 px text (its box is 14.9 px); labels keep one line and a wider box, so a
+    tier costs one line height; tiers per lane go from `max_tiers` down to `min_tiers` as levels rise.
+    """
+
+    axis_row: float = 16.0
+    lane_gap: float = 4.0
+    lane_pad: float = 3.0
+    placement_bar: float = 20.0
+    order_bar: float = 16.0
+    sub_row_gap: float = 2.0
+    marker_row: float = 16.0
+    tier_gap: float = 1.0
+    bracket_row: float = 22.0
+    year_strip: float = 18.0
+    max_label_lines: int = 1
+    label_max_width: float = 260.0
+    max_tiers: int = 3
+    min_tiers: int = 0  # every label a number
+    levels: int = 4  # compact levels tried, 1..levels
+
+
+COMPACT = CompactSpacing()
+
+# The report's page 1 around the chart (mm of printable height): the header (name, dates, key figures
+# table), the training banner, and in the hearing view the "in words" paragraph under the chart.
+REPORT_HEADER_MM = 25.0
+TRAINING_BANNER_MM = 9.0
+HEARING_WORDS_MM = 42.0
+
+
+def chart_budget_px(page: str = "A4", *, reserve_mm: float) -> float:
+    """Height left for the chart on page 1, in CSS px at 96 dpi, once `reserve_mm` of other content is set."""
+    return round(printable_height_px(page) - mm_to_px(reserve_mm), 2)
 
 
 DEFAULT_THEME = Theme()
