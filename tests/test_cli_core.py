@@ -26,7 +26,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def test_samples_validate_and_start_with_the_schema_line() -> None:
     assert len(SAMPLES) >= 5
-    code, out, err = run("validate", *map(str, SAMPLES))
+    code, _, err = run("validate", *map(str, SAMPLES))
     assert code == 0, err
     for sample in SAMPLES:
         first = sample.read_text(encoding="utf-8").splitlines()[0]
@@ -36,7 +36,7 @@ def test_samples_validate_and_start_with_the_schema_line() -> None:
 def test_validate_reports_errors_and_exit_1(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("child:\n  name: A\n  date_of_birth: 2015-01-01\nevents:\n  - kind: order\n    type: csoo\n")
-    code, out, err = run("validate", str(bad))
+    code, _, err = run("validate", str(bad))
     assert code == 1
     assert f"{bad}:6:11: events[0].type: 'csoo' is not a known order type; did you mean 'cso'?" in err
     assert f"{bad}:5:5: events[0].start: is required" in err

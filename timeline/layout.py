@@ -5,14 +5,15 @@ Pure: no I/O, no clock, no randomness; the same case gives the same scene. The x
 are packed into sub-rows and point labels into tiers, both by a greedy "first free row" sweep with two
 heaps (O(n log n)); labels are measured with the bundled font, so no two labels overlap and none leaves
 the canvas. Labels that would need more tiers than the theme allows become small numbers, and their text
-goes to a numbered key beneath the chart.
+goes to a numbered key beneath the chart. `fit_one_page` fits chart, legend and key onto one page
+(the hearing view), giving way on the least important content first.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from .model import AnyEvent, Case, event_id
 from .scale import AgeScale
 from .scene import Box, Group, Item, Line, Marker, Path, Rect, Scene, Text
 from .text import TextMetrics
-from .theme import COMPACT, Theme
+from .theme import COMPACT, ONE_PAGE_KEY_FORMS, ONE_PAGE_LEGEND_ROW, ONE_PAGE_STEPS, OnePageStep, Theme
 from .vocabulary import Term, Vocabulary, load_vocabulary
 
 if TYPE_CHECKING:
@@ -492,6 +493,8 @@ class _Layout:
             self._targets(lane, labels, cy, extras_start)
         if kind == "meeting":
             self._overdue_reviews(lane, labels, cy, extras_start)
+        if kind in t.unlabelled_lanes:  # markers only: the legend explains them, the key stays short
+            labels = []
         used, leaders, per = self.place_tiers(labels, row_bottom + t.lane_pad)
         lane.leaders.extend(leaders)
         for key, items in per.items():
@@ -638,6 +641,8 @@ class _Layout:
         lanes_top = y
         lane_boxes: list[tuple[str, float, float]] = []
         for kind, title in t.lane_titles:
+            if kind in t.hidden_lanes:
+                continue
             events = self.lane_events(kind)
             forced = (kind == "milestone" and self._has_targets()) or (kind == "meeting" and self._has_overdue())
             if not events and not forced:
@@ -691,6 +696,9 @@ class _Layout:
         desc = self._desc()
         if appendix is not None:
             desc += " The legend and the numbered key are printed after the chart."
+        hidden = [kind for kind, _ in t.lane_titles if kind in t.hidden_lanes and self.lane_events(kind)]
+        if hidden:
+            desc += " Left out to fit one page: " + ", ".join(self.vocab.kind_labels[k].lower() for k in hidden) + "."
         return Scene(width=round(self.width, 2), height=height, title=f"Timeline: {name}", desc=desc,
                      style=stylesheet(t, self.vocab), items=tuple(items),
                      patterns=tuple(p for p in t.patterns), font_family=t.font_family, appendix=appendix)
@@ -955,7 +963,7 @@ class _Layout:
             c = i // per_col
             x = self.x0 + c * col_w
             out.append(self.text(x, col_y[c], str(number), "key-number", bold=True))
-            lines = self.m.wrap(text, t.text_size, col_w - num_w - t.label_gap, t.max_label_lines)
+            lines = self.m.wrap(text, t.text_size, col_w - num_w - t.label_gap, t.key_max_lines or t.max_label_lines)
             for j, line in enumerate(lines):
                 out.append(self.text(x + num_w, col_y[c] + j * self.line_h, line, "key-text"))
             col_y[c] += max(1, len(lines)) * self.line_h
@@ -1090,4 +1098,54 @@ def layout(case: Case, *, facts: Facts | None, theme: Theme, metrics: TextMetric
     return scene
 
 
-__all__ = ["first_free", "layout", "marker_path", "stylesheet"]
+@dataclass(frozen=True, slots=True)
+class OnePage:
+    """A chart fitted to one page with its legend and key: the scene, how it fits, and what gave way."""
+
+    scene: Scene
+    fits: bool  # False: no candidate fits the room (the scene is then the shortest candidate)
+    level: int  # the compact level used (0: the normal layout)
+    step: int  # index into theme.ONE_PAGE_STEPS
+    left_out: str  # what was left out, in words for the reader ('' when nothing)
+
+
+def one_page_theme(theme: Theme, level: int, step: OnePageStep, key_form: tuple[int, int] = (0, 0)) -> Theme:
+    """`theme` at compact `level`, with `step`'s lanes given way and the key in `key_form` (columns, lines)."""
+    t = theme.compact(level)
+    if level <= 0 and not step.hidden and not step.unlabelled:
+        return t
+    columns, lines = key_form
+    return replace(t, hidden_lanes=step.hidden, unlabelled_lanes=step.unlabelled,
+                   key_columns=columns or t.key_columns, key_max_lines=lines or t.key_max_lines,
+                   legend_row=min(t.legend_row, ONE_PAGE_LEGEND_ROW))
+
+
+def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: TextMetrics, width: float,
+                 max_height: float, title_block: bool = False) -> OnePage:
+    """The chart with its legend and numbered key on ONE canvas no taller than `max_height`, text at full size.
+
+    For a one-page view (the Children's Hearing), where a number without its key is useless: the key stays
+    with the chart and counts against the room. The normal layout is tried first, then each step of
+    `ONE_PAGE_STEPS` (least important content first) at compact levels 1..COMPACT.levels, each with the key
+    forms of `ONE_PAGE_KEY_FORMS`; the first that fits wins. The key grows as labels become numbers, so a
+    tighter level is not always shorter: every candidate is tried in order. When none fits, the shortest
+    is returned with `fits=False` (the caller decides).
+    """
+    candidates: list[tuple[int, int, tuple[int, int]]] = [(0, 0, (0, 0))]
+    for index in range(len(ONE_PAGE_STEPS)):
+        for level in range(1, COMPACT.levels + 1):
+            candidates.extend((level, index, form) for form in ONE_PAGE_KEY_FORMS)
+    best: OnePage | None = None
+    for level, index, form in candidates:
+        step = ONE_PAGE_STEPS[index]
+        scene = _Layout(case, facts, one_page_theme(theme, level, step, form), metrics, width, title_block).run()
+        fitted = OnePage(scene, scene.height <= max_height, level, index, step.words)
+        if fitted.fits:
+            return fitted
+        if best is None or scene.height < best.scene.height:
+            best = fitted
+    assert best is not None
+    return best
+
+
+__all__ = ["OnePage", "first_free", "fit_one_page", "layout", "marker_path", "one_page_theme", "stylesheet"]

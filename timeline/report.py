@@ -211,7 +211,9 @@ class Report:
     show_sources: bool
     columns: int
     css: Any  # markupsafe.Markup: the package stylesheet
-    tight: bool  # hearing view: a smaller chart, when the page would otherwise overflow
+    tight: bool  # kept for callers of the earlier API; the hearing view no longer drops its key
+    left_out: str | None  # hearing view: what gave way so that chart, key and words fit one page
+    measuring: bool  # a measuring pass: page 1 without its chart, to find the chart's room
     font_regular: str
     font_bold: str
 
@@ -538,6 +540,38 @@ def chart_budget(options: RenderOptions) -> float:
     return chart_budget_px(options.page, reserve_mm=reserve)
 
 
+def one_page_chart(case: Case, *, options: RenderOptions,
+                   room: float | None = None) -> tuple[str, str | None, str | None]:
+    """The hearing view's chart: (chart SVG, key SVG or None, what gave way in words or None).
+
+    Normally one SVG holds the chart, its legend and the key to every number in it, no taller than `room`
+    px (the PDF renderer measures it; else `chart_budget`): unlike the full report the key never leaves the
+    page, as a number whose meaning is on no page is useless. A case too big for any step of the one-page
+    ladder gets the full report's form instead (chart, then legend and key as a second image) so that
+    nothing is clipped; the page count then says honestly that the view runs on.
+    """
+    from .facts import compute_facts
+    from .layout import fit_one_page
+    from .render.svg import scene_to_svg
+    from .standards import load_standards
+    from .text import default_metrics
+    from .theme import DEFAULT_THEME, printable_width_px
+
+    standards = load_standards(options.standards) if options.standards else None
+    fitted = fit_one_page(case, facts=compute_facts(case, standards=standards), theme=DEFAULT_THEME,
+                          metrics=default_metrics(), width=printable_width_px(options.page),
+                          max_height=chart_budget(options) if room is None else room)
+    if not fitted.fits:
+        chart, key = chart_svgs(case, options=options)
+        return chart, key, None
+    return check_svg(str(scene_to_svg(fitted.scene, standalone=False))), None, fitted.left_out or None
+
+
+def left_out_sentence(words: str) -> str:
+    """The note under a one-page chart that says what it leaves out and where to find it."""
+    return f"Left out to fit one page: {words}. The full report lists every event."
+
+
 def _renamed_ids(svg: str) -> str:
     """The key's SVG with its own title/desc ids, so that inlined beside the chart no id is repeated."""
     return svg.replace('"chart-title', '"key-title').replace(' chart-desc"', ' key-desc"').replace(
@@ -572,12 +606,16 @@ def case_for_view(case: Case, *, options: RenderOptions) -> Case:
     return anonymise(case)
 
 
-def build_report(case: Case, *, options: RenderOptions, target: Target, tight: bool = False) -> Report:
+def build_report(case: Case, *, options: RenderOptions, target: Target, tight: bool = False,
+                 chart_room: float | None = None, measuring: bool = False) -> Report:
     """The report context for one case and view (the case already anonymised for the training view).
 
     `target` "html" inlines the SVG and the fonts (data: URIs) for one self-contained file; "pdf" refers to
     the bundled font files (served by the PDF renderer's allow-list fetcher) and hands the chart over as an
     SVG image, which WeasyPrint parses with a fast XML parser instead of its HTML parser and cascade.
+    The hearing view draws chart, legend and key as one image in `chart_room` px (measured by the PDF
+    renderer; see `one_page_chart`); `measuring` leaves the chart out and reserves the longest note of what
+    gave way, so the renderer can measure what else page 1 holds.
     """
     from markupsafe import Markup
 
@@ -591,7 +629,17 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
         regular, bold = font_file(False).as_uri(), font_file(True).as_uri()
     full = view != "hearing"
     rows = chronology_rows(case) if full else ()
-    svg, key_svg = chart_svgs(case, options=chart_options)
+    left_out: str | None = None
+    if view != "hearing":
+        svg, key_svg = chart_svgs(case, options=chart_options)
+    elif measuring:
+        from .theme import ONE_PAGE_STEPS
+
+        svg, key_svg = "", None
+        left_out = left_out_sentence(max((step.words for step in ONE_PAGE_STEPS), key=len))
+    else:
+        svg, key_svg, words = one_page_chart(case, options=chart_options, room=chart_room)
+        left_out = left_out_sentence(words) if words else None
     return Report(
         lang=LANG,
         title=options.title or f"Timeline: {case.child.name}",
@@ -603,7 +651,7 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
         header=header_for(case),
         key_figures=key_figures_for(case, facts) if full else (),
         chart_svg=Markup(svg) if target == "html" else "",
-        chart_uri=None if target == "html" else svg_data_uri(svg),
+        chart_uri=None if target == "html" or not svg else svg_data_uri(svg),
         chart_alt=f"Timeline of {case.child.name}'s journey against age; the chronology lists every event.",
         key_svg=Markup(_renamed_ids(key_svg)) if target == "html" and key_svg is not None else "",
         key_uri=svg_data_uri(key_svg) if target != "html" and key_svg is not None else None,
@@ -619,14 +667,18 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
         columns=BASE_COLUMNS + any(r.note for r in rows) + any(r.source for r in rows),
         css=Markup(_css_text()),
         tight=tight,
+        left_out=left_out,
+        measuring=measuring,
         font_regular=regular,
         font_bold=bold,
     )
 
 
-def report_html(case: Case, *, options: RenderOptions, target: Target, tight: bool = False) -> str:
+def report_html(case: Case, *, options: RenderOptions, target: Target, tight: bool = False,
+                chart_room: float | None = None, measuring: bool = False) -> str:
     """The report as one HTML string (for the training view, of the anonymised case)."""
     shown = case_for_view(case, options=options)
-    report = build_report(shown, options=options, target=target, tight=tight)
+    report = build_report(shown, options=options, target=target, tight=tight, chart_room=chart_room,
+                          measuring=measuring)
     html: str = _environment().get_template(TEMPLATE).render(r=report)
     return html

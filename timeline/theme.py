@@ -152,6 +152,8 @@ class Theme:
     number_cut_labels: bool = False  # a label that would be cut short becomes a number (compact layouts)
     merge_numbers: bool = False  # touching numbers share one box as a run, "6–9" (compact layouts)
     lane_title_lines: int = 3
+    hidden_lanes: tuple[str, ...] = ()  # lanes left out to fit one page (the hearing view), by kind
+    unlabelled_lanes: tuple[str, ...] = ()  # point lanes drawn as markers only, no labels and no numbers
     min_bar_width: float = 3.0
     arrow_len: float = 10.0
     fuzzy_min: float = 8.0  # width of the faded end of a day date marked ~ or ?
@@ -168,6 +170,7 @@ class Theme:
     legend_row: float = 22.0
     key_columns: int = 3
     key_number_width: float = 28.0
+    key_max_lines: int = 0  # lines per key entry; 0: the same as max_label_lines
     # Axis scale.
     prebirth_max_days: int = 366  # before-birth region is cut to this much; earlier events sit at its edge
     min_span_days: int = 30
@@ -288,11 +291,46 @@ class CompactSpacing:
 
 COMPACT = CompactSpacing()
 
+
+@dataclass(frozen=True, slots=True)
+class OnePageStep:
+    """One rung of the one-page ladder: what gives way, on top of the compact levels, to fit one page.
+
+    `hidden` lanes are left out; `unlabelled` point lanes keep their markers (explained by the legend) but
+    lose their labels, so they add nothing to the numbered key. `words` says it for the reader.
+    """
+
+    hidden: tuple[str, ...] = ()
+    unlabelled: tuple[str, ...] = ()
+    words: str = ""
+
+
+# The one-page view (a Children's Hearing) must show the chart, its legend and the key to every number on
+# one page. Least important first: life events, then the labels of reviews and meetings, of milestones,
+# and last of hearings. Each step is tried at compact levels 1..COMPACT.levels before the next.
+ONE_PAGE_STEPS: tuple[OnePageStep, ...] = (
+    OnePageStep(),
+    OnePageStep(("event",), (), "life events"),
+    OnePageStep(("event",), ("meeting",), "life events; labels of meetings and reviews"),
+    OnePageStep(("event",), ("meeting", "milestone"),
+                "life events; labels of meetings, reviews and milestones"),
+    OnePageStep(("event",), ("meeting", "milestone", "hearing"),
+                "life events; labels of meetings, reviews, milestones and hearings"),
+)
+# The key's forms on one page, most readable first: three columns of up to two lines (the dates stay),
+# then four narrower columns of one line each (fewer rows; long entries end in an ellipsis).
+ONE_PAGE_KEY_FORMS: tuple[tuple[int, int], ...] = ((3, 2), (4, 1))  # (columns, lines per entry)
+ONE_PAGE_LEGEND_ROW = 18.0  # legend rows closer together (the 12 px text box is 14.9 px tall)
+
 # The report's page 1 around the chart (mm of printable height): the header (name, dates, key figures
 # table), the training banner, and in the hearing view the "in words" paragraph under the chart.
 REPORT_HEADER_MM = 25.0
 TRAINING_BANNER_MM = 9.0
-HEARING_WORDS_MM = 42.0
+HEARING_WORDS_MM = 42.0  # hearing view in HTML only: the PDF renderer measures its page instead
+# The PDF renderer's measuring pass for the hearing view (px): the chart's 1 px stand-in (report.css
+# .r-chart-measure) and the room kept for rounding between measured boxes and the laid-out image.
+MEASURE_STAND_IN_PX = 1.0
+MEASURE_SAFETY_PX = 1.0
 
 
 def chart_budget_px(page: str = "A4", *, reserve_mm: float) -> float:

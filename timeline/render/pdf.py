@@ -24,6 +24,7 @@ from urllib.parse import unquote_to_bytes
 from ..model import Case
 from ..pipeline import RenderOptions
 from ..report import allowed_assets, report_html
+from ..theme import MEASURE_SAFETY_PX, MEASURE_STAND_IN_PX
 
 PDF_VARIANT = "pdf/ua-1"  # tagged, so a screen reader reads the chronology table as a table
 SOURCE_DATE_EPOCH = "0"  # fixed: the same input gives the same bytes on any day
@@ -155,15 +156,44 @@ def write_document(document: Any) -> bytes:
     return data
 
 
+def page_room(document: Any) -> float:
+    """CSS px left free at the bottom of page 1 of a laid-out document (WeasyPrint's box heights).
+
+    WeasyPrint has no public API for box geometry; `Page._page_box` is the laid-out tree it draws from.
+
+    Used on the hearing view's measuring pass, where page 1 holds everything but the chart, plus a 1 px
+    stand-in for it (so the margins around it are counted as they will be).
+    """
+    from weasyprint.formatting_structure.boxes import MarginBox
+
+    page = document.pages[0]._page_box
+    roots = [box for box in page.children if not isinstance(box, MarginBox)]  # the <html> box
+    bodies = [child for root in roots for child in getattr(root, "children", ())]
+    blocks = [block for body in bodies for block in getattr(body, "children", ())]
+    if not blocks:
+        return float(page.height)
+    bottom = max(box.position_y + box.margin_height() for box in blocks)
+    return float(page.height - (bottom - page.content_box_y()))
+
+
+def hearing_room(case: Case, *, options: RenderOptions, fetcher: Any) -> float:
+    """The room (px) for the hearing view's chart, legend and key: page 1 less what the header and the
+    words take, measured by laying out the page without its chart."""
+    measuring = render_document(report_html(case, options=options, target="pdf", measuring=True), fetcher=fetcher)
+    return round(page_room(measuring) + MEASURE_STAND_IN_PX - MEASURE_SAFETY_PX, 2)
+
+
 def pdf_bytes(case: Case, *, options: RenderOptions, log: FetchLog | None = None) -> tuple[bytes, int]:
-    """(PDF bytes, page count). The hearing view keeps to its one page: if the words would spill over, the
-    chart is drawn smaller; only if even that overflows is the document cut to its first page."""
+    """(PDF bytes, page count).
+
+    The hearing view is one page: its room is measured first (`hearing_room`), then the chart is laid out
+    with its legend and key to fit it (`layout.fit_one_page`), giving way least important content first.
+    Nothing is ever cut off: only if even the tightest layout is taller than the room (a case far larger
+    than any real one) does the words paragraph flow onto a page 2, and the footer says "Page 1 of 2".
+    """
     fetcher = make_fetcher(log)
-    document = render_document(report_html(case, options=options, target="pdf"), fetcher=fetcher)
-    if options.view == "hearing" and len(document.pages) > 1:
-        document = render_document(report_html(case, options=options, target="pdf", tight=True), fetcher=fetcher)
-    if options.view == "hearing" and len(document.pages) > 1:
-        document = document.copy(document.pages[:1])
+    room = hearing_room(case, options=options, fetcher=fetcher) if options.view == "hearing" else None
+    document = render_document(report_html(case, options=options, target="pdf", chart_room=room), fetcher=fetcher)
     return write_document(document), len(document.pages)
 
 
