@@ -173,12 +173,18 @@ def format_age(born: date, day: date) -> str:
 
 
 def format_duration(days: int) -> str:
-    """A number of days as years and months ('2 y 3 m'), or weeks/days when short."""
+    """A number of days as completed years and months ('2 y 2 m'), or weeks/days when short.
+
+    Completed months, never rounded up, so that a duration agrees with the same span counted on the
+    calendar (`format_age` from its start): a report must not say "5 y 9 m" on the chart and "5 years 8
+    months" in its words. Calendar months vary from 28 to 31 days, so a day and a half of slack lets a
+    span of exactly N calendar months (365 days = 12 months) count as N.
+    """
     if days < 0:
         return "-" + format_duration(-days)
     if days < 61:
         return f"{days // 7} weeks" if days >= 14 else f"{days} days"
-    months = round(days / (365.2425 / 12))
+    months = int((days + 1.5) // (365.2425 / 12))
     years, months = divmod(months, 12)
     if years == 0:
         return f"{months} m"
