@@ -62,6 +62,7 @@ def test_ages_and_durations() -> None:
     assert format_age(born, date(2016, 1, 13)) == "9 m"
     assert format_age(born, date(2015, 3, 30)) == "2 weeks"
     assert format_age(born, date(2015, 1, 1)) == "10 weeks before birth"
+    assert format_age(born, date(2013, 8, 1)) == "1 y 7 m before birth"
     assert format_duration(365) == format_age(date(2015, 1, 1), date(2016, 1, 1)) == "1 y"
     assert format_duration(365 * 2 + 91) == "2 y 3 m"
     # 2085 days is 68.5 average months: completed months, not rounded up, as the calendar counts them

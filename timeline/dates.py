@@ -162,6 +162,8 @@ def format_age(born: date, day: date) -> str:
     """'3 y 4 m', '10 m', '2 weeks', or 'before birth', as printed on charts and tables."""
     if day < born:
         weeks = (born - day).days // 7
+        if weeks >= 52:  # long before birth (an older sibling's history): years and months read better
+            return format_age(day, born) + " before birth"
         return f"{weeks} weeks before birth" if weeks >= 1 else "before birth"
     years, months = age_at(born, day)
     if years == 0 and months == 0:
