@@ -323,6 +323,8 @@ def _yaml_problem(name: str, text: str, exc: yaml.YAMLError) -> Problem:
         line, col = _Lines(text).at(min(position, len(text)))
     what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     at = mark.index if mark is not None and isinstance(mark.index, int) else -1
+    if "nesting depth" in str(what):  # libyaml 0.2.5+ stops deep nesting itself, before our own limit
+        return Problem(name, line, col, "", "is nested too deeply to be a case file")
     hint = ""
     if "'\\t'" in str(what) or (0 <= at < len(text) and text[at] == "\t"):
         hint = "; indent with spaces, not tabs"
