@@ -273,3 +273,59 @@ def test_cli_render_pdf_html_png_with_marking_title_and_view(tmp_path: Path) -> 
     result = runner.invoke(main, ["render", sample, "-o", str(tmp_path / "bad.png"), "--page-range", "99"])
     assert result.exit_code == 1 and "outside the document" in result.output
     assert not (tmp_path / "bad.png").exists()
+
+
+# ------------------------------------------------------------------------------------------------ speed paths
+
+
+def _svg_pdf_text(svg: str) -> str:
+    from timeline.render.pdf import render_document, write_document
+
+    html = f'<html lang="en-GB"><body style="margin:0">{svg}</body></html>'
+    return reader_of(write_document(render_document(html, fetcher=make_fetcher()))).pages[0].extract_text()
+
+
+def test_simple_svg_text_is_shaped_once_per_element_and_letter_positioned_text_still_draws() -> None:
+    import weasyprint.svg
+    import weasyprint.text.line_break as line_break
+
+    from timeline.render.pdf import import_weasyprint
+
+    import_weasyprint()
+    assert getattr(weasyprint.svg.TAGS["text"], "whole_run", False), "the whole-run SVG text path is installed"
+    assert weasyprint.svg.text is weasyprint.svg.TAGS["text"]  # draw_node finds text elements by this name
+
+    calls: list[str] = []
+    original = line_break.split_first_line
+
+    def counting(text: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(text)
+        return original(text, *args, **kwargs)
+
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="120" font-family="Atkinson Hyperlegible">'
+           '<text x="200" y="30" text-anchor="middle">Looked after since birth</text>'
+           '<text x="10" y="80" dx="0 1 1 1">Moves</text></svg>')
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(line_break, "split_first_line", counting)
+        text = _svg_pdf_text(svg)
+    assert "Looked after since birth" in text  # one run: extracted as words, not letters
+    assert squash("Moves") in squash(text)  # per-letter offsets: WeasyPrint's own code, letter by letter
+    assert calls.count("Looked after since birth") == 1
+    assert [c for c in calls if len(c) == 1] == list("Moves")  # only the letter-positioned text, per letter
+
+
+def test_pdf_render_restores_the_collector_and_full_view_skips_the_measuring_pass(
+        amy: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    import timeline.render.pdf as pdf
+
+    def no_measuring(*args: Any, **kwargs: Any) -> float:
+        raise AssertionError("the full view must not lay out a measuring pass")
+
+    monkeypatch.setattr(pdf, "hearing_room", no_measuring)
+    before = gc.get_threshold()
+    data, pages = pdf_bytes(amy, options=RenderOptions(format="pdf"))
+    assert gc.get_threshold() == before
+    assert gc.isenabled()
+    assert pages == len(reader_of(data).pages) >= 2

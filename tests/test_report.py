@@ -128,6 +128,39 @@ def test_hearing_paragraph_in_plain_words(amy: Case) -> None:
     assert "There has been 1 hearing." in text
 
 
+def test_permanence_dated_before_the_looked_after_start_is_not_a_negative_span() -> None:
+    """Re-entry into care after an earlier order: the order predates the (explicit) looked-after start."""
+    from timeline.facts import compute_facts
+
+    case = case_from([
+        {"kind": "order", "type": "po", "start": "2016-05-02", "label": "Permanence Order"},
+        {"kind": "placement", "type": "foster", "start": "2018-09-10", "label": "Foster carers (C)"},
+        {"kind": "milestone", "type": "looked_after", "date": "2018-09-10", "label": "Looked after again"},
+    ])
+    facts = compute_facts(case)
+    assert facts.legal_permanence is not None and facts.looked_after_start is not None
+    assert facts.legal_permanence.date < facts.looked_after_start
+    report = build_report(case, options=RenderOptions(format="html"), target="html")
+    key = {f.label: f.value for f in report.key_figures}
+    summary = {f.label: f.value for f in report.summary.figures}
+    expected = "Permanence Order, 2 May 2016: granted before the current period of being looked after began"
+    assert key["Legal permanence"] == expected
+    assert summary["Time to legal permanence"] == expected
+    words = hearing_paragraph(case, facts)
+    assert ("A Permanence Order was made when Amy was 1 year 1 month, granted before the current period of "
+            "being looked after began.") in words
+    for text in (words, expected):
+        assert "before birth" not in text and "weeks" not in text
+
+
+def test_permanence_after_the_looked_after_start_counts_from_it(amy: Case) -> None:
+    case = case_from([*AMY_EVENTS, {"kind": "order", "type": "po", "start": "2017-06-05", "label": "PO"}])
+    report = build_report(case, options=RenderOptions(format="html"), target="html")
+    key = {f.label: f.value for f in report.key_figures}
+    # 20 Jan 2016 (looked after) .. 5 Jun 2017 = 1 year 4 completed months
+    assert key["Legal permanence"] == "1 year 4 months (Permanence Order, 5 Jun 2017)"
+
+
 def test_duration_words() -> None:
     assert duration_words(1) == "1 day"
     assert duration_words(365) == "1 year"

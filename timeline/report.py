@@ -372,12 +372,28 @@ def _milestone_line(case: Case, m: MilestoneFact) -> MilestoneLine:
     return MilestoneLine(name=name, date=when, target=target, status=status, status_class=str(m.status))
 
 
+PERMANENCE_BEFORE_PERIOD = "granted before the current period of being looked after began"
+
+
+def permanence_before_period(facts: Facts) -> bool:
+    """Whether legal permanence is dated before the looked-after start the facts count from.
+
+    It happens when a child re-enters care after an earlier order (or the order predates the recorded
+    start); a span from the later start to the earlier order would read '185 weeks before birth'.
+    """
+    lp = facts.legal_permanence
+    return (lp is not None and facts.looked_after_start is not None
+            and lp.date < facts.looked_after_start)
+
+
 def _permanence_text(case: Case, facts: Facts) -> str:
     lp = facts.legal_permanence
     if lp is not None:
         vocab = load_vocabulary(case.jurisdiction)
         order = vocab.term("order", lp.type).label if lp.type in vocab.terms["order"] else str(lp.type)
         when = PartialDate.of(lp.date).display()
+        if permanence_before_period(facts):
+            return f"{order}, {when}: {PERMANENCE_BEFORE_PERIOD}"
         if lp.days_from_looked_after is not None and facts.looked_after_start is not None:
             return f"{span_words(facts.looked_after_start, lp.date)} ({order}, {when})"
         return f"{order}, {when}"
@@ -463,7 +479,9 @@ def hearing_paragraph(case: Case, facts: Facts) -> str:
         vocab = load_vocabulary(case.jurisdiction)
         order = vocab.term("order", lp.type).label if lp.type in vocab.terms["order"] else str(lp.type)
         text = f"A {order} was made when {name} was {age_words(born, lp.date)}"
-        if lp.days_from_looked_after is not None and facts.looked_after_start is not None:
+        if permanence_before_period(facts):
+            text += f", {PERMANENCE_BEFORE_PERIOD}"
+        elif lp.days_from_looked_after is not None and facts.looked_after_start is not None:
             text += f", {span_words(facts.looked_after_start, lp.date)} after {name} became looked after"
         parts.append(text + ".")
     elif facts.looked_after_start is not None and facts.looked_after_end is None:

@@ -6,12 +6,19 @@ data: URIs, and refuses everything else: no network, no other file, no redirects
 byte-identical for identical input: SOURCE_DATE_EPOCH is pinned around the write, nothing reads the clock.
 WeasyPrint subsets the embedded font with HarfBuzz when `libharfbuzz-subset0` is installed (it looks the
 library up itself), which is much faster than its fontTools fallback.
+
+Speed (a typical report is most of a second of WeasyPrint work): Python's cyclic garbage collector runs less
+often while WeasyPrint imports, lays out and writes (`relaxed_gc`), and what is alive once WeasyPrint is
+imported is frozen out of later collections (`import_weasyprint`); the chart's SVG <text> elements are drawn
+as whole runs rather than WeasyPrint 70's one Pango layout per letter (`_whole_run_text`); fontTools'
+subsetter, unused when HarfBuzz subsets, is imported only if needed (`_defer_import`).
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import gc
 import logging
 import os
 from collections.abc import Iterator
@@ -29,6 +36,16 @@ from ..theme import MEASURE_SAFETY_PX, MEASURE_STAND_IN_PX
 PDF_VARIANT = "pdf/ua-1"  # tagged, so a screen reader reads the chronology table as a table
 SOURCE_DATE_EPOCH = "0"  # fixed: the same input gives the same bytes on any day
 _MIME = {".ttf": "font/ttf", ".css": "text/css"}
+# Garbage collector thresholds while WeasyPrint works: generation 0 collected after this many allocations
+# (Python's default is 700, which made the collector run thousands of times over WeasyPrint's box trees);
+# memory stays bounded because reference counting frees almost everything and collections still happen.
+GC_RELAXED_THRESHOLDS = (50_000, 20, 20)
+# Modules WeasyPrint imports but needs only on a fallback path: loaded on first use (`_defer_import`).
+DEFERRED_MODULES = ("fontTools.subset",)
+# WeasyPrint majors whose SVG text drawing `_whole_run_text` mirrors (others keep their own, slower, code).
+WHOLE_RUN_TEXT_MAJORS = ("70",)
+# SVG <text> attributes that position or stretch letters one by one: such text keeps the per-letter code.
+_PER_LETTER_ATTRIBUTES = ("dx", "dy", "rotate", "textLength", "lengthAdjust")
 
 
 class FetchRefused(ValueError):
@@ -52,8 +69,68 @@ def decode_data_uri(url: str) -> tuple[bytes, str]:
     return body, media
 
 
+@contextlib.contextmanager
+def relaxed_gc() -> Iterator[None]:
+    """Run the block with the cyclic garbage collector held back, then restore its thresholds.
+
+    WeasyPrint builds hundreds of thousands of short-lived objects; at Python's default threshold the
+    collector ran thousands of times over them. Collections still happen, only less often.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(*GC_RELAXED_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 @cache
 def import_weasyprint() -> Any:
+    """WeasyPrint, imported once (see `_import_weasyprint`) with the SVG text fast path installed.
+
+    Everything alive once it is imported (the modules of this package, WeasyPrint, Pango bindings, fontTools)
+    lives as long as the process, so it is moved to the collector's permanent generation (`gc.freeze`, the
+    standard after-start-up idiom): no later collection walks it again, during a render or at exit, where
+    the final collections over these modules took about a tenth of a second. Reference counting still frees
+    anything in it that is dropped.
+    """
+    with relaxed_gc():
+        for name in DEFERRED_MODULES:
+            _defer_import(name)
+        weasyprint = _import_weasyprint()
+        _install_whole_run_text(weasyprint)
+    gc.freeze()
+    return weasyprint
+
+
+def _defer_import(name: str) -> None:
+    """Register `name` as a lazily executed module (importlib.util.LazyLoader): importing it costs nothing,
+    its code runs on first attribute access.
+
+    WeasyPrint imports fontTools' subsetter at start-up (a twentieth of a second) but only uses it when
+    HarfBuzz's subsetter is missing; deferred, the import is paid only on that fallback path.
+    """
+    import importlib.util
+    import sys
+
+    if name in sys.modules:
+        return
+    try:
+        spec = importlib.util.find_spec(name)
+    except ImportError:
+        return
+    if spec is None or spec.loader is None:
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    if parent in sys.modules:
+        setattr(sys.modules[parent], child, module)
+
+
+def _import_weasyprint() -> Any:
     """Import WeasyPrint without its slow library hunt.
 
     WeasyPrint asks cffi for each system library under several names; every name that is not the
@@ -77,6 +154,121 @@ def import_weasyprint() -> Any:
     finally:
         ctypes.util.find_library = original
     return weasyprint
+
+
+def _install_whole_run_text(weasyprint: Any) -> None:
+    """Draw simple SVG <text> (one x, one y, no per-letter offsets) as one run instead of letter by letter.
+
+    WeasyPrint 70 lays out and draws every letter of an SVG <text> with its own Pango layout, so the chart
+    and its key (about 140 short texts, 2,400 letters) took a quarter of a second to draw. Text positioned
+    as a whole is shaped once here, as a browser does (kerning included), with the same font, anchor,
+    baseline, bounding box and cursor as WeasyPrint's own code, which still draws everything else.
+    """
+    import weasyprint.svg as svg_module
+
+    if weasyprint.__version__.split(".")[0] not in WHOLE_RUN_TEXT_MAJORS:
+        return
+    original = svg_module.text  # the function (svg/__init__.py imports it over its module's name)
+    if getattr(original, "whole_run", False):
+        return
+    fast = _whole_run_text(original)
+    svg_module.text = fast  # draw_node compares TAGS entries with this name to find text elements
+    for tag, function in list(svg_module.TAGS.items()):
+        if function is original:
+            svg_module.TAGS[tag] = fast
+
+
+def _whole_run_text(original: Any) -> Any:
+    """A drop-in for weasyprint.svg.text.text (70.x) that shapes simple text once; `original` otherwise."""
+    from math import inf
+
+    from weasyprint.css.properties import INITIAL_VALUES
+    from weasyprint.draw.text import draw_emojis, draw_first_line
+    from weasyprint.matrix import Matrix
+    from weasyprint.svg.bounding_box import extend_bounding_box
+    from weasyprint.svg.text import Style, TextBox
+    from weasyprint.svg.utils import normalize, size
+    from weasyprint.text import line_break
+
+    def single(node: Any, name: str) -> bool:
+        return name not in node.attrib or len(normalize(node.attrib[name]).strip().split(" ")) == 1
+
+    def text(svg: Any, node: Any, font_size: float) -> None:
+        content = node.text
+        if (not content or "\n" in content or any(name in node.attrib for name in _PER_LETTER_ATTRIBUTES)
+                or not single(node, "x") or not single(node, "y")
+                or svg.length(node.get("letter-spacing"), font_size)):
+            original(svg, node, font_size)
+            return
+
+        style = Style()  # as WeasyPrint's own SVG text: initial values, the node's font
+        style.update(INITIAL_VALUES)
+        style.font_config = svg.font_config
+        style["font_family"] = [font.strip("\"'") for font in node.get("font-family", "sans-serif").split(",")]
+        style["font_style"] = node.get("font-style", "normal")
+        style["font_size"] = font_size
+        if node.get("direction") in ("ltr", "rtl"):
+            style["direction"] = node.get("direction")
+        weight = node.get("font-weight", 400)
+        if weight == "normal":
+            style["font_weight"] = 400
+        elif weight == "bold":
+            style["font_weight"] = 700
+        else:
+            try:
+                style["font_weight"] = int(weight)
+            except ValueError:
+                style["font_weight"] = 400
+
+        layout, _, _, width, height, baseline = line_break.split_first_line(content, style, svg.context, inf, 0)
+
+        ascent, descent = font_size * 0.8, font_size * 0.2  # WeasyPrint's own approximation
+        y_align = 0.0
+        display_anchor = node.get("display-anchor")
+        alignment_baseline = node.get("dominant-baseline", node.get("alignment-baseline"))
+        if display_anchor == "middle":
+            y_align = -height / 2
+        elif display_anchor == "top":
+            pass
+        elif display_anchor == "bottom":
+            y_align = -height
+        elif alignment_baseline in ("central", "middle"):
+            y_align = (ascent + descent) / 2 - descent
+        elif alignment_baseline in ("text-before-edge", "before_edge", "top", "hanging", "text-top"):
+            y_align = ascent
+        elif alignment_baseline in ("text-after-edge", "after_edge", "bottom", "text-bottom"):
+            y_align = -descent
+
+        if "x" in node.attrib:
+            x = size(normalize(node.attrib["x"]).strip(), font_size, svg.inner_width)
+            svg.cursor_d_position[0] = 0
+        else:
+            x = svg.cursor_position[0]
+        if "y" in node.attrib:
+            y = size(normalize(node.attrib["y"]).strip(), font_size, svg.inner_height)
+            svg.cursor_d_position[1] = 0
+        else:
+            y = svg.cursor_position[1]
+        svg.cursor_position = x + width, y
+        x_position = x + svg.cursor_d_position[0]
+        y_position = y + svg.cursor_d_position[1] + y_align
+        points = ((x_position, y_position - baseline), (x_position + width, y_position - baseline + height))
+        node.text_bounding_box = extend_bounding_box(node.text_bounding_box, points)
+
+        svg.stream.push_state()
+        fill, stroke = svg.set_graphical_state(node, font_size)
+        svg.stream.begin_text()
+        layout.reactivate(style)
+        svg.fill_stroke(fill, stroke, text=True)
+        text_box = TextBox(layout, style)
+        text_box.baseline = baseline
+        emojis = draw_first_line(svg.stream, text_box, "none", "none", Matrix(a=1, d=-1, e=x_position, f=y_position))
+        svg.stream.end_text()
+        svg.stream.pop_state()
+        draw_emojis(svg.stream, style, x, y, emojis)
+
+    text.whole_run = True  # type: ignore[attr-defined]
+    return text
 
 
 @cache
@@ -192,9 +384,11 @@ def pdf_bytes(case: Case, *, options: RenderOptions, log: FetchLog | None = None
     than any real one) does the words paragraph flow onto a page 2, and the footer says "Page 1 of 2".
     """
     fetcher = make_fetcher(log)
-    room = hearing_room(case, options=options, fetcher=fetcher) if options.view == "hearing" else None
-    document = render_document(report_html(case, options=options, target="pdf", chart_room=room), fetcher=fetcher)
-    return write_document(document), len(document.pages)
+    with relaxed_gc():
+        room = hearing_room(case, options=options, fetcher=fetcher) if options.view == "hearing" else None
+        html = report_html(case, options=options, target="pdf", chart_room=room)
+        document = render_document(html, fetcher=fetcher)
+        return write_document(document), len(document.pages)
 
 
 def render(case: Case, *, options: RenderOptions) -> bytes:
