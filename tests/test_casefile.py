@@ -45,7 +45,11 @@ def test_tricky_text_is_quoted() -> None:
 
 
 _TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\u2028\u2029"),
+    # Format characters (bidi controls, zero-width, soft hyphen) and stacked marks are refused by the model
+    # itself (tests/test_hostile.py covers them); this round trip is about quoting everything else.
+    alphabet=st.characters(
+        blacklist_categories=("Cc", "Cs", "Cf", "Mn", "Me", "Zl", "Zp"), blacklist_characters="\u2028\u2029"
+    ),
     min_size=1, max_size=30,
 ).filter(lambda s: s.strip() != "")
 _DAY = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31))

@@ -329,3 +329,26 @@ def test_pdf_render_restores_the_collector_and_full_view_skips_the_measuring_pas
     assert gc.get_threshold() == before
     assert gc.isenabled()
     assert pages == len(reader_of(data).pages) >= 2
+
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("name", ["adoption", "drifting", "home", "kinship", "permanence-order", "interim-orders"])
+def test_the_chart_is_on_page_one_for_every_sample(name: str) -> None:
+    # The chart is fitted to page 1's room below the header; if the header grew past what was reserved
+    # (a key figure wrapping onto more lines), the chart would be pushed whole onto page 2.
+    from timeline.io import load_case
+
+    case = load_case(_ROOT / "samples" / f"{name}.yaml").case
+    page1 = reader_of(render_case(case, RenderOptions(format="pdf"))).pages[0].extract_text()
+    assert f"Where {case.child.name} lived" in page1
+    assert "Calendar year" in page1
+
+
+def test_the_key_figures_name_the_order_by_its_abbreviation() -> None:
+    from timeline.io import load_case
+
+    case = load_case(_ROOT / "samples" / "adoption.yaml").case
+    page1 = squash(reader_of(render_case(case, RenderOptions(format="pdf"))).pages[0].extract_text())
+    assert squash("Legal permanence 1 year 11 months (POA, 8 Feb 2021)") in page1

@@ -144,7 +144,7 @@ def test_permanence_dated_before_the_looked_after_start_is_not_a_negative_span()
     key = {f.label: f.value for f in report.key_figures}
     summary = {f.label: f.value for f in report.summary.figures}
     expected = "Permanence Order, 2 May 2016: granted before the current period of being looked after began"
-    assert key["Legal permanence"] == expected
+    assert key["Legal permanence"] == "PO, 2 May 2016 (before this period in care)"  # page 1 box: one line
     assert summary["Time to legal permanence"] == expected
     words = hearing_paragraph(case, facts)
     assert ("A Permanence Order was made when Amy was 1 year 1 month, granted before the current period of "
@@ -157,8 +157,10 @@ def test_permanence_after_the_looked_after_start_counts_from_it(amy: Case) -> No
     case = case_from([*AMY_EVENTS, {"kind": "order", "type": "po", "start": "2017-06-05", "label": "PO"}])
     report = build_report(case, options=RenderOptions(format="html"), target="html")
     key = {f.label: f.value for f in report.key_figures}
-    # 20 Jan 2016 (looked after) .. 5 Jun 2017 = 1 year 4 completed months
-    assert key["Legal permanence"] == "1 year 4 months (Permanence Order, 5 Jun 2017)"
+    summary = {f.label: f.value for f in report.summary.figures}
+    # 20 Jan 2016 (looked after) .. 5 Jun 2017 = 1 year 4 completed months; the page-1 box abbreviates
+    assert key["Legal permanence"] == "1 year 4 months (PO, 5 Jun 2017)"
+    assert summary["Time to legal permanence"] == "1 year 4 months (Permanence Order, 5 Jun 2017)"
 
 
 def test_duration_words() -> None:

@@ -386,13 +386,19 @@ def permanence_before_period(facts: Facts) -> bool:
             and lp.date < facts.looked_after_start)
 
 
-def _permanence_text(case: Case, facts: Facts) -> str:
+def _permanence_text(case: Case, facts: Facts, *, short: bool = False) -> str:
+    """Time to legal permanence in words; `short` names the order by its abbreviation (POA, not Permanence
+    Order with authority to adopt) so the key figures box on page 1 keeps one line per figure and its
+    height, reserved for the header when the chart is fitted to the page, holds."""
     lp = facts.legal_permanence
     if lp is not None:
         vocab = load_vocabulary(case.jurisdiction)
-        order = vocab.term("order", lp.type).label if lp.type in vocab.terms["order"] else str(lp.type)
+        term = vocab.terms["order"].get(lp.type)
+        order = (term.abbr if short else term.label) if term is not None else str(lp.type)
         when = PartialDate.of(lp.date).display()
         if permanence_before_period(facts):
+            if short:
+                return f"{order}, {when} (before this period in care)"
             return f"{order}, {when}: {PERMANENCE_BEFORE_PERIOD}"
         if lp.days_from_looked_after is not None and facts.looked_after_start is not None:
             return f"{span_words(facts.looked_after_start, lp.date)} ({order}, {when})"
@@ -443,7 +449,7 @@ def key_figures_for(case: Case, facts: Facts) -> tuple[Figure, ...]:
             f"{looked_after_words(facts)}, {facts.percent_of_life_looked_after:.0f}% of life",
         ),
         Figure("Moves", str(facts.moves)),
-        Figure("Legal permanence", _permanence_text(case, facts)),
+        Figure("Legal permanence", _permanence_text(case, facts, short=True)),
     )
 
 
