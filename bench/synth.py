@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from timeline.standards import PACE_MILESTONES
+
 BORN = date(2008, 3, 14)
 DAYS_PER_EVENT = 60  # a typical chronology has an entry every month or two ...
 MIN_SPAN_DAYS = 400  # ... but even a short case covers a year
@@ -27,19 +29,13 @@ SHARE_ORDER = 0.10
 SHARE_MILESTONE = 0.04
 POINT_KINDS: tuple[tuple[str, float], ...] = (("hearing", 0.27), ("meeting", 0.27), ("event", 0.22))
 
+
 PLACEMENT_TYPES = ("foster", "foster", "foster", "kinship", "residential", "home", "adoptive", "supported", "secure")
 ORDER_TYPES = ("icso", "cso", "cso", "s25", "cpo", "cp_register", "po", "poa", "kco")
 LATE_ORDERS = frozenset({"po", "poa", "kco"})
 HEARING_TYPES = ("childrens_hearing", "review_hearing", "grounds_hearing", "pre_hearing_panel", "proof", "court")
 MEETING_TYPES = ("laac_review", "laac_review", "cp_planning_meeting", "ird", "permanence_planning", "matching_panel")
-MILESTONE_TYPES = (
-    "looked_after",
-    "permanence_recommended",
-    "permanence_panel",
-    "adm_decision",
-    "application_lodged",
-    "final_order",
-)
+MILESTONE_TYPES = PACE_MILESTONES  # the steps in the order a child passes through them
 EVENT_TYPES = ("school", "health", "family", "contact", "worker_change", "referral", "other")
 ROUTES = ("adoption", "kinship", "permanence_order", "home")
 
