@@ -213,3 +213,13 @@ def test_warnings_are_located_and_do_not_fail() -> None:
     assert found[2].startswith("case.yaml:19: warning: events[3].date: is after as_of (2019-06-01)")
     assert found[3].startswith("case.yaml:23: warning: events[4].status: is planned but dated before as_of")
     assert len(found) == 4
+
+
+def test_ids_are_one_word_and_may_start_with_a_digit() -> None:
+    text = HEAD + (
+        "  - kind: hearing\n    type: proof\n    date: 2016-01-01\n    id: 12\n"
+        "  - kind: hearing\n    type: proof\n    date: 2016-02-01\n    id: 001-b\n"
+    )
+    assert [e.id for e in load_text(text).case.events] == ["12", "001-b"]
+    msg = one(HEAD + '  - kind: hearing\n    type: proof\n    date: 2016-01-01\n    id: "p 1"\n')
+    assert msg.startswith("case.yaml:9:9: events[0].id: an id is one word of up to 64 characters")

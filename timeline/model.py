@@ -140,6 +140,21 @@ def _check_marks(value: str) -> str:
 
 Line = Annotated[str, AfterValidator(_check_line)]
 Note = Annotated[str, AfterValidator(_check_note)]
+_ID = re.compile(r"^[^\s<>&\"'`\\]{1,64}$")
+
+
+def _check_id(value: Any) -> str:
+    """An id is one word: it becomes an SVG element id and a key in tables and JSON."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # `id: 12` unquoted reaches us as a number
+    if not isinstance(value, str) or not _ID.match(value) or _CONTROL_LINE.search(value):
+        raise PydanticCustomError(
+            "bad_id", "an id is one word of up to 64 characters, without spaces, quotes, backslashes or < > &"
+        )
+    return value
+
+
+EventId = Annotated[str, PlainValidator(_check_id), WithJsonSchema({"type": "string", "pattern": _ID.pattern})]
 Status = Literal["actual", "planned"]
 Route = Literal["home", "kinship", "permanence_order", "adoption"]
 
@@ -186,9 +201,9 @@ class _Event(_Frozen):
     status: Status = Field(
         default="actual", description="'actual' (default) or 'planned' (a future or proposed event)."
     )
-    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.:-]{0,63}$")] | None = Field(
+    id: EventId | None = Field(
         default=None,
-        description="Optional identifier, unique in the file: a letter, then letters, digits, _ . : or -.",
+        description="Optional identifier, unique in the file: one word (no spaces, quotes or < > &), e.g. p1.",
     )
 
     @field_validator("type", mode="before", check_fields=False)
