@@ -158,6 +158,22 @@ def test_one_page_gives_way_in_order_and_says_what_it_left_out() -> None:
     assert not none.fits and none.scene.height == pytest.approx(535.4)  # the shortest candidate
 
 
+def test_when_the_most_yielding_candidate_is_too_tall_no_other_is_tried(monkeypatch: pytest.MonkeyPatch) -> None:
+    case = sample("drifting")
+    runs: list[int] = []
+    original = _Layout.run
+
+    def counting(self: _Layout) -> Scene:
+        runs.append(1)
+        return original(self)
+
+    monkeypatch.setattr(_Layout, "run", counting)
+    width = printable_width_px("A4")
+    none = fit_one_page(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=width,
+                        max_height=100.0)
+    assert not none.fits and len(runs) == 2  # the normal layout, then the last candidate: nothing between
+
+
 # ---------------------------------------------------------------- numbers and their key
 
 

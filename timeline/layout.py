@@ -1128,24 +1128,34 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
     with the chart and counts against the room. The normal layout is tried first, then each step of
     `ONE_PAGE_STEPS` (least important content first) at compact levels 1..COMPACT.levels, each with the key
     forms of `ONE_PAGE_KEY_FORMS`; the first that fits wins. The key grows as labels become numbers, so a
-    tighter level is not always shorter: every candidate is tried in order. When none fits, the shortest
-    is returned with `fits=False` (the caller decides).
+    tighter level is not always shorter: every candidate is tried in order. When none fits (the last,
+    most yielding candidate is checked second), the shorter of the first and last is returned with
+    `fits=False` (the caller decides).
     """
     candidates: list[tuple[int, int, tuple[int, int]]] = [(0, 0, (0, 0))]
     for index in range(len(ONE_PAGE_STEPS)):
         for level in range(1, COMPACT.levels + 1):
             candidates.extend((level, index, form) for form in ONE_PAGE_KEY_FORMS)
-    best: OnePage | None = None
-    for level, index, form in candidates:
+
+    def attempt(level: int, index: int, form: tuple[int, int]) -> OnePage:
         step = ONE_PAGE_STEPS[index]
         scene = _Layout(case, facts, one_page_theme(theme, level, step, form), metrics, width, title_block).run()
-        fitted = OnePage(scene, scene.height <= max_height, level, index, step.words)
+        return OnePage(scene, scene.height <= max_height, level, index, step.words)
+
+    first = attempt(*candidates[0])
+    if first.fits:
+        return first
+    # The last candidate gives way on everything at once (most lanes hidden or unlabelled, so the fewest
+    # numbers for the key, at the tightest spacing): when even it is too tall, nothing in between fits, and
+    # a big case is spared dozens of layouts (at 1,000 events, 45 of them: over a second).
+    last = attempt(*candidates[-1])
+    if not last.fits:
+        return min((first, last), key=lambda fitted: fitted.scene.height)
+    for level, index, form in candidates[1:-1]:
+        fitted = attempt(level, index, form)
         if fitted.fits:
             return fitted
-        if best is None or scene.height < best.scene.height:
-            best = fitted
-    assert best is not None
-    return best
+    return last
 
 
 __all__ = ["OnePage", "first_free", "fit_one_page", "layout", "marker_path", "one_page_theme", "stylesheet"]
