@@ -20,6 +20,9 @@ _EDTF = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[~?]
 _DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
+DAYS_PER_YEAR = 365.2425  # the mean Gregorian year: the one length of a year and a month for arithmetic
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+
 EXPECTED_FORM = "a date as YYYY-MM-DD, YYYY-MM or YYYY, optionally followed by ~ (approximate) or ? (uncertain)"
 
 
@@ -186,7 +189,7 @@ def format_duration(days: int) -> str:
         return "-" + format_duration(-days)
     if days < 61:
         return f"{days // 7} weeks" if days >= 14 else f"{days} days"
-    months = int((days + 1.5) // (365.2425 / 12))
+    months = int((days + 1.5) // DAYS_PER_MONTH)
     years, months = divmod(months, 12)
     if years == 0:
         return f"{months} m"

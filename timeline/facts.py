@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from .dates import PartialDate, format_age, format_duration
+from .dates import DAYS_PER_MONTH, PartialDate, format_age, format_duration
 from .model import AnyEvent, Case, HearingEvent, MeetingEvent, MilestoneEvent, OrderEvent, PlacementEvent, event_id
 from .standards import FlagRules, ReviewSchedule, Standards, Target, load_standards
 from .vocabulary import Vocabulary, load_vocabulary
@@ -142,7 +142,6 @@ FLAG_CSO_AT_HOME = "cso_at_home"
 FLAG_MOVES = "moves_in_12_months"
 FLAG_NO_PLAN = "no_permanence_recommended"
 _PERCENT = 100
-_DAYS_PER_MONTH = 365.2425 / 12
 _MONTHS_PER_YEAR = 12
 
 
@@ -508,8 +507,8 @@ def _day(day: date) -> str:
 
 def _period(days: int) -> str:
     """A target period in words: '6 months', '12 months', '2 years', '12 weeks'."""
-    months = round(days / _DAYS_PER_MONTH)
-    if days % 7 == 0 and days < _DAYS_PER_MONTH * 6 - 1:
+    months = round(days / DAYS_PER_MONTH)
+    if days % 7 == 0 and days < DAYS_PER_MONTH * 6 - 1:
         return f"{days // 7} weeks"
     if months >= 2 * _MONTHS_PER_YEAR and months % _MONTHS_PER_YEAR == 0:
         return f"{months // _MONTHS_PER_YEAR} years"

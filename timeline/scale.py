@@ -12,7 +12,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .dates import age_at
+from .dates import DAYS_PER_YEAR, age_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,7 @@ class AgeScale:
         """
         first_year, _ = age_at(self.born, max(self.start, self.born))
         last_year, _ = age_at(self.born, self.end)
-        px_year = 365.2425 * self.px_per_day
+        px_year = DAYS_PER_YEAR * self.px_per_day
         step = next((s for s in year_steps if s * px_year >= min_spacing), year_steps[-1])
         ticks: list[Tick] = []
         for years in range(first_year, last_year + 1):
@@ -81,7 +81,7 @@ class AgeScale:
             if day < self.born or day < self.start or day > self.end or years % step:
                 continue
             ticks.append(Tick(self.x(day), day, "Birth" if years == 0 else f"Age {years}", True))
-        span_years = (self.end - max(self.start, self.born)).days / 365.2425
+        span_years = (self.end - max(self.start, self.born)).days / DAYS_PER_YEAR
         if span_years < short_span_years:
             px_month = px_year / 12
             mstep = next((s for s in month_steps if s * px_month >= month_min_spacing), 0)
