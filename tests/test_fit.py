@@ -22,7 +22,7 @@ from timeline.layout import _Layout, fit_one_page, layout, one_page_theme
 from timeline.model import Case, event_id
 from timeline.pipeline import RenderOptions, render_case
 from timeline.render.pdf import hearing_room, make_fetcher, pdf_bytes
-from timeline.report import chart_budget
+from timeline.report import chart_budget, scaled_note, scaled_width
 from timeline.scene import Scene, Text
 from timeline.text import default_metrics
 from timeline.theme import (
@@ -88,8 +88,8 @@ def test_every_sample_fits_each_budget_or_is_the_documented_exception(path: Path
             tightest = _Layout(case, compute_facts(case), T.compact(COMPACT.levels), default_metrics(),
                                printable_width_px(options.page), False, split=True).run()
             assert scene.to_json() == tightest.to_json()
-            assert scene.appendix is not None
-        if scene.appendix is None:  # it fitted as it is: exactly the unbudgeted layout
+            assert scene.appendix
+        if not scene.appendix:  # it fitted as it is: exactly the unbudgeted layout
             assert scene.to_json() == laid_out(case, page=options.page, title_block=False).to_json()
     assert misses == {m for m in TOO_TALL if m[0] == path.stem}
 
@@ -98,7 +98,7 @@ def test_every_sample_fits_each_budget_or_is_the_documented_exception(path: Path
 def test_no_budget_gives_exactly_the_golden_scene(path: Path) -> None:
     scene = laid_out(sample(path.stem), max_height=None)
     assert scene.to_json() == (GOLDEN / f"{path.stem}.scene.json").read_text(encoding="utf-8")
-    assert scene.appendix is None
+    assert scene.appendix == ()
 
 
 # ---------------------------------------------------------------- compact levels and one-page steps
@@ -123,8 +123,8 @@ def test_invariants_hold_at_every_compact_level(events: list[dict[str, Any]], le
     check_invariants(case, inline)
     split = _Layout(case, facts, T.compact(level), default_metrics(), width, False, split=True).run()
     check_invariants(case, split)
-    if split.appendix is not None:  # the moved legend and key: on their own canvas, no overlaps
-        assert not overlapping_texts(split.appendix) and not outside(split.appendix)
+    for page in split.appendix:  # the moved legend and key: on their own canvas, no overlaps
+        assert not overlapping_texts(page) and not outside(page)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -215,7 +215,7 @@ def test_hearing_view_is_one_page_with_the_key_to_every_number(path: Path) -> No
     shown = numbers_on_chart(fitted.scene)
     key = key_entries(fitted.scene)
     assert shown == set(key), (sorted(shown), sorted(key))
-    assert fitted.scene.appendix is None
+    assert fitted.scene.appendix == ()
 
     data, pages = hearing_pdf(path.stem)
     reader = PdfReader(io.BytesIO(data))
@@ -266,26 +266,30 @@ def test_page_one_text_never_prints_below_9pt(path: Path, view: str) -> None:
     assert smallest[0] >= MIN_PT - 0.01, smallest
 
 
-def test_a_case_too_big_for_one_page_still_keeps_its_key() -> None:
-    """Beyond every step (110 placements, each with its own label): the view falls back to the full report's
-    form (chart on page 1, legend and key on page 2) rather than clip or cut; the footer says "of 2"."""
+def test_a_case_too_big_for_one_page_is_drawn_smaller_not_cut() -> None:
+    """Beyond every step (110 placements, each with its own label): the tightest candidate is drawn smaller
+    to fit the one page, with its key and a note that says so; nothing clipped, nothing on a page 2."""
     events = [{"kind": "placement", "type": "foster", "start": f"{2010 + i // 12}-{i % 12 + 1:02d}-01",
                "end": f"{2010 + i // 12}-{i % 12 + 1:02d}-20", "label": f"Foster carers number {i}"}
               for i in range(110)]
     case = make_case(events, born="2009-01-01", as_of="2019-12-31")
+    options = RenderOptions(format="pdf", view="hearing")
+    room = hearing_room(case, options=options, fetcher=make_fetcher())
     fitted = fit_one_page(case, facts=compute_facts(case), theme=T, metrics=default_metrics(),
-                          width=printable_width_px("A4"), max_height=560.0)
-    assert numbers_on_chart(fitted.scene) == set(key_entries(fitted.scene))
-    data, pages = pdf_bytes(case, options=RenderOptions(format="pdf", view="hearing"))
+                          width=printable_width_px("A4"), max_height=room)
+    assert not fitted.fits and fitted.scene.height > room
+    key = key_entries(fitted.scene)
+    assert numbers_on_chart(fitted.scene) == set(key) and len(key) > 50
+    data, pages = pdf_bytes(case, options=options)
     reader = PdfReader(io.BytesIO(data))
-    assert len(reader.pages) == pages
-    last = reader.pages[-1].extract_text()
-    assert f"Page {pages} of {pages}" in last
-    assert not fitted.fits
-    # the full report's form: chart on page 1, words, then legend and key; nothing clipped or cut
-    first = "".join(reader.pages[0].extract_text().split())
-    assert pages == 2 and "Inwords" in first and "Leftouttofitonepage" not in first
-    assert "Numberedlabels" in "".join(last.split())
+    assert pages == len(reader.pages) == 1
+    text = "".join(reader.pages[0].extract_text().split())
+    width = scaled_width(fitted.scene.height, room)
+    assert width is not None and 40 < float(width.rstrip("%")) < 100
+    assert "".join(scaled_note(width, view="hearing").split()) in text
+    assert "Inwords" in text and "Page1of1" in text
+    for number, line in key.items():  # every number's meaning is on the page
+        assert "".join(line.split()) in text, (number, line)
 
 
 def test_full_view_unchanged_by_the_one_page_fit() -> None:

@@ -252,3 +252,23 @@ def test_svg_render_does_not_import_weasyprint(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
     assert (tmp_path / "x.svg").read_bytes().startswith(b"<")
+
+
+def test_permanence_by_the_final_order_milestone_is_named_in_words_not_by_its_code() -> None:
+    """Legal permanence from the `final_order` milestone (no permanence order in the file) reads as the
+    vocabulary says it, in the key figures, the summary and the hearing paragraph; never `final_order`."""
+    from timeline.facts import compute_facts
+
+    case = case_from([
+        {"kind": "placement", "type": "foster", "start": "2016-01-01"},
+        {"kind": "order", "type": "cso", "start": "2016-01-01"},
+        {"kind": "milestone", "type": "permanence_recommended", "date": "2016-03-01", "route": "permanence_order"},
+        {"kind": "milestone", "type": "final_order", "date": "2016-12-01"},
+    ])
+    full = build_report(case, options=RenderOptions(format="pdf"), target="pdf")
+    figures = {f.label: f.value for f in full.key_figures}
+    assert figures["Legal permanence"] == "11 months (Final order, 1 Dec 2016)"
+    assert hearing_paragraph(case, compute_facts(case)).count("Final order granted when Amy was 1 year 8 months")
+    for view in ("full", "hearing"):
+        html = report_html(case, options=RenderOptions(format="pdf", view=view), target="html")
+        assert "final_order" not in re.sub(r"<[^>]*>", " ", html)  # in no text a reader sees (classes may)

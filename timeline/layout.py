@@ -12,6 +12,7 @@ goes to a numbered key beneath the chart. `fit_one_page` fits chart, legend and 
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -132,8 +133,9 @@ class _Layout:
     """One layout run. Holds the inputs and the running state (the y cursor, the key, what was drawn)."""
 
     def __init__(self, case: Case, facts: Facts | None, theme: Theme, metrics: TextMetrics, width: float,
-                 title_block: bool, split: bool = False) -> None:
-        self.split = split  # legend and numbered key on their own canvas (Scene.appendix)
+                 title_block: bool, split: bool = False, page_height: float | None = None) -> None:
+        self.split = split  # legend and numbered key on their own canvases (Scene.appendix)
+        self.page_height = page_height  # the tallest appendix canvas (a printed page); None: no limit
         self.case = case
         self.facts = facts
         self.t = theme
@@ -679,14 +681,14 @@ class _Layout:
         y = plot_bottom + t.lane_gap / 2
         self._years(background, foreground, y)
         y += t.year_strip + t.lane_gap
-        appendix: Scene | None = None
+        appendix: tuple[Scene, ...] = ()
         name = self.case.child.name
         if self.split:
             y -= t.lane_gap
             appendix = self._appendix()
         else:
             y = self._legend(foreground, y)
-            y = self._key(foreground, y)
+            y = self._key(foreground, y)[0]
         height = round(y + t.margin, 2)
         items: list[Item] = [Rect(0.0, 0.0, self.width, height, "canvas")]
         items += background
@@ -694,7 +696,7 @@ class _Layout:
         items += groups
         items += foreground
         desc = self._desc()
-        if appendix is not None:
+        if appendix:
             desc += " The legend and the numbered key are printed after the chart."
         hidden = [kind for kind, _ in t.lane_titles if kind in t.hidden_lanes and self.lane_events(kind)]
         if hidden:
@@ -703,19 +705,42 @@ class _Layout:
                      style=stylesheet(t, self.vocab), items=tuple(items),
                      patterns=tuple(p for p in t.patterns), font_family=t.font_family, appendix=appendix)
 
-    def _appendix(self) -> Scene | None:
-        """The legend and the numbered key on a canvas of their own (the chart's width), or None if empty."""
+    def _appendix(self) -> tuple[Scene, ...]:
+        """The legend and the numbered key on canvases of their own (the chart's width), none if both are empty.
+
+        With a `page_height`, each canvas is at most that tall (an image cannot break across pages): the
+        key runs on in blocks, each read down its columns then across, the first after the legend.
+        """
         t = self.t
-        out: list[Item] = []
-        y = self._key(out, self._legend(out, t.margin))
-        if not out:
-            return None
-        height = round(y - t.lane_gap + t.margin, 2)
-        items: tuple[Item, ...] = (Rect(0.0, 0.0, self.width, height, "canvas"), *out)
+        limit = None if self.page_height is None else self.page_height - t.margin
+        pages: list[list[Item]] = [[]]
+        y = self._legend(pages[0], t.margin)
+        bottoms = [y]
+        start = 0
+        while True:
+            out: list[Item] = pages[-1]
+            fresh = len(pages) > 1 and not out
+            y, placed = self._key(out, bottoms[-1], limit=limit, start=start, continued=len(pages) > 1)
+            if fresh and placed == start:  # a page too short for one entry: no limit rather than no end
+                y, placed = self._key(out, bottoms[-1], start=start, continued=True)
+            bottoms[-1], start = y, placed
+            if start >= len(self.key):
+                break
+            pages.append([])
+            bottoms.append(t.margin)
         name = self.case.child.name
-        return Scene(width=round(self.width, 2), height=height, title=f"Key to the timeline: {name}",
-                     desc=f"Legend and numbered labels of {name}'s timeline.", style=stylesheet(t, self.vocab),
-                     items=items, patterns=tuple(t.patterns), font_family=t.font_family)
+        scenes: list[Scene] = []
+        for n, (out, bottom) in enumerate(zip(pages, bottoms, strict=True)):
+            if not out:
+                continue
+            height = round(bottom - t.lane_gap + t.margin, 2)
+            items: tuple[Item, ...] = (Rect(0.0, 0.0, self.width, height, "canvas"), *out)
+            part = f" (part {n + 1} of {len(pages)})" if len(pages) > 1 else ""
+            scenes.append(Scene(width=round(self.width, 2), height=height, title=f"Key to the timeline: {name}{part}",
+                                desc=f"Legend and numbered labels of {name}'s timeline{part}.",
+                                style=stylesheet(t, self.vocab), items=items, patterns=tuple(t.patterns),
+                                font_family=t.font_family))
+        return tuple(scenes)
 
     def _has_targets(self) -> bool:
         if self.facts is None:
@@ -948,26 +973,76 @@ class _Layout:
             x += w + t.legend_gap
         return y + row_h + t.lane_gap
 
-    def _key(self, out: list[Item], y: float) -> float:
-        """The numbered key: labels that became numbers, in columns, each wrapped to the column."""
-        if not self.key:
-            return y
+    def _key(self, out: list[Item], y: float, *, limit: float | None = None, start: int = 0,
+             continued: bool = False) -> tuple[float, int]:
+        """The numbered key from entry `start`: labels that became numbers, in columns, each wrapped to the
+        column. Returns (the y below it, the first entry not placed).
+
+        Without `limit` every entry is placed, in balanced columns. With `limit` (the lowest y a canvas may
+        use) the entries that fit above it are placed, filling each column before the next, so that a key
+        too long for one page reads down and across page by page; the last block is balanced again.
+        """
+        if start >= len(self.key):
+            return y, start
         t = self.t
-        out.append(self.text(self.left, y, "Numbered labels", "lane-title", bold=True))
+        title = "Numbered labels (continued)" if continued else "Numbered labels"
+        head = self.text(self.left, y, title, "lane-title", bold=True)
         cols = max(1, t.key_columns)
         col_w = (self.right - self.x0) / cols
-        per_col = -(-len(self.key) // cols)
-        col_y = [y] * cols
         num_w = max(t.key_number_width, max(self.m.width(str(n), t.text_size, True) for n, _ in self.key) + t.label_gap)
-        for i, (number, text) in enumerate(self.key):
-            c = i // per_col
-            x = self.x0 + c * col_w
-            out.append(self.text(x, col_y[c], str(number), "key-number", bold=True))
-            lines = self.m.wrap(text, t.text_size, col_w - num_w - t.label_gap, t.key_max_lines or t.max_label_lines)
-            for j, line in enumerate(lines):
-                out.append(self.text(x + num_w, col_y[c] + j * self.line_h, line, "key-text"))
-            col_y[c] += max(1, len(lines)) * self.line_h
-        return max(col_y) + t.lane_gap
+        max_lines = t.key_max_lines or t.max_label_lines
+        room = math.inf if limit is None else limit - y
+        entries: list[tuple[int, tuple[str, ...]]] = []
+        for number, text in self.key[start:]:
+            lines = tuple(self.m.wrap(text, t.text_size, col_w - num_w - t.label_gap, max_lines)) or ("",)
+            entries.append((number, lines))
+            if len(entries) * self.line_h > room * cols:  # more than can possibly fit: stop wrapping
+                break
+        columns = _key_columns([len(lines) * self.line_h for _, lines in entries], cols, room)
+        placed = sum(len(c) for c in columns)
+        if placed == 0:  # not even one entry fits under the title: the caller starts a new canvas
+            return y, start
+        out.append(head)
+        bottom = y
+        for c, column in enumerate(columns):
+            x, cy = self.x0 + c * col_w, y
+            for i in column:
+                number, lines = entries[i]
+                out.append(self.text(x, cy, str(number), "key-number", bold=True))
+                for j, line in enumerate(lines):
+                    out.append(self.text(x + num_w, cy + j * self.line_h, line, "key-text"))
+                cy += len(lines) * self.line_h
+            bottom = max(bottom, cy)
+        return bottom + t.lane_gap, start + placed
+
+
+def _key_columns(heights: list[float], cols: int, room: float) -> list[list[int]]:
+    """Entry indices per column for one block of the key: balanced (the same count per column, as many as
+    needed) when they all fit in `room`, else columns filled to `room` one after another.
+
+    Prefix sums keep it linear: each column's height is one subtraction.
+    """
+    n = len(heights)
+    if n == 0:
+        return []
+    prefix = [0.0]
+    for h in heights:
+        prefix.append(prefix[-1] + h)
+    per = -(-n // cols)
+    balanced = [list(range(i, min(i + per, n))) for i in range(0, n, per)]
+    if all(prefix[c[-1] + 1] - prefix[c[0]] <= room + 0.01 for c in balanced):
+        return balanced
+    columns: list[list[int]] = []
+    i = 0
+    for _ in range(cols):
+        j = i
+        while j < n and prefix[j + 1] - prefix[i] <= room + 0.01:
+            j += 1
+        if j == i:
+            break
+        columns.append(list(range(i, j)))
+        i = j
+    return columns
 
 
 def _moved(item: Item, dx: float, dy: float) -> Item:
@@ -1078,13 +1153,14 @@ def stylesheet(theme: Theme, vocab: Vocabulary) -> str:
 
 
 def layout(case: Case, *, facts: Facts | None, theme: Theme, metrics: TextMetrics, width: float,
-           title_block: bool = True, max_height: float | None = None) -> Scene:
+           title_block: bool = True, max_height: float | None = None, page_height: float | None = None) -> Scene:
     """Lay out one case as a Scene `width` px wide; the height grows with the content.
 
     With `max_height` (a report's room for the chart on page 1), text keeps its size -- it must print at
     9 pt -- and the layout gives way instead, first to last until the chart fits: the legend and numbered
-    key move to `Scene.appendix`, spacing tightens, and fewer label tiers per lane turn more labels into
-    numbers. When even the tightest layout is taller, that tightest one is returned (the caller decides).
+    key move to `Scene.appendix` (canvases at most `page_height` tall, so that none is cut at a page's
+    foot), spacing tightens, and fewer label tiers per lane turn more labels into numbers. When even the
+    tightest layout is taller, that tightest one is returned (the caller decides).
     """
     if max_height is None:
         return _Layout(case, facts, theme, metrics, width, title_block).run()
@@ -1092,7 +1168,8 @@ def layout(case: Case, *, facts: Facts | None, theme: Theme, metrics: TextMetric
     if scene.height <= max_height:
         return scene
     for level in range(COMPACT.levels + 1):
-        scene = _Layout(case, facts, theme.compact(level), metrics, width, title_block, split=True).run()
+        scene = _Layout(case, facts, theme.compact(level), metrics, width, title_block, split=True,
+                        page_height=page_height).run()
         if scene.height <= max_height:
             return scene
     return scene

@@ -68,13 +68,14 @@ def chart_case(case: Case, options: RenderOptions) -> Case:
 
 
 def scene_for(case: Case, options: RenderOptions, *, title_block: bool = True,
-              max_height: float | None = None) -> Scene:
+              max_height: float | None = None, page_height: float | None = None) -> Scene:
     """The laid-out chart of `case`: facts, theme and font metrics wired into the layout stage.
 
     The width is `options.width`, else the printable width of `options.page` (landscape, 96 dpi), so that
     the smallest text prints at 9 pt. `title_block=False` leaves out the name block (reports have their own).
     `max_height` (px) is the room the chart has, e.g. on a report's page 1: the layout tightens and moves its
-    legend and key to `Scene.appendix` to fit rather than shrink the text (see `layout.layout`).
+    legend and key to `Scene.appendix` (canvases at most `page_height` tall) to fit rather than shrink the
+    text (see `layout.layout`).
     """
     from .facts import compute_facts
     from .layout import layout
@@ -86,7 +87,7 @@ def scene_for(case: Case, options: RenderOptions, *, title_block: bool = True,
     facts = compute_facts(case, standards=standards)
     width = options.width if options.width else printable_width_px(options.page)
     return layout(case, facts=facts, theme=DEFAULT_THEME, metrics=default_metrics(), width=width,
-                  title_block=title_block, max_height=max_height)
+                  title_block=title_block, max_height=max_height, page_height=page_height)
 
 
 def render_case(case: Case, options: RenderOptions) -> bytes:

@@ -12,6 +12,7 @@ package's own stylesheet and the chart's SVG, which is checked for anything that
 from __future__ import annotations
 
 import base64
+import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from datetime import date
@@ -26,10 +27,11 @@ from .dates import PartialDate, age_at, format_age, format_duration
 from .model import AnyEvent, Case
 from .pipeline import RenderOptions
 from .text import font_bytes, font_path
-from .vocabulary import load_vocabulary
+from .vocabulary import Term, load_vocabulary
 
 if TYPE_CHECKING:
-    from .facts import Facts, MilestoneFact
+    from .facts import Facts, LegalPermanence, MilestoneFact
+    from .scene import Scene
 
 Target = Literal["html", "pdf"]
 LANG = "en-GB"
@@ -183,6 +185,16 @@ class Row:
 
 
 @dataclass(frozen=True, slots=True)
+class Drawing:
+    """One drawing of the report: inline SVG (HTML) or an image URI (PDF), its alt text, and its width."""
+
+    svg: Any  # markupsafe.Markup: checked SVG, inlined (HTML output); "" for the PDF
+    uri: str | None  # the image the PDF renderer draws (WeasyPrint parses an image much faster than inline SVG)
+    alt: str
+    width: str | None  # a CSS percentage when drawn smaller than full size to fit its page, else None
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything the template needs; user text in it is plain text (the template escapes it)."""
 
@@ -195,12 +207,9 @@ class Report:
     banner: str | None
     header: Header
     key_figures: tuple[Figure, ...]
-    chart_svg: Any  # markupsafe.Markup: checked SVG, inlined (HTML output)
-    chart_uri: str | None  # the same SVG as a data: URI image (PDF output: WeasyPrint parses it much faster)
-    chart_alt: str
-    key_svg: Any  # markupsafe.Markup: the chart's legend and numbered key, inlined, when they left the chart
-    key_uri: str | None  # the same as a data: URI image (PDF output)
-    key_alt: str
+    chart: Drawing | None  # None on the hearing view's measuring pass
+    keys: tuple[Drawing, ...]  # the legend and numbered key, page-sized, when they left the chart
+    chart_note: str | None  # says so when the chart is drawn smaller than full size to fit its page
     summary: Summary
     show_summary: bool
     research: tuple[ResearchItem, ...]
@@ -386,15 +395,22 @@ def permanence_before_period(facts: Facts) -> bool:
             and lp.date < facts.looked_after_start)
 
 
+def permanence_term(case: Case, lp: LegalPermanence) -> Term:
+    """The vocabulary term of what gave legal permanence: an order, or the final-order milestone (never
+    its bare code in the report)."""
+    vocab = load_vocabulary(case.jurisdiction)
+    kind = "order" if lp.type in vocab.terms["order"] else "milestone"
+    return vocab.term(kind, lp.type)
+
+
 def _permanence_text(case: Case, facts: Facts, *, short: bool = False) -> str:
     """Time to legal permanence in words; `short` names the order by its abbreviation (POA, not Permanence
     Order with authority to adopt) so the key figures box on page 1 keeps one line per figure and its
     height, reserved for the header when the chart is fitted to the page, holds."""
     lp = facts.legal_permanence
     if lp is not None:
-        vocab = load_vocabulary(case.jurisdiction)
-        term = vocab.terms["order"].get(lp.type)
-        order = (term.abbr if short else term.label) if term is not None else str(lp.type)
+        term = permanence_term(case, lp)
+        order = term.abbr if short else term.label
         when = PartialDate.of(lp.date).display()
         if permanence_before_period(facts):
             if short:
@@ -482,9 +498,10 @@ def hearing_paragraph(case: Case, facts: Facts) -> str:
         parts.append(f"There {'has' if facts.hearings == 1 else 'have'} been {_plural(facts.hearings, 'hearing')}.")
     lp = facts.legal_permanence
     if lp is not None:
-        vocab = load_vocabulary(case.jurisdiction)
-        order = vocab.term("order", lp.type).label if lp.type in vocab.terms["order"] else str(lp.type)
-        text = f"A {order} was made when {name} was {age_words(born, lp.date)}"
+        term = permanence_term(case, lp)
+        ordered = lp.type in load_vocabulary(case.jurisdiction).terms["order"]
+        made = f"A {term.label} was made" if ordered else term.label  # the milestone: "Final order granted"
+        text = f"{made} when {name} was {age_words(born, lp.date)}"
         if permanence_before_period(facts):
             text += f", {PERMANENCE_BEFORE_PERIOD}"
         elif lp.days_from_looked_after is not None and facts.looked_after_start is not None:
@@ -543,11 +560,6 @@ def check_svg(svg: str) -> str:
     return svg
 
 
-def chart_svg(case: Case, *, options: RenderOptions) -> str:
-    """The chart as an inline SVG fragment at the printable width of the page, without its own title block."""
-    return chart_svgs(case, options=options)[0]
-
-
 def chart_budget(options: RenderOptions) -> float:
     """The chart's room on page 1 (px at the page's printable width, so 12 px text prints at 9 pt).
 
@@ -564,31 +576,35 @@ def chart_budget(options: RenderOptions) -> float:
     return chart_budget_px(options.page, reserve_mm=reserve)
 
 
-def one_page_chart(case: Case, *, options: RenderOptions,
-                   room: float | None = None) -> tuple[str, str | None, str | None]:
-    """The hearing view's chart: (chart SVG, key SVG or None, what gave way in words or None).
+@dataclass(frozen=True, slots=True)
+class Charts:
+    """The report's drawings as scenes: the chart, the legend-and-key pages after it, and how it fits."""
 
-    Normally one SVG holds the chart, its legend and the key to every number in it, no taller than `room`
-    px (the PDF renderer measures it; else `chart_budget`): unlike the full report the key never leaves the
-    page, as a number whose meaning is on no page is useless. A case too big for any step of the one-page
-    ladder gets the full report's form instead (chart, then legend and key as a second image) so that
-    nothing is clipped; the page count then says honestly that the view runs on.
+    chart: Scene
+    keys: tuple[Scene, ...]
+    room: float  # px the chart may take on page 1; a taller chart is drawn smaller (`Drawing.width`)
+    left_out: str | None = None  # hearing view: what gave way, in words
+
+
+def one_page_chart(case: Case, *, options: RenderOptions, room: float | None = None) -> Charts:
+    """The hearing view's chart: one scene holding the chart, its legend and the key to every number in it,
+    no taller than `room` px (the PDF renderer measures it; else `chart_budget`).
+
+    Unlike the full report the key never leaves the page, as a number whose meaning is on no page is
+    useless. A case too big for every step of the one-page ladder gets its tightest candidate, drawn smaller
+    to fit the page (its note says so), never clipped and never spread over pages.
     """
     from .facts import compute_facts
     from .layout import fit_one_page
-    from .render.svg import scene_to_svg
     from .standards import load_standards
     from .text import default_metrics
     from .theme import DEFAULT_THEME, printable_width_px
 
     standards = load_standards(options.standards) if options.standards else None
+    budget = chart_budget(options) if room is None else room
     fitted = fit_one_page(case, facts=compute_facts(case, standards=standards), theme=DEFAULT_THEME,
-                          metrics=default_metrics(), width=printable_width_px(options.page),
-                          max_height=chart_budget(options) if room is None else room)
-    if not fitted.fits:
-        chart, key = chart_svgs(case, options=options)
-        return chart, key, None
-    return check_svg(str(scene_to_svg(fitted.scene, standalone=False))), None, fitted.left_out or None
+                          metrics=default_metrics(), width=printable_width_px(options.page), max_height=budget)
+    return Charts(fitted.scene, (), budget, fitted.left_out or None)
 
 
 def left_out_sentence(words: str) -> str:
@@ -596,26 +612,64 @@ def left_out_sentence(words: str) -> str:
     return f"Left out to fit one page: {words}. The full report lists every event."
 
 
-def _renamed_ids(svg: str) -> str:
-    """The key's SVG with its own title/desc ids, so that inlined beside the chart no id is repeated."""
-    return svg.replace('"chart-title', '"key-title').replace(' chart-desc"', ' key-desc"').replace(
-        'id="chart-desc"', 'id="key-desc"')
+def scaled_note(width: str, *, view: str) -> str:
+    """The note under a chart drawn smaller than full size to fit its page."""
+    where = "the full report" if view == "hearing" else "the chronology below"
+    return (f"The chart is drawn at {width} of full size to fit the page, so its text prints smaller than "
+            f"9 pt; {where} lists every event.")
 
 
-def chart_svgs(case: Case, *, options: RenderOptions) -> tuple[str, str | None]:
-    """The chart laid out to fit page 1 at full size, and its legend and key when they had to move out of it.
+def _renamed_ids(svg: str, prefix: str) -> str:
+    """An SVG with its own title, desc and pattern ids, so that inlined beside the chart no id is repeated
+    (the ids are the SVG renderer's fixed ones: a label that happened to spell one would only be renamed)."""
+    return svg.replace('"chart-title', f'"{prefix}-title').replace(' chart-desc"', f' {prefix}-desc"').replace(
+        'id="chart-desc"', f'id="{prefix}-desc"').replace('id="pat-', f'id="{prefix}-pat-').replace(
+        "url(#pat-", f"url(#{prefix}-pat-")
 
-    Both are SVG fragments at the printable width of the page (drawn at 100%: text prints at 9 pt or more).
-    """
+
+def chart_scenes(case: Case, *, options: RenderOptions) -> Charts:
+    """The chart laid out to fit page 1 at full size, and its legend and key (as many page-sized canvases as
+    they need) when they had to move out of it; all at the printable width of the page, so drawn at 100%
+    their text prints at 9 pt or more."""
     from .pipeline import scene_for
+    from .theme import key_page_height_px
+
+    room = chart_budget(options)
+    scene = scene_for(case, replace(options, format="svg", width=None), title_block=False, max_height=room,
+                      page_height=key_page_height_px(options.page))
+    return Charts(scene, scene.appendix, room)
+
+
+def chart_svg(case: Case, *, options: RenderOptions) -> str:
+    """The chart as an inline SVG fragment at the printable width of the page, without its own title block."""
     from .render.svg import scene_to_svg
 
-    scene = scene_for(case, replace(options, format="svg", width=None), title_block=False,
-                      max_height=chart_budget(options))
-    chart = check_svg(str(scene_to_svg(scene, standalone=False)))
-    if scene.appendix is None:
-        return chart, None
-    return chart, check_svg(str(scene_to_svg(scene.appendix, standalone=False)))
+    return check_svg(str(scene_to_svg(chart_scenes(case, options=options).chart, standalone=False)))
+
+
+def scaled_width(height: float, room: float) -> str | None:
+    """The CSS width ("87.5%") that fits a drawing `height` px tall into `room` px, or None if it fits.
+
+    A drawing that must shrink also gives up the room of the note that says so (`SCALED_NOTE_MM`).
+    """
+    from .theme import SCALED_NOTE_MM, mm_to_px
+
+    if height <= room:
+        return None
+    return f"{math.floor((room - mm_to_px(SCALED_NOTE_MM)) / height * 1000) / 10:g}%"
+
+
+def drawing(scene: Scene, *, target: Target, alt: str, prefix: str, room: float | None = None) -> Drawing:
+    """One scene as the report embeds it: inline SVG for HTML, an image for the PDF renderer."""
+    from markupsafe import Markup
+
+    from .render.svg import scene_to_svg
+
+    svg = check_svg(str(scene_to_svg(scene, standalone=False)))
+    width = None if room is None else scaled_width(scene.height, room)
+    if target == "html":
+        return Drawing(Markup(_renamed_ids(svg, prefix) if prefix != "chart" else svg), None, alt, width)
+    return Drawing("", svg_data_uri(svg), alt, width)
 
 
 # ----------------------------------------------------------------------------------------------- views
@@ -654,19 +708,27 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
     full = view != "hearing"
     rows = chronology_rows(case) if full else ()
     left_out: str | None = None
-    if view != "hearing":
-        svg, key_svg = chart_svgs(case, options=chart_options)
-    elif measuring:
+    name = case.child.name
+    chart_alt = f"Timeline of {name}'s journey against age; the chronology lists every event."
+    key_alt = f"Legend and numbered labels of {name}'s timeline; the chronology lists every event."
+    chart: Drawing | None = None
+    keys: tuple[Drawing, ...] = ()
+    chart_note: str | None = None
+    if measuring:
         from .theme import ONE_PAGE_STEPS
 
-        svg, key_svg = "", None
         left_out = left_out_sentence(max((step.words for step in ONE_PAGE_STEPS), key=len))
     else:
-        svg, key_svg, words = one_page_chart(case, options=chart_options, room=chart_room)
-        left_out = left_out_sentence(words) if words else None
+        charts = (chart_scenes(case, options=chart_options) if full
+                  else one_page_chart(case, options=chart_options, room=chart_room))
+        chart = drawing(charts.chart, target=target, alt=chart_alt, prefix="chart", room=charts.room)
+        keys = tuple(drawing(scene, target=target, alt=key_alt, prefix=f"key-{n}")
+                     for n, scene in enumerate(charts.keys, start=1))
+        left_out = left_out_sentence(charts.left_out) if charts.left_out else None
+        chart_note = scaled_note(chart.width, view=view) if chart.width else None
     return Report(
         lang=LANG,
-        title=options.title or f"Timeline: {case.child.name}",
+        title=options.title or f"Timeline: {name}",
         view=view,
         page=page,
         page_class=page.lower(),
@@ -674,12 +736,9 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
         banner=TRAINING_BANNER if view == "training" else None,
         header=header_for(case),
         key_figures=key_figures_for(case, facts) if full else (),
-        chart_svg=Markup(svg) if target == "html" else "",
-        chart_uri=None if target == "html" or not svg else svg_data_uri(svg),
-        chart_alt=f"Timeline of {case.child.name}'s journey against age; the chronology lists every event.",
-        key_svg=Markup(_renamed_ids(key_svg)) if target == "html" and key_svg is not None else "",
-        key_uri=svg_data_uri(key_svg) if target != "html" and key_svg is not None else None,
-        key_alt=f"Legend and numbered labels of {case.child.name}'s timeline; the chronology lists every event.",
+        chart=chart,
+        keys=keys,
+        chart_note=chart_note,
         summary=summary_for(case, facts),
         show_summary=full,
         research=_research() if full else (),

@@ -193,9 +193,9 @@ class Scene:
     items: tuple[Item, ...]
     patterns: tuple[PatternSpec, ...] = ()
     font_family: str = field(default="Atkinson Hyperlegible")
-    # The legend and numbered key, laid out on their own canvas of the same width, when a height budget
-    # moved them out of the chart (the report prints them below the chart, on page 1 or 2); else None.
-    appendix: Scene | None = None
+    # The legend and numbered key, laid out on canvases of their own of the same width, each at most a
+    # page tall, when a height budget moved them out of the chart (the report prints them after it).
+    appendix: tuple[Scene, ...] = ()
 
     def walk(self) -> Iterator[tuple[Item, Group | None]]:
         """Every primitive with the group that holds it (groups themselves are yielded too), in draw order."""
