@@ -174,6 +174,35 @@ def test_when_the_most_yielding_candidate_is_too_tall_no_other_is_tried(monkeypa
     assert not none.fits and len(runs) == 2  # the normal layout, then the last candidate: nothing between
 
 
+def first_fit_by_brute_force(case: Case, max_height: float) -> tuple[int, int, tuple[int, int], str] | None:
+    """The first one-page candidate, in ladder order, whose whole layout fits: the specification that
+    `fit_one_page`'s shortcuts (one drawn chart per level and step, skipping charts too tall already) keep."""
+    facts = compute_facts(case)
+    candidates = [(0, 0, (0, 0))] + [(level, index, form) for index in range(len(ONE_PAGE_STEPS))
+                                     for level in range(1, COMPACT.levels + 1) for form in ONE_PAGE_KEY_FORMS]
+    for level, index, form in candidates:
+        theme = one_page_theme(T, level, ONE_PAGE_STEPS[index], form)
+        scene = _Layout(case, facts, theme, default_metrics(), printable_width_px("A4"), False).run()
+        if scene.height <= max_height:
+            return level, index, form, scene.to_json()
+    return None
+
+
+@pytest.mark.parametrize("stem", ["drifting", "adoption", "interim-orders"])
+@pytest.mark.parametrize("room", [420.0, 500.0, 560.0, 620.0])
+def test_one_page_fit_is_the_first_candidate_that_fits(stem: str, room: float) -> None:
+    case = sample(stem)
+    fitted = fit_one_page(case, facts=compute_facts(case), theme=T, metrics=default_metrics(),
+                          width=printable_width_px("A4"), max_height=room)
+    expected = first_fit_by_brute_force(case, room)
+    if expected is None:
+        assert not fitted.fits
+    else:
+        level, index, form, scene_json = expected
+        assert fitted.fits and (fitted.level, fitted.step) == (level, index), form
+        assert fitted.scene.to_json() == scene_json
+
+
 # ---------------------------------------------------------------- numbers and their key
 
 

@@ -126,6 +126,17 @@ class _Lane:
     leaders: list[Item] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class _Drawn:
+    """The chart drawn down to the calendar years (`_Layout.chart`), waiting for its legend and key."""
+
+    background: tuple[Item, ...]
+    foreground: tuple[Item, ...]
+    leaders: tuple[Item, ...]
+    groups: tuple[Item, ...]
+    bottom: float  # the y below the calendar years
+
+
 # ------------------------------------------------------------------ the layout
 
 
@@ -616,6 +627,12 @@ class _Layout:
     _pseudo_titles: dict[str, tuple[str, str]]
 
     def run(self) -> Scene:
+        return self.finish(self.chart())
+
+    def chart(self) -> _Drawn:
+        """The chart down to the calendar years: everything but the legend and the numbered key (which
+        depend on it: the key holds the labels that became numbers). Its `bottom` is a lower bound on the
+        height of the whole scene, whatever form the key then takes."""
         t = self.t
         self._pseudo_titles = {}
         background: list[Item] = []
@@ -681,6 +698,16 @@ class _Layout:
         y = plot_bottom + t.lane_gap / 2
         self._years(background, foreground, y)
         y += t.year_strip + t.lane_gap
+        return _Drawn(tuple(background), tuple(foreground), tuple(leaders), tuple(groups), y)
+
+    def finish(self, drawn: _Drawn) -> Scene:
+        """The scene: the drawn chart with the legend and the key beneath it (or in `Scene.appendix`).
+
+        Reads only the chart's results and the theme, so one drawn chart can be finished with themes that
+        differ only in the key's form (`fit_one_page`)."""
+        t = self.t
+        background, foreground = list(drawn.background), list(drawn.foreground)
+        leaders, groups, y = list(drawn.leaders), list(drawn.groups), drawn.bottom
         appendix: tuple[Scene, ...] = ()
         name = self.case.child.name
         if self.split:
@@ -1228,10 +1255,22 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
     last = attempt(*candidates[-1])
     if not last.fits:
         return min((first, last), key=lambda fitted: fitted.scene.height)
+    # The key's forms share one drawn chart (they differ only beneath it), and a chart already taller than
+    # the room without its legend and key rules out every form: one chart per (level, step), not per form.
+    forms: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for level, index, form in candidates[1:-1]:
-        fitted = attempt(level, index, form)
-        if fitted.fits:
-            return fitted
+        forms.setdefault((level, index), []).append(form)
+    for (level, index), shapes in forms.items():
+        step = ONE_PAGE_STEPS[index]
+        run = _Layout(case, facts, one_page_theme(theme, level, step, shapes[0]), metrics, width, title_block)
+        drawn = run.chart()
+        if drawn.bottom + run.t.margin > max_height:
+            continue
+        for form in shapes:
+            run.t = one_page_theme(theme, level, step, form)  # the same spacing; only the key's form differs
+            scene = run.finish(drawn)
+            if scene.height <= max_height:
+                return OnePage(scene, True, level, index, step.words)
     return last
 
 
