@@ -294,3 +294,21 @@ def test_samples_render_directly(tmp_path: Path, sample: str) -> None:
     svg = out.read_text(encoding="utf-8")
     assert "<title>" in svg and "Maisie" in svg
     assert svg.count('class="event ') >= 32 or svg.count("kind-placement") >= 4
+
+
+def test_validate_and_summary_read_a_chronology_as_render_does() -> None:
+    """A social worker checks the spreadsheet before rendering it: `validate` and `summary` take it with
+    --name and --dob, and without them say what is missing instead of calling it bad YAML."""
+    runner = CliRunner()
+    table = str(SAMPLES / "chronology.csv")
+    bare = runner.invoke(main, ["validate", table])
+    assert bare.exit_code == 1
+    assert "does not hold the child's name and date of birth; give --name and --dob" in bare.output
+    assert "YAML" not in bare.output
+    ok = runner.invoke(main, ["validate", table, "--name", "Maisie", "--dob", "14/03/2015", "--as-of", "2019-06-01"])
+    assert ok.exit_code == 0, ok.output
+    assert f"{table}: ok (32 events" in ok.output
+    summary = runner.invoke(main, ["summary", str(SAMPLES / "chronology.xlsx"), "--name", "Maisie", "--dob",
+                                   "14/03/2015", "--as-of", "2019-06-01"])
+    assert summary.exit_code == 0, summary.output
+    assert summary.output.startswith("Summary for Maisie\nBorn 14 Mar 2015; as at 1 Jun 2019")

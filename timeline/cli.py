@@ -85,22 +85,37 @@ def main(debug: bool) -> None:
     """
 
 
+def chronology_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--name, --dob, --ref and --sheet: what a chronology table (.csv, .xlsx) needs to be read as a case."""
+    for option in reversed((
+        click.option("--name", default=None, help="For a .csv/.xlsx chronology: the child's name or a pseudonym."),
+        click.option("--dob", default=None, help="For a .csv/.xlsx chronology: the date of birth, e.g. 14/03/2015."),
+        click.option("--ref", default=None, help="For a .csv/.xlsx chronology: the case reference."),
+        click.option("--sheet", default=None, help="For an .xlsx chronology: the sheet to read (default: the first)."),
+    )):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
 @click.option("--as-of", callback=_as_of_option, help="Check against this date instead of the file's as_of.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing for valid files, and no warnings.")
+@chronology_options
 @handles_errors
-def validate(files: tuple[str, ...], as_of: date | None, quiet: bool) -> None:
+def validate(files: tuple[str, ...], as_of: date | None, quiet: bool, name: str | None = None,
+             dob: str | None = None, ref: str | None = None, sheet: str | None = None) -> None:
     """Check case FILES; print every problem as FILE:LINE:COL: field: what is wrong.
 
+    A chronology spreadsheet (.csv, .xlsx) is checked as `timeline import` reads it, with --name and --dob.
     Exits 0 when every file is valid (warnings allowed), 1 when any is not.
     """
-    from .io import load_case
+    from .chronology import load_any
 
     failed = 0
-    for name in files:
+    for file in files:
         try:
-            loaded = load_case(name, as_of=as_of)
+            loaded = load_any(file, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet)
         except CaseError as exc:
             report(exc.problems)
             failed += 1
@@ -109,7 +124,7 @@ def validate(files: tuple[str, ...], as_of: date | None, quiet: bool) -> None:
             report(loaded.warnings)
             n = len(loaded.case.events)
             click.echo(
-                f"{name}: ok ({n} event{'s' if n != 1 else ''}"
+                f"{file}: ok ({n} event{'s' if n != 1 else ''}"
                 f"{', ' + str(len(loaded.warnings)) + ' warning(s)' if loaded.warnings else ''})"
             )
     if failed:
@@ -200,10 +215,7 @@ def init(path: str, force: bool) -> None:
 @click.option("--page-range", default=None, help="PNG pages to write, e.g. 1 or 1-3.")
 @click.option("--standards", "standards_file", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="A standards file (targets) replacing the bundled defaults.")
-@click.option("--name", default=None, help="For a .csv/.xlsx chronology: the child's name or a pseudonym.")
-@click.option("--dob", default=None, help="For a .csv/.xlsx chronology: the date of birth, e.g. 14/03/2015.")
-@click.option("--ref", default=None, help="For a .csv/.xlsx chronology: the case reference.")
-@click.option("--sheet", default=None, help="For an .xlsx chronology: the sheet to read (default: the first).")
+@chronology_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes for a batch (several cases or a folder); default: all cores.")
 @handles_errors
@@ -257,17 +269,20 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
               help="Measure as at this date (YYYY-MM-DD) instead of the file's as_of.")
 @click.option("--standards", "standards_file", type=click.Path(dir_okay=False, path_type=str),
               help="A standards file of local targets; its keys replace the bundled Scotland defaults.")
+@chronology_options
 @handles_errors
-def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: str | None) -> None:
+def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: str | None, name: str | None = None,
+            dob: str | None = None, ref: str | None = None, sheet: str | None = None) -> None:
     """Print the time measures of CASE: time looked after and share of life, placements and moves,
     hearings, legal permanence, each step to permanence against its target, late reviews and flags.
+    CASE may also be a chronology spreadsheet (.csv, .xlsx) with --name and --dob.
     """
+    from .chronology import load_any
     from .facts import compute_facts, summary_dict, summary_text
-    from .io import load_case
     from .standards import load_standards
 
     standards = load_standards(standards_file)
-    case = load_case(case_file, as_of=as_of).case
+    case = load_any(case_file, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet).case
     facts = compute_facts(case, standards=standards)
     if as_json:
         click.echo(json.dumps(summary_dict(case, facts), indent=2, ensure_ascii=False))
