@@ -665,11 +665,13 @@ def drawing(scene: Scene, *, target: Target, alt: str, prefix: str, room: float 
 
     from .render.svg import scene_to_svg
 
-    svg = check_svg(str(scene_to_svg(scene, standalone=False)))
     width = None if room is None else scaled_width(scene.height, room)
-    if target == "html":
-        return Drawing(Markup(_renamed_ids(svg, prefix) if prefix != "chart" else svg), None, alt, width)
-    return Drawing("", svg_data_uri(svg), alt, width)
+    if target == "pdf":  # inside a PDF render a stub image the renderer paints from the scene itself
+        from .render.pdfdraw import scene_image_uri
+
+        return Drawing("", scene_image_uri(scene), alt, width)
+    svg = check_svg(str(scene_to_svg(scene, standalone=False)))
+    return Drawing(Markup(_renamed_ids(svg, prefix) if prefix != "chart" else svg), None, alt, width)
 
 
 # ----------------------------------------------------------------------------------------------- views

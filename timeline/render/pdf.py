@@ -9,9 +9,11 @@ library up itself), which is much faster than its fontTools fallback.
 
 Speed (a typical report is most of a second of WeasyPrint work): Python's cyclic garbage collector runs less
 often while WeasyPrint imports, lays out and writes (`relaxed_gc`), and what is alive once WeasyPrint is
-imported is frozen out of later collections (`import_weasyprint`); the chart's SVG <text> elements are drawn
-as whole runs rather than WeasyPrint 70's one Pango layout per letter (`_whole_run_text`); fontTools'
-subsetter, unused when HarfBuzz subsets, is imported only if needed (`_defer_import`).
+imported is frozen out of later collections (`import_weasyprint`); the chart, legend and key are painted
+straight from their scenes (`render/pdfdraw.py`, hooked in by `_install_scene_images`) instead of WeasyPrint
+parsing and cascading thousands of SVG nodes; any other SVG <text> is drawn as whole runs rather than
+WeasyPrint 70's one Pango layout per letter (`_whole_run_text`); fontTools' subsetter, unused when HarfBuzz
+subsets, is imported only if needed (`_defer_import`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from ..model import Case
 from ..pipeline import RenderOptions
 from ..report import allowed_assets, report_html
 from ..theme import MEASURE_SAFETY_PX, MEASURE_STAND_IN_PX
+from .pdfdraw import SCENE_ATTRIBUTE, SceneRegistry, draw_scene, scene_images
 
 PDF_VARIANT = "pdf/ua-1"  # tagged, so a screen reader reads the chronology table as a table
 SOURCE_DATE_EPOCH = "0"  # fixed: the same input gives the same bytes on any day
@@ -44,6 +47,9 @@ GC_RELAXED_THRESHOLDS = (50_000, 20, 20)
 DEFERRED_MODULES = ("fontTools.subset",)
 # WeasyPrint majors whose SVG text drawing `_whole_run_text` mirrors (others keep their own, slower, code).
 WHOLE_RUN_TEXT_MAJORS = ("70",)
+# WeasyPrint majors whose SVGImage `_install_scene_images` extends to paint registered scenes (others get the
+# drawings as full SVG and draw them with their own SVG renderer).
+SCENE_IMAGE_MAJORS = ("70",)
 # SVG <text> attributes that position or stretch letters one by one: such text keeps the per-letter code.
 _PER_LETTER_ATTRIBUTES = ("dx", "dy", "rotate", "textLength", "lengthAdjust")
 
@@ -99,6 +105,7 @@ def import_weasyprint() -> Any:
             _defer_import(name)
         weasyprint = _import_weasyprint()
         _install_whole_run_text(weasyprint)
+        _install_scene_images(weasyprint)
     gc.freeze()
     return weasyprint
 
@@ -271,19 +278,85 @@ def _whole_run_text(original: Any) -> Any:
     return text
 
 
+class UnknownScene(LookupError):
+    """A stub image names a scene its render's registry does not hold (WeasyPrint leaves the image out)."""
+
+
+def _install_scene_images(weasyprint: Any) -> None:
+    """Make WeasyPrint's SVG images paint a registered Scene when their root names one (`SCENE_ATTRIBUTE`).
+
+    The report hands every drawing over as an SVG image (`pdfdraw.scene_image_uri`); inside a PDF render it
+    is a stub holding only the size, so WeasyPrint parses almost nothing, lays the image out as before
+    (intrinsic size, CSS width, alt text, tagging) and, when drawing it, calls `pdfdraw.draw_scene` instead
+    of its SVG renderer. The scene is looked up in the registry of the fetcher that served the stub, so
+    nothing is shared between renders or threads. Any other SVG image draws exactly as before.
+    """
+    import weasyprint.images as images
+
+    if weasyprint.__version__.split(".")[0] not in SCENE_IMAGE_MAJORS:
+        return
+    if getattr(images.SVGImage, "draws_scenes", False):
+        return
+    images.SVGImage = _scene_image_class(images.SVGImage)  # get_image_from_uri builds SVG images by this name
+
+
+def _scene_image_class(base: type[Any]) -> type[Any]:
+    """WeasyPrint 70's SVGImage, extended to paint the scene its stub names."""
+
+    class SceneImage(base):  # type: ignore[misc, valid-type]
+        """An SVG image; when its root names a scene of the render's registry, painted from that scene."""
+
+        draws_scenes = True
+
+        def __init__(self, tree: Any, base_url: Any, url_fetcher: Any, context: Any) -> None:
+            super().__init__(tree, base_url, url_fetcher, context)
+            self._scene = None
+            token = tree.get(SCENE_ATTRIBUTE)
+            if token is not None:
+                registry = getattr(url_fetcher, "scenes", None)
+                self._scene = registry.get(token) if isinstance(registry, SceneRegistry) else None
+                if self._scene is None:
+                    raise UnknownScene("a stub image names a scene this render did not register")
+
+        def draw(self, stream: Any, concrete_width: float, concrete_height: float, style: Any) -> None:
+            """Paint the scene; an error propagates (WeasyPrint logs and skips a failing SVG), so a drawing
+            never goes missing from a PDF silently."""
+            if self._scene is None:
+                super().draw(stream, concrete_width, concrete_height, style)
+                return
+            draw_scene(stream, self._scene, width=concrete_width, height=concrete_height, context=self._context)
+
+    return SceneImage
+
+
+def scene_images_supported() -> bool:
+    """True when this WeasyPrint paints registered scenes (`_install_scene_images` took effect)."""
+    import_weasyprint()
+    import weasyprint.images as images
+
+    return bool(getattr(images.SVGImage, "draws_scenes", False))
+
+
 @cache
 def _fetcher_class() -> type[Any]:
     """The URLFetcher subclass, built on first use so that WeasyPrint is imported only for PDF/PNG."""
     import_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+    supported = scene_images_supported()
+
     class SafeFetcher(URLFetcher):  # type: ignore[misc]
-        """Serves only the bundled fonts and stylesheet and data: URIs; refuses everything else."""
+        """Serves only the bundled fonts and stylesheet and data: URIs; refuses everything else.
+
+        It also holds the render's `SceneRegistry` (None where WeasyPrint cannot paint scenes): the scenes
+        its stub images name, looked up by the image loader it is handed to.
+        """
 
         def __init__(self, log: FetchLog) -> None:
             super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, fail_on_errors=False)
             self.log = log
             self.allowed: dict[str, Path] = allowed_assets()
+            self.scenes: SceneRegistry | None = SceneRegistry() if supported else None
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             self.log.requested.append(url)
@@ -375,8 +448,12 @@ def hearing_room(case: Case, *, options: RenderOptions, fetcher: Any) -> float:
     return round(page_room(measuring) + MEASURE_STAND_IN_PX - MEASURE_SAFETY_PX, 2)
 
 
-def pdf_bytes(case: Case, *, options: RenderOptions, log: FetchLog | None = None) -> tuple[bytes, int]:
+def pdf_bytes(case: Case, *, options: RenderOptions, log: FetchLog | None = None,
+              draw_scenes: bool = True) -> tuple[bytes, int]:
     """(PDF bytes, page count).
+
+    The drawings are painted from their scenes (`pdfdraw`) where WeasyPrint allows; `draw_scenes=False`
+    hands them over as full SVG for WeasyPrint's own renderer instead (to compare the two).
 
     The hearing view is one page: its room is measured first (`hearing_room`), then the chart is laid out
     with its legend and key to fit it (`layout.fit_one_page`), giving way least important content first.
@@ -384,7 +461,7 @@ def pdf_bytes(case: Case, *, options: RenderOptions, log: FetchLog | None = None
     than any real one) does the words paragraph flow onto a page 2, and the footer says "Page 1 of 2".
     """
     fetcher = make_fetcher(log)
-    with relaxed_gc():
+    with relaxed_gc(), scene_images(fetcher.scenes if draw_scenes else None):
         room = hearing_room(case, options=options, fetcher=fetcher) if options.view == "hearing" else None
         html = report_html(case, options=options, target="pdf", chart_room=room)
         document = render_document(html, fetcher=fetcher)

@@ -1,0 +1,336 @@
+"""Drawings painted straight from their scenes (render/pdfdraw.py) look like WeasyPrint's drawing of their SVG.
+
+Every sample and a 300-event synthetic case are laid out as the report lays them out (the standalone chart
+with its title, legend and key; the chart that fits page 1 with its legend and key on canvases of their
+own), put as images on a page of their size, and rendered twice: painted from the scenes, and from their
+full SVG by WeasyPrint. Both are rasterised at 50 dpi with pypdfium2 and compared.
+
+The pictures differ only where the hatching falls: the painter starts pattern tiles at the drawing's
+origin (userSpaceOnUse, as browsers do), WeasyPrint 70 at each shape's corner, so within patterned bars
+the hatching's phase differs. The thresholds were chosen by measuring (all cases, both drawings each):
+- outside the patterned rectangles no pixel may differ by more than 48 of 255 in any channel (measured:
+  the largest difference anywhere there was 25, anti-aliasing); one missing digit breaks this;
+- averaged over 3 x 3 pixel blocks (about 6 CSS px, a hatching tile) the phase evens out, so no block may
+  differ by more than 64 (measured: at most 47);
+- of all pixels, fewer than 1% may differ by more than 48 (measured: at most 0.66%, kinship; with
+  WeasyPrint's tile phase forced on the painter, for comparison, 0.000% and a largest difference of 35).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from timeline.io import load_case, load_text
+from timeline.model import Case
+from timeline.pipeline import RenderOptions, scene_for
+from timeline.render.pdfdraw import (
+    PATH_COMMANDS,
+    PATTERN_CHAIN,
+    Chain,
+    DrawingError,
+    SceneRegistry,
+    StyleResolver,
+    arc_curves,
+    parse_path,
+    parse_stylesheet,
+    scene_image_uri,
+    scene_images,
+)
+from timeline.scene import Group, Item, Line, Marker, Rect, Scene, Text
+from timeline.scene import Path as ScenePath
+
+pytest.importorskip("pypdfium2")
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
+SYNTHETIC = "synthetic-300"  # bench/synth.py 300 7
+DPI = 50
+PIXEL_OFF = 48  # a pixel is "off" when a channel differs by more than this (of 255)
+MAX_PIXELS_OFF = 0.01  # share of pixels off (measured at most 0.0066: the hatching's phase)
+BLOCK = 3  # px at 50 dpi: about a hatching tile
+BLOCK_OFF = 64  # no 3 x 3 block's average may differ by more than this (measured at most 47)
+CHART_ROOM = 560.0  # px: a report page's room for the chart, so the legend and key move out of it
+
+
+@pytest.fixture(scope="module")
+def pdf() -> Any:
+    """render/pdf.py, which installs the scene painter into WeasyPrint (skips where it cannot)."""
+    from timeline.render import pdf as module
+
+    if not module.scene_images_supported():
+        pytest.skip("this WeasyPrint draws the drawings from their SVG")
+    return module
+
+
+def _synthetic() -> Case:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import synth
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    return load_text(synth.case_yaml(300, seed=7), "synthetic.yaml").case
+
+
+@pytest.fixture(scope="module")
+def cases() -> dict[str, Case]:
+    found = {path.stem: load_case(path).case for path in SAMPLES}
+    found[SYNTHETIC] = _synthetic()
+    return found
+
+
+def _drawings(case: Case) -> list[tuple[Scene, ...]]:
+    """The scene sets a case is drawn as: the standalone chart; the page-1 chart with its key canvases."""
+    alone = scene_for(case, RenderOptions())
+    fitted = scene_for(case, RenderOptions(), title_block=False, max_height=CHART_ROOM)
+    return [(alone,), (fitted, *fitted.appendix)]
+
+
+def _page(pdf: Any, scenes: tuple[Scene, ...], *, direct: bool) -> bytes:
+    """A PDF page exactly holding the scenes as images one under the other, painted or from SVG."""
+    fetcher = pdf.make_fetcher()
+    with scene_images(fetcher.scenes if direct else None):
+        images = "".join(f'<img style="display:block;width:{s.width}px" src="{scene_image_uri(s)}">'
+                         for s in scenes)
+    width, height = max(s.width for s in scenes), sum(s.height for s in scenes)
+    html = (f"<html><head><style>@page{{size:{width}px {height + 2}px;margin:0}}body{{margin:0}}</style>"
+            f"</head><body>{images}</body></html>")
+    data: bytes = pdf.write_document(pdf.render_document(html, fetcher=fetcher))
+    if direct:
+        assert fetcher.scenes is not None and len(fetcher.scenes) == len(scenes)
+    return data
+
+
+def _raster(data: bytes) -> Any:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        return document[0].render(scale=DPI / 72).to_pil().convert("RGB")
+    finally:
+        document.close()
+
+
+def _worst(a: Any, b: Any) -> Any:
+    """Per pixel, the largest channel difference (an "L" image)."""
+    from PIL import ImageChops
+
+    assert a.size == b.size
+    r, g, bl = ImageChops.difference(a, b).split()
+    return ImageChops.lighter(ImageChops.lighter(r, g), bl)
+
+
+def _over(worst: Any, threshold: int) -> int:
+    return sum(worst.histogram()[threshold + 1 :])
+
+
+def _hatched(scenes: tuple[Scene, ...], size: tuple[int, int]) -> Any:
+    """A mask ("1" image) of the patterned rectangles on the page (a pixel of margin), where the hatching's
+    phase may differ."""
+    from PIL import Image, ImageDraw
+
+    mask = Image.new("1", size, 0)
+    draw = ImageDraw.Draw(mask)
+    scale = 0.75 * DPI / 72  # CSS px -> pt -> raster px
+    top = 0.0
+    for scene in scenes:
+        for item, _ in scene.walk():
+            if isinstance(item, Rect) and item.fill_pattern:
+                draw.rectangle(((item.x * scale - 1, (top + item.y) * scale - 1),
+                                ((item.x + item.width) * scale + 1, (top + item.y + item.height) * scale + 1)), fill=1)
+        top += scene.height
+    return mask
+
+
+def _compare(direct: Any, svg: Any) -> tuple[float, int]:
+    """(share of pixels off, 3 x 3 blocks off)."""
+    worst = _worst(direct, svg)
+    blocks = _over(_worst(direct.reduce(BLOCK), svg.reduce(BLOCK)), BLOCK_OFF)
+    return _over(worst, PIXEL_OFF) / (worst.width * worst.height), blocks
+
+
+def _off_outside_hatching(direct: Any, svg: Any, scenes: tuple[Scene, ...]) -> int:
+    """Pixels off outside the patterned rectangles (where the pictures must agree to the anti-aliasing)."""
+    from PIL import ImageChops
+
+    worst = _worst(direct, svg)
+    return _over(ImageChops.multiply(worst, ImageChops.invert(_hatched(scenes, worst.size).convert("L"))),
+                 PIXEL_OFF)
+
+
+@pytest.mark.parametrize("name", [path.stem for path in SAMPLES] + [SYNTHETIC])
+def test_painted_drawings_match_weasyprints_svg_drawing(name: str, cases: dict[str, Case], pdf: Any) -> None:
+    for scenes in _drawings(cases[name]):
+        direct, svg = _raster(_page(pdf, scenes, direct=True)), _raster(_page(pdf, scenes, direct=False))
+        share, blocks = _compare(direct, svg)
+        assert _off_outside_hatching(direct, svg, scenes) == 0, name
+        assert blocks == 0, (name, blocks)
+        assert share < MAX_PIXELS_OFF, (name, share)
+
+
+def test_a_missing_label_is_caught_by_the_comparison(cases: dict[str, Case], pdf: Any) -> None:
+    """The measure is sharp enough: one key number left out of the painted chart shows."""
+    _, *keys = _drawings(cases["kinship"])[1]
+    key_scene = next(s for s in keys if any(t.cls == "key-number" for t in s.texts()))
+    dropped = [False]
+
+    def without_one_number(items: tuple[Item, ...]) -> tuple[Item, ...]:
+        out: list[Item] = []
+        for item in items:
+            if not dropped[0] and isinstance(item, Text) and item.cls == "key-number":
+                dropped[0] = True
+                continue
+            out.append(dataclasses.replace(item, items=without_one_number(item.items))
+                       if isinstance(item, Group) else item)
+        return tuple(out)
+
+    broken = dataclasses.replace(key_scene, items=without_one_number(key_scene.items))
+    assert dropped[0]
+    direct = _raster(_page(pdf, (broken,), direct=True))
+    svg = _raster(_page(pdf, (key_scene,), direct=False))
+    assert _off_outside_hatching(direct, svg, (key_scene,)) > 0
+
+
+def test_the_report_paints_the_same_page_one_as_its_svg(cases: dict[str, Case], pdf: Any) -> None:
+    """The whole hearing page, painted from its scene and through WeasyPrint's SVG."""
+    options = RenderOptions(format="pdf", view="hearing")
+    painted, pages = pdf.pdf_bytes(cases["adoption"], options=options)
+    svg, svg_pages = pdf.pdf_bytes(cases["adoption"], options=options, draw_scenes=False)
+    assert pages == svg_pages == 1
+    share, blocks = _compare(_raster(painted), _raster(svg))
+    assert share < MAX_PIXELS_OFF and blocks == 0
+    assert pdf.pdf_bytes(cases["adoption"], options=options)[0] == painted  # deterministic
+
+
+def test_the_report_hands_its_drawings_over_as_scenes(cases: dict[str, Case], pdf: Any) -> None:
+    log = pdf.FetchLog()
+    pdf.pdf_bytes(cases["adoption"], options=RenderOptions(format="pdf", view="hearing"), log=log)
+    stubs = [url for url in log.requested if url.startswith("data:image/svg+xml") and len(url) < 1000]
+    assert stubs and all(_stub_token(url) is not None for url in stubs)
+
+
+def _stub_token(url: str) -> str | None:
+    import base64
+    import re
+
+    found = re.search(r'data-timeline-scene="(\d+)"', base64.b64decode(url.split(",", 1)[1]).decode())
+    return found.group(1) if found else None
+
+
+# ----------------------------------------------------------------------------------------------- the hand-over
+
+
+def test_scene_image_uri_is_a_stub_inside_a_render_and_full_svg_outside(cases: dict[str, Case]) -> None:
+    import base64
+
+    scene = scene_for(cases["home"], RenderOptions())
+    outside = scene_image_uri(scene)
+    assert len(outside) > 10_000 and "data-timeline-scene" not in base64.b64decode(outside.split(",")[1]).decode()
+    registry = SceneRegistry()
+    with scene_images(registry):
+        first, second = scene_image_uri(scene), scene_image_uri(scene.appendix[0] if scene.appendix else scene)
+    stub = base64.b64decode(first.split(",", 1)[1]).decode()
+    assert len(first) < 400 and 'data-timeline-scene="0"' in stub and 'viewBox="0 0 ' in stub
+    assert 'data-timeline-scene="1"' in base64.b64decode(second.split(",", 1)[1]).decode()
+    assert registry.get("0") is scene and registry.get("2") is None and registry.get("x") is None
+    assert "data-timeline-scene" not in base64.b64decode(scene_image_uri(scene).split(",")[1]).decode()
+
+
+# ----------------------------------------------------------------------------------------------- styles and paths
+
+
+def _walk(items: tuple[Item, ...], chain: Chain) -> Iterator[tuple[Item, Chain]]:
+    for item in items:
+        if isinstance(item, Group):
+            yield from _walk(item.items, (*chain, ("g", item.cls)))
+        else:
+            yield item, chain
+
+
+def test_every_style_form_and_path_command_of_every_sample_is_understood(cases: dict[str, Case]) -> None:
+    """Parsing is strict (DrawingError on anything unknown), so a new CSS form or path command fails here."""
+    tags = {Rect: "rect", Line: "line", ScenePath: "path", Marker: "path", Text: "text"}
+    for name, case in cases.items():
+        for scenes in _drawings(case):
+            for scene in scenes:
+                assert parse_stylesheet(scene.style), name
+                resolver = StyleResolver(scene.style, scene.font_family, scene.patterns)
+                for item, chain in _walk(scene.items, ()):
+                    pattern = item.fill_pattern if isinstance(item, Rect) else None
+                    paint = resolver.paint(tags[type(item)], item.cls, chain, pattern)
+                    assert paint.font_size > 0
+                    if isinstance(item, (ScenePath, Marker)):
+                        assert {command for command, _ in parse_path(item.d)} <= set(PATH_COMMANDS)
+                for cls in ("pattern-bg", "pattern-ink"):
+                    resolver.paint("rect", cls, PATTERN_CHAIN)
+
+
+@pytest.mark.parametrize("css", [
+    "a>b{fill:#000}", "#id{fill:#000}", ".a:hover{fill:#000}", ".a{stroke-linecap:round}",
+    ".a{fill:rgb(1,2,3)}", ".a{fill:#000 !important}", "@media print{.a{fill:#000}}", ".a{font-weight:bolder}",
+    ".a{fill:url(#elsewhere)}",
+])
+def test_css_outside_the_layouts_grammar_is_refused(css: str) -> None:
+    with pytest.raises(DrawingError):
+        StyleResolver(css, "x", ()).paint("rect", "a", ())
+
+
+@pytest.mark.parametrize("d", ["M0 0C1 1 2 2 3 3", "m0 0l1 1", "M0 0L1", "M0 0Q1 1 2 2", "M0 0L1 1 x"])
+def test_path_data_outside_the_layouts_commands_is_refused(d: str) -> None:
+    with pytest.raises(DrawingError):
+        parse_path(d)
+
+
+def test_the_cascade_follows_specificity_order_inheritance_and_presentation_attributes() -> None:
+    css = (".court{fill:#111111}.marker.court{fill:#222222}.marker{fill:#333333;stroke:#444444}"
+           ".g{opacity:0.5;fill:#555555;stroke-width:3}.planned .bar{fill-opacity:0.3;stroke-dasharray:4 3}"
+           ".hatch{stroke:none}text{font-size:12px}.big{font-size:20px;font-weight:bold}")
+    resolver = StyleResolver(css, "Family", ())
+    court = resolver.paint("path", "marker court", ())
+    assert court.fill == (0x22 / 255,) * 3 and court.stroke == (0x44 / 255,) * 3  # two classes beat one
+    inside = resolver.paint("rect", "x", (("g", "g"),))
+    assert inside.fill == (0x55 / 255,) * 3 and inside.stroke_width == 3 and inside.opacity == 1  # not inherited
+    planned = resolver.paint("rect", "bar", (("g", "event planned"), ("g", "other")))
+    assert planned.fill_opacity == 0.3 and planned.dashes == (4, 3)
+    assert resolver.paint("rect", "bar", (("g", "event"),)).dashes == ()
+    patterned = StyleResolver(css + ".hatch{fill:#666666}", "F", ()).paint("rect", "hatch", ())
+    assert patterned.pattern is None and patterned.fill == (0x66 / 255,) * 3  # a rule beats the attribute
+    hatch = StyleResolver(css, "F", (_pattern(),)).paint("rect", "hatch", (("g", "g"),), "pat-p")
+    assert hatch.pattern == "pat-p" and hatch.stroke is None  # the attribute beats an inherited fill
+    label = resolver.paint("text", "big", ())
+    assert (label.font_size, label.font_weight, label.font_family) == (20, 700, ("Family",))
+    assert resolver.paint("text", "small", ()).font_size == 12
+
+
+def _pattern() -> Any:
+    from timeline.theme import PatternSpec
+
+    return PatternSpec("p", 4.0, lines=((0.0, 0.0, 4.0, 4.0),))
+
+
+def test_arcs_become_quarter_turn_beziers_on_the_circle() -> None:
+    # The layout's circle marker: two half turns of radius 5 about (10, 10).
+    for x1, x2, sweep in ((5.0, 15.0, 0), (15.0, 5.0, 0), (5.0, 15.0, 1)):
+        curves = arc_curves(x1, 10.0, 5.0, 5.0, 0.0, 1, sweep, x2, 10.0)
+        assert len(curves) == 2 and curves[-1][4:] == (x2, 10.0)
+        for curve in curves:
+            x, y = curve[4:]
+            assert abs(((x - 10) ** 2 + (y - 10) ** 2) ** 0.5 - 5) < 1e-9
+    below = arc_curves(5.0, 10.0, 5.0, 5.0, 0.0, 1, 0, 15.0, 10.0)  # sweep 0 from the left: through y=15
+    assert below[0][5] == pytest.approx(15.0)
+    assert arc_curves(1.0, 1.0, 5.0, 5.0, 0.0, 0, 0, 1.0, 1.0) == []
+    with pytest.raises(DrawingError):
+        arc_curves(0.0, 0.0, 5.0, 3.0, 30.0, 0, 0, 5.0, 0.0)
+
+
+def test_svg_text_whitespace_is_read_as_weasyprint_reads_it() -> None:
+    from timeline.render.pdfdraw import svg_text
+
+    assert svg_text("Foster  carers\t(B) ") == "Foster carers (B)"
+    assert svg_text("plain") == "plain"
+
