@@ -457,8 +457,8 @@ def pdf_bytes(case: Case, *, options: RenderOptions, log: FetchLog | None = None
 
     The hearing view is one page: its room is measured first (`hearing_room`), then the chart is laid out
     with its legend and key to fit it (`layout.fit_one_page`), giving way least important content first.
-    Nothing is ever cut off: only if even the tightest layout is taller than the room (a case far larger
-    than any real one) does the words paragraph flow onto a page 2, and the footer says "Page 1 of 2".
+    Nothing is ever cut off: if even the tightest layout is taller than the room (hundreds of events), it
+    is drawn smaller to fit, and a note under it says so (`report.scaled_note`).
     """
     fetcher = make_fetcher(log)
     with relaxed_gc(), scene_images(fetcher.scenes if draw_scenes else None):
