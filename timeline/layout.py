@@ -157,6 +157,7 @@ class _Layout:
         self.born = case.child.date_of_birth
         self.as_of = case.as_of_date
         self.ids = {n: event_id(n, e) for n, e in case.numbered()}
+        self.by_id = {self.ids[n]: (n, e) for n, e in case.numbered()}  # contract id -> (position, event)
         self.key: list[tuple[int, str]] = []
         self.drawn_types: dict[str, list[str]] = {}
         self.flags: set[str] = set()
@@ -782,11 +783,11 @@ class _Layout:
 
     def _event_groups(self, lane: _Lane) -> list[Item]:
         out: list[Item] = []
-        by_pos = {self.ids[n]: (n, e) for n, e in self.case.numbered()}
+        by_id = self.by_id
         late = self._late_reviews()
         for key, items in lane.per_event.items():
-            if key in by_pos:
-                n, e = by_pos[key]
+            if key in by_id:
+                n, e = by_id[key]
                 extra = f" (held {_days(late[n])} late)" if n in late else ""
                 more: list[str] = ["open"] if e.is_span and e.last is None else []
                 if n in late:

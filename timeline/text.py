@@ -19,6 +19,9 @@ from fontTools.ttLib import TTFont
 FONT_FILES: dict[bool, str] = {False: "AtkinsonHyperlegible-Regular.ttf", True: "AtkinsonHyperlegible-Bold.ttf"}
 ELLIPSIS = "…"
 _WIDE = frozenset({"W", "F"})
+# Entries each measuring cache keeps before it starts afresh: a 10,000-event layout measures about
+# 100,000 distinct strings; a batch worker rendering a thousand cases must not keep them all.
+CACHE_LIMIT = 250_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,7 @@ class TextMetrics:
     def __init__(self) -> None:
         self._fonts = {False: load_font(False), True: load_font(True)}
         self._cache: dict[tuple[str, bool], float] = {}
+        self._widths: dict[tuple[str, float, bool], float] = {}  # what `width` answered: one lookup next time
 
     def _units(self, text: str, bold: bool) -> float:
         key = (text, bold)
@@ -86,12 +90,20 @@ class TextMetrics:
                     adv = font.average
             total += adv
         units = total / font.units_per_em
+        if len(self._cache) >= CACHE_LIMIT:
+            self._cache.clear()
         self._cache[key] = units
         return units
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
         """Advance width of `text` at `size` px, rounded up to 1/100 px."""
-        return _ceil2(self._units(text, bold) * size)
+        key = (text, size, bold)
+        hit = self._widths.get(key)
+        if hit is None:
+            if len(self._widths) >= CACHE_LIMIT:  # a long batch measures ever new labels: start afresh
+                self._widths.clear()
+            hit = self._widths[key] = _ceil2(self._units(text, bold) * size)
+        return hit
 
     def ascent(self, size: float, bold: bool = False) -> float:
         """Distance from the top of a line box to the baseline, at `size` px."""
