@@ -352,3 +352,24 @@ def test_the_key_figures_name_the_order_by_its_abbreviation() -> None:
     case = load_case(_ROOT / "samples" / "adoption.yaml").case
     page1 = squash(reader_of(render_case(case, RenderOptions(format="pdf"))).pages[0].extract_text())
     assert squash("Legal permanence 1 year 11 months (POA, 8 Feb 2021)") in page1
+
+
+def test_fallback_font_modules_are_only_loaded_when_used(tmp_path: Path) -> None:
+    """fontTools' subsetter and variable-font instancer (WeasyPrint imports both; the bundled static font,
+    subset by HarfBuzz, needs neither) cost a tenth of a second at start-up: a PDF render leaves them
+    unexecuted, and they still work when something asks for them."""
+    code = (
+        "import sys\n"
+        "from timeline.io import load_case\n"
+        "from timeline.pipeline import RenderOptions, render_case\n"
+        f"data = render_case(load_case({str(ROOT / 'samples' / 'home.yaml')!r}).case, RenderOptions(format='pdf'))\n"
+        "assert data.startswith(b'%PDF')\n"
+        "instancer = sys.modules['fontTools.varLib.instancer']\n"
+        "print('__file__' not in vars(instancer), end=' ')  # still the stand-in\n"
+        "print(type(sys.modules['fontTools.subset']).__name__, end=' ')  # still lazy\n"
+        "print(callable(instancer.instantiateVariableFont), end=' ')\n"
+        "print(instancer.OverlapMode.__name__, end=' ')  # any other name loads the real module\n"
+        "print(sys.modules['fontTools.varLib.instancer'].__file__.endswith('.py'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "_LazyModule", "True", "OverlapMode", "True"], out.stdout + out.stderr

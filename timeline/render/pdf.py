@@ -13,7 +13,8 @@ imported is frozen out of later collections (`import_weasyprint`); the chart, le
 straight from their scenes (`render/pdfdraw.py`, hooked in by `_install_scene_images`) instead of WeasyPrint
 parsing and cascading thousands of SVG nodes; any other SVG <text> is drawn as whole runs rather than
 WeasyPrint 70's one Pango layout per letter (`_whole_run_text`); fontTools' subsetter, unused when HarfBuzz
-subsets, is imported only if needed (`_defer_import`).
+subsets, is imported only if needed (`_defer_import`), and so is fontTools' variable-font instancer
+(`_defer_functions`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ _MIME = {".ttf": "font/ttf", ".css": "text/css"}
 GC_RELAXED_THRESHOLDS = (50_000, 20, 20)
 # Modules WeasyPrint imports but needs only on a fallback path: loaded on first use (`_defer_import`).
 DEFERRED_MODULES = ("fontTools.subset",)
+# Modules WeasyPrint imports names from (`from M import f`) but calls only for some fonts (variable ones;
+# the bundled font is not): stand-ins whose functions import the real module on their first call.
+DEFERRED_FUNCTIONS: dict[str, tuple[str, ...]] = {"fontTools.varLib.instancer": ("instantiateVariableFont",)}
 # WeasyPrint majors whose SVG text drawing `_whole_run_text` mirrors (others keep their own, slower, code).
 WHOLE_RUN_TEXT_MAJORS = ("70",)
 # WeasyPrint majors whose SVGImage `_install_scene_images` extends to paint registered scenes (others get the
@@ -103,6 +107,8 @@ def import_weasyprint() -> Any:
     with relaxed_gc():
         for name in DEFERRED_MODULES:
             _defer_import(name)
+        for name, functions in DEFERRED_FUNCTIONS.items():
+            _defer_functions(name, functions)
         weasyprint = _import_weasyprint()
         _install_whole_run_text(weasyprint)
         _install_scene_images(weasyprint)
@@ -135,6 +141,45 @@ def _defer_import(name: str) -> None:
     parent, _, child = name.rpartition(".")
     if parent in sys.modules:
         setattr(sys.modules[parent], child, module)
+
+
+def _defer_functions(name: str, functions: tuple[str, ...]) -> None:
+    """Put a stand-in for module `name` in sys.modules: its `functions`, and any other attribute, import
+    the real module when first used (the stand-in then leaves sys.modules).
+
+    `from fontTools.varLib.instancer import instantiateVariableFont` in WeasyPrint reads the name at import
+    time, which a LazyLoader module would answer by running the module (a twentieth of a second, for fonts
+    this report never uses); a stand-in function defers that to its first call.
+    """
+    import importlib
+    import sys
+    import types
+
+    if name in sys.modules:
+        return
+    stand_in = types.ModuleType(name, f"Stand-in for {name}, imported on first use (render/pdf.py).")
+
+    def real() -> Any:
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        return importlib.import_module(name)
+
+    def forward(function: str) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return getattr(real(), function)(*args, **kwargs)
+
+        call.__name__ = function
+        return call
+
+    def other(attribute: str) -> Any:
+        if attribute.startswith("__"):  # the import system probing (e.g. __path__): not a use
+            raise AttributeError(attribute)
+        return getattr(real(), attribute)
+
+    for function in functions:
+        setattr(stand_in, function, forward(function))
+    stand_in.__getattr__ = other  # type: ignore[method-assign]
+    sys.modules[name] = stand_in
 
 
 def _import_weasyprint() -> Any:
