@@ -13,6 +13,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
+from test_layout import outside, overlapping_texts
 
 from timeline.facts import compute_facts
 from timeline.io import load_case
@@ -72,9 +73,9 @@ def test_a_long_key_runs_on_in_page_sized_canvases_in_reading_order() -> None:
     on_chart = {int(part) for t in scene.texts() if t.cls == "key-number"
                 for part in t.text.split("–") if part}
     assert max(on_chart) == len(numbers)
-    titles = [t.text for page in pages for t in page.texts() if t.cls == "lane-title"]
-    assert titles.count("Numbered labels") == 1
-    assert titles.count("Numbered labels (continued)") == len(pages) - 1
+    titles = [" ".join(t.text for t in page.texts() if t.cls == "lane-title" and t.x < 100) for page in pages]
+    assert titles[0] == "Key Numbered labels"  # the legend's title, then the key's (wrapped to the gutter)
+    assert titles[1:] == ["Numbered labels (continued)"] * (len(pages) - 1)
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +130,40 @@ def test_html_report_with_several_key_pages_repeats_no_id() -> None:
     assert [name for name, n in ids.items() if n > 1] == []
     for ref in set(re.findall(r"url\(#([^)]+)\)", html)):
         assert ids[ref] == 1, ref
+
+
+@pytest.mark.parametrize("page_height", [250.0, 450.0, 700.0])
+def test_key_pages_of_any_height_hold_no_overlap_and_stay_inside(page_height: float) -> None:
+    """Whatever the page, each key canvas (titles wrapped to the gutter, "(continued)" included) has no two
+    texts overlapping and nothing outside it, and no canvas is taller than the page."""
+    case = synthetic(600)
+    scene = layout(case, facts=compute_facts(case), theme=DEFAULT_THEME, metrics=default_metrics(),
+                   width=printable_width_px("A4"), title_block=False, max_height=100.0, page_height=page_height)
+    assert len(scene.appendix) > 2
+    for page in scene.appendix:
+        assert not overlapping_texts(page), overlapping_texts(page)[:2]
+        assert not outside(page)
+        assert page.height <= page_height
+
+
+def test_html_keeps_label_text_that_looks_like_an_id_as_written() -> None:
+    """Ids are given when the SVG is built, never by rewriting its text: a label that spells a pattern
+    reference or an id attribute reads the same in the HTML key as in the PDF."""
+    import html as html_module
+
+    from test_layout import make_case
+
+    from timeline.report import report_html
+
+    label = 'Note see url(#pat-dots) and id="pat-x"'
+    events = [{"kind": "placement", "type": "foster", "start": f"{2010 + i // 12}-{i % 12 + 1:02d}-01",
+               "end": f"{2010 + i // 12}-{i % 12 + 1:02d}-20", "label": f"{label} {i}"} for i in range(130)]
+    case = make_case(events, born="2009-01-01", as_of="2021-12-31")
+    charts = chart_scenes(case, options=RenderOptions(format="html"))
+    assert charts.keys  # the key is an image of its own, with its own ids
+    written = [t.text for page in charts.keys for t in page.texts() if t.cls == "key-text" and "url(#" in t.text]
+    assert written
+    page = html_module.unescape(report_html(case, options=RenderOptions(format="html"), target="html"))
+    for text in written:
+        assert text in page, text
+    assert "key-1-pat-dots)" not in page.replace('fill="url(#key-1-pat-dots)"', "")

@@ -59,6 +59,24 @@ def sample(stem: str) -> Case:
     return load_case(ROOT / "samples" / f"{stem}.yaml").case
 
 
+@cache
+def sample_or_synth(stem: str) -> Case:
+    """A bundled sample, or "synth-N-SEED": bench/synth.py's deterministic case of N events."""
+    if not stem.startswith("synth-"):
+        return sample(stem)
+    import subprocess
+    import sys
+    import tempfile
+
+    _, events, seed = stem.split("-")
+    text = subprocess.run([sys.executable, str(ROOT / "bench" / "synth.py"), events, seed], check=True,
+                          capture_output=True, text=True).stdout
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{stem}.yaml"
+        path.write_text(text, encoding="utf-8")
+        return load_case(path).case
+
+
 def laid_out(case: Case, *, page: str = "A4", max_height: float | None = None, title_block: bool = True,
              theme: Any = T) -> Scene:
     return layout(case, facts=compute_facts(case), theme=theme, metrics=default_metrics(),
@@ -158,49 +176,72 @@ def test_one_page_gives_way_in_order_and_says_what_it_left_out() -> None:
     assert not none.fits and none.scene.height == pytest.approx(535.4)  # the shortest candidate
 
 
-def test_when_the_most_yielding_candidate_is_too_tall_no_other_is_tried(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_when_no_candidate_of_the_last_step_fits_no_other_is_tried(monkeypatch: pytest.MonkeyPatch) -> None:
     case = sample("drifting")
-    runs: list[int] = []
-    original = _Layout.run
+    charts: list[int] = []
+    original = _Layout.chart
 
-    def counting(self: _Layout) -> Scene:
-        runs.append(1)
+    def counting(self: _Layout) -> Any:
+        charts.append(1)
         return original(self)
 
-    monkeypatch.setattr(_Layout, "run", counting)
+    monkeypatch.setattr(_Layout, "chart", counting)
     width = printable_width_px("A4")
     none = fit_one_page(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=width,
                         max_height=100.0)
-    assert not none.fits and len(runs) == 2  # the normal layout, then the last candidate: nothing between
+    # the normal layout, then the last step at each compact level (its key forms share the chart): no more
+    assert not none.fits and len(charts) == 1 + COMPACT.levels
 
 
-def first_fit_by_brute_force(case: Case, max_height: float) -> tuple[int, int, tuple[int, int], str] | None:
-    """The first one-page candidate, in ladder order, whose whole layout fits: the specification that
-    `fit_one_page`'s shortcuts (one drawn chart per level and step, skipping charts too tall already) keep."""
+@pytest.mark.parametrize("stem", ["drifting", "adoption", "synth-60-1", "synth-140-2", "synth-200-1"])
+def test_no_earlier_step_is_shorter_at_the_same_level_and_key_form(stem: str) -> None:
+    """What `fit_one_page`'s first shortcut rests on: each step gives way on more, so at one compact level and
+    key form its layout is never taller than the step before (and the shortest candidate is a last-step one)."""
+    heights = {(level, index, form): height for level, index, form, height, _ in ladder(stem) if level}
+    for (level, index, form), height in heights.items():
+        if index:
+            assert height <= heights[(level, index - 1, form)] + 0.01, (level, index, form)
+    last = len(ONE_PAGE_STEPS) - 1
+    assert min(heights.values()) == min(h for (_, index, _), h in heights.items() if index == last)
+
+
+@cache
+def ladder(stem: str) -> tuple[tuple[int, int, tuple[int, int], float, str], ...]:
+    """Every one-page candidate of a case in ladder order, laid out whole: (level, step, key form, height,
+    scene JSON). The specification `fit_one_page`'s shortcuts must keep: the first that fits wins."""
+    case = sample_or_synth(stem)
     facts = compute_facts(case)
     candidates = [(0, 0, (0, 0))] + [(level, index, form) for index in range(len(ONE_PAGE_STEPS))
                                      for level in range(1, COMPACT.levels + 1) for form in ONE_PAGE_KEY_FORMS]
+    out = []
     for level, index, form in candidates:
         theme = one_page_theme(T, level, ONE_PAGE_STEPS[index], form)
         scene = _Layout(case, facts, theme, default_metrics(), printable_width_px("A4"), False).run()
-        if scene.height <= max_height:
-            return level, index, form, scene.to_json()
-    return None
+        out.append((level, index, form, scene.height, scene.to_json()))
+    return tuple(out)
 
 
-@pytest.mark.parametrize("stem", ["drifting", "adoption", "interim-orders"])
-@pytest.mark.parametrize("room", [420.0, 500.0, 560.0, 620.0])
-def test_one_page_fit_is_the_first_candidate_that_fits(stem: str, room: float) -> None:
-    case = sample(stem)
-    fitted = fit_one_page(case, facts=compute_facts(case), theme=T, metrics=default_metrics(),
-                          width=printable_width_px("A4"), max_height=room)
-    expected = first_fit_by_brute_force(case, room)
-    if expected is None:
-        assert not fitted.fits
-    else:
-        level, index, form, scene_json = expected
-        assert fitted.fits and (fitted.level, fitted.step) == (level, index), form
-        assert fitted.scene.to_json() == scene_json
+@pytest.mark.parametrize("stem", ["drifting", "interim-orders", "synth-140-2", "synth-90-3"])
+def test_one_page_fit_is_the_first_candidate_that_fits(stem: str) -> None:
+    """At every room where the answer can change (each candidate's height, and just below it), the fit is the
+    first candidate in ladder order that fits, or none; when none, the shortest of all candidates."""
+    case = sample_or_synth(stem)
+    candidates = ladder(stem)
+    everywhere = sorted({round(c[3] + d, 2) for c in candidates for d in (0.0, -0.01)})
+    last = len(ONE_PAGE_STEPS) - 1  # around the last step's heights the first shortcut decides: all of them
+    rooms = set(everywhere[:: max(1, len(everywhere) // 12)]) | {round(c[3] + d, 2) for c in candidates
+                                                                 if c[1] == last for d in (0.0, -0.01)}
+    for room in sorted(rooms):
+        fitted = fit_one_page(case, facts=compute_facts(case), theme=T, metrics=default_metrics(),
+                              width=printable_width_px("A4"), max_height=room)
+        expected = next((c for c in candidates if c[3] <= room), None)
+        if expected is None:
+            assert not fitted.fits, room
+            assert fitted.scene.height == min(c[3] for c in candidates), room
+        else:
+            level, index, form, _, scene_json = expected
+            assert fitted.fits and (fitted.level, fitted.step) == (level, index), (room, form)
+            assert fitted.scene.to_json() == scene_json
 
 
 # ---------------------------------------------------------------- numbers and their key

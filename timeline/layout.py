@@ -159,6 +159,7 @@ class _Layout:
         self.ids = {n: event_id(n, e) for n, e in case.numbered()}
         self.by_id = {self.ids[n]: (n, e) for n, e in case.numbered()}  # contract id -> (position, event)
         self.key: list[tuple[int, str]] = []
+        self._key_number_width: float | None = None  # the key's number column (set by `_key`)
         self.drawn_types: dict[str, list[str]] = {}
         self.flags: set[str] = set()
         self.line_h = theme.line_height(theme.text_size)
@@ -1014,10 +1015,14 @@ class _Layout:
             return y, start
         t = self.t
         title = "Numbered labels (continued)" if continued else "Numbered labels"
-        head = self.text(self.left, y, title, "lane-title", bold=True)
+        head = [self.text(self.left, y + i * self.line_h, line, "lane-title", bold=True)  # wrapped to the gutter
+                for i, line in enumerate(self.m.wrap(title, t.text_size, t.gutter, 2, bold=True))]
         cols = max(1, t.key_columns)
         col_w = (self.right - self.x0) / cols
-        num_w = max(t.key_number_width, max(self.m.width(str(n), t.text_size, True) for n, _ in self.key) + t.label_gap)
+        if self._key_number_width is None:  # measured once, not once per page of the key
+            widest = max(self.m.width(str(n), t.text_size, True) for n, _ in self.key)
+            self._key_number_width = max(t.key_number_width, widest + t.label_gap)
+        num_w = self._key_number_width
         max_lines = t.key_max_lines or t.max_label_lines
         room = math.inf if limit is None else limit - y
         entries: list[tuple[int, tuple[str, ...]]] = []
@@ -1030,8 +1035,8 @@ class _Layout:
         placed = sum(len(c) for c in columns)
         if placed == 0:  # not even one entry fits under the title: the caller starts a new canvas
             return y, start
-        out.append(head)
-        bottom = y
+        out.extend(head)
+        bottom = head[-1].y + head[-1].height if head else y
         for c, column in enumerate(columns):
             x, cy = self.x0 + c * col_w, y
             for i in column:
@@ -1233,46 +1238,51 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
     with the chart and counts against the room. The normal layout is tried first, then each step of
     `ONE_PAGE_STEPS` (least important content first) at compact levels 1..COMPACT.levels, each with the key
     forms of `ONE_PAGE_KEY_FORMS`; the first that fits wins. The key grows as labels become numbers, so a
-    tighter level is not always shorter: every candidate is tried in order. When none fits (the last,
-    most yielding candidate is checked second), the shorter of the first and last is returned with
-    `fits=False` (the caller decides).
+    tighter level is not always shorter: every candidate counts, in order.
+
+    Two shortcuts keep big cases quick and give the same answer. The last step gives way on the most, and
+    at a given level and key form no earlier step is shorter (tests check it): so the last step's
+    candidates are laid out first, and when none of them fits, nothing does -- the shortest candidate is
+    then returned with `fits=False` (the caller draws it smaller). And the key's forms share one drawn
+    chart: a chart already taller than the room without its legend and key rules out all its forms.
     """
-    candidates: list[tuple[int, int, tuple[int, int]]] = [(0, 0, (0, 0))]
-    for index in range(len(ONE_PAGE_STEPS)):
-        for level in range(1, COMPACT.levels + 1):
-            candidates.extend((level, index, form) for form in ONE_PAGE_KEY_FORMS)
+    steps = len(ONE_PAGE_STEPS)
 
-    def attempt(level: int, index: int, form: tuple[int, int]) -> OnePage:
-        step = ONE_PAGE_STEPS[index]
-        scene = _Layout(case, facts, one_page_theme(theme, level, step, form), metrics, width, title_block).run()
-        return OnePage(scene, scene.height <= max_height, level, index, step.words)
+    def named(scene: Scene, level: int, index: int) -> OnePage:
+        return OnePage(scene, scene.height <= max_height, level, index, ONE_PAGE_STEPS[index].words)
 
-    first = attempt(*candidates[0])
+    first = named(_Layout(case, facts, theme, metrics, width, title_block).run(), 0, 0)
     if first.fits:
         return first
-    # The last candidate gives way on everything at once (most lanes hidden or unlabelled, so the fewest
-    # numbers for the key, at the tightest spacing): when even it is too tall, nothing in between fits, and
-    # a big case is spared dozens of layouts (at 1,000 events, 45 of them: over a second).
-    last = attempt(*candidates[-1])
-    if not last.fits:
-        return min((first, last), key=lambda fitted: fitted.scene.height)
-    # The key's forms share one drawn chart (they differ only beneath it), and a chart already taller than
-    # the room without its legend and key rules out every form: one chart per (level, step), not per form.
-    forms: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for level, index, form in candidates[1:-1]:
-        forms.setdefault((level, index), []).append(form)
-    for (level, index), shapes in forms.items():
+    done: dict[tuple[int, int], list[OnePage]] = {}  # (level, step) -> its candidates, one per key form
+
+    def candidates(level: int, index: int, *, whole: bool) -> list[OnePage]:
+        """The candidates of one (level, step), one per key form; without `whole`, none when the chart
+        alone is too tall (they could not fit)."""
+        if (level, index) in done:
+            return done[(level, index)]
         step = ONE_PAGE_STEPS[index]
-        run = _Layout(case, facts, one_page_theme(theme, level, step, shapes[0]), metrics, width, title_block)
+        run = _Layout(case, facts, one_page_theme(theme, level, step, ONE_PAGE_KEY_FORMS[0]), metrics, width,
+                      title_block)
         drawn = run.chart()
-        if drawn.bottom + run.t.margin > max_height:
-            continue
-        for form in shapes:
-            run.t = one_page_theme(theme, level, step, form)  # the same spacing; only the key's form differs
-            scene = run.finish(drawn)
-            if scene.height <= max_height:
-                return OnePage(scene, True, level, index, step.words)
-    return last
+        out: list[OnePage] = []
+        if whole or drawn.bottom + run.t.margin <= max_height:
+            for form in ONE_PAGE_KEY_FORMS:
+                run.t = one_page_theme(theme, level, step, form)  # the same spacing; only the key's form differs
+                out.append(named(run.finish(drawn), level, index))
+        done[(level, index)] = out
+        return out
+
+    levels = range(1, COMPACT.levels + 1)
+    tightest = [fitted for level in levels for fitted in candidates(level, steps - 1, whole=True)]
+    if not any(fitted.fits for fitted in tightest):
+        return min((first, *tightest), key=lambda fitted: fitted.scene.height)
+    for index in range(steps):
+        for level in levels:
+            for fitted in candidates(level, index, whole=False):
+                if fitted.fits:
+                    return fitted
+    raise AssertionError("unreachable: a candidate of the last step fits")  # pragma: no cover
 
 
 __all__ = ["OnePage", "first_free", "fit_one_page", "layout", "marker_path", "one_page_theme", "stylesheet"]

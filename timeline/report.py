@@ -619,14 +619,6 @@ def scaled_note(width: str, *, view: str) -> str:
             f"9 pt; {where} lists every event.")
 
 
-def _renamed_ids(svg: str, prefix: str) -> str:
-    """An SVG with its own title, desc and pattern ids, so that inlined beside the chart no id is repeated
-    (the ids are the SVG renderer's fixed ones: a label that happened to spell one would only be renamed)."""
-    return svg.replace('"chart-title', f'"{prefix}-title').replace(' chart-desc"', f' {prefix}-desc"').replace(
-        'id="chart-desc"', f'id="{prefix}-desc"').replace('id="pat-', f'id="{prefix}-pat-').replace(
-        "url(#pat-", f"url(#{prefix}-pat-")
-
-
 def chart_scenes(case: Case, *, options: RenderOptions) -> Charts:
     """The chart laid out to fit page 1 at full size, and its legend and key (as many page-sized canvases as
     they need) when they had to move out of it; all at the printable width of the page, so drawn at 100%
@@ -670,8 +662,7 @@ def drawing(scene: Scene, *, target: Target, alt: str, prefix: str, room: float 
         from .render.pdfdraw import scene_image_uri
 
         return Drawing("", scene_image_uri(scene), alt, width)
-    svg = check_svg(str(scene_to_svg(scene, standalone=False)))
-    return Drawing(Markup(_renamed_ids(svg, prefix) if prefix != "chart" else svg), None, alt, width)
+    return Drawing(Markup(check_svg(str(scene_to_svg(scene, standalone=False, ids=prefix)))), None, alt, width)
 
 
 # ----------------------------------------------------------------------------------------------- views
@@ -712,7 +703,6 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
     left_out: str | None = None
     name = case.child.name
     chart_alt = f"Timeline of {name}'s journey against age; the chronology lists every event."
-    key_alt = f"Legend and numbered labels of {name}'s timeline; the chronology lists every event."
     chart: Drawing | None = None
     keys: tuple[Drawing, ...] = ()
     chart_note: str | None = None
@@ -724,7 +714,13 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
         charts = (chart_scenes(case, options=chart_options) if full
                   else one_page_chart(case, options=chart_options, room=chart_room))
         chart = drawing(charts.chart, target=target, alt=chart_alt, prefix="chart", room=charts.room)
-        keys = tuple(drawing(scene, target=target, alt=key_alt, prefix=f"key-{n}")
+        parts = len(charts.keys)
+
+        def key_alt(n: int) -> str:
+            part = f" (part {n} of {parts})" if parts > 1 else ""
+            return f"Legend and numbered labels{part} of {name}'s timeline; the chronology lists every event."
+
+        keys = tuple(drawing(scene, target=target, prefix=f"key-{n}", alt=key_alt(n))
                      for n, scene in enumerate(charts.keys, start=1))
         left_out = left_out_sentence(charts.left_out) if charts.left_out else None
         chart_note = scaled_note(chart.width, view=view) if chart.width else None

@@ -21,6 +21,12 @@ from ..scene import Group, Item, Line, Marker, Path, Rect, Scene, Text
 from ..theme import PatternSpec
 
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
+CHART_IDS = "chart"  # the prefix of the ids of a chart's title and desc ("chart-title")
+
+
+def _own(ids: str, pattern: str) -> str:
+    """A pattern's id in an SVG whose ids start with `ids` (the chart keeps the plain "pat-NAME")."""
+    return pattern if ids == CHART_IDS else f"{ids}-{pattern}"
 
 
 def _n(value: float) -> str:
@@ -28,12 +34,12 @@ def _n(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _rect(dwg: svgwrite.Drawing, item: Rect) -> Any:
+def _rect(dwg: svgwrite.Drawing, item: Rect, ids: str) -> Any:
     attrs: dict[str, Any] = {"class_": item.cls}
     if item.rx:
         attrs["rx"] = _n(item.rx)
     if item.fill_pattern:
-        attrs["fill"] = f"url(#{item.fill_pattern})"
+        attrs["fill"] = f"url(#{_own(ids, item.fill_pattern)})"
     return dwg.rect(insert=(_n(item.x), _n(item.y)), size=(_n(item.width), _n(item.height)), **attrs)
 
 
@@ -49,7 +55,7 @@ def _text(dwg: svgwrite.Drawing, item: Text) -> Any:
     return dwg.text(item.text, insert=(_n(item.x), _n(item.baseline)), class_=item.cls)
 
 
-def _group(dwg: svgwrite.Drawing, item: Group) -> Any:
+def _group(dwg: svgwrite.Drawing, item: Group, ids: str) -> Any:
     attrs: dict[str, Any] = {"class_": item.cls}
     if item.id:
         attrs["id"] = item.id
@@ -57,24 +63,24 @@ def _group(dwg: svgwrite.Drawing, item: Group) -> Any:
     if item.title is not None:
         g.add(Title(item.title))
     for child in item.items:
-        g.add(_element(dwg, child))
+        g.add(_element(dwg, child, ids))
     return g
 
 
-def _element(dwg: svgwrite.Drawing, item: Item) -> Any:
+def _element(dwg: svgwrite.Drawing, item: Item, ids: str) -> Any:
     if isinstance(item, Rect):
-        return _rect(dwg, item)
+        return _rect(dwg, item, ids)
     if isinstance(item, Line):
         return _line(dwg, item)
     if isinstance(item, (Path, Marker)):
         return _path(dwg, item)
     if isinstance(item, Text):
         return _text(dwg, item)
-    return _group(dwg, item)
+    return _group(dwg, item, ids)
 
 
-def _pattern(dwg: svgwrite.Drawing, spec: PatternSpec) -> Any:
-    pat = dwg.pattern(id=f"pat-{spec.name}", insert=(0, 0), size=(_n(spec.size), _n(spec.size)),
+def _pattern(dwg: svgwrite.Drawing, spec: PatternSpec, ids: str) -> Any:
+    pat = dwg.pattern(id=_own(ids, f"pat-{spec.name}"), insert=(0, 0), size=(_n(spec.size), _n(spec.size)),
                       patternUnits="userSpaceOnUse")
     if spec.name == "hatch":  # the faded end of an approximate date: white wash plus hatching
         pat.add(dwg.rect(insert=(0, 0), size=(_n(spec.size), _n(spec.size)), class_="pattern-bg"))
@@ -85,8 +91,11 @@ def _pattern(dwg: svgwrite.Drawing, spec: PatternSpec) -> Any:
     return pat
 
 
-def scene_to_svg(scene: Scene, *, standalone: bool = True) -> str:
+def scene_to_svg(scene: Scene, *, standalone: bool = True, ids: str = CHART_IDS) -> str:
     """The scene as SVG text; `standalone=False` leaves out the XML declaration (for inlining in HTML).
+
+    `ids` starts the ids of its title, desc and patterns ("key-2" gives "key-2-title"), so that several
+    drawings inlined in one HTML page never repeat one.
 
     The cyclic garbage collector is paused while svgwrite builds its tree: tens of thousands of short-lived
     element objects made it run over and over for nothing (a fifth of the time at 10,000 events).
@@ -94,28 +103,28 @@ def scene_to_svg(scene: Scene, *, standalone: bool = True) -> str:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _scene_to_svg(scene, standalone=standalone)
+        return _scene_to_svg(scene, standalone=standalone, ids=ids)
     finally:
         if enabled:
             gc.enable()
 
 
-def _scene_to_svg(scene: Scene, *, standalone: bool) -> str:
+def _scene_to_svg(scene: Scene, *, standalone: bool, ids: str) -> str:
     w, h = _n(scene.width), _n(scene.height)
     dwg = svgwrite.Drawing(size=(w, h), profile="full", debug=False, viewBox=f"0 0 {w} {h}")
     dwg.attribs["role"] = "img"
-    dwg.attribs["aria-labelledby"] = "chart-title chart-desc"
+    dwg.attribs["aria-labelledby"] = f"{ids}-title {ids}-desc"
     dwg.attribs["font-family"] = scene.font_family
     title, desc = Title(scene.title), Desc(scene.desc)
-    title.xml.set("id", "chart-title")
-    desc.xml.set("id", "chart-desc")
+    title.xml.set("id", f"{ids}-title")
+    desc.xml.set("id", f"{ids}-desc")
     dwg.elements.insert(0, desc)
     dwg.elements.insert(0, title)
     dwg.defs.add(dwg.style(scene.style))
     for spec in scene.patterns:
-        dwg.defs.add(_pattern(dwg, spec))
+        dwg.defs.add(_pattern(dwg, spec, ids))
     for item in scene.items:
-        dwg.add(_element(dwg, item))
+        dwg.add(_element(dwg, item, ids))
     body: str = dwg.tostring()
     return (XML_DECLARATION + body + "\n") if standalone else body
 
