@@ -312,3 +312,17 @@ def test_validate_and_summary_read_a_chronology_as_render_does() -> None:
                                    "14/03/2015", "--as-of", "2019-06-01"])
     assert summary.exit_code == 0, summary.output
     assert summary.output.startswith("Summary for Maisie\nBorn 14 Mar 2015; as at 1 Jun 2019")
+
+
+@pytest.mark.parametrize("args", [
+    ["validate", str(SAMPLES / "adoption.yaml"), "--name", "Amy"],
+    ["summary", str(SAMPLES / "adoption.yaml"), "--dob", "14/03/2015"],
+    ["render", str(SAMPLES / "adoption.yaml"), "--sheet", "Sheet1", "-o", "x.svg"],
+    ["validate", str(SAMPLES / "chronology.csv"), str(SAMPLES / "chronology.xlsx"), "--name", "A", "--dob", "1/1/2015"],
+])
+def test_chronology_options_are_refused_where_they_would_be_ignored(args: list[str]) -> None:
+    """--name/--dob/--ref/--sheet describe one spreadsheet: given for a case file (which holds the child's
+    details) or for several files they would be silently ignored, so they are a usage error (exit 2)."""
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "--name, --dob, --ref and --sheet apply to" in result.output

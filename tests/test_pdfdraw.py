@@ -334,3 +334,32 @@ def test_svg_text_whitespace_is_read_as_weasyprint_reads_it() -> None:
     assert svg_text("Foster  carers\t(B) ") == "Foster carers (B)"
     assert svg_text("plain") == "plain"
 
+
+
+def test_a_drawing_weasyprint_could_not_load_fails_the_render(cases: dict[str, Case], pdf: Any,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint logs and leaves out an image it cannot load; a report without its chart must not pass as
+    done, so the render fails with a plain message instead."""
+    from timeline.report import ReportError
+
+    monkeypatch.setattr(SceneRegistry, "get", lambda self, token: None)  # every stub names an unknown scene
+    with pytest.raises(ReportError, match=r"would lack 1 of its drawings \(chart or key\)"):
+        pdf.pdf_bytes(cases["home"], options=RenderOptions(format="pdf", view="hearing"))
+
+
+def test_opacity_on_a_group_is_refused_not_ignored(cases: dict[str, Case], pdf: Any) -> None:
+    """Group opacity would need a transparency group the painter does not make: refused, never dropped."""
+    from timeline.render.pdfdraw import ScenePainter
+
+    scene = scene_for(cases["home"], RenderOptions())
+    faded = dataclasses.replace(scene, style=scene.style + ".event{opacity:0.5}")
+    painter = ScenePainter(faded, context=None)
+    with pytest.raises(DrawingError, match="opacity on a group"):
+        painter.paint(_NullStream())
+
+
+class _NullStream:
+    """Takes every drawing operator and does nothing (the painter is refused before any text is drawn)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: None

@@ -97,6 +97,20 @@ def chronology_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def check_chronology_options(files: tuple[str, ...], *values: str | None) -> None:
+    """Refuse --name/--dob/--ref/--sheet where they would be silently ignored: with several files, or
+    for a case file (YAML/JSON), which holds the child's details itself."""
+    from .io import is_table
+
+    if all(v is None for v in values):
+        return
+    if len(files) != 1:
+        raise click.UsageError("--name, --dob, --ref and --sheet apply to one chronology file, not to several")
+    if not is_table(files[0]):
+        raise click.UsageError("--name, --dob, --ref and --sheet apply to a chronology spreadsheet (.csv, .xlsx); "
+                               "a case file holds the child's name and date of birth itself")
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
 @click.option("--as-of", callback=_as_of_option, help="Check against this date instead of the file's as_of.")
@@ -112,6 +126,7 @@ def validate(files: tuple[str, ...], as_of: date | None, quiet: bool, name: str 
     """
     from .chronology import load_any
 
+    check_chronology_options(files, name, dob, ref, sheet)
     failed = 0
     for file in files:
         try:
@@ -240,6 +255,7 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
     many = is_batch(case_files, output)
     if many and any(v is not None for v in (name, dob, ref, sheet)):
         raise click.UsageError("--name, --dob, --ref and --sheet apply to one chronology file, not to a batch")
+    check_chronology_options(case_files, name, dob, ref, sheet)
     if not many and jobs is not None:
         raise click.UsageError("-j/--jobs applies to a batch: several cases or a folder, and -o OUTDIR/")
     try:
@@ -281,6 +297,7 @@ def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: s
     from .facts import compute_facts, summary_dict, summary_text
     from .standards import load_standards
 
+    check_chronology_options((case_file,), name, dob, ref, sheet)
     standards = load_standards(standards_file)
     case = load_any(case_file, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet).case
     facts = compute_facts(case, standards=standards)

@@ -33,7 +33,7 @@ from urllib.parse import unquote_to_bytes
 
 from ..model import Case
 from ..pipeline import RenderOptions
-from ..report import allowed_assets, report_html
+from ..report import ReportError, allowed_assets, report_html
 from ..theme import MEASURE_SAFETY_PX, MEASURE_STAND_IN_PX
 from .pdfdraw import SCENE_ATTRIBUTE, SceneRegistry, draw_scene, scene_images
 
@@ -356,10 +356,11 @@ def _scene_image_class(base: type[Any]) -> type[Any]:
         def __init__(self, tree: Any, base_url: Any, url_fetcher: Any, context: Any) -> None:
             super().__init__(tree, base_url, url_fetcher, context)
             self._scene = None
-            token = tree.get(SCENE_ATTRIBUTE)
-            if token is not None:
-                registry = getattr(url_fetcher, "scenes", None)
-                self._scene = registry.get(token) if isinstance(registry, SceneRegistry) else None
+            self._token = tree.get(SCENE_ATTRIBUTE)
+            self._registry = getattr(url_fetcher, "scenes", None)
+            if self._token is not None:
+                registry = self._registry
+                self._scene = registry.get(self._token) if isinstance(registry, SceneRegistry) else None
                 if self._scene is None:
                     raise UnknownScene("a stub image names a scene this render did not register")
 
@@ -370,6 +371,8 @@ def _scene_image_class(base: type[Any]) -> type[Any]:
                 super().draw(stream, concrete_width, concrete_height, style)
                 return
             draw_scene(stream, self._scene, width=concrete_width, height=concrete_height, context=self._context)
+            assert isinstance(self._registry, SceneRegistry) and self._token is not None
+            self._registry.drawn(self._token)
 
     return SceneImage
 
@@ -510,7 +513,11 @@ def pdf_bytes(case: Case, *, options: RenderOptions, log: FetchLog | None = None
         room = hearing_room(case, options=options, fetcher=fetcher) if options.view == "hearing" else None
         html = report_html(case, options=options, target="pdf", chart_room=room)
         document = render_document(html, fetcher=fetcher)
-        return write_document(document), len(document.pages)
+        data = write_document(document)
+    missing = fetcher.scenes.undrawn() if draw_scenes and fetcher.scenes is not None else []
+    if missing:  # WeasyPrint logs and skips an image it cannot load: a report without its chart is a failure
+        raise ReportError(f"the PDF would lack {len(missing)} of its drawings (chart or key); nothing was written")
+    return data, len(document.pages)
 
 
 def render(case: Case, *, options: RenderOptions) -> bytes:

@@ -508,6 +508,8 @@ class ScenePainter:
             elif isinstance(item, Text):
                 self._text(item, resolver.paint("text", item.cls, chain))
             elif isinstance(item, Group):
+                if resolver.paint("g", item.cls, chain).opacity < 1:  # would need a transparency group
+                    raise DrawingError(f"opacity on a group ({item.cls[:40]!r}) is not supported")
                 self._items(item.items, (*chain, ("g", item.cls)))
             else:  # pragma: no cover - Item is a closed union
                 raise DrawingError(f"unknown scene item {type(item).__name__}")
@@ -784,11 +786,20 @@ class SceneRegistry:
 
     def __init__(self) -> None:
         self._scenes: list[Scene] = []
+        self._drawn: set[int] = set()
 
     def add(self, scene: Scene) -> str:
         """Register a scene; its token."""
         self._scenes.append(scene)
         return str(len(self._scenes) - 1)
+
+    def drawn(self, token: str) -> None:
+        """Note that the scene of `token` was painted into the PDF."""
+        self._drawn.add(int(token))
+
+    def undrawn(self) -> list[str]:
+        """The tokens of registered scenes never painted (WeasyPrint skips an image it could not load)."""
+        return [str(n) for n in range(len(self._scenes)) if n not in self._drawn]
 
     def get(self, token: str) -> Scene | None:
         """The scene of a token, or None for a token this registry did not give."""
