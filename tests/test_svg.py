@@ -162,3 +162,29 @@ def test_render_command_errors(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "bad.yaml:4:" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "chart.svg").exists()
+
+
+def test_svgwrite_validators_are_compiled_only_when_used() -> None:
+    """svgwrite compiles its validator's regular expressions at import; our SVG (debug off) never validates,
+    so a render leaves them uncompiled, and debug drawing still validates (the real module loads then)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from timeline.io import load_case\n"
+        "from timeline.pipeline import RenderOptions, render_case\n"
+        f"case = load_case({str(Path(__file__).resolve().parent.parent / 'samples' / 'home.yaml')!r}).case\n"
+        "assert render_case(case, RenderOptions(format='svg')).startswith(b'<?xml')\n"
+        "print('__file__' not in vars(sys.modules['svgwrite.data.svgparser']), end=' ')\n"
+        "import svgwrite\n"
+        "dwg = svgwrite.Drawing(debug=True)\n"
+        "dwg.add(dwg.g(transform='rotate(10)'))\n"
+        "try:\n"
+        "    dwg.g(transform='nonsense(')\n"
+        "except TypeError:\n"
+        "    print('refused', end=' ')\n"
+        "print('__file__' in vars(sys.modules['svgwrite.data.svgparser']))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "refused", "True"], out.stdout + out.stderr

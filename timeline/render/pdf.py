@@ -13,8 +13,8 @@ imported is frozen out of later collections (`import_weasyprint`); the chart, le
 straight from their scenes (`render/pdfdraw.py`, hooked in by `_install_scene_images`) instead of WeasyPrint
 parsing and cascading thousands of SVG nodes; any other SVG <text> is drawn as whole runs rather than
 WeasyPrint 70's one Pango layout per letter (`_whole_run_text`); fontTools' subsetter, unused when HarfBuzz
-subsets, is imported only if needed (`_defer_import`), and so is fontTools' variable-font instancer
-(`_defer_functions`).
+subsets, is imported only if needed (`lazy.defer_import`), and so is fontTools' variable-font instancer
+(`lazy.defer_functions`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
+from ..lazy import defer_functions, defer_import
 from ..model import Case
 from ..pipeline import RenderOptions
 from ..report import ReportError, allowed_assets, report_html
@@ -44,7 +45,7 @@ _MIME = {".ttf": "font/ttf", ".css": "text/css"}
 # (Python's default is 700, which made the collector run thousands of times over WeasyPrint's box trees);
 # memory stays bounded because reference counting frees almost everything and collections still happen.
 GC_RELAXED_THRESHOLDS = (50_000, 20, 20)
-# Modules WeasyPrint imports but needs only on a fallback path: loaded on first use (`_defer_import`).
+# Modules WeasyPrint imports but needs only on a fallback path: loaded on first use (`lazy.defer_import`).
 DEFERRED_MODULES = ("fontTools.subset",)
 # Modules WeasyPrint imports names from (`from M import f`) but calls only for some fonts (variable ones;
 # the bundled font is not): stand-ins whose functions import the real module on their first call.
@@ -106,80 +107,14 @@ def import_weasyprint() -> Any:
     """
     with relaxed_gc():
         for name in DEFERRED_MODULES:
-            _defer_import(name)
+            defer_import(name)
         for name, functions in DEFERRED_FUNCTIONS.items():
-            _defer_functions(name, functions)
+            defer_functions(name, functions)
         weasyprint = _import_weasyprint()
         _install_whole_run_text(weasyprint)
         _install_scene_images(weasyprint)
     gc.freeze()
     return weasyprint
-
-
-def _defer_import(name: str) -> None:
-    """Register `name` as a lazily executed module (importlib.util.LazyLoader): importing it costs nothing,
-    its code runs on first attribute access.
-
-    WeasyPrint imports fontTools' subsetter at start-up (a twentieth of a second) but only uses it when
-    HarfBuzz's subsetter is missing; deferred, the import is paid only on that fallback path.
-    """
-    import importlib.util
-    import sys
-
-    if name in sys.modules:
-        return
-    try:
-        spec = importlib.util.find_spec(name)
-    except ImportError:
-        return
-    if spec is None or spec.loader is None:
-        return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    parent, _, child = name.rpartition(".")
-    if parent in sys.modules:
-        setattr(sys.modules[parent], child, module)
-
-
-def _defer_functions(name: str, functions: tuple[str, ...]) -> None:
-    """Put a stand-in for module `name` in sys.modules: its `functions`, and any other attribute, import
-    the real module when first used (the stand-in then leaves sys.modules).
-
-    `from fontTools.varLib.instancer import instantiateVariableFont` in WeasyPrint reads the name at import
-    time, which a LazyLoader module would answer by running the module (a twentieth of a second, for fonts
-    this report never uses); a stand-in function defers that to its first call.
-    """
-    import importlib
-    import sys
-    import types
-
-    if name in sys.modules:
-        return
-    stand_in = types.ModuleType(name, f"Stand-in for {name}, imported on first use (render/pdf.py).")
-
-    def real() -> Any:
-        if sys.modules.get(name) is stand_in:
-            del sys.modules[name]
-        return importlib.import_module(name)
-
-    def forward(function: str) -> Any:
-        def call(*args: Any, **kwargs: Any) -> Any:
-            return getattr(real(), function)(*args, **kwargs)
-
-        call.__name__ = function
-        return call
-
-    def other(attribute: str) -> Any:
-        if attribute.startswith("__"):  # the import system probing (e.g. __path__): not a use
-            raise AttributeError(attribute)
-        return getattr(real(), attribute)
-
-    for function in functions:
-        setattr(stand_in, function, forward(function))
-    stand_in.__getattr__ = other  # type: ignore[method-assign]
-    sys.modules[name] = stand_in
 
 
 def _import_weasyprint() -> Any:

@@ -11,14 +11,20 @@ from __future__ import annotations
 import gc
 from typing import Any
 
-import svgwrite
-from svgwrite.base import Desc, Title
-from svgwrite.container import Group as SvgGroup
-
+from ..lazy import defer_functions
 from ..model import Case
 from ..pipeline import RenderOptions, chart_case, scene_for
 from ..scene import Group, Item, Line, Marker, Path, Rect, Scene, Text
 from ..theme import PatternSpec
+
+# svgwrite compiles its validator's regular expressions at import (a twelfth of a second of every cold SVG
+# render); written with debug=False it never validates, so they are compiled only if something asks.
+SVGWRITE_VALIDATORS = ("is_valid_transferlist", "is_valid_pathdata", "is_valid_animation_timing")
+defer_functions("svgwrite.data.svgparser", SVGWRITE_VALIDATORS)
+
+import svgwrite  # noqa: E402  (after the deferral above)
+from svgwrite.base import Desc, Title  # noqa: E402
+from svgwrite.container import Group as SvgGroup  # noqa: E402
 
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 CHART_IDS = "chart"  # the prefix of the ids of a chart's title and desc ("chart-title")
