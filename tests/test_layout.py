@@ -372,3 +372,17 @@ def random_events(seed: int, n: int) -> list[dict[str, Any]]:
 def test_layout_invariants_thousands(seed: int, n: int) -> None:
     case = make_case(random_events(seed, n), born=BORN.isoformat(), as_of=AS_OF.isoformat())
     check_invariants(case, scene_of(case))
+
+
+def test_bundled_metrics_file_is_what_the_fonts_say() -> None:
+    """fonts/metrics.json (read at start-up instead of the TTFs) equals what fontTools reads from the fonts
+    now; after changing a font, `python -m timeline.text` rewrites it."""
+    import json
+    from importlib import resources
+
+    from timeline.text import FONT_FILES, METRICS_FILE, load_font, measure_font, metrics_table
+
+    stored = json.loads(resources.files("timeline").joinpath("fonts", METRICS_FILE).read_text(encoding="utf-8"))
+    assert stored == json.loads(json.dumps(metrics_table()))
+    for bold in FONT_FILES:
+        assert load_font(bold) == measure_font(bold)

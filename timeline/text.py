@@ -1,4 +1,5 @@
-"""Text metrics (layout stage helper): label widths from the bundled font's advance widths, via fontTools.
+"""Text metrics (layout stage helper): label widths from the bundled font's advance widths (read with
+fontTools into `fonts/metrics.json`, which `python -m timeline.text` rewrites).
 
 What is measured is what is drawn: the SVG, HTML and PDF all name the same bundled font (Atkinson
 Hyperlegible), so a label measured here as fitting inside a bar fits there on the page. Kerning is
@@ -9,12 +10,12 @@ another script still gets room rather than a zero-width box.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-
-from fontTools.ttLib import TTFont
+from typing import Any
 
 FONT_FILES: dict[bool, str] = {False: "AtkinsonHyperlegible-Regular.ttf", True: "AtkinsonHyperlegible-Bold.ttf"}
 ELLIPSIS = "…"
@@ -46,9 +47,13 @@ def font_bytes(bold: bool = False) -> bytes:
     return resources.files("timeline").joinpath("fonts").joinpath(FONT_FILES[bold]).read_bytes()
 
 
-@cache
-def load_font(bold: bool = False) -> FontData:
-    """Read one bundled font once per process."""
+METRICS_FILE = "metrics.json"  # beside the fonts: their advances, read at start-up instead of the TTFs
+
+
+def measure_font(bold: bool = False) -> FontData:
+    """Read one bundled font's metrics with fontTools (what `timeline/fonts/metrics.json` holds)."""
+    from fontTools.ttLib import TTFont
+
     with resources.as_file(resources.files("timeline").joinpath("fonts").joinpath(FONT_FILES[bold])) as path:
         font = TTFont(str(path), lazy=True)
         cmap = font.getBestCmap()
@@ -61,6 +66,33 @@ def load_font(bold: bool = False) -> FontData:
     lower = [advances[c] for c in range(ord("a"), ord("z") + 1) if c in advances]
     average = round(sum(lower) / len(lower)) if lower else upem // 2
     return FontData(upem, advances, ascent, descent, average)
+
+
+def metrics_table() -> dict[str, dict[str, object]]:
+    """Both fonts' metrics as the JSON `metrics.json` holds (`python -m timeline.text` rewrites it)."""
+    table: dict[str, dict[str, object]] = {}
+    for bold, name in FONT_FILES.items():
+        data = measure_font(bold)
+        table[name] = {"units_per_em": data.units_per_em, "ascent": data.ascent, "descent": data.descent,
+                       "average": data.average, "advances": {str(c): a for c, a in sorted(data.advances.items())}}
+    return table
+
+
+@cache
+def _metrics_file() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resources.files("timeline").joinpath("fonts").joinpath(METRICS_FILE)
+                                      .read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def load_font(bold: bool = False) -> FontData:
+    """One bundled font's metrics, once per process, from `metrics.json`: a cold start reads a small JSON
+    file rather than importing fontTools and parsing two font files (a test keeps the two equal)."""
+    entry = _metrics_file()[FONT_FILES[bold]]
+    advances = {int(code): int(advance) for code, advance in entry["advances"].items()}
+    return FontData(int(entry["units_per_em"]), advances, int(entry["ascent"]), int(entry["descent"]),
+                    int(entry["average"]))
 
 
 class TextMetrics:
@@ -172,3 +204,11 @@ def _ceil2(value: float) -> float:
 def default_metrics() -> TextMetrics:
     """One shared TextMetrics per process (font files are read once)."""
     return TextMetrics()
+
+
+if __name__ == "__main__":  # rewrite fonts/metrics.json from the bundled TTFs
+    from pathlib import Path
+
+    target = Path(__file__).resolve().parent / "fonts" / METRICS_FILE
+    target.write_text(json.dumps(metrics_table(), sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {target}")
