@@ -167,6 +167,21 @@ def did_you_mean(value: object, choices: list[str] | tuple[str, ...]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def _type_hint(value: object, kind: str) -> str:
+    """' Did you mean ...?' only for codes that keep the legal meaning of what was written, else ''.
+
+    A spelling guess across legal meaning ("Placement order" -> Permanence Order, "POA petition" -> an
+    order) printed a permanence that never happened; `classify.safe_suggestions` refuses those, and the
+    message already lists the valid codes.
+    """
+    if not isinstance(value, str):
+        return ""
+    from .classify import safe_suggestions  # the words file is read only when a type is wrong
+
+    close = safe_suggestions(value, kind)
+    return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else ""
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(
         frozen=True, extra="forbid", hide_input_in_errors=True, str_strip_whitespace=True, strict=False
@@ -218,7 +233,7 @@ class _Event(_Frozen):
             {
                 "value": str(value)[:40],
                 "kind": cls.KIND,
-                "hint": did_you_mean(value, codes),
+                "hint": _type_hint(value, cls.KIND),
                 "codes": ", ".join(codes),
             },
         )

@@ -1,0 +1,728 @@
+"""Input stage (import): a chronology row's free text -> the events it states, read as practitioners write them.
+
+Real chronologies have no Type column: they say "Placed with F/C", "ICSO made at hearing", "Home on CSO".
+This module reads such text with the words of `timeline/vocab/<jurisdiction>-words.yaml` (data, not code:
+each word's synonyms and its legal family) and returns what the text states, each statement marked as a
+confident reading or a guess the user should check, with the words that decided it.
+
+The one rule that matters more than finding things: never cross legal meaning. An application, petition,
+panel, recommendation or plan is never an order; an order is never a different order; a word of another
+jurisdiction is never read as one of this one's; "not", "refused", "plan for" make no fact. When the words
+do not settle a reading, there is no reading, and the caller keeps the row as a life event with its words.
+
+Matching is by whole words (case, punctuation and apostrophes ignored: "F/C" = "F.C."; "PO" is not inside
+"police" or "PPO"), longest phrase first, over at most `MAX_SCAN` characters, in time linear in the text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from .vocabulary import JURISDICTIONS, KINDS, Vocabulary, load_vocabulary
+
+# A chronology cell can hold pages of notes; what a row states is in its first lines. Bounding the scan keeps
+# the cost of a huge cell the same as a short one.
+MAX_SCAN = 2000
+# A mistyped type is compared word by word; past this many words it is a sentence, not a type.
+MAX_SUGGEST_WORDS = 8
+# How alike a mistyped word must be to a vocabulary word ("fostr" ~ "foster" is 0.91; "perminence" 0.9).
+FUZZY_CUTOFF = 0.8
+# A short mistyped word must be closer, and only to a longer word ("ordr" ~ "order" is 0.89).
+FUZZY_SHORT = 0.85
+# How far after "from" a placement is the one left ("moved from her gran's to F/C").
+FROM_REACH = 3
+
+FACT_FAMILIES: dict[str, str] = {k: k for k in KINDS}
+CUE_FAMILIES: frozenset[str] = frozenset(
+    {"application", "petition", "lodged", "recommend", "decide", "permanence", "plan", "negation", "end",
+     "reference", "from", "move", "affirm", "hedge", "report", "noise"}
+)
+FAMILIES: frozenset[str] = frozenset({*FACT_FAMILIES, "panel", *CUE_FAMILIES})
+# Families after which nothing in the same statement is a fact of what happened.
+_NOT_FACT = frozenset({"negation", "plan"})
+_BREAK = ""
+
+
+# ---------------------------------------------------------------- public results
+
+
+@dataclass(frozen=True, slots=True)
+class Guess:
+    """One event a text states: its kind and vocabulary code, the words that decided it and why."""
+
+    kind: str  # placement | order | hearing | meeting | milestone | event
+    type: str  # a code of the vocabulary for that kind
+    matched: str  # the words in the text that decided it, as written ("F/C", "ICSO made")
+    why: str  # plain words: 'read "F/C" as foster care'
+    confident: bool  # False = a weak guess the user should check
+
+
+@dataclass(frozen=True, slots=True)
+class Classified:
+    """What one text states: 0..n events in text order, other jurisdictions' words seen, the court named."""
+
+    guesses: tuple[Guess, ...]
+    other_jurisdiction: tuple[str, ...]
+    court: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """Whether a whole chronology is written in another jurisdiction's words, and which words say so."""
+
+    jurisdiction: str | None  # "england-wales" when the texts are in that jurisdiction's words, else None
+    words: tuple[str, ...]  # the distinctive words found, most frequent first, deduplicated
+
+
+# ---------------------------------------------------------------- the words file
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One way of writing something, from the words file: a fact (kind, type), a court, or a cue."""
+
+    family: str
+    kind: str | None = None
+    type: str | None = None
+    confident: bool = True
+    needs_move: str = "none"  # none | weak | required
+    also: tuple[tuple[str, str], ...] = ()
+    note: str | None = None
+    in_court: str | None = None
+    lodged: bool = False  # an application's words that also say it was made ("applied for")
+    name: str | None = None  # a court's proper name
+
+
+@dataclass(frozen=True, slots=True)
+class Foreign:
+    """A word of another jurisdiction: the name shown, which jurisdiction, and whether one is enough."""
+
+    show: str
+    jurisdiction: str
+    distinctive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A jurisdiction's words file, compiled: phrase (as a tuple of normalised words) -> what it is."""
+
+    name: str
+    vocab: Vocabulary
+    index: dict[tuple[str, ...], Entry]
+    foreign: dict[tuple[str, ...], Foreign]
+    foreign_titles: dict[str, str]
+    clause_words: frozenset[str]
+    stop_words: frozenset[str]
+    generic_words: frozenset[str]
+    by_type: dict[tuple[str, ...], tuple[tuple[str, str], ...]]  # vocabulary labels, abbreviations and codes
+    known: frozenset[str]
+    move_words: frozenset[str]
+    longest: int = 1
+    phrases: tuple[tuple[tuple[str, ...], Entry | None, str | None, str | None], ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    norm: str  # "" for a statement break
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    what: Any  # Entry or Foreign
+    i: int  # first token
+    j: int  # one past the last token
+
+
+# Dotted acronyms ("F.C.", "L.A.C.") are one word; "s.25" is "s 25"; apostrophes vanish ("children's");
+# a hyphen after re-/de-/pre-/non- joins ("de-registered" = "deregistered"), elsewhere it separates.
+_RAW = re.compile(
+    r"(?<![^\W_])[^\W\d_](?:\.[^\W\d_])+\.?(?![^\W_])"
+    r"|(?:(?:re|de|pre|non)-)?[^\W_]+(?:['’][^\W_]+)*"
+    r"|[&+]|[.;!?,\n]",
+    re.IGNORECASE,
+)
+_PARTS = re.compile(r"\d+|[^\W\d_]+")
+
+
+def _tokens(text: str) -> list[_Tok]:
+    """Words (lower case, letters and digits apart: "s25" -> "s", "25"), "&" and "+", and statement breaks."""
+    out: list[_Tok] = []
+    for m in _RAW.finditer(text):
+        raw = m.group()
+        if raw in ".;!?,\n":
+            # A dot inside a word ("s.25") joins; a dot, comma, semicolon or line end ends a statement.
+            if raw == "." and m.end() < len(text) and text[m.end()].isalnum():
+                continue
+            if out and out[-1].norm != _BREAK:
+                out.append(_Tok(_BREAK, m.start(), m.end()))
+            continue
+        if raw in "&+":
+            out.append(_Tok(raw, m.start(), m.end()))
+            continue
+        word = raw.lower().replace("'", "").replace("’", "").replace("-", "").replace(".", "")
+        for part in _PARTS.findall(word):
+            out.append(_Tok(part, m.start(), m.end()))
+    return out
+
+
+def _phrase(text: str) -> tuple[str, ...]:
+    return tuple(t.norm for t in _tokens(text) if t.norm != _BREAK)
+
+
+def _scan(toks: list[_Tok], index: dict[tuple[str, ...], Any], longest: int) -> list[_Match]:
+    """Leftmost-longest phrases of `index` in the tokens: at most `longest` look-ups per token."""
+    found: list[_Match] = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        if toks[i].norm == _BREAK:
+            i += 1
+            continue
+        hit = None
+        stop = i
+        while stop < n and stop - i < longest and toks[stop].norm != _BREAK:
+            stop += 1
+        for j in range(stop, i, -1):
+            what = index.get(tuple(t.norm for t in toks[i:j]))
+            if what is not None:
+                hit = _Match(what, i, j)
+                break
+        if hit is None:
+            i += 1
+        else:
+            found.append(hit)
+            i = hit.j
+    return found
+
+
+def words_file(jurisdiction: str) -> str:
+    """The bundled words file's name for a jurisdiction."""
+    return f"{jurisdiction}-words.yaml"
+
+
+def _entry(spec: dict[str, Any], family: str, kind: str | None, code: str | None, needs_move: str,
+           also: tuple[tuple[str, str], ...]) -> Entry:
+    return Entry(
+        family=family,
+        kind=kind,
+        type=code,
+        confident=bool(spec.get("confident", True)),
+        needs_move=needs_move,
+        also=also,
+        note=spec.get("note"),
+        in_court=spec.get("in_court"),
+        lodged=bool(spec.get("lodged", False)),
+    )
+
+
+@cache
+def load_words(jurisdiction: str = "scotland") -> Words:
+    """Read and compile a jurisdiction's words once per process; ValueError names a bad entry (a data bug)."""
+    if jurisdiction not in JURISDICTIONS:
+        raise KeyError(jurisdiction)
+    vocab = load_vocabulary(jurisdiction)
+    text = resources.files("timeline").joinpath("vocab").joinpath(words_file(jurisdiction)).read_text("utf-8")
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    index: dict[tuple[str, ...], Entry] = {}
+    phrases: list[tuple[tuple[str, ...], Entry | None, str | None, str | None]] = []
+
+    def add(words: list[str], entry: Entry) -> None:
+        for w in words:
+            key = _phrase(str(w))
+            if not key:
+                raise ValueError(f"{words_file(jurisdiction)}: '{w}' has no words")
+            if key in index and index[key] != entry:
+                raise ValueError(f"{words_file(jurisdiction)}: '{w}' is listed twice with different meanings")
+            index[key] = entry
+            phrases.append((key, entry, None, None))
+
+    moves = {_phrase(str(w)) for spec in raw["terms"] if spec["family"] == "move" for w in spec["words"]}
+    move_words = {key[0] for key in moves if len(key) == 1}
+    for spec in raw["terms"]:
+        family = str(spec["family"])
+        if family not in FAMILIES:
+            raise ValueError(f"{words_file(jurisdiction)}: unknown family '{family}'")
+        kind = spec.get("kind", FACT_FAMILIES.get(family))
+        code = spec.get("type")
+        if (kind is None) != (code is None) or (kind is not None and code not in vocab.codes(kind)):
+            raise ValueError(f"{words_file(jurisdiction)}: {family} entry names no known type ({kind}, {code})")
+        also = tuple((str(k), str(c)) for k, c in spec.get("also", ()))
+        for k, c in also:
+            if c not in vocab.codes(k):
+                raise ValueError(f"{words_file(jurisdiction)}: 'also' names no known type ({k}, {c})")
+        needs_move = str(spec.get("needs_move", "weak" if kind == "placement" else "none"))
+        if kind == "placement" and needs_move != "none":
+            # "placed with F/C", "moved to gran" say the move themselves: only the bare noun needs one.
+            plain = [w for w in spec["words"] if not set(_phrase(str(w))) & move_words]
+            if len(plain) != len(spec["words"]):
+                add([w for w in spec["words"] if w not in plain], _entry(spec, family, kind, code, "none", also))
+                spec = {**spec, "words": plain}
+        entry = _entry(spec, family, kind, code, needs_move, also)
+        add(list(spec["words"]), entry)
+    for court in raw.get("courts", ()):
+        add(list(court["words"]), Entry(family="court", name=str(court["name"])))
+
+    foreign: dict[tuple[str, ...], Foreign] = {}
+    titles: dict[str, str] = {}
+    for other, spec in (raw.get("other_jurisdictions") or {}).items():
+        titles[str(other)] = str(spec.get("title", other))
+        for strength in ("distinctive", "supporting"):
+            for item in spec.get(strength, ()):
+                mark = Foreign(str(item["show"]), str(other), strength == "distinctive")
+                for w in item["words"]:
+                    key = _phrase(str(w))
+                    if key in foreign and foreign[key] != mark:
+                        raise ValueError(f"{words_file(jurisdiction)}: '{w}' is listed twice for {other}")
+                    foreign[key] = mark
+                    phrases.append((key, None, str(other), mark.show))
+
+    by_type: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for term in vocab.all_terms():
+        for written in (term.code, term.code.replace("_", " "), term.label, term.abbr):
+            meanings = by_type.setdefault(_phrase(written), [])
+            if (term.kind, term.code) not in meanings:
+                meanings.append((term.kind, term.code))
+    known = {w for key in (*index, *foreign, *by_type) for w in key}
+    longest = max(len(k) for k in (*index, *foreign))
+    return Words(
+        name=jurisdiction,
+        vocab=vocab,
+        index=index,
+        foreign=foreign,
+        foreign_titles=titles,
+        clause_words=frozenset(_phrase(" ".join(raw.get("clause_words", ())))),
+        stop_words=frozenset(_phrase(" ".join(raw.get("stop_words", ())))),
+        generic_words=frozenset(_phrase(" ".join(raw.get("generic_words", ())))),
+        by_type={k: tuple(v) for k, v in by_type.items()},
+        known=frozenset(known),
+        move_words=frozenset(move_words),
+        longest=longest,
+        phrases=tuple(phrases),
+    )
+
+
+# ---------------------------------------------------------------- reading one text
+
+
+def _name(vocab: Vocabulary, kind: str, code: str) -> str:
+    """A term's label as it reads inside a sentence: "foster care", but "Compulsory Supervision Order"."""
+    label = vocab.term(kind, code).label
+    capitals = sum(1 for w in label.split() if w[:1].isupper())
+    return label if capitals >= 2 or label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+@dataclass(slots=True)
+class _Candidate:
+    pos: int
+    kind: str
+    type: str
+    matched: str
+    why: str
+    confident: bool
+
+
+@dataclass(slots=True)
+class _Reading:
+    """Everything found in one text, before it is frozen into a `Classified`."""
+
+    guesses: list[_Candidate]
+    matches: list[_Match]
+    foreign: list[Foreign]
+    court: str | None
+
+
+def _route(vocab: Vocabulary, entry: Entry) -> bool:
+    """Whether an entry names an order that is a legal route to permanence (PO, POA, adoption, KCO, s11)."""
+    return entry.kind == "order" and entry.type is not None and vocab.term("order", entry.type).route is not None
+
+
+def _inside(a: _Match, b: _Match) -> bool:
+    """Whether match `a` lies within the strictly longer match `b`."""
+    return b.i <= a.i and a.j <= b.j and (b.j - b.i) > (a.j - a.i)
+
+
+def _said(text: str, toks: list[_Tok], i: int, j: int) -> str:
+    return text[toks[i].start : toks[j - 1].end]
+
+
+def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _Reading:
+    text = text[:MAX_SCAN]
+    toks = _tokens(text)
+    matches = _scan(toks, words.index, words.longest)
+    foreign_hits = _scan(toks, words.foreign, words.longest)
+    # A phrase inside a longer one is not said: "care order" in "kinship care order", "supervision order" in
+    # "s31 supervision order".
+    foreign_hits = [f for f in foreign_hits if not any(_inside(f, m) for m in matches)]
+    matches = [m for m in matches if not any(_inside(m, f) for f in foreign_hits)]
+    foreign = list(dict.fromkeys(m.what for m in foreign_hits))
+    court = next((m.what.name for m in matches if m.what.family == "court"), None)
+
+    # Statements: split at breaks and at "and", "but", ... that are not inside a matched phrase.
+    covered = [False] * len(toks)
+    for m in matches:
+        for k in range(m.i, m.j):
+            covered[k] = True
+    clause_of: list[int] = []
+    clause = 0
+    for k, tok in enumerate(toks):
+        if tok.norm == _BREAK or (not covered[k] and tok.norm in words.clause_words):
+            clause += 1
+        clause_of.append(clause)
+    statements: dict[int, list[_Match]] = {}
+    for m in matches:
+        statements.setdefault(clause_of[m.i], []).append(m)
+    moves: set[int] = {clause_of[k] for k, tok in enumerate(toks) if tok.norm in words.move_words}
+
+    review_named = any(m.what.kind == "meeting" and m.what.type == "laac_review" for m in matches)
+    out: list[_Candidate] = []
+    for number, ms in statements.items():
+        moved = number in moves or as_type or kind_hint == "placement"
+        out.extend(_statement(text, toks, ms, words, court, foreign, review_named, moved))
+
+    if any(c.kind != "event" for c in out):
+        out = [c for c in out if c.kind != "event"]  # a life event only when nothing else is stated
+    out.sort(key=lambda c: c.pos)
+    merged: dict[tuple[str, str], _Candidate] = {}
+    for c in out:
+        seen = merged.get((c.kind, c.type))
+        if seen is None:
+            merged[(c.kind, c.type)] = c
+        elif c.confident and not seen.confident:
+            merged[(c.kind, c.type)] = _Candidate(seen.pos, c.kind, c.type, c.matched, c.why, True)
+    result = sorted(merged.values(), key=lambda c: c.pos)
+    if not result and court is not None:
+        first = next(m for m in matches if m.what.family == "court")
+        said = _said(text, toks, first.i, first.j)
+        result = [_Candidate(first.i, "hearing", "court", said,
+                             f'read "{said}" as a court hearing (a guess: only the court is named)', False)]
+    if kind_hint in KINDS and result and not any(c.kind == kind_hint for c in result):
+        for c in result:
+            if c.confident:
+                c.confident = False
+                c.why += f" (a guess: the row's kind says {kind_hint})"
+    return _Reading(result, matches, foreign, court)
+
+
+def _statement(
+    text: str,
+    toks: list[_Tok],
+    ms: list[_Match],
+    words: Words,
+    court: str | None,
+    foreign: list[Foreign],
+    review_named: bool,
+    moved: bool,
+) -> list[_Candidate]:
+    """The facts one statement makes, after what its other words do to them (see the words file's families)."""
+    vocab = words.vocab
+    cues = {m.what.family for m in ms if m.what.family in CUE_FAMILIES}
+    not_fact = bool(cues & _NOT_FACT)
+    ended = "end" in cues
+    applying = bool(cues & {"application", "petition"})
+    reference_at = min((m.i for m in ms if m.what.family == "reference"), default=None)
+    from_at = [m.j for m in ms if m.what.family == "from"]
+    facts = [m for m in ms if m.what.kind is not None]
+    adm = any((m.what.kind, m.what.type) == ("milestone", "adm_decision") for m in facts)
+    deciding_body = adm or any(m.what.family == "panel" or m.what.kind == "meeting" for m in facts)
+    foreign_note = ""
+    if foreign:
+        foreign_note = "a guess: words of another jurisdiction are in the same text: " + ", ".join(
+            f.show for f in foreign
+        )
+    out: list[_Candidate] = []
+    route_orders: list[_Match] = []
+
+    def said(m: _Match, extend: bool = False) -> str:
+        j = m.j
+        if extend:  # "ICSO made": the verb that says the order was made is shown with it
+            nxt = next((x for x in ms if x.i == m.j and x.what.family == "affirm"), None)
+            j = nxt.j if nxt else j
+        return _said(text, toks, m.i, j)
+
+    for m in facts:
+        entry: Entry = m.what
+        if adm and (entry.family == "panel" or (entry.kind == "hearing" and not entry.confident)):
+            continue  # "ADM ratified the panel's recommendation": the panel sat earlier
+        yields = [(str(entry.kind), str(entry.type)), *entry.also]
+        for kind, code in yields:
+            confident = entry.confident
+            reasons: list[str] = []
+            if entry.note:
+                reasons.append(entry.note)
+            if not entry.confident:
+                reasons.append("a guess: check")
+            after_reference = reference_at is not None and m.i > reference_at
+            if kind == "order":
+                if foreign:
+                    continue  # an order is a fact of law: never read across jurisdictions
+                if applying:
+                    if vocab.term(kind, code).route is not None:
+                        route_orders.append(m)
+                    continue  # an application or petition is never an order
+                if not_fact or ended or after_reference or "recommend" in cues:
+                    continue
+                if deciding_body and code != "cp_register":
+                    continue  # a review, panel or ADM decides plans, not orders
+                if "hedge" in cues:
+                    confident = False
+                    reasons.append("a guess: the words say it went on or was varied, not that it was made")
+                shown = said(m, extend=True)
+            elif kind == "placement":
+                if not_fact or ended or after_reference or applying or "recommend" in cues:
+                    continue
+                if any(0 <= m.i - f < FROM_REACH for f in from_at):
+                    continue  # "moved from F/C to gran": the foster placement is the one left
+                if entry.family == "placement" and deciding_body:
+                    confident = False
+                    reasons.append("a guess: a meeting or panel named it")
+                if entry.needs_move != "none" and not moved and entry.family == "placement":
+                    if entry.needs_move == "required":
+                        continue  # "F/C reported ...": a carer named is not a move
+                    confident = False
+                    reasons.append("a guess: no word says the child moved or lives there")
+                if "hedge" in cues:
+                    confident = False
+                    reasons.append("a guess: check")
+                shown = said(m)
+            elif kind in ("hearing", "meeting") or entry.family == "panel":
+                if entry.in_court and court is not None:
+                    code = entry.in_court
+                    confident = False
+                    reasons.append(f"a guess: the text names the {court}")
+                if not_fact:
+                    confident = False
+                    reasons.append("a guess: the words say it may not have happened")
+                shown = said(m)
+            elif kind == "milestone":
+                if not_fact or ended or after_reference:
+                    continue
+                if code == "permanence_recommended" and not review_named:
+                    confident = False
+                    reasons.append("a guess: no review is named")
+                if code == "final_order" and any(_route(vocab, o.what) for o in facts):
+                    continue  # the order itself says it
+                if code == "looked_after" and any(o.what.family == "order" for o in facts):
+                    continue  # the order names the basis; "accommodated under s25" is not two facts
+                shown = said(m)
+            else:  # a life event
+                if not_fact:
+                    confident = False
+                    reasons.append("a guess: check")
+                shown = said(m)
+            if foreign and confident:
+                confident = False
+                reasons.append(foreign_note)
+            why = f'read "{shown}" as {_name(vocab, kind, code)}'
+            if reasons:
+                why += " (" + "; ".join(dict.fromkeys(reasons)) + ")"
+            out.append(_Candidate(m.i, kind, code, shown, why, confident))
+
+    # An application or petition to a court: "application lodged", never the order it asks for.
+    if applying and not (not_fact or ended or "affirm" in cues or foreign):
+        apps = [m for m in ms if m.what.family in ("application", "petition")]
+        petition = any(m.what.family == "petition" for m in apps)
+        lodged = "lodged" in cues or any(m.what.lodged for m in apps)
+        other = any(c.kind != "event" for c in out)
+        if (route_orders or petition or court is not None) and (lodged or not other):
+            span = [*route_orders, *apps]
+            first = min(span, key=lambda m: m.i)
+            last = max(span, key=lambda m: m.j)
+            shown = _said(text, toks, first.i, last.j)
+            confident = lodged and bool(route_orders or petition)
+            why = f'read "{shown}" as {_name(vocab, "milestone", "application_lodged")} '
+            why += "(an application or petition is not an order"
+            why += ")" if confident else "; a guess: it may not be lodged)"
+            out.append(_Candidate(first.i, "milestone", "application_lodged", shown, why, confident))
+
+    # "LAAC review recommended permanence": at most the milestone, and only beside a review.
+    has_recommended = any((m.what.kind, m.what.type) == ("milestone", "permanence_recommended") for m in facts)
+    if (
+        not has_recommended
+        and review_named
+        and cues & {"recommend", "decide"}
+        and ("permanence" in cues or route_orders or any(_route(vocab, m.what) for m in facts))
+        and not (not_fact or ended or applying or foreign)
+        and not any(m.what.family == "panel" or m.what.type == "adm_decision" for m in facts)
+    ):
+        span = [m for m in ms if m.what.family in ("recommend", "decide", "permanence") or m.what.kind == "order"]
+        first = min(span, key=lambda m: m.i)
+        last = max(span, key=lambda m: m.j)
+        shown = _said(text, toks, first.i, last.j)
+        why = (f'read "{shown}" as {_name(vocab, "milestone", "permanence_recommended")} '
+               "(a guess: check that the review recommended permanence)")
+        out.append(_Candidate(first.i, "milestone", "permanence_recommended", shown, why, False))
+    return out
+
+
+def _exact_type(text: str, words: Words, kind: str | None) -> tuple[str, str] | None:
+    """A type written as the vocabulary writes it (code, label or abbreviation) -> (kind, code), if one."""
+    meanings = words.by_type.get(_phrase(text[:MAX_SCAN]), ())
+    fitting = [m for m in meanings if kind is None or m[0] == kind]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _freeze(reading: _Reading) -> Classified:
+    guesses = tuple(Guess(c.kind, c.type, c.matched, c.why, c.confident) for c in reading.guesses)
+    return Classified(guesses, tuple(f.show for f in reading.foreign), reading.court)
+
+
+def classify_text(
+    text: str, *, jurisdiction: str = "scotland", kind_hint: str | None = None, type_hint: str | None = None
+) -> Classified:
+    """The events a row's text states (0..n, in text order), other jurisdictions' words in it, the court named.
+
+    `kind_hint` is the row's kind column when it has one: guesses of another kind become weak, and a carer
+    named under "Placement" is a placement. `type_hint` is the row's type column when it did not name a
+    code ("Foster carers", "POA petition"): what it states comes first. Nothing known gives no guess.
+    """
+    if not isinstance(text, str):
+        text = ""
+    words = load_words(jurisdiction)
+    hint_kind = kind_hint if kind_hint in KINDS else None
+    reading = _read(text, words, kind_hint=hint_kind, as_type=False)
+    if isinstance(type_hint, str) and type_hint.strip() and _phrase(type_hint) not in (("other",), ()):
+        first: list[_Candidate] = []
+        exact = _exact_type(type_hint, words, hint_kind)
+        if exact is not None:
+            kind, code = exact
+            shown = type_hint[:120].strip()
+            why = f'read the type "{shown[:40]}" as {_name(words.vocab, kind, code)}'
+            first.append(_Candidate(-1, kind, code, shown, why, True))
+        else:
+            typed = _read(type_hint, words, kind_hint=hint_kind, as_type=True)
+            first.extend(c for c in typed.guesses if hint_kind is None or c.kind == hint_kind)
+        taken = {(c.kind, c.type) for c in first}
+        reading.guesses = [*first, *(c for c in reading.guesses if (c.kind, c.type) not in taken)]
+    return _freeze(reading)
+
+
+def detect_jurisdiction(texts: Iterable[str], *, expected: str = "scotland") -> Detection:
+    """Whether a chronology's texts are in another jurisdiction's words (one distinctive word, or two different).
+
+    Reads every text (each up to `MAX_SCAN` characters) and counts the other jurisdictions' words of
+    `expected`'s words file; the words are returned most frequent first, so a message can name them.
+    """
+    words = load_words(expected)
+    counts: dict[Foreign, int] = {}
+    for text in texts:
+        if not isinstance(text, str) or not text:
+            continue
+        for m in _scan(_tokens(text[:MAX_SCAN]), words.foreign, words.longest):
+            counts[m.what] = counts.get(m.what, 0) + 1
+    best: tuple[int, int, str] | None = None
+    for other in words.foreign_titles:
+        mine = [f for f in counts if f.jurisdiction == other]
+        shown = {f.show for f in mine}
+        if any(f.distinctive for f in mine) or len(shown) >= 2:
+            score = (sum(counts[f] for f in mine), len(shown), other)
+            best = score if best is None or score > best else best
+    if best is None:
+        return Detection(None, ())
+    other = best[2]
+    totals: dict[str, int] = {}
+    for f, n in counts.items():  # dict order = first seen, so ties keep the order of the text
+        if f.jurisdiction == other:
+            totals[f.show] = totals.get(f.show, 0) + n
+    ranked = sorted(totals, key=lambda show: -totals[show])
+    return Detection(other, tuple(ranked))
+
+
+def _fit(text: list[str], cand: list[str], known: frozenset[str]) -> tuple[int, float] | None:
+    """How a mistyped type fits a candidate: (candidate words left over, closeness), or None when it does not.
+
+    A word the vocabulary knows must be there as written ("placement" never becomes "permanence"); only an
+    unknown word may be a typo of one, and a short one (an abbreviation) only by a doubled letter ("csoo").
+    """
+    left = list(cand)
+    score = 0.0
+    for t in text:
+        if t in left:
+            left.remove(t)
+            score += 1.0
+            continue
+        if t in known or t.isdigit():
+            return None
+        if len(t) < 5:  # "csoo" -> "cso", "ordr" -> "order"; never "ppo" -> "po"
+            near = next((c for c in left if _collapse(t) == c or (
+                len(c) >= 5 and difflib.SequenceMatcher(None, t, c).ratio() >= FUZZY_SHORT)), None)
+            if near is None:
+                return None
+            left.remove(near)
+            score += 0.9
+            continue
+        ratio, near = max(((difflib.SequenceMatcher(None, t, c).ratio(), c) for c in left if len(c) >= 4),
+                          default=(0.0, ""))
+        if ratio < FUZZY_CUTOFF:
+            return None
+        left.remove(near)
+        score += ratio
+    return len(left), score
+
+
+def _collapse(word: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def safe_suggestions(text: str, kind: str, *, jurisdiction: str = "scotland") -> tuple[str, ...]:
+    """Codes of `kind` close to `text` that do not cross legal meaning (no application/petition/panel/plan
+    -> order; no order -> a different order in law; nothing across jurisdictions). Empty when weak."""
+    if not isinstance(text, str) or kind not in KINDS:
+        return ()
+    words = load_words(jurisdiction)
+    text = text[:MAX_SCAN]
+    exact = _exact_type(text, words, kind)
+    if exact is not None:
+        return (exact[1],)
+    reading = _read(text, words, kind_hint=kind, as_type=True)
+    if reading.foreign:
+        return ()
+    same = [c.type for c in reading.guesses if c.kind == kind and c.confident]
+    if same:
+        return tuple(dict.fromkeys(same))
+    if reading.guesses or any(m.what.family in CUE_FAMILIES for m in reading.matches):
+        return ()  # the words name something else, or make it not a fact: no guess at all
+    said = [w for w in _phrase(text) if w not in words.stop_words]
+    if not said or len(said) > MAX_SUGGEST_WORDS or all(w in words.generic_words for w in said):
+        return ()
+    best: tuple[int, float] | None = None
+    winners: set[tuple[str, str] | None] = set()
+    for key, entry, _other, _show in words.phrases:
+        allowed = entry is not None and entry.kind == kind and entry.confident and entry.type is not None
+        meaning = (kind, str(entry.type)) if allowed and entry is not None else None
+        fit = _fit(said, [w for w in key if w not in words.stop_words], words.known)
+        best, winners = _better(fit, meaning, best, winners)
+    for key, meanings in words.by_type.items():
+        for k, code in meanings:
+            fit = _fit(said, [w for w in key if w not in words.stop_words], words.known)
+            best, winners = _better(fit, (k, code) if k == kind else None, best, winners)
+    found = [w for w in winners if w is not None]
+    if best is None or len(found) != 1 or len(winners) != 1:
+        return ()  # nothing close, or as close to a word of another kind, family or jurisdiction
+    return (found[0][1],)
+
+
+def _better(
+    fit: tuple[int, float] | None,
+    meaning: tuple[str, str] | None,
+    best: tuple[int, float] | None,
+    winners: set[tuple[str, str] | None],
+) -> tuple[tuple[int, float] | None, set[tuple[str, str] | None]]:
+    """Keep the closest fits: fewest candidate words left over, then the closest spelling."""
+    if fit is None:
+        return best, winners
+    rank = (fit[0], -round(fit[1], 6))
+    if best is None or rank < (best[0], -round(best[1], 6)):
+        return fit, {meaning}
+    if rank == (best[0], -round(best[1], 6)):
+        winners.add(meaning)
+    return best, winners
