@@ -125,6 +125,7 @@ class Words:
     by_type: dict[tuple[str, ...], tuple[tuple[str, str], ...]]  # vocabulary labels, abbreviations and codes
     known: frozenset[str]
     move_words: frozenset[str]
+    hearings_about_orders: frozenset[str]
     longest: int = 1
     phrases: tuple[tuple[tuple[str, ...], Entry | None, str | None, str | None], ...] = field(default=())
 
@@ -306,6 +307,7 @@ def load_words(jurisdiction: str = "scotland") -> Words:
         by_type={k: tuple(v) for k, v in by_type.items()},
         known=frozenset(known),
         move_words=frozenset(move_words),
+        hearings_about_orders=frozenset(str(c) for c in raw.get("hearings_about_orders", ())),
         longest=longest,
         phrases=tuple(phrases),
     )
@@ -346,6 +348,22 @@ def _route(vocab: Vocabulary, entry: Entry) -> bool:
     return entry.kind == "order" and entry.type is not None and vocab.term("order", entry.type).route is not None
 
 
+def _both(toks: list[_Tok], words: Words) -> tuple[list[_Match], list[_Match]]:
+    """This jurisdiction's phrases and other jurisdictions' phrases in the tokens, neither inside the other.
+
+    A phrase inside a longer one is not said: "care order" in "kinship care order", "supervision order" in
+    "s31 supervision order".
+    """
+    own = _scan(toks, words.index, words.longest)
+    other = _scan(toks, words.foreign, words.longest)
+    # Matches of one scan do not overlap, so the only one that can hold a match is the one over its first token.
+    own_at: dict[int, _Match] = {k: m for m in own for k in range(m.i, m.j)}
+    other = [f for f in other if not (f.i in own_at and _inside(f, own_at[f.i]))]
+    other_at: dict[int, _Match] = {k: f for f in other for k in range(f.i, f.j)}
+    own = [m for m in own if not (m.i in other_at and _inside(m, other_at[m.i]))]
+    return own, other
+
+
 def _inside(a: _Match, b: _Match) -> bool:
     """Whether match `a` lies within the strictly longer match `b`."""
     return b.i <= a.i and a.j <= b.j and (b.j - b.i) > (a.j - a.i)
@@ -358,12 +376,7 @@ def _said(text: str, toks: list[_Tok], i: int, j: int) -> str:
 def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _Reading:
     text = text[:MAX_SCAN]
     toks = _tokens(text)
-    matches = _scan(toks, words.index, words.longest)
-    foreign_hits = _scan(toks, words.foreign, words.longest)
-    # A phrase inside a longer one is not said: "care order" in "kinship care order", "supervision order" in
-    # "s31 supervision order".
-    foreign_hits = [f for f in foreign_hits if not any(_inside(f, m) for m in matches)]
-    matches = [m for m in matches if not any(_inside(m, f) for f in foreign_hits)]
+    matches, foreign_hits = _both(toks, words)
     foreign = list(dict.fromkeys(m.what for m in foreign_hits))
     court = next((m.what.name for m in matches if m.what.family == "court"), None)
 
@@ -373,21 +386,27 @@ def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _
         for k in range(m.i, m.j):
             covered[k] = True
     clause_of: list[int] = []
-    clause = 0
+    sentence_of: dict[int, int] = {}  # clause -> its sentence (a sentence ends at a break, a clause also at "and")
+    clause = sentence = 0
     for k, tok in enumerate(toks):
         if tok.norm == _BREAK or (not covered[k] and tok.norm in words.clause_words):
             clause += 1
+            sentence += tok.norm == _BREAK
         clause_of.append(clause)
+        sentence_of[clause] = sentence
     statements: dict[int, list[_Match]] = {}
     for m in matches:
         statements.setdefault(clause_of[m.i], []).append(m)
     moves: set[int] = {clause_of[k] for k, tok in enumerate(toks) if tok.norm in words.move_words}
+    # "an initial writ for a residence order and parental rights (s11)": the application covers both orders.
+    applied = {sentence_of[clause_of[m.i]] for m in matches if m.what.family in ("application", "petition")}
 
     review_named = any(m.what.kind == "meeting" and m.what.type == "laac_review" for m in matches)
     out: list[_Candidate] = []
     for number, ms in statements.items():
         moved = number in moves or as_type or kind_hint == "placement"
-        out.extend(_statement(text, toks, ms, words, court, foreign, review_named, moved))
+        in_application = sentence_of[number] in applied
+        out.extend(_statement(text, toks, ms, words, court, foreign, review_named, moved, in_application))
 
     if any(c.kind != "event" for c in out):
         out = [c for c in out if c.kind != "event"]  # a life event only when nothing else is stated
@@ -422,6 +441,7 @@ def _statement(
     foreign: list[Foreign],
     review_named: bool,
     moved: bool,
+    in_application: bool,
 ) -> list[_Candidate]:
     """The facts one statement makes, after what its other words do to them (see the words file's families)."""
     vocab = words.vocab
@@ -442,12 +462,14 @@ def _statement(
     out: list[_Candidate] = []
     route_orders: list[_Match] = []
 
+    affirm_at = {x.i: x.j for x in ms if x.what.family == "affirm"}
+    from_reach = {f + k for f in from_at for k in range(FROM_REACH)}
+    hearings = {str(m.what.type) for m in facts if m.what.kind == "hearing"}
+    argued = bool(hearings & words.hearings_about_orders)
+
     def said(m: _Match, extend: bool = False) -> str:
-        j = m.j
-        if extend:  # "ICSO made": the verb that says the order was made is shown with it
-            nxt = next((x for x in ms if x.i == m.j and x.what.family == "affirm"), None)
-            j = nxt.j if nxt else j
-        return _said(text, toks, m.i, j)
+        # "ICSO made": the verb that says the order was made is shown with it
+        return _said(text, toks, m.i, affirm_at.get(m.j, m.j) if extend else m.j)
 
     for m in facts:
         entry: Entry = m.what
@@ -465,14 +487,19 @@ def _statement(
             if kind == "order":
                 if foreign:
                     continue  # an order is a fact of law: never read across jurisdictions
-                if applying:
-                    if vocab.term(kind, code).route is not None:
+                if applying or (in_application and vocab.term(kind, code).route is not None):
+                    if applying and vocab.term(kind, code).route is not None:
                         route_orders.append(m)
                     continue  # an application or petition is never an order
                 if not_fact or ended or after_reference or "recommend" in cues:
                     continue
                 if deciding_body and code != "cp_register":
                     continue  # a review, panel or ADM decides plans, not orders
+                if hearings and "affirm" not in cues:
+                    if argued:
+                        continue  # "POA proof": the proof is about the order; nothing says it was granted
+                    confident = False
+                    reasons.append("a guess: no word says the hearing made it")
                 if "hedge" in cues:
                     confident = False
                     reasons.append("a guess: the words say it went on or was varied, not that it was made")
@@ -480,7 +507,7 @@ def _statement(
             elif kind == "placement":
                 if not_fact or ended or after_reference or applying or "recommend" in cues:
                     continue
-                if any(0 <= m.i - f < FROM_REACH for f in from_at):
+                if m.i in from_reach:
                     continue  # "moved from F/C to gran": the foster placement is the one left
                 if entry.family == "placement" and deciding_body:
                     confident = False
@@ -617,7 +644,7 @@ def detect_jurisdiction(texts: Iterable[str], *, expected: str = "scotland") -> 
     for text in texts:
         if not isinstance(text, str) or not text:
             continue
-        for m in _scan(_tokens(text[:MAX_SCAN]), words.foreign, words.longest):
+        for m in _both(_tokens(text[:MAX_SCAN]), words)[1]:
             counts[m.what] = counts.get(m.what, 0) + 1
     best: tuple[int, int, str] | None = None
     for other in words.foreign_titles:
