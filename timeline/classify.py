@@ -716,9 +716,11 @@ def safe_suggestions(text: str, kind: str, *, jurisdiction: str = "scotland") ->
     same = [c.type for c in reading.guesses if c.kind == kind and c.confident]
     if same:
         return tuple(dict.fromkeys(same))
-    if reading.guesses or any(m.what.family in CUE_FAMILIES for m in reading.matches):
-        return ()  # the words name something else, or make it not a fact: no guess at all
+    if any(m.what.family in CUE_FAMILIES for m in reading.matches):
+        return ()  # the words make it not a fact ("petition", "plan", "not"): no guess at all
     said = [w for w in _phrase(text) if w not in words.stop_words]
+    if reading.guesses and sum(m.j - m.i for m in reading.matches) >= len(_phrase(text)):
+        return ()  # every word is read, as something of another kind: no guess
     if not said or len(said) > MAX_SUGGEST_WORDS or all(w in words.generic_words for w in said):
         return ()
     best: tuple[int, float] | None = None
