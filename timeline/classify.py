@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -126,84 +126,115 @@ class Words:
     known: frozenset[str]
     move_words: frozenset[str]
     hearings_about_orders: frozenset[str]
-    longest: int = 1
-    phrases: tuple[tuple[tuple[str, ...], Entry | None, str | None, str | None], ...] = field(default=())
+    index_prefixes: frozenset[tuple[str, ...]]
+    foreign_prefixes: frozenset[tuple[str, ...]]
+    # For suggestions: every phrase of any kind, family or jurisdiction without its stop words, with the
+    # (kind, code) it may suggest (None: a word that must never be suggested from), and word -> phrases.
+    candidates: tuple[tuple[tuple[str, ...], tuple[str, str] | None], ...] = ()
+    postings: dict[str, frozenset[int]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
+class _Tok(NamedTuple):
+    """One word of a text (a tuple: thousands are made per cell, and a frozen dataclass is slow to build)."""
+
     norm: str  # "" for a statement break
     start: int
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class _Match:
+class _Match(NamedTuple):
+    """A phrase found: what it is, and its first token and one past its last."""
+
     what: Any  # Entry or Foreign
-    i: int  # first token
-    j: int  # one past the last token
+    i: int
+    j: int
 
 
 # Dotted acronyms ("F.C.", "L.A.C.") are one word; "s.25" is "s 25"; apostrophes vanish ("children's");
 # a hyphen after re-/de-/pre-/non- joins ("de-registered" = "deregistered"), elsewhere it separates.
-_RAW = re.compile(
-    r"(?<![^\W_])[^\W\d_](?:\.[^\W\d_])+\.?(?![^\W_])"
-    r"|(?:(?:re|de|pre|non)-)?[^\W_]+(?:['’][^\W_]+)*"
-    r"|[&+]|[.;!?,\n]",
-    re.IGNORECASE,
-)
+_RAW = re.compile(r"(?:(?i:re|de|pre|non)-)?[^\W_]+(?:['’][^\W_]+)*|[&+]|[.;!?,\n]")
 _PARTS = re.compile(r"\d+|[^\W\d_]+")
+_JOINERS = str.maketrans("", "", "'’-")
 
 
 def _tokens(text: str) -> list[_Tok]:
     """Words (lower case, letters and digits apart: "s25" -> "s", "25"), "&" and "+", and statement breaks."""
     out: list[_Tok] = []
+    acronym = False  # the last word is a dotted acronym ("F.C"), whose final dot ends nothing
     for m in _RAW.finditer(text):
         raw = m.group()
+        start, end = m.span()
         if raw in ".;!?,\n":
-            # A dot inside a word ("s.25") joins; a dot, comma, semicolon or line end ends a statement.
-            if raw == "." and m.end() < len(text) and text[m.end()].isalnum():
+            # A dot inside a word ("s.25", "F.C") joins; a dot, comma, semicolon or line end ends a statement.
+            if raw == "." and ((end < len(text) and text[end].isalnum()) or acronym):
+                acronym = False
                 continue
             if out and out[-1].norm != _BREAK:
-                out.append(_Tok(_BREAK, m.start(), m.end()))
+                out.append(_Tok(_BREAK, start, end))
             continue
+        acronym = False
         if raw in "&+":
-            out.append(_Tok(raw, m.start(), m.end()))
+            out.append(_Tok(raw, start, end))
             continue
-        word = raw.lower().replace("'", "").replace("’", "").replace("-", "").replace(".", "")
+        word = raw.lower().translate(_JOINERS)
+        if (
+            len(word) == 1
+            and word.isalpha()
+            and out
+            and len(out[-1].norm) >= 1
+            and out[-1].norm.isalpha()
+            and out[-1].end == start - 1
+            and text[start - 1] == "."
+            and _single_letters(text, out[-1])
+        ):
+            last = out.pop()  # "L.A.C" -> "lac"
+            out.append(_Tok(last.norm + word, last.start, end))
+            acronym = True
+            continue
+        if word.isalpha():
+            out.append(_Tok(word, start, end))
+            continue
         for part in _PARTS.findall(word):
-            out.append(_Tok(part, m.start(), m.end()))
+            out.append(_Tok(part, start, end))
     return out
+
+
+def _single_letters(text: str, tok: _Tok) -> bool:
+    """Whether a token is one letter, or letters joined by dots ("L.A"): the start of a dotted acronym."""
+    return all(ch == "." for ch in text[tok.start + 1 : tok.end : 2]) and (tok.end - tok.start) % 2 == 1
 
 
 def _phrase(text: str) -> tuple[str, ...]:
     return tuple(t.norm for t in _tokens(text) if t.norm != _BREAK)
 
 
-def _scan(toks: list[_Tok], index: dict[tuple[str, ...], Any], longest: int) -> list[_Match]:
-    """Leftmost-longest phrases of `index` in the tokens: at most `longest` look-ups per token."""
+def _scan(toks: list[_Tok], index: dict[tuple[str, ...], Any], prefixes: frozenset[tuple[str, ...]]) -> list[_Match]:
+    """Leftmost-longest phrases of `index` in the tokens; a phrase grows only while it is the start of one."""
     found: list[_Match] = []
     n = len(toks)
     i = 0
     while i < n:
-        if toks[i].norm == _BREAK:
-            i += 1
-            continue
-        hit = None
-        stop = i
-        while stop < n and stop - i < longest and toks[stop].norm != _BREAK:
-            stop += 1
-        for j in range(stop, i, -1):
-            what = index.get(tuple(t.norm for t in toks[i:j]))
+        hit: _Match | None = None
+        key: tuple[str, ...] = ()
+        j = i
+        while j < n and toks[j].norm != _BREAK:
+            key = (*key, toks[j].norm)
+            if key not in prefixes:
+                break
+            j += 1
+            what = index.get(key)
             if what is not None:
                 hit = _Match(what, i, j)
-                break
         if hit is None:
             i += 1
         else:
             found.append(hit)
             i = hit.j
     return found
+
+
+def _prefixes(keys: Iterable[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
+    return frozenset(key[:k] for key in keys for k in range(1, len(key) + 1))
 
 
 def words_file(jurisdiction: str) -> str:
@@ -294,7 +325,17 @@ def load_words(jurisdiction: str = "scotland") -> Words:
             if (term.kind, term.code) not in meanings:
                 meanings.append((term.kind, term.code))
     known = {w for key in (*index, *foreign, *by_type) for w in key}
-    longest = max(len(k) for k in (*index, *foreign))
+    stop = frozenset(_phrase(" ".join(raw.get("stop_words", ()))))
+    candidates: list[tuple[tuple[str, ...], tuple[str, str] | None]] = []
+    for key, said, _other, _show in phrases:
+        may = said is not None and said.kind is not None and said.confident and said.family not in CUE_FAMILIES
+        candidates.append((key, (str(said.kind), str(said.type)) if may and said is not None else None))
+    candidates += [(key, meaning) for key, meanings in by_type.items() for meaning in meanings]
+    candidates = [(tuple(w for w in key if w not in stop), meaning) for key, meaning in candidates]
+    postings: dict[str, set[int]] = {}
+    for n, (key, _meaning) in enumerate(candidates):
+        for w in key:
+            postings.setdefault(w, set()).add(n)
     return Words(
         name=jurisdiction,
         vocab=vocab,
@@ -302,14 +343,16 @@ def load_words(jurisdiction: str = "scotland") -> Words:
         foreign=foreign,
         foreign_titles=titles,
         clause_words=frozenset(_phrase(" ".join(raw.get("clause_words", ())))),
-        stop_words=frozenset(_phrase(" ".join(raw.get("stop_words", ())))),
+        stop_words=stop,
         generic_words=frozenset(_phrase(" ".join(raw.get("generic_words", ())))),
         by_type={k: tuple(v) for k, v in by_type.items()},
         known=frozenset(known),
         move_words=frozenset(move_words),
         hearings_about_orders=frozenset(str(c) for c in raw.get("hearings_about_orders", ())),
-        longest=longest,
-        phrases=tuple(phrases),
+        index_prefixes=_prefixes(index),
+        foreign_prefixes=_prefixes(foreign),
+        candidates=tuple(candidates),
+        postings={w: frozenset(ids) for w, ids in postings.items()},
     )
 
 
@@ -354,8 +397,8 @@ def _both(toks: list[_Tok], words: Words) -> tuple[list[_Match], list[_Match]]:
     A phrase inside a longer one is not said: "care order" in "kinship care order", "supervision order" in
     "s31 supervision order".
     """
-    own = _scan(toks, words.index, words.longest)
-    other = _scan(toks, words.foreign, words.longest)
+    own = _scan(toks, words.index, words.index_prefixes)
+    other = _scan(toks, words.foreign, words.foreign_prefixes)
     # Matches of one scan do not overlap, so the only one that can hold a match is the one over its first token.
     own_at: dict[int, _Match] = {k: m for m in own for k in range(m.i, m.j)}
     other = [f for f in other if not (f.i in own_at and _inside(f, own_at[f.i]))]
@@ -664,40 +707,49 @@ def detect_jurisdiction(texts: Iterable[str], *, expected: str = "scotland") -> 
     return Detection(other, tuple(ranked))
 
 
-def _fit(text: list[str], cand: list[str], known: frozenset[str]) -> tuple[int, float] | None:
-    """How a mistyped type fits a candidate: (candidate words left over, closeness), or None when it does not.
+def _close(word: str, words: Words) -> dict[str, float]:
+    """The vocabulary's words that a written word may be a typo of, with how close each is.
 
-    A word the vocabulary knows must be there as written ("placement" never becomes "permanence"); only an
-    unknown word may be a typo of one, and a short one (an abbreviation) only by a doubled letter ("csoo").
+    A word the vocabulary knows stands for itself only ("placement" never becomes "permanence"); an unknown
+    word may be a typo of a known one, and a short one (an abbreviation) only by a doubled letter ("csoo")
+    or of a longer word ("ordr" -> "order"), so "ppo" is never "po".
     """
-    left = list(cand)
-    score = 0.0
-    for t in text:
-        if t in left:
-            left.remove(t)
-            score += 1.0
+    if word in words.known:
+        return {word: 1.0}
+    if word.isdigit():
+        return {}
+    short = len(word) < 5
+    cut = FUZZY_SHORT if short else FUZZY_CUTOFF
+    found: dict[str, float] = {}
+    if short and _collapse(word) in words.known:
+        found[_collapse(word)] = 0.9
+    matcher = difflib.SequenceMatcher(None, "", word)  # the written word is seq2: difflib caches it
+    for known in words.known:
+        if len(known) < (5 if short else 4) or known.isdigit():
             continue
-        if t in known or t.isdigit():
-            return None
-        if len(t) < 5:  # "csoo" -> "cso", "ordr" -> "order"; never "ppo" -> "po"
-            near = next((c for c in left if _collapse(t) == c or (
-                len(c) >= 5 and difflib.SequenceMatcher(None, t, c).ratio() >= FUZZY_SHORT)), None)
-            if near is None:
-                return None
-            left.remove(near)
-            score += 0.9
-            continue
-        ratio, near = max(((difflib.SequenceMatcher(None, t, c).ratio(), c) for c in left if len(c) >= 4),
-                          default=(0.0, ""))
-        if ratio < FUZZY_CUTOFF:
-            return None
-        left.remove(near)
-        score += ratio
-    return len(left), score
+        matcher.set_seq1(known)
+        if matcher.real_quick_ratio() >= cut and matcher.quick_ratio() >= cut:
+            ratio = matcher.ratio()
+            if ratio >= cut:
+                found[known] = max(found.get(known, 0.0), ratio)
+    return found
 
 
 def _collapse(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", word)
+
+
+def _fit(close: list[dict[str, float]], cand: tuple[str, ...]) -> tuple[int, float] | None:
+    """How the written words fit a candidate: (candidate words left over, closeness), or None when they do not."""
+    left = list(cand)
+    score = 0.0
+    for options in close:
+        best = max(((options[w], w) for w in left if w in options), default=None)
+        if best is None:
+            return None
+        left.remove(best[1])
+        score += best[0]
+    return len(left), score
 
 
 def safe_suggestions(text: str, kind: str, *, jurisdiction: str = "scotland") -> tuple[str, ...]:
@@ -718,40 +770,34 @@ def safe_suggestions(text: str, kind: str, *, jurisdiction: str = "scotland") ->
         return tuple(dict.fromkeys(same))
     if any(m.what.family in CUE_FAMILIES for m in reading.matches):
         return ()  # the words make it not a fact ("petition", "plan", "not"): no guess at all
-    said = [w for w in _phrase(text) if w not in words.stop_words]
-    if reading.guesses and sum(m.j - m.i for m in reading.matches) >= len(_phrase(text)):
+    written = _phrase(text)
+    if reading.guesses and sum(m.j - m.i for m in reading.matches) >= len(written):
         return ()  # every word is read, as something of another kind: no guess
+    said = [w for w in written if w not in words.stop_words]
     if not said or len(said) > MAX_SUGGEST_WORDS or all(w in words.generic_words for w in said):
         return ()
+    close = [_close(w, words) for w in said]
+    # Only candidates holding a possible reading of every written word; then the closest of them all, of
+    # any kind, family or jurisdiction, must be of this kind, or there is no suggestion.
+    ids: set[int] | None = None
+    for options in close:
+        having = set().union(*(words.postings.get(w, ()) for w in options))
+        ids = having if ids is None else ids & having
+        if not ids:
+            return ()
     best: tuple[int, float] | None = None
     winners: set[tuple[str, str] | None] = set()
-    for key, entry, _other, _show in words.phrases:
-        allowed = entry is not None and entry.kind == kind and entry.confident and entry.type is not None
-        meaning = (kind, str(entry.type)) if allowed and entry is not None else None
-        fit = _fit(said, [w for w in key if w not in words.stop_words], words.known)
-        best, winners = _better(fit, meaning, best, winners)
-    for key, meanings in words.by_type.items():
-        for k, code in meanings:
-            fit = _fit(said, [w for w in key if w not in words.stop_words], words.known)
-            best, winners = _better(fit, (k, code) if k == kind else None, best, winners)
-    found = [w for w in winners if w is not None]
-    if best is None or len(found) != 1 or len(winners) != 1:
+    for n in sorted(ids or ()):
+        cand, meaning = words.candidates[n]
+        fit = _fit(close, cand)
+        if fit is None:
+            continue
+        rank = (fit[0], -round(fit[1], 6))
+        if best is None or rank < (best[0], -round(best[1], 6)):
+            best, winners = fit, {meaning}
+        elif rank == (best[0], -round(best[1], 6)):
+            winners.add(meaning)
+    fitting = {w for w in winners if w is not None and w[0] == kind}
+    if best is None or len(fitting) != 1 or len(winners) != 1:
         return ()  # nothing close, or as close to a word of another kind, family or jurisdiction
-    return (found[0][1],)
-
-
-def _better(
-    fit: tuple[int, float] | None,
-    meaning: tuple[str, str] | None,
-    best: tuple[int, float] | None,
-    winners: set[tuple[str, str] | None],
-) -> tuple[tuple[int, float] | None, set[tuple[str, str] | None]]:
-    """Keep the closest fits: fewest candidate words left over, then the closest spelling."""
-    if fit is None:
-        return best, winners
-    rank = (fit[0], -round(fit[1], 6))
-    if best is None or rank < (best[0], -round(best[1], 6)):
-        return fit, {meaning}
-    if rank == (best[0], -round(best[1], 6)):
-        winners.add(meaning)
-    return best, winners
+    return (next(iter(fitting))[1],)
