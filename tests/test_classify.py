@@ -457,3 +457,39 @@ def test_sentences_of_known_words_stay_in_the_vocabulary(text: str, kind: str) -
         assert code in VOCAB.codes(kind)
     if classify_text(text).other_jurisdiction:
         assert not [g for g in classify_text(text).guesses if g.kind == "order"]
+
+
+# ---------------------------------------------------------------- hints from the row's other columns
+
+
+def test_kind_hint_makes_a_named_carer_a_placement_and_disagreement_weak() -> None:
+    assert [(g.kind, g.type, g.confident) for g in classify_text("Foster carers (Mr & Mrs B)").guesses] == []
+    hinted = classify_text("Foster carers (Mr & Mrs B)", kind_hint="placement").guesses
+    assert [(g.kind, g.type, g.confident) for g in hinted] == [("placement", "foster", True)]
+    (other,) = classify_text("ICSO made", kind_hint="placement").guesses
+    assert (other.kind, other.type, other.confident) == ("order", "icso", False)
+    assert "kind says placement" in other.why
+
+
+def test_type_hint_comes_first_and_keeps_legal_meaning() -> None:
+    got = classify_text("Mr & Mrs B", type_hint="Foster carers", kind_hint="placement").guesses
+    assert [(g.kind, g.type, g.confident) for g in got] == [("placement", "foster", True)]
+    exact = classify_text("ICSO made at hearing", type_hint="Children's Hearing").guesses
+    assert [(g.kind, g.type) for g in exact] == [("hearing", "childrens_hearing"), ("order", "icso")]
+    petition = classify_text("", type_hint="POA petition").guesses
+    assert [(g.kind, g.type, g.confident) for g in petition] == [("milestone", "application_lodged", False)]
+    assert facts("Placed with F/C", type_hint="Other") == [("placement", "foster")]
+
+
+def test_what_follows_a_reference_is_about_something_else() -> None:
+    assert facts("C moved to residential unit following placement breakdown") == [("placement", "residential")]
+    assert facts("Placed with F/C following CPO") == [("placement", "foster")]
+    assert facts("Hearing on the second working day after the CPO was implemented") == [
+        ("hearing", "childrens_hearing")
+    ]
+
+
+def test_remaining_is_not_a_move_or_a_new_order() -> None:
+    got = classify_text("Review hearing terminated CSO, child remains with gran under KCO").guesses
+    assert ("placement", "kinship") not in [(g.kind, g.type) for g in got]
+    assert [g.confident for g in got if g.kind == "order"] == [False]

@@ -42,12 +42,14 @@ FROM_REACH = 3
 
 FACT_FAMILIES: dict[str, str] = {k: k for k in KINDS}
 CUE_FAMILIES: frozenset[str] = frozenset(
-    {"application", "petition", "lodged", "recommend", "decide", "permanence", "plan", "negation", "end",
+    {"application", "petition", "lodged", "recommend", "decide", "permanence", "plan", "future", "negation", "end",
      "reference", "from", "move", "affirm", "hedge", "report", "noise"}
 )
 FAMILIES: frozenset[str] = frozenset({*FACT_FAMILIES, "panel", *CUE_FAMILIES})
 # Families after which nothing in the same statement is a fact of what happened.
-_NOT_FACT = frozenset({"negation", "plan"})
+_NOT_FACT = frozenset({"negation", "plan", "future"})
+# Families that also make a hearing or meeting beside them a guess ("review cancelled", "hearing to be arranged").
+_MAY_NOT_HAVE_HAPPENED = frozenset({"negation", "future"})
 _BREAK = ""
 
 
@@ -441,6 +443,7 @@ def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _
     for m in matches:
         statements.setdefault(clause_of[m.i], []).append(m)
     moves: set[int] = {clause_of[k] for k, tok in enumerate(toks) if tok.norm in words.move_words}
+    moves |= {clause_of[m.i] for m in matches if m.what.family == "move"}
     # "an initial writ for a residence order and parental rights (s11)": the application covers both orders.
     applied = {sentence_of[clause_of[m.i]] for m in matches if m.what.family in ("application", "petition")}
 
@@ -488,11 +491,17 @@ def _statement(
 ) -> list[_Candidate]:
     """The facts one statement makes, after what its other words do to them (see the words file's families)."""
     vocab = words.vocab
-    cues = {m.what.family for m in ms if m.what.family in CUE_FAMILIES}
+    reference_at = min((m.i for m in ms if m.what.family == "reference"), default=None)
+    # After "following", "re", "since" the words are about something else: their cues are not this statement's.
+    cues = {
+        m.what.family
+        for m in ms
+        if m.what.family in CUE_FAMILIES and (reference_at is None or m.i <= reference_at)
+    }
     not_fact = bool(cues & _NOT_FACT)
     ended = "end" in cues
     applying = bool(cues & {"application", "petition"})
-    reference_at = min((m.i for m in ms if m.what.family == "reference"), default=None)
+    unsure = bool(cues & _MAY_NOT_HAVE_HAPPENED)
     from_at = [m.j for m in ms if m.what.family == "from"]
     facts = [m for m in ms if m.what.kind is not None]
     adm = any((m.what.kind, m.what.type) == ("milestone", "adm_decision") for m in facts)
@@ -569,7 +578,7 @@ def _statement(
                     code = entry.in_court
                     confident = False
                     reasons.append(f"a guess: the text names the {court}")
-                if not_fact:
+                if unsure:
                     confident = False
                     reasons.append("a guess: the words say it may not have happened")
                 shown = said(m)
