@@ -416,7 +416,10 @@ def test_case_file_validation_never_suggests_across_legal_meaning(tmp_path: Path
         assert "did you mean" not in message, message
         assert "(one of: s25, cpo" in message  # the valid codes instead
     assert "did you mean 'po'?" in problem("order", "perminence_order")
+    assert "did you mean 'foster'?" in problem("placement", "fostr")
+    assert "did you mean 'laac_review'?" in problem("meeting", '"LAC review"')
     assert "did you mean" not in problem("hearing", '"Adoption panel"')
+    assert "did you mean" not in problem("placement", '"S25 accommodation"')
 
 
 # ---------------------------------------------------------------- data and properties
