@@ -494,5 +494,21 @@ def test_what_follows_a_reference_is_about_something_else() -> None:
 
 def test_remaining_is_not_a_move_or_a_new_order() -> None:
     got = classify_text("Review hearing terminated CSO, child remains with gran under KCO").guesses
-    assert ("placement", "kinship") not in [(g.kind, g.type) for g in got]
-    assert [g.confident for g in got if g.kind == "order"] == [False]
+    assert [(g.kind, g.type) for g in got] == [("hearing", "review_hearing")]
+    assert facts("Child remains subject to a PO") == []
+    assert [(g.type, g.confident) for g in classify_text("Child subject to CSO").guesses] == [("cso", False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Older siblings adopted", "Mother's two older children were removed in 2015 and adopted", "Adopted",
+     "Sibling placed with F/C", "Half-brother's PO granted", "PO hearing", "POA hearing continued"],
+)
+def test_no_permanence_for_another_child_or_from_a_hearing(text: str) -> None:
+    assert not [g for g in classify_text(text).guesses if g.kind in ("order", "placement")]
+
+
+def test_a_sibling_named_after_the_fact_does_not_remove_it() -> None:
+    assert facts("Placed with F/C together with her brother") == [("placement", "foster")]
+    (hearing,) = classify_text("PO hearing").guesses
+    assert (hearing.type, hearing.confident) == ("court", False)

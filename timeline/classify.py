@@ -43,7 +43,7 @@ FROM_REACH = 3
 FACT_FAMILIES: dict[str, str] = {k: k for k in KINDS}
 CUE_FAMILIES: frozenset[str] = frozenset(
     {"application", "petition", "lodged", "recommend", "decide", "permanence", "plan", "future", "negation", "end",
-     "reference", "from", "move", "affirm", "hedge", "report", "noise"}
+     "reference", "from", "other_child", "move", "affirm", "hedge", "report", "noise"}
 )
 FAMILIES: frozenset[str] = frozenset({*FACT_FAMILIES, "panel", *CUE_FAMILIES})
 # Families after which nothing in the same statement is a fact of what happened.
@@ -503,6 +503,7 @@ def _statement(
     applying = bool(cues & {"application", "petition"})
     unsure = bool(cues & _MAY_NOT_HAVE_HAPPENED)
     from_at = [m.j for m in ms if m.what.family == "from"]
+    other_child_at = min((m.i for m in ms if m.what.family == "other_child"), default=None)
     facts = [m for m in ms if m.what.kind is not None]
     adm = any((m.what.kind, m.what.type) == ("milestone", "adm_decision") for m in facts)
     deciding_body = adm or any(m.what.family == "panel" or m.what.kind == "meeting" for m in facts)
@@ -535,7 +536,9 @@ def _statement(
                 reasons.append(entry.note)
             if not entry.confident:
                 reasons.append("a guess: check")
-            after_reference = reference_at is not None and m.i > reference_at
+            after_reference = (reference_at is not None and m.i > reference_at) or (
+                other_child_at is not None and m.i > other_child_at  # "older siblings adopted": not this child
+            )
             if kind == "order":
                 if foreign:
                     continue  # an order is a fact of law: never read across jurisdictions
@@ -547,12 +550,15 @@ def _statement(
                     continue
                 if deciding_body and code != "cp_register":
                     continue  # a review, panel or ADM decides plans, not orders
+                permanent = vocab.term(kind, code).route is not None
                 if hearings and "affirm" not in cues:
-                    if argued:
-                        continue  # "POA proof": the proof is about the order; nothing says it was granted
+                    if argued or permanent:
+                        continue  # "POA proof", "PO hearing": about the order; nothing says it was granted
                     confident = False
                     reasons.append("a guess: no word says the hearing made it")
                 if "hedge" in cues:
+                    if permanent:
+                        continue  # "remains subject to a PO": not when it was made; never a guessed permanence
                     confident = False
                     reasons.append("a guess: the words say it went on or was varied, not that it was made")
                 shown = said(m, extend=True)
@@ -578,6 +584,10 @@ def _statement(
                     code = entry.in_court
                     confident = False
                     reasons.append(f"a guess: the text names the {court}")
+                elif entry.in_court and any(_route(vocab, o.what) for o in facts):
+                    code = entry.in_court  # "PO hearing": a court decides a PO, not a children's hearing
+                    confident = False
+                    reasons.append("a guess: a court order is named")
                 if unsure:
                     confident = False
                     reasons.append("a guess: the words say it may not have happened")
