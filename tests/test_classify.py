@@ -456,6 +456,8 @@ VOCAB_WORDS = [w for key in load_words("scotland").index for w in key] + ["not",
 def test_sentences_of_known_words_stay_in_the_vocabulary(text: str, kind: str) -> None:
     for guess in classify_text(text, kind_hint=kind, type_hint=text[:40]).guesses:
         assert guess.type in VOCAB.codes(guess.kind)
+        # the report shows `why`: a weak guess says it is one, a confident reading never does
+        assert ("guess" in guess.why or "check" in guess.why) != guess.confident, guess
     for code in safe_suggestions(text, kind):
         assert code in VOCAB.codes(kind)
     if classify_text(text).other_jurisdiction:

@@ -534,8 +534,6 @@ def _statement(
             reasons: list[str] = []
             if entry.note:
                 reasons.append(entry.note)
-            if not entry.confident:
-                reasons.append("a guess: check")
             after_reference = (reference_at is not None and m.i > reference_at) or (
                 other_child_at is not None and m.i > other_child_at  # "older siblings adopted": not this child
             )
@@ -612,6 +610,8 @@ def _statement(
                 confident = False
                 reasons.append(foreign_note)
             why = f'read "{shown}" as {_name(vocab, kind, code)}'
+            if not confident and not any("guess" in r or "check" in r for r in reasons):
+                reasons.append("a guess: check")
             if reasons:
                 why += " (" + "; ".join(dict.fromkeys(reasons)) + ")"
             out.append(_Candidate(m.i, kind, code, shown, why, confident))
