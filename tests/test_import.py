@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import openpyxl
@@ -51,7 +52,6 @@ def test_chronology_dates_become_edtf(text: str, edtf: str) -> None:
     ("text", "fragment"),
     [
         ("31/02/2016", "day 31 does not exist in Feb 2016"),
-        ("20/01/16", "write the year in full, e.g. 20/01/2016"),
         ("01/20/2016", "month 20 does not exist; dates are read day first"),
         ("Jnuary 2016", "did you mean 'January'?"),
         ("soon", "write it as 20/01/2016, 20 Jan 2016, Jan 2016, 2016 or c. 2016"),
@@ -158,31 +158,45 @@ BAD = ("Date,Type,Details\n"
        "24/01/2016,,ok\n"
        "25/01/2016,Fostr care,typo\n"
        "31/02/2016,,no such day\n"
-       ",Health,no date\n")
+       ",Health,no date\n"
+       "20/01/2016,,ok,bad status,\n")
+
+
+def test_doubtful_rows_are_kept_and_said_and_bad_ones_located(tmp_path: Path) -> None:
+    """A type nobody knows or a date that cannot be read does not lose the row: the type is read from the
+    text (a warning names row and column), an impossible date keeps the row undated (never invented)."""
+    csv = write(tmp_path, BAD.replace("20/01/2016,,ok,bad status,\n", ""))
+    imported = import_file(csv, name="Amy", dob="2013-03-14")
+    case, report = imported.case, imported.report
+    assert report is not None
+    assert len(case.events) == 6 and [u.label for u in case.undated] == ["no such day", "no date"]
+    assert case.undated[0].after == 5 and "Date as written: 31/02/2016" in (case.undated[0].note or "")
+    warnings = [p.format() for p in imported.warnings]
+    assert any("row 7" in w and "column 'type'" in w and "'Fostr care' is not a known type" in w for w in warnings)
+    assert any("row 8, column 'date': '31/02/2016': day 31 does not exist in Feb 2016" in w for w in warnings)
+    assert report.counts["undated"] == 2 and report.counts["rows"] == 8
 
 
 def test_every_bad_row_is_reported_with_row_and_column(tmp_path: Path) -> None:
-    csv = write(tmp_path, BAD)
+    text = "Date,Type,Details,Status\n20/01/2016,,ok,\n21/01/2016,,ok,bad status\n22/01/2016,,ok,maybe\n"
     with pytest.raises(CaseError) as err:
-        import_file(csv, name="Amy", dob="2013-03-14")
-    lines = [p.format() for p in err.value.problems]
-    assert lines == [
-        f"{csv}: row 7, column 'type': 'Fostr care' is not a known type; did you mean 'Foster care'?",
-        f"{csv}: row 8, column 'date': '31/02/2016': day 31 does not exist in Feb 2016 (it has 29 days)",
-        f"{csv}: row 9, column 'date': is empty; every row needs a date, e.g. 20/01/2016, 20 Jan 2016, "
-        "Jan 2016, 2016 or c. 2016",
-    ]
+        import_file(write(tmp_path, text), name="Amy", dob="2013-03-14")
+    lines = [p.path for p in err.value.problems]
+    assert lines == ["row 3, column 'status'", "row 4, column 'status'"]
 
 
 def test_cli_bad_row_exits_1_and_writes_nothing(tmp_path: Path) -> None:
-    csv = write(tmp_path, BAD)
+    csv = write(tmp_path, "Date,Details,Status\n20/01/2016,ok,\n21/01/2016,ok,bad status\n")
     out = tmp_path / "case.yaml"
-    result = CliRunner().invoke(main, ["import", str(csv), "--name", "Amy", "--dob", "14/03/2013", "-o", str(out)])
+    report = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["import", str(csv), "--name", "Amy", "--dob", "14/03/2013", "-o", str(out),
+                                       "--report", str(report)])
     assert result.exit_code == 1
-    assert "row 7, column 'type': 'Fostr care' is not a known type; did you mean 'Foster care'?" in result.stderr
-    assert "row 8" in result.stderr and "Traceback" not in result.output
+    assert "row 3, column 'status': 'bad status' is not a status" in result.stderr
+    assert "Traceback" not in result.output
     assert not out.exists()
-    assert [p.name for p in tmp_path.iterdir()] == ["chronology.csv"]
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["problems"][0]["row"] == 3 and data["counts"]["problems"] == 1
 
 
 def test_cli_import_writes_a_case_file_that_validates(tmp_path: Path) -> None:
@@ -250,7 +264,8 @@ def test_table_rows_keep_spreadsheet_numbers(tmp_path: Path) -> None:
         ("Date,Type\n20/01/2016,Siobhán\n".encode("cp1252"), "is not UTF-8 text; in Excel use Save As"),
         (b"", "is empty; a chronology needs a header row"),
         (b"PK\x03\x04rest", "is an Excel workbook, not CSV text"),
-        (b"Who,What\nAmy,Foster\n", "no 'date' column found in the header row (it has 'Who', 'What')"),
+        (b"Who,What\nAmy,Foster\n", "no 'date' column found in the first 2 rows (the fullest, row 1, has 'Who', "
+                                     "'What')"),
     ],
 )
 def test_unreadable_tables_give_clean_errors(tmp_path: Path, content: bytes, fragment: str) -> None:

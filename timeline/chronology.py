@@ -137,6 +137,7 @@ _DAYS_NUMERIC = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)? ?(?:-|to|&|and) ?(\d{1,2
 _DAYS_TEXT = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)? ?(?:-|to|&|and) ?(\d{1,2})(?:st|nd|rd|th)?(?: of)? "
                         r"([a-z]{3,9})\.?,? ?" + _NUM_YEAR + "$")
 _MONTHS_TEXT = re.compile(r"^([a-z]{3,9})\.? ?(?:-|/|to|&|and) ?([a-z]{3,9})\.?,? ?" + _NUM_YEAR + "$")
+_EDTF_INTERVAL = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?[~?]?/\d{4}(?:-\d{2}(?:-\d{2})?)?[~?]?$")
 _YEARS = re.compile(r"^(\d{4}) ?(?:-|/|to|until) ?(\d{4}|\d{2})$")
 _RANGE_SEPARATORS = (" - ", " to ", " until ", " till ", " and ", "-")
 _PARTS = {"early": 0, "beginning of": 0, "start of": 0, "the beginning of": 0, "the start of": 0,
@@ -392,21 +393,20 @@ def read_date(text: str, *, pivot_year: int) -> DateRead:
         if found and found.start() > 0:
             r.why.append(f"time '{s[found.start():].strip()}' left out")
             s = s[: found.start()].strip()
-    single = _single(s, r)
     end: str | None = None
-    if single is not None:
+    compact = parse_date(s).isoformat() if _EDTF_INTERVAL.match(s) else _compact(s, r)
+    single = _single(s, r) if compact is None else None
+    if compact is not None:
+        start = compact
+    elif single is not None:
         start = single.isoformat()
     else:
-        compact = _compact(s, r)
-        if compact is not None:
-            start = compact
-        else:
-            pair = _two_ends(s, r)
-            if pair is None:
-                raise r.fail()
-            if pair[1].latest < pair[0].earliest:
-                raise DateFormatError(f"'{_short(r.raw)}' ends before it starts; write the earlier date first")
-            start, end = pair[0].isoformat(), pair[1].isoformat()
+        pair = _two_ends(s, r)
+        if pair is None:
+            raise r.fail()
+        if pair[1].latest < pair[0].earliest:
+            raise DateFormatError(f"'{_short(r.raw)}' ends before it starts; write the earlier date first")
+        start, end = pair[0].isoformat(), pair[1].isoformat()
     if qualifier:
         start = _qualified(start, qualifier)
         end = _qualified(end, qualifier) if end is not None else None
