@@ -902,7 +902,8 @@ def _dates_for(kind: str, read: DateRead, end_read: DateRead | None, report: Row
     if end is None:
         return {"date": read.start or ""}
     joined = interval(_first_of(read.start or ""), _last_of(end))
-    report.why.append(f"a {kind} on one date: the cell gives a span, kept as {joined.display()}")
+    what = "a life event" if kind == "event" else f"a {kind}"
+    report.why.append(f"{what} has one date; the row gives a span, kept as the span {joined.display()}")
     return {"date": joined.isoformat()}
 
 
@@ -1021,7 +1022,7 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
                 report.warnings.append(f"the kind says {kind_hint} but the text names no {kind_hint} type; kept as "
                                        "a life event")
             guesses.append(("event", "other", None, True))
-    report.guessed = any(why is not None and (not confident or from_text) for _, _, why, confident in guesses)
+    report.guessed = any(not confident for _, _, _, confident in guesses)
     report.why.extend(why for _, _, why, _ in guesses if why)
 
     if read is None or read.undated:
