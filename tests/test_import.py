@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from timeline.chronology import chronology_date, import_file, load_any, match_type
+from timeline.chronology import chronology_date, import_file, load_any, match_type, read_date
 from timeline.cli import main
 from timeline.dates import DateFormatError
 from timeline.io import load_case, read_table
@@ -341,3 +341,170 @@ def test_chronology_options_are_refused_where_they_would_be_ignored(args: list[s
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2, result.output
     assert "--name, --dob, --ref and --sheet apply to" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "edtf"),
+    [
+        ("30.05.11", "2011-05-30"),
+        ("4/3/16", "2016-03-04"),
+        ("w/c 18/07/11", "2011-07-18/2011-07-24"),
+        ("w/b 07/11/2016", "2016-11-07/2016-11-13"),
+        ("early March 2016", "2016-03-01/2016-03-10"),
+        ("mid-2016", "2016-05/2016-08"),
+        ("late 2015", "2015-09/2015-12"),
+        ("end of June 2016", "2016-06-21/2016-06-30"),
+        ("beginning of 2015", "2015-01/2015-04"),
+        ("spring 2016", "2016-03/2016-05"),
+        ("winter 2016/17", "2016-12/2017-02"),
+        ("Jan-Mar 2016", "2016-01/2016-03"),
+        ("March/April 2016", "2016-03/2016-04"),
+        ("Mar-16", "2016-03"),
+        ("14 Mar 16", "2016-03-14"),
+        ("?/03/2016", "2016-03"),
+        ("14/03/2016 14:30", "2016-03-14"),
+        ("14-16/03/2016", "2016-03-14/2016-03-16"),
+        ("14 to 16 March 2016", "2016-03-14/2016-03-16"),
+        ("2015-2016", "2015/2016"),
+        ("2016/17", "2016/2017"),
+        ("40742", "2011-07-18"),
+        ("2016-03-14/2016-03-16", "2016-03-14/2016-03-16"),
+        ("early 2016?", "2016-01?/2016-04?"),
+    ],
+)
+def test_every_date_form_practitioners_write(text: str, edtf: str) -> None:
+    assert chronology_date(text, pivot_year=2026) == edtf
+
+
+def test_two_digit_years_are_read_in_the_hundred_years_to_the_as_at_year() -> None:
+    read = read_date("30.05.11", pivot_year=2010)
+    assert read.start == "1911-05-30" and "two-digit year '11' read as 1911" in read.warnings[0]
+    assert read_date("30.05.11", pivot_year=2011).start == "2011-05-30"
+
+
+@pytest.mark.parametrize("text", ["Unknown", "TBC", "n/k", "", "  ", "?", "Not known", "date unknown"])
+def test_unknown_dates_are_undated_not_invented(text: str) -> None:
+    assert read_date(text, pivot_year=2026).undated
+
+
+def test_a_huge_date_cell_is_refused_by_its_length() -> None:
+    """Every pattern sees at most MAX_DATE_CELL characters: a 1 MB cell is refused before any pattern runs."""
+    for cell in (" " * 1_000_000, "1" + " " * 1_000_000 + "2016", "- " * 500_000):
+        with pytest.raises(DateFormatError, match="characters long; a date cell holds at most 100"):
+            read_date(cell, pivot_year=2026)
+
+
+def test_a_huge_date_cell_in_a_table_is_a_located_problem() -> None:
+    from timeline.chronology import import_table
+    from timeline.io import Table
+
+    table = Table("c.csv", ((1, ("Date", "Event")), (2, ("1" + " " * 1_000_000 + "2016", "x"))))
+    with pytest.raises(CaseError) as err:
+        import_table(table, name="A", dob="2013-03-14")
+    assert err.value.problems[0].path == "row 2, column 'date'"
+
+
+def test_header_only_gives_a_warning(tmp_path: Path) -> None:
+    imported = import_file(write(tmp_path, "Date,Event,Details\n"), name="Amy", dob="2013-03-14")
+    assert not imported.case.events
+    assert any("no rows under it" in w.message for w in imported.warnings)
+
+
+COUNCIL = ("CHRONOLOGY OF SIGNIFICANT EVENTS,,,\n"
+           "Child's name:,A,Date of birth:,14/03/2009\n"
+           "Completed by:,SW,,\n"
+           ",,,\n"
+           "Key: F/C foster carers,,,\n"
+           "Date or Period of Event,Significant Event,Impact on the child,Action taken\n"
+           "PRE-BIRTH,,,\n"
+           "w/c 18/07/11,Placed with F/C,Upset,Contact arranged\n"
+           "Unknown,Mum moved to Dundee,,\n"
+           "14/03/2016,LAAC review,,Plan agreed\n")
+
+
+def test_council_template_header_on_row_6_and_notes_kept(tmp_path: Path) -> None:
+    imported = import_file(write(tmp_path, COUNCIL), name="Amy", dob="2009-03-14", as_of="2016-06-01")
+    report = imported.report
+    assert report is not None and report.header_row == 6
+    assert report.columns["date"] == "Date or Period of Event" and report.columns["text"] == ["Significant Event"]
+    assert report.columns["note"] == ["Impact on the child", "Action taken"]
+    placed = imported.case.events[0]
+    assert placed.first.isoformat() == "2011-07-18/2011-07-24" and placed.label == "Placed with F/C"
+    assert placed.note == "Impact on the child: Upset\n\nAction taken: Contact arranged"
+    assert [r.status for r in report.rows] == ["skipped", "event", "undated", "event"]
+    assert imported.case.undated[0].label == "Mum moved to Dundee" and imported.case.undated[0].after == 0
+    data = report.to_json()
+    assert set(data) >= {"file", "sheet", "header_row", "columns", "jurisdiction", "counts", "rows", "problems"}
+    assert data["counts"]["rows"] == 4 and data["counts"]["skipped"] == 1 and data["counts"]["undated"] == 1
+    assert data["rows"][1]["read"] == {"date": "w/c 18/07/11", "text": "Placed with F/C"}
+    assert "'w/c' date: the week 18 Jul 2011 to 24 Jul 2011" in data["rows"][1]["why"]
+
+
+def test_the_first_header_error_points_at_the_header_row(tmp_path: Path) -> None:
+    text = COUNCIL.replace("Date or Period of Event", "Occurred")  # the header names no date column
+    with pytest.raises(CaseError) as err:
+        import_file(write(tmp_path, text), name="Amy", dob="2009-03-14")
+    problem = err.value.problems[0]
+    assert problem.path == "row 6"
+    assert "looks like the header" in problem.message and "names no date column" in problem.message
+
+
+def test_columns_override(tmp_path: Path) -> None:
+    csv = write(tmp_path, "Occurred,What,Why\n14/03/2016,Started school,New area\n")
+    imported = import_file(csv, name="Amy", dob="2009-03-14", columns={"date": "Occurred", "text": "What",
+                                                                         "note": ["Why"]})
+    event = imported.case.events[0]
+    assert (event.first.isoformat(), event.label, event.note) == ("2016-03-14", "Started school", "Why: New area")
+
+
+def test_another_jurisdiction_is_refused_with_its_words_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    import timeline.classify as classify
+
+    monkeypatch.setattr(classify, "detect_jurisdiction",
+                        lambda texts, expected="scotland": classify.Detection("england-wales", ("ICO", "care order")))
+    csv = write(tmp_path, "Date,Event,Status\n12/09/2016,ICO granted,\n16/03/2017,Care order made,bad\n")
+    with pytest.raises(CaseError) as err:
+        import_file(csv, name="Ruby", dob="2015-04-09")
+    first = err.value.problems[0].message
+    assert first.startswith("this looks like a chronology from England or Wales (ICO, care order)")
+    assert "--jurisdiction scotland" in first
+    ok = write(tmp_path, "Date,Event\n12/09/2016,ICO\n", "ok.csv")
+    forced = import_file(ok, name="Ruby", dob="2015-04-09", jurisdiction="scotland")
+    assert forced.report is not None and forced.report.jurisdiction["detected"] == "england-wales"
+    assert any("England or Wales" in n for n in forced.report.notes)
+    out = tmp_path / "ruby.yaml"
+    result = CliRunner().invoke(main, ["import", str(ok), "--name", "R", "--dob", "2015-04-09",
+                                       "-o", str(out)])
+    assert result.exit_code == 1 and "England or Wales" in result.stderr and not out.exists()
+
+
+@pytest.mark.parametrize("command", ["render", "summary", "validate"])
+def test_as_of_and_dob_take_the_same_forms_everywhere(tmp_path: Path, command: str) -> None:
+    args = [command, str(SAMPLES / "chronology.csv"), "--name", "Maisie", "--dob", "14 Mar 2015",
+            "--as-of", "15/03/2019"]
+    if command == "render":
+        args += ["-o", str(tmp_path / "c.svg")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+
+
+def test_lint_warnings_about_a_spreadsheet_name_its_rows(tmp_path: Path) -> None:
+    csv = write(tmp_path, "Date,Date to,Type,Event\n01/01/2016,01/06/2016,Foster care,A\n"
+                "01/03/2016,,Kinship care,B\n")
+    loaded = load_any(csv, name="Amy", dob="2013-03-14", as_of=dt.date(2017, 1, 1))
+    texts = [p.format() for p in loaded.warnings]
+    overlap = [t for t in texts if "starts before the placement" in t]
+    assert overlap and "row 3" in overlap[0] and "row 2" in overlap[0] and "events[" not in overlap[0]
+
+
+def test_cli_prints_the_report_and_writes_json(tmp_path: Path) -> None:
+    out, rep = tmp_path / "case.yaml", tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["import", str(write(tmp_path, COUNCIL)), "--name", "Amy", "--dob",
+                                       "14/03/2009", "-o", str(out), "--report", str(rep)])
+    assert result.exit_code == 0, result.output
+    assert "header on row 6" in result.output and "- row 7" in result.output and "u row 9" in result.output
+    assert "1 undated row kept" in result.output
+    data = json.loads(rep.read_text(encoding="utf-8"))
+    assert data["header_row"] == 6 and len(data["rows"]) == 4
+    assert load_case(out).case.undated[0].label == "Mum moved to Dundee"
