@@ -363,6 +363,15 @@ def read_date(text: str, *, pivot_year: int) -> DateRead:
     if len(text) > MAX_DATE_CELL:
         raise DateFormatError(f"is {len(text)} characters long; a date cell holds at most {MAX_DATE_CELL} "
                               "(put the words in the event's text)")
+    try:
+        return _read_date(text, pivot_year)
+    except DateFormatError:
+        raise
+    except (ValueError, OverflowError):  # a year the calendar does not hold (0000, or past 9999)
+        raise DateFormatError(f"'{_short(text.strip())}' is not a date in the calendar; check the year") from None
+
+
+def _read_date(text: str, pivot_year: int) -> DateRead:
     s = " ".join(text.split()).lower()
     for dash in ("–", "—", "−"):
         s = s.replace(dash, "-")
