@@ -508,3 +508,20 @@ def test_cli_prints_the_report_and_writes_json(tmp_path: Path) -> None:
     data = json.loads(rep.read_text(encoding="utf-8"))
     assert data["header_row"] == 6 and len(data["rows"]) == 4
     assert load_case(out).case.undated[0].label == "Mum moved to Dundee"
+
+
+def test_no_cell_is_dropped_and_open_ends_are_understood(tmp_path: Path) -> None:
+    """A column nobody named goes to the note; 'ongoing' as an end leaves it open; an end that cannot be
+    read leaves it open with a warning and the end as written in the note; a date alone is a skipped row."""
+    csv = write(tmp_path, "Date,Date to,Type,Event,Siblings\n"
+                "01/02/2016,ongoing,Foster care,Placed with Mr and Mrs B,Placed apart from brother\n"
+                "01/03/2016,sometime,CSO,CSO made,\n"
+                "2011 - 2012,,,,\n")
+    imported = import_file(csv, name="Amy", dob="2013-03-14")
+    placed, order = imported.case.events
+    assert placed.last is None and placed.note == "Siblings: Placed apart from brother"
+    assert order.last is None and "End as written: sometime" in (order.note or "")
+    report = imported.report
+    assert report is not None and [r.status for r in report.rows] == ["event", "event", "skipped"]
+    assert any("'Siblings' is not a known column; its cells are kept in the note" in n for n in report.notes)
+    assert any("column 'Date to'" in w and "the end is left open" in w for w in report.rows[1].warnings)

@@ -148,6 +148,8 @@ _EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug inclu
 _SERIAL_RANGE = (18_264, 109_574)  # 1950-01-01 .. 2199-12-31 as Excel serial numbers
 
 DATE_FORMS = "20/01/2016, 20 Jan 2016, Jan 2016, 2016 or c. 2016"
+ONGOING_WORDS = frozenset({"ongoing", "present", "current", "to date", "continuing", "now", "open", "still open",
+                           "to present", "until now", "ongoing at present", "current placement"})
 UNDATED_WORDS = frozenset({"unknown", "not known", "n k", "nk", "tbc", "tba", "unk", "date unknown", "unclear",
                            "not recorded", "n a", "na", "no date", "date not known", "undated", "unsure", "x",
                            "xx", "xxxx", "date tbc", "tbc date", "unknown date"})
@@ -681,8 +683,9 @@ def find_columns(table: Table, *, jurisdiction: str = "scotland",
         fields.setdefault(name, []).extend(where)
     used = {i for w in fields.values() for i in w}
     for i, cell in enumerate(cells):
-        if cell.strip() and i not in used:
-            notes.append(f"column '{_short(cell)}' is not used (known columns: {', '.join(FIELDS)})")
+        if cell.strip() and i not in used:  # a column nobody named is kept too: its cells go to the note
+            notes.append(f"column '{_short(cell)}' is not a known column; its cells are kept in the note")
+            fields.setdefault("note", []).append(i)
     ordered = {name: tuple(sorted(fields[name])) for name in FIELDS if name in fields}
     return Columns(number, cells, ordered), notes
 
@@ -985,28 +988,36 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
     source = value.get("source") or None
     if source is not None:
         source = " ".join(source.split())[:200]
-    if label is None:
-        if read is not None and not read.undated:
-            label = None  # a date alone: a life event with no words (the report says so)
-            report.warnings.append("the row has a date but no text")
-        elif date_error is None:
-            report.status = "skipped"
+    typed = any(value.get(f) for f in ("type", "kind", "category"))
+    if label is None and not typed:
+        report.status = "skipped"
+        if read is not None and not read.undated:  # "2011 - 2012" alone: a period heading, not an event
+            report.why.append("a date with no text, type or kind (a period heading?): nothing to draw")
+            report.warnings.append("the row has a date but nothing else; skipped")
+        else:
             report.why.append("no text and no date: nothing to keep")
-            return
+        return
     status = _status(value.get("status", ""))
     if status is None:
         bad("status", f"'{_short(value['status'])}' is not a status; write planned (a future or proposed event) "
                       "or leave it empty")
         return
     end_read: DateRead | None = None
-    if value.get("end"):
+    end_text = value.get("end", "")
+    if end_text and _norm(end_text) in ONGOING_WORDS:
+        report.why.append(f"end '{_short(end_text, 20)}': still running")
+    elif end_text:
         try:
-            end_read = read_date(value["end"], pivot_year=pivot_year)
+            end_read = read_date(end_text, pivot_year=pivot_year)
         except DateFormatError as exc:
-            bad("end", str(exc))
-            return
-        report.warnings.extend(f"{where('end')}: {w}" for w in end_read.warnings)
-        report.why.extend(end_read.why)
+            if len(end_text) > MAX_DATE_CELL:
+                bad("end", str(exc))
+                return
+            report.warnings.append(f"{where('end')}: {exc}; the end is left open")
+            note = _fit_note(f"End as written: {_short(end_text, 60)}" + (f"\n\n{note}" if note else ""))
+        else:
+            report.warnings.extend(f"{where('end')}: {w}" for w in end_read.warnings)
+            report.why.extend(end_read.why)
 
     kind_hint, decided, from_text = _type_hints(value, vocab, report, header)
     guesses: list[tuple[str, str, str | None, bool]] = []  # kind, type, why, confident
