@@ -525,3 +525,12 @@ def test_no_cell_is_dropped_and_open_ends_are_understood(tmp_path: Path) -> None
     assert report is not None and [r.status for r in report.rows] == ["event", "event", "skipped"]
     assert any("'Siblings' is not a known column; its cells are kept in the note" in n for n in report.notes)
     assert any("column 'Date to'" in w and "the end is left open" in w for w in report.rows[1].warnings)
+
+
+def test_a_value_the_case_format_refuses_is_located_by_row_and_column(tmp_path: Path) -> None:
+    csv = write(tmp_path, "Date,Event\n14/03/2016,ok\n14/03/1850,too early\n15/03/2016,bell \x07 here\n")
+    with pytest.raises(CaseError) as err:
+        import_file(csv, name="Amy", dob="2013-03-14")
+    where = [p.path for p in err.value.problems]
+    assert where == ["row 3, column 'date'", "row 4, column 'Event'"]
+    assert "1850" in err.value.problems[0].message

@@ -29,7 +29,7 @@ from pydantic import ValidationError
 
 from .dates import DateFormatError, PartialDate, interval, month_date, parse_date, year_date
 from .io import Loaded, SourceMap, Table, is_table, load_case, read_table, validate_data
-from .model import EVENT_CLASSES, Case, Child
+from .model import Case, Child
 from .problems import CaseError, Problem
 from .vocabulary import KINDS, SPAN_KINDS, Vocabulary, load_vocabulary
 
@@ -1074,22 +1074,6 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
             event["id"] = value["id"]
         row_columns = {**header, "start": header.get("date", "date"), "label": header.get("text", "text"),
                        "note": header.get("note", header.get("text", "note"))}
-        try:
-            EVENT_CLASSES[kind].model_validate(event)
-        except ValidationError as exc:
-            for err in exc.errors(include_input=False, include_url=False):
-                name = str(err["loc"][0]) if err["loc"] else "date"
-                message = str(err["msg"])
-                if err["type"] == "string_too_long":
-                    limit = (err.get("ctx") or {}).get("max_length")
-                    message = f"is {len(str(event.get(name, '')))} characters; at most {limit} fit: shorten it"
-                elif err["type"] == "end_before_start":
-                    name = "end"
-                column = row_columns.get(name, header.get(name, name))
-                build.problems.append(Problem(file, None, None, f"row {number}, column '{_short(column)}'",
-                                              message[:1].lower() + message[1:]))
-            report.status = "error"
-            return
         index = len(build.rows)
         build.rows.append(_Row(number, event, row_columns))
         report.became.append({"index": index, "kind": kind, "type": code,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from .vocabulary import load_vocabulary
 
@@ -53,15 +54,22 @@ def _norm(text: str) -> str:
 def classify_text(text: str, *, jurisdiction: str = "scotland",
                   kind_hint: str | None = None, type_hint: str | None = None) -> Classified:
     """The whole text as a vocabulary name, abbreviation or code (in `kind_hint` when given), else nothing."""
-    vocab = load_vocabulary(jurisdiction)
     key = _norm(text)
-    for term in vocab.all_terms():
-        if kind_hint is not None and term.kind != kind_hint:
-            continue
-        if key and key in {_norm(term.label), _norm(term.abbr), _norm(term.code)}:
-            why = f'read "{text.strip()[:40]}" as {term.label}'
-            return Classified((Guess(term.kind, term.code, text.strip(), why, True),), (), None)
+    for kind, code, label in _names(jurisdiction).get(key, ()):
+        if kind_hint is None or kind == kind_hint:
+            why = f'read "{text.strip()[:40]}" as {label}'
+            return Classified((Guess(kind, code, text.strip(), why, True),), (), None)
     return Classified((), (), None)
+
+
+@cache
+def _names(jurisdiction: str) -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """Every vocabulary name, abbreviation and code, normalised -> the (kind, code, label) it names."""
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for term in load_vocabulary(jurisdiction).all_terms():
+        for name in {_norm(term.label), _norm(term.abbr), _norm(term.code)}:
+            found.setdefault(name, []).append((term.kind, term.code, term.label))
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def detect_jurisdiction(texts: Iterable[str], *, expected: str = "scotland") -> Detection:
