@@ -534,3 +534,24 @@ def test_a_value_the_case_format_refuses_is_located_by_row_and_column(tmp_path: 
     where = [p.path for p in err.value.problems]
     assert where == ["row 3, column 'date'", "row 4, column 'Event'"]
     assert "1850" in err.value.problems[0].message
+
+
+def test_a_category_is_never_a_kind_hint_for_the_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """'Legal' groups petitions, hearings and orders: it must not push "POA petition lodged" towards an order.
+    The Kind column is a hint; a Category is used only when the text names nothing."""
+    import timeline.classify as classify
+
+    seen: list[str | None] = []
+    real = classify.classify_text
+
+    def spy(text: str, **kwargs: object) -> classify.Classified:
+        seen.append(kwargs.get("kind_hint"))  # type: ignore[arg-type]
+        return real(text, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(classify, "classify_text", spy)
+    csv = write(tmp_path, "Date,Category,Kind,Event\n19/12/2016,Legal,,Petition for POA lodged\n"
+                "20/12/2016,,Meeting,Talked to gran\n")
+    case = import_file(csv, name="Amy", dob="2013-03-14").case
+    assert seen == [None, "meeting"]
+    assert (case.events[0].kind, case.events[0].type) == ("event", "other")  # not an order
+    assert (case.events[1].kind, case.events[1].type) == ("meeting", "other")

@@ -860,10 +860,25 @@ def _event_label(text: str, notes: list[tuple[str, str]]) -> tuple[str | None, s
     return label, (_fit_note(whole) if whole else None)
 
 
-def _type_hints(value: dict[str, str], vocab: Vocabulary, report: RowReport,
-                header: dict[str, str]) -> tuple[str | None, tuple[str, str] | None, bool]:
-    """(kind hint, decided (kind, type), read-from-text?) from the kind, type and category columns."""
+@dataclass(frozen=True, slots=True)
+class _Hints:
+    """What the Kind, Type and Category columns say about a row, before its text is read.
+
+    A Kind (or a Type naming a kind) is passed to the classifier as a hint; a Category ("Legal", "Health") is
+    a loose grouping, so it is used only when the text names nothing: "Legal" must never turn "petition
+    lodged" into an order.
+    """
+
+    kind: str | None  # from the Kind column, or a Type column naming a kind
+    decided: tuple[str, str] | None  # (kind, type) settled by the Type column; or the Category's fallback
+    from_text: bool  # the text decides (no usable Type)
+    category_kind: str | None  # the kind a Category names: a fallback only
+
+
+def _type_hints(value: dict[str, str], vocab: Vocabulary, report: RowReport, header: dict[str, str]) -> _Hints:
+    """The hints of the kind, type and category columns (see `_Hints`)."""
     kind: str | None = None
+    category_kind: str | None = None
     decided: tuple[str, str] | None = None
     if value.get("kind"):
         try:
@@ -874,7 +889,7 @@ def _type_hints(value: dict[str, str], vocab: Vocabulary, report: RowReport,
     if category:
         key = _norm(category)
         if key in KINDS or key in KIND_ALIASES or key in {_norm(v) for v in vocab.kind_labels.values()}:
-            kind = kind or match_kind(category, vocab)
+            category_kind = match_kind(category, vocab)
         elif key in CATEGORY_TYPES and CATEGORY_TYPES[key][1] in vocab.codes(CATEGORY_TYPES[key][0]):
             decided = CATEGORY_TYPES[key]
         else:
@@ -886,12 +901,12 @@ def _type_hints(value: dict[str, str], vocab: Vocabulary, report: RowReport,
     if type_text and _norm(type_text) != "other":
         key = _norm(type_text)
         if key in KINDS or key in KIND_ALIASES:
-            return kind or match_kind(type_text, vocab), decided, True
+            return _Hints(kind or match_kind(type_text, vocab), decided, True, category_kind)
         try:
-            return kind, match_type(type_text, kind, vocab), False
+            return _Hints(kind, match_type(type_text, kind, vocab), False, category_kind)
         except RowError as exc:
             report.warnings.append(f"column '{_short(header['type'])}': {exc}; the row is read from its text")
-    return kind, decided, True
+    return _Hints(kind, decided, True, category_kind)
 
 
 def _with_court(label: str | None, court: str | None) -> str | None:
@@ -1019,15 +1034,18 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
             report.warnings.extend(f"{where('end')}: {w}" for w in end_read.warnings)
             report.why.extend(end_read.why)
 
-    kind_hint, decided, from_text = _type_hints(value, vocab, report, header)
+    hints = _type_hints(value, vocab, report, header)
+    decided = hints.decided
     guesses: list[tuple[str, str, str | None, bool]] = []  # kind, type, why, confident
     court: str | None = None
-    if decided is not None and not from_text:
+    if decided is not None and not hints.from_text:
         guesses.append((decided[0], decided[1], None, True))
     else:
+        kind_hint = hints.kind
         words = " ".join(p for p in (text, value.get("type", "")) if p) or (notes[0][1] if notes else "")
         classified = classify_text(words, jurisdiction=vocab.name, kind_hint=kind_hint,
-                                   type_hint=decided[1] if decided else None) if words else None
+                                   type_hint=value.get("type") or None) if words else None
+        kind_hint = kind_hint or hints.category_kind
         if classified is not None and classified.guesses:
             court = classified.court
             for g in classified.guesses:
