@@ -1042,10 +1042,15 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
         guesses.append((decided[0], decided[1], None, True))
     else:
         kind_hint = hints.kind
-        words = " ".join(p for p in (text, value.get("type", "")) if p) or (notes[0][1] if notes else "")
+        type_words = value.get("type", "")
+        if _norm(type_words) in KINDS or _norm(type_words) in KIND_ALIASES:
+            type_words = ""  # "Meeting" says the kind (the hint), not what happened
+        words = " ".join(p for p in (text, type_words) if p) or (notes[0][1] if notes else "")
         classified = classify_text(words, jurisdiction=vocab.name, kind_hint=kind_hint,
                                    type_hint=value.get("type") or None) if words else None
-        kind_hint = kind_hint or hints.category_kind
+        hint_column = header.get("kind", "kind") if value.get("kind") else header.get("type", "type")
+        if kind_hint is None and hints.category_kind is not None:
+            kind_hint, hint_column = hints.category_kind, header.get("category", "category")
         if classified is not None and classified.guesses:
             court = classified.court
             for g in classified.guesses:
@@ -1054,11 +1059,12 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
             guesses.append((decided[0], decided[1], f"from the column '{_short(header.get('category', 'category'))}'",
                             True))
         elif kind_hint is not None and "other" in vocab.codes(kind_hint):
-            guesses.append((kind_hint, "other", f"the kind column says {kind_hint}; the text names no type", False))
+            guesses.append((kind_hint, "other", f"the column '{_short(hint_column)}' says {kind_hint}; the text "
+                                                "names no type", False))
         else:
             if kind_hint is not None:
-                report.warnings.append(f"the kind says {kind_hint} but the text names no {kind_hint} type; kept as "
-                                       "a life event")
+                report.warnings.append(f"the column '{_short(hint_column)}' says {kind_hint} but the text names no "
+                                       f"{kind_hint} type; kept as a life event")
             guesses.append(("event", "other", None, True))
     report.guessed = any(not confident for _, _, _, confident in guesses)
     report.why.extend(why for _, _, why, _ in guesses if why)
