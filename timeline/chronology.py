@@ -900,11 +900,11 @@ def _type_hints(value: dict[str, str], vocab: Vocabulary, report: RowReport, hea
     type_text = value.get("type", "")
     if type_text and _norm(type_text) != "other":
         key = _norm(type_text)
-        if key in KINDS or key in KIND_ALIASES:
-            return _Hints(kind or match_kind(type_text, vocab), decided, True, category_kind)
         try:
             return _Hints(kind, match_type(type_text, kind, vocab), False, category_kind)
         except RowError as exc:
+            if key in KINDS or key in KIND_ALIASES:  # "Placement", "Meeting": the kind, not the type
+                return _Hints(kind or match_kind(type_text, vocab), decided, True, category_kind)
             report.warnings.append(f"column '{_short(header['type'])}': {exc}; the row is read from its text")
     return _Hints(kind, decided, True, category_kind)
 
@@ -1043,7 +1043,7 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
     else:
         kind_hint = hints.kind
         type_words = value.get("type", "")
-        if _norm(type_words) in KINDS or _norm(type_words) in KIND_ALIASES:
+        if hints.kind is not None and _norm(type_words) in (*KINDS, *KIND_ALIASES):
             type_words = ""  # "Meeting" says the kind (the hint), not what happened
         words = " ".join(p for p in (text, type_words) if p) or (notes[0][1] if notes else "")
         classified = classify_text(words, jurisdiction=vocab.name, kind_hint=kind_hint,
