@@ -555,3 +555,17 @@ def test_a_category_is_never_a_kind_hint_for_the_text(tmp_path: Path, monkeypatc
     assert seen == [None, "meeting"]
     assert (case.events[0].kind, case.events[0].type) == ("event", "other")  # not an order
     assert (case.events[1].kind, case.events[1].type) == ("meeting", "other")
+
+
+def test_a_heading_merged_across_the_row_is_skipped_and_said() -> None:
+    """A reader that fills merged cells repeats a heading's text in every cell of its row: still a heading."""
+    from timeline.chronology import import_table
+    from timeline.io import Table
+
+    table = Table("c.xlsx", ((6, ("Date or Period of Event", "Significant Event", "Action taken")),
+                             (7, ("Looked after away from home",) * 3),
+                             (8, ("14/03/2016", "Placed with foster carers", ""))), sheet="Chronology")
+    report = import_table(table, name="A", dob="2013-03-14").report
+    assert report is not None and [r.status for r in report.rows] == ["skipped", "event"]
+    assert "section heading" in report.rows[0].why[0]
+    assert report.to_json()["sheet"] == "Chronology"
