@@ -68,3 +68,33 @@ def test_ages_and_durations() -> None:
     # 2085 days is 68.5 average months: completed months, not rounded up, as the calendar counts them
     assert format_duration(2085) == format_age(date(2016, 1, 15), date(2021, 9, 30)) == "5 y 8 m"
     assert format_duration(30) == "4 weeks"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "mid"),
+    [
+        ("2016-03-14/2016-03-16", "14–16 Mar 2016", date(2016, 3, 15)),
+        ("2016-01/2016-03", "Jan–Mar 2016", date(2016, 2, 15)),
+        ("2016-02-28/2016-03-02", "28 Feb – 2 Mar 2016", date(2016, 2, 29)),
+        ("2015-12-28/2016-01-02", "28 Dec 2015 – 2 Jan 2016", date(2015, 12, 30)),
+        ("2015/2016", "2015–2016", date(2016, 1, 1)),
+        ("2016-03~/2016-05~", "c. Mar–May 2016", date(2016, 4, 15)),
+    ],
+)
+def test_intervals_are_dates_shown_honestly_and_counted_at_their_middle(text: str, shown: str, mid: date) -> None:
+    d = parse_date(text)
+    assert d.precision == "range" and d.approximate
+    assert d.display() == shown and d.mid == mid and d.isoformat() == text
+
+
+def test_a_year_is_shown_as_the_year() -> None:
+    assert parse_date("2015").display() == "2015"  # not "2 Jul 2015" (its middle), not "c. 2015"
+    assert parse_date("2015~").display() == "c. 2015"
+
+
+def test_interval_shift_and_order() -> None:
+    assert parse_date("2016-03-14/2016-03-16").shifted(1).isoformat() == "2016-03-15/2016-03-17"
+    with pytest.raises(DateFormatError, match="before it starts"):
+        parse_date("2016-03-16/2016-03-14")
+    with pytest.raises(DateFormatError, match="at most 80"):
+        parse_date(" " * 1_000_000)

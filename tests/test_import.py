@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from timeline.chronology import chronology_date, import_file, load_any, match_type
+from timeline.chronology import chronology_date, import_file, load_any, match_type, read_date
 from timeline.cli import main
 from timeline.dates import DateFormatError
 from timeline.io import load_case, read_table
@@ -51,7 +52,6 @@ def test_chronology_dates_become_edtf(text: str, edtf: str) -> None:
     ("text", "fragment"),
     [
         ("31/02/2016", "day 31 does not exist in Feb 2016"),
-        ("20/01/16", "write the year in full, e.g. 20/01/2016"),
         ("01/20/2016", "month 20 does not exist; dates are read day first"),
         ("Jnuary 2016", "did you mean 'January'?"),
         ("soon", "write it as 20/01/2016, 20 Jan 2016, Jan 2016, 2016 or c. 2016"),
@@ -158,31 +158,45 @@ BAD = ("Date,Type,Details\n"
        "24/01/2016,,ok\n"
        "25/01/2016,Fostr care,typo\n"
        "31/02/2016,,no such day\n"
-       ",Health,no date\n")
+       ",Health,no date\n"
+       "20/01/2016,,ok,bad status,\n")
+
+
+def test_doubtful_rows_are_kept_and_said_and_bad_ones_located(tmp_path: Path) -> None:
+    """A type nobody knows or a date that cannot be read does not lose the row: the type is read from the
+    text (a warning names row and column), an impossible date keeps the row undated (never invented)."""
+    csv = write(tmp_path, BAD.replace("20/01/2016,,ok,bad status,\n", ""))
+    imported = import_file(csv, name="Amy", dob="2013-03-14")
+    case, report = imported.case, imported.report
+    assert report is not None
+    assert len(case.events) == 6 and [u.label for u in case.undated] == ["no such day", "no date"]
+    assert case.undated[0].after == 5 and "Date as written: 31/02/2016" in (case.undated[0].note or "")
+    warnings = [p.format() for p in imported.warnings]
+    assert any("row 7" in w and "column 'type'" in w and "'Fostr care' is not a known type" in w for w in warnings)
+    assert any("row 8, column 'date': '31/02/2016': day 31 does not exist in Feb 2016" in w for w in warnings)
+    assert report.counts["undated"] == 2 and report.counts["rows"] == 8
 
 
 def test_every_bad_row_is_reported_with_row_and_column(tmp_path: Path) -> None:
-    csv = write(tmp_path, BAD)
+    text = "Date,Type,Details,Status\n20/01/2016,,ok,\n21/01/2016,,ok,bad status\n22/01/2016,,ok,maybe\n"
     with pytest.raises(CaseError) as err:
-        import_file(csv, name="Amy", dob="2013-03-14")
-    lines = [p.format() for p in err.value.problems]
-    assert lines == [
-        f"{csv}: row 7, column 'type': 'Fostr care' is not a known type; did you mean 'Foster care'?",
-        f"{csv}: row 8, column 'date': '31/02/2016': day 31 does not exist in Feb 2016 (it has 29 days)",
-        f"{csv}: row 9, column 'date': is empty; every row needs a date, e.g. 20/01/2016, 20 Jan 2016, "
-        "Jan 2016, 2016 or c. 2016",
-    ]
+        import_file(write(tmp_path, text), name="Amy", dob="2013-03-14")
+    lines = [p.path for p in err.value.problems]
+    assert lines == ["row 3, column 'status'", "row 4, column 'status'"]
 
 
 def test_cli_bad_row_exits_1_and_writes_nothing(tmp_path: Path) -> None:
-    csv = write(tmp_path, BAD)
+    csv = write(tmp_path, "Date,Details,Status\n20/01/2016,ok,\n21/01/2016,ok,bad status\n")
     out = tmp_path / "case.yaml"
-    result = CliRunner().invoke(main, ["import", str(csv), "--name", "Amy", "--dob", "14/03/2013", "-o", str(out)])
+    report = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["import", str(csv), "--name", "Amy", "--dob", "14/03/2013", "-o", str(out),
+                                       "--report", str(report)])
     assert result.exit_code == 1
-    assert "row 7, column 'type': 'Fostr care' is not a known type; did you mean 'Foster care'?" in result.stderr
-    assert "row 8" in result.stderr and "Traceback" not in result.output
+    assert "row 3, column 'status': 'bad status' is not a status" in result.stderr
+    assert "Traceback" not in result.output
     assert not out.exists()
-    assert [p.name for p in tmp_path.iterdir()] == ["chronology.csv"]
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["problems"][0]["row"] == 3 and data["counts"]["problems"] == 1
 
 
 def test_cli_import_writes_a_case_file_that_validates(tmp_path: Path) -> None:
@@ -250,7 +264,8 @@ def test_table_rows_keep_spreadsheet_numbers(tmp_path: Path) -> None:
         ("Date,Type\n20/01/2016,Siobhán\n".encode("cp1252"), "is not UTF-8 text; in Excel use Save As"),
         (b"", "is empty; a chronology needs a header row"),
         (b"PK\x03\x04rest", "is an Excel workbook, not CSV text"),
-        (b"Who,What\nAmy,Foster\n", "no 'date' column found in the header row (it has 'Who', 'What')"),
+        (b"Who,What\nAmy,Foster\n", "no 'date' column found in the first 2 rows (the fullest, row 1, has 'Who', "
+                                     "'What')"),
     ],
 )
 def test_unreadable_tables_give_clean_errors(tmp_path: Path, content: bytes, fragment: str) -> None:
@@ -326,3 +341,231 @@ def test_chronology_options_are_refused_where_they_would_be_ignored(args: list[s
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2, result.output
     assert "--name, --dob, --ref and --sheet apply to" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "edtf"),
+    [
+        ("30.05.11", "2011-05-30"),
+        ("4/3/16", "2016-03-04"),
+        ("w/c 18/07/11", "2011-07-18/2011-07-24"),
+        ("w/b 07/11/2016", "2016-11-07/2016-11-13"),
+        ("early March 2016", "2016-03-01/2016-03-10"),
+        ("mid-2016", "2016-05/2016-08"),
+        ("late 2015", "2015-09/2015-12"),
+        ("end of June 2016", "2016-06-21/2016-06-30"),
+        ("beginning of 2015", "2015-01/2015-04"),
+        ("spring 2016", "2016-03/2016-05"),
+        ("winter 2016/17", "2016-12/2017-02"),
+        ("Jan-Mar 2016", "2016-01/2016-03"),
+        ("March/April 2016", "2016-03/2016-04"),
+        ("Mar-16", "2016-03"),
+        ("14 Mar 16", "2016-03-14"),
+        ("?/03/2016", "2016-03"),
+        ("14/03/2016 14:30", "2016-03-14"),
+        ("14-16/03/2016", "2016-03-14/2016-03-16"),
+        ("14 to 16 March 2016", "2016-03-14/2016-03-16"),
+        ("2015-2016", "2015/2016"),
+        ("2016/17", "2016/2017"),
+        ("40742", "2011-07-18"),
+        ("2016-03-14/2016-03-16", "2016-03-14/2016-03-16"),
+        ("early 2016?", "2016-01?/2016-04?"),
+    ],
+)
+def test_every_date_form_practitioners_write(text: str, edtf: str) -> None:
+    assert chronology_date(text, pivot_year=2026) == edtf
+
+
+def test_two_digit_years_are_read_in_the_hundred_years_to_the_as_at_year() -> None:
+    read = read_date("30.05.11", pivot_year=2010)
+    assert read.start == "1911-05-30" and "two-digit year '11' read as 1911" in read.warnings[0]
+    assert read_date("30.05.11", pivot_year=2011).start == "2011-05-30"
+
+
+@pytest.mark.parametrize("text", ["Unknown", "TBC", "n/k", "", "  ", "?", "Not known", "date unknown"])
+def test_unknown_dates_are_undated_not_invented(text: str) -> None:
+    assert read_date(text, pivot_year=2026).undated
+
+
+def test_a_huge_date_cell_is_refused_by_its_length() -> None:
+    """Every pattern sees at most MAX_DATE_CELL characters: a 1 MB cell is refused before any pattern runs."""
+    for cell in (" " * 1_000_000, "1" + " " * 1_000_000 + "2016", "- " * 500_000):
+        with pytest.raises(DateFormatError, match="characters long; a date cell holds at most 100"):
+            read_date(cell, pivot_year=2026)
+
+
+def test_a_huge_date_cell_in_a_table_is_a_located_problem() -> None:
+    from timeline.chronology import import_table
+    from timeline.io import Table
+
+    table = Table("c.csv", ((1, ("Date", "Event")), (2, ("1" + " " * 1_000_000 + "2016", "x"))))
+    with pytest.raises(CaseError) as err:
+        import_table(table, name="A", dob="2013-03-14")
+    assert err.value.problems[0].path == "row 2, column 'date'"
+
+
+def test_header_only_gives_a_warning(tmp_path: Path) -> None:
+    imported = import_file(write(tmp_path, "Date,Event,Details\n"), name="Amy", dob="2013-03-14")
+    assert not imported.case.events
+    assert any("no rows under it" in w.message for w in imported.warnings)
+
+
+COUNCIL = ("CHRONOLOGY OF SIGNIFICANT EVENTS,,,\n"
+           "Child's name:,A,Date of birth:,14/03/2009\n"
+           "Completed by:,SW,,\n"
+           ",,,\n"
+           "Key: F/C foster carers,,,\n"
+           "Date or Period of Event,Significant Event,Impact on the child,Action taken\n"
+           "PRE-BIRTH,,,\n"
+           "w/c 18/07/11,Placed with F/C,Upset,Contact arranged\n"
+           "Unknown,Mum moved to Dundee,,\n"
+           "14/03/2016,LAAC review,,Plan agreed\n")
+
+
+def test_council_template_header_on_row_6_and_notes_kept(tmp_path: Path) -> None:
+    imported = import_file(write(tmp_path, COUNCIL), name="Amy", dob="2009-03-14", as_of="2016-06-01")
+    report = imported.report
+    assert report is not None and report.header_row == 6
+    assert report.columns["date"] == "Date or Period of Event" and report.columns["text"] == ["Significant Event"]
+    assert report.columns["note"] == ["Impact on the child", "Action taken"]
+    placed = imported.case.events[0]
+    assert placed.first.isoformat() == "2011-07-18/2011-07-24" and placed.label == "Placed with F/C"
+    assert placed.note == "Impact on the child: Upset\n\nAction taken: Contact arranged"
+    assert [r.status for r in report.rows] == ["skipped", "event", "undated", "event"]
+    assert imported.case.undated[0].label == "Mum moved to Dundee" and imported.case.undated[0].after == 0
+    data = report.to_json()
+    assert set(data) >= {"file", "sheet", "header_row", "columns", "jurisdiction", "counts", "rows", "problems"}
+    assert data["counts"]["rows"] == 4 and data["counts"]["skipped"] == 1 and data["counts"]["undated"] == 1
+    assert data["rows"][1]["read"] == {"date": "w/c 18/07/11", "text": "Placed with F/C"}
+    assert "'w/c' date: the week 18 Jul 2011 to 24 Jul 2011" in data["rows"][1]["why"]
+
+
+def test_the_first_header_error_points_at_the_header_row(tmp_path: Path) -> None:
+    text = COUNCIL.replace("Date or Period of Event", "Occurred")  # the header names no date column
+    with pytest.raises(CaseError) as err:
+        import_file(write(tmp_path, text), name="Amy", dob="2009-03-14")
+    problem = err.value.problems[0]
+    assert problem.path == "row 6"
+    assert "looks like the header" in problem.message and "names no date column" in problem.message
+
+
+def test_columns_override(tmp_path: Path) -> None:
+    csv = write(tmp_path, "Occurred,What,Why\n14/03/2016,Started school,New area\n")
+    imported = import_file(csv, name="Amy", dob="2009-03-14", columns={"date": "Occurred", "text": "What",
+                                                                         "note": ["Why"]})
+    event = imported.case.events[0]
+    assert (event.first.isoformat(), event.label, event.note) == ("2016-03-14", "Started school", "Why: New area")
+
+
+def test_another_jurisdiction_is_refused_with_its_words_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    import timeline.classify as classify
+
+    monkeypatch.setattr(classify, "detect_jurisdiction",
+                        lambda texts, expected="scotland": classify.Detection("england-wales", ("ICO", "care order")))
+    csv = write(tmp_path, "Date,Event,Status\n12/09/2016,ICO granted,\n16/03/2017,Care order made,bad\n")
+    with pytest.raises(CaseError) as err:
+        import_file(csv, name="Ruby", dob="2015-04-09")
+    first = err.value.problems[0].message
+    assert first.startswith("this looks like a chronology from England or Wales (ICO, care order)")
+    assert "--jurisdiction scotland" in first
+    ok = write(tmp_path, "Date,Event\n12/09/2016,ICO\n", "ok.csv")
+    forced = import_file(ok, name="Ruby", dob="2015-04-09", jurisdiction="scotland")
+    assert forced.report is not None and forced.report.jurisdiction["detected"] == "england-wales"
+    assert any("England or Wales" in n for n in forced.report.notes)
+    out = tmp_path / "ruby.yaml"
+    result = CliRunner().invoke(main, ["import", str(ok), "--name", "R", "--dob", "2015-04-09",
+                                       "-o", str(out)])
+    assert result.exit_code == 1 and "England or Wales" in result.stderr and not out.exists()
+
+
+@pytest.mark.parametrize("command", ["render", "summary", "validate"])
+def test_as_of_and_dob_take_the_same_forms_everywhere(tmp_path: Path, command: str) -> None:
+    args = [command, str(SAMPLES / "chronology.csv"), "--name", "Maisie", "--dob", "14 Mar 2015",
+            "--as-of", "15/03/2019"]
+    if command == "render":
+        args += ["-o", str(tmp_path / "c.svg")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+
+
+def test_lint_warnings_about_a_spreadsheet_name_its_rows(tmp_path: Path) -> None:
+    csv = write(tmp_path, "Date,Date to,Type,Event\n01/01/2016,01/06/2016,Foster care,A\n"
+                "01/03/2016,,Kinship care,B\n")
+    loaded = load_any(csv, name="Amy", dob="2013-03-14", as_of=dt.date(2017, 1, 1))
+    texts = [p.format() for p in loaded.warnings]
+    overlap = [t for t in texts if "starts before the placement" in t]
+    assert overlap and "row 3" in overlap[0] and "row 2" in overlap[0] and "events[" not in overlap[0]
+
+
+def test_cli_prints_the_report_and_writes_json(tmp_path: Path) -> None:
+    out, rep = tmp_path / "case.yaml", tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["import", str(write(tmp_path, COUNCIL)), "--name", "Amy", "--dob",
+                                       "14/03/2009", "-o", str(out), "--report", str(rep)])
+    assert result.exit_code == 0, result.output
+    assert "header on row 6" in result.output and "- row 7" in result.output and "u row 9" in result.output
+    assert "1 undated row kept" in result.output
+    data = json.loads(rep.read_text(encoding="utf-8"))
+    assert data["header_row"] == 6 and len(data["rows"]) == 4
+    assert load_case(out).case.undated[0].label == "Mum moved to Dundee"
+
+
+def test_no_cell_is_dropped_and_open_ends_are_understood(tmp_path: Path) -> None:
+    """A column nobody named goes to the note; 'ongoing' as an end leaves it open; an end that cannot be
+    read leaves it open with a warning and the end as written in the note; a date alone is a skipped row."""
+    csv = write(tmp_path, "Date,Date to,Type,Event,Siblings\n"
+                "01/02/2016,ongoing,Foster care,Placed with Mr and Mrs B,Placed apart from brother\n"
+                "01/03/2016,sometime,CSO,CSO made,\n"
+                "2011 - 2012,,,,\n")
+    imported = import_file(csv, name="Amy", dob="2013-03-14")
+    placed, order = imported.case.events
+    assert placed.last is None and placed.note == "Siblings: Placed apart from brother"
+    assert order.last is None and "End as written: sometime" in (order.note or "")
+    report = imported.report
+    assert report is not None and [r.status for r in report.rows] == ["event", "event", "skipped"]
+    assert any("'Siblings' is not a known column; its cells are kept in the note" in n for n in report.notes)
+    assert any("column 'Date to'" in w and "the end is left open" in w for w in report.rows[1].warnings)
+
+
+def test_a_value_the_case_format_refuses_is_located_by_row_and_column(tmp_path: Path) -> None:
+    csv = write(tmp_path, "Date,Event\n14/03/2016,ok\n14/03/1850,too early\n15/03/2016,bell \x07 here\n")
+    with pytest.raises(CaseError) as err:
+        import_file(csv, name="Amy", dob="2013-03-14")
+    where = [p.path for p in err.value.problems]
+    assert where == ["row 3, column 'date'", "row 4, column 'Event'"]
+    assert "1850" in err.value.problems[0].message
+
+
+def test_a_category_is_never_a_kind_hint_for_the_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """'Legal' groups petitions, hearings and orders: it must not push "POA petition lodged" towards an order.
+    The Kind column is a hint; a Category is used only when the text names nothing."""
+    import timeline.classify as classify
+
+    seen: list[str | None] = []
+    real = classify.classify_text
+
+    def spy(text: str, **kwargs: object) -> classify.Classified:
+        seen.append(kwargs.get("kind_hint"))  # type: ignore[arg-type]
+        return real(text, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(classify, "classify_text", spy)
+    csv = write(tmp_path, "Date,Category,Kind,Event\n19/12/2016,Legal,,Petition for POA lodged\n"
+                "20/12/2016,,Meeting,Talked to gran\n")
+    case = import_file(csv, name="Amy", dob="2013-03-14").case
+    assert seen == [None, "meeting"]
+    assert (case.events[0].kind, case.events[0].type) == ("event", "other")  # not an order
+    assert (case.events[1].kind, case.events[1].type) == ("meeting", "other")
+
+
+def test_a_heading_merged_across_the_row_is_skipped_and_said() -> None:
+    """A reader that fills merged cells repeats a heading's text in every cell of its row: still a heading."""
+    from timeline.chronology import import_table
+    from timeline.io import Table
+
+    table = Table("c.xlsx", ((6, ("Date or Period of Event", "Significant Event", "Action taken")),
+                             (7, ("Looked after away from home",) * 3),
+                             (8, ("14/03/2016", "Placed with foster carers", ""))), sheet="Chronology")
+    report = import_table(table, name="A", dob="2013-03-14").report
+    assert report is not None and [r.status for r in report.rows] == ["skipped", "event"]
+    assert "section heading" in report.rows[0].why[0]
+    assert report.to_json()["sheet"] == "Chronology"

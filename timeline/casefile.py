@@ -77,6 +77,15 @@ def dump_case(case: Case) -> str:
         lines.append("events:")
         for event in case.events:
             lines.extend(_event_lines(event))
+    if case.undated:  # rows with no known date: kept for the chronology table, never drawn or counted
+        lines.append("undated:")
+        for entry in case.undated:
+            lines.append(f"  - label: {quote(entry.label)}")
+            for key in ("note", "source"):
+                value = getattr(entry, key)
+                if value is not None:
+                    lines.append(f"    {key}: {quote(value)}")
+            lines.append(f"    after: {'null' if entry.after is None else entry.after}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,10 +1,15 @@
 """Input stage (tables): a social worker's chronology spreadsheet (CSV/XLSX rows) -> case data -> Case.
 
-Chronologies are kept as spreadsheets, not YAML: one row per event with a date, perhaps a type, and free
-text. This module reads such rows the way a person wrote them (UK day-first dates, "Jan 2016", "c. 2014",
-"CSO", "Foster care"), keeps free-text rows as life events, and reports every bad row at once by its row
-number and column, so the user can fix the spreadsheet they know rather than a file they never wrote.
-`io` reads the bytes (`io.read_table`); the case data goes through `io.validate_data` like any case file.
+Chronologies are kept as spreadsheets, not YAML, in the layouts councils use: title rows above a header on
+row 6, "Date or Period of Event" / "Significant Event" / "Impact on the child" / "Action taken", section
+heading rows, free text that says what happened ("Placed with F/C") rather than a Type column. This module
+finds the header by its headings (names and synonyms are data: `vocab/<jurisdiction>-columns.yaml`), reads
+dates the way people write them and keeps their honest precision, classifies each row's text
+(`classify.classify_text`), keeps every row (a row with no known date is kept undated, never given one),
+and says what it did in an import report: per row, what was read, what it became, and why. Problems are
+reported all at once by row number and column, so the user fixes the spreadsheet they know rather than a
+file they never wrote. `io` reads the bytes (`io.read_table`); the case data goes through
+`io.validate_data` like any case file.
 """
 
 from __future__ import annotations
@@ -13,47 +18,42 @@ import calendar
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from .dates import DateFormatError, parse_date
+from .dates import DateFormatError, PartialDate, interval, month_date, parse_date, year_date
 from .io import Loaded, SourceMap, Table, is_table, load_case, read_table, validate_data
-from .model import EVENT_CLASSES, Case, Child
+from .model import Case, Child
 from .problems import CaseError, Problem
 from .vocabulary import KINDS, SPAN_KINDS, Vocabulary, load_vocabulary
 
 LABEL_MAX = 120  # the case format's limit for a label (model.py)
-HEADER_SEARCH_ROWS = 10  # a title or notes block above the header row is skipped, up to this many rows
+NOTE_MAX = 2000  # and for a note
+HEADER_SEARCH_ROWS = 20  # title rows, a notes block or a child's details above the header are skipped
 SUGGESTIONS = 2
 SUGGEST_CUTOFF = 0.6
 ELLIPSIS = "…"
-
-# Column names people use in chronologies, normalised (lower case, punctuation to spaces).
-COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "date": ("date", "dates", "start", "start date", "date from", "from", "when", "event date", "date of event"),
-    "end": ("end", "end date", "date to", "to", "until", "finish", "finish date", "date ended"),
-    "kind": ("kind", "category", "kind of event"),
-    "type": ("type", "event type", "type of event", "placement type", "order type"),
-    "label": ("label", "title", "summary", "event", "short label", "heading"),
-    "note": ("note", "notes", "details", "detail", "description", "comments", "comment", "narrative"),
-    "source": ("source", "agency", "source agency", "information source", "recorded by", "organisation"),
-    "status": ("status",),
-    "route": ("route", "permanence route"),
-    "id": ("id",),
-}
-FIELDS: tuple[str, ...] = tuple(COLUMN_ALIASES)
+HEADING_MAX = 80  # a section heading row ("Pre-birth", "Section 2: Accommodated") is short
 
 KIND_ALIASES: dict[str, str] = {
     "placements": "placement", "living": "placement", "where living": "placement", "accommodation": "placement",
-    "orders": "order", "legal": "order", "legal order": "order", "legal status": "order",
+    "living arrangements": "placement", "care placement": "placement",
+    "orders": "order", "legal": "order", "legal order": "order", "legal status": "order", "legal orders": "order",
     "hearings": "hearing", "court": "hearing", "childrens hearing": "hearing", "panel": "hearing",
     "meetings": "meeting", "review": "meeting", "reviews": "meeting",
     "milestones": "milestone", "permanence": "milestone",
-    "events": "event", "life event": "event", "other": "event",
+    "events": "event", "life event": "event", "other": "event", "life events": "event",
+}
+CATEGORY_TYPES: dict[str, tuple[str, str]] = {
+    "health": ("event", "health"), "education": ("event", "school"), "school": ("event", "school"),
+    "family": ("event", "family"), "contact": ("event", "contact"), "referral": ("event", "referral"),
+    "referrals": ("event", "referral"),
 }
 
 # Words social workers write for a type, beyond the vocabulary's own codes, names and abbreviations.
@@ -91,27 +91,6 @@ STATUS_ALIASES: dict[str, str] = {
     "planned": "planned", "plan": "planned", "proposed": "planned", "future": "planned", "expected": "planned",
 }
 
-_MONTHS: dict[str, int] = {}
-for _n in range(1, 13):
-    _MONTHS[calendar.month_name[_n].lower()] = _n
-    _MONTHS[calendar.month_abbr[_n].lower()] = _n
-_MONTHS["sept"] = 9
-
-_APPROX_PREFIX = re.compile(
-    r"^(?:circa|approximately|approx\.?|about|around|ca\.?|c\.?|~)\s*(?=[0-9a-z])", re.IGNORECASE
-)
-_APPROX_SUFFIX = re.compile(r"\s*(?:\(approx\.?\)|approx\.?|~)$", re.IGNORECASE)
-_ISO = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-_ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
-_NUMERIC_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
-_NUMERIC_MY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
-_TEXT_DMY = re.compile(r"^(?:(\d{1,2})(?:st|nd|rd|th)?[\s\-/.,]*)?([a-z]+)\.?[\s\-/.,]*(\d{4})$", re.IGNORECASE)
-_RANGE = re.compile(r"^(.+?)\s+(?:-|–|—|to|until)\s+(.+)$", re.IGNORECASE)
-_YEAR_RANGE = re.compile(r"^(\d{4})\s*[-–]\s*(\d{4})$")
-
-DATE_FORMS = "20/01/2016, 20 Jan 2016, Jan 2016, 2016 or c. 2016"
-
-
 def _norm(text: str) -> str:
     """Lower case, apostrophes dropped, other punctuation as spaces: "Children's Hearing" -> "childrens hearing"."""
     text = text.lower().replace("’", "").replace("'", "")
@@ -126,85 +105,344 @@ def _short(text: str, limit: int = 40) -> str:
 # ---------------------------------------------------------------- dates
 
 
-def chronology_date(text: str) -> str:
-    """A date as people write it in a chronology -> the EDTF text of the case format; DateFormatError if unreadable.
+_MONTHS: dict[str, int] = {}
+for _n in range(1, 13):
+    _MONTHS[calendar.month_name[_n].lower()] = _n
+    _MONTHS[calendar.month_abbr[_n].lower()] = _n
+_MONTHS["sept"] = 9
 
-    '20/01/2016' and '20.01.2016' and '20 Jan 2016' -> 2016-01-20; 'Jan 2016' -> 2016-01; 'c. 2014',
-    'circa Mar 2016', '~2016' -> 2014~, 2016-03~, 2016~; a trailing '?' marks an uncertain date.
+# Every pattern below is anchored and sees at most MAX_DATE_CELL characters (checked first), so none can
+# take long whatever a cell holds; none nests quantifiers over the same characters.
+MAX_DATE_CELL = 100
+_NUM_YEAR = r"(\d{4}|\d{2})"
+_APPROX_PREFIX = re.compile(r"^(?:circa|approximately|approx\.?|about|around|ca\.?|c\.?|~)\s?(?=[0-9a-z?])")
+_APPROX_SUFFIX = re.compile(r" ?(?:\(approx\.?\)|approx\.?|~|\(approximate\)|approximately)$")
+_TIME = re.compile(r"(?: |t)(?:at |@ ?)?\d{1,2}[:.]\d{2}(?::\d{2}(?:\.\d{1,6})?)? ?(?:am|pm|hrs|hours)?$")
+_TIME_AMPM = re.compile(r" (?:at |@ ?)?\d{1,2} ?(?:am|pm)$")
+_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_NUMERIC_DMY = re.compile(r"^(\d{1,2}|\?{1,2}|x{1,2}) ?([/.\-]) ?(\d{1,2}) ?\2 ?" + _NUM_YEAR + "$")
+_NUMERIC_MY = re.compile(r"^(\d{1,2}) ?[/.\-] ?(\d{4})$")
+_TEXT_DMY = re.compile(r"^(?:(\d{1,2})(?:st|nd|rd|th)?(?: of)?[ \-/.,]{0,3})?([a-z]{3,9})\.?[ \-/.,]{0,3}"
+                       + _NUM_YEAR + "$")
+_TEXT_MDY = re.compile(r"^([a-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$")
+_SERIAL = re.compile(r"^(\d{5})(?:\.\d{1,12})?$")
+_WEEK = re.compile(r"^(w/c|w/b|w/e|w\.c\.?|w\.b\.?|w\.e\.?|wc(?= )|wb(?= )|week commencing|week beginning|"
+                   r"week starting|week ending|week of)[ :]{0,2}(.{1,40})$")
+_WEEKDAY = re.compile(r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?,? (?=\d)")
+_PART = re.compile(r"^(early|mid|middle of|late|beginning of|start of|end of|the end of|the beginning of|"
+                   r"the start of|the middle of)[ \-]{0,2}(.{1,40})$")
+_SEASON = re.compile(r"^(spring|summer|autumn|fall|winter)(?: of)? (\d{4})(?: ?[/\-] ?(\d{2}|\d{4}))?$")
+_DAYS_NUMERIC = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)? ?(?:-|to|&|and) ?(\d{1,2}) ?([/.]) ?(\d{1,2}) ?\3 ?"
+                           + _NUM_YEAR + "$")
+_DAYS_TEXT = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)? ?(?:-|to|&|and) ?(\d{1,2})(?:st|nd|rd|th)?(?: of)? "
+                        r"([a-z]{3,9})\.?,? ?" + _NUM_YEAR + "$")
+_MONTHS_TEXT = re.compile(r"^([a-z]{3,9})\.? ?(?:-|/|to|&|and) ?([a-z]{3,9})\.?,? ?" + _NUM_YEAR + "$")
+_EDTF_INTERVAL = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?[~?]?/\d{4}(?:-\d{2}(?:-\d{2})?)?[~?]?$")
+_YEARS = re.compile(r"^(\d{4}) ?(?:-|/|to|until) ?(\d{4}|\d{2})$")
+_RANGE_SEPARATORS = (" - ", " to ", " until ", " till ", " and ", "-")
+_PARTS = {"early": 0, "beginning of": 0, "start of": 0, "the beginning of": 0, "the start of": 0,
+          "mid": 1, "middle of": 1, "the middle of": 1, "late": 2, "end of": 2, "the end of": 2}
+_PART_WORDS = ("early", "mid", "late")
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
+_EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug included)
+_SERIAL_RANGE = (18_264, 109_574)  # 1950-01-01 .. 2199-12-31 as Excel serial numbers
+
+DATE_FORMS = "20/01/2016, 20 Jan 2016, Jan 2016, 2016 or c. 2016"
+ONGOING_WORDS = frozenset({"ongoing", "present", "current", "to date", "continuing", "now", "open", "still open",
+                           "to present", "until now", "ongoing at present", "current placement"})
+UNDATED_WORDS = frozenset({"unknown", "not known", "n k", "nk", "tbc", "tba", "unk", "date unknown", "unclear",
+                           "not recorded", "n a", "na", "no date", "date not known", "undated", "unsure", "x",
+                           "xx", "xxxx", "date tbc", "tbc date", "unknown date"})
+
+
+@dataclass(frozen=True, slots=True)
+class DateRead:
+    """How one date cell was read: an EDTF date (perhaps an interval), a second end, or nothing known.
+
+    `end` is set when the cell gave two dates ("20/01/2016 - 02/07/2016", "2015-2016"): the start and end
+    of a placement or order, or the span of a point event. `why` says how a form that is not a plain date
+    was read; `warnings` what the user should check (a two-digit year).
     """
-    raw = text.strip()
-    if not raw:
-        raise DateFormatError(f"is empty; write the date, e.g. {DATE_FORMS}")
-    qualifier = ""
-    body = raw
-    if body.endswith("?"):
-        qualifier, body = "?", body[:-1].strip()
-    prefix = _APPROX_PREFIX.match(body)
-    if prefix:
-        qualifier, body = "~", body[prefix.end():].strip()
-    suffix = _APPROX_SUFFIX.search(body)
-    if suffix and suffix.start() > 0:
-        qualifier, body = "~", body[: suffix.start()].strip()
-    core = _core_date(body, raw)
-    result = core + qualifier
-    parse_date(result)  # checks days and months exist; its message is already plain
-    return result
+
+    start: str | None
+    end: str | None = None
+    why: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def undated(self) -> bool:
+        """True when the cell says the date is not known (blank, 'Unknown', 'TBC', 'n/k')."""
+        return self.start is None
 
 
-def _core_date(body: str, raw: str) -> str:
-    if _ISO.match(body):
-        return body
-    m = _ISO_TIME.match(body)
-    if m:
-        return m.group(1)
-    m = _NUMERIC_DMY.match(body)
-    if m:
-        day, month, year = m.groups()
-        if len(year) == 2:
-            raise DateFormatError(f"'{_short(raw)}' has a two-digit year; write the year in full, e.g. "
-                                  f"{int(day):02d}/{int(month):02d}/20{year}")
-        return _ymd(int(year), int(month), int(day), raw)
-    m = _NUMERIC_MY.match(body)
-    if m:
-        month, year = int(m.group(1)), int(m.group(2))
-        _check_month(month, raw)
-        return f"{year:04d}-{month:02d}"
-    m = _TEXT_DMY.match(body)
-    if m and m.group(2).lower() in _MONTHS:
-        month = _MONTHS[m.group(2).lower()]
-        year = int(m.group(3))
-        if m.group(1) is None:
-            return f"{year:04d}-{month:02d}"
-        return _ymd(year, month, int(m.group(1)), raw)
-    if m:
-        near = difflib.get_close_matches(m.group(2).lower(), list(_MONTHS), n=1, cutoff=SUGGEST_CUTOFF)
-        if near:
-            raise DateFormatError(f"'{_short(raw)}': '{m.group(2)}' is not a month; did you mean "
-                                  f"'{near[0].capitalize()}'?")
-    raise DateFormatError(f"'{_short(raw)}' is not a date that can be read; write it as {DATE_FORMS}")
+class _Reader:
+    """One date cell's reading: the two-digit-year window, and the notes gathered on the way."""
+
+    def __init__(self, raw: str, pivot_year: int) -> None:
+        self.raw = raw
+        self.pivot = pivot_year
+        self.why: list[str] = []
+        self.warnings: list[str] = []
+
+    def year(self, text: str) -> int:
+        if len(text) == 4:
+            return int(text)
+        two = int(text)
+        full = self.pivot - ((self.pivot - two) % 100)
+        note = (f"two-digit year '{text}' read as {full} (the hundred years up to {self.pivot}, the as-at "
+                "year); check it")
+        if note not in self.warnings:
+            self.warnings.append(note)
+        return full
+
+    def month(self, name: str) -> int:
+        month = _MONTHS.get(name)
+        if month is None:
+            near = difflib.get_close_matches(name, list(_MONTHS), n=1, cutoff=SUGGEST_CUTOFF)
+            hint = f"; did you mean '{near[0].capitalize()}'?" if near else ""
+            raise DateFormatError(f"'{_short(self.raw)}': '{name}' is not a month{hint}")
+        return month
+
+    def fail(self) -> DateFormatError:
+        return DateFormatError(f"'{_short(self.raw)}' is not a date that can be read; write it as {DATE_FORMS}")
 
 
-def _check_month(month: int, raw: str) -> None:
+def _day(year: int, month: int, day: int, raw: str) -> PartialDate:
     if not 1 <= month <= 12:
         raise DateFormatError(f"'{_short(raw)}': month {month} does not exist; dates are read day first, "
                               "as in 20/01/2016")
-
-
-def _ymd(year: int, month: int, day: int, raw: str) -> str:
-    _check_month(month, raw)
+    last = calendar.monthrange(year, month)[1] if year >= 1 else 31
     if year < 1:
         raise DateFormatError(f"'{_short(raw)}': year {year} is not a year")
-    last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         raise DateFormatError(f"'{_short(raw)}': day {day} does not exist in "
                               f"{calendar.month_abbr[month]} {year} (it has {last} days)")
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    return PartialDate.of(date(year, month, day))
 
 
-def _split_range(text: str) -> tuple[str, str] | None:
-    """'20/01/2016 - 02/07/2016' or '2014-2016' -> the two ends; None for a single date."""
-    m = _YEAR_RANGE.match(text.strip()) or _RANGE.match(text.strip())
-    return (m.group(1), m.group(2)) if m else None
+def _month(year: int, month: int, raw: str) -> PartialDate:
+    if not 1 <= month <= 12:
+        raise DateFormatError(f"'{_short(raw)}': month {month} does not exist; dates are read day first, "
+                              "as in 20/01/2016")
+    return month_date(year, month)
+
+
+def _single(s: str, r: _Reader) -> PartialDate | None:
+    """One date (a day, a month or a year) in any of the forms people write; None when it is not one."""
+    m = _ISO.match(s)
+    if m:
+        year = int(m.group(1))
+        if m.group(2) is None:
+            return year_date(year)
+        if m.group(3) is None:
+            return _month(year, int(m.group(2)), r.raw)
+        return _day(year, int(m.group(2)), int(m.group(3)), r.raw)
+    m = _NUMERIC_DMY.match(s)
+    if m:
+        day_text, _, month_text, year_text = m.groups()
+        if not day_text.isdigit():
+            r.why.append(f"day not known ('{day_text}'): read as the month")
+            return _month(r.year(year_text), int(month_text), r.raw)
+        return _day(r.year(year_text), int(month_text), int(day_text), r.raw)
+    m = _NUMERIC_MY.match(s)
+    if m:
+        return _month(int(m.group(2)), int(m.group(1)), r.raw)
+    m = _TEXT_DMY.match(s)
+    if m and (m.group(2) in _MONTHS or m.group(1) is not None or len(m.group(3)) == 4):
+        month = r.month(m.group(2))
+        year = r.year(m.group(3))
+        return month_date(year, month) if m.group(1) is None else _day(year, month, int(m.group(1)), r.raw)
+    m = _TEXT_MDY.match(s)
+    if m and m.group(1) in _MONTHS:
+        return _day(int(m.group(3)), _MONTHS[m.group(1)], int(m.group(2)), r.raw)
+    return None
+
+
+def _span(a: PartialDate, b: PartialDate) -> str:
+    return interval(a, b).isoformat()
+
+
+def _compact(s: str, r: _Reader) -> str | None:
+    """Forms that name one span: w/c, early/mid/late, seasons, '14-16/03/2016', 'Jan-Mar 2016'."""
+    m = _WEEK.match(s)
+    if m:
+        inner = _single(m.group(2).strip(), r)
+        if inner is None or inner.precision != "day":
+            raise DateFormatError(f"'{_short(r.raw)}': a week needs its first (or last) day, e.g. w/c 18/07/2011")
+        ending = m.group(1).startswith(("w/e", "we", "w.e", "week ending"))
+        first = inner.earliest - timedelta(days=6) if ending else inner.earliest
+        last = first + timedelta(days=6)
+        r.why.append(f"'{m.group(1)}' date: the week {PartialDate.of(first).display()} to "
+                     f"{PartialDate.of(last).display()}")
+        return _span(PartialDate.of(first), PartialDate.of(last))
+    m = _PART.match(s)
+    if m:
+        inner = _single(m.group(2).strip(), r)
+        part = _PARTS[m.group(1)]
+        if inner is None or inner.precision == "day":
+            return None
+        e = inner.earliest
+        if inner.precision == "month":
+            last_day = calendar.monthrange(e.year, e.month)[1]
+            lo, hi = ((1, 10), (11, 20), (21, last_day))[part]
+            a, b = PartialDate.of(date(e.year, e.month, lo)), PartialDate.of(date(e.year, e.month, hi))
+        else:
+            lo, hi = ((1, 4), (5, 8), (9, 12))[part]
+            a, b = month_date(e.year, lo), month_date(e.year, hi)
+        r.why.append(f"'{m.group(1)}' read as {_PART_WORDS[part]} {inner.display()}: {interval(a, b).display()}")
+        return _span(a, b)
+    m = _SEASON.match(s)
+    if m:
+        season, year_text, second = m.groups()
+        year = int(year_text)
+        lo, hi = _SEASONS[season]
+        a = month_date(year, lo)
+        b = month_date(year + 1 if hi < lo else year, hi)
+        if second is not None and season != "winter":
+            return None
+        r.why.append(f"'{season} {year_text}' read as {interval(a, b).display()}")
+        return _span(a, b)
+    m = _DAYS_NUMERIC.match(s)
+    if m:
+        year = r.year(m.group(5))
+        month = int(m.group(4))
+        a, b = _day(year, month, int(m.group(1)), r.raw), _day(year, month, int(m.group(2)), r.raw)
+        r.why.append(f"the days {interval(a, b).display()}")
+        return _span(a, b)
+    m = _DAYS_TEXT.match(s)
+    if m:
+        year = r.year(m.group(4))
+        month = r.month(m.group(3))
+        a, b = _day(year, month, int(m.group(1)), r.raw), _day(year, month, int(m.group(2)), r.raw)
+        r.why.append(f"the days {interval(a, b).display()}")
+        return _span(a, b)
+    m = _MONTHS_TEXT.match(s)
+    if m and m.group(1) in _MONTHS and m.group(2) in _MONTHS:
+        year = r.year(m.group(3))
+        a, b = month_date(year, _MONTHS[m.group(1)]), month_date(year, _MONTHS[m.group(2)])
+        r.why.append(f"the months {interval(a, b).display()}")
+        return _span(a, b)
+    return None
+
+
+def _two_ends(s: str, r: _Reader) -> tuple[PartialDate, PartialDate] | None:
+    """'20/01/2016 - 02/07/2016', '2015-2016', '2016/17', '14 Mar to 2 Apr 2016' -> the two dates."""
+    m = _YEARS.match(s)
+    if m:
+        first = int(m.group(1))
+        second = int(m.group(2)) if len(m.group(2)) == 4 else (first // 100) * 100 + int(m.group(2))
+        if len(m.group(2)) == 2 and second < first:
+            second += 100
+        if second > first:
+            return year_date(first), year_date(second)
+    body = s[8:] if s.startswith("between ") else s
+    for sep in _RANGE_SEPARATORS:
+        start = 0
+        while True:
+            i = body.find(sep, start)
+            if i <= 0:
+                break
+            start = i + 1
+            left, right = body[:i].strip(), body[i + len(sep):].strip()
+            b = _single(right, r)
+            if b is None:
+                continue
+            a = _single(left, r)
+            if a is None and b.precision != "year":
+                a = _single(f"{left} {b.earliest.year}", r)  # '14 Mar - 2 Apr 2016': the year is said once
+            if a is not None:
+                return a, b
+    return None
+
+
+def read_date(text: str, *, pivot_year: int) -> DateRead:
+    """A date cell as people write it in a chronology -> DateRead; DateFormatError when it cannot be read.
+
+    Two-digit years are read in the hundred years ending at `pivot_year` (the as-at year) and warned about.
+    The cell is refused unread when longer than MAX_DATE_CELL: no date is that long, and a bound keeps
+    every pattern fast whatever an upload holds.
+    """
+    if len(text) > MAX_DATE_CELL:
+        raise DateFormatError(f"is {len(text)} characters long; a date cell holds at most {MAX_DATE_CELL} "
+                              "(put the words in the event's text)")
+    try:
+        return _read_date(text, pivot_year)
+    except DateFormatError:
+        raise
+    except (ValueError, OverflowError):  # a year the calendar does not hold (0000, or past 9999)
+        raise DateFormatError(f"'{_short(text.strip())}' is not a date in the calendar; check the year") from None
+
+
+def _read_date(text: str, pivot_year: int) -> DateRead:
+    s = " ".join(text.split()).lower()
+    for dash in ("–", "—", "−"):
+        s = s.replace(dash, "-")
+    r = _Reader(text.strip(), pivot_year)
+    if not s or _norm(s) in UNDATED_WORDS or not _norm(s):
+        return DateRead(None)
+    m = _SERIAL.match(s)
+    if m:
+        serial = int(m.group(1))
+        if not _SERIAL_RANGE[0] <= serial <= _SERIAL_RANGE[1]:
+            raise r.fail()
+        day = _EXCEL_EPOCH + timedelta(days=serial)
+        return DateRead(day.isoformat(), why=(f"Excel day number {serial} read as {PartialDate.of(day).display()}",))
+    qualifier = ""
+    if s.endswith("?"):
+        qualifier, s = "?", s[:-1].rstrip()
+    prefix = _APPROX_PREFIX.match(s)
+    if prefix:
+        qualifier, s = "~", s[prefix.end():].strip()
+    suffix = _APPROX_SUFFIX.search(s)
+    if suffix and suffix.start() > 0:
+        qualifier, s = "~", s[: suffix.start()].strip()
+    weekday = _WEEKDAY.match(s)
+    if weekday:
+        s = s[weekday.end():]
+    for time in (_TIME, _TIME_AMPM):
+        found = time.search(s)
+        if found and found.start() > 0:
+            r.why.append(f"time '{s[found.start():].strip()}' left out")
+            s = s[: found.start()].strip()
+    end: str | None = None
+    compact = parse_date(s).isoformat() if _EDTF_INTERVAL.match(s) else _compact(s, r)
+    single = _single(s, r) if compact is None else None
+    if compact is not None:
+        start = compact
+    elif single is not None:
+        start = single.isoformat()
+    else:
+        pair = _two_ends(s, r)
+        if pair is None:
+            raise r.fail()
+        if pair[1].latest < pair[0].earliest:
+            raise DateFormatError(f"'{_short(r.raw)}' ends before it starts; write the earlier date first")
+        start, end = pair[0].isoformat(), pair[1].isoformat()
+    if qualifier:
+        start = _qualified(start, qualifier)
+        end = _qualified(end, qualifier) if end is not None else None
+    return DateRead(start, end, tuple(r.why), tuple(r.warnings))
+
+
+def _qualified(edtf: str, qualifier: str) -> str:
+    """'2016-03' + '~' -> '2016-03~'; an interval gets the qualifier on both ends."""
+    return "/".join(part + qualifier for part in edtf.split("/"))
+
+
+def chronology_date(text: str, *, pivot_year: int | None = None) -> str:
+    """A date as people write it in a chronology -> the EDTF text of the case format; DateFormatError if unreadable.
+
+    '20/01/2016' and '20 Jan 2016' -> 2016-01-20; 'Jan 2016' -> 2016-01; 'c. 2014' -> 2014~; 'w/c 18/07/11'
+    -> 2011-07-18/2011-07-24; a cell with two dates gives the interval between them. Empty or 'Unknown' is
+    an error here (an option needs a date); `read_date` keeps such rows undated.
+    """
+    read = read_date(text, pivot_year=pivot_year or date.today().year)
+    if read.start is None:
+        raise DateFormatError(f"is empty; write the date, e.g. {DATE_FORMS}" if not text.strip()
+                              else f"'{_short(text)}' is not a date; write it as {DATE_FORMS}")
+    result = read.start if read.end is None else interval(parse_date(read.start), parse_date(read.end)).isoformat()
+    parse_date(result)
+    return result
 
 
 def full_date(value: str | date, what: str) -> date:
@@ -293,18 +531,75 @@ def match_type(text: str, kind: str | None, vocab: Vocabulary) -> tuple[str, str
     elif options:
         kinds = ", ".join(k for k, _ in options)
         raise RowError(f"'{_short(text)}' could be a type of {kinds}; fill in the kind column to say which")
-    keys = [k for k, v in index.meanings.items() if kind is None or any(o[0] == kind for o in v)]
-    near = difflib.get_close_matches(key, keys, n=SUGGESTIONS, cutoff=SUGGEST_CUTOFF)
-    names = list(dict.fromkeys(index.shown[k] for k in near))
+    from .classify import safe_suggestions
+
+    asked = [kind] if kind is not None else list(KINDS)
+    codes = [(k, c) for k in asked for c in safe_suggestions(text, k, jurisdiction=vocab.name)]
+    names = list(dict.fromkeys(vocab.term(k, c).label for k, c in codes if c in vocab.codes(k)))[:SUGGESTIONS]
     what = f"{kind} type" if kind else "type"
     if names:
         hint = "; did you mean " + " or ".join(f"'{n}'" for n in names) + "?"
+    elif kind is not None:
+        hint = f" (the {kind} types: {', '.join(vocab.codes(kind))})"
     else:
         hint = "; `timeline vocab` lists the types (leave the type empty for a free-text event)"
     raise RowError(f"'{_short(text)}' is not a known {what}{hint}")
 
 
-# ---------------------------------------------------------------- rows
+# ---------------------------------------------------------------- columns
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnWords:
+    """A jurisdiction's column headings (normalised) -> field, and the words meaning "date not known"."""
+
+    fields: dict[str, str]
+    undated: frozenset[str]
+
+
+FIELDS: tuple[str, ...] = ("date", "end", "kind", "type", "category", "text", "note", "source", "status", "route",
+                           "id")
+MULTI = frozenset({"text", "note", "source"})  # fields several columns may give (joined in order)
+_GENERIC_NOTES = frozenset({"details", "detail", "notes", "note", "comments", "comment", "narrative"})
+_WORD_FIELDS: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"impact", "action", "actions", "outcome", "outcomes", "comments", "comment", "notes", "analysis",
+                "significance", "details", "response"}), "note"),
+    (frozenset({"event", "events", "description", "incident", "summary", "happened"}), "text"),
+    (frozenset({"source", "agency", "ref", "reference", "recorded", "author", "organisation"}), "source"),
+    (frozenset({"category", "theme"}), "category"),
+    (frozenset({"type"}), "type"),
+)
+
+
+@cache
+def column_words(jurisdiction: str = "scotland") -> ColumnWords:
+    """The column headings a jurisdiction's chronologies use (`vocab/<jurisdiction>-columns.yaml`)."""
+    import yaml
+
+    text = resources.files("timeline").joinpath("vocab").joinpath(f"{jurisdiction}-columns.yaml").read_text(
+        encoding="utf-8")
+    raw = yaml.safe_load(text)
+    fields = {_norm(str(heading)): name for name in FIELDS for heading in raw.get(name, ())}
+    undated = frozenset(_norm(str(w)) for w in raw.get("undated_words", ()))
+    return ColumnWords(fields, undated | UNDATED_WORDS)
+
+
+def field_of(heading: str, words: ColumnWords) -> str | None:
+    """The field a column heading names: its listed synonyms first, then the words in it ("Date of ...")."""
+    key = _norm(heading)
+    if not key:
+        return None
+    if key in words.fields:
+        return words.fields[key]
+    parts = set(key.split())
+    if "birth" in parts or "dob" in parts:
+        return None  # "Date of birth" in a child's details block is not a column of events
+    if parts & {"date", "dates", "period", "when"}:
+        return "end" if parts & {"to", "end", "until", "ended", "finish", "finished"} else "date"
+    for found, name in _WORD_FIELDS:
+        if parts & found:
+            return name
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,41 +611,108 @@ class Columns:
     fields: dict[str, tuple[int, ...]]
 
 
-def find_columns(table: Table) -> tuple[Columns, list[Problem]]:
-    """The header row (the first row naming a date column) and what each column means; warnings for unused ones."""
-    alias_to_field = {alias: f for f, aliases in COLUMN_ALIASES.items() for alias in aliases}
-    for number, cells in table.rows[:HEADER_SEARCH_ROWS]:
-        normed = [_norm(c) for c in cells]
-        if not any(alias_to_field.get(n) == "date" for n in normed):
+def _looks_like_data(cell: str) -> bool:
+    return bool(re.match(r"^\d{1,4}[/.\-]\d{1,2}", cell.strip()))
+
+
+def _mapping(cells: tuple[str, ...], words: ColumnWords) -> dict[str, list[int]]:
+    fields: dict[str, list[int]] = {}
+    for i, cell in enumerate(cells):
+        if _looks_like_data(cell):
             continue
-        fields: dict[str, list[int]] = {}
-        warnings: list[Problem] = []
-        problems: list[Problem] = []
-        for i, (cell, key) in enumerate(zip(cells, normed, strict=True)):
-            if not key:
-                continue
-            field = alias_to_field.get(key)
-            if field is None:
-                near = difflib.get_close_matches(key, list(alias_to_field), n=1, cutoff=SUGGEST_CUTOFF)
-                hint = f" (did you mean '{near[0]}'?)" if near else ""
-                warnings.append(Problem(table.file, None, None, f"row {number}, column '{_short(cell)}'",
-                                        f"is not used{hint}; known columns: {', '.join(FIELDS)}",
-                                        severity="warning"))
-                continue
-            fields.setdefault(field, []).append(i)
-        for field, where in fields.items():
-            if len(where) > 1 and field != "note":
-                names = " and ".join(f"'{_short(cells[i])}'" for i in where)
-                problems.append(Problem(table.file, None, None, f"row {number}",
-                                        f"columns {names} both give the {field}; keep one"))
-        if problems:
-            raise CaseError(problems)
-        return Columns(number, cells, {f: tuple(w) for f, w in fields.items()}), warnings
-    first = table.rows[0][1] if table.rows else ()
-    seen = ", ".join(f"'{_short(c, 20)}'" for c in first if c) or "nothing"
-    raise CaseError([Problem(table.file, None, None, f"row {table.rows[0][0] if table.rows else 1}",
-                             f"no 'date' column found in the header row (it has {seen}); the first row should "
-                             "name the columns, e.g. Date, Type, Details")])
+        name = field_of(cell, words)
+        if name is not None:
+            fields.setdefault(name, []).append(i)
+    return fields
+
+
+def _override(cells: tuple[str, ...], columns: dict[str, str | list[str]]) -> dict[str, list[int]] | None:
+    """The user's mapping (field -> heading text) as column indexes, or None when this row lacks a heading."""
+    normed = [_norm(c) for c in cells]
+    fields: dict[str, list[int]] = {}
+    for name, wanted in columns.items():
+        for heading in [wanted] if isinstance(wanted, str) else wanted:
+            if _norm(heading) not in normed:
+                return None
+            fields.setdefault(name, []).append(normed.index(_norm(heading)))
+    return fields
+
+
+def find_columns(table: Table, *, jurisdiction: str = "scotland",
+                 columns: dict[str, str | list[str]] | None = None) -> tuple[Columns, list[str]]:
+    """The header row (among the first rows, found by its headings) and what each column means.
+
+    Returns the columns and notes for the report (unused columns, a second date column read as a note).
+    The first row naming a date column and another known one is the header; title rows above it are
+    skipped. With `columns` (field -> heading), the row holding those headings is the header.
+    """
+    words = column_words(jurisdiction)
+    if columns is not None:
+        bad = sorted(set(columns) - set(FIELDS))
+        if bad:
+            raise CaseError([Problem(table.file, None, None, "columns", f"'{_short(bad[0])}' is not a field; "
+                                     f"fields: {', '.join(FIELDS)}")])
+    chosen: tuple[int, tuple[str, ...], dict[str, list[int]]] | None = None
+    fallback: tuple[int, tuple[str, ...], dict[str, list[int]]] | None = None
+    for number, cells in table.rows[:HEADER_SEARCH_ROWS]:
+        if columns is not None:
+            found = _override(cells, columns)
+            if found is not None:
+                chosen = (number, cells, found)
+                break
+            continue
+        found = _mapping(cells, words)
+        if "date" in found and len(found) >= 2:
+            chosen = (number, cells, found)
+            break
+        if "date" in found and fallback is None:
+            fallback = (number, cells, found)
+    chosen = chosen or fallback
+    if chosen is None:
+        raise CaseError([_no_header(table, words, columns)])
+    number, cells, found = chosen
+    notes: list[str] = []
+    fields: dict[str, list[int]] = {}
+    for name, where in found.items():
+        if len(where) > 1 and name not in MULTI:
+            extra = where[1:]
+            notes.append(" and ".join(f"'{_short(cells[i])}'" for i in extra) + f" also look like the {name}; "
+                         f"'{_short(cells[where[0]])}' is used and the others are kept in the note")
+            fields.setdefault("note", []).extend(extra)
+            where = where[:1]
+        fields.setdefault(name, []).extend(where)
+    used = {i for w in fields.values() for i in w}
+    for i, cell in enumerate(cells):
+        if cell.strip() and i not in used:  # a column nobody named is kept too: its cells go to the note
+            notes.append(f"column '{_short(cell)}' is not a known column; its cells are kept in the note")
+            fields.setdefault("note", []).append(i)
+    ordered = {name: tuple(sorted(fields[name])) for name in FIELDS if name in fields}
+    return Columns(number, cells, ordered), notes
+
+
+def _no_header(table: Table, words: ColumnWords, columns: dict[str, str | list[str]] | None) -> Problem:
+    """Where the header probably is and what it lacks: the row with most known headings, else the fullest row."""
+    rows = table.rows[:HEADER_SEARCH_ROWS]
+    if columns is not None:
+        wanted = ", ".join(f"'{_short(str(v))}'" for v in columns.values())
+        return Problem(table.file, None, None, "columns",
+                       f"no row among the first {len(rows)} has all of the headings {wanted}")
+    best = max(rows, key=lambda r: (len(_mapping(r[1], words)), sum(1 for c in r[1] if c)), default=None)
+    if best is None:
+        return Problem(table.file, None, None, "", "holds no rows; a chronology needs a header row (Date, Event, ...)")
+    number, cells = best
+    seen = ", ".join(f"'{_short(c, 25)}'" for c in cells if c) or "nothing"
+    known = _mapping(cells, words)
+    if known:
+        return Problem(table.file, None, None, f"row {number}",
+                       f"looks like the header ({seen}) but names no date column; call the column of dates "
+                       "'Date' (or 'Date of event', 'Date or Period of Event', 'Date from')")
+    return Problem(table.file, None, None, "",
+                   f"no 'date' column found in the first {len(rows)} rows (the fullest, row {number}, has "
+                   f"{seen}); the header row should name the columns, e.g. Date, Event, Details")
+
+
+# ---------------------------------------------------------------- rows
 
 
 def _label_and_note(text: str) -> tuple[str | None, str | None]:
@@ -361,7 +723,7 @@ def _label_and_note(text: str) -> tuple[str | None, str | None]:
     first_line = " ".join(text.splitlines()[0].split())
     if first_line == text and len(text) <= LABEL_MAX:
         return text, None
-    sentence = re.match(r"^(.+?[.!?])\s", first_line)
+    sentence = re.match(r"^(.{1,200}?[.!?])\s", first_line[:400])
     if len(first_line) > LABEL_MAX and sentence and len(sentence.group(1)) <= LABEL_MAX:
         first_line = sentence.group(1)  # the first sentence says it; the note keeps the rest
     elif len(first_line) > LABEL_MAX:
@@ -375,128 +737,375 @@ def _label_and_note(text: str) -> tuple[str | None, str | None]:
     return first_line, text
 
 
+def _fit_note(text: str) -> str:
+    """A note within the format's limit; what is cut is said, not hidden."""
+    if len(text) <= NOTE_MAX:
+        return text
+    tail = " … (cut: the spreadsheet row holds more)"
+    return text[: NOTE_MAX - len(tail)].rstrip() + tail
+
+
 @dataclass(frozen=True, slots=True)
 class _Row:
-    """One table row as case data, with where each field came from (for messages)."""
+    """One event's data with the row it came from and where each field came from (for messages)."""
 
     number: int
     event: dict[str, Any]
     columns: dict[str, str]  # event field -> header text of the column it came from
 
 
-def _column_name(field: str, header: str) -> str:
+def _column_name(name: str, header: str) -> str:
     """How a column is named in messages: the field ('type') when the header says just that, else the header."""
-    return field if _norm(header) == field else header
+    return name if _norm(header) == name else header
 
 
 def _cell(cells: tuple[str, ...], where: tuple[int, ...]) -> str:
-    parts = [cells[i].strip() for i in where if i < len(cells) and cells[i].strip()]
+    parts: list[str] = []
+    for i in where:
+        text = cells[i].strip() if i < len(cells) else ""
+        if text and text not in parts:  # a merged cell repeats its text in every column it covers
+            parts.append(text)
     return "\n\n".join(parts)
 
 
-def row_event(number: int, cells: tuple[str, ...], columns: Columns, vocab: Vocabulary, file: str
-              ) -> tuple[_Row | None, list[Problem]]:
-    """One data row -> (event data, problems); every problem names the row and the column."""
-    problems: list[Problem] = []
-    header = {f: _column_name(f, columns.headers[w[0]]) for f, w in columns.fields.items()}
+@dataclass
+class RowReport:
+    """What the import did with one data row (the `rows` of the import report)."""
 
-    def bad(field: str, message: str) -> None:
-        problems.append(Problem(file, None, None, f"row {number}, column '{_short(header.get(field, field))}'",
-                                message))
+    row: int
+    read: dict[str, str]
+    became: list[dict[str, Any]] = field(default_factory=list)
+    guessed: bool = False
+    why: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    status: str = "event"  # event | undated | skipped | error
 
-    value = {f: _cell(cells, w) for f, w in columns.fields.items()}
+    def to_json(self) -> dict[str, Any]:
+        """The row as the report's JSON gives it."""
+        return {"row": self.row, "read": dict(self.read), "became": [dict(b) for b in self.became],
+                "guessed": self.guessed, "why": list(self.why), "notes": list(self.notes),
+                "warnings": list(self.warnings), "status": self.status}
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What `timeline import` read and made, row by row: printed by the command, written as JSON with --report.
+
+    Keys are documented in docs/import.md. Frozen: built once by `import_table`, read by the CLI and the
+    workspace.
+    """
+
+    file: str
+    sheet: str | None
+    header_row: int | None
+    columns: dict[str, Any]
+    jurisdiction: dict[str, Any]
+    counts: dict[str, int]
+    rows: tuple[RowReport, ...]
+    problems: tuple[dict[str, Any], ...]
+    notes: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as JSON data (see docs/import.md)."""
+        return {"file": self.file, "sheet": self.sheet, "header_row": self.header_row,
+                "columns": dict(self.columns), "jurisdiction": dict(self.jurisdiction), "counts": dict(self.counts),
+                "rows": [r.to_json() for r in self.rows], "problems": [dict(p) for p in self.problems],
+                "notes": list(self.notes)}
+
+    def text(self) -> str:
+        """The report for a person: one line per row, guesses marked '?', skipped and undated rows said."""
+        return format_report(self)
+
+
+class ImportFailed(CaseError):
+    """The table could not be imported; `problems` as for any CaseError, and the report of what was read."""
+
+    def __init__(self, problems: list[Problem], report: ImportReport) -> None:
+        super().__init__(problems)
+        self.report = report
+
+
+def _status(text: str) -> str | None:
+    return STATUS_ALIASES.get(_norm(text))
+
+
+def _is_heading(value: dict[str, str], cells: tuple[str, ...], date_read_ok: bool) -> bool:
+    """A section heading row: one short text, alone in the row (or repeated across a merged row), no date."""
+    texts = {c.strip() for c in cells if c.strip()}
+    if len(texts) != 1 or date_read_ok:
+        return False
+    text = next(iter(texts))
+    if len(text) > HEADING_MAX:
+        return False
+    filled = sum(1 for c in cells if c.strip())
+    in_text = any(value.get(f) == text for f in ("text", "note"))
+    if filled >= 2 or not in_text:
+        return True  # merged across the row, or in the date column (or another that holds no event text)
+    return (text.isupper() or text.endswith(":")
+            or bool(re.match(r"^(section|part|phase|period|stage|chapter)\b", text.lower())))
+
+
+def _event_label(text: str, notes: list[tuple[str, str]]) -> tuple[str | None, str | None]:
+    """The chart label from the event text (or the first note when there is no text), and the whole note."""
+    body = text
+    rest = list(notes)
+    if not body and rest:
+        body = rest.pop(0)[1]
+    label, note = _label_and_note(body) if body else (None, None)
+    parts = [note] if note else []
+    for heading, value in rest:
+        parts.append(value if _norm(heading) in _GENERIC_NOTES else f"{heading}: {value}")
+    whole = "\n\n".join(parts) if parts else None
+    return label, (_fit_note(whole) if whole else None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hints:
+    """What the Kind, Type and Category columns say about a row, before its text is read.
+
+    A Kind (or a Type naming a kind) is passed to the classifier as a hint; a Category ("Legal", "Health") is
+    a loose grouping, so it is used only when the text names nothing: "Legal" must never turn "petition
+    lodged" into an order.
+    """
+
+    kind: str | None  # from the Kind column, or a Type column naming a kind
+    decided: tuple[str, str] | None  # (kind, type) settled by the Type column; or the Category's fallback
+    from_text: bool  # the text decides (no usable Type)
+    category_kind: str | None  # the kind a Category names: a fallback only
+
+
+def _type_hints(value: dict[str, str], vocab: Vocabulary, report: RowReport, header: dict[str, str]) -> _Hints:
+    """The hints of the kind, type and category columns (see `_Hints`)."""
     kind: str | None = None
+    category_kind: str | None = None
+    decided: tuple[str, str] | None = None
     if value.get("kind"):
         try:
             kind = match_kind(value["kind"], vocab)
         except RowError as exc:
-            bad("kind", str(exc))
-    code: str | None = None
-    if value.get("type"):
+            report.warnings.append(f"column '{_short(header['kind'])}': {exc}; the kind is read from the text")
+    category = value.get("category", "")
+    if category:
+        key = _norm(category)
+        if key in KINDS or key in KIND_ALIASES or key in {_norm(v) for v in vocab.kind_labels.values()}:
+            category_kind = match_kind(category, vocab)
+        elif key in CATEGORY_TYPES and CATEGORY_TYPES[key][1] in vocab.codes(CATEGORY_TYPES[key][0]):
+            decided = CATEGORY_TYPES[key]
+        else:
+            try:
+                decided = match_type(category, kind, vocab)
+            except RowError:
+                report.notes.append(f"category '{_short(category)}' names no kind or type; read from the text")
+    type_text = value.get("type", "")
+    if type_text and _norm(type_text) != "other":
+        key = _norm(type_text)
         try:
-            kind, code = match_type(value["type"], kind, vocab)
+            return _Hints(kind, match_type(type_text, kind, vocab), False, category_kind)
         except RowError as exc:
-            bad("type", str(exc))
-    elif not value.get("kind") or kind is not None:
-        kind = kind or "event"
-        if "other" in vocab.codes(kind):
-            code = "other"
-        else:
-            bad("type", f"is empty; a {kind} needs a type (one of: {', '.join(vocab.codes(kind))})")
+            if key in KINDS or key in KIND_ALIASES:  # "Placement", "Meeting": the kind, not the type
+                return _Hints(kind or match_kind(type_text, vocab), decided, True, category_kind)
+            report.warnings.append(f"column '{_short(header['type'])}': {exc}; the row is read from its text")
+    return _Hints(kind, decided, True, category_kind)
 
-    start = end = None
-    date_text = value.get("date", "")
-    end_text = value.get("end", "")
-    pair = _split_range(date_text) if date_text and not end_text else None
-    if pair and (kind in SPAN_KINDS or kind is None):
-        date_text, end_text = pair
+
+def _with_court(label: str | None, court: str | None) -> str | None:
+    if court is None or label is None or court.lower() in label.lower():
+        return label
+    joined = f"{label} ({court})"
+    return joined if len(joined) <= LABEL_MAX else label
+
+
+def _dates_for(kind: str, read: DateRead, end_read: DateRead | None, report: RowReport) -> dict[str, str]:
+    """The event's date fields: a span kind takes start/end, a point kind one date (an interval if need be)."""
+    end = read.end
+    if end_read is not None and end_read.start is not None:
+        end = end_read.start if end is None else end
+    if kind in SPAN_KINDS:
+        out = {"start": read.start or ""}
+        if end is not None:
+            out["end"] = end
+        return out
+    if end is None:
+        return {"date": read.start or ""}
+    joined = interval(_first_of(read.start or ""), _last_of(end))
+    what = "a life event" if kind == "event" else f"a {kind}"
+    report.why.append(f"{what} has one date; the row gives a span, kept as the span {joined.display()}")
+    return {"date": joined.isoformat()}
+
+
+def _first_of(edtf: str) -> PartialDate:
+    d = parse_date(edtf)
+    return d.ends[0] if d.ends is not None else d
+
+
+def _last_of(edtf: str) -> PartialDate:
+    d = parse_date(edtf)
+    return d.ends[1] if d.ends is not None else d
+
+
+def _display(edtf: str) -> str:
     try:
-        start = chronology_date(date_text)
+        return parse_date(edtf).display()
+    except DateFormatError:
+        return edtf
+
+
+@dataclass
+class _Build:
+    """What the rows give, gathered as the table is read."""
+
+    rows: list[_Row] = field(default_factory=list)
+    undated: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[RowReport] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    open_placement: tuple[int, str] | None = None  # (row, label) of the last main placement with no end
+
+
+def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Vocabulary, file: str,
+              pivot_year: int, build: _Build) -> None:
+    """One data row -> events (or an undated entry, or a skipped heading), with its report; problems located."""
+    from .classify import classify_text
+
+    header = {f: _column_name(f, columns.headers[w[0]]) for f, w in columns.fields.items()}
+    value = {f: _cell(cells, w) for f, w in columns.fields.items()}
+    read_cells = {f: v for f, v in value.items() if v and f in ("date", "end", "text", "type", "kind", "category")}
+    if "text" not in read_cells and value.get("note"):
+        read_cells["text"] = value["note"]
+    report = RowReport(number, {k: _short(v, 80) for k, v in read_cells.items()})
+    build.reports.append(report)
+
+    def where(name: str) -> str:
+        return f"row {number}, column '{_short(header.get(name, name))}'"
+
+    def bad(name: str, message: str) -> None:
+        build.problems.append(Problem(file, None, None, where(name), message))
+        report.status = "error"
+
+    date_text = value.get("date", "")
+    read: DateRead | None = None
+    date_error: str | None = None
+    try:
+        read = read_date(date_text, pivot_year=pivot_year)
     except DateFormatError as exc:
-        bad("date", str(exc) if date_text else f"is empty; every row needs a date, e.g. {DATE_FORMS}")
-    if end_text:
-        try:
-            end = chronology_date(end_text)
-        except DateFormatError as exc:
-            bad("end", str(exc))
-        if kind is not None and kind not in SPAN_KINDS and end is not None:
-            bad("end", f"a {kind} happens on one date; leave the end empty (only placements and orders run "
-                       "from a start to an end)")
-
-    label, note = None, None
-    from_column = {"label": header.get("label", "label"), "note": header.get("note", "note")}
-    if value.get("label"):
-        label, note = _label_and_note(value["label"])
-        if value.get("note"):
-            note = value["note"] if note is None else f"{note}\n\n{value['note']}"
-            from_column["note"] = header.get("note", "note")
+        date_error = str(exc)
+    if _is_heading(value, cells, read is not None and not read.undated):
+        report.status = "skipped"
+        report.why.append("a section heading (one short text alone in the row): not an event")
+        return
+    text = value.get("text", "")
+    notes = [(columns.headers[i], cells[i].strip()) for i in columns.fields.get("note", ())
+             if i < len(cells) and cells[i].strip()]
+    if date_error is not None and len(date_text) > MAX_DATE_CELL:
+        bad("date", date_error)
+        return
+    label, note = _event_label(text, notes)
+    source = value.get("source") or None
+    if source is not None:
+        source = " ".join(source.split())[:200]
+    typed = any(value.get(f) for f in ("type", "kind", "category"))
+    if label is None and not typed:
+        report.status = "skipped"
+        if read is not None and not read.undated:  # "2011 - 2012" alone: a period heading, not an event
+            report.why.append("a date with no text, type or kind (a period heading?): nothing to draw")
+            report.warnings.append("the row has a date but nothing else; skipped")
         else:
-            from_column["note"] = header.get("label", "label")
-    elif value.get("note"):
-        label, note = _label_and_note(value["note"])
-        from_column["label"] = header.get("note", "note")
-
-    status = STATUS_ALIASES.get(_norm(value.get("status", "")))
+            report.why.append("no text and no date: nothing to keep")
+        return
+    status = _status(value.get("status", ""))
     if status is None:
         bad("status", f"'{_short(value['status'])}' is not a status; write planned (a future or proposed event) "
                       "or leave it empty")
-    if problems or kind is None or code is None or start is None:
-        return None, problems
+        return
+    end_read: DateRead | None = None
+    end_text = value.get("end", "")
+    if end_text and _norm(end_text) in ONGOING_WORDS:
+        report.why.append(f"end '{_short(end_text, 20)}': still running")
+    elif end_text:
+        try:
+            end_read = read_date(end_text, pivot_year=pivot_year)
+        except DateFormatError as exc:
+            if len(end_text) > MAX_DATE_CELL:
+                bad("end", str(exc))
+                return
+            report.warnings.append(f"{where('end')}: {exc}; the end is left open")
+            note = _fit_note(f"End as written: {_short(end_text, 60)}" + (f"\n\n{note}" if note else ""))
+        else:
+            report.warnings.extend(f"{where('end')}: {w}" for w in end_read.warnings)
+            report.why.extend(end_read.why)
 
-    event: dict[str, Any] = {"kind": kind, "type": code}
-    if kind in SPAN_KINDS:
-        event["start"] = start
-        if end is not None:
-            event["end"] = end
+    hints = _type_hints(value, vocab, report, header)
+    decided = hints.decided
+    guesses: list[tuple[str, str, str | None, bool]] = []  # kind, type, why, confident
+    court: str | None = None
+    if decided is not None and not hints.from_text:
+        guesses.append((decided[0], decided[1], None, True))
     else:
-        event["date"] = start
-    if value.get("route"):
-        event["route"] = _norm(value["route"]).replace(" ", "_")
-    for field, text in (("label", label), ("note", note), ("source", value.get("source") or None)):
-        if text is not None:
-            event[field] = text
-    if status == "planned":
-        event["status"] = "planned"
-    if value.get("id"):
-        event["id"] = value["id"]
-    where = {**{f: header[f] for f in header}, **from_column, "start": header.get("date", "date")}
-    row = _Row(number, event, where)
-    try:
-        EVENT_CLASSES[kind].model_validate(event)
-    except ValidationError as exc:
-        for err in exc.errors(include_input=False, include_url=False):
-            field = str(err["loc"][0]) if err["loc"] else "date"
-            message = str(err["msg"])
-            if err["type"] == "string_too_long":
-                limit = (err.get("ctx") or {}).get("max_length")
-                message = f"is {len(str(event.get(field, '')))} characters; at most {limit} fit: shorten it"
-            elif err["type"] == "end_before_start":
-                field = "end"
-            column = where.get(field, header.get(field, field))
-            problems.append(Problem(file, None, None, f"row {number}, column '{_short(column)}'",
-                                    message[:1].lower() + message[1:]))
-        return None, problems
-    return row, problems
+        kind_hint = hints.kind
+        type_words = value.get("type", "")
+        if hints.kind is not None and _norm(type_words) in (*KINDS, *KIND_ALIASES):
+            type_words = ""  # "Meeting" says the kind (the hint), not what happened
+        words = " ".join(p for p in (text, type_words) if p) or (notes[0][1] if notes else "")
+        classified = classify_text(words, jurisdiction=vocab.name, kind_hint=kind_hint,
+                                   type_hint=value.get("type") or None) if words else None
+        hint_column = header.get("kind", "kind") if value.get("kind") else header.get("type", "type")
+        if kind_hint is None and hints.category_kind is not None:
+            kind_hint, hint_column = hints.category_kind, header.get("category", "category")
+        if classified is not None and classified.guesses:
+            court = classified.court
+            for g in classified.guesses:
+                guesses.append((g.kind, g.type, g.why, g.confident))
+        elif decided is not None:
+            guesses.append((decided[0], decided[1], f"from the column '{_short(header.get('category', 'category'))}'",
+                            True))
+        elif kind_hint is not None and "other" in vocab.codes(kind_hint):
+            guesses.append((kind_hint, "other", f"the column '{_short(hint_column)}' says {kind_hint}; the text "
+                                                "names no type", False))
+        else:
+            if kind_hint is not None:
+                report.warnings.append(f"the column '{_short(hint_column)}' says {kind_hint} but the text names no "
+                                       f"{kind_hint} type; kept as a life event")
+            guesses.append(("event", "other", None, True))
+    report.guessed = any(not confident for _, _, _, confident in guesses)
+    report.why.extend(why for _, _, why, _ in guesses if why)
+
+    if read is None or read.undated:
+        if date_error is not None:
+            report.warnings.append(f"{where('date')}: {date_error}; the row is kept with no date")
+            note = _fit_note(f"Date as written: {_short(date_text, 60)}" + (f"\n\n{note}" if note else ""))
+        kept = {"label": label or _short(text or date_text, LABEL_MAX) or "(no text)", "note": note,
+                "source": source, "after": len(build.rows) - 1 if build.rows else None}
+        build.undated.append({k: v for k, v in kept.items() if v is not None or k == "after"})
+        report.status = "undated"
+        names = [vocab.term(k, t).label for k, t, _, _ in guesses if (k, t) != ("event", "other")]
+        said = f" (it reads as {', '.join(names)}, but with no date it is not drawn or counted)" if names else ""
+        report.notes.append(f"no date: kept in the chronology table where the spreadsheet has it{said}")
+        return
+    report.warnings.extend(f"{where('date')}: {w}" for w in read.warnings)
+    report.why.extend(read.why)
+
+    for i, (kind, code, _, _) in enumerate(guesses):
+        event: dict[str, Any] = {"kind": kind, "type": code, **_dates_for(kind, read, end_read, report)}
+        event_label = _with_court(label, court) if kind == "hearing" else label
+        for name, text_value in (("label", event_label), ("note", note if i == 0 else None), ("source", source)):
+            if text_value:
+                event[name] = text_value
+        if value.get("route") and kind == "milestone":
+            event["route"] = _norm(value["route"]).replace(" ", "_")
+        if status == "planned":
+            event["status"] = "planned"
+        if value.get("id") and i == 0:
+            event["id"] = value["id"]
+        row_columns = {**header, "start": header.get("date", "date"), "label": header.get("text", "text"),
+                       "note": header.get("note", header.get("text", "note"))}
+        index = len(build.rows)
+        build.rows.append(_Row(number, event, row_columns))
+        report.became.append({"index": index, "kind": kind, "type": code,
+                              "date": event.get("start", event.get("date")), "end": event.get("end")})
+        if kind == "placement" and not vocab.term(kind, code).overlay and status != "planned":
+            if build.open_placement is not None:
+                report.notes.append(f"ends the previous placement (row {build.open_placement[0]}) on this date")
+            build.open_placement = (number, code) if "end" not in event else None
 
 
 # ---------------------------------------------------------------- whole table
@@ -504,26 +1113,41 @@ def row_event(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
 
 @dataclass(frozen=True)
 class Imported:
-    """A case built from a chronology table, with the warnings found on the way (unused columns, lint)."""
+    """A case built from a chronology table, with the warnings found on the way and the import report."""
 
     case: Case
     source: SourceMap
     warnings: tuple[Problem, ...] = ()
     rows: tuple[_Row, ...] = ()  # the row each event came from, in event order (for later warnings)
+    report: ImportReport | None = None
 
 
 _EVENT_PATH = re.compile(r"^events\[(\d+)\](?:\.(\w+))?")
+_EVENT_IN_TEXT = re.compile(r"events\[(\d{1,6})\]")
 
 
 def _relocate(problem: Problem, rows: list[_Row] | tuple[_Row, ...]) -> Problem:
-    """A problem about events[i].field -> the same problem about its row and column."""
+    """A problem about events[i].field -> the same problem about its row and column (also inside the message)."""
+
+    def row_of(m: re.Match[str]) -> str:
+        i = int(m.group(1))
+        return f"row {rows[i].number}" if i < len(rows) else m.group(0)
+
+    message = _EVENT_IN_TEXT.sub(row_of, problem.message)
     m = _EVENT_PATH.match(problem.path)
     if not m or int(m.group(1)) >= len(rows):
-        return problem
+        return Problem(problem.file, problem.line, problem.col, problem.path, message, problem.severity)
     row = rows[int(m.group(1))]
-    field = m.group(2)
-    where = f"row {row.number}" + (f", column '{_short(row.columns.get(field, field))}'" if field else "")
-    return Problem(problem.file, None, None, where, problem.message, problem.severity)
+    name = m.group(2)
+    where = f"row {row.number}" + (f", column '{_short(row.columns.get(name, name))}'" if name else "")
+    return Problem(problem.file, None, None, where, message, problem.severity)
+
+
+def _english_message(words: tuple[str, ...]) -> str:
+    shown = ", ".join(words[:6])
+    return (f"this looks like a chronology from England or Wales ({shown}); the tool knows Scottish law only, "
+            "and would measure it against Scottish orders and standards. To read it with the Scottish "
+            "vocabulary anyway, give --jurisdiction scotland")
 
 
 def import_table(
@@ -533,15 +1157,26 @@ def import_table(
     dob: str | date,
     ref: str | None = None,
     as_of: str | date | None = None,
-    jurisdiction: str = "scotland",
+    jurisdiction: str | None = None,
+    columns: dict[str, str | list[str]] | None = None,
+    today: Callable[[], date] = date.today,
 ) -> Imported:
-    """Table rows -> a validated case (as_of left out when not given); CaseError listing every bad row."""
-    vocab = load_vocabulary(jurisdiction)
-    columns, warnings = find_columns(table)
+    """Table rows -> a validated case and its import report; ImportFailed (a CaseError) listing every bad row.
+
+    `jurisdiction` None reads the table as Scottish but refuses one written in another jurisdiction's words;
+    naming it ("scotland") forces the reading. `columns` (field -> heading text, or a list for text, note and
+    source) overrides the columns found by their headings.
+    """
+    from .classify import detect_jurisdiction
+
+    forced = jurisdiction is not None
+    read_as = jurisdiction or "scotland"
+    vocab = load_vocabulary(read_as)
     problems: list[Problem] = []
     child: dict[str, Any] = {"name": name}
+    as_of_date: date | None = as_of if isinstance(as_of, date) else None
     for option, what, raw in (("--dob", "the date of birth", dob), ("--as-of", "as-of", as_of)):
-        if raw is None:
+        if raw is None or (isinstance(raw, date) and option == "--as-of"):
             continue
         try:
             parsed = full_date(raw, what)
@@ -551,7 +1186,7 @@ def import_table(
         if option == "--dob":
             child["date_of_birth"] = parsed.isoformat()
         else:
-            as_of = parsed
+            as_of_date = parsed
     if ref:
         child["ref"] = ref
     try:
@@ -562,27 +1197,127 @@ def import_table(
             message = str(err["msg"])
             problems.append(Problem(table.file, None, None, option, message[:1].lower() + message[1:]))
 
-    rows: list[_Row] = []
-    for number, cells in table.rows:
-        if number <= columns.header_row:
-            continue
-        row, found = row_event(number, cells, columns, vocab, table.file)
-        problems.extend(found)
-        if row is not None:
-            rows.append(row)
-    if problems:
-        raise CaseError(problems)
+    found, header_notes = find_columns(table, jurisdiction=read_as, columns=columns)
+    pivot = (as_of_date or today()).year
+    build = _Build()
+    data_rows = [(n, c) for n, c in table.rows if n > found.header_row]
+    for number, cells in data_rows:
+        _read_row(number, cells, found, vocab, table.file, pivot, build)
+    notes = list(header_notes)
+    if not data_rows:
+        notes.append(f"the table has a header (row {found.header_row}) but no rows under it: no events")
 
-    data: dict[str, Any] = {"version": 1, "child": child, "jurisdiction": jurisdiction}
-    if isinstance(as_of, date):
-        data["as_of"] = as_of.isoformat()
-    data["events"] = [r.event for r in rows]
+    texts = [c for _, cells in data_rows for f in ("text", "type", "category", "note")
+             for c in (_cell(cells, found.fields.get(f, ())),) if c]
+    detection = detect_jurisdiction(texts, expected=read_as)
+    jurisdiction_info = {"read_as": read_as, "detected": detection.jurisdiction, "words": list(detection.words)}
+    if detection.jurisdiction is not None:
+        if forced:
+            notes.append(_english_message(detection.words).split("; the tool")[0]
+                         + f"; read as {read_as} because --jurisdiction {read_as} was given: check every guess")
+        else:
+            problems.insert(0, Problem(table.file, None, None, "", _english_message(detection.words)))
+    problems.extend(build.problems)
+
+    def report(extra: list[Problem]) -> ImportReport:
+        all_problems = [*problems, *extra]
+        warnings = [w for r in build.reports for w in r.warnings]
+        events = [b for r in build.reports for b in r.became]
+        life = sum(1 for b in events if (b["kind"], b["type"]) == ("event", "other"))
+        counts = {"rows": len(data_rows), "events": len(events), "classified": len(events) - life,
+                  "life_events": life, "undated": sum(1 for r in build.reports if r.status == "undated"),
+                  "skipped": sum(1 for r in build.reports if r.status == "skipped"),
+                  "guesses": sum(1 for r in build.reports if r.guessed), "problems": len(all_problems),
+                  "warnings": len(warnings) + len(notes)}
+        headers = found.headers
+        shown: dict[str, Any] = {}
+        for name_ in ("date", "end", "text", "type", "kind", "category", "source", "note"):
+            where_ = [headers[i] for i in found.fields.get(name_, ())]
+            shown[name_] = where_ if name_ in MULTI and name_ != "source" else (
+                "; ".join(where_) if where_ else None)
+        return ImportReport(
+            file=table.file, sheet=table.sheet, header_row=found.header_row, columns=shown,
+            jurisdiction=jurisdiction_info, counts=counts, rows=tuple(build.reports),
+            problems=tuple({"row": _row_of(p.path), "column": _column_of(p.path), "message": p.message}
+                           for p in all_problems),
+            notes=tuple(notes))
+
+    if problems:
+        raise ImportFailed(problems, report([]))
+    data: dict[str, Any] = {"version": 1, "child": child, "jurisdiction": read_as}
+    if as_of_date is not None:
+        data["as_of"] = as_of_date.isoformat()
+    data["events"] = [r.event for r in build.rows]
+    if build.undated:
+        data["undated"] = build.undated
     source = SourceMap(table.file)
     try:
         case = validate_data(data, source)
     except CaseError as exc:
-        raise CaseError([_relocate(p, rows) for p in exc.problems]) from None
-    return Imported(case=case, source=source, warnings=tuple(warnings), rows=tuple(rows))
+        moved = [_relocate(p, build.rows) for p in exc.problems]
+        raise ImportFailed(moved, report(moved)) from None
+    warnings = [Problem(table.file, None, None, f"row {r.row}" if not w.startswith("row ") else "", w,
+                        severity="warning") for r in build.reports for w in r.warnings]
+    warnings.extend(Problem(table.file, None, None, "", n, severity="warning") for n in notes)
+    return Imported(case=case, source=source, warnings=tuple(warnings), rows=tuple(build.rows),
+                    report=report([]))
+
+
+def _row_of(path: str) -> int | None:
+    m = re.match(r"^row (\d+)", path)
+    return int(m.group(1)) if m else None
+
+
+def _column_of(path: str) -> str | None:
+    m = re.search(r"column '(.*)'$", path)
+    return m.group(1) if m else None
+
+
+def format_report(report: ImportReport) -> str:
+    """The import report for a person: a heading, the columns used, the counts, then one line per row.
+
+    Rows marked '?' are guesses to check; '-' were skipped (headings); 'undated' rows are kept without a date.
+    """
+    c = report.counts
+    sheet = f", sheet '{report.sheet}'" if report.sheet else ""
+    lines = [f"Import report for {report.file}{sheet}: header on row {report.header_row}"]
+    cols = []
+    for name, heading in report.columns.items():
+        if heading:
+            shown = ", ".join(f"'{h}'" for h in heading) if isinstance(heading, list) else f"'{heading}'"
+            cols.append(f"{name} {shown}")
+    lines.append("  columns: " + "; ".join(cols))
+    j = report.jurisdiction
+    if j.get("detected"):
+        lines.append(f"  jurisdiction: words of {j['detected']} found ({', '.join(j['words'][:6])}); "
+                     f"read as {j['read_as']}")
+    lines.append(f"  {c['rows']} rows -> {c['events']} events: {c['classified']} classified, {c['life_events']} "
+                 f"left as life events; {c['undated']} undated (kept, not drawn); {c['skipped']} skipped; "
+                 f"{c['guesses']} guesses to check (marked ?); {c['warnings']} warnings")
+    lines.extend(f"  note: {n}" for n in report.notes)
+    for r in report.rows:
+        mark = {"skipped": "-", "undated": "u", "error": "!"}.get(r.status, "?" if r.guessed else " ")
+        date_read = r.read.get("date", "")
+        words = _short(r.read.get("text", ""), 42)
+        if r.status == "skipped":
+            became = "skipped: " + "; ".join(r.why)
+        elif r.status == "undated":
+            became = "kept undated"
+        elif r.status == "error":
+            became = "not imported (see the problems)"
+        else:
+            became = ", ".join(f"{b['kind']} {b['type']} {_display(b['date'])}"
+                               + (f" to {_display(b['end'])}" if b.get("end") else "") for b in r.became)
+        lines.append(f"{mark} row {r.row:<4} {_short(date_read, 16):<16} {words:<42} -> {became}")
+        details = [*(r.why if r.status != "skipped" and (r.guessed or r.why) else []), *r.notes]
+        for text in details:
+            lines.append(f"      {text}")
+        for text in r.warnings:
+            lines.append(f"      warning: {text}")
+    for p in report.problems:
+        where = f"row {p['row']}: " if p.get("row") else ""
+        lines.append(f"! {where}{p['message']}")
+    return "\n".join(lines) + "\n"
 
 
 def import_file(
@@ -593,9 +1328,12 @@ def import_file(
     ref: str | None = None,
     as_of: str | date | None = None,
     sheet: str | None = None,
+    jurisdiction: str | None = None,
+    columns: dict[str, str | list[str]] | None = None,
 ) -> Imported:
     """Read a CSV/XLSX chronology (`io.read_table`) and turn it into a validated case."""
-    return import_table(read_table(path, sheet=sheet), name=name, dob=dob, ref=ref, as_of=as_of)
+    return import_table(read_table(path, sheet=sheet), name=name, dob=dob, ref=ref, as_of=as_of,
+                        jurisdiction=jurisdiction, columns=columns)
 
 
 def load_any(
@@ -607,6 +1345,7 @@ def load_any(
     as_of: str | date | None = None,
     sheet: str | None = None,
     today: Callable[[], date] = date.today,
+    jurisdiction: str | None = None,
 ) -> Loaded:
     """Any input the tool reads -> Loaded: a case file (YAML/JSON) or a chronology table (CSV/XLSX).
 
@@ -623,7 +1362,8 @@ def load_any(
         raise CaseError([Problem(str(path), None, None, "", f"a chronology table does not hold the child's name "
                                  f"and date of birth; give {' and '.join(missing)}")])
     assert name is not None and dob is not None
-    imported = import_file(path, name=name, dob=dob, ref=ref, as_of=as_of_date, sheet=sheet)
+    imported = import_file(path, name=name, dob=dob, ref=ref, as_of=as_of_date, sheet=sheet,
+                           jurisdiction=jurisdiction)
     case = imported.case
     if case.as_of is None:
         case = case.model_copy(update={"as_of": today()})
@@ -634,13 +1374,19 @@ def load_any(
 
 
 __all__ = [
-    "COLUMN_ALIASES",
+    "DateRead",
+    "ImportFailed",
+    "ImportReport",
     "Imported",
     "chronology_date",
+    "column_words",
+    "find_columns",
+    "format_report",
     "full_date",
     "import_file",
     "import_table",
     "load_any",
     "match_kind",
     "match_type",
+    "read_date",
 ]

@@ -17,22 +17,22 @@ from typing import Any, TypeVar
 
 import click
 
-from .dates import DateFormatError, parse_date
+from .dates import DateFormatError
 from .problems import CaseError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _as_of_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """--as-of in any form `timeline import` reads (14/03/2016, 14 Mar 2016, 2016-03-14): the same everywhere."""
     if value is None:
         return None
+    from .chronology import full_date
+
     try:
-        parsed = parse_date(value)
+        return full_date(value, "--as-of")
     except DateFormatError as exc:
         raise click.BadParameter(str(exc)) from None
-    if parsed.precision != "day" or parsed.qualifier:
-        raise click.BadParameter("needs a full date, YYYY-MM-DD")
-    return parsed.earliest
 
 
 def report(problems: Any) -> None:
@@ -314,30 +314,52 @@ def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: s
 @click.option("--ref", default=None, help="Case reference, e.g. C-0001.")
 @click.option("--as-of", "as_of", default=None, help="The date the timeline runs to; default: left out (today).")
 @click.option("--sheet", default=None, help="The Excel sheet to read (default: the first).")
+@click.option("--jurisdiction", default=None, type=click.Choice(["scotland"]),
+              help="Read the chronology with this jurisdiction's vocabulary even when its words look like "
+                   "another's (default: scotland, refusing an English or Welsh chronology).")
+@click.option("--report", "report_file", default=None, type=click.Path(dir_okay=False, path_type=str),
+              help="Also write the import report as JSON to this file (docs/import.md describes it).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str),
               help="The case file to write (.yaml).")
 @handles_errors
 def import_(table: str, name: str, dob: str, ref: str | None, as_of: str | None, sheet: str | None,
-            output: str) -> None:
+            jurisdiction: str | None, report_file: str | None, output: str) -> None:
     """Turn a chronology spreadsheet FILE (.csv or .xlsx, one row per event, a header row) into a case file.
 
-    Columns (any order, case-insensitive): date (required), end, kind, type, label, note (or details,
-    description), source (or agency), status. Dates as 20/01/2016, 20 Jan 2016, Jan 2016, 2016, c. 2016.
-    Type as a code, name or abbreviation (Foster care, CSO); rows without a type become life events.
-    Every bad row is reported by row number and column, and nothing is written.
+    The header row is found among the first 20 rows by its headings (Date, Date or Period of Event, Event,
+    Significant Event, Details, Impact on the child, Action taken, Source, Agency, Type, Category ...).
+    Dates as people write them: 20/01/2016, 20 Jan 2016, Jan 2016, 2016, c. 2016, w/c 18/07/11, early
+    March 2016, Jan-Mar 2016, 14-16/03/2016, 2016/17; 'Unknown', 'TBC' or blank keep the row undated.
+    Each row's type comes from a Type column or from its text; rows that name nothing known are life
+    events. The import report (printed; --report writes it as JSON) shows per row what was read, what it
+    became and why, with guesses marked '?'. Every bad row is reported by row and column; nothing is written.
     """
     from .casefile import dump_case
-    from .chronology import import_file
+    from .chronology import ImportFailed, ImportReport, import_file
     from .io import parse_yaml, validate_data
     from .output import write_atomic
 
-    imported = import_file(table, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet)
+    def write_report(found: ImportReport | None) -> None:
+        if report_file is not None and found is not None:
+            data = json.dumps(found.to_json(), indent=2, ensure_ascii=False) + "\n"
+            write_atomic(report_file, data.encode("utf-8"), inputs=(table,))
+
+    try:
+        imported = import_file(table, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet,
+                               jurisdiction=jurisdiction)
+    except ImportFailed as exc:
+        write_report(exc.report)
+        raise
     text = dump_case(imported.case)
     validate_data(*parse_yaml(text, output))  # what is written must load as it stands
-    report(imported.warnings)
+    if imported.report is not None:
+        click.echo(imported.report.text(), nl=False)
+    write_report(imported.report)
     write_atomic(output, text.encode("utf-8"), inputs=(table,))
     n = len(imported.case.events)
-    click.echo(f"wrote {output} ({n} event{'s' if n != 1 else ''}); check it with: timeline validate {output}")
+    kept = len(imported.case.undated)
+    undated = f", {kept} undated row{'s' if kept != 1 else ''} kept" if kept else ""
+    click.echo(f"wrote {output} ({n} event{'s' if n != 1 else ''}{undated}); check it with: timeline validate {output}")
 
 
 @main.command()

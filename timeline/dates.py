@@ -1,8 +1,9 @@
 """Dates (model stage helper): the EDTF subset case files use, kept with their precision.
 
-Chronologies are full of dates nobody knows to the day ("March 2016", "about 2014"). A partial date keeps
-its span so it can be drawn and printed honestly ("Mar 2016", "c. 2014"), and stands for the middle of
-that span whenever arithmetic needs one day.
+Chronologies are full of dates nobody knows to the day ("March 2016", "about 2014", "w/c 18/07/11", a
+hearing over "14-16/03/2016"). A partial date keeps its span so it can be drawn and printed honestly
+("Mar 2016", "c. 2014", "14–16 Mar 2016"), and stands for the middle of that span whenever arithmetic needs
+one day. An EDTF interval (`2016-03-14/2016-03-16`, `2016-01/2016-03`) is one such date: precision "range".
 """
 
 from __future__ import annotations
@@ -13,17 +14,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-Precision = Literal["day", "month", "year"]
+Precision = Literal["day", "month", "year", "range"]
 Qualifier = Literal["", "~", "?"]
 
 _EDTF = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[~?])?$")
 _DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+MAX_DATE_TEXT = 80  # an EDTF date, even an interval of two qualified days, is at most 23 characters
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 DAYS_PER_YEAR = 365.2425  # the mean Gregorian year: the one length of a year and a month for arithmetic
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 
-EXPECTED_FORM = "a date as YYYY-MM-DD, YYYY-MM or YYYY, optionally followed by ~ (approximate) or ? (uncertain)"
+EXPECTED_FORM = ("a date as YYYY-MM-DD, YYYY-MM or YYYY, optionally followed by ~ (approximate) or ? (uncertain), "
+                 "or an interval of two such dates, e.g. 2016-03-14/2016-03-16")
+EN_DASH = "\u2013"
 
 
 class DateFormatError(ValueError):
@@ -38,6 +42,7 @@ class PartialDate:
     latest: date
     precision: Precision
     qualifier: Qualifier = ""
+    ends: tuple[PartialDate, PartialDate] | None = None  # an interval's two ends as written (precision "range")
 
     @property
     def mid(self) -> date:
@@ -51,6 +56,8 @@ class PartialDate:
 
     def isoformat(self) -> str:
         """The EDTF text this date was (or would be) written as."""
+        if self.ends is not None:
+            return f"{self.ends[0].isoformat()}/{self.ends[1].isoformat()}"
         y = f"{self.earliest.year:04d}"
         if self.precision == "year":
             text = y
@@ -64,9 +71,14 @@ class PartialDate:
         return self.isoformat()
 
     def display(self) -> str:
-        """Human form for charts and tables: '14 Mar 2016', 'Mar 2016', 'c. 2016', '2016?'."""
+        """Human form for charts and tables: '14 Mar 2016', 'Mar 2016', '2016', 'c. 2016', '2016?', '14–16 Mar 2016'.
+
+        A year is shown as the year (never as the day in its middle, never as "c.": that means approximate).
+        """
         e = self.earliest
-        if self.precision == "day":
+        if self.ends is not None:
+            text = _interval_text(*self.ends)
+        elif self.precision == "day":
             text = f"{e.day} {_MONTHS[e.month - 1]} {e.year}"
         elif self.precision == "month":
             text = f"{_MONTHS[e.month - 1]} {e.year}"
@@ -80,6 +92,8 @@ class PartialDate:
 
     def shifted(self, days: int) -> PartialDate:
         """The same kind of date moved by `days`, keeping its precision (used to anonymise)."""
+        if self.ends is not None:
+            return interval(self.ends[0].shifted(days), self.ends[1].shifted(days))
         moved = self.mid + timedelta(days=days)
         if self.precision == "day":
             return PartialDate(moved, moved, "day", self.qualifier)
@@ -91,6 +105,33 @@ class PartialDate:
     def of(cls, day: date) -> PartialDate:
         """A full, certain date."""
         return cls(day, day, "day", "")
+
+
+def _interval_text(a: PartialDate, b: PartialDate) -> str:
+    """'14–16 Mar 2016', '28 Feb – 2 Mar 2016', 'Jan–Mar 2016', '2015–2016'; the qualifier is left to the caller."""
+    x, y = a.earliest, b.latest
+    if a.precision == b.precision == "day":
+        if (x.year, x.month) == (y.year, y.month):
+            return f"{x.day}{EN_DASH}{y.day} {_MONTHS[x.month - 1]} {x.year}"
+        if x.year == y.year:
+            return f"{x.day} {_MONTHS[x.month - 1]} {EN_DASH} {y.day} {_MONTHS[y.month - 1]} {y.year}"
+    elif a.precision == b.precision == "month" and x.year == y.year:
+        return f"{_MONTHS[x.month - 1]}{EN_DASH}{_MONTHS[y.month - 1]} {x.year}"
+    elif a.precision == b.precision == "year":
+        return f"{x.year}{EN_DASH}{y.year}"
+    plain = (PartialDate(a.earliest, a.latest, a.precision), PartialDate(b.earliest, b.latest, b.precision))
+    return f"{plain[0].display()} {EN_DASH} {plain[1].display()}"
+
+
+def interval(a: PartialDate, b: PartialDate) -> PartialDate:
+    """The EDTF interval from `a` to `b` (each a day, month or year): one date spanning both."""
+    if a.ends is not None or b.ends is not None:
+        raise DateFormatError("an interval's ends are single dates, not intervals")
+    if b.latest < a.earliest or b.earliest < a.earliest:
+        raise DateFormatError(f"the interval ends ({b.isoformat()}) before it starts ({a.isoformat()}); "
+                              "write the earlier date first")
+    qualifier: Qualifier = a.qualifier or b.qualifier
+    return PartialDate(a.earliest, max(a.latest, b.latest), "range", qualifier, (a, b))
 
 
 def month_date(year: int, month: int, qualifier: Qualifier = "") -> PartialDate:
@@ -120,6 +161,16 @@ def parse_date(text: str) -> PartialDate:
     """Parse the EDTF subset; raise DateFormatError with a plain-English fix otherwise."""
     if not isinstance(text, str):
         raise DateFormatError(f"expected {EXPECTED_FORM}")
+    if len(text) > MAX_DATE_TEXT:
+        raise DateFormatError(f"is {len(text)} characters long; a date is at most {MAX_DATE_TEXT}")
+    if "/" in text:
+        first, _, second = text.strip().partition("/")
+        if "/" not in second and _EDTF.match(first) and _EDTF.match(second):
+            return interval(_single(first), _single(second))
+    return _single(text)
+
+
+def _single(text: str) -> PartialDate:
     m = _EDTF.match(text.strip())
     if not m:
         hint = suggest_iso(text)

@@ -37,7 +37,7 @@ MIN_YEAR = 1900
 # Events in one file: ten times the longest real chronology; past it a chart is unreadable and slow to draw.
 MAX_EVENTS = 10_000
 MAX_YEAR = 2199
-_EDTF_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?]?$"
+_EDTF_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?]?(/\d{4}(-\d{2}(-\d{2})?)?[~?]?)?$"
 _FULL_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 # C0/C1 controls and the bidi embedding/override/isolate controls that can make text read differently
 # from how it is stored ("Trojan Source"); tabs and newlines are allowed only in notes.
@@ -67,12 +67,13 @@ def _to_partial(value: Any) -> PartialDate:
 def _in_range(value: PartialDate) -> PartialDate:
     """Refuse years no child's file can hold (a typo such as 0216 or 2106): they would stretch the chart
     over centuries, and arithmetic near year 1 or 9999 would leave the calendar."""
-    if not MIN_YEAR <= value.earliest.year <= MAX_YEAR:
-        raise PydanticCustomError(
-            "date_range",
-            "year {year} is outside {low}-{high}; check for a typo",
-            {"year": f"{value.earliest.year:04d}", "low": MIN_YEAR, "high": MAX_YEAR},
-        )
+    for year in (value.earliest.year, value.latest.year):
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise PydanticCustomError(
+                "date_range",
+                "year {year} is outside {low}-{high}; check for a typo",
+                {"year": f"{year:04d}", "low": MIN_YEAR, "high": MAX_YEAR},
+            )
     return value
 
 
@@ -93,7 +94,8 @@ EDTFDate = Annotated[
         {
             "type": "string",
             "pattern": _EDTF_PATTERN,
-            "description": "YYYY-MM-DD, YYYY-MM or YYYY, optionally followed by ~ (approximate) or ? (uncertain)",
+            "description": "YYYY-MM-DD, YYYY-MM or YYYY, optionally followed by ~ (approximate) or ? (uncertain); "
+            "or an interval of two of them, earlier first (2016-03-14/2016-03-16: some day in that span)",
         }
     ),
 ]
@@ -380,6 +382,21 @@ Event = Annotated[
 AnyEvent = Union[PlacementEvent, OrderEvent, HearingEvent, MeetingEvent, MilestoneEvent, LifeEvent]  # noqa: UP007
 
 
+class UndatedEntry(_Frozen):
+    """A row of a chronology whose date is not known: kept, never given an invented date, never drawn or counted.
+
+    The chronology table shows it where the source placed it: after the event `after` (0-based index into
+    `events`), or first when null. Facts and the chart ignore it.
+    """
+
+    label: Line = Field(max_length=120, description="What the row says, short (at most 120 characters).")
+    note: Note | None = Field(default=None, max_length=2000, description="The rest of the row's text.")
+    source: Line | None = Field(default=None, max_length=200, description="Where the information comes from.")
+    after: int | None = Field(
+        default=None, ge=0, description="Index (from 0) of the dated event it follows in the source, or null."
+    )
+
+
 class Case(_Frozen):
     """One child's case file, format version 1."""
 
@@ -394,6 +411,11 @@ class Case(_Frozen):
     events: tuple[Event, ...] = Field(
         max_length=MAX_EVENTS,
         description="Everything that happened, in any order; several on one day keep file order.",
+    )
+    undated: tuple[UndatedEntry, ...] = Field(
+        default=(),
+        max_length=MAX_EVENTS,
+        description="Rows of the source chronology with no known date, kept for the chronology table only.",
     )
 
     @model_validator(mode="after")
@@ -424,6 +446,9 @@ def event_id(position: int, event: AnyEvent) -> str:
 
 def case_problems(case: Case) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Checks that need the whole file: (data path, message) pairs."""
+    for i, entry in enumerate(case.undated):
+        if entry.after is not None and entry.after >= len(case.events):
+            yield (("undated", i, "after"), f"is {entry.after} but there are only {len(case.events)} events")
     if case.as_of is not None and case.child.date_of_birth > case.as_of:
         yield (("as_of",), f"is before the date of birth ({case.child.date_of_birth.isoformat()}); check both dates")
     seen: dict[str, int] = {}
@@ -466,6 +491,7 @@ __all__ = [
     "MilestoneEvent",
     "OrderEvent",
     "PlacementEvent",
+    "UndatedEntry",
     "case_json_schema",
     "did_you_mean",
     "event_id",

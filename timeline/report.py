@@ -326,7 +326,25 @@ def chronology_rows(case: Case) -> tuple[Row, ...]:
                 planned=e.planned,
             )
         )
-    return tuple(rows)
+    return _with_undated(case, tuple(rows))
+
+
+def _with_undated(case: Case, rows: tuple[Row, ...]) -> tuple[Row, ...]:
+    """The case's undated rows put back where the source chronology had them: after the event they followed
+    (`after`), first when they came before every dated row. No date is invented: the date cell says so."""
+    if not case.undated:
+        return rows
+    placed: dict[int | None, list[Row]] = {}
+    for entry in case.undated:
+        after = entry.after + 1 if entry.after is not None else None  # rows are numbered from 1
+        placed.setdefault(after, []).append(Row(number=0, event_id="", date="Date not known", age="",
+                                                kind="Not dated", type_name="", label=entry.label,
+                                                note=entry.note or "", source=entry.source or "", planned=False))
+    out = list(placed.get(None, []))
+    for row in rows:
+        out.append(row)
+        out.extend(placed.get(row.number, []))
+    return tuple(out)
 
 
 def header_for(case: Case) -> Header:
