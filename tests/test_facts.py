@@ -736,6 +736,8 @@ def test_a_later_step_shows_an_undated_step_happened() -> None:
     # measured (no recommendation date to count from), so they are not applicable, never overdue
     h = facts_of([FOSTER_2016, "{kind: order, type: poa, start: 2016-12-01}"])
     assert [m.status for m in h.milestones[1:4]] == ["not_recorded", "not_applicable", "not_applicable"]
+    # ... and the order granted is the final order step's date (no target: done)
+    assert (step(h, "final_order").date, step(h, "final_order").event) == (date(2016, 12, 1), 2)
     assert h.flags == ()
 
 

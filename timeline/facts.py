@@ -400,6 +400,8 @@ def _milestones(
             current = dated.get(e.type)
             if current is None or (e.date.mid, n) < current:
                 dated[e.type] = (e.date.mid, n)
+    if "final_order" not in dated and permanence is not None:
+        dated["final_order"] = (permanence.date, permanence.event)  # the order granted is the final order
     settled = (permanence is not None) or (la_end is not None)
     # the plan the exemptions follow: the recommended route, else the route the legal order took
     plan = route if route is not None else (permanence.route if permanence is not None else None)
