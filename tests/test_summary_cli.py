@@ -399,3 +399,116 @@ def test_sample_interim_orders() -> None:
     # aunt from 2020-12-07: 2021-01-18 (01-12), 04-13 (04-13), next 10-12 after as_of. None overdue.
     assert data["reviews"]["overdue"] == 0
     assert data["flags"] == []
+
+
+# ---------------------------------------------------------------- issue 13: never confidently wrong, through the CLI
+
+EPISODES = """\
+child: {name: Callum, date_of_birth: 2003-04-02}
+as_of: 2016-03-15
+events:
+  - {kind: order, type: s25, start: 2006-05-10}
+  - {kind: placement, type: foster, start: 2006-05-10, id: f1}
+  - {kind: placement, type: home, start: 2006-11-20}
+  - {kind: order, type: icso, start: 2007-06-20, id: icso}
+  - {kind: order, type: cso, start: 2007-08-20, id: cso}
+  - {kind: placement, type: kinship, start: 2008-01-10}
+  - {kind: order, type: po, start: 2014-01-01}
+  - {kind: hearing, type: childrens_hearing, date: 2015-06-01}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "case.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_json_looked_after_periods_leave_out_the_gap_at_home(tmp_path: Path) -> None:
+    data = summary(write(tmp_path, EPISODES))
+    # s25 + foster 10 May 2006, ended by the return home 20 Nov 2006: 194 days (21+30+31+31+30+31+20).
+    # ICSO 20 Jun 2007 (ended by the CSO 20 Aug 2007), CSO (ended by the PO 1 Jan 2014), PO open; kinship
+    # open: 20 Jun 2007 -> 20 Jun 2015 = 8 x 365 + 2 (2008, 2012) = 2922; -> 15 Mar 2016 = 10 + 31 + 31 + 30 +
+    # 31 + 30 + 31 + 31 + 29 + 15 = 269: 3191 days
+    assert data["looked_after_periods"] == [
+        {"start": "2006-05-10", "end": "2006-11-20", "days": 194, "ongoing": False},
+        {"start": "2007-06-20", "end": "2016-03-15", "days": 3191, "ongoing": True},
+    ]
+    assert data["days_looked_after"] == 3385
+    # 2 Apr 2003 -> 15 Mar 2016 = 4731 days; 3385 / 4731 = 71.55% -> 71.5 (not 3597 days, 76.0%, unbroken)
+    assert data["percent_of_life_looked_after"] == 71.5
+    assert data["inferred_ends"] == [
+        {"event": "event-1", "end": "2006-11-20"}, {"event": "f1", "end": "2006-11-20"},
+        {"event": "event-3", "end": "2008-01-10"}, {"event": "icso", "end": "2007-08-20"},
+        {"event": "cso", "end": "2014-01-01"}]
+    text = " ".join(run(str(write(tmp_path, EPISODES))).output.split())
+    assert "9 y 3 m (3385 days) in 2 periods, 71.5% of Callum's life" in text
+    assert "period 1 from 10 May 2006 to 20 Nov 2006: 6 m (194 days)" in text
+
+
+def test_no_reviews_recorded_says_so_and_counts_nothing(tmp_path: Path) -> None:
+    data = summary(write(tmp_path, EPISODES))
+    assert data["reviews"] == {"record": "none", "recorded": 0, "overdue": 0, "held_late": 0, "items": [],
+                               "gaps": []}
+    # a granted PO shows permanence was recommended: not recorded, not overdue; and no "no plan" flag
+    assert statuses(data)[1] == "not_recorded"
+    assert data["flags"] == []
+    out = run(str(write(tmp_path, EPISODES))).output
+    assert "No looked-after reviews are recorded in this chronology." in out
+    assert "NOT HELD" not in out and "OVERDUE" not in out
+
+
+def test_reviews_partly_recorded_give_gaps_and_a_complete_record_gives_missed_reviews(tmp_path: Path) -> None:
+    text = EPISODES + "  - {kind: meeting, type: laac_review, date: 2008-02-15}\n"
+    data = summary(write(tmp_path, text))
+    # kinship from 10 Jan 2008: 15 Feb (36 days <= 42); then nothing to as_of 15 Mar 2016: 2951 days > 91
+    assert data["reviews"]["record"] == "partial" and data["reviews"]["overdue"] == 0
+    assert [(g["from"], g["to"], g["days"], g["allowed_days"]) for g in data["reviews"]["gaps"]] == [
+        ("2006-05-10", "2006-11-20", 194, 42), ("2008-02-15", "2016-03-15", 2951, 91)]
+    out = run(str(write(tmp_path, text))).output
+    assert "no review recorded between 15 Feb 2008 and 15 Mar 2016" in out and "NOT HELD" not in out
+    done = summary(write(tmp_path, text.replace("events:\n", "records: {reviews: complete}\nevents:\n", 1)))
+    # declared complete: foster 10 May 2006 + 42 = 21 Jun (not held; the next, 2 Aug + 91, is after the
+    # placement's inferred end); kinship #1 21 Feb 2008 held 15 Feb; #2 15 Feb + 91 = 16 May 2008 not held, ...
+    items = done["reviews"]["items"]
+    assert done["reviews"]["record"] == "complete"
+    assert (items[0]["due"], items[0]["held"], items[0]["overdue"]) == ("2006-06-21", None, True)
+    assert (items[1]["due"], items[1]["held"]) == ("2006-09-20", None)  # 21 Jun + 91
+    assert (items[2]["due"], items[2]["held"], items[2]["overdue"]) == ("2008-02-21", "2008-02-15", False)
+    assert (items[3]["due"], items[3]["overdue"]) == ("2008-05-16", True)
+    assert done["reviews"]["overdue"] == sum(1 for r in items if r["overdue"]) > 2
+
+
+def test_as_at_an_adult_is_warned_by_validate_and_summary(tmp_path: Path) -> None:
+    path = write(tmp_path, EPISODES.replace("as_of: 2016-03-15", "as_of: 2024-06-30"))
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0
+    # 2 Apr 2003 -> 30 Jun 2024: 21 years 2 months; last event 1 Jun 2015 is 9 years before
+    assert f"{path}:2: warning: as_of: as at 30 Jun 2024 Callum is 21 years 2 months old (18 or over)" in result.output
+    assert "is 9 years after the last event recorded (1 Jun 2015)" in result.output
+    data = summary(path)
+    assert len(data["warnings"]) == 2
+    assert "Check the as-at date" in run(str(path)).output
+
+
+def test_one_duration_reads_the_same_in_header_chart_words_and_summary(tmp_path: Path) -> None:
+    # foster care 1 Jan 2014 -> as_of 1 Oct 2016: 1,004 days (365 + 366 + 273), 2 y 9 m on the calendar
+    case = ("child: {name: Amy, date_of_birth: 2013-07-01}\nas_of: 2016-10-01\nevents:\n"
+            "  - {kind: placement, type: foster, start: 2014-01-01}\n")
+    path = write(tmp_path, case)
+    assert summary(path)["days_looked_after"] == 1004
+    text = run(str(path)).output
+    assert "2 y 9 m (1004 days)" in text
+    from timeline.facts import compute_facts
+    from timeline.io import load_text
+    from timeline.report import hearing_paragraph, key_figures_for
+
+    loaded = load_text(case).case
+    facts = compute_facts(loaded)
+    figures = {f.label: f.value for f in key_figures_for(loaded, facts)}
+    # 1004 / 1188 days of life = 84.5%: the header prints 85%
+    assert figures["Looked after"] == "2 years 9 months, 85% of life"
+    assert "2 years 9 months, 85% of Amy's life" in hearing_paragraph(loaded, facts)
+    svg = tmp_path / "amy.svg"
+    assert CliRunner().invoke(main, ["render", str(path), "-o", str(svg)]).exit_code == 0
+    assert "2 y 9 m looked after – 85% of Amy" in svg.read_text(encoding="utf-8")

@@ -701,8 +701,8 @@ def as_of_warnings(case: Case) -> tuple[str, ...]:
         last = max(days)
         if (as_of - last).days > STALE_AS_OF_DAYS:
             out.append(f"as at {_day(as_of)} is {duration_words((last, as_of))} after the last event recorded "
-                       f"({_day(last)}): open placements and orders are counted as running to it; set `as_of` "
-                       "(or --as-of) to the date the chronology runs to")
+                       f"({_day(last)}): open placements and orders are counted as running to it; set the as-at date "
+                       "(as_of, or --as-of) to the date the chronology runs to")
     return tuple(out)
 
 

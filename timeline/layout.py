@@ -1180,6 +1180,7 @@ def stylesheet(theme: Theme, vocab: Vocabulary) -> str:
         f".bar.permanence{{stroke-width:2.2;stroke:{t.ink}}}",
         ".hatch{stroke:none}",
         ".fuzzy{fill-opacity:1;stroke:none;opacity:0.75}",
+        f".fuzzy.inferred{{stroke:{t.ink};stroke-width:0.8;stroke-dasharray:2 2}}",  # an end the record implies
         f".arrow{{stroke:{t.ink};stroke-width:0.8}}",
         f".marker{{stroke:{t.ink};stroke-width:1}}",
         f".court{{fill:{t.court_fill}}}",

@@ -371,9 +371,9 @@ def _milestone_line(case: Case, m: MilestoneFact) -> MilestoneLine:
     name = vocab.term("milestone", m.type).label if m.type in vocab.terms["milestone"] else str(m.type)
     when = PartialDate.of(m.date).display() if m.date else "not yet"
     if m.target_days is not None and m.target_date is not None:
-        target = f"{duration_words(m.target_days)} (by {PartialDate.of(m.target_date).display()})"
+        target = f"{words.target_words(m.target_days)} (by {PartialDate.of(m.target_date).display()})"
     elif m.target_days is not None:
-        target = duration_words(m.target_days)
+        target = words.target_words(m.target_days)  # as the standards state it: "12 weeks", "6 months"
     else:
         target = EN_DASH
     status = _STATUS_WORDS.get(m.status, str(m.status))
