@@ -512,3 +512,26 @@ def test_one_duration_reads_the_same_in_header_chart_words_and_summary(tmp_path:
     svg = tmp_path / "amy.svg"
     assert CliRunner().invoke(main, ["render", str(path), "-o", str(svg)]).exit_code == 0
     assert "2 y 9 m looked after – 85% of Amy" in svg.read_text(encoding="utf-8")
+
+
+def test_report_says_reviews_are_not_recorded_and_marks_inferred_ends(tmp_path: Path) -> None:
+    from timeline.facts import compute_facts
+    from timeline.io import load_text
+    from timeline.report import chronology_rows, hearing_paragraph, summary_for
+
+    case = load_text(EPISODES).case
+    facts = compute_facts(case)
+    assert "No looked-after reviews are recorded in this chronology." in hearing_paragraph(case, facts)
+    summary_box = summary_for(case, facts)
+    assert "No looked-after reviews are recorded in this chronology." in summary_box.flags
+    assert "Reviews overdue" not in [f.label for f in summary_box.figures]
+    dates = {r.number: r.date for r in chronology_rows(case, facts.inferred_ends)}
+    assert dates[2] == "10 May 2006 – 20 Nov 2006 (end inferred)"  # foster, ended by the return home
+    assert dates[7] == "1 Jan 2014 – ongoing"  # the PO: nothing ends it
+    # the chart: the inferred end is drawn (no 'continues' arrow) and said in the event's title
+    svg = tmp_path / "callum.svg"
+    assert CliRunner().invoke(main, ["render", str(write(tmp_path, EPISODES)), "-o", str(svg)]).exit_code == 0
+    text = svg.read_text(encoding="utf-8")
+    assert "10 May 2006 – 20 Nov 2006 (end inferred)" in text
+    assert 'class="fuzzy inferred"' in text
+    assert "Review due" not in text and "review-overdue" not in text.split("<style")[0] + text.split("</style>")[1]

@@ -167,11 +167,15 @@ class Facts:
 
     @property
     def looked_after_span(self) -> Span:
-        """What to word the time looked after from, everywhere: (start, end) for one period, else the days."""
-        if len(self.looked_after_periods) == 1:
-            only = self.looked_after_periods[0]
-            return (only.start, only.end)
-        return self.days_looked_after
+        """What to word the time looked after from, everywhere (words.duration_words)."""
+        return periods_span(self.looked_after_periods)
+
+
+def periods_span(periods: tuple[Period, ...]) -> Span:
+    """(start, end) of one period, worded in calendar months like an age; else the total days of several."""
+    if len(periods) == 1:
+        return (periods[0].start, periods[0].end)
+    return sum(p.days for p in periods)
 
 
 FLAG_CSO_AT_HOME = "cso_at_home"
@@ -207,7 +211,7 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
     permanence = _legal_permanence(happened, vocab, la_start, route)
     milestones = _milestones(happened, std, as_of, la_start, la_event, la_end, permanence, route)
     record, recorded, reviews, gaps = _reviews(case, happened, placements, std.reviews, as_of, periods, inferred)
-    la_span: Span = (periods[0].start, periods[0].end) if len(periods) == 1 else days_la
+    la_span = periods_span(periods)
     flags = _flags(case, happened, move_list, milestones, std.flags, as_of, la_start, days_la, permanence, inferred,
                    la_span)
     return Facts(

@@ -818,7 +818,7 @@ class _Layout:
         c = self.case.child
         n = len(self.case.events)
         parts = [f"Timeline of {c.name}'s life from birth ({_day(self.born)}) to {_day(self.as_of)}, "
-                 f"drawn against age, with {n} event{'s' if n != 1 else ''}."]
+                 f"drawn against age, with {words.plural(n, 'event')}."]
         f = self.facts
         if f is not None and f.looked_after_start is not None:
             parts.append(f"Looked after for {words.duration_words(f.looked_after_span, short=True)} "

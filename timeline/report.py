@@ -515,6 +515,8 @@ def hearing_paragraph(case: Case, facts: Facts) -> str:
     elif facts.looked_after_start is not None and facts.looked_after_end is None:
         waited = span_words(facts.looked_after_start, as_of)
         parts.append(f"{name} has waited {waited} so far for a permanent legal decision.")
+    if facts.reviews_record == "none" and facts.looked_after_start is not None:
+        parts.append("No looked-after reviews are recorded in this chronology.")  # not recorded is not "not held"
     late = [m for m in facts.milestones if m.status in ("missed", "overdue")]
     if late:
         vocab = load_vocabulary(case.jurisdiction)
