@@ -350,9 +350,11 @@ _STATUS_WORDS = {
 
 def _notes(facts: Facts) -> tuple[str, ...]:
     """Points to note beside the flags: what the record does not say, and an as-at date that looks wrong."""
+    from .facts import NO_REVIEWS_RECORDED
+
     out = [f"Check the as-at date: {w}{'' if w.endswith('?') else '.'}" for w in facts.as_of_warnings]
     if facts.reviews_record == "none" and facts.looked_after_start is not None:
-        out.append("No looked-after reviews are recorded in this chronology.")
+        out.append(NO_REVIEWS_RECORDED)
     elif facts.reviews_record == "partial":
         text = (f"{words.plural(facts.reviews_recorded, 'looked-after review')} recorded; the record of reviews "
                 "is not declared complete, so no review is counted as missed.")
@@ -516,7 +518,9 @@ def hearing_paragraph(case: Case, facts: Facts) -> str:
         waited = span_words(facts.looked_after_start, as_of)
         parts.append(f"{name} has waited {waited} so far for a permanent legal decision.")
     if facts.reviews_record == "none" and facts.looked_after_start is not None:
-        parts.append("No looked-after reviews are recorded in this chronology.")  # not recorded is not "not held"
+        from .facts import NO_REVIEWS_RECORDED
+
+        parts.append(NO_REVIEWS_RECORDED)  # not recorded is not "not held"
     late = [m for m in facts.milestones if m.status in ("missed", "overdue")]
     if late:
         vocab = load_vocabulary(case.jurisdiction)
