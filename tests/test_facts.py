@@ -26,10 +26,13 @@ from timeline.problems import CaseError
 from timeline.standards import PACE_MILESTONES, load_standards
 
 
-def make(events: list[str], *, dob: str = "2015-01-01", as_of: str = "2017-01-01") -> Case:
-    """A case from one-line flow-style events, e.g. '{kind: placement, type: foster, start: 2016-01-01}'."""
+def make(events: list[str], *, dob: str = "2015-01-01", as_of: str = "2017-01-01", records: str = "") -> Case:
+    """A case from one-line flow-style events, e.g. '{kind: placement, type: foster, start: 2016-01-01}'.
+
+    `records="complete"` says the file holds every review held (`records: {reviews: complete}`)."""
     body = "".join(f"  - {e}\n" for e in events) if events else "  []\n"
-    text = f"child:\n  name: Amy\n  date_of_birth: {dob}\nas_of: {as_of}\nevents:\n{body}"
+    head = f"records: {{reviews: {records}}}\n" if records else ""
+    text = f"child:\n  name: Amy\n  date_of_birth: {dob}\nas_of: {as_of}\n{head}events:\n{body}"
     if not events:
         text = f"child:\n  name: Amy\n  date_of_birth: {dob}\nas_of: {as_of}\nevents: []\n"
     return load_text(text).case
@@ -246,9 +249,11 @@ def test_undated_steps_no_longer_apply_after_legal_permanence() -> None:
         FOSTER_2016,
         "{kind: order, type: po, start: 2016-12-01}",
     ])
-    # the recommendation was never recorded, but the child has a PO: the step no longer applies
-    assert step(f, "permanence_recommended").status == "not_applicable"
-    assert f.flags[0].code == FLAG_NO_PLAN  # ... though the drift is still flagged
+    # the recommendation was never recorded, but the child has a PO, so it was made: "not recorded", never
+    # "overdue", and no "looked after with no permanence recommendation" beside a granted order
+    assert step(f, "permanence_recommended").status == "not_recorded"
+    assert step(f, "permanence_recommended").target_date is None
+    assert FLAG_NO_PLAN not in [fl.code for fl in f.flags]
 
 
 def test_never_looked_after_gives_no_reference_dates() -> None:
@@ -278,7 +283,7 @@ def test_only_partial_dates_use_the_middle_of_each_span() -> None:
         "{kind: placement, type: home, start: 2015, end: 2016-03}",
         "{kind: placement, type: foster, start: 2016-03, end: 2016-09}",
         "{kind: placement, type: home, start: 2016-09}",
-    ])
+    ], records="complete")
     # 2016-03 stands for 16 Mar 2016 (1 Mar + 30 // 2); 2016-09 for 15 Sep 2016 (1 Sep + 29 // 2)
     assert f.looked_after_start == date(2016, 3, 16)
     assert f.looked_after_end == date(2016, 9, 15)
@@ -302,7 +307,7 @@ def test_review_schedule_on_time_late_overdue_and_next() -> None:
         "{kind: meeting, type: laac_review, date: 2016-06-01}",
         "{kind: meeting, type: laac_review, date: 2016-02-05}",  # file order does not matter
         "{kind: meeting, type: laac_review, date: 2016-12-01, status: planned}",  # planned: not held
-    ])
+    ], records="complete")
     got = [(r.number, r.due, r.held, r.days_late, r.overdue) for r in f.reviews]
     assert got == [
         # 2016-01-01 + 42 = 12 Feb; held 5 Feb: on time
@@ -324,7 +329,7 @@ def test_each_placement_restarts_the_schedule_and_none_fall_due_after_it_ends() 
         "{kind: meeting, type: laac_review, date: 2016-02-01}",
         "{kind: placement, type: kinship, start: 2016-03-01}",
     ]
-    f = facts_of(events)
+    f = facts_of(events, records="complete")
     got = [(r.placement_event, r.number, r.due, r.overdue) for r in f.reviews]
     assert got == [
         # foster: 1 Jan + 42 = 12 Feb, held 1 Feb; #2 (1 Feb + 91 = 2 May) is after the placement ended
@@ -336,7 +341,7 @@ def test_each_placement_restarts_the_schedule_and_none_fall_due_after_it_ends() 
     ]
     assert f.reviews_overdue == 2
     # a KCO on 1 Oct 2016 ends looked-after status: the review due 10 Jan 2017 is no longer listed
-    f2 = facts_of([*events, "{kind: order, type: kco, start: 2016-10-01}"])
+    f2 = facts_of([*events, "{kind: order, type: kco, start: 2016-10-01}"], records="complete")
     assert [r.due for r in f2.reviews][-1] == date(2016, 7, 12)
 
 
@@ -407,8 +412,8 @@ def test_no_permanence_recommendation_after_182_days_is_flagged() -> None:
     assert [fl.code for fl in f.flags] == [FLAG_NO_PLAN]
     assert f.flags[0].date == date(2016, 7, 1)
     assert f.flags[0].text == (
-        "Looked after for 6 m with no permanence recommendation. PACE aim: a permanence decision within "
-        "6 months of becoming looked after (by 1 Jul 2016).")
+        "Looked after for 6 months with no permanence recommendation recorded. PACE aim: a permanence "
+        "decision within 6 months of becoming looked after (by 1 Jul 2016).")
 
 
 # ---------------------------------------------------------------- standards
@@ -443,7 +448,7 @@ def test_local_standards_replace_only_what_they_name(tmp_path: Path) -> None:
         FOSTER_2016,
         "{kind: milestone, type: permanence_recommended, date: 2016-06-30, route: adoption}",
         "{kind: milestone, type: permanence_panel, date: 2016-10-01}",
-    ])
+    ], records="complete")
     f = compute_facts(case, standards=std)
     # panel now due 2016-06-30 + 100 = 2016-10-08: held 2016-10-01, met; ADM has no target now
     assert step(f, "permanence_panel").status == "met"
@@ -501,11 +506,12 @@ def test_summary_dict_keys_and_types() -> None:
         "{kind: placement, type: foster, start: 2016-01-01, id: p1}",
         "{kind: order, type: po, start: 2016-12-01}",
         "{kind: meeting, type: laac_review, date: 2016-02-05}",
-    ])
+    ], records="complete")
     d = summary_dict(case, compute_facts(case))
     assert list(d) == ["child", "as_of", "looked_after_start", "looked_after_end", "days_looked_after",
-                       "percent_of_life_looked_after", "placements", "moves", "hearings", "legal_permanence",
-                       "milestones", "reviews", "flags"]
+                       "looked_after_periods", "percent_of_life_looked_after", "placements", "moves", "hearings",
+                       "legal_permanence", "milestones", "reviews", "flags", "inferred_ends", "warnings"]
+    assert d["looked_after_periods"] == [{"start": "2016-01-01", "end": "2017-01-01", "days": 366, "ongoing": True}]
     assert d["child"] == {"name": "Amy", "date_of_birth": "2015-01-01", "ref": None, "age": "2 y", "age_days": 731}
     assert d["legal_permanence"] == {"date": "2016-12-01", "type": "po", "route": "permanence_order",
                                      "days_from_looked_after": 335, "event": "event-2"}
@@ -514,7 +520,9 @@ def test_summary_dict_keys_and_types() -> None:
     assert list(milestones[0])[:6] == ["type", "date", "days_from_looked_after", "days_from_previous",
                                        "target_days", "status"]
     reviews = d["reviews"]
-    assert isinstance(reviews, dict) and list(reviews) == ["overdue", "held_late", "items"]
+    assert isinstance(reviews, dict)
+    assert list(reviews) == ["record", "recorded", "overdue", "held_late", "items", "gaps"]
+    assert (reviews["record"], reviews["recorded"], reviews["gaps"]) == ("complete", 1, [])
     assert reviews["items"][0] == {"placement": "p1", "number": 1, "due": "2016-02-12", "held": "2016-02-05",
                                    "event": "event-3", "days_late": 0, "overdue": False}
 
@@ -549,7 +557,8 @@ def synthetic_case(n_events: int) -> Case:
             events.append({"kind": "event", "type": "school", "date": day.isoformat()})
     as_of = born + timedelta(days=step * n_events + 1)
     return Case.model_validate({"child": {"name": "Synthetic", "date_of_birth": born.isoformat()},
-                                "as_of": as_of.isoformat(), "events": events})
+                                "as_of": as_of.isoformat(), "records": {"reviews": "complete"},
+                                "events": events})
 
 
 def facts_seconds(case: Case, *, runs: int = 5) -> float:
@@ -590,3 +599,184 @@ def test_facts_scale_n_log_n() -> None:
     assert t_large < 1.0, f"compute_facts took {t_large:.3f} s on 10,000 events"
     # n log n doubles to a bit over 2x; quadratic work would quadruple
     assert t_large < 3 * t_small, f"5,000 -> 10,000 events: {t_small:.3f} s -> {t_large:.3f} s"
+
+
+# ---------------------------------------------------------------- issue 13: real chronologies, never confidently wrong
+
+
+def test_two_looked_after_episodes_with_a_gap_at_home() -> None:
+    # s25 and foster care from 10 May 2006; home with no order from 20 Nov 2006 (a return home ends s25:
+    # vocabulary `ends_orders`); a CSO from 20 Aug 2007, kinship care from 10 Jan 2008, both open.
+    f = facts_of([
+        "{kind: order, type: s25, start: 2006-05-10}",
+        "{kind: placement, type: foster, start: 2006-05-10}",
+        "{kind: placement, type: home, start: 2006-11-20}",
+        "{kind: order, type: cso, start: 2007-08-20}",
+        "{kind: placement, type: kinship, start: 2008-01-10}",
+    ], dob="2003-04-02", as_of="2016-03-15")
+    # episode 1: 10 May -> 20 Nov 2006 = 21 + 30 + 31 + 31 + 30 + 31 + 20 = 194 days
+    # episode 2: 20 Aug 2007 -> 15 Mar 2016: 20 Aug 2007 -> 20 Aug 2015 = 8 x 365 + 2 (2008, 2012) = 2922;
+    #   -> 20 Feb 2016 = 11 + 30 + 31 + 30 + 31 + 31 + 20 = 184; -> 15 Mar = 9 + 15 = 24: 3130 days
+    assert [(p.start, p.end, p.days, p.ongoing) for p in f.looked_after_periods] == [
+        (date(2006, 5, 10), date(2006, 11, 20), 194, False),
+        (date(2007, 8, 20), date(2016, 3, 15), 3130, True),
+    ]
+    assert f.days_looked_after == 194 + 3130
+    # the nine months at home are not counted: 10 May 2006 -> 15 Mar 2016 unbroken would be 3597 days
+    assert f.looked_after_start == date(2006, 5, 10) and f.looked_after_end is None
+    # age 2 Apr 2003 -> 2 Apr 2016 = 13 x 365 + 4 (29 Feb 2004, 2008, 2012, 2016) = 4749, less 15 Mar -> 2 Apr
+    # (16 + 2 = 18 days) = 4731; 3324 / 4731 = 70.26% -> 70.3
+    assert f.age_days == 4731
+    assert f.percent_of_life_looked_after == 70.3
+    # the inferred ends: foster (#2) and s25 (#1) by the return home on 20 Nov 2006; home (#3) by kinship
+    assert f.inferred_ends == {1: date(2006, 11, 20), 2: date(2006, 11, 20), 3: date(2008, 1, 10)}
+
+
+def test_chained_placements_end_at_the_next_move_and_give_one_review_schedule() -> None:
+    # start dates only, as chronologies record moves: gran, foster carers, adopters
+    f = facts_of([
+        "{kind: placement, type: kinship, start: 2016-01-01}",
+        "{kind: placement, type: foster, start: 2016-03-01}",
+        "{kind: placement, type: respite, start: 2016-04-01}",  # an overlay: ends nothing, is not ended
+        "{kind: placement, type: adoptive, start: 2016-06-01}",
+    ], records="complete")
+    assert f.inferred_ends == {1: date(2016, 3, 1), 2: date(2016, 6, 1)}
+    assert (f.placements, f.moves) == (3, 2)
+    # one period 1 Jan 2016 -> as_of 1 Jan 2017 = 366 days (the placements follow on)
+    assert [(p.start, p.days) for p in f.looked_after_periods] == [(date(2016, 1, 1), 366)]
+    # schedules stop at each inferred end: kinship #1 due 12 Feb (in), #2 12 Feb + 91 = 13 May is after 1 Mar;
+    # foster #1 due 1 Mar + 42 = 12 Apr, #2 12 Apr + 91 = 12 Jul is after 1 Jun; adoptive 1 Jun + 42 = 13 Jul,
+    # + 91 = 12 Oct, + 182 = 12 Apr 2017 (the next, not yet due). Without the chain, all three would run to
+    # as_of with their own schedules (10 reviews due, 8 of them overdue).
+    assert [(r.placement_event, r.number, r.due) for r in f.reviews] == [
+        (1, 1, date(2016, 2, 12)), (2, 1, date(2016, 4, 12)),
+        (4, 1, date(2016, 7, 13)), (4, 2, date(2016, 10, 12)), (4, 3, date(2017, 4, 12))]
+    assert f.reviews_overdue == 4
+
+
+def test_icso_cso_po_chain_ends_each_order_when_the_next_replaces_it() -> None:
+    f = facts_of([
+        "{kind: order, type: icso, start: 2016-01-10}",
+        "{kind: order, type: icso, start: 2016-02-07}",  # renewed: the first ends
+        "{kind: order, type: cso, start: 2016-03-01}",
+        "{kind: order, type: po, start: 2016-10-01}",
+        "{kind: order, type: cp_register, start: 2016-01-05}",  # replaced by nothing in the vocabulary
+    ])
+    assert f.inferred_ends == {1: date(2016, 2, 7), 2: date(2016, 3, 1), 3: date(2016, 10, 1)}
+    # one period: 10 Jan 2016 -> as_of 1 Jan 2017 = 357 days, still looked after under the PO
+    assert [(p.start, p.end, p.days, p.ongoing) for p in f.looked_after_periods] == [
+        (date(2016, 1, 10), date(2017, 1, 1), 357, True)]
+
+
+def test_a_cso_continues_at_home_and_an_adoption_order_ends_looked_after() -> None:
+    f = facts_of([
+        "{kind: placement, type: foster, start: 2015-06-01}",
+        "{kind: order, type: cso, start: 2015-06-01}",
+        "{kind: placement, type: home, start: 2016-01-01}",  # home on the CSO: still looked after
+    ])
+    assert 2 not in f.inferred_ends and f.inferred_ends == {1: date(2016, 1, 1)}
+    assert [(p.start, p.end, p.ongoing) for p in f.looked_after_periods] == [
+        (date(2015, 6, 1), date(2017, 1, 1), True)]
+    g = facts_of([
+        "{kind: placement, type: adoptive, start: 2015-06-01}",
+        "{kind: order, type: poa, start: 2015-08-01}",
+        "{kind: order, type: adoption, start: 2016-05-01}",
+    ])
+    # the adoption order ends the POA (inferred) and looked-after status; the adoptive home continues
+    assert g.inferred_ends == {2: date(2016, 5, 1)}
+    # 1 Jun 2015 -> 1 May 2016 = 30 + 31 + 31 + 30 + 31 + 30 + 31 + 31 + 29 + 31 + 30 = 335
+    assert [(p.start, p.end, p.days, p.ongoing) for p in g.looked_after_periods] == [
+        (date(2015, 6, 1), date(2016, 5, 1), 335, False)]
+    assert g.looked_after_end == date(2016, 5, 1)
+
+
+def test_no_reviews_in_the_file_means_not_recorded_not_not_held() -> None:
+    f = facts_of([FOSTER_2016])
+    # a year in foster care with no review in the file: nothing is said about reviews
+    assert f.reviews_record == "none" and f.reviews_recorded == 0
+    assert f.reviews == () and f.reviews_overdue == 0 and f.review_gaps == ()
+    # declared complete, the same file has four reviews due: 12 Feb, 13 May, 11 Nov (overdue), 12 May 2017
+    g = facts_of([FOSTER_2016], records="complete")
+    assert g.reviews_record == "complete"
+    assert [(r.due, r.overdue) for r in g.reviews] == [
+        (date(2016, 2, 12), True), (date(2016, 5, 13), True), (date(2016, 11, 11), True), (date(2017, 5, 12), False)]
+    assert g.reviews_overdue == 3
+
+
+def test_some_reviews_recorded_gives_gaps_never_missed_reviews() -> None:
+    f = facts_of([
+        FOSTER_2016,
+        "{kind: meeting, type: laac_review, date: 2016-02-05}",
+        "{kind: meeting, type: laac_review, date: 2016-10-20}",
+    ])
+    assert f.reviews_record == "partial" and f.reviews_recorded == 2
+    assert f.reviews == () and f.reviews_overdue == 0
+    # 1 Jan -> 5 Feb = 35 days (<= 42: no gap); 5 Feb -> 20 Oct = 24 + 31 + 30 + 31 + 30 + 31 + 31 + 30 + 20
+    # = 258 days (> 91); 20 Oct -> as_of 1 Jan 2017 = 11 + 30 + 31 + 1 = 73 days (<= 182)
+    assert [(g.start, g.end, g.days, g.allowed_days) for g in f.review_gaps] == [
+        (date(2016, 2, 5), date(2016, 10, 20), 258, 91)]
+
+
+def test_a_later_step_shows_an_undated_step_happened() -> None:
+    f = facts_of([
+        FOSTER_2016,
+        "{kind: milestone, type: application_lodged, date: 2016-11-01}",
+    ])
+    # an application lodged in court means permanence was recommended, a panel sat and the ADM decided:
+    # not recorded, never overdue, and no "no permanence recommendation" flag
+    assert [m.status for m in f.milestones[1:4]] == ["not_recorded", "not_applicable", "not_applicable"]
+    assert step(f, "permanence_recommended").days_over is None
+    assert [fl.code for fl in f.flags] == []
+    # a recorded panel without the recommendation: the recommendation is not recorded; the ADM (due 14 days
+    # after the panel, 1 Jul + 14 = 15 Jul) is overdue as nothing shows it happened: 15 Jul -> 1 Jan = 170
+    g = facts_of([FOSTER_2016, "{kind: milestone, type: permanence_panel, date: 2016-07-01}"])
+    assert [m.status for m in g.milestones[1:4]] == ["not_recorded", "not_applicable", "overdue"]
+    assert step(g, "adm_decision").days_over == 170
+    # a granted POA (no milestones at all) shows the recommendation was made; the panel and ADM cannot be
+    # measured (no recommendation date to count from), so they are not applicable, never overdue
+    h = facts_of([FOSTER_2016, "{kind: order, type: poa, start: 2016-12-01}"])
+    assert [m.status for m in h.milestones[1:4]] == ["not_recorded", "not_applicable", "not_applicable"]
+    # ... and the order granted is the final order step's date (no target: done)
+    assert (step(h, "final_order").date, step(h, "final_order").event) == (date(2016, 12, 1), 2)
+    assert h.flags == ()
+
+
+def test_percent_never_rounds_up_to_all() -> None:
+    # born 1 Jan 2015, as at 1 Jan 2017: 731 days; looked after from 4 Jan 2015: 728 days = 99.59%
+    f = facts_of(["{kind: placement, type: foster, start: 2015-01-04}"])
+    assert (f.days_looked_after, f.age_days) == (728, 731)
+    assert f.percent_of_life_looked_after == 99.6
+    from timeline.words import percent_value, percent_words
+
+    assert percent_words(728, 731) == "99%"
+    assert percent_words(731, 731) == "100%"
+    assert percent_words(1, 731) == "under 1%"
+    assert percent_words(0, 731) == "0%"
+    assert percent_words(607, 731) == "83%"  # 83.04
+    assert percent_value(730, 731) == 99.9  # 99.86 would print 99.9, not 100.0
+    assert percent_value(1, 100_000) == 0.1
+
+
+def test_as_at_date_of_an_adult_or_long_after_the_last_event_is_warned_about() -> None:
+    case = make(["{kind: placement, type: foster, start: 2006-05-10}"], dob="1995-04-02", as_of="2016-03-15")
+    f = compute_facts(case)
+    # 2 Apr 1995 -> 15 Mar 2016: 20 years 11 months; the last event 10 May 2006 is 9 years 10 months before
+    assert len(f.as_of_warnings) == 2
+    assert "Amy is 20 years 11 months old (18 or over)" in f.as_of_warnings[0]
+    assert "9 years 10 months after the last event recorded (10 May 2006)" in f.as_of_warnings[1]
+    assert compute_facts(make([FOSTER_2016])).as_of_warnings == ()
+
+
+def test_durations_read_the_same_everywhere() -> None:
+    from timeline.words import a_or_an, duration_words
+
+    # 1,004 days with both ends known: 1 Jan 2014 -> 1 Oct 2016 is 2 years 9 completed calendar months
+    assert duration_words((date(2014, 1, 1), date(2016, 10, 1))) == "2 years 9 months"
+    assert duration_words((date(2014, 1, 1), date(2016, 10, 1)), short=True) == "2 y 9 m"
+    # the same 1,004 days counted without dates: (1004 + 1.5) // 30.44 = 33 completed months
+    assert duration_words(1004) == "2 years 9 months" and duration_words(1004, short=True) == "2 y 9 m"
+    # the facts say which to word: one period is worded from its dates, several from their total of days
+    f = facts_of(["{kind: placement, type: foster, start: 2014-01-01}"], dob="2013-01-01", as_of="2016-10-01")
+    assert f.days_looked_after == 1004 and f.looked_after_span == (date(2014, 1, 1), date(2016, 10, 1))
+    assert [a_or_an(w) for w in ("order", "event", "ICSO", "CSO", "Adoption Order", "Permanence Order")] == [
+        "an", "an", "an", "a", "an", "a"]

@@ -136,6 +136,7 @@ def anonymise(
         "version": case.version,
         "child": child.model_dump(mode="json", exclude_none=True),
         "jurisdiction": case.jurisdiction,
+        "records": case.records.model_dump(mode="json"),
         "events": [e.model_dump(mode="json", exclude_none=True, exclude_defaults=False) for e in events],
     }
     if as_of is not None:

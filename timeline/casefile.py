@@ -71,6 +71,8 @@ def dump_case(case: Case) -> str:
     lines.append(f"jurisdiction: {_code(case.jurisdiction)}")
     if case.as_of is not None:
         lines.append(f"as_of: {case.as_of.isoformat()}")
+    if case.records.reviews != "partial":
+        lines.append(f"records: {{reviews: {case.records.reviews}}}")
     if not case.events:
         lines.append("events: []")
     else:

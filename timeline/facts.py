@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from bisect import bisect_left
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
-from .dates import DAYS_PER_MONTH, PartialDate, format_age, format_duration
+from .dates import age_at, format_age
 from .model import AnyEvent, Case, HearingEvent, MeetingEvent, MilestoneEvent, OrderEvent, PlacementEvent, event_id
 from .standards import FlagRules, ReviewSchedule, Standards, Target, load_standards
 from .vocabulary import Vocabulary, load_vocabulary
+from .words import Span, age_words, date_words, days_words, duration_words, percent_value, plural, target_words
 
 
 def main_placements(case: Case) -> list[tuple[int, PlacementEvent]]:
@@ -108,6 +108,28 @@ class ReviewFact:
 
 
 @dataclass(frozen=True, slots=True)
+class Period:
+    """One looked-after episode: an unbroken stretch under a looked-after placement or order."""
+
+    start: date
+    end: date  # as_of while ongoing
+    days: int  # end - start
+    ongoing: bool  # still looked after at as_of
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewGap:
+    """A stretch longer than the review schedule allows with no review recorded (the record is not complete,
+    so this is "no review recorded", never "a review not held")."""
+
+    placement_event: int
+    start: date  # the placement start or the last review recorded
+    end: date  # the next review recorded, the placement's end or as_of
+    days: int
+    allowed_days: int  # the schedule's interval that was exceeded
+
+
+@dataclass(frozen=True, slots=True)
 class Flag:
     """A plain-English warning about drift or instability, with the date it first applied."""
 
@@ -136,13 +158,30 @@ class Facts:
     reviews: tuple[ReviewFact, ...]
     reviews_overdue: int
     flags: tuple[Flag, ...]
+    looked_after_periods: tuple[Period, ...] = ()
+    inferred_ends: dict[int, date] = field(default_factory=dict)  # event (1-based) -> inferred end
+    reviews_record: str = "none"  # complete (declared) | partial (some recorded) | none (none recorded)
+    reviews_recorded: int = 0
+    review_gaps: tuple[ReviewGap, ...] = ()
+    as_of_warnings: tuple[str, ...] = ()
+
+    @property
+    def looked_after_span(self) -> Span:
+        """What to word the time looked after from, everywhere (words.duration_words)."""
+        return periods_span(self.looked_after_periods)
+
+
+def periods_span(periods: tuple[Period, ...]) -> Span:
+    """(start, end) of one period, worded in calendar months like an age; else the total days of several."""
+    if len(periods) == 1:
+        return (periods[0].start, periods[0].end)
+    return sum(p.days for p in periods)
 
 
 FLAG_CSO_AT_HOME = "cso_at_home"
 FLAG_MOVES = "moves_in_12_months"
 FLAG_NO_PLAN = "no_permanence_recommended"
-_PERCENT = 100
-_MONTHS_PER_YEAR = 12
+NO_REVIEWS_RECORDED = "No looked-after reviews are recorded in this chronology."
 
 
 def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
@@ -154,9 +193,12 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
     age_days = max(0, (as_of - born).days)
     happened = _happened(case, as_of)
 
-    la_start, la_event = _looked_after_origin(case, happened)
-    la_end = _looked_after_end(case, happened, la_start, as_of)
-    days_la = max(0, ((la_end or as_of) - la_start).days) if la_start is not None else 0
+    inferred = inferred_ends(case, happened)
+    periods = _looked_after_periods(happened, vocab, inferred, as_of)
+    la_start = periods[0].start if periods else None
+    la_event = _origin_event(case, happened, la_start)
+    la_end = None if not periods or periods[-1].ongoing else periods[-1].end
+    days_la = sum(p.days for p in periods)
 
     placements = [(n, e) for n, e in main_placements(case) if not e.planned and e.start.mid <= as_of]
     move_list = tuple(
@@ -168,8 +210,10 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
     route = _recommended_route(happened)
     permanence = _legal_permanence(happened, vocab, la_start, route)
     milestones = _milestones(happened, std, as_of, la_start, la_event, la_end, permanence, route)
-    reviews = _reviews(case, happened, placements, std.reviews, as_of, la_end)
-    flags = _flags(case, happened, move_list, milestones, std.flags, as_of, la_start, days_la)
+    record, recorded, reviews, gaps = _reviews(case, happened, placements, std.reviews, as_of, periods, inferred)
+    la_span = periods_span(periods)
+    flags = _flags(case, happened, move_list, milestones, std.flags, as_of, la_start, days_la, permanence, inferred,
+                   la_span)
     return Facts(
         as_of=as_of,
         date_of_birth=born,
@@ -177,7 +221,7 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
         looked_after_start=la_start,
         looked_after_end=la_end,
         days_looked_after=days_la,
-        percent_of_life_looked_after=_percent(days_la, age_days),
+        percent_of_life_looked_after=percent_value(days_la, age_days),
         placements=len(placements),
         moves=len(move_list),
         move_list=move_list,
@@ -187,6 +231,12 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
         reviews=reviews,
         reviews_overdue=sum(1 for r in reviews if r.overdue),
         flags=flags,
+        looked_after_periods=periods,
+        inferred_ends=inferred,
+        reviews_record=record,
+        reviews_recorded=recorded,
+        review_gaps=gaps,
+        as_of_warnings=as_of_warnings(case),
     )
 
 
@@ -195,44 +245,115 @@ def _happened(case: Case, as_of: date) -> list[tuple[int, AnyEvent]]:
     return [(n, e) for n, e in case.numbered() if not e.planned and e.first.mid <= as_of]
 
 
-def _percent(part: int, whole: int) -> float:
-    """part / whole as a percentage, one decimal, halves rounded up; 0.0 for an empty whole; at most 100."""
-    if whole <= 0:
-        return 0.0
-    value = (Decimal(part) * _PERCENT / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return float(min(value, Decimal(_PERCENT)))
+def inferred_ends(case: Case, happened: list[tuple[int, AnyEvent]] | None = None) -> dict[int, date]:
+    """Ends the record implies for placements and orders that have none (event position -> end).
 
-
-def _looked_after_origin(case: Case, happened: list[tuple[int, AnyEvent]]) -> tuple[date | None, int | None]:
-    """(date, event) the child became looked after: the explicit milestone, else the first looked-after event."""
-    explicit = [(e.first.mid, n) for n, e in happened if isinstance(e, MilestoneEvent) and e.type == "looked_after"]
-    if explicit:
-        return min(explicit)
-    starts = [(e.first.mid, n) for n, e in happened if makes_looked_after(case, e)]
-    if starts:
-        return min(starts)
-    return (None, None)
-
-
-def _looked_after_end(
-    case: Case, happened: list[tuple[int, AnyEvent]], start: date | None, as_of: date
-) -> date | None:
-    """When looked-after status ended, or None while it continues at as_of (or never began)."""
-    if start is None:
-        return None
+    Chronologies record moves, not end dates. A main placement (not an overlay such as respite) with no
+    end ends when the next main placement starts. An order with no end ends when an order replacing it is
+    made, or a placement showing it ended starts (the vocabulary's `ends_orders`: ICSO -> CSO, CSO -> PO,
+    POA -> adoption order, a return home -> s25 ...); a CSO continues at home, so nothing else is ended.
+    Each end is a guess and is drawn and listed as inferred. Sorted lists and bisection: n log n.
+    """
     vocab = load_vocabulary(case.jurisdiction)
-    enders = [
-        e.first.mid
-        for _, e in happened
-        if isinstance(e, OrderEvent) and vocab.term("order", e.type).ends_looked_after and e.first.mid >= start
-    ]
-    if enders:
-        return min(enders)
-    spans = [e for _, e in happened if makes_looked_after(case, e)]
-    ends = [e.last.mid for e in spans if e.last is not None and e.last.mid <= as_of]
-    if spans and len(ends) == len(spans):
-        return max(start, max(ends))
-    return None
+    events = happened if happened is not None else _happened(case, case.as_of_date)
+    out: dict[int, date] = {}
+    mains = sorted(
+        (e.start.mid, n, e) for n, e in events
+        if isinstance(e, PlacementEvent) and not vocab.term("placement", e.type).overlay
+    )
+    for (day_a, n_a, a), (day_b, _n_b, _b) in itertools.pairwise(mains):
+        if a.end is None and day_b > day_a:
+            out[n_a] = day_b
+    enders: dict[str, list[date]] = {}
+    for _, e in events:
+        if isinstance(e, (PlacementEvent, OrderEvent)):
+            for code in vocab.term(e.kind, e.type).ends_orders:
+                enders.setdefault(code, []).append(e.first.mid)
+    for days in enders.values():
+        days.sort()
+    for n, e in events:
+        if isinstance(e, OrderEvent) and e.end is None and e.type in enders:
+            days = enders[e.type]
+            i = bisect_right(days, e.start.mid)
+            if i < len(days):
+                out[n] = days[i]
+    return dict(sorted(out.items()))
+
+
+def _span_end(n: int, e: PlacementEvent | OrderEvent, inferred: dict[int, date], as_of: date) -> tuple[date, bool]:
+    """(end, still open) of a placement or order as at as_of: its end, else its inferred end, else as_of."""
+    if e.end is not None:
+        return (min(e.end.mid, as_of), False)
+    if n in inferred:
+        return (min(inferred[n], as_of), False)
+    return (as_of, True)
+
+
+def _looked_after_periods(
+    happened: list[tuple[int, AnyEvent]], vocab: Vocabulary, inferred: dict[int, date], as_of: date
+) -> tuple[Period, ...]:
+    """The child's looked-after episodes: the union of the spans of looked-after placements and orders.
+
+    A span runs from its start to its end (given, else inferred, else as_of). An order that ends looked-after
+    status (adoption, KCO, s11) cuts every span running when it is made. The earliest explicit `looked_after`
+    milestone is when the child first became looked after (spans before it are cut to it); an explicit
+    milestone outside every span starts an episode that runs to the next looked-after span (or to such an
+    order, or to as_of). Spans that overlap or are a day apart make one episode; gaps (home with no order) are left out.
+    """
+    enders = sorted(e.first.mid for _, e in happened
+                    if isinstance(e, OrderEvent) and vocab.term("order", e.type).ends_looked_after)
+    spans: list[tuple[date, date, bool]] = []
+    for n, e in happened:
+        if not isinstance(e, (PlacementEvent, OrderEvent)) or not vocab.term(e.kind, e.type).looked_after:
+            continue
+        start = e.start.mid
+        end, is_open = _span_end(n, e, inferred, as_of)
+        i = bisect_left(enders, start)
+        if i < len(enders) and enders[i] < end:
+            end, is_open = enders[i], False
+        if end >= start:
+            spans.append((start, end, is_open))
+    explicit = sorted(e.date.mid for _, e in happened if isinstance(e, MilestoneEvent) and e.type == "looked_after")
+    if explicit:  # the record says when the child became looked after: nothing before that counts
+        spans = [(max(start, explicit[0]), end, is_open) for start, end, is_open in spans if end >= explicit[0]]
+    spans.sort()
+    starts = [s for s, _, _ in spans]
+    reach = list(itertools.accumulate((end for _, end, _ in spans), max))  # latest end of the spans so far
+    for day in explicit:
+        before = bisect_right(starts, day) - 1
+        if before >= 0 and reach[before] >= day:
+            continue  # inside a span already
+        nxt = bisect_right(starts, day)
+        j = bisect_left(enders, day)
+        stop = [starts[nxt]] if nxt < len(starts) else []
+        stop += [enders[j]] if j < len(enders) else []
+        spans.append((day, min(stop), False) if stop else (day, as_of, True))
+    spans.sort()
+    periods: list[Period] = []
+    first: date | None = None
+    last, running = as_of, False
+    for start, end, is_open in spans:
+        if first is not None and start <= last + timedelta(days=1):
+            last, running = max(last, end), running or is_open
+            continue
+        if first is not None:
+            periods.append(Period(start=first, end=last, days=(last - first).days, ongoing=running))
+        first, last, running = start, end, is_open
+    if first is not None:
+        periods.append(Period(start=first, end=last, days=(last - first).days, ongoing=running))
+    return tuple(periods)
+
+
+def _origin_event(case: Case, happened: list[tuple[int, AnyEvent]], la_start: date | None) -> int | None:
+    """The event that set the looked-after start: an explicit milestone that day, else the first
+    looked-after placement or order starting that day (file order)."""
+    if la_start is None:
+        return None
+    explicit = [n for n, e in happened
+                if isinstance(e, MilestoneEvent) and e.type == "looked_after" and e.date.mid == la_start]
+    if explicit:
+        return explicit[0]
+    return next((n for n, e in happened if makes_looked_after(case, e) and e.first.mid == la_start), None)
 
 
 def _recommended_route(happened: list[tuple[int, AnyEvent]]) -> str | None:
@@ -283,17 +404,24 @@ def _milestones(
             current = dated.get(e.type)
             if current is None or (e.date.mid, n) < current:
                 dated[e.type] = (e.date.mid, n)
+    if "final_order" not in dated and permanence is not None:
+        dated["final_order"] = (permanence.date, permanence.event)  # the order granted is the final order
     settled = (permanence is not None) or (la_end is not None)
+    # the plan the exemptions follow: the recommended route, else the route the legal order took
+    plan = route if route is not None else (permanence.route if permanence is not None else None)
+    steps = [t.milestone for t in std.targets]
     out: list[MilestoneFact] = []
     previous: date | None = None
-    for target in std.targets:
+    for i, target in enumerate(std.targets):
         day, event = dated.get(target.milestone, (None, None))
         reference = dated.get(target.after)[0] if target.after in dated else None  # type: ignore[index]
         target_date = reference + timedelta(days=target.days) if (
             reference is not None and target.days is not None) else None
-        status, over = _status(day, target_date, as_of, settled=settled,
-                               exempt=route is not None and route in target.not_for_routes)
-        if status == "not_applicable":
+        # a later step taken (or legal permanence reached) shows this one happened, unrecorded
+        implied = permanence is not None or any(code in dated for code in steps[i + 1:])
+        status, over = _status(day, target_date, as_of, settled=settled, implied=implied,
+                               exempt=plan is not None and plan in target.not_for_routes)
+        if status in ("not_applicable", "not_recorded"):
             target_date = None  # nothing to draw or count down to
         out.append(
             MilestoneFact(
@@ -314,7 +442,7 @@ def _milestones(
 
 
 def _status(
-    day: date | None, target_date: date | None, as_of: date, *, settled: bool, exempt: bool
+    day: date | None, target_date: date | None, as_of: date, *, settled: bool, exempt: bool, implied: bool = False
 ) -> tuple[str, int | None]:
     """(status, days over target) of one step; see the module notes for the order of the rules."""
     if target_date is None or exempt:
@@ -323,6 +451,8 @@ def _status(
         if day <= target_date:
             return ("met", None)
         return ("missed", (day - target_date).days)
+    if implied:
+        return ("not_recorded", None)
     if settled:
         return ("not_applicable", None)
     if as_of > target_date:
@@ -336,40 +466,57 @@ def _reviews(
     placements: list[tuple[int, PlacementEvent]],
     schedule: ReviewSchedule,
     as_of: date,
-    la_end: date | None,
-) -> tuple[ReviewFact, ...]:
-    """Reviews due under each placement away from home, matched in date order to the reviews held in it.
+    periods: tuple[Period, ...],
+    inferred: dict[int, date],
+) -> tuple[str, int, tuple[ReviewFact, ...], tuple[ReviewGap, ...]]:
+    """(record, reviews recorded, reviews due, gaps) for the placements away from home.
+
+    What is not in a chronology was not recorded, which is not the same as not held. With no
+    `laac_review` in the file nothing is said about reviews (record "none"). With some, but the record not
+    declared complete (record "partial"), stretches longer than the schedule allows are listed as gaps
+    ("no review recorded between X and Y"). Only when the case says `records: {reviews: complete}` are
+    reviews matched to the schedule and a review due and not in the file reported as not held.
 
     Each placement restarts the schedule (first review `first_days` after it starts, the second
     `second_days` after the first, then every `later_days`), counting from when the previous review was
-    held, or was due if it was not. Reviews held between the placement's start and its end (exclusive)
-    belong to it. Nothing falls due after the placement ends or the child stops being looked after; for an
-    open placement the next review due after as_of is listed too (not overdue).
+    held, or was due if it was not. Reviews held between the placement's start and its end (given or
+    inferred, exclusive) belong to it. Nothing falls due after the placement ends or its looked-after period
+    ends; for an open placement the next review due after as_of is listed too (not overdue).
     """
     vocab = load_vocabulary(case.jurisdiction)
     held_all = sorted(
         (e.date.mid, n) for n, e in happened if isinstance(e, MeetingEvent) and e.type == "laac_review"
     )
+    complete = case.records.reviews == "complete"
+    record = "complete" if complete else ("partial" if held_all else "none")
+    if record == "none":
+        return (record, 0, (), ())
     held_days = [d for d, _ in held_all]  # bisected per placement: a rescan each would be quadratic
+    period_starts = [p.start for p in periods]
     out: list[ReviewFact] = []
+    gaps: list[ReviewGap] = []
     for n, placement in placements:
         if not vocab.term("placement", placement.type).looked_after:
             continue
         start = placement.start.mid
-        if la_end is not None and start >= la_end:
-            continue
-        ended = placement.end.mid if placement.end is not None and placement.end.mid <= as_of else None
+        at_period = bisect_right(period_starts, start) - 1
+        period = periods[at_period] if at_period >= 0 else None
+        if period is None or not (start < period.end or period.ongoing):
+            continue  # not looked after then (e.g. placed after an adoption order)
+        real_end = placement.end.mid if placement.end is not None else inferred.get(n)
+        ended = real_end if real_end is not None and real_end <= as_of else None
+        limits = [d for d in (ended, None if period.ongoing else period.end) if d is not None]
+        limit = min(limits) if limits else None
         # The reviews held in [start, ended), as index bounds into held_all (not a copy: windows may overlap).
         first_held = bisect_left(held_days, start)
         past_held = bisect_left(held_days, ended) if ended is not None else len(held_days)
-        limits = [d for d in (ended, la_end) if d is not None]
-        limit = min(limits) if limits else None
+        if not complete:
+            gaps.extend(_gaps(n, start, held_days[first_held:past_held], min(limit or as_of, as_of), schedule))
+            continue
         previous = start
         number = 1
         while True:
-            gap = (schedule.first_days if number == 1
-                   else schedule.second_days if number == 2 else schedule.later_days)
-            due = previous + timedelta(days=gap)
+            due = previous + timedelta(days=_interval(schedule, number))
             if limit is not None and due > limit:
                 break
             at = first_held + number - 1
@@ -381,7 +528,25 @@ def _reviews(
                 break  # the next review still to come
             previous = held if held is not None else due
             number += 1
-    return tuple(out)
+    return (record, len(held_all), tuple(out), tuple(gaps))
+
+
+def _interval(schedule: ReviewSchedule, number: int) -> int:
+    """Days allowed before review `number` (1-based) of a placement."""
+    return schedule.first_days if number == 1 else schedule.second_days if number == 2 else schedule.later_days
+
+
+def _gaps(n: int, start: date, held: list[date], stop: date, schedule: ReviewSchedule) -> list[ReviewGap]:
+    """Stretches of one placement longer than the schedule allows with no review recorded in them."""
+    out: list[ReviewGap] = []
+    previous = start
+    for number, day in enumerate([*held, stop], start=1):
+        allowed = _interval(schedule, number)
+        if (day - previous).days > allowed:
+            out.append(ReviewGap(placement_event=n, start=previous, end=day, days=(day - previous).days,
+                                 allowed_days=allowed))
+        previous = day
+    return out
 
 
 def _flags(
@@ -393,19 +558,22 @@ def _flags(
     as_of: date,
     la_start: date | None,
     days_la: int,
+    permanence: LegalPermanence | None,
+    inferred: dict[int, date],
+    la_span: Span,
 ) -> tuple[Flag, ...]:
     """The three warnings of issue 5, in a fixed order."""
     out: list[Flag] = []
     name = case.child.name
 
-    run = _longest_home_cso(happened, as_of)
+    run = _longest_home_cso(happened, as_of, inferred)
     if run is not None and (run[1] - run[0]).days >= rules.home_supervision_days:
         began, until = run
         tense = "has been" if until >= as_of else "was"
         out.append(Flag(
             code=FLAG_CSO_AT_HOME,
             text=(f"{name} {tense} on a compulsory supervision order while living at home for "
-                  f"{format_duration((until - began).days)} (from {_day(began)}"
+                  f"{duration_words((began, until))} (from {_day(began)}"
                   f"{'' if until >= as_of else ' to ' + _day(until)}). PACE aim: review the plan for a "
                   f"child on a home supervision order by {_period(rules.home_supervision_days)}."),
             date=began + timedelta(days=rules.home_supervision_days),
@@ -425,11 +593,13 @@ def _flags(
             break
 
     recommended = next((m for m in milestones if m.type == "permanence_recommended"), None)
-    if la_start is not None and days_la > rules.no_plan_days and (recommended is None or recommended.date is None):
+    unplanned = recommended is None or (recommended.date is None and recommended.status != "not_recorded")
+    if la_start is not None and days_la > rules.no_plan_days and unplanned and permanence is None:
         due = la_start + timedelta(days=rules.no_plan_days)
         out.append(Flag(
             code=FLAG_NO_PLAN,
-            text=(f"Looked after for {format_duration(days_la)} with no permanence recommendation. PACE aim: a "
+            text=(f"Looked after for {duration_words(la_span)} with no permanence recommendation recorded. "
+                  "PACE aim: a "
                   f"permanence decision within {_period(rules.no_plan_days)} of becoming looked after "
                   f"(by {_day(due)})."),
             date=due,
@@ -437,7 +607,9 @@ def _flags(
     return tuple(out)
 
 
-def _longest_home_cso(happened: list[tuple[int, AnyEvent]], as_of: date) -> tuple[date, date] | None:
+def _longest_home_cso(
+    happened: list[tuple[int, AnyEvent]], as_of: date, inferred: dict[int, date]
+) -> tuple[date, date] | None:
     """The longest unbroken stretch (start, end) on a CSO while placed at home, up to as_of.
 
     The stretches are where some CSO and some home placement overlap by at least a day, joined when they
@@ -447,7 +619,7 @@ def _longest_home_cso(happened: list[tuple[int, AnyEvent]], as_of: date) -> tupl
     """
     csos: list[tuple[date, date]] = []
     homes: list[tuple[date, date]] = []
-    for _, e in happened:
+    for n, e in happened:
         if isinstance(e, OrderEvent) and e.type == "cso":
             spans = csos
         elif isinstance(e, PlacementEvent) and e.type == "home":
@@ -455,7 +627,7 @@ def _longest_home_cso(happened: list[tuple[int, AnyEvent]], as_of: date) -> tupl
         else:
             continue
         began = e.first.mid
-        until = min(e.last.mid, as_of) if e.last is not None else as_of
+        until, _ = _span_end(n, e, inferred, as_of)
         if began < until:  # a one-day (or, by partial-date mids, reversed) span overlaps nothing
             spans.append((began, until))
 
@@ -501,18 +673,41 @@ def _intersect(left: list[tuple[date, date]], right: list[tuple[date, date]]) ->
 
 
 def _day(day: date) -> str:
-    """'3 Mar 2016', as the chart and tables print full dates."""
-    return PartialDate.of(day).display()
+    """'3 Mar 2016', as the chart and tables print full dates (words.date_words)."""
+    return date_words(day)
 
 
 def _period(days: int) -> str:
-    """A target period in words: '6 months', '12 months', '2 years', '12 weeks'."""
-    months = round(days / DAYS_PER_MONTH)
-    if days % 7 == 0 and days < DAYS_PER_MONTH * 6 - 1:
-        return f"{days // 7} weeks"
-    if months >= 2 * _MONTHS_PER_YEAR and months % _MONTHS_PER_YEAR == 0:
-        return f"{months // _MONTHS_PER_YEAR} years"
-    return f"{months} months"
+    """A target period in words: '6 months', '12 months', '2 years', '12 weeks' (words.target_words)."""
+    return target_words(days)
+
+
+ADULT_AGE_YEARS = 18
+STALE_AS_OF_DAYS = 730  # two years with nothing recorded: the as-at date is probably not the chronology's
+
+
+def as_of_warnings(case: Case) -> tuple[str, ...]:
+    """Plain warnings when the as-at date looks wrong for the record: the figures would run on to it.
+
+    An old chronology measured as at today reads "looked after 20 y 9 m, CSO ongoing" for a child who
+    left care long ago: an as-at date at which the child is 18 or over, or more than two years after the
+    last event, is most likely not the date the chronology was written up to.
+    """
+    as_of = case.as_of_date
+    born = case.child.date_of_birth
+    name = case.child.name
+    out: list[str] = []
+    if age_at(born, as_of)[0] >= ADULT_AGE_YEARS:
+        out.append(f"as at {_day(as_of)} {name} is {age_words(born, as_of)} old (18 or over): the figures run to "
+                   "that date as if nothing had changed since the last entry; is the as-at date right?")
+    days = [e.last.mid if e.last is not None else e.first.mid for e in case.events if not e.planned]
+    if days:
+        last = max(days)
+        if (as_of - last).days > STALE_AS_OF_DAYS:
+            out.append(f"as at {_day(as_of)} is {duration_words((last, as_of))} after the last event recorded "
+                       f"({_day(last)}): open placements and orders are counted as running to it; set the as-at date "
+                       "(as_of, or --as-of) to the date the chronology runs to")
+    return tuple(out)
 
 
 def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
@@ -554,6 +749,8 @@ def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
         for m in facts.milestones
     ]
     reviews: dict[str, object] = {
+        "record": facts.reviews_record,
+        "recorded": facts.reviews_recorded,
         "overdue": facts.reviews_overdue,
         "held_late": sum(1 for r in facts.reviews if r.held is not None and r.days_late > 0),
         "items": [
@@ -568,6 +765,16 @@ def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
             }
             for r in facts.reviews
         ],
+        "gaps": [
+            {
+                "placement": ident(g.placement_event),
+                "from": g.start.isoformat(),
+                "to": g.end.isoformat(),
+                "days": g.days,
+                "allowed_days": g.allowed_days,
+            }
+            for g in facts.review_gaps
+        ],
     }
     return {
         "child": child,
@@ -575,6 +782,10 @@ def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
         "looked_after_start": iso(facts.looked_after_start),
         "looked_after_end": iso(facts.looked_after_end),
         "days_looked_after": facts.days_looked_after,
+        "looked_after_periods": [
+            {"start": p.start.isoformat(), "end": p.end.isoformat(), "days": p.days, "ongoing": p.ongoing}
+            for p in facts.looked_after_periods
+        ],
         "percent_of_life_looked_after": facts.percent_of_life_looked_after,
         "placements": facts.placements,
         "moves": facts.moves,
@@ -583,6 +794,8 @@ def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
         "milestones": milestones,
         "reviews": reviews,
         "flags": [{"code": f.code, "text": f.text, "date": iso(f.date)} for f in facts.flags],
+        "inferred_ends": [{"event": ident(n), "end": day.isoformat()} for n, day in facts.inferred_ends.items()],
+        "warnings": list(facts.as_of_warnings),
     }
 
 
@@ -595,8 +808,8 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
     route = _recommended_route(_happened(case, facts.as_of))
     lines: list[str] = []
 
-    def span(days: int) -> str:
-        return f"{format_duration(days)} ({days} day{'' if days == 1 else 's'})"
+    def span(what: Span, days: int) -> str:
+        return f"{duration_words(what, short=True)} ({plural(days, 'day')})"
 
     ref = f" (ref {case.child.ref})" if case.child.ref else ""
     lines.append(f"Summary for {name}{ref}")
@@ -611,10 +824,15 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
                  else f"and still looked after at {_day(facts.as_of)}")
         rows.append(["Looked after", f"from {_day(facts.looked_after_start)} (aged "
                      f"{format_age(born, facts.looked_after_start)}) {until}"])
-        rows.append(["Time looked after", f"{span(facts.days_looked_after)}, "
+        periods = facts.looked_after_periods
+        count = f" in {len(periods)} periods" if len(periods) > 1 else ""
+        rows.append(["Time looked after", f"{span(facts.looked_after_span, facts.days_looked_after)}{count}, "
                      f"{facts.percent_of_life_looked_after:.1f}% of {name}'s life"])
-    rows.append(["Placements", f"{facts.placements} (not counting short breaks), "
-                 f"{facts.moves} move{'' if facts.moves == 1 else 's'}"])
+        if len(periods) > 1:
+            for i, p in enumerate(periods, start=1):
+                until = f"to {_day(p.end)}" if not p.ongoing else f"still looked after at {_day(p.end)}"
+                rows.append([f"  period {i}", f"from {_day(p.start)} {until}: {span((p.start, p.end), p.days)}"])
+    rows.append(["Placements", f"{facts.placements} (not counting short breaks), {plural(facts.moves, 'move')}"])
     rows.append(["Hearings", f"{facts.hearings} up to {_day(facts.as_of)}"])
     lp = facts.legal_permanence
     if lp is None:
@@ -623,8 +841,9 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
         what = (vocab.term("order", lp.type).label if lp.type != "final_order"
                 else vocab.term("milestone", "final_order").label)
         routed = f" (route: {vocab.routes.get(lp.route, lp.route)})" if lp.route else ""
-        after = (f", {span(lp.days_from_looked_after)} after becoming looked after"
-                 if lp.days_from_looked_after is not None else "")
+        after = (f", {span((facts.looked_after_start, lp.date), lp.days_from_looked_after)} after becoming "
+                 "looked after" if lp.days_from_looked_after is not None and facts.looked_after_start is not None
+                 else "")
         rows.append(["Legal permanence", f"{_day(lp.date)}: {what}{routed}{after}"])
     lines.extend(_table(None, rows))
     lines.append("")
@@ -642,8 +861,8 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
             vocab.term("milestone", m.type).abbr,
             _day(m.date) if m.date is not None else "-",
             format_age(born, m.date) if m.date is not None else "-",
-            format_duration(m.days_from_looked_after) if m.days_from_looked_after is not None else "-",
-            format_duration(m.days_from_previous) if m.days_from_previous is not None else "-",
+            duration_words(m.days_from_looked_after, short=True) if m.days_from_looked_after is not None else "-",
+            duration_words(m.days_from_previous, short=True) if m.days_from_previous is not None else "-",
             aim,
             _status_words(m, target, facts, route),
         ])
@@ -654,7 +873,17 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
     sched = std.reviews
     lines.append(f"Looked-after reviews (first within {sched.first_days} days of each placement away from "
                  f"home, the next within {sched.second_days} days, then every {sched.later_days} days)")
-    if not facts.reviews:
+    if facts.reviews_record == "none":
+        lines.append(f"  {NO_REVIEWS_RECORDED}")
+    elif facts.reviews_record == "partial":
+        lines.append(f"  {plural(facts.reviews_recorded, 'review')} recorded; the record of reviews is not "
+                     "declared complete, so reviews are not matched to the schedule")
+        for g in facts.review_gaps:
+            placement = case.events[g.placement_event - 1]
+            where = placement.label or vocab.term("placement", placement.type).label
+            lines.append(f"  no review recorded between {_day(g.start)} and {_day(g.end)} "
+                         f"({days_words(g.days)}; {where})")
+    elif not facts.reviews:
         lines.append("  none due")
     else:
         review_rows = []
@@ -674,6 +903,11 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
         lines.append(f"  {due} due by {_day(facts.as_of)}: {late} held late, {facts.reviews_overdue} not held")
     lines.append("")
 
+    if facts.as_of_warnings:
+        lines.append("Check the as-at date")
+        lines.extend(f"  ! {w[:1].upper()}{w[1:]}{'' if w.endswith('?') else '.'}" for w in facts.as_of_warnings)
+        lines.append("")
+
     lines.append("Flags")
     if not facts.flags:
         lines.append("  none")
@@ -689,6 +923,8 @@ def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | N
         return f"missed by {_days_words(m.days_over)}"
     if m.status == "overdue" and m.target_date is not None and m.days_over is not None:
         return f"OVERDUE by {_days_words(m.days_over)}; was due {_day(m.target_date)}"
+    if m.status == "not_recorded":
+        return "not recorded (a later step shows it happened)"
     if m.status == "pending" and m.target_date is not None:
         return f"not yet due (due by {_day(m.target_date)})"
     if m.target_days is None:
@@ -702,10 +938,8 @@ def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | N
 
 
 def _days_words(days: int) -> str:
-    """'9 days', or '97 days (3 m)' when long enough for months to say more."""
-    plural = "" if days == 1 else "s"
-    text = format_duration(days)
-    return f"{days} day{plural}" + (f" ({text})" if text.endswith(("m", "y")) else "")
+    """'9 days', or '97 days (3 months)' when long enough for months to say more (words.days_words)."""
+    return days_words(days, months=True)
 
 
 def _table(headers: list[str] | None, rows: list[list[str]]) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from .model import EVENT_CLASSES, Case, Child
+from .model import EVENT_CLASSES, Case, Child, Records
 from .vocabulary import KINDS, load_vocabulary
 
 
@@ -49,6 +49,17 @@ def format_reference() -> str:
         "|---|---|---|",
         *_fields(Child),
         "",
+        "## `records`",
+        "",
+        "What is not in a chronology was not recorded, which is not the same as did not happen. By default",
+        "the summary and the chart say nothing about reviews missing from the file (a gap is \"no review",
+        "recorded between X and Y\"); `records: {reviews: complete}` says the file holds every looked-after",
+        "review held, so a review due and not in it is reported as not held.",
+        "",
+        "| field | | meaning |",
+        "|---|---|---|",
+        *_fields(Records),
+        "",
         "## Events",
         "",
         "Every event has a `kind`; its `type` is a code of that kind (below). Placements and orders run from",
@@ -78,8 +89,10 @@ def format_reference() -> str:
         "duplicate `id`s, `route` on a milestone other than `permanence_recommended`, a date of birth after",
         "`as_of`, duplicate keys, malformed YAML/JSON, files that are empty, binary, not UTF-8 or over 5 MB.",
         "",
-        "Warnings (exit 0): main placements that overlap, a gap between placements after the child first",
-        "became looked after, events after `as_of` not marked `planned`, `planned` events dated before `as_of`.",
+        "Warnings (exit 0): main placements that overlap (a placement with no `end` is ended by the next one),",
+        "a gap between placements after the child first became looked after, events after `as_of` not marked",
+        "`planned`, `planned` events dated before `as_of`, an `as_of` at which the child is 18 or over or that",
+        "is more than two years after the last event.",
         "",
     ]
     return "\n".join(out)

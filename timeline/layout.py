@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from .dates import PartialDate, format_age, format_duration
+from . import words
+from .dates import format_age
 from .model import AnyEvent, Case, event_id
 from .scale import AgeScale
 from .scene import Box, Group, Item, Line, Marker, Path, Rect, Scene, Text
@@ -43,11 +44,11 @@ def _f(value: float) -> str:
 
 
 def _day(d: date) -> str:
-    return PartialDate.of(d).display()
+    return words.date_words(d)
 
 
 def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+    return words.plural(n, "day")
 
 
 def first_free(intervals: Sequence[tuple[float, float]], *, cap: int | None = None) -> list[int | None]:
@@ -158,6 +159,8 @@ class _Layout:
         self.as_of = case.as_of_date
         self.ids = {n: event_id(n, e) for n, e in case.numbered()}
         self.by_id = {self.ids[n]: (n, e) for n, e in case.numbered()}  # contract id -> (position, event)
+        self.number_of = {id(e): n for n, e in case.numbered()}  # event object -> position (for its <title>)
+        self.inferred: dict[int, date] = dict(facts.inferred_ends) if facts is not None else {}
         self.key: list[tuple[int, str]] = []
         self._key_number_width: float | None = None  # the key's number column (set by `_key`)
         self.drawn_types: dict[str, list[str]] = {}
@@ -221,6 +224,9 @@ class _Layout:
         if not e.is_span:
             return first
         if e.last is None:
+            inferred = self.inferred.get(self.number_of.get(id(e), 0))
+            if inferred is not None:
+                return f"{first} {DASH} {_day(inferred)} (end inferred)"
             return f"from {first} (ongoing)"
         return f"{first} {DASH} {e.last.display()}"
 
@@ -360,6 +366,8 @@ class _Layout:
         for n, e in events:
             xs = sc.x(e.first.earliest)
             end_day = e.last.latest if e.last is not None else max(self.as_of, e.first.latest)
+            if e.last is None and n in self.inferred:  # the end the record implies (drawn as inferred)
+                end_day = max(min(self.inferred[n], self.as_of), e.first.earliest)
             xe = max(sc.x(end_day), xs + t.min_bar_width)
             # sub-rows by days, not pixels: a bar widened to stay visible must not push its successor down
             days[n] = (sc.age_days(e.first.earliest), max(sc.age_days(end_day), sc.age_days(e.first.earliest) + 1))
@@ -422,7 +430,11 @@ class _Layout:
         for fx, fw in fuzz:
             items.append(Rect(fx, y, fw, h, "fuzzy", event=eid, fill_pattern="pat-hatch"))
             self.flags.add("approx")
-        if e.last is None:
+        if e.last is None and n in self.inferred:
+            fw = min(w, max(t.fuzzy_min, 2 * t.arrow_len))
+            items.append(Rect(xe - fw, y, fw, h, "fuzzy inferred", event=eid, fill_pattern="pat-hatch"))
+            self.flags.add("inferred")
+        elif e.last is None:
             a = t.arrow_len
             d = f"M{_f(xe)} {_f(y)}L{_f(xe + a)} {_f(y + h / 2)}L{_f(xe)} {_f(y + h)}Z"
             items.append(Path(d, Box(xe, y, a, h), f"arrow fill-{e.kind}-{e.type}", event=eid))
@@ -790,7 +802,9 @@ class _Layout:
             if key in by_id:
                 n, e = by_id[key]
                 extra = f" (held {_days(late[n])} late)" if n in late else ""
-                more: list[str] = ["open"] if e.is_span and e.last is None else []
+                more: list[str] = ["open"] if e.is_span and e.last is None and n not in self.inferred else []
+                if e.is_span and e.last is None and n in self.inferred:
+                    more.append("inferred")
                 if n in late:
                     more.append("late")
                 out.append(Group(tuple(items), self.event_classes(e, *more), id=key, event=key,
@@ -804,12 +818,12 @@ class _Layout:
         c = self.case.child
         n = len(self.case.events)
         parts = [f"Timeline of {c.name}'s life from birth ({_day(self.born)}) to {_day(self.as_of)}, "
-                 f"drawn against age, with {n} event{'s' if n != 1 else ''}."]
+                 f"drawn against age, with {words.plural(n, 'event')}."]
         f = self.facts
         if f is not None and f.looked_after_start is not None:
-            parts.append(f"Looked after for {format_duration(f.days_looked_after)} "
-                         f"({f.percent_of_life_looked_after:.0f}% of life); {f.moves} placement move"
-                         f"{'s' if f.moves != 1 else ''}.")
+            parts.append(f"Looked after for {words.duration_words(f.looked_after_span, short=True)} "
+                         f"({words.percent_words(f.days_looked_after, f.age_days)} of life); "
+                         f"{words.plural(f.moves, 'placement move')}.")
         return " ".join(parts)
 
     def _title(self, out: list[Item], y: float) -> float:
@@ -828,31 +842,40 @@ class _Layout:
         return y + t.line_height(t.subtitle_size) + t.title_gap
 
     def _bracket(self, plot_top: float) -> list[Item]:
+        """One looked-after bracket per episode (facts.looked_after_periods), the total's words over them."""
         f = self.facts
         if f is None or f.looked_after_start is None:
             return []
         t = self.t
         sc = self.scale
-        xa = sc.x(f.looked_after_start)
-        end = f.looked_after_end or self.as_of
-        xb = max(sc.x(end), xa + 1.0)
-        pct = f"{f.percent_of_life_looked_after:.0f}%"
-        text = (f"{format_duration(f.days_looked_after)} looked after {DASH} {pct} of "
-                f"{self.case.child.name}'s life")
+        periods = f.looked_after_periods or ()
+        spans = [(p.start, p.end) for p in periods] or [(f.looked_after_start, f.looked_after_end or self.as_of)]
+        xa = sc.x(spans[0][0])
+        xb = max(sc.x(spans[-1][1]), xa + 1.0)
+        pct = words.percent_words(f.days_looked_after, f.age_days)
+        duration = words.duration_words(f.looked_after_span, short=True)
+        count = f" in {len(spans)} periods" if len(spans) > 1 else ""
+        text = f"{duration} looked after{count} {DASH} {pct} of {self.case.child.name}'s life"
         text = self.m.fit(text, t.text_size, self.right - self.x0, bold=True)
         w = self.m.width(text, t.text_size, True)
         ty = plot_top + 1.0
         tx = self.clamp_x((xa + xb) / 2 - w / 2, w)
         by = plot_top + t.bracket_row - 3.0
-        d = (f"M{_f(xa)} {_f(by)}V{_f(by - t.bracket_tick)}H{_f(xb)}V{_f(by)}")
+        paths: list[Item] = []
+        for start, end in spans:
+            pa = sc.x(start)
+            pb = max(sc.x(end), pa + 1.0)
+            d = f"M{_f(pa)} {_f(by)}V{_f(by - t.bracket_tick)}H{_f(pb)}V{_f(by)}"
+            paths.append(Path(d, Box(pa, by - t.bracket_tick, pb - pa, t.bracket_tick), "bracket"))
         label = self.text(tx, ty, text, "bracket-label", bold=True)
         bg = Rect(tx - t.label_pad, ty, w + 2 * t.label_pad, self.text_h, "label-bg", rx=2.0)
-        title = (f"Looked after from {_day(f.looked_after_start)}"
-                 + (f" to {_day(f.looked_after_end)}" if f.looked_after_end else f" (still at {_day(self.as_of)})")
-                 + f": {format_duration(f.days_looked_after)}, {f.percent_of_life_looked_after}% of life")
+        each = "; ".join(
+            f"{_day(p.start)} to {_day(p.end) if not p.ongoing else _day(self.as_of) + ' (still looked after)'}"
+            for p in periods)
+        title = (f"Looked after {each or 'from ' + _day(f.looked_after_start)}: {duration}{count}, "
+                 f"{f.percent_of_life_looked_after}% of life")
         self.flags.add("bracket")
-        return [Group((Path(d, Box(xa, by - t.bracket_tick, xb - xa, t.bracket_tick), "bracket"), bg, label),
-                      "looked-after", id="looked-after", title=title)]
+        return [Group((*paths, bg, label), "looked-after", id="looked-after", title=title)]
 
     def _stages(self, bg: list[Item], fg: list[Item], label_y: float, top: float, bottom: float) -> None:
         t = self.t
@@ -969,6 +992,8 @@ class _Layout:
             ("open", [Path(f"M0 0H{_f(s)}L{_f(s * 1.6)} {_f(s / 2)}L{_f(s)} {_f(s)}H0Z",
                            Box(0, 0, s * 1.6, s), "bar legend-open")], s * 1.6, "Continues after the 'as at' date"),
             ("planned", [Rect(0, 0, s * 1.6, s, "bar legend-planned")], s * 1.6, "Planned (dashed, hollow)"),
+            ("inferred", [Rect(0, 0, s * 1.6, s, "fuzzy inferred", fill_pattern="pat-hatch")], s * 1.6,
+             "End inferred from a later event"),
             ("approx", [Rect(0, 0, s * 1.6, s, "fuzzy", fill_pattern="pat-hatch")], s * 1.6,
              "Date approximate (c.)"),
             ("target", [Path(f"M{_f(s / 2)} 0V{_f(s)}M{_f(s / 4)} 0H{_f(s * 3 / 4)}M{_f(s / 4)} {_f(s)}"
@@ -1155,6 +1180,7 @@ def stylesheet(theme: Theme, vocab: Vocabulary) -> str:
         f".bar.permanence{{stroke-width:2.2;stroke:{t.ink}}}",
         ".hatch{stroke:none}",
         ".fuzzy{fill-opacity:1;stroke:none;opacity:0.75}",
+        f".fuzzy.inferred{{stroke:{t.ink};stroke-width:0.8;stroke-dasharray:2 2}}",  # an end the record implies
         f".arrow{{stroke:{t.ink};stroke-width:0.8}}",
         f".marker{{stroke:{t.ink};stroke-width:1}}",
         f".court{{fill:{t.court_fill}}}",

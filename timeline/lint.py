@@ -1,7 +1,8 @@
 """Lint (after the model stage): what is possible but suspicious in a valid case, as located warnings.
 
 Warnings never stop a render; they point a practitioner at probable slips in a chronology (overlapping
-placements, unexplained gaps, events dated after `as_of` that are not marked planned).
+placements, unexplained gaps, events dated after `as_of` that are not marked planned, an as-at date at which
+the child is an adult or long after the last entry).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from itertools import pairwise
 
-from .facts import looked_after_start, main_placements
+from .facts import as_of_warnings, looked_after_start, main_placements
 from .io import SourceMap
 from .model import Case
 from .problems import Problem
@@ -26,7 +27,9 @@ def lint_case(case: Case, source: SourceMap) -> Iterator[Problem]:
 
     placements = main_placements(case)
     for (n1, a), (n2, b) in pairwise(placements):
-        a_end = a.end.mid if a.end is not None else as_of
+        if a.end is None:
+            continue  # the next placement ends it (facts.inferred_ends): chronologies record moves, not ends
+        a_end = a.end.mid
         if b.start.mid < a_end:
             yield warn(
                 ("events", n2 - 1, "start"),
@@ -52,3 +55,5 @@ def lint_case(case: Case, source: SourceMap) -> Iterator[Problem]:
                 ("events", n - 1, "status"),
                 f"is planned but dated before as_of ({as_of.isoformat()}); did it happen? then drop `status: planned`",
             )
+    for message in as_of_warnings(case):
+        yield warn(("as_of",), message)

@@ -397,6 +397,20 @@ class UndatedEntry(_Frozen):
     )
 
 
+class Records(_Frozen):
+    """What the case says about how complete its record is: absent from a chronology is "not recorded",
+    never "did not happen", unless the file says the record of that kind is complete."""
+
+    reviews: Literal["complete", "partial"] = Field(
+        default="partial",
+        description=(
+            "'complete' when every looked-after review held is in this file, so a review due and not in it "
+            "was not held (reported as missed); 'partial' (default) when the file may leave reviews out, so "
+            "a gap is reported as 'no review recorded', never as a review not held."
+        ),
+    )
+
+
 class Case(_Frozen):
     """One child's case file, format version 1."""
 
@@ -407,6 +421,10 @@ class Case(_Frozen):
     )
     as_of: FullDate | None = Field(
         default=None, description="The date the timeline runs to (YYYY-MM-DD); default: today."
+    )
+    records: Records = Field(
+        default_factory=Records,
+        description="Optional: how complete the record is, e.g. `records: {reviews: complete}`.",
     )
     events: tuple[Event, ...] = Field(
         max_length=MAX_EVENTS,
@@ -491,6 +509,7 @@ __all__ = [
     "MilestoneEvent",
     "OrderEvent",
     "PlacementEvent",
+    "Records",
     "UndatedEntry",
     "case_json_schema",
     "did_you_mean",

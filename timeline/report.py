@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
-from .dates import PartialDate, age_at, format_age, format_duration
+from . import words
+from .dates import PartialDate, age_at, format_age
 from .model import AnyEvent, Case
 from .pipeline import RenderOptions
 from .text import font_bytes, font_path
@@ -231,38 +232,17 @@ class Report:
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-_UNIT_WORDS = {
-    "y": ("year", "years"),
-    "m": ("month", "months"),
-    "weeks": ("week", "weeks"),
-    "days": ("day", "days"),
-}
-
-
-def _words(compact: str) -> str:
-    """'3 y 4 m' -> '3 years 4 months', '1 days' -> '1 day' (the one duration formula lives in dates.py)."""
-    tokens = compact.split()
-    out: list[str] = []
-    for i, tok in enumerate(tokens):
-        if tok in _UNIT_WORDS and i > 0 and tokens[i - 1].isdigit():
-            one, many = _UNIT_WORDS[tok]
-            out.append(one if tokens[i - 1] == "1" else many)
-        else:
-            out.append(tok)
-    return " ".join(out)
+    return words.plural(n, one, many)
 
 
 def age_words(born: date, day: date) -> str:
     """The age in words: '4', '10 months', '3 years 4 months' style (used after 'the age of')."""
-    return _words(format_age(born, day))
+    return words.age_words(born, day)
 
 
 def duration_words(days: int) -> str:
-    """A duration in words: '3 years 4 months', '5 weeks'."""
-    return _words(format_duration(days))
+    """A duration in words: '3 years 4 months', '5 weeks' (timeline.words, the one wording of durations)."""
+    return words.duration_words(days)
 
 
 def _lower_first(text: str) -> str:
@@ -276,18 +256,20 @@ def span_words(start: date, end: date) -> str:
     Used wherever both ends are known, so that 'at 1 year 11 months, N after becoming looked after at 2
     days' never reads as a contradiction (durations in days alone round to the nearest month instead).
     """
-    return _words(format_age(start, end))
+    return words.duration_words((start, end))
 
 
 def _possessive(name: str) -> str:
     return f"{name}'s"
 
 
-def _date_text(event: AnyEvent) -> str:
+def _date_text(event: AnyEvent, inferred: date | None = None) -> str:
     first = event.first.display()
     if not event.is_span:
         return first
     last = event.last
+    if last is None and inferred is not None:  # an end the record implies (facts.inferred_ends): a guess
+        return f"{first} {EN_DASH} {words.date_words(inferred)} (end inferred)"
     return f"{first} {EN_DASH} {last.display()}" if last is not None else f"{first} {EN_DASH} ongoing"
 
 
@@ -303,8 +285,10 @@ def _age_span_text(born: date, event: AnyEvent) -> str:
     return start
 
 
-def chronology_rows(case: Case) -> tuple[Row, ...]:
-    """Every event as a table row, in date order (file order on the same day); numbered by file position."""
+def chronology_rows(case: Case, inferred: dict[int, date] | None = None) -> tuple[Row, ...]:
+    """Every event as a table row, in date order (file order on the same day); numbered by file position.
+
+    `inferred` (facts.inferred_ends) marks the ends the record implies but does not give."""
     from .model import event_id
 
     vocab = load_vocabulary(case.jurisdiction)
@@ -316,7 +300,7 @@ def chronology_rows(case: Case) -> tuple[Row, ...]:
             Row(
                 number=n,
                 event_id=event_id(n, e),
-                date=_date_text(e),
+                date=_date_text(e, (inferred or {}).get(n)),
                 age=_age_span_text(born, e),
                 kind=vocab.kind_labels[e.kind],
                 type_name=vocab.term(e.kind, e.type).label,
@@ -378,7 +362,28 @@ _STATUS_WORDS = {
     "overdue": "Overdue",
     "pending": "Not yet due",
     "not_applicable": "Not applicable",
+    "not_recorded": "Not recorded (a later step shows it happened)",
 }
+
+
+def _notes(facts: Facts) -> tuple[str, ...]:
+    """Points to note beside the flags: what the record does not say, and an as-at date that looks wrong."""
+    from .facts import NO_REVIEWS_RECORDED
+
+    out = [f"Check the as-at date: {w}{'' if w.endswith('?') else '.'}" for w in facts.as_of_warnings]
+    if facts.reviews_record == "none" and facts.looked_after_start is not None:
+        out.append(NO_REVIEWS_RECORDED)
+    elif facts.reviews_record == "partial":
+        text = (f"{words.plural(facts.reviews_recorded, 'looked-after review')} recorded; the record of reviews "
+                "is not declared complete, so no review is counted as missed.")
+        if facts.review_gaps:
+            longest = max(facts.review_gaps, key=lambda g: (g.days, -g.start.toordinal()))
+            more = (f" (the longest of {len(facts.review_gaps)} gaps longer than the schedule allows)"
+                    if len(facts.review_gaps) > 1 else " (longer than the schedule allows)")
+            text += (f" No review recorded between {words.date_words(longest.start)} and "
+                     f"{words.date_words(longest.end)}{more}.")
+        out.append(text)
+    return tuple(out)
 
 
 def _milestone_line(case: Case, m: MilestoneFact) -> MilestoneLine:
@@ -386,9 +391,9 @@ def _milestone_line(case: Case, m: MilestoneFact) -> MilestoneLine:
     name = vocab.term("milestone", m.type).label if m.type in vocab.terms["milestone"] else str(m.type)
     when = PartialDate.of(m.date).display() if m.date else "not yet"
     if m.target_days is not None and m.target_date is not None:
-        target = f"{duration_words(m.target_days)} (by {PartialDate.of(m.target_date).display()})"
+        target = f"{words.target_words(m.target_days)} (by {PartialDate.of(m.target_date).display()})"
     elif m.target_days is not None:
-        target = duration_words(m.target_days)
+        target = words.target_words(m.target_days)  # as the standards state it: "12 weeks", "6 months"
     else:
         target = EN_DASH
     status = _STATUS_WORDS.get(m.status, str(m.status))
@@ -444,11 +449,12 @@ def _permanence_text(case: Case, facts: Facts, *, short: bool = False) -> str:
 
 def looked_after_words(facts: Facts) -> str:
     """Time looked after in words: calendar months for one unbroken period, else the day count rounded."""
-    start = facts.looked_after_start
-    end = facts.looked_after_end or facts.as_of
-    if start is not None and (end - start).days == facts.days_looked_after:
-        return span_words(start, end)
-    return duration_words(facts.days_looked_after)
+    return words.duration_words(facts.looked_after_span)
+
+
+def _share(facts: Facts) -> str:
+    """The share of life looked after, '83%' (never rounded up to 100%)."""
+    return words.percent_words(facts.days_looked_after, facts.age_days)
 
 
 def summary_for(case: Case, facts: Facts) -> Summary:
@@ -461,7 +467,7 @@ def summary_for(case: Case, facts: Facts) -> Summary:
     figures.append(
         Figure(
             "Time looked after",
-            f"{looked_after_words(facts)} ({facts.percent_of_life_looked_after:.0f}% of life)",
+            f"{looked_after_words(facts)} ({_share(facts)} of life)",
         )
     )
     figures.append(Figure("Placements", str(facts.placements)))
@@ -471,7 +477,7 @@ def summary_for(case: Case, facts: Facts) -> Summary:
     if facts.reviews:
         figures.append(Figure("Reviews overdue", str(facts.reviews_overdue)))
     milestones = tuple(_milestone_line(case, m) for m in facts.milestones)
-    flags = tuple(str(f.text) for f in facts.flags)
+    flags = tuple(str(f.text) for f in facts.flags) + _notes(facts)
     return Summary(figures=tuple(figures), milestones=milestones, flags=flags)
 
 
@@ -480,7 +486,7 @@ def key_figures_for(case: Case, facts: Facts) -> tuple[Figure, ...]:
     return (
         Figure(
             "Looked after",
-            f"{looked_after_words(facts)}, {facts.percent_of_life_looked_after:.0f}% of life",
+            f"{looked_after_words(facts)}, {_share(facts)} of life",
         ),
         Figure("Moves", str(facts.moves)),
         Figure("Legal permanence", _permanence_text(case, facts, short=True)),
@@ -495,7 +501,7 @@ def hearing_paragraph(case: Case, facts: Facts) -> str:
     years, _ = age_at(born, as_of)
     age = str(years) if years >= 2 else f"{age_words(born, as_of)} old"
     parts = [f"{name} is {age}."]
-    share = f"{facts.percent_of_life_looked_after:.0f}% of {_possessive(name)} life"
+    share = f"{_share(facts)} of {_possessive(name)} life"
     span = looked_after_words(facts)
     if facts.looked_after_start is None:
         parts.append(f"{name} has not been looked after.")
@@ -518,7 +524,8 @@ def hearing_paragraph(case: Case, facts: Facts) -> str:
     if lp is not None:
         term = permanence_term(case, lp)
         ordered = lp.type in load_vocabulary(case.jurisdiction).terms["order"]
-        made = f"A {term.label} was made" if ordered else term.label  # the milestone: "Final order granted"
+        # an order: "An Adoption Order was made"; the milestone: "Final order granted"
+        made = f"{words.a_or_an(term.label).capitalize()} {term.label} was made" if ordered else term.label
         text = f"{made} when {name} was {age_words(born, lp.date)}"
         if permanence_before_period(facts):
             text += f", {PERMANENCE_BEFORE_PERIOD}"
@@ -528,6 +535,10 @@ def hearing_paragraph(case: Case, facts: Facts) -> str:
     elif facts.looked_after_start is not None and facts.looked_after_end is None:
         waited = span_words(facts.looked_after_start, as_of)
         parts.append(f"{name} has waited {waited} so far for a permanent legal decision.")
+    if facts.reviews_record == "none" and facts.looked_after_start is not None:
+        from .facts import NO_REVIEWS_RECORDED
+
+        parts.append(NO_REVIEWS_RECORDED)  # not recorded is not "not held"
     late = [m for m in facts.milestones if m.status in ("missed", "overdue")]
     if late:
         vocab = load_vocabulary(case.jurisdiction)
@@ -717,7 +728,7 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
     else:
         regular, bold = font_file(False).as_uri(), font_file(True).as_uri()
     full = view != "hearing"
-    rows = chronology_rows(case) if full else ()
+    rows = chronology_rows(case, facts.inferred_ends) if full else ()
     left_out: str | None = None
     name = case.child.name
     chart_alt = f"Timeline of {name}'s journey against age; the chronology lists every event."

@@ -35,6 +35,7 @@ class Term:
     colour: str | None = None
     pattern: str | None = None
     marker: str | None = None
+    ends_orders: tuple[str, ...] = ()  # an event of this code starting ends an open order of these codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ def _term(kind: str, code: str, raw: dict[str, Any]) -> Term:
         colour=raw.get("colour"),
         pattern=raw.get("pattern"),
         marker=raw.get("marker"),
+        ends_orders=tuple(str(c) for c in raw.get("ends_orders", ())),
     )
 
 

@@ -1,0 +1,175 @@
+"""Words (facts stage helper): every duration, percentage and small grammar rule turned into text, once.
+
+A figure a panel reads must read the same wherever it is printed: the header, the chart, the plain-words
+paragraph and `timeline summary` all call these functions, so 1,004 days cannot be "2 years 8 months" in one
+place and "2 y 9 m" in another. The arithmetic of completed months lives in `dates` (`format_age` for a span
+whose two ends are known, `format_duration` for a count of days); this module only words it.
+
+Rule for callers: word one figure from the same input everywhere. A span with both ends known is passed as
+`(start, end)` (calendar months, like an age); a total of several spans is passed as a number of days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from .dates import DAYS_PER_MONTH, PartialDate, format_age, format_duration
+
+Span = int | tuple[date, date]
+
+_UNIT_WORDS = {
+    "y": ("year", "years"),
+    "m": ("month", "months"),
+    "weeks": ("week", "weeks"),
+    "days": ("day", "days"),
+}
+_MONTHS_PER_YEAR = 12
+_VOWEL_SOUND_EXCEPTIONS_AN = ("hour", "honest", "heir", "honour")  # silent h: "an hour"
+_CONSONANT_SOUND_EXCEPTIONS_A = ("one", "once", "uni", "use", "usu", "eu", "ewe")  # "a unit", "a one-off"
+_LETTER_AN = frozenset("AEFHILMNORSX")  # initialisms read letter by letter: "an ICSO", "an SGO", "a CSO"
+
+
+def _compact(span: Span) -> str:
+    """'2 y 8 m', '5 weeks', '3 days': completed months from `dates`, by day count or by calendar."""
+    if isinstance(span, tuple):
+        start, end = span
+        if end < start:
+            return "-" + _compact((end, start))
+        return format_age(start, end)
+    return format_duration(span)
+
+
+def _long(compact: str) -> str:
+    """'3 y 4 m' -> '3 years 4 months'; '1 days' -> '1 day'."""
+    tokens = compact.split()
+    out: list[str] = []
+    for i, tok in enumerate(tokens):
+        if tok in _UNIT_WORDS and i > 0 and tokens[i - 1].lstrip("-").isdigit():
+            one, many = _UNIT_WORDS[tok]
+            out.append(one if tokens[i - 1].lstrip("-") == "1" else many)
+        else:
+            out.append(tok)
+    return " ".join(out)
+
+
+def duration_words(span: Span, *, short: bool = False) -> str:
+    """A duration: '2 years 8 months' ('2 y 8 m' when `short`, as drawn on the chart), '5 weeks', '3 days'.
+
+    `span` is a number of days (a total, e.g. of several looked-after periods) or a `(start, end)` pair of
+    dates (counted in calendar months, like an age, so "at 1 year 11 months, 1 year 11 months after becoming
+    looked after at 2 days" never reads as a contradiction).
+    """
+    compact = _compact(span)
+    return compact if short else _long(compact)
+
+
+def age_words(born: date, day: date, *, short: bool = False) -> str:
+    """An age: '3 years 4 months' ('3 y 4 m' when `short`), '10 months', '2 weeks before birth'."""
+    compact = format_age(born, day)
+    return compact if short else _long(compact)
+
+
+def days_words(days: int, *, months: bool = False) -> str:
+    """'1 day', '9 days'; with `months`, '97 days (3 months)' when long enough for months to say more."""
+    text = plural(days, "day")
+    if months:
+        compact = format_duration(days)
+        if compact.endswith(("m", "y")):
+            text += f" ({_long(compact)})"
+    return text
+
+
+def target_words(days: int) -> str:
+    """A target period as policy states it: '12 weeks', '6 months', '2 years' (nearest whole unit)."""
+    months = round(days / DAYS_PER_MONTH)
+    if days % 7 == 0 and days < DAYS_PER_MONTH * 6 - 1:
+        return plural(days // 7, "week")
+    if months >= 2 * _MONTHS_PER_YEAR and months % _MONTHS_PER_YEAR == 0:
+        return plural(months // _MONTHS_PER_YEAR, "year")
+    return plural(months, "month")
+
+
+def percent_value(part: int, whole: int) -> float:
+    """part / whole as a percentage to one decimal, halves up, for JSON: never 100.0 unless part >= whole,
+    never 0.0 unless part is 0; 0.0 for an empty whole."""
+    if whole <= 0 or part <= 0:
+        return 0.0
+    if part >= whole:
+        return 100.0
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return float(min(max(value, Decimal("0.1")), Decimal("99.9")))
+
+
+def percent_words(part: int, whole: int) -> str:
+    """part / whole as a whole percentage: '83%'; '100%' only when it is all, '0%' only when it is none.
+
+    Rounding must not turn "nearly all" into "all" (99.6% is '99%', never '100%') nor "a little" into
+    nothing ('under 1%').
+    """
+    if whole <= 0 or part <= 0:
+        return "0%"
+    if part >= whole:
+        return "100%"
+    value = Decimal(part) * 100 / Decimal(whole)
+    if value < 1:
+        return "under 1%"
+    rounded = value.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    if rounded >= 100:
+        rounded = value.quantize(Decimal("1"), rounding=ROUND_FLOOR)
+    return f"{rounded}%"
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 move', '3 moves', '2 children' (with `many`)."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def a_or_an(word: str) -> str:
+    """'a order' is wrong: 'an order', 'an ICSO', 'a CSO', 'a Permanence Order', 'an hour', 'a unit'."""
+    text = word.strip()
+    if not text:
+        return "a"
+    head = text.split()[0]
+    if len(head) > 1 and head.isupper() and head.isalpha():
+        return "an" if head[0] in _LETTER_AN else "a"
+    lower = head.lower()
+    if lower.startswith(_VOWEL_SOUND_EXCEPTIONS_AN):
+        return "an"
+    if lower.startswith(_CONSONANT_SOUND_EXCEPTIONS_A):
+        return "a"
+    return "an" if lower[0] in "aeiou" else "a"
+
+
+def with_article(word: str) -> str:
+    """'an order', 'a Compulsory Supervision Order'."""
+    return f"{a_or_an(word)} {word}"
+
+
+def date_words(day: date) -> str:
+    """'3 Mar 2016', as the chart and tables print a full date."""
+    return PartialDate.of(day).display()
+
+
+def join_words(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+__all__ = [
+    "Span",
+    "a_or_an",
+    "age_words",
+    "date_words",
+    "days_words",
+    "duration_words",
+    "join_words",
+    "percent_value",
+    "percent_words",
+    "plural",
+    "target_words",
+    "with_article",
+]
