@@ -106,7 +106,7 @@ def test_rows_read_like_a_social_worker_wrote_them(tmp_path: Path) -> None:
     got = [(e.kind, e.type, e.first.isoformat(), e.label) for e in case.events]
     assert got == [
         ("placement", "foster", "2016-01-20", "Placed with Mr and Mrs B"),
-        ("event", "other", "2016-01", "Contact with mum resumed"),
+        ("event", "contact", "2016-01", "Contact with mum resumed"),
         ("event", "other", "2014~", "Family moved to Dundee"),
         ("order", "cso", "2016-01-28", "CSO made at hearing"),
         ("meeting", "laac_review", "2016-02-03", None),
@@ -122,9 +122,9 @@ def test_columns_and_aliases_any_case_semicolons_and_bom(tmp_path: Path) -> None
     case = import_file(csv, name="Amy", dob="2013-03-14", as_of="2017-01-01").case
     first, second = case.events
     assert (first.kind, first.type, first.first.isoformat(), first.last.isoformat() if first.last else None) == (
-        "placement", "other", "2016-02-01", "2016-08-01")
+        "placement", "kinship", "2016-02-01", "2016-08-01")
     assert first.source == "SW" and first.label == "With gran"
-    assert (second.kind, second.type, second.status) == ("meeting", "other", "planned")
+    assert (second.kind, second.type, second.status) == ("meeting", "laac_review", "planned")
 
 
 def test_tab_separated_and_quoted_cells(tmp_path: Path) -> None:
@@ -207,16 +207,16 @@ def test_cli_import_writes_a_case_file_that_validates(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schemas/case.schema.json\nversion: 1\nchild:\n")
     case = load_case(out).case
-    assert len(case.events) == 32
+    assert len(case.events) == 33  # row 13 says the hearing and the ICSO it made
     assert case.as_of == dt.date(2019, 6, 30)
     kinds = [e.kind for e in case.events]
     assert kinds.count("placement") == 4 and kinds.count("hearing") == 2 and kinds.count("milestone") == 6
-    assert [e.type for e in case.events if e.kind == "order"] == ["cp_register", "cpo", "icso", "cso", "poa",
-                                                                   "adoption"]
+    assert [e.type for e in case.events if e.kind == "order"] == ["cp_register", "cpo", "icso", "icso", "cso",
+                                                                   "poa", "adoption"]
     assert [(e.type, e.first.isoformat()) for e in case.events if e.kind == "placement"] == [
         ("home", "2015-03-14"), ("foster", "2016-01-20"), ("foster", "2016-07-02"), ("adoptive", "2017-11-15")]
     free = [e for e in case.events if (e.kind, e.type) == ("event", "other")]
-    assert [e.first.isoformat() for e in free] == ["2013~", "2015-10~", "2016-01", "2017~"]
+    assert [e.first.isoformat() for e in free] == ["2013~", "2015-10~"]  # the rest name what they are
     assert case.events[-1].status == "planned"
     assert validate(out).exit_code == 0
 
@@ -289,7 +289,7 @@ def test_load_any_needs_name_and_dob_for_tables() -> None:
         load_any(SAMPLES / "chronology.csv", name="Maisie")
     assert "give --dob" in err.value.problems[0].message
     loaded = load_any(SAMPLES / "chronology.csv", name="Maisie", dob="2015-03-14", as_of=dt.date(2019, 6, 30))
-    assert loaded.case.as_of == dt.date(2019, 6, 30) and len(loaded.case.events) == 32
+    assert loaded.case.as_of == dt.date(2019, 6, 30) and len(loaded.case.events) == 33
     assert load_any(SAMPLES / "home.yaml").case.child.name == "Ruairí"
 
 
@@ -322,7 +322,7 @@ def test_validate_and_summary_read_a_chronology_as_render_does() -> None:
     assert "YAML" not in bare.output
     ok = runner.invoke(main, ["validate", table, "--name", "Maisie", "--dob", "14/03/2015", "--as-of", "2019-06-01"])
     assert ok.exit_code == 0, ok.output
-    assert f"{table}: ok (32 events" in ok.output
+    assert f"{table}: ok (33 events" in ok.output
     summary = runner.invoke(main, ["summary", str(SAMPLES / "chronology.xlsx"), "--name", "Maisie", "--dob",
                                    "14/03/2015", "--as-of", "2019-06-01"])
     assert summary.exit_code == 0, summary.output
@@ -553,7 +553,7 @@ def test_a_category_is_never_a_kind_hint_for_the_text(tmp_path: Path, monkeypatc
                 "20/12/2016,,Meeting,Talked to gran\n")
     case = import_file(csv, name="Amy", dob="2013-03-14").case
     assert seen == [None, "meeting"]
-    assert (case.events[0].kind, case.events[0].type) == ("event", "other")  # not an order
+    assert (case.events[0].kind, case.events[0].type) == ("milestone", "application_lodged")  # not an order
     assert (case.events[1].kind, case.events[1].type) == ("meeting", "other")
 
 

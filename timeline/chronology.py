@@ -900,13 +900,53 @@ def _type_hints(value: dict[str, str], vocab: Vocabulary, report: RowReport, hea
     type_text = value.get("type", "")
     if type_text and _norm(type_text) != "other":
         key = _norm(type_text)
+        if key in KINDS or key in KIND_ALIASES:  # "Placement", "Meeting": the kind, not a type (before the
+            # abbreviations: "Meeting" is also the short name of "Other meeting")
+            return _Hints(kind or match_kind(type_text, vocab), decided, True, category_kind)
         try:
             return _Hints(kind, match_type(type_text, kind, vocab), False, category_kind)
         except RowError as exc:
-            if key in KINDS or key in KIND_ALIASES:  # "Placement", "Meeting": the kind, not the type
-                return _Hints(kind or match_kind(type_text, vocab), decided, True, category_kind)
             report.warnings.append(f"column '{_short(header['type'])}': {exc}; the row is read from its text")
     return _Hints(kind, decided, True, category_kind)
+
+
+_PANEL_HEARINGS = frozenset({"grounds_hearing", "review_hearing", "advice_hearing", "pre_hearing_panel"})
+
+
+def _one_each(guesses: list[tuple[str, str, str | None, bool]], open_placement: tuple[int, str] | None,
+              moved: bool, vocab: Vocabulary, report: RowReport) -> list[tuple[str, str, str | None, bool]]:
+    """What one row says, without saying a thing twice: one main placement at most (a row that names two
+    homes, "s25 with parents' agreement, placed with foster carers", moves the child once: to the last,
+    preferring a confident reading); none when it names the kind of home the child is already in and says no
+    move ("CSO made: home supervision" after "returned home"); one hearing (the most specific Children's
+    Hearing named); one life event at most, and none beside any other fact."""
+    main = [g for g in guesses if g[0] == "placement" and not vocab.term("placement", g[1]).overlay]
+    keep_main = None
+    if main:
+        confident = [g for g in main if g[3]]
+        keep_main = (confident or main)[-1]
+        if open_placement is not None and keep_main[1] == open_placement[1] and not moved:
+            report.notes.append(f"names {vocab.term('placement', keep_main[1]).label.lower()}, where the child "
+                                f"already lives (row {open_placement[0]}): not a new placement")
+            keep_main = None
+    facts = [g for g in guesses if g[0] != "event"]
+    hearings = [g for g in guesses if g[0] == "hearing"]
+    keep_hearing = hearings[0] if hearings else None
+    for g in hearings[1:]:  # one hearing a row: "Children's Hearing: grounds accepted" is a grounds hearing
+        if keep_hearing is not None and keep_hearing[1] == "childrens_hearing" and g[1] in _PANEL_HEARINGS:
+            keep_hearing = g
+    out: list[tuple[str, str, str | None, bool]] = []
+    for g in guesses:
+        if g[0] == "hearing" and g is not keep_hearing:
+            continue
+        if g[0] == "placement" and g in main and g is not keep_main:
+            continue
+        if g[0] == "event" and (facts or any(o[0] == "event" for o in out)):
+            continue
+        out.append(g)
+    if not out:  # everything said was already known: the row is still kept, as what its words are
+        out.append(("event", "other", None, True))
+    return out
 
 
 def _with_court(label: str | None, court: str | None) -> str | None:
@@ -916,7 +956,8 @@ def _with_court(label: str | None, court: str | None) -> str | None:
     return joined if len(joined) <= LABEL_MAX else label
 
 
-def _dates_for(kind: str, read: DateRead, end_read: DateRead | None, report: RowReport) -> dict[str, str]:
+def _dates_for(kind: str, read: DateRead, end_read: DateRead | None, report: RowReport, *,
+               with_span: bool = False) -> dict[str, str]:
     """The event's date fields: a span kind takes start/end, a point kind one date (an interval if need be)."""
     end = read.end
     if end_read is not None and end_read.start is not None:
@@ -928,6 +969,8 @@ def _dates_for(kind: str, read: DateRead, end_read: DateRead | None, report: Row
         return out
     if end is None:
         return {"date": read.start or ""}
+    if with_span:  # "CSO made at Children's Hearing", 12/10/2011 - 15/01/2015: the span is the order's
+        return {"date": _first_of(read.start or "").isoformat()}
     joined = interval(_first_of(read.start or ""), _last_of(end))
     what = "a life event" if kind == "event" else f"a {kind}"
     report.why.append(f"{what} has one date; the row gives a span, kept as the span {joined.display()}")
@@ -960,12 +1003,30 @@ class _Build:
     reports: list[RowReport] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     open_placement: tuple[int, str] | None = None  # (row, label) of the last main placement with no end
+    born: date | None = None  # the child's date of birth: nothing read from text places or orders before it
+
+    def running_order(self, code: str, start: str, *, same_day: bool = False) -> int | None:
+        """The row of an order of this type already running on `start` (it has begun and not ended), if any;
+        with `same_day`, only one that began on that very date (the same order written in two rows)."""
+        if not start:
+            return None
+        day = parse_date(start).mid
+        for row in reversed(self.rows):
+            e = row.event
+            if e.get("kind") != "order" or e.get("type") != code or not e.get("start"):
+                continue
+            begun = parse_date(e["start"]).mid
+            if same_day and begun != day:
+                continue
+            if begun <= day and ("end" not in e or parse_date(e["end"]).mid >= day):
+                return row.number
+        return None
 
 
 def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Vocabulary, file: str,
               pivot_year: int, build: _Build) -> None:
     """One data row -> events (or an undated entry, or a skipped heading), with its report; problems located."""
-    from .classify import classify_text
+    from .classify import classify_text, says_move
 
     header = {f: _column_name(f, columns.headers[w[0]]) for f, w in columns.fields.items()}
     value = {f: _cell(cells, w) for f, w in columns.fields.items()}
@@ -1066,6 +1127,23 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
                 report.warnings.append(f"the column '{_short(hint_column)}' says {kind_hint} but the text names no "
                                        f"{kind_hint} type; kept as a life event")
             guesses.append(("event", "other", None, True))
+    if read is not None and not read.undated and hints.from_text:
+        if build.born is not None and read.start and parse_date(read.end or read.start).latest < build.born:
+            for guess in [x for x in guesses if x[0] == "placement" or (x[0] == "order" and x[1] != "cp_register")]:
+                # "Older half-brother ... now lives with his grandparents", c. 2013: another child's home
+                report.notes.append(f"names {vocab.term(guess[0], guess[1]).label.lower()} before the child was "
+                                    "born: not the child's; kept as a life event")
+                guesses.remove(guess)
+        for guess in [x for x in guesses if x[0] == "order"]:  # "CSO continues": the order running goes on
+            if guess[3] and end_read is not None:
+                continue  # the same order again, with its end: keep what it adds
+            running = build.running_order(guess[1], read.start or "", same_day=guess[3])
+            if running is not None:  # a weak "continues", or the same order again on the same day
+                what = "goes on" if not guess[3] else "is the same order"
+                report.notes.append(f"the {vocab.term('order', guess[1]).abbr} of row {running} {what}: "
+                                    "not a new order")
+                guesses.remove(guess)
+    guesses = _one_each(guesses, build.open_placement, says_move(text, jurisdiction=vocab.name), vocab, report)
     report.guessed = any(not confident for _, _, _, confident in guesses)
     report.why.extend(why for _, _, why, _ in guesses if why)
 
@@ -1084,8 +1162,10 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
     report.warnings.extend(f"{where('date')}: {w}" for w in read.warnings)
     report.why.extend(read.why)
 
+    spans = any(kind in SPAN_KINDS for kind, _, _, _ in guesses)
     for i, (kind, code, _, _) in enumerate(guesses):
-        event: dict[str, Any] = {"kind": kind, "type": code, **_dates_for(kind, read, end_read, report)}
+        dates = _dates_for(kind, read, end_read, report, with_span=spans)
+        event: dict[str, Any] = {"kind": kind, "type": code, **dates}
         event_label = _with_court(label, court) if kind == "hearing" else label
         for name, text_value in (("label", event_label), ("note", note if i == 0 else None), ("source", source)):
             if text_value:
@@ -1199,7 +1279,7 @@ def import_table(
 
     found, header_notes = find_columns(table, jurisdiction=read_as, columns=columns)
     pivot = (as_of_date or today()).year
-    build = _Build()
+    build = _Build(born=date.fromisoformat(child["date_of_birth"]) if "date_of_birth" in child else None)
     data_rows = [(n, c) for n, c in table.rows if n > found.header_row]
     for number, cells in data_rows:
         _read_row(number, cells, found, vocab, table.file, pivot, build)

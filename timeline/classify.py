@@ -48,6 +48,8 @@ CUE_FAMILIES: frozenset[str] = frozenset(
 FAMILIES: frozenset[str] = frozenset({*FACT_FAMILIES, "panel", *CUE_FAMILIES})
 # Families after which nothing in the same statement is a fact of what happened.
 _NOT_FACT = frozenset({"negation", "plan", "future"})
+# Steps whose whole business is a plan: "ADM agrees plan for adoption" is the decision itself.
+_DECIDES_PLANS = frozenset({"adm_decision", "permanence_panel"})
 # Families that also make a hearing or meeting beside them a guess ("review cancelled", "hearing to be arranged").
 _MAY_NOT_HAVE_HAPPENED = frozenset({"negation", "future"})
 _BREAK = ""
@@ -122,6 +124,7 @@ class Words:
     foreign: dict[tuple[str, ...], Foreign]
     foreign_titles: dict[str, str]
     clause_words: frozenset[str]
+    moving_words: frozenset[str]
     stop_words: frozenset[str]
     generic_words: frozenset[str]
     by_type: dict[tuple[str, ...], tuple[tuple[str, str], ...]]  # vocabulary labels, abbreviations and codes
@@ -345,6 +348,7 @@ def load_words(jurisdiction: str = "scotland") -> Words:
         foreign=foreign,
         foreign_titles=titles,
         clause_words=frozenset(_phrase(" ".join(raw.get("clause_words", ())))),
+        moving_words=frozenset(_phrase(" ".join(raw.get("moving_words", ())))),
         stop_words=stop,
         generic_words=frozenset(_phrase(" ".join(raw.get("generic_words", ())))),
         by_type={k: tuple(v) for k, v in by_type.items()},
@@ -591,8 +595,9 @@ def _statement(
                     reasons.append("a guess: the words say it may not have happened")
                 shown = said(m)
             elif kind == "milestone":
-                if not_fact or ended or after_reference:
-                    continue
+                decides_plan = code in _DECIDES_PLANS and not (cues & (_NOT_FACT - {"plan"}))
+                if (not_fact and not decides_plan) or ended or after_reference:
+                    continue  # "ADM agrees plan for adoption" is a decision; "plan for adoption" alone is not
                 if code == "permanence_recommended" and not review_named:
                     confident = False
                     reasons.append("a guess: no review is named")
@@ -693,6 +698,13 @@ def classify_text(
         taken = {(c.kind, c.type) for c in first}
         reading.guesses = [*first, *(c for c in reading.guesses if (c.kind, c.type) not in taken)]
     return _freeze(reading)
+
+
+def says_move(text: str, *, jurisdiction: str = "scotland") -> bool:
+    """Whether the text has a word of moving or living somewhere ("moved", "placed", "went to live"): a row
+    naming the home the child already lives in is a new placement only when it says the child moved."""
+    words = load_words(jurisdiction)
+    return any(tok.norm in words.moving_words for tok in _tokens(text[:MAX_SCAN]))
 
 
 def detect_jurisdiction(texts: Iterable[str], *, expected: str = "scotland") -> Detection:

@@ -213,8 +213,8 @@ class _Layout:
         term = self.term(e)
         text = e.label or (term.abbr if short else term.label)
         first = e.first
-        if first.qualifier or first.precision == "year":
-            text = f"c. {text}"
+        if first.qualifier:  # "c." means approximate (~); a date in doubt (?) says so; a bare year is exact
+            text = f"c. {text}" if first.qualifier == "~" else f"{text} (date uncertain)"
         if e.planned and "planned" not in text.lower():
             text = f"{text} (planned)"
         return text
@@ -448,7 +448,7 @@ class _Layout:
             body = e.label or ""
             if body and not body.upper().startswith(term.abbr.upper()):
                 candidates = [f"{term.abbr}: {self.chart_label(e)}"]
-            approx = "c. " if (e.first.qualifier or e.first.precision == "year") else ""
+            approx = "c. " if e.first.qualifier == "~" else ""
             candidates.append(f"{approx}{term.abbr}")
         else:
             candidates.append(self.chart_label(e, short=True))
