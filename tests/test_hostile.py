@@ -97,6 +97,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, loopback: Loopback) -> Path
     """The hostile corpus with the loopback server's port written into its URLs."""
     folder = tmp_path_factory.mktemp("hostile")
     for path in HOSTILE.iterdir():
+        if not path.is_file():
+            continue
         data = path.read_bytes().replace(b"__PORT__", str(loopback.port).encode())
         (folder / path.name).write_bytes(data)
     return folder

@@ -44,7 +44,17 @@ _FULL_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 # Zero-width characters: allowed inside text (they join emoji and some scripts) but not as all of it.
 MAX_COMBINING_MARKS = 5
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Letters and symbols that draw as nothing (Hangul fillers, the blank Braille pattern, Khmer inherent
+# vowels, the Mongolian vowel separator, the combining grapheme joiner): text made only of these, of
+# format characters (U+2061-2064, LRM/RLM/ALM, tag characters) and of marks is as blank as spaces.
+_DRAWS_NOTHING = frozenset("\u3164\u2800\u115f\u1160\uffa0\u17b4\u17b5\u180e\u034f")
+_NOTHING_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cc", "Zs", "Zl", "Zp"})
+
+
+def is_blank(value: str) -> bool:
+    """True when `value` would draw as nothing: only blanks, invisible or format characters, or marks."""
+    return all(ch.isspace() or ch in _DRAWS_NOTHING or unicodedata.category(ch) in _NOTHING_CATEGORIES
+               for ch in value)
 _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f" + _BIDI + "]")
 _CONTROL_NOTE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + "]")
 
@@ -110,9 +120,16 @@ def _check_line(value: str) -> str:
         raise PydanticCustomError(
             "control_character", "contains a control or text-direction character; remove it (retype the text)"
         )
-    if not value.strip(_INVISIBLE).strip():
-        raise PydanticCustomError("blank_text", "is blank; write some text or leave the field out")
+    if is_blank(value):
+        raise PydanticCustomError("blank_text", "is blank (or only invisible characters); write some text or leave "
+                                                "the field out")
     return _check_marks(unicodedata.normalize("NFC", value))
+
+
+def check_line(value: str) -> str:
+    """One line of user text as a label or name must be (no control or text-direction characters, not blank,
+    few marks per letter): the text, NFC; ValueError saying why not. For options such as --title."""
+    return _check_line(value)
 
 
 def _check_note(value: str) -> str:
