@@ -322,3 +322,32 @@ def test_a_fifo_as_input_is_refused_without_blocking(tmp_path: Path) -> None:
                               capture_output=True, text=True, timeout=KILL_DEADLINE_S)
         assert proc.returncode == 1
         assert "is not a regular file (a device, pipe or socket)" in proc.stderr, proc.stderr
+
+
+def test_case_files_are_never_overwritten_without_force(tmp_path: Path) -> None:
+    """`import`, `anonymise` and `render -o x.json` refuse an existing case file, as `init` does (issue 20)."""
+    chron = tmp_path / "chron.csv"
+    chron.write_text("Date,Type,Details\n20/01/2016,Foster care,Placed\n", encoding="utf-8")
+    case = tmp_path / "case.yaml"
+    case.write_bytes(SAMPLE.read_bytes())
+    json_case = tmp_path / "case.json"
+    json_case.write_text('{"child": {"name": "Amy", "date_of_birth": "2015-03-14"}, "events": []}', encoding="utf-8")
+    before = {p: p.read_bytes() for p in (case, json_case)}
+    attempts = [
+        ["import", str(chron), "--name", "Amy", "--dob", "14/03/2015", "-o", str(case)],
+        ["anonymise", str(SAMPLE), "-o", str(case), "--seed", "1"],
+        ["render", str(SAMPLE), "-o", str(json_case)],
+        ["render", str(SAMPLE), "--format", "svg", "-o", str(case)],
+    ]
+    for args in attempts:
+        code, _, err, _ = cli(*args)
+        assert code == 1 and "use --force to overwrite it" in err, (args, err)
+    assert {p: p.read_bytes() for p in (case, json_case)} == before
+    assert temps(tmp_path) == []
+    # A scene JSON written before is an output, not a case file: rendering over it needs no --force.
+    scene = tmp_path / "scene.json"
+    assert cli("render", str(SAMPLE), "-o", str(scene))[0] == 0
+    assert cli("render", str(SAMPLE), "-o", str(scene))[0] == 0
+    for args in attempts:
+        code, _, err, _ = cli(*args, "--force")
+        assert code == 0, (args, err)

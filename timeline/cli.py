@@ -309,7 +309,7 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
     if many:
         from .batch import run
 
-        sys.exit(run(case_files, outdir=output, options=options, jobs=jobs, as_of=as_of))
+        sys.exit(run(case_files, outdir=output, options=options, jobs=jobs, as_of=as_of, force=force))
     case_file = case_files[0]
     _refuse_overwrite(output, force)
     # The temporary output exists for the whole render: a bad target fails before the work, and a failed
