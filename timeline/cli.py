@@ -311,6 +311,9 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
 
         sys.exit(run(case_files, outdir=output, options=options, jobs=jobs, as_of=as_of, force=force))
     case_file = case_files[0]
+    from .output import check_target
+
+    check_target(output, inputs=(case_file,))
     _refuse_overwrite(output, force)
     # The temporary output exists for the whole render: a bad target fails before the work, and a failed
     # or killed render leaves the previous output as it was.
