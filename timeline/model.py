@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    StringConstraints,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -157,6 +158,17 @@ def _check_marks(value: str) -> str:
 
 Line = Annotated[str, AfterValidator(_check_line)]
 Note = Annotated[str, AfterValidator(_check_note)]
+
+
+def _line(max_length: int) -> Any:
+    """A one-line text field of at most `max_length` characters: the length is checked on the text itself,
+    so the message says "characters" (a length constraint placed after the validator counts "items")."""
+    return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(_check_line)]
+
+
+def _note(max_length: int) -> Any:
+    """A note field of at most `max_length` characters (tabs and line breaks allowed)."""
+    return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(_check_note)]
 _ID = re.compile(r"^[^\s<>&\"'`\\]{1,64}$")
 
 
@@ -193,27 +205,27 @@ class _Frozen(BaseModel):
 class Child(_Frozen):
     """Who the timeline is about."""
 
-    name: Line = Field(
-        min_length=1, max_length=80, description="Name or pseudonym shown on the timeline (1-80 characters)."
+    name: _line(80) = Field(  # type: ignore[valid-type]
+        min_length=1, description="Name or pseudonym shown on the timeline (1-80 characters)."
     )
     date_of_birth: FullDate = Field(description="Date of birth, a full date (YYYY-MM-DD).")
-    ref: Line | None = Field(default=None, max_length=40, description="Optional case reference, e.g. C-0001.")
+    ref: _line(40) | None = Field(  # type: ignore[valid-type]
+        default=None, description="Optional case reference, e.g. C-0001.")
 
 
 class _Event(_Frozen):
     """Fields every event has."""
 
     KIND: ClassVar[str] = ""
-    label: Line | None = Field(
-        default=None, max_length=120, description="Short text drawn on the chart (at most 120 characters)."
+    label: _line(120) | None = Field(  # type: ignore[valid-type]
+        default=None, description="Short text drawn on the chart (at most 120 characters)."
     )
-    note: Note | None = Field(
+    note: _note(2000) | None = Field(  # type: ignore[valid-type]
         default=None,
-        max_length=2000,
         description="Longer text for the chronology table only, never drawn on the chart (at most 2000 characters).",
     )
-    source: Line | None = Field(
-        default=None, max_length=200, description="Where the information comes from, e.g. 'SW chronology'."
+    source: _line(200) | None = Field(  # type: ignore[valid-type]
+        default=None, description="Where the information comes from, e.g. 'SW chronology'."
     )
     status: Status = Field(
         default="actual", description="'actual' (default) or 'planned' (a future or proposed event)."

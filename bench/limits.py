@@ -1,0 +1,276 @@
+"""Resource limits (issue 20): the worst files within the documented limits, each rendered in a fresh process.
+
+Every render of any file within the README's limits must finish in at most 60 s and 1 GB of memory on the
+reference machine (2 cores). This script builds the worst cases it knows for each limit, runs each render
+as its own `python -m timeline ...` process, and reports wall time and peak resident memory (from the
+kernel's accounting of that process, `os.wait4`), with a verdict against the budget.
+
+    python bench/limits.py                 # every case (several minutes)
+    python bench/limits.py --only png      # the cases whose name contains 'png'
+    python bench/limits.py --list          # the case names
+    python bench/limits.py --json out.json # the figures as JSON too
+
+The cases are deterministic (no randomness), so runs on the same machine compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BUDGET_S = 60.0
+BUDGET_MB = 1024.0
+DOB = dt.date(2005, 3, 14)
+AS_OF = dt.date(2022, 6, 1)
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _case(events: list[str], *, dob: dt.date = DOB, as_of: dt.date = AS_OF, name: str = "Bench Child") -> str:
+    head = f"child:\n  name: {_q(name)}\n  date_of_birth: {dob.isoformat()}\n  ref: B-0001\nas_of: {as_of.isoformat()}\n"
+    return head + "events:\n" + "".join(events)
+
+
+def _note(i: int, length: int) -> str:
+    words = ("Child seen at home with carers; plan discussed with the team and the family, contact reviewed "
+             "and the school asked for a report before the next meeting. ")
+    text = (f"Entry {i}. " + words * (length // len(words) + 1))[:length]
+    return text.rstrip()
+
+
+def case_max_events(notes: int = 0) -> str:
+    """10,000 events (the limit), all kinds, a whole childhood; each with a note of `notes` characters."""
+    from bench.synth import make_case  # the bench's own mix of kinds
+
+    data = make_case(10_000, seed=20)
+    out = []
+    for i, e in enumerate(data["events"]):
+        if notes:
+            e["note"] = _note(i, notes)
+        e["label"] = (e.get("label") or f"Event {i}")[:120]
+        out.append("  - " + json.dumps(e, ensure_ascii=False) + "\n")
+    return _case(out, dob=dt.date.fromisoformat(data["child"]["date_of_birth"]),
+                 as_of=dt.date.fromisoformat(data["as_of"]))
+
+
+def case_largest_file() -> str:
+    """As many events as fit in 5 MB, each with the longest note (2,000 characters) and label (120)."""
+    out: list[str] = []
+    size = 0
+    i = 0
+    while True:
+        day = DOB + dt.timedelta(days=i % 6000)
+        row = ("  - " + json.dumps({"kind": "event", "type": "other", "date": day.isoformat(),
+                                    "label": (f"Event {i} " + "x" * 120)[:120], "note": _note(i, 2000)})
+               + "\n")
+        if size + len(row.encode()) > 5 * 1024 * 1024 - 1024 or i >= 10_000:
+            break
+        out.append(row)
+        size += len(row.encode())
+        i += 1
+    return _case(out)
+
+
+def case_overlapping(count: int) -> str:
+    """`count` placements all open at once (none ends): the worst for sub-rows, reviews and the key."""
+    out = []
+    for i in range(count):
+        start = DOB + dt.timedelta(days=30 + i % 3000)
+        out.append(f"  - {{kind: placement, type: foster, start: {start.isoformat()}, label: {_q(f'Carers {i}')}}}\n")
+    return _case(out)
+
+
+def case_long_span() -> str:
+    """The widest chart allowed: born 1900, as at 2199, one placement over the whole time."""
+    return _case(["  - {kind: placement, type: foster, start: 1900-02-01}\n",
+                  "  - {kind: order, type: cso, start: 1900-02-01}\n"],
+                 dob=dt.date(1900, 1, 1), as_of=dt.date(2199, 12, 31))
+
+
+FREQUENT_REVIEWS = "reviews:\n  first_days: {d}\n  second_days: {d}\n  later_days: {d}\n"
+
+
+def xlsx_largest() -> bytes:
+    """A chronology workbook at the limits: 20,000 rows of text cells, as big as the unpacked limit allows."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    ws = book.create_sheet("Chronology")
+    ws.append(["Date", "Type", "Details", "Source", "Note"])
+    for i in range(19_999):
+        day = DOB + dt.timedelta(days=i % 6000)
+        ws.append([day.strftime("%d/%m/%Y"), "School", f"Row {i}", "SW", _note(i, 900)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx_many_cells() -> bytes:
+    """The cell bound: a sheet of a million tiny cells (200 columns x 5,000 rows), inline, under 64 MB."""
+    rows = []
+    for r in range(1, 5001):
+        cells = "".join(f'<c r="{_col(c)}{r}" t="inlineStr"><is><t>x</t></is></c>' for c in range(1, 201))
+        rows.append(f'<row r="{r}">{cells}</row>')
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             'spreadsheetml/2006/main"><sheetData>' + "".join(rows) + "</sheetData></worksheet>").encode()
+    base = io.BytesIO()
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Chronology"
+    book.save(base)
+    src = zipfile.ZipFile(io.BytesIO(base.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = sheet if info.filename == "xl/worksheets/sheet1.xml" else src.read(info.filename)
+            dst.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def _col(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def csv_largest() -> bytes:
+    """A CSV at the limits: 20,000 rows, just under 5 MB."""
+    lines = ["Date,Type,Details,Note"]
+    for i in range(19_999):
+        day = DOB + dt.timedelta(days=i % 6000)
+        lines.append(f"{day.strftime('%d/%m/%Y')},School,Row {i},\"{_note(i, 200)}\"")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    what: str
+    make: Callable[[Path], list[str]]  # writes its inputs into the folder, returns the timeline arguments
+
+
+def _write(folder: Path, name: str, data: str | bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def cases() -> list[Case]:
+    def render(file: str, maker: Callable[[], str], out: str, *extra: str) -> Callable[[Path], list[str]]:
+        def make(folder: Path) -> list[str]:
+            path = folder / file
+            if not path.exists():
+                _write(folder, file, maker())
+            return ["render", str(path), "-o", str(folder / out), *extra]
+        return make
+
+    def with_standards(file: str, maker: Callable[[], str], out: str, days: int) -> Callable[[Path], list[str]]:
+        def make(folder: Path) -> list[str]:
+            std = _write(folder, f"reviews-{days}.yaml", FREQUENT_REVIEWS.format(d=days))
+            return [*render(file, maker, out)(folder), "--standards", str(std)]
+        return make
+
+    def table(file: str, maker: Callable[[], bytes]) -> Callable[[Path], list[str]]:
+        def make(folder: Path) -> list[str]:
+            path = _write(folder, file, maker())
+            return ["validate", str(path), "--name", "Bench Child", "--dob", "14/03/2005"]
+        return make
+
+    from timeline import model
+
+    over = getattr(model, "MAX_OVERLAPPING_PLACEMENTS", 10_000)  # the limit itself
+    return [
+        Case("max-events-svg", "10,000 events -> SVG", render("max.yaml", case_max_events, "max.svg")),
+        Case("max-events-pdf", "10,000 events -> PDF report", render("max.yaml", case_max_events, "max.pdf")),
+        Case("max-events-hearing", "10,000 events -> one-page hearing PDF",
+             render("max.yaml", case_max_events, "max-hearing.pdf", "--view", "hearing")),
+        Case("largest-file-pdf", "5 MB: events with 2,000-character notes -> PDF report",
+             render("largest.yaml", case_largest_file, "largest.pdf")),
+        Case("largest-file-html", "5 MB of notes -> HTML report", render("largest.yaml", case_largest_file,
+                                                                           "largest.html")),
+        Case("overlap-svg", f"{over} placements open at once -> SVG",
+             render("overlap.yaml", lambda: case_overlapping(over), "overlap.svg")),
+        Case("overlap-pdf", f"{over} placements open at once -> PDF report",
+             render("overlap.yaml", lambda: case_overlapping(over), "overlap.pdf")),
+        Case("reviews-weekly-svg", "one placement over 300 years, reviews every 7 days -> SVG",
+             with_standards("span.yaml", case_long_span, "span.svg", 7)),
+        Case("reviews-weekly-pdf", "the same -> PDF report", with_standards("span.yaml", case_long_span, "span.pdf", 7)),
+        Case("png-a4-600dpi", "10,000 events -> PNG page 1 at 600 dpi",
+             render("max.yaml", case_max_events, "max.png", "--dpi", "600")),
+        Case("png-pages", "10,000 events -> PNG of as many pages as the pixel limit allows at 150 dpi",
+             render("max.yaml", case_max_events, "pages.png", "--page-range", "1-8")),
+        Case("xlsx-largest", "20,000-row workbook -> validate", table("largest.xlsx", xlsx_largest)),
+        Case("xlsx-cells", "a million cells -> validate (refused at the cell limit)", table("cells.xlsx",
+                                                                                         xlsx_many_cells)),
+        Case("csv-largest", "20,000-row, 5 MB CSV -> validate", table("largest.csv", csv_largest)),
+    ]
+
+
+def run(argv: list[str], cwd: Path) -> dict[str, float | int]:
+    """Run `python -m timeline ARGV` in a fresh process: wall seconds, peak RSS (MB) and exit code."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "timeline", *argv], cwd=cwd, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    peak_mb = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 1024 / 1024
+    return {"seconds": round(seconds, 2), "peak_mb": round(peak_mb, 1), "exit": proc.returncode,
+            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+            "message": err.decode("utf-8", "replace").strip().splitlines()[-1][:160] if err.strip() else ""}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="", help="run the cases whose name contains this")
+    parser.add_argument("--list", action="store_true", help="list the cases and stop")
+    parser.add_argument("--json", default=None, help="also write the results as JSON to this file")
+    args = parser.parse_args(argv)
+    chosen = [c for c in cases() if args.only in c.name]
+    if args.list:
+        for c in chosen:
+            print(f"{c.name:22} {c.what}")
+        return 0
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    print(f"budget: {BUDGET_S:.0f} s and {BUDGET_MB:.0f} MB per render; load average at start {load:.1f}")
+    results = []
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="timeline-limits-") as tmp:
+        folder = Path(tmp)
+        for case in chosen:
+            result = run(case.make(folder), folder)
+            ok = result["seconds"] <= BUDGET_S and result["peak_mb"] <= BUDGET_MB
+            failed += not ok
+            results.append({"name": case.name, "what": case.what, **result, "within_budget": ok})
+            print(f"{case.name:22} {result['seconds']:7.1f} s {result['cpu_seconds']:7.1f} s cpu "
+                  f"{result['peak_mb']:7.0f} MB  exit {result['exit']}  {'ok' if ok else 'OVER BUDGET'}  "
+                  f"{result['message']}", flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"load": load, "results": results}, indent=1) + "\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
