@@ -43,7 +43,8 @@ def _q(text: str) -> str:
 
 
 def _case(events: list[str], *, dob: dt.date = DOB, as_of: dt.date = AS_OF, name: str = "Bench Child") -> str:
-    head = f"child:\n  name: {_q(name)}\n  date_of_birth: {dob.isoformat()}\n  ref: B-0001\nas_of: {as_of.isoformat()}\n"
+    head = (f"child:\n  name: {_q(name)}\n  date_of_birth: {dob.isoformat()}\n  ref: B-0001\n"
+            f"as_of: {as_of.isoformat()}\n")
     return head + "events:\n" + "".join(events)
 
 
@@ -107,24 +108,27 @@ FREQUENT_REVIEWS = "reviews:\n  first_days: {d}\n  second_days: {d}\n  later_day
 
 
 def xlsx_largest() -> bytes:
-    """A chronology workbook at the limits: 20,000 rows of text cells, as big as the unpacked limit allows."""
+    """A chronology workbook as large as the limits allow to import: 10,000 rows (one event each, the most a
+    case holds), five columns, 1,450-character notes (the shared-strings limit)."""
     import openpyxl
 
     book = openpyxl.Workbook(write_only=True)
     ws = book.create_sheet("Chronology")
     ws.append(["Date", "Type", "Details", "Source", "Note"])
-    for i in range(19_999):
+    for i in range(10_000):
         day = DOB + dt.timedelta(days=i % 6000)
-        ws.append([day.strftime("%d/%m/%Y"), "School", f"Row {i}", "SW", _note(i, 900)])
+        ws.append([day.strftime("%d/%m/%Y"), "School", f"Row {i}", "SW", _note(i, 1450)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
 def xlsx_many_cells() -> bytes:
-    """The cell bound: a sheet of a million tiny cells (200 columns x 5,000 rows), inline, under 64 MB."""
+    """The cell bound: a sheet of tiny cells (200 columns), just within the cell limit, inline."""
+    from timeline.io import MAX_XLSX_CELLS
+
     rows = []
-    for r in range(1, 5001):
+    for r in range(1, MAX_XLSX_CELLS // 200 + 1):
         cells = "".join(f'<c r="{_col(c)}{r}" t="inlineStr"><is><t>x</t></is></c>' for c in range(1, 201))
         rows.append(f'<row r="{r}">{cells}</row>')
     sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
@@ -153,9 +157,9 @@ def _col(n: int) -> str:
 
 
 def csv_largest() -> bytes:
-    """A CSV at the limits: 20,000 rows, just under 5 MB."""
+    """A CSV as large as a case allows: 10,000 rows (one event each), 4 MB."""
     lines = ["Date,Type,Details,Note"]
-    for i in range(19_999):
+    for i in range(10_000):
         day = DOB + dt.timedelta(days=i % 6000)
         lines.append(f"{day.strftime('%d/%m/%Y')},School,Row {i},\"{_note(i, 200)}\"")
     return ("\n".join(lines) + "\n").encode()
@@ -213,15 +217,16 @@ def cases() -> list[Case]:
              render("overlap.yaml", lambda: case_overlapping(over), "overlap.pdf")),
         Case("reviews-weekly-svg", "one placement over 300 years, reviews every 7 days -> SVG",
              with_standards("span.yaml", case_long_span, "span.svg", 7)),
-        Case("reviews-weekly-pdf", "the same -> PDF report", with_standards("span.yaml", case_long_span, "span.pdf", 7)),
+        Case("reviews-weekly-pdf", "the same -> PDF report",
+             with_standards("span.yaml", case_long_span, "span.pdf", 7)),
         Case("png-a4-600dpi", "10,000 events -> PNG page 1 at 600 dpi",
              render("max.yaml", case_max_events, "max.png", "--dpi", "600")),
         Case("png-pages", "10,000 events -> PNG of as many pages as the pixel limit allows at 150 dpi",
              render("max.yaml", case_max_events, "pages.png", "--page-range", "1-8")),
-        Case("xlsx-largest", "20,000-row workbook -> validate", table("largest.xlsx", xlsx_largest)),
-        Case("xlsx-cells", "a million cells -> validate (refused at the cell limit)", table("cells.xlsx",
-                                                                                         xlsx_many_cells)),
-        Case("csv-largest", "20,000-row, 5 MB CSV -> validate", table("largest.csv", csv_largest)),
+        Case("xlsx-largest", "10,000-row workbook, 15 MB of notes -> validate", table("largest.xlsx", xlsx_largest)),
+        Case("xlsx-cells", "250,000 one-letter cells in 200 columns -> validate", table("cells.xlsx",
+                                                                                     xlsx_many_cells)),
+        Case("csv-largest", "10,000-row, 4 MB CSV -> validate", table("largest.csv", csv_largest)),
     ]
 
 

@@ -392,7 +392,7 @@ def test_an_xlsx_with_too_many_cells_is_refused(tmp_path: Path) -> None:
     book.active.title = "Chronology"
     base = io.BytesIO()
     book.save(base)
-    rows = "".join(f'<row r="{r}">' + '<c r="A{0}"><v>1</v></c>'.format(r) * 200 + "</row>"
+    rows = "".join(f'<row r="{r}">' + f'<c r="A{r}"><v>1</v></c>' * 200 + "</row>"
                    for r in range(1, MAX_XLSX_CELLS // 200 + 2))
     sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
              + rows + "</sheetData></worksheet>").encode()

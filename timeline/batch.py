@@ -404,8 +404,9 @@ def _parallel(
 
     def start() -> _Slot:
         ours, theirs = context.Pipe(duplex=True)
-        process = context.Process(target=_worker, args=(theirs, os.getpid(), options, as_of, force), daemon=True,
-                                  name="timeline-batch-worker")
+        spawner: Any = context  # BaseContext's stubs leave out Process
+        process: BaseProcess = spawner.Process(target=_worker, args=(theirs, os.getpid(), options, as_of, force),
+                                               daemon=True, name="timeline-batch-worker")
         process.start()
         theirs.close()
         return _Slot(process, ours)

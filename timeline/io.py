@@ -726,7 +726,7 @@ MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell; a CSV cell longer tha
 MAX_XLSX_MEMBERS = 2_000
 MAX_XLSX_UNPACKED = 64 * 1024 * 1024  # all members together, uncompressed
 MAX_XLSX_SHARED_STRINGS = 16 * 1024 * 1024  # the shared-strings part, held in memory whole while reading
-MAX_XLSX_CELLS = 1_000_000  # cells read from the sheet (20,000 rows of 50 columns)
+MAX_XLSX_CELLS = 250_000  # cells in the sheet read, empty formatted ones too (20,000 rows of 12 columns)
 MAX_MERGED_RANGES = 10_000
 _DELIMITERS = (",", ";", "\t")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -895,6 +895,7 @@ def _excel_cell_text(value: Any, number_format: str | None) -> str:
 
 
 _CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _MERGE_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*["\']([^"\']{1,40})["\']')
 
 
@@ -968,13 +969,16 @@ def _choose_sheet(book: Any, name: str, sheet: str | None) -> Any:
     return visible[0]
 
 
-def _merged_ranges(book: Any, ws: Any) -> list[tuple[int, int, int, int]]:
-    """The sheet's merged ranges, read from its XML part with a byte scan (read-only mode does not keep them)."""
+def _scan_sheet(book: Any, ws: Any) -> tuple[int, list[tuple[int, int, int, int]]]:
+    """One fast pass over the sheet's XML part: how many cells it holds (every `<c>` element, empty ones
+    too, counted before openpyxl parses any, which costs far more per cell) and its merged ranges (which
+    openpyxl's read-only mode does not keep)."""
     path = getattr(ws, "_worksheet_path", None)
     archive = getattr(book, "_archive", None)
     if path is None or archive is None:
-        return []
+        return 0, []
     found: list[tuple[int, int, int, int]] = []
+    cells = 0
     tail = b""
     with archive.open(path) as src:
         while True:
@@ -982,8 +986,12 @@ def _merged_ranges(book: Any, ws: Any) -> list[tuple[int, int, int, int]]:
             if not chunk:
                 break
             block = tail + chunk
+            keep = max(0, len(block) - 256)  # a tag cut by the chunk's end is matched in the next block
+            cells += sum(1 for m in _CELL_TAG.finditer(block) if m.start() < keep)
             last_end = 0
             for m in _MERGE_CELL.finditer(block):
+                if m.start() >= keep:
+                    break
                 last_end = m.end()
                 first, _, last = m.group(1).decode("ascii", "replace").partition(":")
                 a = _cell_index(first)
@@ -992,9 +1000,14 @@ def _merged_ranges(book: Any, ws: Any) -> list[tuple[int, int, int, int]]:
                     continue
                 found.append((min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])))
                 if len(found) > MAX_MERGED_RANGES:
-                    raise CaseError([Problem(display_name(""), None, None, "", "")])
-            tail = block[max(last_end, len(block) - 256):]
-    return sorted(set(found))
+                    raise _MergedTooMany
+            tail = block[max(keep, last_end):]
+        cells += len(_CELL_TAG.findall(tail))
+    return cells, sorted(set(found))
+
+
+class _MergedTooMany(Exception):
+    """More merged ranges than MAX_MERGED_RANGES."""
 
 
 def _fill_merged(rows: list[tuple[int, tuple[str, ...]]], merged: list[tuple[int, int, int, int]],
@@ -1056,10 +1069,14 @@ def _read_xlsx(path: str | Path, name: str, *, sheet: str | None) -> Table:
         rows: list[tuple[int, tuple[str, ...]]] = []
         top_left: dict[tuple[int, int], str] = {}
         try:
-            merged = _merged_ranges(book, ws)
-        except CaseError:
+            cell_count, merged = _scan_sheet(book, ws)
+        except _MergedTooMany:
             raise _table_fail(name, f"has more than {MAX_MERGED_RANGES:,} merged ranges; unmerge the cells, or "
                                     "save it as CSV UTF-8", where) from None
+        if cell_count > MAX_XLSX_CELLS:
+            raise _table_fail(name, f"has more than {MAX_XLSX_CELLS:,} cells ({cell_count:,}, formatted empty ones "
+                                    "too); split the chronology, clear the formatting of unused rows and columns, "
+                                    "or save it as CSV UTF-8", where)
         corners = {(r0, c0) for r0, c0, _, _ in merged}
         cells_read = 0
         number = 0

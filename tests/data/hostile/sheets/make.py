@@ -98,7 +98,8 @@ def main() -> None:
     files["bad-error-cell.xlsx"] = edit(plain, {"xl/worksheets/sheet1.xml": sub(
         rb'<c r="A3"[^>]*>.*?</c>', b'<c r="A3" t="q"><v>' + b"SECRET NOTE " * 200 + b"</v></c>")})
     # 7. Terminal escapes in a sheet name, a header and a cell (clear screen, window title).
-    files["escapes-sheet.xlsx"] = edit(base({"Chronology": [("Date", "Type", "Details"), ("zzz", "Foster care", "x")]}), {
+    plain_zzz = base({"Chronology": [("Date", "Type", "Details"), ("zzz", "Foster care", "x")]})
+    files["escapes-sheet.xlsx"] = edit(plain_zzz, {
         "xl/workbook.xml": lambda b: b.replace(b'name="Chronology"', b'name="Chron&#155;2J&#157;0;pwned"')})
     # (XML cannot hold ESC itself; Excel writes it as _x001B_ in cell text, which readers turn back into ESC.)
     files["escapes-cells.xlsx"] = edit(base({"Chronology": [("Date_x001B_[2J", "Type", "Details"),
@@ -111,10 +112,10 @@ def main() -> None:
     files["password.xlsx"] = bytes(ole)
     files["old-format.xlsx"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024
     # 9. CSV: a quote that never closes; escapes in a header and a cell.
-    files["unclosed-quote.csv"] = ("Date,Type,Details\n20/01/2016,Foster care,\"Placed with carers\n"
-                                   "28/01/2016,Children's Hearing,ICSO made\n03/03/2016,LAAC review,First review\n"
-                                   ).encode()
-    files["escapes.csv"] = ("Date,Type\x1b[2J,Details\nnot a date\x1b]0;pwned\x07,Foster care,x\n").encode()
+    files["unclosed-quote.csv"] = (b"Date,Type,Details\n20/01/2016,Foster care,\"Placed with carers\n"
+                                   b"28/01/2016,Children's Hearing,ICSO made\n03/03/2016,LAAC review,First review\n"
+                                   )
+    files["escapes.csv"] = (b"Date,Type\x1b[2J,Details\nnot a date\x1b]0;pwned\x07,Foster care,x\n")
     for name, body in files.items():
         (HERE / name).write_bytes(body)
 
