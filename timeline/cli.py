@@ -120,7 +120,8 @@ def chronology_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--name", default=None, help="For a .csv/.xlsx chronology: the child's name or a pseudonym."),
         click.option("--dob", default=None, help="For a .csv/.xlsx chronology: the date of birth, e.g. 14/03/2015."),
         click.option("--ref", default=None, help="For a .csv/.xlsx chronology: the case reference."),
-        click.option("--sheet", default=None, help="For an .xlsx chronology: the sheet to read (default: the first)."),
+        click.option("--sheet", default=None, help="For an .xlsx chronology: the sheet to read (default: the active "
+                                                   "sheet, if visible, else the first visible one)."),
     )):
         command = option(command)
     return command
@@ -358,7 +359,8 @@ def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: s
 @click.option("--dob", required=True, help="Date of birth, e.g. 14/03/2015 or 2015-03-14.")
 @click.option("--ref", default=None, help="Case reference, e.g. C-0001.")
 @click.option("--as-of", "as_of", default=None, help="The date the timeline runs to; default: left out (today).")
-@click.option("--sheet", default=None, help="The Excel sheet to read (default: the first).")
+@click.option("--sheet", default=None,
+              help="The Excel sheet to read (default: the active sheet, if visible, else the first visible one).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str),
               help="The case file to write (.yaml).")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
