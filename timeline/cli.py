@@ -155,6 +155,7 @@ def validate(files: tuple[str, ...], as_of: date | None, quiet: bool, name: str 
     Exits 0 when every file is valid (warnings allowed), 1 when any is not.
     """
     from .chronology import load_any
+    from .problems import shown_name
 
     check_chronology_options(files, name, dob, ref, sheet)
     failed = 0
@@ -169,7 +170,7 @@ def validate(files: tuple[str, ...], as_of: date | None, quiet: bool, name: str 
             report(loaded.warnings)
             n = len(loaded.case.events)
             click.echo(
-                f"{file}: ok ({n} event{'s' if n != 1 else ''}"
+                f"{shown_name(file)}: ok ({n} event{'s' if n != 1 else ''}"
                 f"{', ' + str(len(loaded.warnings)) + ' warning(s)' if loaded.warnings else ''})"
             )
     if failed:
@@ -375,18 +376,22 @@ def import_(table: str, name: str, dob: str, ref: str | None, as_of: str | None,
     Every bad row is reported by row number and column, and nothing is written.
     """
     from .casefile import dump_case
-    from .chronology import import_file
     from .io import parse_yaml, validate_data
     from .output import write_atomic
 
     _refuse_existing(output, force)
-    imported = import_file(table, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet)
+    from .chronology import import_table
+    from .io import cut, read_table
+
+    read = read_table(table, sheet=sheet)  # as import_file does, keeping the table to name the sheet read
+    imported = import_table(read, name=name, dob=dob, ref=ref, as_of=as_of)
     text = dump_case(imported.case)
     validate_data(*parse_yaml(text, output))  # what is written must load as it stands
     report(imported.warnings)
     write_atomic(output, text.encode("utf-8"), inputs=(table,))
     n = len(imported.case.events)
-    click.echo(f"wrote {output} ({n} event{'s' if n != 1 else ''}); check it with: timeline validate {output}")
+    where = f" from sheet '{cut(read.sheet)}'" if read.sheet is not None else ""
+    click.echo(f"wrote {output} ({n} event{'s' if n != 1 else ''}{where}); check it with: timeline validate {output}")
 
 
 @main.command()
