@@ -201,7 +201,7 @@ def cases() -> list[Case]:
 
     from timeline import model
 
-    over = getattr(model, "MAX_OVERLAPPING_PLACEMENTS", 10_000)  # the limit itself
+    over = model.MAX_OVERLAPPING  # the limit itself
     return [
         Case("max-events-svg", "10,000 events -> SVG", render("max.yaml", case_max_events, "max.svg")),
         Case("max-events-pdf", "10,000 events -> PDF report", render("max.yaml", case_max_events, "max.pdf")),

@@ -433,3 +433,61 @@ def test_png_pixel_limit_is_a_message_not_a_memory_error(tmp_path: Path) -> None
     code, _, err = cli("render", str(Path(__file__).parent.parent / "samples" / "adoption.yaml"), "-o",
                        str(tmp_path / "x.png"), "--dpi", "600", "--page-range", "1-3")
     assert code == 1 and "million pixels; at most" in err and "MemoryError" not in err
+
+
+# ---------------------------------------------------------------- heavy cases within the limits (issue 20)
+
+
+def _placements(count: int) -> str:
+    rows = "".join(f"  - {{kind: placement, type: foster, start: 2016-{1 + i % 12:02d}-{1 + i % 28:02d}}}\n"
+                   for i in range(count))
+    return "child:\n  name: Amy\n  date_of_birth: 2015-03-14\nas_of: 2019-06-01\nevents:\n" + rows
+
+
+def test_too_many_placements_at_once_is_a_located_error(tmp_path: Path) -> None:
+    from timeline.model import MAX_OVERLAPPING
+
+    path = tmp_path / "overlap.yaml"
+    path.write_text(_placements(MAX_OVERLAPPING + 1), encoding="utf-8")
+    code, _, err = cli("validate", str(path))
+    assert code == 1
+    assert "placements open at once on 2016-" in err and f"at most {MAX_OVERLAPPING} may run at once" in err
+    path.write_text(_placements(MAX_OVERLAPPING), encoding="utf-8")
+    assert cli("validate", str(path))[0] == 0
+
+
+def test_a_review_schedule_too_dense_for_the_chart_is_refused(tmp_path: Path) -> None:
+    from timeline.limits import MAX_REVIEWS_DUE
+
+    case = tmp_path / "long.yaml"
+    case.write_text("child:\n  name: Amy\n  date_of_birth: 1900-01-01\nas_of: 2199-12-31\nevents:\n"
+                    + "".join(f"  - {{kind: placement, type: foster, start: 1900-02-{1 + i:02d}}}\n" for i in range(3)),
+                    encoding="utf-8")
+    weekly = tmp_path / "weekly.yaml"
+    weekly.write_text("reviews:\n  first_days: 7\n  second_days: 7\n  later_days: 7\n", encoding="utf-8")
+    for command in (["render", str(case), "-o", str(tmp_path / "x.svg")], ["summary", str(case)]):
+        code, _, err = cli(*command, "--standards", str(weekly))
+        assert code == 1, err
+        assert f"more than the {MAX_REVIEWS_DUE:,} one chart may hold" in err and "Traceback" not in err
+    assert not (tmp_path / "x.svg").exists()
+
+
+def test_a_printed_report_too_big_to_make_in_time_is_refused_before_rendering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from timeline.limits import MAX_REPORT_EVENTS
+
+    rows = "".join(f"  - {{kind: hearing, type: proof, date: 2016-01-{1 + i % 28:02d}}}\n"
+                   for i in range(MAX_REPORT_EVENTS + 1))
+    case = tmp_path / "big.yaml"
+    case.write_text("child:\n  name: Amy\n  date_of_birth: 2015-03-14\nas_of: 2019-06-01\nevents:\n" + rows,
+                    encoding="utf-8")
+    import timeline.render.pdf as pdf
+
+    monkeypatch.setattr(pdf, "render", lambda *a, **k: pytest.fail("rendered although over the limit"))
+    for out in ("x.pdf", "x.png"):
+        code, _, err = cli("render", str(case), "-o", str(tmp_path / out))
+        assert code == 1
+        assert err.startswith(f"error: a printed report holds at most {MAX_REPORT_EVENTS:,} events"), err
+    monkeypatch.undo()
+    assert cli("render", str(case), "-o", str(tmp_path / "x.svg"))[0] == 0  # the chart alone is fine

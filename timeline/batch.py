@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .io import CASE_SUFFIXES, Loaded
+from .limits import LimitError
 from .output import OutputError
 from .pipeline import _RENDERERS, RenderOptions, render_case
 from .problems import CaseError, shown_name, visible
@@ -224,7 +225,7 @@ def render_one(job: Job, *, options: RenderOptions, as_of: date | None = None, f
         message = first + (f" (and {more} more problem{'s' if more > 1 else ''}; see timeline validate)" if more > 0
                            else "")
         return Outcome(job.source, job.target, False, message, peak_rss_kb=_peak_rss_kb())
-    except OutputError as exc:
+    except (OutputError, LimitError) as exc:
         return Outcome(job.source, job.target, False, f"{source}: {visible(str(exc))}", peak_rss_kb=_peak_rss_kb())
     except OSError as exc:
         why = exc.strerror or exc.__class__.__name__

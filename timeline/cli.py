@@ -88,15 +88,18 @@ def handles_errors(func: F) -> F:
         except Exception as exc:
             if ctx.find_root().params.get("debug"):
                 raise
+            from .limits import LimitError
             from .output import OutputError
+            from .problems import visible
 
-            if isinstance(exc, OutputError):
-                click.echo(f"error: {exc}", err=True)
+            if isinstance(exc, (OutputError, LimitError)):
+                click.echo(f"error: {visible(str(exc))}", err=True)
             elif isinstance(exc, OSError):
                 click.echo(f"error: could not write the output ({exc.strerror or exc.__class__.__name__})", err=True)
             else:
                 click.echo(
-                    f"error: {exc.__class__.__name__}: {str(exc)[:200]} (run with --debug for details)", err=True
+                    f"error: {exc.__class__.__name__}: {visible(str(exc)[:200])} (run with --debug for details)",
+                    err=True,
                 )
             ctx.exit(1)
 
@@ -347,6 +350,9 @@ def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: s
     check_chronology_options((case_file,), name, dob, ref, sheet)
     standards = load_standards(standards_file)
     case = load_any(case_file, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet).case
+    from .limits import check_reviews
+
+    check_reviews(case, standards.reviews)
     facts = compute_facts(case, standards=standards)
     if as_json:
         click.echo(json.dumps(summary_dict(case, facts), indent=2, ensure_ascii=False))

@@ -38,6 +38,10 @@ MIN_YEAR = 1900
 # Events in one file: ten times the longest real chronology; past it a chart is unreadable and slow to draw.
 MAX_EVENTS = 10_000
 MAX_YEAR = 2199
+# Placements running at once: a child lives in one place, with a short break or a planned move overlapping;
+# a chronology without end dates leaves a few dozen open. Past this the chart's sub-rows and the review
+# schedule of every open placement make a render too slow and too big (bench/limits.py).
+MAX_OVERLAPPING = 100
 _EDTF_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?]?$"
 _FULL_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 # C0/C1 controls and the bidi embedding/override/isolate controls that can make text read differently
@@ -454,6 +458,29 @@ def case_problems(case: Case) -> Iterator[tuple[tuple[str | int, ...], str]]:
             seen[event.id] = n
         if event.id in auto_ids and event.id != f"event-{n}":
             yield (("events", n - 1, "id"), f"'{event.id}' is reserved for the event at that position; pick another")
+    yield from _overlap_problems(case)
+
+
+def _overlap_problems(case: Case) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """At most MAX_OVERLAPPING placements open on any one day (a sweep, O(n log n))."""
+    import heapq
+
+    for kind, plural in (("placement", "placements"),):
+        spans = sorted((e.first.earliest, n) for n, e in case.numbered() if e.kind == kind)
+        if len(spans) <= MAX_OVERLAPPING:
+            continue
+        open_ends: list[date] = []
+        for start, n in spans:
+            event = case.events[n - 1]
+            while open_ends and open_ends[0] < start:
+                heapq.heappop(open_ends)
+            last = event.last
+            heapq.heappush(open_ends, last.latest if last is not None else date.max)
+            if len(open_ends) > MAX_OVERLAPPING:
+                yield (("events", n - 1, "start"),
+                       f"makes {len(open_ends)} {plural} open at once on {start.isoformat()}; at most "
+                       f"{MAX_OVERLAPPING} may run at once (give the earlier ones their end dates)")
+                break
 
 
 def case_json_schema() -> dict[str, Any]:

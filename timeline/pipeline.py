@@ -93,6 +93,11 @@ def scene_for(case: Case, options: RenderOptions, *, title_block: bool = True,
 
 def render_case(case: Case, options: RenderOptions) -> bytes:
     """Render a validated case to the bytes of the chosen format."""
+    from .limits import check_report, check_reviews
+    from .standards import load_standards
+
+    check_report(case, fmt=options.format, view=options.view)
+    check_reviews(case, load_standards(options.standards).reviews)
     module = importlib.import_module(_RENDERERS[options.format])
     data: bytes = module.render(case, options=options)
     return data

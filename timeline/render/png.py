@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from ..limits import LimitError
 from ..model import Case
 from ..pipeline import RenderOptions
 from ..theme import PT_PER_INCH
@@ -29,6 +30,10 @@ MISSING = (
 
 class PngError(ValueError):
     """A PNG cannot be made (missing renderer, page range outside the document); plain message."""
+
+
+class PixelLimitError(PngError, LimitError):
+    """The image asked for is larger than MAX_PIXELS."""
 
 
 def parse_page_range(text: str | None, pages: int) -> list[int]:
@@ -92,9 +97,9 @@ def pdf_to_png(pdf: bytes, *, dpi: int, page_range: str | None) -> bytes:
         width = max(w for w, _ in sizes)
         height = sum(h for _, h in sizes) + PAGE_GAP_PX * (len(sizes) - 1)
         if width * height > MAX_PIXELS:
-            raise PngError(f"{len(indexes)} page(s) at {dpi} dpi would make an image of {width * height / 1e6:.0f} "
-                           f"million pixels; at most {MAX_PIXELS / 1e6:.0f} million are made (give fewer pages "
-                           "with --page-range, or a lower --dpi)")
+            raise PixelLimitError(f"{len(indexes)} page(s) at {dpi} dpi would make an image of "
+                                  f"{width * height / 1e6:.0f} million pixels; at most {MAX_PIXELS / 1e6:.0f} million "
+                                  "are made (give fewer pages with --page-range, or a lower --dpi)")
         images = []
         sheet = None
         y = 0
