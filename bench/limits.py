@@ -70,22 +70,39 @@ def case_max_events(notes: int = 0) -> str:
                  as_of=dt.date.fromisoformat(data["as_of"]))
 
 
-def case_largest_file() -> str:
-    """As many events as fit in 5 MB, each with the longest note (2,000 characters) and label (120)."""
-    out: list[str] = []
-    size = 0
-    i = 0
-    while True:
-        day = DOB + dt.timedelta(days=i % 6000)
-        row = ("  - " + json.dumps({"kind": "event", "type": "other", "date": day.isoformat(),
-                                    "label": (f"Event {i} " + "x" * 120)[:120], "note": _note(i, 2000)})
-               + "\n")
-        if size + len(row.encode()) > 5 * 1024 * 1024 - 1024 or i >= 10_000:
-            break
-        out.append(row)
-        size += len(row.encode())
-        i += 1
+def case_report_limit() -> str:
+    """The largest printed report allowed: MAX_REPORT_EVENTS events (the bench's mix of kinds), with
+    MAX_REPORT_NOTE_CHARS characters of notes spread over them, every label at its longest (120)."""
+    from bench.synth import make_case
+    from timeline.limits import MAX_REPORT_EVENTS, MAX_REPORT_NOTE_CHARS
+
+    data = make_case(MAX_REPORT_EVENTS, seed=20)
+    each = MAX_REPORT_NOTE_CHARS // MAX_REPORT_EVENTS
+    out = []
+    for i, e in enumerate(data["events"]):
+        e["note"] = _note(i, each)
+        e["label"] = (f"{e.get('label') or 'Event'} {i} " + "words of a long label " * 6)[:120].strip()
+        out.append("  - " + json.dumps(e, ensure_ascii=False) + "\n")
+    return _case(out, dob=dt.date.fromisoformat(data["child"]["date_of_birth"]),
+                 as_of=dt.date.fromisoformat(data["as_of"]))
+
+
+def case_long_notes() -> str:
+    """The notes limit in the fewest rows: 150 notes of 2,000 characters (the longest a note may be)."""
+    from timeline.limits import MAX_REPORT_NOTE_CHARS
+
+    out = []
+    for i in range(MAX_REPORT_NOTE_CHARS // 2000):
+        day = DOB + dt.timedelta(days=30 * i)
+        out.append("  - " + json.dumps({"kind": "event", "type": "other", "date": day.isoformat(),
+                                        "label": f"Event {i}", "note": _note(i, 2000)}) + "\n")
     return _case(out)
+
+
+def case_largest_file() -> str:
+    """As many events as fit in 5 MB (10,000), each with a 400-character note: too big to print, so it is
+    refused as a report; drawn as SVG and HTML."""
+    return case_max_events(notes=400)
 
 
 def case_overlapping(count: int) -> str:
@@ -204,13 +221,21 @@ def cases() -> list[Case]:
     over = model.MAX_OVERLAPPING  # the limit itself
     return [
         Case("max-events-svg", "10,000 events -> SVG", render("max.yaml", case_max_events, "max.svg")),
-        Case("max-events-pdf", "10,000 events -> PDF report", render("max.yaml", case_max_events, "max.pdf")),
+        Case("max-events-pdf", "10,000 events -> PDF report (refused: over the report limits)",
+             render("max.yaml", case_max_events, "max.pdf")),
+        Case("report-limit-pdf", "the largest printable report -> PDF",
+             render("report.yaml", case_report_limit, "report.pdf")),
+        Case("report-limit-png", "the same -> PNG of page 1", render("report.yaml", case_report_limit, "report.png")),
+        Case("long-notes-pdf", "150 notes of 2,000 characters -> PDF",
+             render("notes.yaml", case_long_notes, "notes.pdf")),
+        Case("training-pdf", "the largest printable report -> training PDF",
+             render("report.yaml", case_report_limit, "training.pdf", "--view", "training", "--seed", "1")),
         Case("max-events-hearing", "10,000 events -> one-page hearing PDF",
              render("max.yaml", case_max_events, "max-hearing.pdf", "--view", "hearing")),
-        Case("largest-file-pdf", "5 MB: events with 2,000-character notes -> PDF report",
-             render("largest.yaml", case_largest_file, "largest.pdf")),
-        Case("largest-file-html", "5 MB of notes -> HTML report", render("largest.yaml", case_largest_file,
-                                                                           "largest.html")),
+        Case("largest-file-svg", "5 MB: 10,000 events with 400-character notes -> SVG",
+             render("largest.yaml", case_largest_file, "largest.svg")),
+        Case("largest-file-html", "the same -> HTML report", render("largest.yaml", case_largest_file,
+                                                                      "largest.html")),
         Case("overlap-svg", f"{over} placements open at once -> SVG",
              render("overlap.yaml", lambda: case_overlapping(over), "overlap.svg")),
         Case("overlap-pdf", f"{over} placements open at once -> PDF report",
@@ -219,10 +244,10 @@ def cases() -> list[Case]:
              with_standards("span.yaml", case_long_span, "span.svg", 7)),
         Case("reviews-weekly-pdf", "the same -> PDF report",
              with_standards("span.yaml", case_long_span, "span.pdf", 7)),
-        Case("png-a4-600dpi", "10,000 events -> PNG page 1 at 600 dpi",
-             render("max.yaml", case_max_events, "max.png", "--dpi", "600")),
-        Case("png-pages", "10,000 events -> PNG of as many pages as the pixel limit allows at 150 dpi",
-             render("max.yaml", case_max_events, "pages.png", "--page-range", "1-8")),
+        Case("png-a4-600dpi", "the largest printable report -> PNG page 1 at 600 dpi (35 Mpx)",
+             render("report.yaml", case_report_limit, "max.png", "--dpi", "600")),
+        Case("png-pages", "the same -> PNG of pages 1-20 at 150 dpi (47 Mpx, near the pixel limit)",
+             render("report.yaml", case_report_limit, "pages.png", "--page-range", "1-20")),
         Case("xlsx-largest", "10,000-row workbook, 15 MB of notes -> validate", table("largest.xlsx", xlsx_largest)),
         Case("xlsx-cells", "250,000 one-letter cells in 200 columns -> validate", table("cells.xlsx",
                                                                                      xlsx_many_cells)),

@@ -729,7 +729,7 @@ MAX_XLSX_SHARED_STRINGS = 16 * 1024 * 1024  # the shared-strings part, held in m
 MAX_XLSX_CELLS = 250_000  # cells in the sheet read, empty formatted ones too (20,000 rows of 12 columns)
 MAX_MERGED_RANGES = 10_000
 _DELIMITERS = (",", ";", "\t")
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the start of an OLE compound file (old .xls, or an encrypted workbook)
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 
@@ -801,7 +801,7 @@ def _ole_message(data: bytes) -> str:
     if _ENCRYPTED_STREAM in data:
         return ("is password-protected (encrypted), so it cannot be read; in Excel remove the password "
                 "(File > Info > Protect Workbook > Encrypt with Password, clear it), save, and try again")
-    return "is an old Excel .xls file (or another Office file), not .xlsx; save it as .xlsx or CSV UTF-8"
+    return "is not an Excel .xlsx workbook (an old .xls file? save it as .xlsx or CSV UTF-8)"
 
 
 def _delimiter(text: str) -> str:
@@ -944,7 +944,7 @@ def _choose_sheet(book: Any, name: str, sheet: str | None) -> Any:
     """The sheet asked for; else the active sheet when it is a visible worksheet; else the first visible one."""
     sheets = [ws for ws in book.worksheets]
     names = [ws.title for ws in sheets]
-    listed = ", ".join(f"'{cut(n)}'" for n in names[:20]) + (" ..." if len(names) > 20 else "")
+    listed = ", ".join(cut(n) for n in names[:20]) + (" ..." if len(names) > 20 else "")
     if sheet is not None:
         exact = [ws for ws in sheets if ws.title == sheet]
         if exact:
@@ -1116,7 +1116,7 @@ def _read_xlsx(path: str | Path, name: str, *, sheet: str | None) -> Table:
             book.close()
     rows = _fill_merged(rows, merged, top_left)
     if not rows:
-        names = ", ".join(f"'{cut(n)}'" for n in book.sheetnames[:20])
+        names = ", ".join(cut(n) for n in book.sheetnames[:20])
         raise _table_fail(name, f"{where} holds no rows; a chronology needs a header row and one row per event "
-                                f"(sheets: {names}; choose one with --sheet)")
+                                f"(sheets: {names}); choose one with --sheet")
     return Table(file=name, rows=tuple(rows), sheet=chosen, merged=tuple(merged))

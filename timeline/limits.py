@@ -17,8 +17,10 @@ if TYPE_CHECKING:
     from .standards import ReviewSchedule
 
 MAX_REVIEWS_DUE = 20_000  # reviews a schedule may put on one chart (weekly reviews over 300 years: 15,650)
-MAX_REPORT_EVENTS = 2_000  # rows of a printed report's chronology table (PDF, PNG; full and training views)
-MAX_REPORT_NOTE_CHARS = 1_000_000  # characters of notes in that table (500 notes of 2,000 characters)
+# A printed report's chronology table (PDF, PNG; full and training views) costs WeasyPrint about 20 ms of
+# CPU per row and 60 ms per 1,000 characters of notes (bench/limits.py): these keep one under 60 s.
+MAX_REPORT_EVENTS = 1_500
+MAX_REPORT_NOTE_CHARS = 300_000  # 150 notes of 2,000 characters
 _REPORT_FORMATS = ("pdf", "png")
 
 
