@@ -786,6 +786,9 @@ def _read_table_text(path: str | Path, name: str) -> str:
         raise _table_fail(name, "is an Excel workbook, not CSV text; give it the .xlsx suffix")
     if data.startswith(_OLE_MAGIC):
         raise _table_fail(name, _ole_message(data))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _table_fail(name, "is UTF-16 text (Excel's \"Unicode Text\"); save it as 'CSV UTF-8 (Comma delimited)' "
+                                "or give the .xlsx file instead")
     if b"\x00" in data:
         raise _table_fail(name, "is a binary file, not CSV text; save it as 'CSV UTF-8' or .xlsx")
     try:

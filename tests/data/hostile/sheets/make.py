@@ -105,6 +105,15 @@ def main() -> None:
     files["escapes-cells.xlsx"] = edit(base({"Chronology": [("Date_x001B_[2J", "Type", "Details"),
                                                             ("not a date_x001B_]0;pwned_x0007_", "Foster care",
                                                              "x")]}), {})
+    # 7b. Entities expanding a billion-fold ("billion laughs") in the sheet's XML.
+    laughs = ('<!DOCTYPE x [<!ENTITY a "' + "a" * 100 + '">'
+              + "".join(f'<!ENTITY {chr(98 + i)} "' + f"&{chr(97 + i)};" * 10 + '">' for i in range(9)) + "]>")
+
+    def with_laughs(body: bytes) -> bytes:
+        body = re.sub(rb"^<\?xml[^>]*\?>", b"", body)
+        return laughs.encode() + body.replace(b"Placed with foster carers", b"&j;")
+
+    files["billion-laughs.xlsx"] = edit(plain, {"xl/worksheets/sheet1.xml": with_laughs})
     # 8. A password-protected workbook: an OLE compound file holding an EncryptedPackage stream.
     ole = bytearray(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
     ole += "EncryptionInfo".encode("utf-16-le").ljust(64, b"\x00") + b"\x00" * 64
@@ -116,6 +125,7 @@ def main() -> None:
                                    b"28/01/2016,Children's Hearing,ICSO made\n03/03/2016,LAAC review,First review\n"
                                    )
     files["escapes.csv"] = (b"Date,Type\x1b[2J,Details\nnot a date\x1b]0;pwned\x07,Foster care,x\n")
+    files["utf16.csv"] = "Date,Type,Details\n20/01/2016,Foster care,Placed\n".encode("utf-16")
     for name, body in files.items():
         (HERE / name).write_bytes(body)
 
