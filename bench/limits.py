@@ -1,9 +1,10 @@
 """Resource limits (issue 20): the worst files within the documented limits, each rendered in a fresh process.
 
-Every render of any file within the README's limits must finish in at most 60 s and 1 GB of memory on the
-reference machine (2 cores). This script builds the worst cases it knows for each limit, runs each render
-as its own `python -m timeline ...` process, and reports wall time and peak resident memory (from the
-kernel's accounting of that process, `os.wait4`), with a verdict against the budget.
+Every render of any file within the README's limits must finish in at most 60 s of CPU (one render uses
+one core) and 1 GB of memory on the reference machine (2 cores). This script builds the worst cases it
+knows for each limit, runs each render as its own `python -m timeline ...` process, and reports CPU and
+wall time and peak resident memory (from the kernel's accounting of that process, `os.wait4`), with a
+verdict against the budget.
 
     python bench/limits.py                 # every case (several minutes)
     python bench/limits.py --only png      # the cases whose name contains 'png'
@@ -284,14 +285,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{c.name:22} {c.what}")
         return 0
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    print(f"budget: {BUDGET_S:.0f} s and {BUDGET_MB:.0f} MB per render; load average at start {load:.1f}")
+    print(f"budget: {BUDGET_S:.0f} s of CPU and {BUDGET_MB:.0f} MB per render; load average at start {load:.1f} "
+          f"on {os.cpu_count()} cores")
     results = []
     failed = 0
     with tempfile.TemporaryDirectory(prefix="timeline-limits-") as tmp:
         folder = Path(tmp)
         for case in chosen:
             result = run(case.make(folder), folder)
-            ok = result["seconds"] <= BUDGET_S and result["peak_mb"] <= BUDGET_MB
+            # CPU time, not wall time, is judged: on a shared machine the wall clock counts other people's work
+            # (the load average is printed); one render uses one core, so on an idle machine they agree.
+            ok = result["cpu_seconds"] <= BUDGET_S and result["peak_mb"] <= BUDGET_MB
             failed += not ok
             results.append({"name": case.name, "what": case.what, **result, "within_budget": ok})
             print(f"{case.name:22} {result['seconds']:7.1f} s {result['cpu_seconds']:7.1f} s cpu "
