@@ -20,7 +20,6 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
-    StringConstraints,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -164,15 +163,30 @@ Line = Annotated[str, AfterValidator(_check_line)]
 Note = Annotated[str, AfterValidator(_check_note)]
 
 
+def _length(limit: int) -> AfterValidator:
+    """A length check on the text as kept (NFC), raising pydantic's own "string_too_long" so that every message
+    says "characters": the field's `max_length` (kept for the schema) would run after the text validator and
+    count "items"."""
+
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise PydanticCustomError("string_too_long", "String should have at most {max_length} characters",
+                                      {"max_length": limit})
+        return value
+
+    return AfterValidator(check)
+
+
 def _line(max_length: int) -> Any:
-    """A one-line text field of at most `max_length` characters: the length is checked on the text itself,
-    so the message says "characters" (a length constraint placed after the validator counts "items")."""
-    return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(_check_line)]
+    """One line of text of at most `max_length` characters."""
+    return Annotated[str, AfterValidator(_check_line), _length(max_length)]
 
 
 def _note(max_length: int) -> Any:
-    """A note field of at most `max_length` characters (tabs and line breaks allowed)."""
-    return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(_check_note)]
+    """A note of at most `max_length` characters (tabs and line breaks allowed)."""
+    return Annotated[str, AfterValidator(_check_note), _length(max_length)]
+
+
 _ID = re.compile(r"^[^\s<>&\"'`\\]{1,64}$")
 
 
@@ -210,11 +224,11 @@ class Child(_Frozen):
     """Who the timeline is about."""
 
     name: _line(80) = Field(  # type: ignore[valid-type]
-        min_length=1, description="Name or pseudonym shown on the timeline (1-80 characters)."
+        min_length=1, max_length=80, description="Name or pseudonym shown on the timeline (1-80 characters)."
     )
     date_of_birth: FullDate = Field(description="Date of birth, a full date (YYYY-MM-DD).")
     ref: _line(40) | None = Field(  # type: ignore[valid-type]
-        default=None, description="Optional case reference, e.g. C-0001.")
+        default=None, max_length=40, description="Optional case reference, e.g. C-0001.")
 
 
 class _Event(_Frozen):
@@ -222,14 +236,15 @@ class _Event(_Frozen):
 
     KIND: ClassVar[str] = ""
     label: _line(120) | None = Field(  # type: ignore[valid-type]
-        default=None, description="Short text drawn on the chart (at most 120 characters)."
+        default=None, max_length=120, description="Short text drawn on the chart (at most 120 characters)."
     )
     note: _note(2000) | None = Field(  # type: ignore[valid-type]
         default=None,
+        max_length=2000,
         description="Longer text for the chronology table only, never drawn on the chart (at most 2000 characters).",
     )
     source: _line(200) | None = Field(  # type: ignore[valid-type]
-        default=None, description="Where the information comes from, e.g. 'SW chronology'."
+        default=None, max_length=200, description="Where the information comes from, e.g. 'SW chronology'."
     )
     status: Status = Field(
         default="actual", description="'actual' (default) or 'planned' (a future or proposed event)."
