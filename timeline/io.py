@@ -986,16 +986,14 @@ def _scan_sheet(book: Any, ws: Any) -> tuple[int, list[tuple[int, int, int, int]
     with archive.open(path) as src:
         while True:
             chunk = src.read(1 << 20)
-            if not chunk:
-                break
             block = tail + chunk
-            keep = max(0, len(block) - 256)  # a tag cut by the chunk's end is matched in the next block
+            # Matches starting in the last 256 bytes may be cut by the chunk's end: they are taken from the
+            # next block (which starts there), or here when this is the last one.
+            keep = max(0, len(block) - 256) if chunk else len(block)
             cells += sum(1 for m in _CELL_TAG.finditer(block) if m.start() < keep)
-            last_end = 0
             for m in _MERGE_CELL.finditer(block):
                 if m.start() >= keep:
                     break
-                last_end = m.end()
                 first, _, last = m.group(1).decode("ascii", "replace").partition(":")
                 a = _cell_index(first)
                 b = _cell_index(last or first)
@@ -1004,8 +1002,9 @@ def _scan_sheet(book: Any, ws: Any) -> tuple[int, list[tuple[int, int, int, int]
                 found.append((min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])))
                 if len(found) > MAX_MERGED_RANGES:
                     raise _MergedTooMany
-            tail = block[max(keep, last_end):]
-        cells += len(_CELL_TAG.findall(tail))
+            if not chunk:
+                break
+            tail = block[keep:]
     return cells, sorted(set(found))
 
 
