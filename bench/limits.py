@@ -89,7 +89,7 @@ def case_report_limit() -> str:
 
 
 def case_long_notes() -> str:
-    """The notes limit in the fewest rows: 150 notes of 2,000 characters (the longest a note may be)."""
+    """The notes limit in the fewest rows: 100 notes of 2,000 characters (the longest a note may be)."""
     from timeline.limits import MAX_REPORT_NOTE_CHARS
 
     out = []
@@ -227,7 +227,7 @@ def cases() -> list[Case]:
         Case("report-limit-pdf", "the largest printable report -> PDF",
              render("report.yaml", case_report_limit, "report.pdf")),
         Case("report-limit-png", "the same -> PNG of page 1", render("report.yaml", case_report_limit, "report.png")),
-        Case("long-notes-pdf", "150 notes of 2,000 characters -> PDF",
+        Case("long-notes-pdf", "100 notes of 2,000 characters -> PDF",
              render("notes.yaml", case_long_notes, "notes.pdf")),
         Case("training-pdf", "the largest printable report -> training PDF",
              render("report.yaml", case_report_limit, "training.pdf", "--view", "training", "--seed", "1")),

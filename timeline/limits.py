@@ -17,10 +17,11 @@ if TYPE_CHECKING:
     from .standards import ReviewSchedule
 
 MAX_REVIEWS_DUE = 20_000  # reviews a schedule may put on one chart (weekly reviews over 300 years: 15,650)
-# A printed report's chronology table (PDF, PNG; full and training views) costs WeasyPrint about 20 ms of
-# CPU per row and 60 ms per 1,000 characters of notes (bench/limits.py): these keep one under 60 s.
-MAX_REPORT_EVENTS = 1_500
-MAX_REPORT_NOTE_CHARS = 300_000  # 150 notes of 2,000 characters
+# A printed report's chronology table (PDF, PNG; full and training views) costs WeasyPrint about 25 ms of
+# CPU per row with a long label and 60 ms per 1,000 characters of notes (bench/limits.py: 1,500 rows and
+# 300,000 characters took 59 s); these keep the largest report allowed near 40 s.
+MAX_REPORT_EVENTS = 1_000
+MAX_REPORT_NOTE_CHARS = 200_000  # 100 notes of 2,000 characters
 _REPORT_FORMATS = ("pdf", "png")
 
 
