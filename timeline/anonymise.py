@@ -76,6 +76,17 @@ def default_shift(seed: Seed) -> int:
     return -(SHIFT_MIN_DAYS + int.from_bytes(digest[:4], "big") % SHIFT_SPAN_DAYS)
 
 
+def case_seed(seed: Seed, case: Case) -> Seed:
+    """The seed for one case: the user's seed, mixed with the original's name, date of birth and reference
+    (which the copy does not hold). An int stays an int, moved by a hash, so seeds 0, 1, 2 ... still give
+    different pseudonyms."""
+    who = f"{case.child.name}\x1f{case.child.date_of_birth.isoformat()}\x1f{case.child.ref or ''}"
+    digest = int.from_bytes(hashlib.sha256(f"child-timeline case {who}".encode()).digest()[:6], "big")
+    if isinstance(seed, int):
+        return seed + digest
+    return f"{seed}\x1f{digest}"
+
+
 def _seed_index(seed: Seed) -> int:
     """A whole number from a seed: the seed itself when it is one, else a hash of the text."""
     if isinstance(seed, int):
@@ -146,8 +157,11 @@ def anonymise(
     """
     if seed is None:
         seed = session_seed()
-    days = default_shift(seed) if shift_days is None else shift_days
-    pseudonym = name if name is not None else pick_pseudonym(seed, avoid=_identifying_words(case))
+    # The seed is mixed with who the child is, so that one seed over a batch of cases gives each its own
+    # shift: knowing one child's real date of birth then tells nothing about another's.
+    mixed = case_seed(seed, case)
+    days = default_shift(mixed) if shift_days is None else shift_days
+    pseudonym = name if name is not None else pick_pseudonym(mixed, avoid=_identifying_words(case))
     child = Child(
         name=pseudonym,
         date_of_birth=case.child.date_of_birth + timedelta(days=days),
@@ -264,5 +278,5 @@ def leaks(original: Case, output_text: str | bytes, *, include_labels: bool = Tr
     return out
 
 
-__all__ = ["KEEP_LABELS_WARNING", "anonymise", "default_shift", "fold", "leaks", "pick_pseudonym", "pseudonyms",
-           "session_seed"]
+__all__ = ["KEEP_LABELS_WARNING", "anonymise", "case_seed", "default_shift", "fold", "leaks", "pick_pseudonym",
+           "pseudonyms", "session_seed"]
