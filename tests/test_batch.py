@@ -212,3 +212,135 @@ def test_a_file_as_the_batch_folder_is_refused_before_anything_renders(tmp_path:
     assert result.stderr.strip() == (f"error: {target}: is a file; a batch writes one output per case into a "
                                      "folder, e.g. -o out/")
     assert target.read_text(encoding="utf-8") == "keep me"
+
+
+# ---------------------------------------------------------------- issue 20: faults, names, links
+
+
+def test_a_worker_killed_mid_case_costs_that_case_only_and_a_new_worker_renders_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker rendering 'ben' dies (SIGKILL, as the out-of-memory killer sends): ben alone fails,
+    with a message saying so, and every other case is written by the workers that replace it."""
+    import os
+    import signal
+
+    real = batch.render_case
+
+    def dies_on_ben(case: object, options: RenderOptions) -> bytes:
+        if getattr(getattr(case, "child", None), "name", "") == "Ben":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(case, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "render_case", dies_on_ben)  # forked workers inherit the patch
+    names = ["amy", "ben", "cal", "dee", "eve", "fin"]
+    for name in names:
+        (tmp_path / f"{name}.yaml").write_text(TINY.format(name=name.title()), encoding="utf-8")
+    result = run_batch([str(tmp_path)], outdir=tmp_path / "o", options=RenderOptions(format="svg"), jobs=2)
+    assert [o.ok for o in result.outcomes] == [True, False, True, True, True, True]
+    assert result.failed[0].message == (f"{tmp_path}/ben.yaml: the process rendering it stopped (killed by "
+                                        "SIGKILL, perhaps for want of memory); nothing written for this case, "
+                                        "the others went on")
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [f"{n}.svg" for n in names if n != "ben"]
+
+
+def test_workers_exit_when_the_batch_process_is_killed(tmp_path: Path) -> None:
+    """SIGKILL the batch parent while its workers render: they must not run on (holding its pipes)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for i in range(40):
+        shutil.copy(SAMPLES / "adoption.yaml", tmp_path / f"case-{i:02d}.yaml")
+    proc = subprocess.Popen([sys.executable, "-m", "timeline", "render", str(tmp_path), "-o", str(tmp_path / "o") + "/",
+                             "--format", "pdf", "-j", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children() -> list[int]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == proc.pid:
+                    found.append(int(entry.name))
+        return found
+
+    deadline = time.monotonic() + 60
+    while len(children()) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    workers = children()
+    assert len(workers) == 2, "the batch never started its workers"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        alive = [w for w in workers if Path(f"/proc/{w}").exists()
+                 and (Path(f"/proc/{w}") / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+        time.sleep(0.05)
+    for w in alive:
+        os.kill(w, signal.SIGKILL)
+    assert alive == [], "workers outlived the batch"
+
+
+def test_names_equal_after_unicode_normalisation_collide() -> None:
+    nfc, nfd = "Ren\u00e9e.yaml", "Rene\u0301e.yaml"
+    jobs, refused = plan_jobs([f"a/{nfc}", f"b/{nfd}"], outdir="out", fmt="pdf")
+    assert jobs == [] and len(refused) == 2
+    assert all("as would another input" in o.message for o in refused)
+
+
+def test_links_out_of_the_folder_are_skipped_and_said(tmp_path: Path) -> None:
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "amy.yaml").write_text(TINY.format(name="Amy"), encoding="utf-8")
+    (cases / "passwd.yaml").symlink_to("/etc/passwd")
+    (cases / "also-amy.yaml").symlink_to(cases / "amy.yaml")  # inside the folder: the same case, once
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(TINY.format(name="Out"), encoding="utf-8")
+    (cases / "out.yaml").symlink_to(outside)
+    result = CliRunner().invoke(main, ["render", str(cases), "-o", str(tmp_path / "o") + "/", "--format", "svg"])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert f"{cases}/out.yaml: skipped: a link to a file outside the folder, not followed" in lines[0] + lines[1]
+    assert any(line.startswith(f"{cases}/passwd.yaml: skipped: a link") for line in lines)
+    assert "root:" not in result.output
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["also-amy.svg"] or \
+        sorted(p.name for p in (tmp_path / "o").iterdir()) == ["amy.svg"]
+
+
+def test_an_unwritable_output_folder_is_found_before_rendering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    monkeypatch.setattr(batch, "render_case", lambda *a, **k: calls.append(a) or b"")
+
+    def denied(folder: Path) -> tuple[int, str]:
+        import errno
+        import os
+
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr("timeline.output._create_temp", denied)
+    result = CliRunner().invoke(main, ["render", str(SAMPLES / "home.yaml"), str(SAMPLES / "kinship.yaml"),
+                                       "-o", str(tmp_path / "o") + "/", "--format", "svg"])
+    assert result.exit_code == 1
+    assert "cannot write into this folder (Permission denied)" in result.stderr
+    assert calls == []
+
+
+def test_a_batch_never_writes_over_a_case_file_without_force(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "amy.yaml").write_text(TINY.format(name="Amy"), encoding="utf-8")
+    (tmp_path / "o").mkdir()
+    precious = tmp_path / "o" / "amy.json"
+    precious.write_text('{"child": {"name": "Amy", "date_of_birth": "2015-03-14"}, "events": []}', encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(tmp_path / "in"), "-o", str(tmp_path / "o") + "/",
+                                       "--format", "scene-json"])
+    assert result.exit_code == 1 and "would write over the case file" in result.stderr
+    assert precious.read_text(encoding="utf-8").startswith('{"child"')
+    result = CliRunner().invoke(main, ["render", str(tmp_path / "in"), "-o", str(tmp_path / "o") + "/",
+                                       "--format", "scene-json", "--force"])
+    assert result.exit_code == 0 and precious.read_text(encoding="utf-8").startswith('{\n "width"')

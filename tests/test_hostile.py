@@ -97,6 +97,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, loopback: Loopback) -> Path
     """The hostile corpus with the loopback server's port written into its URLs."""
     folder = tmp_path_factory.mktemp("hostile")
     for path in HOSTILE.iterdir():
+        if not path.is_file():
+            continue
         data = path.read_bytes().replace(b"__PORT__", str(loopback.port).encode())
         (folder / path.name).write_bytes(data)
     return folder
@@ -303,3 +305,189 @@ def test_hostile_chronology_spreadsheet(tmp_path: Path, loopback: Loopback) -> N
         assert b"<script" not in data and b"<link" not in data and b"<b>Amy" not in data
         assert b"&lt;script&gt;" in data
     assert loopback.requests == []
+
+
+# ---------------------------------------------------------------- hostile spreadsheets (issue 20)
+
+SHEETS = HOSTILE / "sheets"
+
+
+def sheet_expectations() -> list[tuple[str, str, str]]:
+    rows = []
+    for line in (SHEETS / "expect.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, verdict, text = (part.strip() for part in line.split("|", 2))
+            rows.append((name, verdict, text))
+    return rows
+
+
+def test_every_hostile_sheet_has_an_expectation() -> None:
+    named = {name for name, _, _ in sheet_expectations()}
+    assert named == {p.name for p in SHEETS.iterdir() if p.suffix in (".xlsx", ".csv")}
+
+
+@pytest.mark.parametrize(("name", "verdict", "text"), sheet_expectations())
+def test_hostile_sheets(name: str, verdict: str, text: str) -> None:
+    """Each hostile spreadsheet: read in full, or refused with a located, short, escaped message."""
+    code, out, err = cli("validate", str(SHEETS / name), "--name", "Amy", "--dob", "14/03/2015")
+    assert "Traceback" not in err
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", err + out), "a control character reached the terminal"
+    assert max((len(line) for line in err.splitlines()), default=0) < 400
+    if verdict == "ok":
+        assert code == 0, err
+        assert f"ok ({text}" in out, out
+    else:
+        assert code == 1, out
+        assert err.startswith(f"{SHEETS / name}: "), err
+        assert text in err, err
+        assert "error: error" not in err and "Error:" not in err
+
+
+def test_xlsx_every_row_is_read_and_the_sheet_read_is_named() -> None:
+    from timeline.io import read_table
+
+    small = read_table(SHEETS / "small-dimension.xlsx")
+    assert [n for n, _ in small.rows] == [1, 2, 3, 4, 5, 6]  # not just the <dimension>'s one row
+    hidden = read_table(SHEETS / "hidden-first-sheet.xlsx")
+    assert hidden.sheet == "Chronology"
+    assert not any("OLD DRAFT" in cell for _, cells in hidden.rows for cell in cells)
+    assert read_table(SHEETS / "hidden-first-sheet.xlsx", sheet="Old").sheet == "Old"  # asked for: read
+
+
+def test_xlsx_merged_cells_fill_their_range() -> None:
+    from timeline.io import read_table
+
+    table = read_table(SHEETS / "merged-date.xlsx")
+    assert table.merged == ((2, 0, 4, 0),)
+    assert [cells[0] for n, cells in table.rows if n in (3, 4, 5)] == ["28/01/2016"] * 3
+
+
+def test_a_huge_csv_cell_is_refused_without_the_csv_modules_words(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("Date,Type,Details\n20/01/2016,Foster care,\"" + "x" * 200_000 + "\"\n", encoding="utf-8")
+    code, _, err = cli("validate", str(path), "--name", "Amy", "--dob", "14/03/2015")
+    assert code == 1
+    assert err.splitlines()[0] == (f"{path}: row 2: a cell is longer than 32,767 characters (a quote opened and "
+                                   "never closed?); check this row")
+    assert "field limit" not in err and "131072" not in err
+
+
+def test_a_long_note_is_counted_in_characters(tmp_path: Path) -> None:
+    path = tmp_path / "note.csv"
+    path.write_text("Date,Type,Details,Note\n20/01/2016,Foster care,Placed," + "x" * 2500 + "\n", encoding="utf-8")
+    code, _, err = cli("validate", str(path), "--name", "Amy", "--dob", "14/03/2015")
+    assert code == 1 and "characters" in err and "items" not in err, err
+
+
+def test_an_xlsx_with_too_many_cells_is_refused(tmp_path: Path) -> None:
+    """The cell bound holds even when every cell is tiny (the zip and its parts within their limits)."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    from timeline.io import MAX_XLSX_CELLS
+
+    book = openpyxl.Workbook()
+    book.active.title = "Chronology"
+    base = io.BytesIO()
+    book.save(base)
+    rows = "".join(f'<row r="{r}">' + f'<c r="A{r}"><v>1</v></c>' * 200 + "</row>"
+                   for r in range(1, MAX_XLSX_CELLS // 200 + 2))
+    sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             + rows + "</sheetData></worksheet>").encode()
+    src = zipfile.ZipFile(io.BytesIO(base.getvalue()))
+    path = tmp_path / "cells.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, sheet if info.filename == "xl/worksheets/sheet1.xml" else src.read(info))
+    code, _, err = cli("validate", str(path), "--name", "Amy", "--dob", "14/03/2015")
+    assert code == 1
+    assert f"has more than {MAX_XLSX_CELLS:,} cells" in err, err
+
+
+def test_terminal_escapes_in_a_file_name_are_shown_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "case\x1b[2J\x1b]0;x\x07.yaml"
+    path.write_text("child: {name: Amy, date_of_birth: 2015-13-01}\nevents: []\n", encoding="utf-8")
+    code, out, err = cli("validate", str(path))
+    assert code == 1
+    assert "\x1b" not in err + out and "\x07" not in err + out
+    assert "case\\x1b[2J\\x1b]0;x\\x07.yaml:1:" in err
+
+
+@pytest.mark.parametrize("value", ["OFFICIAL\x1b[2J", "OFFICIAL\u202eSENSITIVE", "\u2061\u2062", "x" * 300])
+@pytest.mark.parametrize("option", ["--title", "--marking"])
+def test_title_and_marking_refuse_control_and_invisible_text(tmp_path: Path, option: str, value: str) -> None:
+    code, _, err = cli("render", str(HOSTILE / "ok-unicode.yaml"), "-o", str(tmp_path / "x.html"), option, value)
+    assert code == 2, err
+    assert "\x1b" not in err and not (tmp_path / "x.html").exists()
+
+
+def test_png_pixel_limit_is_a_message_not_a_memory_error(tmp_path: Path) -> None:
+    from timeline.render.png import MAX_PIXELS, PngError, pdf_to_png
+
+    pdf = (tmp_path / "x.pdf")
+    assert cli("render", str(Path(__file__).parent.parent / "samples" / "adoption.yaml"), "-o", str(pdf))[0] == 0
+    with pytest.raises(PngError, match=f"at most {MAX_PIXELS // 1_000_000} million are made"):
+        pdf_to_png(pdf.read_bytes(), dpi=600, page_range="1-3")
+    code, _, err = cli("render", str(Path(__file__).parent.parent / "samples" / "adoption.yaml"), "-o",
+                       str(tmp_path / "x.png"), "--dpi", "600", "--page-range", "1-3")
+    assert code == 1 and "million pixels; at most" in err and "MemoryError" not in err
+
+
+# ---------------------------------------------------------------- heavy cases within the limits (issue 20)
+
+
+def _placements(count: int) -> str:
+    rows = "".join(f"  - {{kind: placement, type: foster, start: 2016-{1 + i % 12:02d}-{1 + i % 28:02d}}}\n"
+                   for i in range(count))
+    return "child:\n  name: Amy\n  date_of_birth: 2015-03-14\nas_of: 2019-06-01\nevents:\n" + rows
+
+
+def test_too_many_placements_at_once_is_a_located_error(tmp_path: Path) -> None:
+    from timeline.model import MAX_OVERLAPPING
+
+    path = tmp_path / "overlap.yaml"
+    path.write_text(_placements(MAX_OVERLAPPING + 1), encoding="utf-8")
+    code, _, err = cli("validate", str(path))
+    assert code == 1
+    assert "placements open at once on 2016-" in err and f"at most {MAX_OVERLAPPING} may run at once" in err
+    path.write_text(_placements(MAX_OVERLAPPING), encoding="utf-8")
+    assert cli("validate", str(path))[0] == 0
+
+
+def test_a_review_schedule_too_dense_for_the_chart_is_refused(tmp_path: Path) -> None:
+    from timeline.limits import MAX_REVIEWS_DUE
+
+    case = tmp_path / "long.yaml"
+    case.write_text("child:\n  name: Amy\n  date_of_birth: 1900-01-01\nas_of: 2199-12-31\nevents:\n"
+                    + "".join(f"  - {{kind: placement, type: foster, start: 1900-02-{1 + i:02d}}}\n" for i in range(3)),
+                    encoding="utf-8")
+    weekly = tmp_path / "weekly.yaml"
+    weekly.write_text("reviews:\n  first_days: 7\n  second_days: 7\n  later_days: 7\n", encoding="utf-8")
+    for command in (["render", str(case), "-o", str(tmp_path / "x.svg")], ["summary", str(case)]):
+        code, _, err = cli(*command, "--standards", str(weekly))
+        assert code == 1, err
+        assert f"more than the {MAX_REVIEWS_DUE:,} one chart may hold" in err and "Traceback" not in err
+    assert not (tmp_path / "x.svg").exists()
+
+
+def test_a_printed_report_too_big_to_make_in_time_is_refused_before_rendering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from timeline.limits import MAX_REPORT_EVENTS
+
+    rows = "".join(f"  - {{kind: hearing, type: proof, date: 2016-01-{1 + i % 28:02d}}}\n"
+                   for i in range(MAX_REPORT_EVENTS + 1))
+    case = tmp_path / "big.yaml"
+    case.write_text("child:\n  name: Amy\n  date_of_birth: 2015-03-14\nas_of: 2019-06-01\nevents:\n" + rows,
+                    encoding="utf-8")
+    import timeline.render.pdf as pdf
+
+    monkeypatch.setattr(pdf, "render", lambda *a, **k: pytest.fail("rendered although over the limit"))
+    for out in ("x.pdf", "x.png"):
+        code, _, err = cli("render", str(case), "-o", str(tmp_path / out))
+        assert code == 1
+        assert err.startswith(f"error: a printed report holds at most {MAX_REPORT_EVENTS:,} events"), err
+    monkeypatch.undo()
+    assert cli("render", str(case), "-o", str(tmp_path / "x.svg"))[0] == 0  # the chart alone is fine

@@ -56,7 +56,7 @@ def test_write_atomic_replaces_and_leaves_nothing_else(old_output: Path) -> None
     write_atomic(old_output, b"new")
     assert old_output.read_bytes() == b"new"
     assert temps(old_output.parent) == []
-    assert oct(old_output.stat().st_mode & 0o777) == oct(0o644 & ~_umask())
+    assert oct(old_output.stat().st_mode & 0o777) == oct(0o644 & 0o666 & ~_umask())
 
 
 @pytest.mark.parametrize("where", ["fsync", "replace", "write"])
@@ -107,14 +107,22 @@ def test_targets_that_are_refused(tmp_path: Path) -> None:
 
 def test_stale_temp_of_a_dead_process_is_removed_and_others_are_kept(tmp_path: Path) -> None:
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    stale = tmp_path / f"{TEMP_PREFIX}{dead.stdout.strip()}-abc123.part"
-    mine = tmp_path / f"{TEMP_PREFIX}{os.getpid()}-zzz.part"
+    token = output_module.host_token()
+    stale = tmp_path / f"{TEMP_PREFIX}{dead.stdout.strip()}-{token}-abc123.part"
+    mine = tmp_path / f"{TEMP_PREFIX}{os.getpid()}-{token}-zzz.part"
     lookalike = tmp_path / ".timeline-notes.part"
-    for p in (stale, mine, lookalike):
+    # Another container or host sharing the folder: its process ids mean nothing here, so a "dead" pid
+    # there may be a live render; its file is judged by age only (issue 20).
+    other_host = tmp_path / f"{TEMP_PREFIX}{dead.stdout.strip()}-0badf00d-live.part"
+    no_token = tmp_path / f"{TEMP_PREFIX}{dead.stdout.strip()}-abc123.part"
+    ancient = tmp_path / f"{TEMP_PREFIX}{dead.stdout.strip()}-0badf00d-old.part"
+    for p in (stale, mine, lookalike, other_host, no_token, ancient):
         p.write_bytes(b"x")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(ancient, (two_days_ago, two_days_ago))
     write_atomic(tmp_path / "a.svg", b"new")
-    assert not stale.exists()
-    assert mine.exists() and lookalike.exists()
+    assert not stale.exists() and not ancient.exists()
+    assert mine.exists() and lookalike.exists() and other_host.exists() and no_token.exists()
 
 
 # ---------------------------------------------------------------- the render command
@@ -178,7 +186,7 @@ def test_unwritable_folder(old_output: Path, monkeypatch: pytest.MonkeyPatch) ->
     def denied(*args: object, **kwargs: object) -> tuple[int, str]:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
-    monkeypatch.setattr(output_module.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(output_module, "_create_temp", denied)
     code, _, err, _ = cli("render", str(SAMPLE), "-o", str(old_output))
     assert (code, err) == (1, "error: could not write the output (Permission denied)\n")
     assert old_output.read_bytes() == OLD
@@ -262,3 +270,84 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# ---------------------------------------------------------------- targets that are not files (issue 20)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "devnull", "link-to-devnull", "devfull"])
+def test_a_device_or_fifo_is_never_replaced(tmp_path: Path, kind: str) -> None:
+    if kind == "fifo":
+        target = tmp_path / "pipe.svg"
+        os.mkfifo(target)
+    elif kind == "link-to-devnull":
+        target = tmp_path / "null.svg"
+        target.symlink_to("/dev/null")
+    else:
+        target = Path("/dev/null" if kind == "devnull" else "/dev/full")
+    before = os.lstat(target)
+    code, _, err, _ = cli("render", str(SAMPLE), "--format", "svg", "-o", str(target))
+    assert code == 1
+    assert "is not a regular file (a device, pipe or socket)" in err, err
+    after = os.lstat(target)
+    assert (after.st_mode, after.st_ino, after.st_rdev) == (before.st_mode, before.st_ino, before.st_rdev)
+    assert temps(target.parent) == [] or target.parent == Path("/dev")
+
+
+def test_output_permissions_follow_the_umask_and_never_widen(tmp_path: Path) -> None:
+    old = os.umask(0o077)
+    try:
+        write_atomic(tmp_path / "private.svg", b"x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "private.svg").stat().st_mode & 0o777 == 0o600
+    kept = tmp_path / "kept.svg"
+    kept.write_bytes(b"old")
+    kept.chmod(0o640)
+    old = os.umask(0o022)
+    try:
+        write_atomic(kept, b"new")
+    finally:
+        os.umask(old)
+    assert kept.read_bytes() == b"new" and kept.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_fifo_as_input_is_refused_without_blocking(tmp_path: Path) -> None:
+    """A reader of a FIFO waits for a writer for ever; the loader refuses it from fstat before reading."""
+    for name in ("case.yaml", "chron.csv", "chron.xlsx"):
+        fifo = tmp_path / name
+        os.mkfifo(fifo)
+        extra = ["--name", "Amy", "--dob", "14/03/2015"] if name != "case.yaml" else []
+        proc = subprocess.run([sys.executable, "-m", "timeline", "validate", str(fifo), *extra],
+                              capture_output=True, text=True, timeout=KILL_DEADLINE_S)
+        assert proc.returncode == 1
+        assert "is not a regular file (a device, pipe or socket)" in proc.stderr, proc.stderr
+
+
+def test_case_files_are_never_overwritten_without_force(tmp_path: Path) -> None:
+    """`import`, `anonymise` and `render -o x.json` refuse an existing case file, as `init` does (issue 20)."""
+    chron = tmp_path / "chron.csv"
+    chron.write_text("Date,Type,Details\n20/01/2016,Foster care,Placed\n", encoding="utf-8")
+    case = tmp_path / "case.yaml"
+    case.write_bytes(SAMPLE.read_bytes())
+    json_case = tmp_path / "case.json"
+    json_case.write_text('{"child": {"name": "Amy", "date_of_birth": "2015-03-14"}, "events": []}', encoding="utf-8")
+    before = {p: p.read_bytes() for p in (case, json_case)}
+    attempts = [
+        ["import", str(chron), "--name", "Amy", "--dob", "14/03/2015", "-o", str(case)],
+        ["anonymise", str(SAMPLE), "-o", str(case), "--seed", "1"],
+        ["render", str(SAMPLE), "-o", str(json_case)],
+        ["render", str(SAMPLE), "--format", "svg", "-o", str(case)],
+    ]
+    for args in attempts:
+        code, _, err, _ = cli(*args)
+        assert code == 1 and "use --force to overwrite it" in err, (args, err)
+    assert {p: p.read_bytes() for p in (case, json_case)} == before
+    assert temps(tmp_path) == []
+    # A scene JSON written before is an output, not a case file: rendering over it needs no --force.
+    scene = tmp_path / "scene.json"
+    assert cli("render", str(SAMPLE), "-o", str(scene))[0] == 0
+    assert cli("render", str(SAMPLE), "-o", str(scene))[0] == 0
+    for args in attempts:
+        code, _, err, _ = cli(*args, "--force")
+        assert code == 0, (args, err)

@@ -5,37 +5,50 @@ pipeline (io -> model -> facts -> layout -> render -> output) in a worker proces
 used and a crash in one case cannot take the others down. A bad file costs its own output only: the
 batch keeps going, reports one line per failure with the loader's located message, prints a summary
 and exits 1 if anything failed. Output names follow input names (`case.yaml` -> `OUTDIR/case.pdf`);
-two inputs that would write the same output are both refused (an error, never a silent overwrite).
+two inputs that would write the same output are both refused (an error, never a silent overwrite), also
+when they differ only in letter case or in Unicode normalisation ("é" as one character or as e + accent,
+which a normalising file system stores as one name).
+
+Each worker process renders one case at a time. A worker that dies (killed, out of memory) costs the
+case it held only: it is reported, a new worker takes its place, and the rest render. Workers die with
+the batch: on Linux the kernel kills them when the parent goes; elsewhere they notice within a second.
+A folder's links to files outside it are not followed (a link to a system file is not read).
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .io import CASE_SUFFIXES, Loaded
+from .limits import LimitError
 from .output import OutputError
 from .pipeline import _RENDERERS, RenderOptions, render_case
-from .problems import CaseError
+from .problems import CaseError, shown_name, visible
 
 if TYPE_CHECKING:  # the process machinery is imported only when a batch runs in parallel
-    from concurrent.futures import Future
+    from multiprocessing.connection import Connection
     from multiprocessing.context import BaseContext
+    from multiprocessing.process import BaseProcess
 
 FORMAT_SUFFIXES: dict[str, str] = {"svg": ".svg", "pdf": ".pdf", "html": ".html", "png": ".png", "scene-json": ".json"}
 FOLDER_SUFFIXES: tuple[str, ...] = CASE_SUFFIXES  # chronology tables need --name/--dob each, so not from folders
 DEFAULT_FORMAT = "pdf"  # what a batch writes without --format: case papers
 _MESSAGE_LIMIT = 300  # characters of an unexpected error's text shown on its line
 _KB = 1024
+_MAX_IDLE_DEATHS = 5  # workers dying before taking any case: the machine cannot run them, so stop
+_PARENT_POLL_S = 1.0  # how often a worker checks that the batch is still there (where the kernel cannot tell it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,49 +128,60 @@ def find_inputs(paths: Sequence[str]) -> tuple[list[str], list[Outcome]]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p for p in path.iterdir()
-                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in FOLDER_SUFFIXES
-            )
-            if not found:
+            found: list[Path] = []
+            inside = path.resolve()
+            for p in sorted(path.iterdir()):
+                if p.name.startswith(".") or p.suffix.lower() not in FOLDER_SUFFIXES:
+                    continue
+                if p.is_symlink():
+                    real = p.resolve()
+                    if real.parent != inside:
+                        problems.append(Outcome(str(p), "", False, f"{shown_name(str(p))}: skipped: a link to a "
+                                                "file outside the folder, not followed (name the file itself to "
+                                                "render it)"))
+                        continue
+                if p.is_file():
+                    found.append(p)
+            if not found and not problems:
                 problems.append(
-                    Outcome(raw, "", False, f"{raw}: holds no case files ({', '.join(FOLDER_SUFFIXES)})")
+                    Outcome(raw, "", False, f"{shown_name(raw)}: holds no case files ({', '.join(FOLDER_SUFFIXES)})")
                 )
             for p in found:
                 add(str(p))
         elif path.exists():
             add(raw)
         else:
-            problems.append(Outcome(raw, "", False, f"{raw}: no such file or folder; check the name"))
+            problems.append(Outcome(raw, "", False, f"{shown_name(raw)}: no such file or folder; check the name"))
     return files, problems
 
 
 def plan_jobs(files: Sequence[str], *, outdir: str | Path, fmt: str) -> tuple[list[Job], list[Outcome]]:
     """Pair each input with OUTDIR/<input stem><suffix of fmt>; refuse every input of a colliding pair.
 
-    Names are compared case-insensitively, since `Amy.yaml` and `amy.json` would overwrite each other on
-    the case-insensitive file systems many local authorities use.
+    Names are compared case-insensitively and in one Unicode normal form, since `Amy.yaml` and
+    `amy.json` would overwrite each other on the case-insensitive file systems many local authorities
+    use, and "é" written as one character or as "e" and an accent on a normalising one (macOS).
     """
     suffix = FORMAT_SUFFIXES[fmt]
     folder = Path(outdir)
     by_target: dict[str, list[tuple[str, str]]] = {}
     for source in files:
         target = str(folder / (Path(source).stem + suffix))
-        by_target.setdefault(target.casefold(), []).append((source, target))
+        by_target.setdefault(unicodedata.normalize("NFC", target).casefold(), []).append((source, target))
     jobs: list[Job] = []
     refused: list[Outcome] = []
     for group in by_target.values():
         if len(group) == 1:
             jobs.append(Job(*group[0]))
             continue
-        names = ", ".join(s for s, _ in group)
+        names = ", ".join(shown_name(s) for s, _ in group)
         for source, target in group:
             refused.append(
                 Outcome(
                     source,
                     target,
                     False,
-                    f"{source}: would write {target}, as would another input ({names}); "
+                    f"{shown_name(source)}: would write {shown_name(target)}, as would another input ({names}); "
                     "rename one of them (neither was rendered)",
                 )
             )
@@ -179,29 +203,37 @@ def _peak_rss_kb() -> int:
     return peak // _KB if sys.platform == "darwin" else peak  # macOS reports bytes, Linux KiB
 
 
-def render_one(job: Job, *, options: RenderOptions, as_of: date | None = None) -> Outcome:
-    """Load, render and atomically write one case; every failure becomes a message, never an exception."""
-    from .output import write_atomic
+def render_one(job: Job, *, options: RenderOptions, as_of: date | None = None, force: bool = False) -> Outcome:
+    """Load, render and atomically write one case; every failure becomes a message, never an exception.
 
+    An existing case file (YAML, or JSON that is not scene JSON) at the target is not overwritten unless
+    `force`."""
+    from .output import check_target, holds_case, write_atomic
+
+    source = shown_name(job.source)
     try:
+        check_target(job.target, inputs=(job.source,))
+        if not force and holds_case(job.target):
+            return Outcome(job.source, job.target, False, f"{source}: would write over the case file "
+                           f"{shown_name(job.target)}; nothing written (--force to overwrite it)")
         loaded = _load(job.source, as_of=as_of)
         data = render_case(loaded.case, options)
         write_atomic(job.target, data, inputs=(job.source,))
     except CaseError as exc:
-        first = exc.problems[0].format() if exc.problems else f"{job.source}: cannot be used"
+        first = exc.problems[0].format() if exc.problems else f"{source}: cannot be used"
         more = len(exc.problems) - 1
         message = first + (f" (and {more} more problem{'s' if more > 1 else ''}; see timeline validate)" if more > 0
                            else "")
         return Outcome(job.source, job.target, False, message, peak_rss_kb=_peak_rss_kb())
-    except OutputError as exc:
-        return Outcome(job.source, job.target, False, f"{job.source}: {exc}", peak_rss_kb=_peak_rss_kb())
+    except (OutputError, LimitError) as exc:
+        return Outcome(job.source, job.target, False, f"{source}: {visible(str(exc))}", peak_rss_kb=_peak_rss_kb())
     except OSError as exc:
         why = exc.strerror or exc.__class__.__name__
-        return Outcome(job.source, job.target, False, f"{job.source}: could not write {job.target} ({why})",
+        return Outcome(job.source, job.target, False, f"{source}: could not write {shown_name(job.target)} ({why})",
                        peak_rss_kb=_peak_rss_kb())
     except Exception as exc:  # a bug in a later stage must not stop the other cases
-        text = str(exc)[:_MESSAGE_LIMIT]
-        return Outcome(job.source, job.target, False, f"{job.source}: error: {exc.__class__.__name__}: {text}",
+        text = visible(str(exc)[:_MESSAGE_LIMIT])
+        return Outcome(job.source, job.target, False, f"{source}: error: {exc.__class__.__name__}: {text}",
                        peak_rss_kb=_peak_rss_kb())
     return Outcome(job.source, job.target, True, warnings=len(loaded.warnings), peak_rss_kb=_peak_rss_kb())
 
@@ -246,32 +278,109 @@ def run_batch(
     jobs: int | None = None,
     as_of: date | None = None,
     progress: Callable[[int], None] | None = None,
+    force: bool = False,
 ) -> BatchResult:
     """Render every case in `inputs` (files or folders) into `outdir`; `progress(n)` is told of each n done.
 
-    `jobs` processes (default: all cores; 1 renders in this process). The folder is created if missing.
+    `jobs` processes (default: all cores; 1 renders in this process). The folder is created if missing,
+    and checked writable before anything renders (OutputError if it is not).
     """
+    from .output import check_folder
+
     started = time.perf_counter()
     if Path(outdir).exists() and not Path(outdir).is_dir():
-        raise OutputError(f"{outdir}: is a file; a batch writes one output per case into a folder, e.g. -o out/")
+        raise OutputError(f"{shown_name(str(outdir))}: is a file; a batch writes one output per case into a folder, "
+                          "e.g. -o out/")
     files, missing = find_inputs(inputs)
     planned, refused = plan_jobs(files, outdir=outdir, fmt=options.format)
     if planned:
-        Path(outdir).mkdir(parents=True, exist_ok=True)
+        try:
+            Path(outdir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{shown_name(str(outdir))}: cannot create this folder "
+                              f"({exc.strerror or exc.__class__.__name__})") from None
+        check_folder(outdir)
     workers = max(1, min(jobs or default_jobs(), len(planned)))
     if progress is not None and (missing or refused):
         progress(len(missing) + len(refused))
     if workers == 1:
         done: list[Outcome | None] = []
         for job in planned:
-            done.append(render_one(job, options=options, as_of=as_of))
+            done.append(render_one(job, options=options, as_of=as_of, force=force))
             if progress is not None:
                 progress(1)
     else:
-        done = _parallel(planned, options=options, as_of=as_of, workers=workers, progress=progress)
+        done = _parallel(planned, options=options, as_of=as_of, workers=workers, progress=progress, force=force)
     by_source = {o.source: o for o in [*refused, *(d for d in done if d is not None)]}
     result = (*missing, *(by_source[s] for s in files))
     return BatchResult(outcomes=result, seconds=time.perf_counter() - started, workers=workers)
+
+
+def _die_with(parent: int) -> None:
+    """Make this worker exit when the batch process `parent` does: the kernel's parent-death signal on Linux,
+    and everywhere a thread that checks every second (a worker must not run on, holding the output pipes)."""
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops the workers
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no libc: the thread below still watches
+            libc = None
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(_PARENT_POLL_S)
+
+    if os.getppid() != parent:  # the parent died before the signal was set up
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _worker(conn: Connection, parent: int, options: RenderOptions, as_of: date | None, force: bool) -> None:
+    """A worker process: render the jobs the parent sends, one at a time, until told to stop or orphaned."""
+    _die_with(parent)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, job = message
+        conn.send((index, render_one(job, options=options, as_of=as_of, force=force)))
+
+
+@dataclass
+class _Slot:
+    """One worker process, its end of the pipe, and the job it holds (None when idle)."""
+
+    process: BaseProcess
+    conn: Connection
+    index: int | None = None
+
+
+def _died(job: Job, process: BaseProcess) -> Outcome:
+    code = process.exitcode
+    if code is not None and code < 0:
+        import signal
+
+        try:
+            why = f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            why = f"killed by signal {-code}"
+        if code == -signal.SIGKILL:
+            why += ", perhaps for want of memory"
+    else:
+        why = f"exit code {code}"
+    return Outcome(job.source, job.target, False, f"{shown_name(job.source)}: the process rendering it stopped "
+                   f"({why}); nothing written for this case, the others went on")
 
 
 def _parallel(
@@ -281,35 +390,78 @@ def _parallel(
     as_of: date | None,
     workers: int,
     progress: Callable[[int], None] | None,
+    force: bool = False,
 ) -> list[Outcome | None]:
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
+    """Render `planned` in `workers` processes, one case per worker at a time; a dead worker is replaced."""
+    from multiprocessing.connection import wait
 
     context = _context()
     if context.get_start_method() == "fork":
         _warm(options.format)
     done: list[Outcome | None] = [None] * len(planned)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures: dict[Future[Outcome], int] = {
-            pool.submit(render_one, job, options=options, as_of=as_of): i for i, job in enumerate(planned)
-        }
-        try:
-            for future in as_completed(futures):
-                i = futures[future]
-                job = planned[i]
-                try:
-                    done[i] = future.result()
-                except BrokenProcessPool:
-                    done[i] = Outcome(job.source, job.target, False,
-                                      f"{job.source}: the worker process stopped (out of memory?); nothing written")
-                except Exception as exc:  # pickling trouble and the like: still one line, not a traceback
-                    done[i] = Outcome(job.source, job.target, False,
-                                      f"{job.source}: error: {exc.__class__.__name__}: {str(exc)[:_MESSAGE_LIMIT]}")
-                if progress is not None:
-                    progress(1)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+    queue = list(range(len(planned)))[::-1]  # pop() takes the next in input order
+    slots: list[_Slot] = []
+    idle_deaths = 0
+
+    def start() -> _Slot:
+        ours, theirs = context.Pipe(duplex=True)
+        spawner: Any = context  # BaseContext's stubs leave out Process
+        process: BaseProcess = spawner.Process(target=_worker, args=(theirs, os.getpid(), options, as_of, force),
+                                               daemon=True, name="timeline-batch-worker")
+        process.start()
+        theirs.close()
+        return _Slot(process, ours)
+
+    def finish(index: int, outcome: Outcome) -> None:
+        done[index] = outcome
+        if progress is not None:
+            progress(1)
+
+    try:
+        slots = [start() for _ in range(workers)]
+        while queue or any(s.index is not None for s in slots):
+            for slot in slots:
+                if slot.index is None and queue:
+                    slot.index = queue.pop()
+                    with contextlib.suppress(OSError):  # a worker gone: its sentinel says so below
+                        slot.conn.send((slot.index, planned[slot.index]))
+            waiting: list[Any] = [s.conn for s in slots] + [s.process.sentinel for s in slots]
+            ready = set(wait(waiting))
+            for n, slot in enumerate(slots):
+                result = None
+                if slot.conn in ready or slot.process.sentinel in ready:
+                    try:
+                        if slot.conn.poll():
+                            result = slot.conn.recv()
+                    except (EOFError, OSError):
+                        result = None
+                if result is not None:
+                    index, outcome = result
+                    slot.index = None
+                    finish(index, outcome)
+                    continue
+                if slot.process.sentinel in ready and not slot.process.is_alive():
+                    slot.process.join()
+                    if slot.index is not None:
+                        finish(slot.index, _died(planned[slot.index], slot.process))
+                    else:
+                        idle_deaths += 1
+                        if idle_deaths > _MAX_IDLE_DEATHS:
+                            raise OutputError("the worker processes keep stopping before they render anything; "
+                                              "try -j 1")
+                    slot.conn.close()
+                    slots[n] = start()
+    finally:
+        for slot in slots:
+            with contextlib.suppress(OSError):
+                slot.conn.send(None)
+        deadline = time.monotonic() + 5
+        for slot in slots:
+            slot.process.join(max(0.0, deadline - time.monotonic()))
+            if slot.process.is_alive():
+                slot.process.kill()
+                slot.process.join()
+            slot.conn.close()
     return done
 
 
@@ -323,16 +475,18 @@ def run(
     options: RenderOptions,
     jobs: int | None = None,
     as_of: date | None = None,
+    force: bool = False,
 ) -> int:
     """Run a batch for the CLI: progress bar on a terminal only, one line per failure, a summary; the exit code."""
     total = _count(inputs)
     if sys.stderr.isatty() and total > 1:
         with click.progressbar(length=total, label="Rendering", file=sys.stderr, show_pos=True) as bar:
-            result = run_batch(inputs, outdir=outdir, options=options, jobs=jobs, as_of=as_of, progress=bar.update)
+            result = run_batch(inputs, outdir=outdir, options=options, jobs=jobs, as_of=as_of, progress=bar.update,
+                               force=force)
     else:
-        result = run_batch(inputs, outdir=outdir, options=options, jobs=jobs, as_of=as_of)
+        result = run_batch(inputs, outdir=outdir, options=options, jobs=jobs, as_of=as_of, force=force)
     for outcome in result.failed:
-        click.echo(outcome.message, err=True)
+        click.echo(visible(outcome.message), err=True)
     click.echo(summary_line(result, outdir=outdir, fmt=options.format), err=bool(result.failed))
     return 1 if result.failed else 0
 
@@ -349,7 +503,8 @@ def summary_line(result: BatchResult, *, outdir: str, fmt: str) -> str:
     failed = len(result.failed)
     parts = [f"{failed} failed" if failed else "none failed",
              f"{result.workers} process{'es' if result.workers != 1 else ''}", f"{result.seconds:.1f} s"]
-    return f"rendered {result.written} of {total} {what} to {outdir} as {fmt.upper()} ({'; '.join(parts)})"
+    return (f"rendered {result.written} of {total} {what} to {shown_name(outdir)} as {fmt.upper()} "
+            f"({'; '.join(parts)})")
 
 
 __all__ = [

@@ -35,6 +35,35 @@ def _as_of_option(ctx: click.Context, param: click.Parameter, value: str | None)
         raise click.BadParameter(str(exc)) from None
 
 
+def _text_option(limit: int) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
+    """A callback for --title/--marking: one line of at most `limit` characters, no control or text-direction
+    characters, not only blanks or invisible characters (the same rule as a label in a case file)."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from .model import check_line
+
+        if len(value) > limit:
+            raise click.BadParameter(f"is too long: at most {limit} characters (this has {len(value)})")
+        try:
+            return check_line(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return check
+
+
+def _refuse_overwrite(path: str, force: bool) -> None:
+    """Refuse to write over an existing case file without --force (it may be the only copy of someone's work)."""
+    from .output import holds_case
+    from .problems import shown_name
+
+    if not force and (holds_case(path) or (Path(path).exists() and Path(path).suffix.lower() in (".yaml", ".yml"))):
+        raise click.ClickException(f"{shown_name(path)} exists and is a case file; use --force to overwrite it, "
+                                   "or choose another name")
+
+
 def report(problems: Any) -> None:
     """Print located problems to stderr, one per line."""
     for p in problems:
@@ -59,15 +88,18 @@ def handles_errors(func: F) -> F:
         except Exception as exc:
             if ctx.find_root().params.get("debug"):
                 raise
+            from .limits import LimitError
             from .output import OutputError
+            from .problems import visible
 
-            if isinstance(exc, OutputError):
-                click.echo(f"error: {exc}", err=True)
+            if isinstance(exc, (OutputError, LimitError)):
+                click.echo(f"error: {visible(str(exc))}", err=True)
             elif isinstance(exc, OSError):
                 click.echo(f"error: could not write the output ({exc.strerror or exc.__class__.__name__})", err=True)
             else:
                 click.echo(
-                    f"error: {exc.__class__.__name__}: {str(exc)[:200]} (run with --debug for details)", err=True
+                    f"error: {exc.__class__.__name__}: {visible(str(exc)[:200])} (run with --debug for details)",
+                    err=True,
                 )
             ctx.exit(1)
 
@@ -91,7 +123,8 @@ def chronology_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--name", default=None, help="For a .csv/.xlsx chronology: the child's name or a pseudonym."),
         click.option("--dob", default=None, help="For a .csv/.xlsx chronology: the date of birth, e.g. 14/03/2015."),
         click.option("--ref", default=None, help="For a .csv/.xlsx chronology: the case reference."),
-        click.option("--sheet", default=None, help="For an .xlsx chronology: the sheet to read (default: the first)."),
+        click.option("--sheet", default=None, help="For an .xlsx chronology: the sheet to read (default: the active "
+                                                   "sheet, if visible, else the first visible one)."),
     )):
         command = option(command)
     return command
@@ -125,6 +158,7 @@ def validate(files: tuple[str, ...], as_of: date | None, quiet: bool, name: str 
     Exits 0 when every file is valid (warnings allowed), 1 when any is not.
     """
     from .chronology import load_any
+    from .problems import shown_name
 
     check_chronology_options(files, name, dob, ref, sheet)
     failed = 0
@@ -139,7 +173,7 @@ def validate(files: tuple[str, ...], as_of: date | None, quiet: bool, name: str 
             report(loaded.warnings)
             n = len(loaded.case.events)
             click.echo(
-                f"{file}: ok ({n} event{'s' if n != 1 else ''}"
+                f"{shown_name(file)}: ok ({n} event{'s' if n != 1 else ''}"
                 f"{', ' + str(len(loaded.warnings)) + ' warning(s)' if loaded.warnings else ''})"
             )
     if failed:
@@ -221,8 +255,10 @@ def init(path: str, force: bool) -> None:
               help="Chart width in CSS px; default: the printable width of the page at 96 dpi (A4: 1032).")
 @click.option("--page", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
               help="Landscape page size (PDF, HTML, PNG) and the default chart width.")
-@click.option("--marking", default=None, help="Protective marking on every page, e.g. OFFICIAL-SENSITIVE.")
-@click.option("--title", default=None, help="Document title; default 'Timeline: NAME'.")
+@click.option("--marking", default=None, callback=_text_option(80),
+              help="Protective marking on every page, e.g. OFFICIAL-SENSITIVE (at most 80 characters).")
+@click.option("--title", default=None, callback=_text_option(200),
+              help="Document title; default 'Timeline: NAME' (at most 200 characters).")
 @click.option("--view", type=click.Choice(["full", "hearing", "training"]), default="full", show_default=True,
               help="full report, one-page hearing summary, or anonymised training copy.")
 @click.option("--dpi", type=click.IntRange(min=36, max=600), default=150, show_default=True,
@@ -233,11 +269,15 @@ def init(path: str, force: bool) -> None:
 @chronology_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes for a batch (several cases or a folder); default: all cores.")
+@click.option("--seed", default=None,
+              help="For --view training: the secret that picks the pseudonym and the date shift (any text; the same "
+                   "seed gives the same copy). Default: a new random one, printed once.")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT even if it is a case file (.yaml, .json).")
 @handles_errors
 def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: date | None, width: float | None,
            page: str, marking: str | None, title: str | None, view: str, dpi: int, page_range: str | None,
            standards_file: str | None, name: str | None = None, dob: str | None = None, ref: str | None = None,
-           sheet: str | None = None, jobs: int | None = None) -> None:
+           sheet: str | None = None, jobs: int | None = None, seed: str | None = None, force: bool = False) -> None:
     """Draw the timeline of CASE into OUTPUT (SVG, scene JSON, HTML, PDF or PNG).
 
     The chart's x axis is the child's age; warnings about the case are printed but do not stop it.
@@ -262,14 +302,24 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
         chosen = (fmt or DEFAULT_FORMAT) if many else format_for(output, fmt)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    if seed is not None and view != "training":
+        raise click.UsageError("--seed applies to --view training (the anonymised copy)")
+    if view == "training" and seed is None:
+        seed = new_seed()
+        click.echo(f"training view: pseudonym and date shift from the secret seed {seed}; keep it to make the same "
+                   f"copy again (--seed {seed}), and do not share it with the copy", err=True)
     options = RenderOptions(format=chosen, width=width, page=page,  # type: ignore[arg-type]
                             marking=marking, title=title, view=view,  # type: ignore[arg-type]
-                            dpi=dpi, page_range=page_range, standards=standards_file)
+                            dpi=dpi, page_range=page_range, standards=standards_file, seed=seed)
     if many:
         from .batch import run
 
-        sys.exit(run(case_files, outdir=output, options=options, jobs=jobs, as_of=as_of))
+        sys.exit(run(case_files, outdir=output, options=options, jobs=jobs, as_of=as_of, force=force))
     case_file = case_files[0]
+    from .output import check_target
+
+    check_target(output, inputs=(case_file,))
+    _refuse_overwrite(output, force)
     # The temporary output exists for the whole render: a bad target fails before the work, and a failed
     # or killed render leaves the previous output as it was.
     with atomic_output(output, inputs=(case_file,)) as out:
@@ -300,6 +350,9 @@ def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: s
     check_chronology_options((case_file,), name, dob, ref, sheet)
     standards = load_standards(standards_file)
     case = load_any(case_file, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet).case
+    from .limits import check_reviews
+
+    check_reviews(case, standards.reviews)
     facts = compute_facts(case, standards=standards)
     if as_json:
         click.echo(json.dumps(summary_dict(case, facts), indent=2, ensure_ascii=False))
@@ -313,7 +366,8 @@ def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: s
 @click.option("--dob", required=True, help="Date of birth, e.g. 14/03/2015 or 2015-03-14.")
 @click.option("--ref", default=None, help="Case reference, e.g. C-0001.")
 @click.option("--as-of", "as_of", default=None, help="The date the timeline runs to; default: left out (today).")
-@click.option("--sheet", default=None, help="The Excel sheet to read (default: the first).")
+@click.option("--sheet", default=None,
+              help="The Excel sheet to read (default: the active sheet, if visible, else the first visible one).")
 @click.option("--jurisdiction", default=None, type=click.Choice(["scotland"]),
               help="Read the chronology with this jurisdiction's vocabulary even when its words look like "
                    "another's (default: scotland, refusing an English or Welsh chronology).")
@@ -321,9 +375,10 @@ def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: s
               help="Also write the import report as JSON to this file (docs/import.md describes it).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str),
               help="The case file to write (.yaml).")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 @handles_errors
 def import_(table: str, name: str, dob: str, ref: str | None, as_of: str | None, sheet: str | None,
-            jurisdiction: str | None, report_file: str | None, output: str) -> None:
+            jurisdiction: str | None, report_file: str | None, output: str, force: bool = False) -> None:
     """Turn a chronology spreadsheet FILE (.csv or .xlsx, one row per event, a header row) into a case file.
 
     The header row is found among the first 20 rows by its headings (Date, Date or Period of Event, Event,
@@ -338,6 +393,10 @@ def import_(table: str, name: str, dob: str, ref: str | None, as_of: str | None,
     from .chronology import ImportFailed, ImportReport, import_file
     from .io import parse_yaml, validate_data
     from .output import write_atomic
+
+    _refuse_existing(output, force)
+    if report_file is not None:
+        _refuse_existing(report_file, force)
 
     def write_report(found: ImportReport | None) -> None:
         if report_file is not None and found is not None:
@@ -367,14 +426,17 @@ def import_(table: str, name: str, dob: str, ref: str | None, as_of: str | None,
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str),
               help="The anonymised case file to write (.yaml).")
 @click.option("--name", default=None, help="Pseudonym to use (default: one picked from a built-in list by --seed).")
-@click.option("--seed", default=0, show_default=True, type=int, help="Picks the pseudonym and the date shift.")
+@click.option("--seed", default=None,
+              help="The secret that picks the pseudonym and the date shift (any text; the same seed gives the same "
+                   "copy). Default: a new random one, printed once: keep it, and do not share it with the copy.")
 @click.option("--shift-days", default=None, type=int,
               help="Move every date by this many days (negative = earlier); default: 30-400 days earlier, by seed.")
 @click.option("--keep-labels", is_flag=True,
               help="Keep labels as written (they may identify people; a warning says so).")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 @handles_errors
-def anonymise(case_file: str, output: str, name: str | None, seed: int, shift_days: int | None,
-              keep_labels: bool) -> None:
+def anonymise(case_file: str, output: str, name: str | None, seed: str | None, shift_days: int | None,
+              keep_labels: bool, force: bool = False) -> None:
     """Write a fictionalised copy of CASE for training: a pseudonym, no reference, every date (birth and as_of
     too) moved by the same days so ages and intervals stay, notes and sources dropped, labels replaced by
     their type's name. Warns when a word of the original name, reference or labels survives.
@@ -385,17 +447,39 @@ def anonymise(case_file: str, output: str, name: str | None, seed: int, shift_da
     from .io import load_case
     from .output import write_atomic
 
+    _refuse_existing(output, force)
     original = load_case(case_file).case
+    if seed is None and (shift_days is None or name is None):
+        seed = new_seed()
+        click.echo(f"seed {seed}: keep it to make the same copy again (--seed {seed}); do not share it with the copy",
+                   err=True)
     anon = make_anonymous(original, name=name, seed=seed, shift_days=shift_days, keep_labels=keep_labels)
     text = dump_case(anon)
     if keep_labels:
         click.echo(f"warning: {KEEP_LABELS_WARNING}", err=True)
     found = leaks(original, text, include_labels=not keep_labels)
     if found:
-        click.echo("warning: the output still contains words of the original name, reference or labels: "
-                   + ", ".join(f"'{w}'" for w in found) + "; check it before sharing", err=True)
+        from .problems import visible
+
+        click.echo("warning: the output still contains words of the original name, reference, labels or ids: "
+                   + ", ".join(f"'{visible(w)}'" for w in found) + "; check it before sharing", err=True)
     write_atomic(output, text.encode("utf-8"), inputs=(case_file,))
     click.echo(f"wrote {output} (pseudonym {anon.child.name}; dates moved {shift_word(anon, original)})")
+
+
+def new_seed() -> str:
+    """A fresh secret seed: 12 random digits (the shift cannot be worked out from the output and the code)."""
+    import secrets
+
+    return f"{secrets.randbelow(10**12):012d}"
+
+
+def _refuse_existing(path: str, force: bool) -> None:
+    """`import` and `anonymise` write case files: never over an existing file without --force."""
+    from .problems import shown_name
+
+    if not force and (Path(path).exists() or Path(path).is_symlink()):
+        raise click.ClickException(f"{shown_name(path)} exists; use --force to overwrite it")
 
 
 def shift_word(anon: Any, original: Any) -> str:

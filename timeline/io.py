@@ -9,6 +9,7 @@ files are refused with plain messages.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +22,7 @@ import yaml
 from pydantic import ValidationError
 
 from .model import EVENT_CLASSES, KINDS, MAX_EVENTS, Case, Child, did_you_mean
-from .problems import CaseError, Loc, Problem, format_path
+from .problems import CaseError, Loc, Problem, format_path, visible
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 500_000
@@ -30,18 +31,27 @@ MAX_NUMBER_DIGITS = 100  # int() of a longer one is slow (and refused past 4,300
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-_UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
 def _visible(text: str) -> str:
     """User text quoted in a message, with line breaks and control characters written as escapes, so that
     every problem stays one line and a message cannot rewrite the terminal."""
-    return _UNSEEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return visible(text)
+
+
+QUOTE_LIMIT = 40  # characters of a value, key or sheet name quoted in a message
+
+
+def cut(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """`text` shortened to `limit` characters (an ellipsis says so) and made visible, for quoting in a message:
+    a message quotes enough to find the place, never a whole note, and cannot rewrite the terminal."""
+    text = str(text)
+    if len(text) > limit:
+        text = text[: limit - 1] + "\u2026"
+    return _visible(text)
 
 
 def _path(loc: Loc) -> str:
-    """`format_path` for messages: keys come from the file and may hold anything."""
-    return _visible(format_path(loc))
+    """`format_path` for messages: keys come from the file and may hold anything (each is cut to 40 characters)."""
+    return _visible(format_path(tuple(cut(p) if isinstance(p, str) else p for p in loc)))
 
 
 @dataclass
@@ -98,25 +108,52 @@ def display_name(path: str | Path) -> str:
     return str(path)
 
 
-def read_text(path: str | Path, *, limit: int = MAX_BYTES) -> str:
-    """Read a text file the careful way: size cap, binary check, UTF-8 with a located decoding error."""
-    name = display_name(path)
-    p = Path(path)
+def read_limited(path: str | Path, limit: int, *, what: str = "a case file") -> bytes:
+    """The first `limit + 1` bytes of a regular file; CaseError for a folder, a missing file, a device or FIFO.
 
-    def fail(message: str, line: int | None = None, col: int | None = None) -> CaseError:
-        return CaseError([Problem(name, line, col, "", message)])
+    The file is opened without blocking and checked with fstat before a byte is read, so a FIFO (whose
+    reader would wait for ever), a terminal or a device such as /dev/zero is refused, never read.
+    """
+    import os
+    import stat
+
+    name = display_name(path)
+
+    def fail(message: str) -> CaseError:
+        return CaseError([Problem(name, None, None, "", message)])
 
     try:
-        if p.is_dir():
-            raise fail("is a folder, not a case file")
-        with p.open("rb") as fh:
-            data = fh.read(limit + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise fail("no such file; check the name and folder") from None
     except PermissionError:
         raise fail("cannot be read (permission denied)") from None
+    except IsADirectoryError:
+        raise fail(f"is a folder, not {what}") from None
     except OSError as exc:
         raise fail(f"cannot be read ({exc.strerror or 'error'})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise fail(f"is a folder, not {what}")
+        if not stat.S_ISREG(mode):
+            raise fail(f"is not a regular file (a device, pipe or socket); give {what} saved on disk")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(limit + 1)
+    except OSError as exc:
+        raise fail(f"cannot be read ({exc.strerror or 'error'})") from None
+    finally:
+        os.close(fd)
+
+
+def read_text(path: str | Path, *, limit: int = MAX_BYTES) -> str:
+    """Read a text file the careful way: size cap, binary check, UTF-8 with a located decoding error."""
+    name = display_name(path)
+
+    def fail(message: str, line: int | None = None, col: int | None = None) -> CaseError:
+        return CaseError([Problem(name, line, col, "", message)])
+
+    data = read_limited(path, limit)
     if len(data) > limit:
         raise fail(f"is larger than {limit // (1024 * 1024)} MB; a case file is normally a few KB")
     if not data.strip():
@@ -683,7 +720,17 @@ def load_text(
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 MAX_TABLE_ROWS = 20_000
 MAX_TABLE_COLUMNS = 200
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell; a CSV cell longer than this is a broken file
+# An .xlsx is a zip of XML files. These bound what reading one may cost, checked from the zip's directory
+# before anything is decompressed (a "zip bomb" of a few MB can inflate to many GB).
+MAX_XLSX_MEMBERS = 2_000
+MAX_XLSX_UNPACKED = 64 * 1024 * 1024  # all members together, uncompressed
+MAX_XLSX_SHARED_STRINGS = 16 * 1024 * 1024  # the shared-strings part, held in memory whole while reading
+MAX_XLSX_CELLS = 250_000  # cells in the sheet read, empty formatted ones too (20,000 rows of 12 columns)
+MAX_MERGED_RANGES = 10_000
 _DELIMITERS = (",", ";", "\t")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the start of an OLE compound file (old .xls, or an encrypted workbook)
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 
 @dataclass(frozen=True)
@@ -691,12 +738,16 @@ class Table:
     """A spreadsheet as text cells: `rows` are (row number as the spreadsheet shows it, cells), blank rows left out.
 
     Row numbers count every row of the file (the first is 1), so an error can say "row 7" and the user
-    finds row 7 where their spreadsheet program shows it.
+    finds row 7 where their spreadsheet program shows it. `sheet` is the sheet read (None for CSV).
+    `merged` lists the sheet's merged ranges as 0-based (first_row, first_col, last_row, last_col), where
+    row r is spreadsheet row r + 1; every cell of a range holds the range's top-left value, so a date
+    merged down three rows dates all three (a row that holds nothing but merged values is still left out).
     """
 
     file: str
     rows: tuple[tuple[int, tuple[str, ...]], ...]
     sheet: str | None = None
+    merged: tuple[tuple[int, int, int, int], ...] = ()
 
 
 def is_table(path: str | Path) -> bool:
@@ -714,23 +765,12 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
     return read_csv_text(_read_table_text(path, name), name)
 
 
-def _table_fail(name: str, message: str) -> CaseError:
-    return CaseError([Problem(name, None, None, "", message)])
+def _table_fail(name: str, message: str, where: str = "") -> CaseError:
+    return CaseError([Problem(name, None, None, where, message)])
 
 
 def _read_table_bytes(path: str | Path, name: str) -> bytes:
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise _table_fail(name, "is a folder, not a chronology file")
-        with p.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise _table_fail(name, "no such file; check the name and folder") from None
-    except PermissionError:
-        raise _table_fail(name, "cannot be read (permission denied)") from None
-    except OSError as exc:
-        raise _table_fail(name, f"cannot be read ({exc.strerror or 'error'})") from None
+    data = read_limited(path, MAX_BYTES, what="a chronology file")
     if len(data) > MAX_BYTES:
         raise _table_fail(name, f"is larger than {MAX_BYTES // (1024 * 1024)} MB; a chronology is normally far smaller")
     return data
@@ -744,6 +784,11 @@ def _read_table_text(path: str | Path, name: str) -> str:
         )
     if data.startswith(b"PK\x03\x04"):
         raise _table_fail(name, "is an Excel workbook, not CSV text; give it the .xlsx suffix")
+    if data.startswith(_OLE_MAGIC):
+        raise _table_fail(name, _ole_message(data))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _table_fail(name, "is UTF-16 text (Excel's \"Unicode Text\"); save it as 'CSV UTF-8 (Comma delimited)' "
+                                "or give the .xlsx file instead")
     if b"\x00" in data:
         raise _table_fail(name, "is a binary file, not CSV text; save it as 'CSV UTF-8' or .xlsx")
     try:
@@ -754,35 +799,83 @@ def _read_table_text(path: str | Path, name: str) -> str:
                                  "'CSV UTF-8 (Comma delimited)', or give the .xlsx file instead")]) from None
 
 
+def _ole_message(data: bytes) -> str:
+    """What an OLE compound file (Office's older container) is: a password-protected workbook, or an old .xls."""
+    if _ENCRYPTED_STREAM in data:
+        return ("is password-protected (encrypted), so it cannot be read; in Excel remove the password "
+                "(File > Info > Protect Workbook > Encrypt with Password, clear it), save, and try again")
+    return "is not an Excel .xlsx workbook (an old .xls file? save it as .xlsx or CSV UTF-8)"
+
+
 def _delimiter(text: str) -> str:
     """Comma, semicolon or tab: whichever the header line (first non-blank line) uses most, outside quotes."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = ""
+    for line in _lines_upto(text, 64 * 1024):
+        if line.strip():
+            first = line
+            break
     unquoted = re.sub(r'"[^"]*"', "", first)
     counts = {d: unquoted.count(d) for d in _DELIMITERS}
     best = max(_DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] else ","
 
 
+def _lines_upto(text: str, limit: int) -> Iterator[str]:
+    """The lines of the first `limit` characters of `text` (the header is looked for there, not in all 5 MB)."""
+    yield from text[:limit].splitlines()
+
+
 def read_csv_text(text: str, name: str = "<table>.csv") -> Table:
-    """CSV text -> Table (the delimiter is sniffed; quoted cells may hold commas and line breaks)."""
+    """CSV text -> Table (the delimiter is sniffed; quoted cells may hold commas and line breaks).
+
+    A quote that is opened and never closed would swallow every later row into one cell: it is an error
+    located at the row where the quote opened, never a silently shorter chronology.
+    """
     import csv
     import io as _io
 
-    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False)
+    delimiter = _delimiter(text)
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES + 1))  # our own cell limit applies, below
+    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     rows: list[tuple[int, tuple[str, ...]]] = []
+    number = 0
+    last = (0, 0, 0)  # the last record: its number, first and last line
     try:
-        for number, record in enumerate(reader, start=1):
+        while True:
+            started = reader.line_num + 1  # the file line this record starts on
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            number += 1
             if number > MAX_TABLE_ROWS:
                 raise _table_fail(name, f"has more than {MAX_TABLE_ROWS} rows; split the chronology")
+            for cell in record:
+                if len(cell) > MAX_CELL_CHARS:
+                    raise _table_fail(name, f"a cell is longer than {MAX_CELL_CHARS:,} characters (a quote "
+                                            "opened and never closed?); check this row", f"row {number}")
             cells = tuple(cell.strip() for cell in record[:MAX_TABLE_COLUMNS])
             if any(cells):
                 rows.append((number, cells))
-    except csv.Error as exc:
-        where = f"row {reader.line_num}"
-        raise CaseError([Problem(name, None, None, where, f"cannot be read as CSV ({exc})")]) from None
+            last = (number, started, reader.line_num)
+    except csv.Error:
+        raise _table_fail(name, "cannot be read as CSV here (a stray quote or a broken line?); check this row",
+                          f"row {number + 1}") from None
+    if last[2] > last[1] and _runaway_quote(text, last[1]):
+        raise _table_fail(name, "a quote (\") opens a cell here that never closes, so every later row would be "
+                                "read into that one cell; close the quote or remove it", f"row {last[0]}")
     if not rows:
         raise _table_fail(name, "holds no rows; a chronology needs a header row and one row per event")
     return Table(file=name, rows=tuple(rows))
+
+
+def _runaway_quote(text: str, first_line: int) -> bool:
+    """True when the last record, which starts on line `first_line` and runs to the end of the text, holds a
+    quote that never closed: its quotes do not pair up (a doubled "" counts as two)."""
+    import io as _io
+
+    lines = list(_io.StringIO(text, newline=""))
+    return "".join(lines[first_line - 1:]).count('"') % 2 == 1
 
 
 def _excel_cell_text(value: Any, number_format: str | None) -> str:
@@ -804,11 +897,155 @@ def _excel_cell_text(value: Any, number_format: str | None) -> str:
     return str(value).strip()
 
 
+_CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_MERGE_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*["\']([^"\']{1,40})["\']')
+
+
+def _cell_index(ref: str) -> tuple[int, int] | None:
+    """'B7' -> (6, 1): 0-based row and column of an A1 reference, or None when it is not one."""
+    m = _CELL_REF.match(ref.strip().upper())
+    if not m:
+        return None
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + (ord(ch) - 64)
+    row = int(m.group(2))
+    return (row - 1, col - 1) if row >= 1 and col >= 1 else None
+
+
+def _check_zip(data: bytes, name: str) -> None:
+    """Refuse a workbook whose parts would inflate past the limits, from the zip directory alone."""
+    import io as _io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(_io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise _table_fail(name, "is not a readable Excel workbook (a damaged zip file); open and re-save it, "
+                                "or save it as CSV UTF-8") from None
+    if len(infos) > MAX_XLSX_MEMBERS:
+        raise _table_fail(name, f"holds {len(infos):,} parts; an Excel workbook holds a few dozen (not a "
+                                "chronology workbook?)")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _table_fail(name, "is password-protected (encrypted), so it cannot be read; remove the "
+                                    "password, save, and try again")
+        total += info.file_size
+        if info.filename.lower().endswith("sharedstrings.xml") and info.file_size > MAX_XLSX_SHARED_STRINGS:
+            raise _table_fail(name, f"holds more than {MAX_XLSX_SHARED_STRINGS // (1024 * 1024)} MB of text once "
+                                    "unpacked; a chronology is far smaller (split it, or save it as CSV UTF-8)")
+    if total > MAX_XLSX_UNPACKED:
+        raise _table_fail(name, f"would unpack to {total // (1024 * 1024):,} MB, more than the "
+                                f"{MAX_XLSX_UNPACKED // (1024 * 1024)} MB a chronology workbook may hold; split it, or "
+                                "save it as CSV UTF-8")
+
+
+def _choose_sheet(book: Any, name: str, sheet: str | None) -> Any:
+    """The sheet asked for; else the active sheet when it is a visible worksheet; else the first visible one."""
+    sheets = [ws for ws in book.worksheets]
+    names = [ws.title for ws in sheets]
+    listed = ", ".join(cut(n) for n in names[:20]) + (" ..." if len(names) > 20 else "")
+    if sheet is not None:
+        exact = [ws for ws in sheets if ws.title == sheet]
+        if exact:
+            return exact[0]
+        close = [ws for ws in sheets if ws.title.lower() == sheet.lower()]
+        if len(close) == 1:
+            return close[0]
+        import difflib
+
+        near = difflib.get_close_matches(sheet, names, n=1, cutoff=0.6)
+        hint = f"; did you mean '{cut(near[0])}'?" if near else ""
+        raise _table_fail(name, f"has no sheet '{cut(sheet)}'{hint} (sheets: {listed})")
+    visible = [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
+    if not visible:
+        raise _table_fail(name, f"has no visible sheet (sheets: {listed}); choose one with --sheet")
+    try:
+        active = book.active
+    except (IndexError, AttributeError, TypeError, ValueError):
+        active = None
+    if active in visible:
+        return active
+    return visible[0]
+
+
+def _scan_sheet(book: Any, ws: Any) -> tuple[int, list[tuple[int, int, int, int]]]:
+    """One fast pass over the sheet's XML part: how many cells it holds (every `<c>` element, empty ones
+    too, counted before openpyxl parses any, which costs far more per cell) and its merged ranges (which
+    openpyxl's read-only mode does not keep)."""
+    path = getattr(ws, "_worksheet_path", None)
+    archive = getattr(book, "_archive", None)
+    if path is None or archive is None:
+        return 0, []
+    found: list[tuple[int, int, int, int]] = []
+    cells = 0
+    tail = b""
+    with archive.open(path) as src:
+        while True:
+            chunk = src.read(1 << 20)
+            block = tail + chunk
+            # Matches starting in the last 256 bytes may be cut by the chunk's end: they are taken from the
+            # next block (which starts there), or here when this is the last one.
+            keep = max(0, len(block) - 256) if chunk else len(block)
+            cells += sum(1 for m in _CELL_TAG.finditer(block) if m.start() < keep)
+            for m in _MERGE_CELL.finditer(block):
+                if m.start() >= keep:
+                    break
+                first, _, last = m.group(1).decode("ascii", "replace").partition(":")
+                a = _cell_index(first)
+                b = _cell_index(last or first)
+                if a is None or b is None:
+                    continue
+                found.append((min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])))
+                if len(found) > MAX_MERGED_RANGES:
+                    raise _MergedTooMany
+            if not chunk:
+                break
+            tail = block[keep:]
+    return cells, sorted(set(found))
+
+
+class _MergedTooMany(Exception):
+    """More merged ranges than MAX_MERGED_RANGES."""
+
+
+def _fill_merged(rows: list[tuple[int, tuple[str, ...]]], merged: list[tuple[int, int, int, int]],
+                 top_left: dict[tuple[int, int], str]) -> list[tuple[int, tuple[str, ...]]]:
+    """Every cell of each merged range given its top-left value, in the rows that hold anything of their own."""
+    if not merged:
+        return rows
+    by_row: dict[int, list[tuple[int, int, str]]] = {}
+    for r0, c0, r1, c1 in merged:
+        value = top_left.get((r0, c0), "")
+        if not value or c0 >= MAX_TABLE_COLUMNS:
+            continue
+        for number in range(r0 + 1, min(r1, MAX_TABLE_ROWS) + 2):
+            by_row.setdefault(number, []).append((c0, min(c1, MAX_TABLE_COLUMNS - 1), value))
+    out: list[tuple[int, tuple[str, ...]]] = []
+    for number, cells in rows:
+        spans = by_row.get(number)
+        if spans:
+            filled = list(cells)
+            for c0, c1, value in spans:
+                if len(filled) <= c1:
+                    filled.extend([""] * (c1 + 1 - len(filled)))
+                for c in range(c0, c1 + 1):
+                    filled[c] = value
+            cells = tuple(filled)
+        out.append((number, cells))
+    return out
+
+
 def _read_xlsx(path: str | Path, name: str, *, sheet: str | None) -> Table:
     data = _read_table_bytes(path, name)
+    if data.startswith(_OLE_MAGIC):
+        raise _table_fail(name, _ole_message(data))
     if not data.startswith(b"PK\x03\x04"):
-        hint = " (an old .xls file? save it as .xlsx or CSV)" if data.startswith(b"\xd0\xcf\x11\xe0") else ""
-        raise _table_fail(name, f"is not an Excel .xlsx workbook{hint}")
+        raise _table_fail(name, "is not an Excel .xlsx workbook (save it as .xlsx or CSV UTF-8)")
+    _check_zip(data, name)
     try:
         import openpyxl
     except ImportError:
@@ -816,43 +1053,72 @@ def _read_xlsx(path: str | Path, name: str, *, sheet: str | None) -> Table:
                                 "or save the sheet as CSV UTF-8") from None
     import io as _io
     import warnings as _warnings
-    import zipfile
 
+    damaged = ("cannot be read as an Excel workbook (a damaged or unusual file); open and re-save it in Excel, "
+               "or save it as CSV UTF-8")
     try:
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read
             book = openpyxl.load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise _table_fail(name, f"cannot be read as an Excel workbook ({exc.__class__.__name__}); "
-                                "open and re-save it, or save it as CSV UTF-8") from None
+    except MemoryError:
+        raise _table_fail(name, "is too large to read; split it, or save it as CSV UTF-8") from None
+    except Exception:  # a crafted or damaged workbook: openpyxl raises anything (KeyError, TypeError ...)
+        raise _table_fail(name, damaged) from None
     try:
-        names = list(book.sheetnames)
-        if sheet is None:
-            chosen = names[0]
-        elif sheet in names:
-            chosen = sheet
-        else:
-            close = [n for n in names if n.lower() == sheet.lower()]
-            if len(close) != 1:
-                import difflib
-
-                near = difflib.get_close_matches(sheet, names, n=1, cutoff=0.6)
-                hint = f"; did you mean '{near[0]}'?" if near else ""
-                raise _table_fail(name, f"has no sheet '{sheet[:40]}'{hint} (sheets: {', '.join(names)})")
-            chosen = close[0]
+        ws = _choose_sheet(book, name, sheet)
+        chosen = str(ws.title)
+        where = f"sheet '{cut(chosen)}'"
         rows: list[tuple[int, tuple[str, ...]]] = []
-        for number, row in enumerate(book[chosen].iter_rows(max_col=MAX_TABLE_COLUMNS), start=1):
-            if number > MAX_TABLE_ROWS:
-                raise _table_fail(name, f"sheet '{chosen}' has more than {MAX_TABLE_ROWS} rows; split the chronology")
-            texts = [_excel_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
-            while texts and not texts[-1]:
-                texts.pop()  # sheets often report formatted but empty columns to the right
-            cells = tuple(texts)
-            if cells:
-                rows.append((number, cells))
+        top_left: dict[tuple[int, int], str] = {}
+        try:
+            cell_count, merged = _scan_sheet(book, ws)
+        except _MergedTooMany:
+            raise _table_fail(name, f"has more than {MAX_MERGED_RANGES:,} merged ranges; unmerge the cells, or "
+                                    "save it as CSV UTF-8", where) from None
+        if cell_count > MAX_XLSX_CELLS:
+            raise _table_fail(name, f"has more than {MAX_XLSX_CELLS:,} cells ({cell_count:,}, formatted empty ones "
+                                    "too); split the chronology, clear the formatting of unused rows and columns, "
+                                    "or save it as CSV UTF-8", where)
+        corners = {(r0, c0) for r0, c0, _, _ in merged}
+        cells_read = 0
+        number = 0
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("ignore")
+            try:
+                ws.reset_dimensions()  # the <dimension> a program wrote may be too small: read every row
+                for number, row in enumerate(ws.iter_rows(max_col=MAX_TABLE_COLUMNS), start=1):
+                    if number > MAX_TABLE_ROWS:
+                        raise _table_fail(name, f"has more than {MAX_TABLE_ROWS:,} rows; split the chronology",
+                                          where)
+                    cells_read += len(row)
+                    if cells_read > MAX_XLSX_CELLS:
+                        raise _table_fail(name, f"has more than {MAX_XLSX_CELLS:,} cells; split the chronology, "
+                                                "or delete the unused rows and columns", where)
+                    texts = []
+                    for c in row:
+                        text = _excel_cell_text(c.value, getattr(c, "number_format", None))
+                        if len(text) > MAX_CELL_CHARS:
+                            text = text[:MAX_CELL_CHARS]
+                        texts.append(text)
+                    for col, text in enumerate(texts):
+                        if text and (number - 1, col) in corners:
+                            top_left[(number - 1, col)] = text
+                    while texts and not texts[-1]:
+                        texts.pop()  # sheets often report formatted but empty columns to the right
+                    if texts:
+                        rows.append((number, tuple(texts)))
+            except CaseError:
+                raise
+            except MemoryError:
+                raise _table_fail(name, "is too large to read; split it, or save it as CSV UTF-8", where) from None
+            except Exception:
+                raise _table_fail(name, damaged + " (the trouble is after row " + f"{number})", where) from None
     finally:
-        book.close()
+        with contextlib.suppress(Exception):  # closing a damaged archive may fail; nothing to keep
+            book.close()
+    rows = _fill_merged(rows, merged, top_left)
     if not rows:
-        raise _table_fail(name, f"sheet '{chosen}' holds no rows; a chronology needs a header row and one row "
-                                f"per event (sheets: {', '.join(names)})")
-    return Table(file=name, rows=tuple(rows), sheet=chosen)
+        names = ", ".join(cut(n) for n in book.sheetnames[:20])
+        raise _table_fail(name, f"{where} holds no rows; a chronology needs a header row and one row per event "
+                                f"(sheets: {names}); choose one with --sheet")
+    return Table(file=name, rows=tuple(rows), sheet=chosen, merged=tuple(merged))

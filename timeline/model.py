@@ -37,6 +37,10 @@ MIN_YEAR = 1900
 # Events in one file: ten times the longest real chronology; past it a chart is unreadable and slow to draw.
 MAX_EVENTS = 10_000
 MAX_YEAR = 2199
+# Placements running at once: a child lives in one place, with a short break or a planned move overlapping;
+# a chronology without end dates leaves a few dozen open. Past this the chart's sub-rows and the review
+# schedule of every open placement make a render too slow and too big (bench/limits.py).
+MAX_OVERLAPPING = 100
 _EDTF_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?]?(/\d{4}(-\d{2}(-\d{2})?)?[~?]?)?$"
 _FULL_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 # C0/C1 controls and the bidi embedding/override/isolate controls that can make text read differently
@@ -44,7 +48,17 @@ _FULL_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 # Zero-width characters: allowed inside text (they join emoji and some scripts) but not as all of it.
 MAX_COMBINING_MARKS = 5
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Letters and symbols that draw as nothing (Hangul fillers, the blank Braille pattern, Khmer inherent
+# vowels, the Mongolian vowel separator, the combining grapheme joiner): text made only of these, of
+# format characters (U+2061-2064, LRM/RLM/ALM, tag characters) and of marks is as blank as spaces.
+_DRAWS_NOTHING = frozenset("\u3164\u2800\u115f\u1160\uffa0\u17b4\u17b5\u180e\u034f")
+_NOTHING_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cc", "Zs", "Zl", "Zp"})
+
+
+def is_blank(value: str) -> bool:
+    """True when `value` would draw as nothing: only blanks, invisible or format characters, or marks."""
+    return all(ch.isspace() or ch in _DRAWS_NOTHING or unicodedata.category(ch) in _NOTHING_CATEGORIES
+               for ch in value)
 _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f" + _BIDI + "]")
 _CONTROL_NOTE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + "]")
 
@@ -112,9 +126,16 @@ def _check_line(value: str) -> str:
         raise PydanticCustomError(
             "control_character", "contains a control or text-direction character; remove it (retype the text)"
         )
-    if not value.strip(_INVISIBLE).strip():
-        raise PydanticCustomError("blank_text", "is blank; write some text or leave the field out")
+    if is_blank(value):
+        raise PydanticCustomError("blank_text", "is blank (or only invisible characters); write some text or leave "
+                                                "the field out")
     return _check_marks(unicodedata.normalize("NFC", value))
+
+
+def check_line(value: str) -> str:
+    """One line of user text as a label or name must be (no control or text-direction characters, not blank,
+    few marks per letter): the text, NFC; ValueError saying why not. For options such as --title."""
+    return _check_line(value)
 
 
 def _check_note(value: str) -> str:
@@ -142,6 +163,32 @@ def _check_marks(value: str) -> str:
 
 Line = Annotated[str, AfterValidator(_check_line)]
 Note = Annotated[str, AfterValidator(_check_note)]
+
+
+def _length(limit: int) -> AfterValidator:
+    """A length check on the text as kept (NFC), raising pydantic's own "string_too_long" so that every message
+    says "characters": the field's `max_length` (kept for the schema) would run after the text validator and
+    count "items"."""
+
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise PydanticCustomError("string_too_long", "String should have at most {max_length} characters",
+                                      {"max_length": limit})
+        return value
+
+    return AfterValidator(check)
+
+
+def _line(max_length: int) -> Any:
+    """One line of text of at most `max_length` characters."""
+    return Annotated[str, AfterValidator(_check_line), _length(max_length)]
+
+
+def _note(max_length: int) -> Any:
+    """A note of at most `max_length` characters (tabs and line breaks allowed)."""
+    return Annotated[str, AfterValidator(_check_note), _length(max_length)]
+
+
 _ID = re.compile(r"^[^\s<>&\"'`\\]{1,64}$")
 
 
@@ -193,26 +240,27 @@ class _Frozen(BaseModel):
 class Child(_Frozen):
     """Who the timeline is about."""
 
-    name: Line = Field(
+    name: _line(80) = Field(  # type: ignore[valid-type]
         min_length=1, max_length=80, description="Name or pseudonym shown on the timeline (1-80 characters)."
     )
     date_of_birth: FullDate = Field(description="Date of birth, a full date (YYYY-MM-DD).")
-    ref: Line | None = Field(default=None, max_length=40, description="Optional case reference, e.g. C-0001.")
+    ref: _line(40) | None = Field(  # type: ignore[valid-type]
+        default=None, max_length=40, description="Optional case reference, e.g. C-0001.")
 
 
 class _Event(_Frozen):
     """Fields every event has."""
 
     KIND: ClassVar[str] = ""
-    label: Line | None = Field(
+    label: _line(120) | None = Field(  # type: ignore[valid-type]
         default=None, max_length=120, description="Short text drawn on the chart (at most 120 characters)."
     )
-    note: Note | None = Field(
+    note: _note(2000) | None = Field(  # type: ignore[valid-type]
         default=None,
         max_length=2000,
         description="Longer text for the chronology table only, never drawn on the chart (at most 2000 characters).",
     )
-    source: Line | None = Field(
+    source: _line(200) | None = Field(  # type: ignore[valid-type]
         default=None, max_length=200, description="Where the information comes from, e.g. 'SW chronology'."
     )
     status: Status = Field(
@@ -483,6 +531,35 @@ def case_problems(case: Case) -> Iterator[tuple[tuple[str | int, ...], str]]:
             seen[event.id] = n
         if event.id in auto_ids and event.id != f"event-{n}":
             yield (("events", n - 1, "id"), f"'{event.id}' is reserved for the event at that position; pick another")
+    yield from _overlap_problems(case)
+
+
+def _overlap_problems(case: Case) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """At most MAX_OVERLAPPING placements open on any one day (a sweep, O(n log n)); one with no end is ended
+    by the next placement that starts later, as facts chain them."""
+    import heapq
+
+    for kind, plural in (("placement", "placements"),):
+        spans = sorted((e.first.earliest, n) for n, e in case.numbered() if e.kind == kind)
+        if len(spans) <= MAX_OVERLAPPING:
+            continue
+        open_ends: list[date] = []
+        unended: list[date] = []  # starts of placements with no end: the next later placement ends them
+        for start, n in spans:
+            event = case.events[n - 1]
+            while open_ends and open_ends[0] < start:
+                heapq.heappop(open_ends)
+            unended = [s for s in unended if s >= start]
+            last = event.last
+            if last is not None:
+                heapq.heappush(open_ends, last.latest)
+            else:
+                unended.append(start)
+            if len(open_ends) + len(unended) > MAX_OVERLAPPING:
+                yield (("events", n - 1, "start"),
+                       f"makes {len(open_ends) + len(unended)} {plural} open at once on {start.isoformat()}; at most "
+                       f"{MAX_OVERLAPPING} may run at once (give the earlier ones their end dates)")
+                break
 
 
 def case_json_schema() -> dict[str, Any]:

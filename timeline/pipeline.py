@@ -46,6 +46,7 @@ class RenderOptions:
     dpi: int = 150  # PNG resolution
     page_range: str | None = None  # PNG pages, e.g. "1" or "1-3"
     standards: str | None = None  # path of a standards (targets) file; None = bundled defaults
+    seed: str | None = None  # the training view's secret seed (pseudonym, date shift); None = random per process
 
 
 def format_for(path: str, explicit: str | None = None) -> str:
@@ -64,7 +65,7 @@ def chart_case(case: Case, options: RenderOptions) -> Case:
         return case
     from .anonymise import anonymise
 
-    return anonymise(case)
+    return anonymise(case, seed=options.seed)
 
 
 def scene_for(case: Case, options: RenderOptions, *, title_block: bool = True,
@@ -92,6 +93,11 @@ def scene_for(case: Case, options: RenderOptions, *, title_block: bool = True,
 
 def render_case(case: Case, options: RenderOptions) -> bytes:
     """Render a validated case to the bytes of the chosen format."""
+    from .limits import check_report, check_reviews
+    from .standards import load_standards
+
+    check_report(case, fmt=options.format, view=options.view)
+    check_reviews(case, load_standards(options.standards).reviews)
     module = importlib.import_module(_RENDERERS[options.format])
     data: bytes = module.render(case, options=options)
     return data

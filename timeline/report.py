@@ -703,7 +703,7 @@ def case_for_view(case: Case, *, options: RenderOptions) -> Case:
         return case
     from .anonymise import anonymise
 
-    return anonymise(case)
+    return anonymise(case, seed=options.seed)
 
 
 def build_report(case: Case, *, options: RenderOptions, target: Target, tight: bool = False,

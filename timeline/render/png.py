@@ -12,11 +12,15 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from ..limits import LimitError
 from ..model import Case
 from ..pipeline import RenderOptions
 from ..theme import PT_PER_INCH
 
 PAGE_GAP_PX = 8  # grey gap between stacked pages
+# The largest image made (all pages stacked): an A4 page at 600 dpi is 35 million pixels. Past this the
+# memory a render needs (the page bitmap, its RGB copy and the stacked sheet) would pass 1 GB.
+MAX_PIXELS = 50_000_000
 GAP_GREY = (200, 200, 200)
 MISSING = (
     "PNG output needs pypdfium2, which is not installed; install it with: "
@@ -26,6 +30,10 @@ MISSING = (
 
 class PngError(ValueError):
     """A PNG cannot be made (missing renderer, page range outside the document); plain message."""
+
+
+class PixelLimitError(PngError, LimitError):
+    """The image asked for is larger than MAX_PIXELS."""
 
 
 def parse_page_range(text: str | None, pages: int) -> list[int]:
@@ -66,26 +74,55 @@ def _stack(images: list[Any]) -> Any:
 
 
 def pdf_to_png(pdf: bytes, *, dpi: int, page_range: str | None) -> bytes:
-    """Rasterise pages of a PDF at `dpi` into one PNG (deterministic: no timestamps in the file)."""
+    """Rasterise pages of a PDF at `dpi` into one PNG (deterministic: no timestamps in the file).
+
+    The image's size is known from the page sizes before any page is drawn: past MAX_PIXELS the render
+    is refused with a plain message (fewer pages or a lower --dpi), never a MemoryError. Pages are pasted
+    into the stacked sheet one at a time, so only one page's bitmap is held beside it.
+    """
     try:
         import pypdfium2 as pdfium
     except ImportError:
         raise PngError(MISSING) from None
     if dpi <= 0:
         raise PngError("--dpi must be a positive number")
+    scale = dpi / PT_PER_INCH
     document = pdfium.PdfDocument(pdf)
     try:
         indexes = parse_page_range(page_range, len(document))
+        sizes = []
+        for index in indexes:
+            w, h = document.get_page_size(index)
+            sizes.append((max(1, round(w * scale)), max(1, round(h * scale))))
+        width = max(w for w, _ in sizes)
+        height = sum(h for _, h in sizes) + PAGE_GAP_PX * (len(sizes) - 1)
+        if width * height > MAX_PIXELS:
+            raise PixelLimitError(f"{len(indexes)} page(s) at {dpi} dpi would make an image of "
+                                  f"{width * height / 1e6:.0f} million pixels; at most {MAX_PIXELS / 1e6:.0f} million "
+                                  "are made (give fewer pages with --page-range, or a lower --dpi)")
         images = []
+        sheet = None
+        y = 0
         for index in indexes:
             page = document[index]
-            bitmap = page.render(scale=dpi / PT_PER_INCH)
-            images.append(bitmap.to_pil().convert("RGB"))
+            bitmap = page.render(scale=scale)
+            image = bitmap.to_pil().convert("RGB")
+            bitmap.close()
             page.close()
+            if len(indexes) == 1:
+                images.append(image)
+                break
+            if sheet is None:
+                from PIL import Image
+
+                sheet = Image.new("RGB", (width, height), GAP_GREY)
+            sheet.paste(image, (0, y))
+            y += image.height + PAGE_GAP_PX
+            image.close()
     finally:
         document.close()
     out = io.BytesIO()
-    _stack(images).save(out, format="PNG", dpi=(dpi, dpi))
+    (sheet if sheet is not None else _stack(images)).save(out, format="PNG", dpi=(dpi, dpi))
     return out.getvalue()
 
 
