@@ -1051,9 +1051,11 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
         hint_column = header.get("kind", "kind") if value.get("kind") else header.get("type", "type")
         if kind_hint is None and hints.category_kind is not None:
             kind_hint, hint_column = hints.category_kind, header.get("category", "category")
-        if classified is not None and classified.guesses:
+        known = [g for g in (classified.guesses if classified is not None else ())
+                 if g.kind in KINDS and g.type in vocab.codes(g.kind)]  # a classifier's slip never fails a row
+        if classified is not None and known:
             court = classified.court
-            for g in classified.guesses:
+            for g in known:
                 guesses.append((g.kind, g.type, g.why, g.confident))
         elif decided is not None:
             guesses.append((decided[0], decided[1], f"from the column '{_short(header.get('category', 'category'))}'",
