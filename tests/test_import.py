@@ -569,3 +569,19 @@ def test_a_heading_merged_across_the_row_is_skipped_and_said() -> None:
     assert report is not None and [r.status for r in report.rows] == ["skipped", "event"]
     assert "section heading" in report.rows[0].why[0]
     assert report.to_json()["sheet"] == "Chronology"
+
+
+def test_intervals_and_undated_rows_reach_the_report_as_written(tmp_path: Path) -> None:
+    case_file = tmp_path / "case.yaml"
+    case_file.write_text(
+        "version: 1\nchild: {name: Amy, date_of_birth: 2013-03-14}\nas_of: 2017-01-01\nevents:\n"
+        "  - {kind: hearing, type: proof, date: 2016-03-14/2016-03-16, label: Proof}\n"
+        "  - {kind: event, type: other, date: '2015', label: Moved to Dundee}\n"
+        "undated:\n  - {label: Dad left home, after: 0}\n", encoding="utf-8")
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["render", str(case_file), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "14–16 Mar 2016" in html and "Date not known" in html and "Dad left home" in html
+    assert html.index("Proof") < html.index("Dad left home")
+    assert "2 Jul 2015" not in html
