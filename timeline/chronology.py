@@ -768,9 +768,29 @@ def _cell(cells: tuple[str, ...], where: tuple[int, ...]) -> str:
     return "\n\n".join(parts)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class RowReport:
-    """What the import did with one data row (the `rows` of the import report)."""
+    """What the import did with one data row (the `rows` of the import report; keys in docs/import.md)."""
+
+    row: int
+    read: dict[str, str]
+    became: tuple[dict[str, Any], ...]
+    guessed: bool
+    why: tuple[str, ...]
+    notes: tuple[str, ...]
+    warnings: tuple[str, ...]
+    status: str  # event | undated | skipped | error
+
+    def to_json(self) -> dict[str, Any]:
+        """The row as the report's JSON gives it."""
+        return {"row": self.row, "read": dict(self.read), "became": [dict(b) for b in self.became],
+                "guessed": self.guessed, "why": list(self.why), "notes": list(self.notes),
+                "warnings": list(self.warnings), "status": self.status}
+
+
+@dataclass
+class _RowDraft:
+    """A row's report while the row is read (mutable); `freeze` gives the RowReport the report holds."""
 
     row: int
     read: dict[str, str]
@@ -779,13 +799,12 @@ class RowReport:
     why: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    status: str = "event"  # event | undated | skipped | error
+    status: str = "event"
 
-    def to_json(self) -> dict[str, Any]:
-        """The row as the report's JSON gives it."""
-        return {"row": self.row, "read": dict(self.read), "became": [dict(b) for b in self.became],
-                "guessed": self.guessed, "why": list(self.why), "notes": list(self.notes),
-                "warnings": list(self.warnings), "status": self.status}
+    def freeze(self) -> RowReport:
+        """The finished row, as frozen data."""
+        return RowReport(self.row, dict(self.read), tuple(dict(b) for b in self.became), self.guessed,
+                         tuple(self.why), tuple(self.notes), tuple(self.warnings), self.status)
 
 
 @dataclass(frozen=True)
@@ -875,7 +894,7 @@ class _Hints:
     category_kind: str | None  # the kind a Category names: a fallback only
 
 
-def _type_hints(value: dict[str, str], vocab: Vocabulary, report: RowReport, header: dict[str, str]) -> _Hints:
+def _type_hints(value: dict[str, str], vocab: Vocabulary, report: _RowDraft, header: dict[str, str]) -> _Hints:
     """The hints of the kind, type and category columns (see `_Hints`)."""
     kind: str | None = None
     category_kind: str | None = None
@@ -916,7 +935,7 @@ def _with_court(label: str | None, court: str | None) -> str | None:
     return joined if len(joined) <= LABEL_MAX else label
 
 
-def _dates_for(kind: str, read: DateRead, end_read: DateRead | None, report: RowReport) -> dict[str, str]:
+def _dates_for(kind: str, read: DateRead, end_read: DateRead | None, report: _RowDraft) -> dict[str, str]:
     """The event's date fields: a span kind takes start/end, a point kind one date (an interval if need be)."""
     end = read.end
     if end_read is not None and end_read.start is not None:
@@ -957,9 +976,9 @@ class _Build:
 
     rows: list[_Row] = field(default_factory=list)
     undated: list[dict[str, Any]] = field(default_factory=list)
-    reports: list[RowReport] = field(default_factory=list)
+    reports: list[_RowDraft] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    open_placement: tuple[int, str] | None = None  # (row, label) of the last main placement with no end
+    open_placement: tuple[int, str] | None = None  # (row, type) of the last main placement with no end
 
 
 def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Vocabulary, file: str,
@@ -972,7 +991,7 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
     read_cells = {f: v for f, v in value.items() if v and f in ("date", "end", "text", "type", "kind", "category")}
     if "text" not in read_cells and value.get("note"):
         read_cells["text"] = value["note"]
-    report = RowReport(number, {k: _short(v, 80) for k, v in read_cells.items()})
+    report = _RowDraft(number, {k: _short(v, 80) for k, v in read_cells.items()})
     build.reports.append(report)
 
     def where(name: str) -> str:
@@ -1239,7 +1258,7 @@ def import_table(
                 "; ".join(where_) if where_ else None)
         return ImportReport(
             file=table.file, sheet=table.sheet, header_row=found.header_row, columns=shown,
-            jurisdiction=jurisdiction_info, counts=counts, rows=tuple(build.reports),
+            jurisdiction=jurisdiction_info, counts=counts, rows=tuple(r.freeze() for r in build.reports),
             problems=tuple({"row": _row_of(p.path), "column": _column_of(p.path), "message": p.message}
                            for p in all_problems),
             notes=tuple(notes))
