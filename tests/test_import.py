@@ -370,6 +370,14 @@ def test_chronology_options_are_refused_where_they_would_be_ignored(args: list[s
         ("40742", "2011-07-18"),
         ("2016-03-14/2016-03-16", "2016-03-14/2016-03-16"),
         ("early 2016?", "2016-01?/2016-04?"),
+        ("Aug '15", "2015-08"),
+        ("Sept. 2014", "2014-09"),
+        ("March 1st, 2015", "2015-03-01"),
+        ("2015 (approx)", "2015~"),
+        ("Around March 2015", "2015-03~"),
+        ("Dec 15 - Jan 16", "2015-12/2016-01"),
+        ("01/03/2015 - ongoing", "2015-03-01"),
+        ("Mar 2015 to date", "2015-03"),
     ],
 )
 def test_every_date_form_practitioners_write(text: str, edtf: str) -> None:

@@ -122,7 +122,7 @@ _TIME_AMPM = re.compile(r" (?:at |@ ?)?\d{1,2} ?(?:am|pm)$")
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _NUMERIC_DMY = re.compile(r"^(\d{1,2}|\?{1,2}|x{1,2}) ?([/.\-]) ?(\d{1,2}) ?\2 ?" + _NUM_YEAR + "$")
 _NUMERIC_MY = re.compile(r"^(\d{1,2}) ?[/.\-] ?(\d{4})$")
-_TEXT_DMY = re.compile(r"^(?:(\d{1,2})(?:st|nd|rd|th)?(?: of)?[ \-/.,]{0,3})?([a-z]{3,9})\.?[ \-/.,]{0,3}"
+_TEXT_DMY = re.compile(r"^(?:(\d{1,2})(?:st|nd|rd|th)?(?: of)?[ \-/.,]{0,3})?([a-z]{3,9})\.?[ \-/.,']{0,3}"
                        + _NUM_YEAR + "$")
 _TEXT_MDY = re.compile(r"^([a-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$")
 _SERIAL = re.compile(r"^(\d{5})(?:\.\d{1,12})?$")
@@ -137,6 +137,7 @@ _DAYS_NUMERIC = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)? ?(?:-|to|&|and) ?(\d{1,2
 _DAYS_TEXT = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)? ?(?:-|to|&|and) ?(\d{1,2})(?:st|nd|rd|th)?(?: of)? "
                         r"([a-z]{3,9})\.?,? ?" + _NUM_YEAR + "$")
 _MONTHS_TEXT = re.compile(r"^([a-z]{3,9})\.? ?(?:-|/|to|&|and) ?([a-z]{3,9})\.?,? ?" + _NUM_YEAR + "$")
+_OPEN_END = re.compile(r" ?(?:-|to|until) ?(?:ongoing|present|date|now|current|continuing)$")
 _EDTF_INTERVAL = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?[~?]?/\d{4}(?:-\d{2}(?:-\d{2})?)?[~?]?$")
 _YEARS = re.compile(r"^(\d{4}) ?(?:-|/|to|until) ?(\d{4}|\d{2})$")
 _RANGE_SEPARATORS = (" - ", " to ", " until ", " till ", " and ", "-")
@@ -396,6 +397,10 @@ def _read_date(text: str, pivot_year: int) -> DateRead:
     suffix = _APPROX_SUFFIX.search(s)
     if suffix and suffix.start() > 0:
         qualifier, s = "~", s[: suffix.start()].strip()
+    open_end = _OPEN_END.search(s)
+    if open_end and open_end.start() > 0:  # "2015 - ongoing": a start, still running
+        r.why.append(f"'{s[open_end.start():].strip()}': no end yet")
+        s = s[: open_end.start()].strip()
     weekday = _WEEKDAY.match(s)
     if weekday:
         s = s[weekday.end():]
