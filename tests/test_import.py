@@ -370,6 +370,14 @@ def test_chronology_options_are_refused_where_they_would_be_ignored(args: list[s
         ("40742", "2011-07-18"),
         ("2016-03-14/2016-03-16", "2016-03-14/2016-03-16"),
         ("early 2016?", "2016-01?/2016-04?"),
+        ("Aug '15", "2015-08"),
+        ("Sept. 2014", "2014-09"),
+        ("March 1st, 2015", "2015-03-01"),
+        ("2015 (approx)", "2015~"),
+        ("Around March 2015", "2015-03~"),
+        ("Dec 15 - Jan 16", "2015-12/2016-01"),
+        ("01/03/2015 - ongoing", "2015-03-01"),
+        ("Mar 2015 to date", "2015-03"),
     ],
 )
 def test_every_date_form_practitioners_write(text: str, edtf: str) -> None:
@@ -569,3 +577,19 @@ def test_a_heading_merged_across_the_row_is_skipped_and_said() -> None:
     assert report is not None and [r.status for r in report.rows] == ["skipped", "event"]
     assert "section heading" in report.rows[0].why[0]
     assert report.to_json()["sheet"] == "Chronology"
+
+
+def test_intervals_and_undated_rows_reach_the_report_as_written(tmp_path: Path) -> None:
+    case_file = tmp_path / "case.yaml"
+    case_file.write_text(
+        "version: 1\nchild: {name: Amy, date_of_birth: 2013-03-14}\nas_of: 2017-01-01\nevents:\n"
+        "  - {kind: hearing, type: proof, date: 2016-03-14/2016-03-16, label: Proof}\n"
+        "  - {kind: event, type: other, date: '2015', label: Moved to Dundee}\n"
+        "undated:\n  - {label: Dad left home, after: 0}\n", encoding="utf-8")
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["render", str(case_file), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "14–16 Mar 2016" in html and "Date not known" in html and "Dad left home" in html
+    assert html.index("Proof") < html.index("Dad left home")
+    assert "2 Jul 2015" not in html

@@ -122,7 +122,7 @@ _TIME_AMPM = re.compile(r" (?:at |@ ?)?\d{1,2} ?(?:am|pm)$")
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _NUMERIC_DMY = re.compile(r"^(\d{1,2}|\?{1,2}|x{1,2}) ?([/.\-]) ?(\d{1,2}) ?\2 ?" + _NUM_YEAR + "$")
 _NUMERIC_MY = re.compile(r"^(\d{1,2}) ?[/.\-] ?(\d{4})$")
-_TEXT_DMY = re.compile(r"^(?:(\d{1,2})(?:st|nd|rd|th)?(?: of)?[ \-/.,]{0,3})?([a-z]{3,9})\.?[ \-/.,]{0,3}"
+_TEXT_DMY = re.compile(r"^(?:(\d{1,2})(?:st|nd|rd|th)?(?: of)?[ \-/.,]{0,3})?([a-z]{3,9})\.?[ \-/.,']{0,3}"
                        + _NUM_YEAR + "$")
 _TEXT_MDY = re.compile(r"^([a-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$")
 _SERIAL = re.compile(r"^(\d{5})(?:\.\d{1,12})?$")
@@ -137,6 +137,7 @@ _DAYS_NUMERIC = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)? ?(?:-|to|&|and) ?(\d{1,2
 _DAYS_TEXT = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)? ?(?:-|to|&|and) ?(\d{1,2})(?:st|nd|rd|th)?(?: of)? "
                         r"([a-z]{3,9})\.?,? ?" + _NUM_YEAR + "$")
 _MONTHS_TEXT = re.compile(r"^([a-z]{3,9})\.? ?(?:-|/|to|&|and) ?([a-z]{3,9})\.?,? ?" + _NUM_YEAR + "$")
+_OPEN_END = re.compile(r" ?(?:-|to|until) ?(?:ongoing|present|date|now|current|continuing)$")
 _EDTF_INTERVAL = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?[~?]?/\d{4}(?:-\d{2}(?:-\d{2})?)?[~?]?$")
 _YEARS = re.compile(r"^(\d{4}) ?(?:-|/|to|until) ?(\d{4}|\d{2})$")
 _RANGE_SEPARATORS = (" - ", " to ", " until ", " till ", " and ", "-")
@@ -396,6 +397,10 @@ def _read_date(text: str, pivot_year: int) -> DateRead:
     suffix = _APPROX_SUFFIX.search(s)
     if suffix and suffix.start() > 0:
         qualifier, s = "~", s[: suffix.start()].strip()
+    open_end = _OPEN_END.search(s)
+    if open_end and open_end.start() > 0:  # "2015 - ongoing": a start, still running
+        r.why.append(f"'{s[open_end.start():].strip()}': no end yet")
+        s = s[: open_end.start()].strip()
     weekday = _WEEKDAY.match(s)
     if weekday:
         s = s[weekday.end():]
@@ -768,9 +773,29 @@ def _cell(cells: tuple[str, ...], where: tuple[int, ...]) -> str:
     return "\n\n".join(parts)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class RowReport:
-    """What the import did with one data row (the `rows` of the import report)."""
+    """What the import did with one data row (the `rows` of the import report; keys in docs/import.md)."""
+
+    row: int
+    read: dict[str, str]
+    became: tuple[dict[str, Any], ...]
+    guessed: bool
+    why: tuple[str, ...]
+    notes: tuple[str, ...]
+    warnings: tuple[str, ...]
+    status: str  # event | undated | skipped | error
+
+    def to_json(self) -> dict[str, Any]:
+        """The row as the report's JSON gives it."""
+        return {"row": self.row, "read": dict(self.read), "became": [dict(b) for b in self.became],
+                "guessed": self.guessed, "why": list(self.why), "notes": list(self.notes),
+                "warnings": list(self.warnings), "status": self.status}
+
+
+@dataclass
+class _RowDraft:
+    """A row's report while the row is read (mutable); `freeze` gives the RowReport the report holds."""
 
     row: int
     read: dict[str, str]
@@ -779,13 +804,12 @@ class RowReport:
     why: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    status: str = "event"  # event | undated | skipped | error
+    status: str = "event"
 
-    def to_json(self) -> dict[str, Any]:
-        """The row as the report's JSON gives it."""
-        return {"row": self.row, "read": dict(self.read), "became": [dict(b) for b in self.became],
-                "guessed": self.guessed, "why": list(self.why), "notes": list(self.notes),
-                "warnings": list(self.warnings), "status": self.status}
+    def freeze(self) -> RowReport:
+        """The finished row, as frozen data."""
+        return RowReport(self.row, dict(self.read), tuple(dict(b) for b in self.became), self.guessed,
+                         tuple(self.why), tuple(self.notes), tuple(self.warnings), self.status)
 
 
 @dataclass(frozen=True)
@@ -875,7 +899,7 @@ class _Hints:
     category_kind: str | None  # the kind a Category names: a fallback only
 
 
-def _type_hints(value: dict[str, str], vocab: Vocabulary, report: RowReport, header: dict[str, str]) -> _Hints:
+def _type_hints(value: dict[str, str], vocab: Vocabulary, report: _RowDraft, header: dict[str, str]) -> _Hints:
     """The hints of the kind, type and category columns (see `_Hints`)."""
     kind: str | None = None
     category_kind: str | None = None
@@ -914,7 +938,7 @@ _PANEL_HEARINGS = frozenset({"grounds_hearing", "review_hearing", "advice_hearin
 
 
 def _one_each(guesses: list[tuple[str, str, str | None, bool]], open_placement: tuple[int, str] | None,
-              moved: bool, vocab: Vocabulary, report: RowReport) -> list[tuple[str, str, str | None, bool]]:
+              moved: bool, vocab: Vocabulary, report: _RowDraft) -> list[tuple[str, str, str | None, bool]]:
     """What one row says, without saying a thing twice: one main placement at most (a row that names two
     homes, "s25 with parents' agreement, placed with foster carers", moves the child once: to the last,
     preferring a confident reading); none when it names the kind of home the child is already in and says no
@@ -956,7 +980,7 @@ def _with_court(label: str | None, court: str | None) -> str | None:
     return joined if len(joined) <= LABEL_MAX else label
 
 
-def _dates_for(kind: str, read: DateRead, end_read: DateRead | None, report: RowReport, *,
+def _dates_for(kind: str, read: DateRead, end_read: DateRead | None, report: _RowDraft, *,
                with_span: bool = False) -> dict[str, str]:
     """The event's date fields: a span kind takes start/end, a point kind one date (an interval if need be)."""
     end = read.end
@@ -1000,9 +1024,9 @@ class _Build:
 
     rows: list[_Row] = field(default_factory=list)
     undated: list[dict[str, Any]] = field(default_factory=list)
-    reports: list[RowReport] = field(default_factory=list)
+    reports: list[_RowDraft] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    open_placement: tuple[int, str] | None = None  # (row, label) of the last main placement with no end
+    open_placement: tuple[int, str] | None = None  # (row, type) of the last main placement with no end
     born: date | None = None  # the child's date of birth: nothing read from text places or orders before it
 
     def running_order(self, code: str, start: str, *, same_day: bool = False) -> int | None:
@@ -1033,7 +1057,7 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
     read_cells = {f: v for f, v in value.items() if v and f in ("date", "end", "text", "type", "kind", "category")}
     if "text" not in read_cells and value.get("note"):
         read_cells["text"] = value["note"]
-    report = RowReport(number, {k: _short(v, 80) for k, v in read_cells.items()})
+    report = _RowDraft(number, {k: _short(v, 80) for k, v in read_cells.items()})
     build.reports.append(report)
 
     def where(name: str) -> str:
@@ -1112,9 +1136,11 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
         hint_column = header.get("kind", "kind") if value.get("kind") else header.get("type", "type")
         if kind_hint is None and hints.category_kind is not None:
             kind_hint, hint_column = hints.category_kind, header.get("category", "category")
-        if classified is not None and classified.guesses:
+        known = [g for g in (classified.guesses if classified is not None else ())
+                 if g.kind in KINDS and g.type in vocab.codes(g.kind)]  # a classifier's slip never fails a row
+        if classified is not None and known:
             court = classified.court
-            for g in classified.guesses:
+            for g in known:
                 guesses.append((g.kind, g.type, g.why, g.confident))
         elif decided is not None:
             guesses.append((decided[0], decided[1], f"from the column '{_short(header.get('category', 'category'))}'",
@@ -1317,7 +1343,7 @@ def import_table(
                 "; ".join(where_) if where_ else None)
         return ImportReport(
             file=table.file, sheet=table.sheet, header_row=found.header_row, columns=shown,
-            jurisdiction=jurisdiction_info, counts=counts, rows=tuple(build.reports),
+            jurisdiction=jurisdiction_info, counts=counts, rows=tuple(r.freeze() for r in build.reports),
             problems=tuple({"row": _row_of(p.path), "column": _column_of(p.path), "message": p.message}
                            for p in all_problems),
             notes=tuple(notes))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from .model import EVENT_CLASSES, Case, Child, Records
+from .model import EVENT_CLASSES, Case, Child, Records, UndatedEntry
 from .vocabulary import KINDS, load_vocabulary
 
 
@@ -34,8 +34,10 @@ def format_reference() -> str:
         "`# yaml-language-server: $schema=../schemas/case.schema.json` for hover help and checking in editors.",
         "",
         "Dates are `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, optionally followed by `~` (approximate) or `?`",
-        '(uncertain). A partial date keeps its precision on the chart ("Mar 2016", "c. 2016") and counts as',
-        "the middle of its span in calculations. Text fields may not contain control characters.",
+        '(uncertain). A partial date keeps its precision on the chart ("Mar 2016", "2016", "c. 2016") and counts as',
+        "the middle of its span in calculations. An interval of two such dates, earlier first, is a date known",
+        'only to lie in that span: `2016-03-14/2016-03-16` ("14–16 Mar 2016"), `2016-01/2016-03` ("Jan–Mar 2016").',
+        "Text fields may not contain control characters.",
         "",
         "## Top level",
         "",
@@ -83,6 +85,15 @@ def format_reference() -> str:
             out.append(f"| `{t.code}` | {t.label} | {t.abbr} | {la} | {t.route or ''} |")
         out.append("")
     out += [
+        "## `undated`",
+        "",
+        "Rows of a chronology whose date is not known (`timeline import` keeps them here, never inventing a",
+        "date). They are listed in the chronology table after the event they followed; never drawn, never counted.",
+        "",
+        "| field | | meaning |",
+        "|---|---|---|",
+        *_fields(UndatedEntry),
+        "",
         "## Checks",
         "",
         "Errors (exit 1): unknown fields or codes (with a suggestion), malformed dates, `end` before `start`,",
