@@ -39,6 +39,8 @@ FUZZY_CUTOFF = 0.8
 FUZZY_SHORT = 0.85
 # How far after "from" a placement is the one left ("moved from her gran's to F/C").
 FROM_REACH = 3
+# How near a hearing or meeting "not", "cancelled", "to be" must be to make it a guess ("review to be held").
+UNSURE_REACH = 3
 
 FACT_FAMILIES: dict[str, str] = {k: k for k in KINDS}
 CUE_FAMILIES: frozenset[str] = frozenset(
@@ -127,6 +129,7 @@ class Words:
     by_type: dict[tuple[str, ...], tuple[tuple[str, str], ...]]  # vocabulary labels, abbreviations and codes
     known: frozenset[str]
     move_words: frozenset[str]
+    narrower: dict[str, tuple[str, ...]]
     hearings_about_orders: frozenset[str]
     index_prefixes: frozenset[tuple[str, ...]]
     foreign_prefixes: frozenset[tuple[str, ...]]
@@ -350,6 +353,7 @@ def load_words(jurisdiction: str = "scotland") -> Words:
         by_type={k: tuple(v) for k, v in by_type.items()},
         known=frozenset(known),
         move_words=frozenset(move_words),
+        narrower={str(k): tuple(str(c) for c in v) for k, v in (raw.get("narrower") or {}).items()},
         hearings_about_orders=frozenset(str(c) for c in raw.get("hearings_about_orders", ())),
         index_prefixes=_prefixes(index),
         foreign_prefixes=_prefixes(foreign),
@@ -454,9 +458,12 @@ def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _
         in_application = sentence_of[number] in applied
         out.extend(_statement(text, toks, ms, words, court, foreign, review_named, moved, in_application))
 
-    if any(c.kind != "event" for c in out):
-        out = [c for c in out if c.kind != "event"]  # a life event only when nothing else is stated
     out.sort(key=lambda c: c.pos)
+    # A life event only when nothing else is stated, and one: "Referral from health visitor" is a referral.
+    stated = [c for c in out if c.kind != "event"]
+    out = stated or out[:1]
+    types = {(c.kind, c.type) for c in out}
+    out = [c for c in out if not any((c.kind, n) in types for n in words.narrower.get(c.type, ()))]
     merged: dict[tuple[str, str], _Candidate] = {}
     for c in out:
         seen = merged.get((c.kind, c.type))
@@ -501,7 +508,14 @@ def _statement(
     not_fact = bool(cues & _NOT_FACT)
     ended = "end" in cues
     applying = bool(cues & {"application", "petition"})
-    unsure = bool(cues & _MAY_NOT_HAVE_HAPPENED)
+    # "Review cancelled", "hearing to be arranged": a cue just around a hearing or meeting says it may not have
+    # happened; "LAAC review: plan for rehabilitation considered" is a review that happened.
+    unsure_at = [m.i for m in ms if m.what.family in _MAY_NOT_HAVE_HAPPENED
+                 and (reference_at is None or m.i <= reference_at)]
+
+    def unsure(m: _Match) -> bool:
+        return any(m.i - UNSURE_REACH <= k < m.j + UNSURE_REACH for k in unsure_at)
+
     from_at = [m.j for m in ms if m.what.family == "from"]
     other_child_at = min((m.i for m in ms if m.what.family == "other_child"), default=None)
     facts = [m for m in ms if m.what.kind is not None]
@@ -555,10 +569,7 @@ def _statement(
                     confident = False
                     reasons.append("a guess: no word says the hearing made it")
                 if "hedge" in cues:
-                    if permanent:
-                        continue  # "remains subject to a PO": not when it was made; never a guessed permanence
-                    confident = False
-                    reasons.append("a guess: the words say it went on or was varied, not that it was made")
+                    continue  # "CSO continued", "remains subject to a PO": an order going on is not one made
                 shown = said(m, extend=True)
             elif kind == "placement":
                 if not_fact or ended or after_reference or applying or "recommend" in cues:
@@ -574,8 +585,7 @@ def _statement(
                     confident = False
                     reasons.append("a guess: no word says the child moved or lives there")
                 if "hedge" in cues:
-                    confident = False
-                    reasons.append("a guess: check")
+                    continue  # "kinship placement continues", "remains with F/C": no move
                 shown = said(m)
             elif kind in ("hearing", "meeting") or entry.family == "panel":
                 if entry.in_court and court is not None:
@@ -586,12 +596,17 @@ def _statement(
                     code = entry.in_court  # "PO hearing": a court decides a PO, not a children's hearing
                     confident = False
                     reasons.append("a guess: a court order is named")
-                if unsure:
+                if unsure(m):
+                    confident = False
+                    reasons.append("a guess: the words say it may not have happened")
+                shown = said(m)
+            elif kind == "milestone" and code == "adm_decision":
+                if unsure(m) or "negation" in cues:  # the decision is a fact even when it is about a plan
                     confident = False
                     reasons.append("a guess: the words say it may not have happened")
                 shown = said(m)
             elif kind == "milestone":
-                if not_fact or ended or after_reference:
+                if cues & {"negation", "future"} or ended or after_reference:
                     continue
                 if code == "permanence_recommended" and not review_named:
                     confident = False
