@@ -545,3 +545,12 @@ def test_grounds_established_beside_a_childrens_hearing_is_a_weak_proof() -> Non
     got = {(g.kind, g.type): g.confident for g in classify_text("Children's Hearing: grounds established").guesses}
     assert got == {("hearing", "childrens_hearing"): True, ("hearing", "proof"): False}
     assert classify_text("Grounds established at proof").guesses[0].confident
+
+
+def test_what_is_said_of_a_sibling_stays_the_siblings() -> None:
+    half_brother = "Older half-brother accommodated in another authority; he now lives with his paternal grandparents."
+    assert facts(half_brother) == []
+    assert facts("Sibling placed with F/C and ICSO made") == []
+    assert facts("Placed with F/C together with her brother; ICSO made at hearing") == [
+        ("placement", "foster"), ("order", "icso"), ("hearing", "childrens_hearing")]
+    assert facts("Sibling born. Child placed with F/C") == [("placement", "foster")]

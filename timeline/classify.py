@@ -130,6 +130,7 @@ class Words:
     known: frozenset[str]
     move_words: frozenset[str]
     narrower: dict[str, tuple[str, ...]]
+    pronouns: frozenset[str]
     hearings_about_orders: frozenset[str]
     index_prefixes: frozenset[tuple[str, ...]]
     foreign_prefixes: frozenset[tuple[str, ...]]
@@ -354,6 +355,7 @@ def load_words(jurisdiction: str = "scotland") -> Words:
         known=frozenset(known),
         move_words=frozenset(move_words),
         narrower={str(k): tuple(str(c) for c in v) for k, v in (raw.get("narrower") or {}).items()},
+        pronouns=frozenset(_phrase(" ".join(raw.get("pronouns", ())))),
         hearings_about_orders=frozenset(str(c) for c in raw.get("hearings_about_orders", ())),
         index_prefixes=_prefixes(index),
         foreign_prefixes=_prefixes(foreign),
@@ -451,12 +453,32 @@ def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _
     # "an initial writ for a residence order and parental rights (s11)": the application covers both orders.
     applied = {sentence_of[clause_of[m.i]] for m in matches if m.what.family in ("application", "petition")}
 
+    # "Older half-brother accommodated; he now lives with his grandparents": what follows a sibling named, to the
+    # end of the sentence and on through statements that begin "he", "she", "they", is that child's.
+    first_word: dict[int, str] = {}
+    for k, tok in enumerate(toks):
+        if tok.norm != _BREAK:
+            first_word.setdefault(clause_of[k], tok.norm)
+    sibling_from = {clause_of[m.i] for m in matches if m.what.family == "other_child"}
+    others: set[int] = set()
+    carry: int | None = None  # the sentence a sibling was named in
+    for number in range(clause + 1):
+        if number in sibling_from:
+            carry = sentence_of.get(number)
+            continue
+        if carry is not None and (sentence_of.get(number) == carry or first_word.get(number) in words.pronouns):
+            others.add(number)
+            carry = sentence_of.get(number)
+        else:
+            carry = None if number in first_word else carry
+
     review_named = any(m.what.kind == "meeting" and m.what.type == "laac_review" for m in matches)
     out: list[_Candidate] = []
     for number, ms in statements.items():
         moved = number in moves or as_type or kind_hint == "placement"
         in_application = sentence_of[number] in applied
-        out.extend(_statement(text, toks, ms, words, court, foreign, review_named, moved, in_application))
+        out.extend(_statement(text, toks, ms, words, court, foreign, review_named, moved, in_application,
+                              number in others))
 
     out.sort(key=lambda c: c.pos)
     # A life event only when nothing else is stated, and one: "Referral from health visitor" is a referral.
@@ -495,6 +517,7 @@ def _statement(
     review_named: bool,
     moved: bool,
     in_application: bool,
+    another_child: bool,
 ) -> list[_Candidate]:
     """The facts one statement makes, after what its other words do to them (see the words file's families)."""
     vocab = words.vocab
@@ -518,6 +541,8 @@ def _statement(
 
     from_at = [m.j for m in ms if m.what.family == "from"]
     other_child_at = min((m.i for m in ms if m.what.family == "other_child"), default=None)
+    if another_child:
+        other_child_at = -1
     facts = [m for m in ms if m.what.kind is not None]
     adm = any((m.what.kind, m.what.type) == ("milestone", "adm_decision") for m in facts)
     deciding_body = adm or any(m.what.family == "panel" or m.what.kind == "meeting" for m in facts)
