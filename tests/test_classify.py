@@ -554,3 +554,21 @@ def test_what_is_said_of_a_sibling_stays_the_siblings() -> None:
     assert facts("Placed with F/C together with her brother; ICSO made at hearing") == [
         ("placement", "foster"), ("order", "icso"), ("hearing", "childrens_hearing")]
     assert facts("Sibling born. Child placed with F/C") == [("placement", "foster")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Solicitor advised that a PO is the appropriate order", "The sheriff's interlocutor records a PO for the child",
+     "Legal advice: KCO the most suitable order", "Sheriff indicated he would grant the PO"],
+)
+def test_a_permanence_order_talked_about_is_not_one_granted(text: str) -> None:
+    assert not set(facts(text)) & PERMANENT
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("PO", "po"), ("Adoption order", "adoption"), ("KCO to aunt", "kco"), ("Gran granted KCO", "kco"),
+     ("Section 11 residence order to grandparents", "s11"), ("The adoption order was made by the Sheriff", "adoption")],
+)
+def test_a_permanence_order_stated_is_read(text: str, code: str) -> None:
+    assert [(g.type, g.confident) for g in classify_text(text).guesses if g.kind == "order"] == [(code, True)]

@@ -39,6 +39,9 @@ FUZZY_CUTOFF = 0.8
 FUZZY_SHORT = 0.85
 # How far after "from" a placement is the one left ("moved from her gran's to F/C").
 FROM_REACH = 3
+# A permanence order with no "granted" or "made" is read only from a short statement ("Adoption order",
+# "Section 11 residence order to grandparents"), never from a sentence about it.
+LOOSE_WORDS = 3
 # How near a hearing or meeting "not", "cancelled", "to be" must be to make it a guess ("review to be held").
 UNSURE_REACH = 3
 
@@ -448,6 +451,10 @@ def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _
     statements: dict[int, list[_Match]] = {}
     for m in matches:
         statements.setdefault(clause_of[m.i], []).append(m)
+    loose: dict[int, int] = {}  # clause -> its words that no phrase reads
+    for k, tok in enumerate(toks):
+        if tok.norm != _BREAK and not covered[k]:
+            loose[clause_of[k]] = loose.get(clause_of[k], 0) + 1
     moves: set[int] = {clause_of[k] for k, tok in enumerate(toks) if tok.norm in words.move_words}
     moves |= {clause_of[m.i] for m in matches if m.what.family == "move"}
     # "an initial writ for a residence order and parental rights (s11)": the application covers both orders.
@@ -478,7 +485,7 @@ def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _
         moved = number in moves or as_type or kind_hint == "placement"
         in_application = sentence_of[number] in applied
         out.extend(_statement(text, toks, ms, words, court, foreign, review_named, moved, in_application,
-                              number in others))
+                              number in others, loose.get(number, 0)))
 
     out.sort(key=lambda c: c.pos)
     # A life event only when nothing else is stated, and one: "Referral from health visitor" is a referral.
@@ -518,6 +525,7 @@ def _statement(
     moved: bool,
     in_application: bool,
     another_child: bool,
+    loose: int,
 ) -> list[_Candidate]:
     """The facts one statement makes, after what its other words do to them (see the words file's families)."""
     vocab = words.vocab
@@ -588,6 +596,8 @@ def _statement(
                 if deciding_body and code != "cp_register":
                     continue  # a review, panel or ADM decides plans, not orders
                 permanent = vocab.term(kind, code).route is not None
+                if permanent and "affirm" not in cues and loose > LOOSE_WORDS:
+                    continue  # "Solicitor advised that a PO is the appropriate order": permanence needs "granted"
                 if hearings and "affirm" not in cues:
                     if argued or permanent:
                         continue  # "POA proof", "PO hearing": about the order; nothing says it was granted
