@@ -39,6 +39,11 @@ FUZZY_CUTOFF = 0.8
 FUZZY_SHORT = 0.85
 # How far after "from" a placement is the one left ("moved from her gran's to F/C").
 FROM_REACH = 3
+# A permanence order with no "granted" or "made" is read only from a short statement ("Adoption order",
+# "Section 11 residence order to grandparents"), never from a sentence about it.
+LOOSE_WORDS = 3
+# How near a hearing or meeting "not", "cancelled", "to be" must be to make it a guess ("review to be held").
+UNSURE_REACH = 3
 
 FACT_FAMILIES: dict[str, str] = {k: k for k in KINDS}
 CUE_FAMILIES: frozenset[str] = frozenset(
@@ -48,8 +53,6 @@ CUE_FAMILIES: frozenset[str] = frozenset(
 FAMILIES: frozenset[str] = frozenset({*FACT_FAMILIES, "panel", *CUE_FAMILIES})
 # Families after which nothing in the same statement is a fact of what happened.
 _NOT_FACT = frozenset({"negation", "plan", "future"})
-# Steps whose whole business is a plan: "ADM agrees plan for adoption" is the decision itself.
-_DECIDES_PLANS = frozenset({"adm_decision", "permanence_panel"})
 # Families that also make a hearing or meeting beside them a guess ("review cancelled", "hearing to be arranged").
 _MAY_NOT_HAVE_HAPPENED = frozenset({"negation", "future"})
 _BREAK = ""
@@ -130,6 +133,8 @@ class Words:
     by_type: dict[tuple[str, ...], tuple[tuple[str, str], ...]]  # vocabulary labels, abbreviations and codes
     known: frozenset[str]
     move_words: frozenset[str]
+    narrower: dict[str, tuple[str, ...]]
+    pronouns: frozenset[str]
     hearings_about_orders: frozenset[str]
     index_prefixes: frozenset[tuple[str, ...]]
     foreign_prefixes: frozenset[tuple[str, ...]]
@@ -354,6 +359,8 @@ def load_words(jurisdiction: str = "scotland") -> Words:
         by_type={k: tuple(v) for k, v in by_type.items()},
         known=frozenset(known),
         move_words=frozenset(move_words),
+        narrower={str(k): tuple(str(c) for c in v) for k, v in (raw.get("narrower") or {}).items()},
+        pronouns=frozenset(_phrase(" ".join(raw.get("pronouns", ())))),
         hearings_about_orders=frozenset(str(c) for c in raw.get("hearings_about_orders", ())),
         index_prefixes=_prefixes(index),
         foreign_prefixes=_prefixes(foreign),
@@ -446,21 +453,48 @@ def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _
     statements: dict[int, list[_Match]] = {}
     for m in matches:
         statements.setdefault(clause_of[m.i], []).append(m)
+    loose: dict[int, int] = {}  # clause -> its words that no phrase reads
+    for k, tok in enumerate(toks):
+        if tok.norm != _BREAK and not covered[k]:
+            loose[clause_of[k]] = loose.get(clause_of[k], 0) + 1
     moves: set[int] = {clause_of[k] for k, tok in enumerate(toks) if tok.norm in words.move_words}
     moves |= {clause_of[m.i] for m in matches if m.what.family == "move"}
     # "an initial writ for a residence order and parental rights (s11)": the application covers both orders.
     applied = {sentence_of[clause_of[m.i]] for m in matches if m.what.family in ("application", "petition")}
+
+    # "Older half-brother accommodated; he now lives with his grandparents": what follows a sibling named, to the
+    # end of the sentence and on through statements that begin "he", "she", "they", is that child's.
+    first_word: dict[int, str] = {}
+    for k, tok in enumerate(toks):
+        if tok.norm != _BREAK:
+            first_word.setdefault(clause_of[k], tok.norm)
+    sibling_from = {clause_of[m.i] for m in matches if m.what.family == "other_child"}
+    others: set[int] = set()
+    carry: int | None = None  # the sentence a sibling was named in
+    for number in range(clause + 1):
+        if number in sibling_from:
+            carry = sentence_of.get(number)
+            continue
+        if carry is not None and (sentence_of.get(number) == carry or first_word.get(number) in words.pronouns):
+            others.add(number)
+            carry = sentence_of.get(number)
+        else:
+            carry = None if number in first_word else carry
 
     review_named = any(m.what.kind == "meeting" and m.what.type == "laac_review" for m in matches)
     out: list[_Candidate] = []
     for number, ms in statements.items():
         moved = number in moves or as_type or kind_hint == "placement"
         in_application = sentence_of[number] in applied
-        out.extend(_statement(text, toks, ms, words, court, foreign, review_named, moved, in_application))
+        out.extend(_statement(text, toks, ms, words, court, foreign, review_named, moved, in_application,
+                              number in others, loose.get(number, 0)))
 
-    if any(c.kind != "event" for c in out):
-        out = [c for c in out if c.kind != "event"]  # a life event only when nothing else is stated
     out.sort(key=lambda c: c.pos)
+    # A life event only when nothing else is stated, and one: "Referral from health visitor" is a referral.
+    stated = [c for c in out if c.kind != "event"]
+    out = stated or out[:1]
+    types = {(c.kind, c.type) for c in out}
+    out = [c for c in out if not any((c.kind, n) in types for n in words.narrower.get(c.type, ()))]
     merged: dict[tuple[str, str], _Candidate] = {}
     for c in out:
         seen = merged.get((c.kind, c.type))
@@ -492,6 +526,8 @@ def _statement(
     review_named: bool,
     moved: bool,
     in_application: bool,
+    another_child: bool,
+    loose: int,
 ) -> list[_Candidate]:
     """The facts one statement makes, after what its other words do to them (see the words file's families)."""
     vocab = words.vocab
@@ -505,9 +541,18 @@ def _statement(
     not_fact = bool(cues & _NOT_FACT)
     ended = "end" in cues
     applying = bool(cues & {"application", "petition"})
-    unsure = bool(cues & _MAY_NOT_HAVE_HAPPENED)
+    # "Review cancelled", "hearing to be arranged": a cue just around a hearing or meeting says it may not have
+    # happened; "LAAC review: plan for rehabilitation considered" is a review that happened.
+    unsure_at = [m.i for m in ms if m.what.family in _MAY_NOT_HAVE_HAPPENED
+                 and (reference_at is None or m.i <= reference_at)]
+
+    def unsure(m: _Match) -> bool:
+        return any(m.i - UNSURE_REACH <= k < m.j + UNSURE_REACH for k in unsure_at)
+
     from_at = [m.j for m in ms if m.what.family == "from"]
     other_child_at = min((m.i for m in ms if m.what.family == "other_child"), default=None)
+    if another_child:
+        other_child_at = -1
     facts = [m for m in ms if m.what.kind is not None]
     adm = any((m.what.kind, m.what.type) == ("milestone", "adm_decision") for m in facts)
     deciding_body = adm or any(m.what.family == "panel" or m.what.kind == "meeting" for m in facts)
@@ -553,16 +598,15 @@ def _statement(
                 if deciding_body and code != "cp_register":
                     continue  # a review, panel or ADM decides plans, not orders
                 permanent = vocab.term(kind, code).route is not None
+                if permanent and "affirm" not in cues and loose > LOOSE_WORDS:
+                    continue  # "Solicitor advised that a PO is the appropriate order": permanence needs "granted"
                 if hearings and "affirm" not in cues:
                     if argued or permanent:
                         continue  # "POA proof", "PO hearing": about the order; nothing says it was granted
                     confident = False
                     reasons.append("a guess: no word says the hearing made it")
                 if "hedge" in cues:
-                    if permanent:
-                        continue  # "remains subject to a PO": not when it was made; never a guessed permanence
-                    confident = False
-                    reasons.append("a guess: the words say it went on or was varied, not that it was made")
+                    continue  # "CSO continued", "remains subject to a PO": an order going on is not one made
                 shown = said(m, extend=True)
             elif kind == "placement":
                 if not_fact or ended or after_reference or applying or "recommend" in cues:
@@ -578,8 +622,7 @@ def _statement(
                     confident = False
                     reasons.append("a guess: no word says the child moved or lives there")
                 if "hedge" in cues:
-                    confident = False
-                    reasons.append("a guess: check")
+                    continue  # "kinship placement continues", "remains with F/C": no move
                 shown = said(m)
             elif kind in ("hearing", "meeting") or entry.family == "panel":
                 if entry.in_court and court is not None:
@@ -590,14 +633,18 @@ def _statement(
                     code = entry.in_court  # "PO hearing": a court decides a PO, not a children's hearing
                     confident = False
                     reasons.append("a guess: a court order is named")
-                if unsure:
+                if unsure(m):
+                    confident = False
+                    reasons.append("a guess: the words say it may not have happened")
+                shown = said(m)
+            elif kind == "milestone" and code == "adm_decision":
+                if unsure(m) or "negation" in cues:  # the decision is a fact even when it is about a plan
                     confident = False
                     reasons.append("a guess: the words say it may not have happened")
                 shown = said(m)
             elif kind == "milestone":
-                decides_plan = code in _DECIDES_PLANS and not (cues & (_NOT_FACT - {"plan"}))
-                if (not_fact and not decides_plan) or ended or after_reference:
-                    continue  # "ADM agrees plan for adoption" is a decision; "plan for adoption" alone is not
+                if cues & {"negation", "future"} or ended or after_reference:
+                    continue
                 if code == "permanence_recommended" and not review_named:
                     confident = False
                     reasons.append("a guess: no review is named")
