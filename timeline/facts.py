@@ -15,7 +15,17 @@ from .dates import age_at, format_age
 from .model import AnyEvent, Case, HearingEvent, MeetingEvent, MilestoneEvent, OrderEvent, PlacementEvent, event_id
 from .standards import FlagRules, ReviewSchedule, Standards, Target, load_standards
 from .vocabulary import Vocabulary, load_vocabulary
-from .words import Span, age_words, date_words, days_words, duration_words, percent_value, plural, target_words
+from .words import (
+    Span,
+    age_words,
+    date_words,
+    days_words,
+    duration_words,
+    percent_value,
+    plural,
+    target_words,
+    when_words,
+)
 
 
 def main_placements(case: Case) -> list[tuple[int, PlacementEvent]]:
@@ -710,6 +720,16 @@ def as_of_warnings(case: Case) -> tuple[str, ...]:
     return tuple(out)
 
 
+def looked_after_since(case: Case, facts: Facts) -> str:
+    """The start of looked-after time as the record gives it: "2010" when the order that began it has only a
+    year, never the middle day that sums count with."""
+    start = facts.looked_after_start
+    if start is None:
+        return "-"
+    numbers = [n for n, e in case.numbered() if e.first.mid == start and makes_looked_after(case, e)]
+    return when_words([e.first for e in case.events], numbers[0] if numbers else None, start)
+
+
 def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
     """The `timeline summary --json` object (docs/summary.md): fixed key order, ISO dates, event ids."""
 
@@ -822,7 +842,7 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
     else:
         until = (f"to {_day(facts.looked_after_end)}" if facts.looked_after_end is not None
                  else f"and still looked after at {_day(facts.as_of)}")
-        rows.append(["Looked after", f"from {_day(facts.looked_after_start)} (aged "
+        rows.append(["Looked after", f"from {looked_after_since(case, facts)} (aged "
                      f"{format_age(born, facts.looked_after_start)}) {until}"])
         periods = facts.looked_after_periods
         count = f" in {len(periods)} periods" if len(periods) > 1 else ""
@@ -844,7 +864,8 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
         after = (f", {span((facts.looked_after_start, lp.date), lp.days_from_looked_after)} after becoming "
                  "looked after" if lp.days_from_looked_after is not None and facts.looked_after_start is not None
                  else "")
-        rows.append(["Legal permanence", f"{_day(lp.date)}: {what}{routed}{after}"])
+        when = when_words([e.first for e in case.events], lp.event, lp.date)
+        rows.append(["Legal permanence", f"{when}: {what}{routed}{after}"])
     lines.extend(_table(None, rows))
     lines.append("")
 
@@ -859,7 +880,7 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
             aim = "no target"
         steps.append([
             vocab.term("milestone", m.type).abbr,
-            _day(m.date) if m.date is not None else "-",
+            when_words([e.first for e in case.events], m.event, m.date) if m.date is not None else "-",
             format_age(born, m.date) if m.date is not None else "-",
             duration_words(m.days_from_looked_after, short=True) if m.days_from_looked_after is not None else "-",
             duration_words(m.days_from_previous, short=True) if m.days_from_previous is not None else "-",

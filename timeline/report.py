@@ -389,7 +389,7 @@ def _notes(facts: Facts) -> tuple[str, ...]:
 def _milestone_line(case: Case, m: MilestoneFact) -> MilestoneLine:
     vocab = load_vocabulary(case.jurisdiction)
     name = vocab.term("milestone", m.type).label if m.type in vocab.terms["milestone"] else str(m.type)
-    when = PartialDate.of(m.date).display() if m.date else "not yet"
+    when = words.when_words([e.first for e in case.events], m.event, m.date) if m.date else "not yet"
     if m.target_days is not None and m.target_date is not None:
         target = f"{words.target_words(m.target_days)} (by {PartialDate.of(m.target_date).display()})"
     elif m.target_days is not None:
@@ -434,7 +434,7 @@ def _permanence_text(case: Case, facts: Facts, *, short: bool = False) -> str:
     if lp is not None:
         term = permanence_term(case, lp)
         order = term.abbr if short else term.label
-        when = PartialDate.of(lp.date).display()
+        when = words.when_words([e.first for e in case.events], lp.event, lp.date)
         if permanence_before_period(facts):
             if short:
                 return f"{order}, {when} (before this period in care)"
@@ -462,7 +462,9 @@ def summary_for(case: Case, facts: Facts) -> Summary:
     born = case.child.date_of_birth
     figures: list[Figure] = []
     if facts.looked_after_start is not None:
-        since = PartialDate.of(facts.looked_after_start).display()
+        from .facts import looked_after_since
+
+        since = looked_after_since(case, facts)
         figures.append(Figure("Looked after since", f"{since} (age {format_age(born, facts.looked_after_start)})"))
     figures.append(
         Figure(

@@ -152,6 +152,15 @@ def date_words(day: date) -> str:
     return PartialDate.of(day).display()
 
 
+def when_words(dates: Sequence[PartialDate], number: int | None, day: date) -> str:
+    """The date of a fact as its event recorded it ("2015", "Mar 2016", "c. 2016", "14–16 Mar 2016"), never
+    the middle day that sums count with; `dates` are the events' dates in file order, `number` the 1-based
+    position of the event the fact came from (None: a derived date, printed as a day)."""
+    if number is not None and 1 <= number <= len(dates):
+        return dates[number - 1].display()
+    return date_words(day)
+
+
 def join_words(items: Sequence[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     if len(items) <= 1:
@@ -171,5 +180,6 @@ __all__ = [
     "percent_words",
     "plural",
     "target_words",
+    "when_words",
     "with_article",
 ]
