@@ -296,7 +296,7 @@ def _looked_after_periods(
 
     A span runs from its start to its end (given, else inferred, else as_of). An order that ends looked-after
     status (adoption, KCO, s11) cuts every span running when it is made. The earliest explicit `looked_after`
-    milestone is when the child first became looked after (spans before it are cut to it); an explicit
+    milestone starts the spans running on its date (an earlier period that ended before it is kept); an explicit
     milestone outside every span starts an episode that runs to the next looked-after span (or to such an
     order, or to as_of). Spans that overlap or are a day apart make one episode; gaps (home with no order) are left out.
     """
@@ -314,8 +314,9 @@ def _looked_after_periods(
         if end >= start:
             spans.append((start, end, is_open))
     explicit = sorted(e.date.mid for _, e in happened if isinstance(e, MilestoneEvent) and e.type == "looked_after")
-    if explicit:  # the record says when the child became looked after: nothing before that counts
-        spans = [(max(start, explicit[0]), end, is_open) for start, end, is_open in spans if end >= explicit[0]]
+    if explicit:  # the record says when the child became looked after: the period it falls in starts then
+        first_day = explicit[0]
+        spans = [(first_day if start < first_day <= end else start, end, is_open) for start, end, is_open in spans]
     spans.sort()
     starts = [s for s, _, _ in spans]
     reach = list(itertools.accumulate((end for _, end, _ in spans), max))  # latest end of the spans so far
