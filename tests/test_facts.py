@@ -797,3 +797,17 @@ def test_a_looked_after_milestone_starts_its_period_and_keeps_an_earlier_episode
         "{kind: placement, type: foster, start: 2016-04-01}",
     ])
     assert [(p.start, p.end, p.ongoing) for p in g.looked_after_periods] == [(date(2016, 3, 1), date(2017, 1, 1), True)]
+
+
+def test_no_looked_after_time_past_the_18th_birthday() -> None:
+    # born 1 Jun 1998, foster care from 1 Jun 2010 never ended, as at 1 Jun 2020 (aged 22): looked after to
+    # the 18th birthday, 1 Jun 2016: 6 x 365 + 2 (29 Feb 2012, 2016) = 2192 days, not 3653 to as_of
+    f = facts_of(["{kind: placement, type: foster, start: 2010-06-01}"], dob="1998-06-01", as_of="2020-06-01")
+    assert [(p.start, p.end, p.days, p.ongoing) for p in f.looked_after_periods] == [
+        (date(2010, 6, 1), date(2016, 6, 1), 2192, False)]
+    assert f.looked_after_end == date(2016, 6, 1)
+    assert "(18 or over)" in f.as_of_warnings[0]
+    # a placement starting after the 18th birthday is not looked-after time
+    g = facts_of(["{kind: placement, type: supported, start: 2017-01-01}",
+                  "{kind: milestone, type: looked_after, date: 2017-01-01}"], dob="1998-06-01", as_of="2020-06-01")
+    assert g.looked_after_periods == () and g.days_looked_after == 0
