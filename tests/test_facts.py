@@ -780,3 +780,34 @@ def test_durations_read_the_same_everywhere() -> None:
     assert f.days_looked_after == 1004 and f.looked_after_span == (date(2014, 1, 1), date(2016, 10, 1))
     assert [a_or_an(w) for w in ("order", "event", "ICSO", "CSO", "Adoption Order", "Permanence Order")] == [
         "an", "an", "an", "a", "an", "a"]
+
+
+def test_a_looked_after_milestone_starts_its_period_and_keeps_an_earlier_episode() -> None:
+    f = facts_of([
+        "{kind: order, type: s25, start: 2015-03-01, end: 2015-05-01}",  # an earlier episode: 61 days
+        "{kind: order, type: cso, start: 2016-01-01}",
+        "{kind: milestone, type: looked_after, date: 2016-02-01}",  # the record: looked after from 1 Feb
+    ])
+    # the CSO span starts at the milestone: 1 Feb 2016 -> 1 Jan 2017 = 335 days; the 2015 episode stays
+    assert [(p.start, p.days) for p in f.looked_after_periods] == [(date(2015, 3, 1), 61), (date(2016, 2, 1), 335)]
+    assert f.days_looked_after == 396
+    # a milestone outside every span starts a period that runs to the next looked-after span
+    g = facts_of([
+        "{kind: milestone, type: looked_after, date: 2016-03-01}",
+        "{kind: placement, type: foster, start: 2016-04-01}",
+    ])
+    assert [(p.start, p.end, p.ongoing) for p in g.looked_after_periods] == [(date(2016, 3, 1), date(2017, 1, 1), True)]
+
+
+def test_no_looked_after_time_past_the_18th_birthday() -> None:
+    # born 1 Jun 1998, foster care from 1 Jun 2010 never ended, as at 1 Jun 2020 (aged 22): looked after to
+    # the 18th birthday, 1 Jun 2016: 6 x 365 + 2 (29 Feb 2012, 2016) = 2192 days, not 3653 to as_of
+    f = facts_of(["{kind: placement, type: foster, start: 2010-06-01}"], dob="1998-06-01", as_of="2020-06-01")
+    assert [(p.start, p.end, p.days, p.ongoing) for p in f.looked_after_periods] == [
+        (date(2010, 6, 1), date(2016, 6, 1), 2192, False)]
+    assert f.looked_after_end == date(2016, 6, 1)
+    assert "(18 or over)" in f.as_of_warnings[0]
+    # a placement starting after the 18th birthday is not looked-after time
+    g = facts_of(["{kind: placement, type: supported, start: 2017-01-01}",
+                  "{kind: milestone, type: looked_after, date: 2017-01-01}"], dob="1998-06-01", as_of="2020-06-01")
+    assert g.looked_after_periods == () and g.days_looked_after == 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from .dates import age_at, format_age
@@ -204,7 +204,10 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
     happened = _happened(case, as_of)
 
     inferred = inferred_ends(case, happened)
-    periods = _looked_after_periods(happened, vocab, inferred, as_of)
+    adult = _adult_on(born, vocab)
+    periods = _looked_after_periods(happened, vocab, inferred, min(as_of, adult))
+    if adult < as_of:  # no one is looked after past the 18th birthday: what ran on to as_of ended then
+        periods = tuple(replace(p, ongoing=False) for p in periods)
     la_start = periods[0].start if periods else None
     la_event = _origin_event(case, happened, la_start)
     la_end = None if not periods or periods[-1].ongoing else periods[-1].end
@@ -290,6 +293,15 @@ def inferred_ends(case: Case, happened: list[tuple[int, AnyEvent]] | None = None
     return dict(sorted(out.items()))
 
 
+def _adult_on(born: date, vocab: Vocabulary) -> date:
+    """The birthday on which looked-after status ends at the latest (18 in Scotland; 29 Feb -> 1 Mar)."""
+    years = born.year + vocab.looked_after_until_age
+    try:
+        return born.replace(year=years)
+    except ValueError:
+        return date(years, 3, 1)
+
+
 def _span_end(n: int, e: PlacementEvent | OrderEvent, inferred: dict[int, date], as_of: date) -> tuple[date, bool]:
     """(end, still open) of a placement or order as at as_of: its end, else its inferred end, else as_of."""
     if e.end is not None:
@@ -306,7 +318,7 @@ def _looked_after_periods(
 
     A span runs from its start to its end (given, else inferred, else as_of). An order that ends looked-after
     status (adoption, KCO, s11) cuts every span running when it is made. The earliest explicit `looked_after`
-    milestone is when the child first became looked after (spans before it are cut to it); an explicit
+    milestone starts the spans running on its date (an earlier period that ended before it is kept); an explicit
     milestone outside every span starts an episode that runs to the next looked-after span (or to such an
     order, or to as_of). Spans that overlap or are a day apart make one episode; gaps (home with no order) are left out.
     """
@@ -324,12 +336,15 @@ def _looked_after_periods(
         if end >= start:
             spans.append((start, end, is_open))
     explicit = sorted(e.date.mid for _, e in happened if isinstance(e, MilestoneEvent) and e.type == "looked_after")
-    if explicit:  # the record says when the child became looked after: nothing before that counts
-        spans = [(max(start, explicit[0]), end, is_open) for start, end, is_open in spans if end >= explicit[0]]
+    if explicit:  # the record says when the child became looked after: the period it falls in starts then
+        first_day = explicit[0]
+        spans = [(first_day if start < first_day <= end else start, end, is_open) for start, end, is_open in spans]
     spans.sort()
     starts = [s for s, _, _ in spans]
     reach = list(itertools.accumulate((end for _, end, _ in spans), max))  # latest end of the spans so far
     for day in explicit:
+        if day > as_of:
+            continue  # after the last day that can count (an adult)
         before = bisect_right(starts, day) - 1
         if before >= 0 and reach[before] >= day:
             continue  # inside a span already
@@ -692,7 +707,6 @@ def _period(days: int) -> str:
     return target_words(days)
 
 
-ADULT_AGE_YEARS = 18
 STALE_AS_OF_DAYS = 730  # two years with nothing recorded: the as-at date is probably not the chronology's
 
 
@@ -707,9 +721,10 @@ def as_of_warnings(case: Case) -> tuple[str, ...]:
     born = case.child.date_of_birth
     name = case.child.name
     out: list[str] = []
-    if age_at(born, as_of)[0] >= ADULT_AGE_YEARS:
-        out.append(f"as at {_day(as_of)} {name} is {age_words(born, as_of)} old (18 or over): the figures run to "
-                   "that date as if nothing had changed since the last entry; is the as-at date right?")
+    if age_at(born, as_of)[0] >= load_vocabulary(case.jurisdiction).looked_after_until_age:
+        out.append(f"as at {_day(as_of)} {name} is {age_words(born, as_of)} old (18 or over): looked-after time "
+                   "is counted to the 18th birthday at most, and everything else runs to the as-at date as if "
+                   "nothing had changed since the last entry; is the as-at date right?")
     days = [e.last.mid if e.last is not None else e.first.mid for e in case.events if not e.planned]
     if days:
         last = max(days)

@@ -47,6 +47,7 @@ class Vocabulary:
     kind_labels: dict[str, str]
     terms: dict[str, dict[str, Term]]
     routes: dict[str, str]
+    looked_after_until_age: int = 18  # no looked-after period runs past this birthday
 
     def codes(self, kind: str) -> tuple[str, ...]:
         """The codes of one kind, in file order."""
@@ -94,4 +95,5 @@ def _load(name: str) -> Vocabulary:
         kind: {code: _term(kind, code, spec) for code, spec in raw["kinds"][kind]["codes"].items()} for kind in KINDS
     }
     labels = {kind: str(raw["kinds"][kind]["label"]) for kind in KINDS}
-    return Vocabulary(name=raw["name"], title=raw["title"], kind_labels=labels, terms=terms, routes=dict(raw["routes"]))
+    return Vocabulary(name=raw["name"], title=raw["title"], kind_labels=labels, terms=terms, routes=dict(raw["routes"]),
+                      looked_after_until_age=int(raw.get("looked_after_until_age", 18)))
