@@ -4,8 +4,9 @@ WeasyPrint is imported inside the functions only, so an SVG render never pays fo
 WeasyPrint asks for goes through `SafeFetcher`, which serves the package's own font and stylesheet files and
 data: URIs, and refuses everything else: no network, no other file, no redirects, no base URL. The output is
 byte-identical for identical input: SOURCE_DATE_EPOCH is pinned around the write, nothing reads the clock.
-WeasyPrint subsets the embedded font with HarfBuzz when `libharfbuzz-subset0` is installed (it looks the
-library up itself), which is much faster than its fontTools fallback.
+The bundled fonts are embedded whole (`_install_whole_bundled_fonts`), so the bytes are also the same with
+and without the optional HarfBuzz subsetter (`libharfbuzz-subset0`); only a fallback font (letters the
+bundled font lacks) is subset, by HarfBuzz when WeasyPrint finds it, else by fontTools (slower).
 
 Speed (a typical report is most of a second of WeasyPrint work): Python's cyclic garbage collector runs less
 often while WeasyPrint imports, lays out and writes (`relaxed_gc`), and what is alive once WeasyPrint is
@@ -14,7 +15,7 @@ straight from their scenes (`render/pdfdraw.py`, hooked in by `_install_scene_im
 parsing and cascading thousands of SVG nodes; any other SVG <text> is drawn as whole runs rather than
 WeasyPrint 70's one Pango layout per letter (`_whole_run_text`); fontTools' subsetter, unused when HarfBuzz
 subsets, is imported only if needed (`lazy.defer_import`), and so is fontTools' variable-font instancer
-(`lazy.defer_functions`).
+(`lazy.defer_functions`). WeasyPrint's private names are used on the tested major only (`WEASYPRINT_MAJOR`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from ..lazy import defer_functions, defer_import
 from ..model import Case
 from ..pipeline import RenderOptions
 from ..report import ReportError, allowed_assets, report_html
+from ..text import font_bytes
 from ..theme import MEASURE_SAFETY_PX, MEASURE_STAND_IN_PX
 from .pdfdraw import SCENE_ATTRIBUTE, SceneRegistry, draw_scene, scene_images
 
@@ -50,11 +52,11 @@ DEFERRED_MODULES = ("fontTools.subset",)
 # Modules WeasyPrint imports names from (`from M import f`) but calls only for some fonts (variable ones;
 # the bundled font is not): stand-ins whose functions import the real module on their first call.
 DEFERRED_FUNCTIONS: dict[str, tuple[str, ...]] = {"fontTools.varLib.instancer": ("instantiateVariableFont",)}
-# WeasyPrint majors whose SVG text drawing `_whole_run_text` mirrors (others keep their own, slower, code).
-WHOLE_RUN_TEXT_MAJORS = ("70",)
-# WeasyPrint majors whose SVGImage `_install_scene_images` extends to paint registered scenes (others get the
-# drawings as full SVG and draw them with their own SVG renderer).
-SCENE_IMAGE_MAJORS = ("70",)
+# The WeasyPrint versions this code was tested with, named once: pyproject.toml allows exactly
+# `WEASYPRINT_REQUIREMENT` (a test checks), and every hook below into WeasyPrint's private code is installed
+# only on this major (`weasyprint_tested`). Another major still renders, with WeasyPrint's own slower code.
+WEASYPRINT_MAJOR = 70
+WEASYPRINT_REQUIREMENT = f"weasyprint>={WEASYPRINT_MAJOR},<{WEASYPRINT_MAJOR + 1}"
 # SVG <text> attributes that position or stretch letters one by one: such text keeps the per-letter code.
 _PER_LETTER_ATTRIBUTES = ("dx", "dy", "rotate", "textLength", "lengthAdjust")
 
@@ -113,6 +115,7 @@ def import_weasyprint() -> Any:
         weasyprint = _import_weasyprint()
         _install_whole_run_text(weasyprint)
         _install_scene_images(weasyprint)
+        _install_whole_bundled_fonts(weasyprint)
     gc.freeze()
     return weasyprint
 
@@ -143,6 +146,39 @@ def _import_weasyprint() -> Any:
     return weasyprint
 
 
+def weasyprint_tested(weasyprint: Any) -> bool:
+    """True when this WeasyPrint is the major (`WEASYPRINT_MAJOR`) whose private code the hooks here mirror."""
+    return str(weasyprint.__version__).split(".")[0] == str(WEASYPRINT_MAJOR)
+
+
+def _install_whole_bundled_fonts(weasyprint: Any) -> None:
+    """Embed the bundled fonts whole instead of subsetting them; any other font is still subset.
+
+    Subsetting is the slow part of writing a PDF without HarfBuzz's subsetter (`libharfbuzz-subset0`, an
+    optional system library): WeasyPrint falls back to fontTools, which took 0.4 s of a typical report, and
+    the two subsetters give different bytes. The bundled fonts are small (55 KB each), so embedded whole
+    they cost about 80 KB of PDF, need no subsetter, and make the bytes the same on every machine.
+    A fallback font (a system font drawing an emoji or a script the bundled font lacks) can be megabytes,
+    so it is still subset (WeasyPrint's `full_fonts=True` would embed it whole too).
+    """
+    import weasyprint.pdf.fonts as fonts
+
+    if not weasyprint_tested(weasyprint):
+        return
+    original = fonts.Font.subset
+    if getattr(original, "keeps_bundled_fonts", False):
+        return
+    bundled = frozenset((font_bytes(False), font_bytes(True)))
+
+    def subset(font: Any, to_unicode: Any, hinting: Any) -> None:
+        if font.file_content in bundled:
+            return
+        original(font, to_unicode, hinting)
+
+    subset.keeps_bundled_fonts = True  # type: ignore[attr-defined]
+    fonts.Font.subset = subset
+
+
 def _install_whole_run_text(weasyprint: Any) -> None:
     """Draw simple SVG <text> (one x, one y, no per-letter offsets) as one run instead of letter by letter.
 
@@ -153,7 +189,7 @@ def _install_whole_run_text(weasyprint: Any) -> None:
     """
     import weasyprint.svg as svg_module
 
-    if weasyprint.__version__.split(".")[0] not in WHOLE_RUN_TEXT_MAJORS:
+    if not weasyprint_tested(weasyprint):
         return
     original = svg_module.text  # the function (svg/__init__.py imports it over its module's name)
     if getattr(original, "whole_run", False):
@@ -273,7 +309,7 @@ def _install_scene_images(weasyprint: Any) -> None:
     """
     import weasyprint.images as images
 
-    if weasyprint.__version__.split(".")[0] not in SCENE_IMAGE_MAJORS:
+    if not weasyprint_tested(weasyprint):
         return
     if getattr(images.SVGImage, "draws_scenes", False):
         return
