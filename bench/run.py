@@ -11,7 +11,7 @@ drawing the same cases. Then it times the whole CLI from a cold process on the t
 with matplotlib's cold PDF, the typical PDF without the HarfBuzz subsetter: the ratio), fits the
 growth exponent of layout time against event count (log-log least squares, 1,000 .. 10,000 events), and
 renders a batch of typical cases with the batch command's engine. Every figure is a median of several
-runs. Targets (issue 8) are checked at the end; the exit code is 0 even when one is missed -- the table
+runs. Targets (issues 8 and 12) are checked at the end; the exit code is 0 even when one is missed -- the table
 says which.
 """
 
@@ -479,7 +479,7 @@ def print_report(result: dict[str, Any]) -> None:
                   f"{batch['workers']} processes in {batch['seconds']:.1f} s ({batch['wall_with_startup']:.1f} s with "
                   f"interpreter start), {batch['failed']} failed, peak worker memory {batch['peak_worker_mb']:.0f} MB")
     load = result["meta"]["load_average"]
-    print(f"\nTargets (issue 8); load average at start {load[0]:.2f} on {result['meta']['cpus']} CPUs")
+    print(f"\nTargets (issues 8 and 12); load average at start {load[0]:.2f} on {result['meta']['cpus']} CPUs")
     for t in result["targets"]:
         mark = "n/a " if t["ok"] is None else ("PASS" if t["ok"] else "MISS")
         value = "not measured" if t["value"] is None else f"{t['value']:.3f}{t['unit']}"
