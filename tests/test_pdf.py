@@ -260,7 +260,8 @@ def test_weasyprint_versions_allowed_are_the_versions_the_hooks_were_written_for
     once in the code), the installed one is in it, and every hook took effect on it."""
     import weasyprint
 
-    from timeline.render.pdf import WEASYPRINT_MAJOR, WEASYPRINT_REQUIREMENT, import_weasyprint, weasyprint_tested
+    from timeline.render.pdf import import_weasyprint
+    from timeline.render.weasy_private import WEASYPRINT_MAJOR, WEASYPRINT_REQUIREMENT, weasyprint_tested
 
     assert WEASYPRINT_REQUIREMENT in _pyproject_dependencies()
     assert [d for d in _pyproject_dependencies() if d.startswith("weasyprint")] == [WEASYPRINT_REQUIREMENT]
