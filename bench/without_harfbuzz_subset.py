@@ -1,4 +1,4 @@
-"""Benchmark helper (runs the CLI stage as a machine without `libharfbuzz-subset0` would): the `timeline`
+"""Benchmark (runs the CLI stage as a machine without `libharfbuzz-subset0` would): the `timeline`
 command with WeasyPrint told that HarfBuzz's subsetter is missing.
 
     python bench/without_harfbuzz_subset.py render samples/adoption.yaml -o x.pdf
