@@ -109,3 +109,25 @@ def render(case: Case, *, fmt: str) -> bytes:
     finally:
         plt.close(fig)
     return buf.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python bench/baseline_mpl.py CASE OUT.pdf`: what a matplotlib script run from the shell does -- load
+    the case file (with the same loader as ours, so both pay for it), draw it, save it. The bench times this
+    as a new process beside `timeline render CASE -o OUT.pdf`."""
+    import sys
+    from pathlib import Path
+
+    from timeline.io import load_case
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        print("usage: python bench/baseline_mpl.py CASE OUT.svg|OUT.pdf", file=sys.stderr)
+        return 2
+    case, out = load_case(args[0]).case, Path(args[1])
+    out.write_bytes(render(case, fmt=out.suffix.lstrip(".")))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -7,10 +7,11 @@ For deterministic synthetic cases of 10, 100, 1,000 and 10,000 events (bench/syn
 in process, each stage separately -- load+validate (io.load_case), facts (facts.compute_facts), layout
 (layout.layout), SVG serialisation (render.svg.scene_to_svg) -- and end to end from a validated case to
 SVG bytes and to PDF bytes (pipeline.render_case), beside the matplotlib peer (bench/baseline_mpl.py)
-drawing the same cases. Then it times the whole CLI from a cold process on the typical sample, fits the
+drawing the same cases. Then it times the whole CLI from a cold process on the typical sample (and, in turns
+with matplotlib's cold PDF, the typical PDF without the HarfBuzz subsetter: the ratio), fits the
 growth exponent of layout time against event count (log-log least squares, 1,000 .. 10,000 events), and
 renders a batch of typical cases with the batch command's engine. Every figure is a median of several
-runs. Targets (issue 8) are checked at the end; the exit code is 0 even when one is missed -- the table
+runs. Targets (issues 8 and 12) are checked at the end; the exit code is 0 even when one is missed -- the table
 says which.
 """
 
@@ -54,6 +55,7 @@ TARGET_LAYOUT_SVG_10K_S = 2.0
 TARGET_EXPONENT = 1.15
 TARGET_SVG_RATIO = 0.5
 TARGET_PDF_RATIO = 1.0
+TARGET_COLD_PDF_RATIO = 0.75  # issue 12: cold typical PDF without the HarfBuzz subsetter / cold matplotlib PDF
 TARGET_BATCH_S = 60.0
 TARGET_WORKER_MB = 250.0
 
@@ -318,6 +320,47 @@ def bench_cli(folder: Path, *, runs: int) -> dict[str, Any]:
         out[fmt] = statistics.median(times)
         out[f"{fmt}_cpu"] = statistics.median(cpu)  # user + system: less sensitive to other load on the machine
         out[f"{fmt}_runs"] = times
+    out.update(bench_cold_pdf_against_mpl(folder, sample, runs=runs, env=env))
+    return out
+
+
+def bench_cold_pdf_against_mpl(folder: Path, sample: Path, *, runs: int, env: dict[str, str]) -> dict[str, Any]:
+    """The typical PDF as a new process on a machine without HarfBuzz's subsetter (hidden by
+    bench/without_harfbuzz_subset.py), beside matplotlib drawing the same case to PDF as a new process
+    (bench/baseline_mpl.py, which loads the file with the same loader). The two run in turns, run after run,
+    so both see the same load on the machine; the ratio is of the medians (wall clock, and CPU time)."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        return {"cold_pdf_ratio_error": "matplotlib is not installed (pip install -e '.[bench]')"}
+    commands = {
+        "cold_pdf_no_hb_subset": [sys.executable, str(HERE / "without_harfbuzz_subset.py"), "render", str(sample),
+                                  "-o", str(folder / "cold-no-hb-subset.pdf")],
+        "cold_mpl_pdf": [sys.executable, str(HERE / "baseline_mpl.py"), str(sample), str(folder / "cold-mpl.pdf")],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    for name, cmd in commands.items():  # untimed first runs: disk cache, bytecode
+        first = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+        if first.returncode != 0:
+            return {"cold_pdf_ratio_error": f"{name}: " + ((first.stderr or first.stdout).strip().splitlines()
+                                                            or ["failed"])[-1]}
+    for _ in range(max(1, runs)):
+        for name, cmd in commands.items():
+            before = _children_cpu()
+            start = time.perf_counter()
+            subprocess.run(cmd, capture_output=True, env=env, check=True)
+            times[name].append(time.perf_counter() - start)
+            cpu[name].append(_children_cpu() - before)
+    out: dict[str, Any] = {}
+    for name in commands:
+        out[name] = statistics.median(times[name])
+        out[f"{name}_cpu"] = statistics.median(cpu[name])
+        out[f"{name}_runs"] = times[name]
+    out["cold_pdf_bytes"] = (folder / "cold-no-hb-subset.pdf").stat().st_size
+    out["cold_mpl_pdf_bytes"] = (folder / "cold-mpl.pdf").stat().st_size
+    out["cold_pdf_ratio"] = out["cold_pdf_no_hb_subset"] / out["cold_mpl_pdf"]
+    out["cold_pdf_cpu_ratio"] = out["cold_pdf_no_hb_subset_cpu"] / out["cold_mpl_pdf_cpu"]
     return out
 
 
@@ -377,6 +420,8 @@ def check_targets(sizes: list[dict[str, Any]], fit: dict[str, Any], cli: dict[st
                TARGET_SVG_RATIO, "x"),
         target("our one-page chart PDF / matplotlib PDF (worst size)", max(pdf_ratios) if pdf_ratios else None,
                TARGET_PDF_RATIO, "x"),
+        target("cold typical PDF without the HarfBuzz subsetter / cold matplotlib PDF", cli.get("cold_pdf_ratio"),
+               TARGET_COLD_PDF_RATIO, "x"),
         target(f"batch of {batch.get('cases', BATCH_CASES)} to SVG, {batch.get('jobs', BATCH_JOBS)} processes",
                batch.get("seconds"), TARGET_BATCH_S, "s"),
         target("peak worker memory in the batch", batch.get("peak_worker_mb"), TARGET_WORKER_MB, "MB"),
@@ -418,6 +463,13 @@ def print_report(result: dict[str, Any]) -> None:
         parts = (f"{f} {cli[f]:.3f} s wall, {cli[f + '_cpu']:.3f} s CPU" if f in cli
                  else f"{f} {cli.get(f + '_error')}" for f in ("svg", "pdf", "pdf_hearing"))
         print(f"\nCold CLI on {cli.get('sample')}: " + ", ".join(parts))
+        if "cold_pdf_ratio" in cli:
+            print(f"Cold PDF without the HarfBuzz subsetter {cli['cold_pdf_no_hb_subset']:.3f} s "
+                  f"({cli['cold_pdf_bytes'] / 1000:.0f} KB), matplotlib PDF {cli['cold_mpl_pdf']:.3f} s "
+                  f"({cli['cold_mpl_pdf_bytes'] / 1000:.0f} KB), each a new process, in turns: "
+                  f"ratio {cli['cold_pdf_ratio']:.2f}x wall, {cli['cold_pdf_cpu_ratio']:.2f}x CPU")
+        elif "cold_pdf_ratio_error" in cli:
+            print(f"Cold PDF against matplotlib: {cli['cold_pdf_ratio_error']}")
     batch = result["batch"]
     if batch:
         if "error" in batch:
@@ -427,7 +479,7 @@ def print_report(result: dict[str, Any]) -> None:
                   f"{batch['workers']} processes in {batch['seconds']:.1f} s ({batch['wall_with_startup']:.1f} s with "
                   f"interpreter start), {batch['failed']} failed, peak worker memory {batch['peak_worker_mb']:.0f} MB")
     load = result["meta"]["load_average"]
-    print(f"\nTargets (issue 8); load average at start {load[0]:.2f} on {result['meta']['cpus']} CPUs")
+    print(f"\nTargets (issues 8 and 12); load average at start {load[0]:.2f} on {result['meta']['cpus']} CPUs")
     for t in result["targets"]:
         mark = "n/a " if t["ok"] is None else ("PASS" if t["ok"] else "MISS")
         value = "not measured" if t["value"] is None else f"{t['value']:.3f}{t['unit']}"

@@ -1,4 +1,8 @@
-"""The benchmark runs in one command: `python bench/run.py --quick` prints its table and writes its JSON."""
+"""The benchmark runs in one command: `python bench/run.py --quick` prints its table and writes its JSON.
+
+Running the benchmark (cold processes, a batch) is marked `slow`: `pytest -m slow` runs it, the default run
+does not. Nothing here judges a time: the bench reports timings, these tests only check it ran and
+reported them."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 
 
+@pytest.mark.slow
 def test_quick_bench_runs_and_writes_json(tmp_path: Path) -> None:
     import importlib.util
 
@@ -26,19 +31,23 @@ def test_quick_bench_runs_and_writes_json(tmp_path: Path) -> None:
     assert sorted(rows) == [10, 100]
     for row in rows.values():
         for stage in ("load", "facts", "layout", "svg", "ours_svg", *(("mpl_svg",) if has_mpl else ())):
-            assert 0 < row[stage] < 30, (row["events"], stage, row[stage])
+            assert isinstance(row[stage], float) and row[stage] > 0, (row["events"], stage, row[stage])
         if has_mpl:
             assert row["svg_ratio"] == pytest.approx(row["ours_svg"] / row["mpl_svg"])
     assert "ours_pdf" in rows[10] and "ours_pdf" not in rows[100]
     assert ("mpl_pdf" in rows[10]) == has_mpl
     # The whole CLI from a cold process, on the typical sample.
     assert result["cli"]["sample"].endswith(".yaml")
-    assert 0 < result["cli"]["svg"] < 30 and 0 < result["cli"]["pdf"] < 60
+    assert all(isinstance(result["cli"][f], float) for f in ("svg", "pdf"))
     assert result["batch"]["written"] == 10 and result["batch"]["failed"] == 0
-    assert 0 < result["batch"]["peak_worker_mb"] < 1000
+    assert result["batch"]["peak_worker_mb"] > 0
     assert [t["target"] for t in result["targets"]][:2] == ["cold CLI, typical sample -> SVG",
                                                            "cold CLI, typical sample -> PDF"]
-    assert len(result["targets"]) == 8
+    assert len(result["targets"]) == 9
+    if has_mpl:  # the cold PDF without the HarfBuzz subsetter, beside matplotlib's cold PDF
+        cli = result["cli"]
+        assert cli["cold_pdf_ratio"] == pytest.approx(cli["cold_pdf_no_hb_subset"] / cli["cold_mpl_pdf"])
+        assert "Cold PDF without the HarfBuzz subsetter" in proc.stdout
     # The table is printed, one line per size, and the JSON's path last.
     assert "Stage medians in ms" in proc.stdout
     assert any(line.split()[:1] == ["100"] for line in proc.stdout.splitlines())

@@ -242,8 +242,46 @@ def test_png_bad_page_range_and_missing_renderer(amy: Case, monkeypatch: pytest.
     with pytest.raises(png.PngError, match="outside the document"):
         render_case(amy, RenderOptions(format="png", page_range="9"))
     monkeypatch.setitem(sys.modules, "pypdfium2", None)
-    with pytest.raises(png.PngError, match=r"pip install 'child-timeline\[png\]'"):
+    with pytest.raises(png.PngError, match="pip install pypdfium2"):
         render_case(amy, RenderOptions(format="png"))
+
+
+def _pyproject_dependencies() -> list[str]:
+    """The `[project] dependencies` entries of pyproject.toml (read as text: tomllib is 3.11+)."""
+    import re
+
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    block = text.split("\ndependencies = [", 1)[1].split("\n]", 1)[0]
+    return re.findall(r'^\s*"([^"]+)"', block, flags=re.MULTILINE)
+
+
+def test_weasyprint_versions_allowed_are_the_versions_the_hooks_were_written_for() -> None:
+    """pyproject.toml allows exactly the WeasyPrint the private hooks mirror (`WEASYPRINT_REQUIREMENT`, named
+    once in the code), the installed one is in it, and every hook took effect on it."""
+    import weasyprint
+
+    from timeline.render.pdf import import_weasyprint
+    from timeline.render.weasy_private import WEASYPRINT_MAJOR, WEASYPRINT_REQUIREMENT, weasyprint_tested
+
+    assert WEASYPRINT_REQUIREMENT in _pyproject_dependencies()
+    assert [d for d in _pyproject_dependencies() if d.startswith("weasyprint")] == [WEASYPRINT_REQUIREMENT]
+    assert weasyprint.__version__.split(".")[0] == str(WEASYPRINT_MAJOR), weasyprint.__version__
+    import_weasyprint()
+    import weasyprint.images
+    import weasyprint.pdf.fonts
+    import weasyprint.svg
+
+    assert weasyprint_tested(weasyprint)
+    assert getattr(weasyprint.svg.text, "whole_run", False)
+    assert getattr(weasyprint.images.SVGImage, "draws_scenes", False)
+    assert getattr(weasyprint.pdf.fonts.Font.subset, "keeps_bundled_fonts", False)
+
+
+def test_png_needs_no_extra() -> None:
+    """PNG works after a plain `pip install .`: its rasteriser is a regular, bounded dependency."""
+    deps = _pyproject_dependencies()
+    assert any(d.startswith("pypdfium2>=") and ",<" in d for d in deps), deps
+    assert all(",<" in d for d in deps if d.startswith(("weasyprint", "pypdfium2")))
 
 
 def test_cli_render_pdf_html_png_with_marking_title_and_view(tmp_path: Path) -> None:
@@ -354,16 +392,49 @@ def test_the_key_figures_name_the_order_by_its_abbreviation() -> None:
     assert squash("Legal permanence 1 year 11 months (POA, 8 Feb 2021)") in page1
 
 
-def test_fallback_font_modules_are_only_loaded_when_used(tmp_path: Path) -> None:
-    """fontTools' subsetter and variable-font instancer (WeasyPrint imports both; the bundled static font,
-    subset by HarfBuzz, needs neither) cost a tenth of a second at start-up: a PDF render leaves them
-    unexecuted, and they still work when something asks for them."""
+# The HarfBuzz subsetter (`libharfbuzz-subset0`) is an optional system library: WeasyPrint subsets fonts with
+# it when it is there and with fontTools when it is not. Tests that touch fonts run both ways: as this machine
+# is, and with the library hidden (WeasyPrint's loader is told it is missing), the path of a user without it.
+HIDE_HARFBUZZ_SUBSET = (
+    "import cffi.api\n"
+    "_dlopen = cffi.api.FFI.dlopen\n"
+    "def _without_subsetter(ffi, name, *args, **kwargs):\n"
+    "    if 'harfbuzz-subset' in str(name):\n"
+    "        raise OSError('libharfbuzz-subset hidden by the test')\n"
+    "    return _dlopen(ffi, name, *args, **kwargs)\n"
+    "cffi.api.FFI.dlopen = _without_subsetter\n"
+)
+SUBSETTER_REPORT = (
+    "from weasyprint.text.ffi import harfbuzz_subset\n"
+    "print('harfbuzz' if harfbuzz_subset is not None else 'fonttools', end=' ')\n"
+)
+
+
+def run_python(code: str, *, hide_subsetter: bool) -> list[str]:
+    """Run `code` in a fresh interpreter (with the HarfBuzz subsetter hidden, or as installed); its words."""
+    prefix = HIDE_HARFBUZZ_SUBSET if hide_subsetter else ""
+    out = subprocess.run([sys.executable, "-c", prefix + code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout.split()
+
+
+def harfbuzz_subset_installed() -> bool:
+    """Whether this machine has the HarfBuzz subsetter, as WeasyPrint finds it."""
+    return run_python(SUBSETTER_REPORT, hide_subsetter=False) == ["harfbuzz"]
+
+
+@pytest.mark.parametrize("hide_subsetter", [False, True], ids=["as-installed", "without-harfbuzz-subset"])
+def test_fallback_font_modules_are_only_loaded_when_used(hide_subsetter: bool) -> None:
+    """fontTools' subsetter and variable-font instancer (WeasyPrint imports both) cost a tenth of a second at
+    start-up, and the bundled fonts need neither (static, embedded whole, so never subset): a PDF render leaves
+    them unexecuted whether or not HarfBuzz's subsetter is installed, and they still work when asked for."""
     code = (
         "import sys\n"
         "from timeline.io import load_case\n"
         "from timeline.pipeline import RenderOptions, render_case\n"
         f"data = render_case(load_case({str(ROOT / 'samples' / 'home.yaml')!r}).case, RenderOptions(format='pdf'))\n"
         "assert data.startswith(b'%PDF')\n"
+        + SUBSETTER_REPORT +
         "instancer = sys.modules['fontTools.varLib.instancer']\n"
         "print('__file__' not in vars(instancer), end=' ')  # still the stand-in\n"
         "print(type(sys.modules['fontTools.subset']).__name__, end=' ')  # still lazy\n"
@@ -371,5 +442,67 @@ def test_fallback_font_modules_are_only_loaded_when_used(tmp_path: Path) -> None
         "print(instancer.OverlapMode.__name__, end=' ')  # any other name loads the real module\n"
         "print(sys.modules['fontTools.varLib.instancer'].__file__.endswith('.py'))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["True", "_LazyModule", "True", "OverlapMode", "True"], out.stdout + out.stderr
+    words = run_python(code, hide_subsetter=hide_subsetter)
+    subsetter = "fonttools" if hide_subsetter or not harfbuzz_subset_installed() else "harfbuzz"
+    assert words == [subsetter, "True", "_LazyModule", "True", "OverlapMode", "True"], words
+
+
+def test_pdf_bytes_do_not_depend_on_the_harfbuzz_subsetter() -> None:
+    """The bundled fonts are embedded whole, so a machine with `libharfbuzz-subset0` and one without it
+    write the same bytes (subset by the two subsetters, they differed)."""
+    code = (
+        "import hashlib\n"
+        "from timeline.io import load_case\n"
+        "from timeline.pipeline import RenderOptions, render_case\n"
+        f"case = load_case({str(ROOT / 'samples' / 'adoption.yaml')!r}).case\n"
+        "data = render_case(case, RenderOptions(format='pdf'))\n"
+        + SUBSETTER_REPORT +
+        "print(hashlib.sha256(data).hexdigest())\n"
+    )
+    hidden = run_python(code, hide_subsetter=True)
+    installed = run_python(code, hide_subsetter=False)
+    assert hidden[0] == "fonttools"
+    assert installed[0] == ("harfbuzz" if harfbuzz_subset_installed() else "fonttools")
+    assert hidden[1] == installed[1]
+
+
+def _embedded_fonts(data: bytes) -> dict[str, int]:
+    """Embedded font name (without the subset tag) -> length of its font file, for every font of the PDF."""
+    found: dict[str, int] = {}
+    for page in reader_of(data).pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            name = str(font["/BaseFont"]).split("+", 1)[-1]
+            found[name] = int(descriptor["/FontFile2"].get_object()["/Length1"])
+    return found
+
+
+@pytest.mark.parametrize("hide_subsetter", [False, True], ids=["as-installed", "without-harfbuzz-subset"])
+def test_bundled_fonts_are_embedded_whole_and_a_fallback_font_is_subset(hide_subsetter: bool,
+                                                                       tmp_path: Path) -> None:
+    """The bundled fonts go in whole (their file's exact length); a system font drawing letters the bundled
+    font lacks (Cyrillic here) is still subset, by HarfBuzz or by fontTools, so it stays small."""
+    from timeline.text import font_bytes
+
+    case = tmp_path / "dima.yaml"
+    case.write_text("child:\n  name: Дима\n  date_of_birth: 2015-03-14\nas_of: 2019-06-01\nevents:\n"
+                    "  - kind: placement\n    type: foster\n    start: 2016-01-20\n    label: Семья Б\n",
+                    encoding="utf-8")
+    out = tmp_path / "dima.pdf"
+    code = (
+        "from pathlib import Path\n"
+        "from timeline.io import load_case\n"
+        "from timeline.pipeline import RenderOptions, render_case\n"
+        f"Path({str(out)!r}).write_bytes(render_case(load_case({str(case)!r}).case, RenderOptions(format='pdf')))\n"
+        + SUBSETTER_REPORT
+    )
+    assert run_python(code, hide_subsetter=hide_subsetter)[0] in ("harfbuzz", "fonttools")
+    fonts = _embedded_fonts(out.read_bytes())
+    whole = {len(font_bytes(False)), len(font_bytes(True))}
+    bundled = {name: size for name, size in fonts.items() if name.startswith("Atkinson-Hyperlegible")}
+    assert bundled and set(bundled.values()) <= whole, fonts
+    others = {name: size for name, size in fonts.items() if name not in bundled}
+    # A machine with no font for Cyrillic draws boxes from the bundled font: nothing else to check then.
+    for name, size in others.items():
+        assert size < 100_000, f"{name} embedded at {size} bytes: a fallback font should be subset"

@@ -4,8 +4,9 @@ WeasyPrint is imported inside the functions only, so an SVG render never pays fo
 WeasyPrint asks for goes through `SafeFetcher`, which serves the package's own font and stylesheet files and
 data: URIs, and refuses everything else: no network, no other file, no redirects, no base URL. The output is
 byte-identical for identical input: SOURCE_DATE_EPOCH is pinned around the write, nothing reads the clock.
-WeasyPrint subsets the embedded font with HarfBuzz when `libharfbuzz-subset0` is installed (it looks the
-library up itself), which is much faster than its fontTools fallback.
+The bundled fonts are embedded whole (`_install_whole_bundled_fonts`), so the bytes are also the same with
+and without the optional HarfBuzz subsetter (`libharfbuzz-subset0`); only a fallback font (letters the
+bundled font lacks) is subset, by HarfBuzz when WeasyPrint finds it, else by fontTools (slower).
 
 Speed (a typical report is most of a second of WeasyPrint work): Python's cyclic garbage collector runs less
 often while WeasyPrint imports, lays out and writes (`relaxed_gc`), and what is alive once WeasyPrint is
@@ -14,7 +15,8 @@ straight from their scenes (`render/pdfdraw.py`, hooked in by `_install_scene_im
 parsing and cascading thousands of SVG nodes; any other SVG <text> is drawn as whole runs rather than
 WeasyPrint 70's one Pango layout per letter (`_whole_run_text`); fontTools' subsetter, unused when HarfBuzz
 subsets, is imported only if needed (`lazy.defer_import`), and so is fontTools' variable-font instancer
-(`lazy.defer_functions`).
+(`lazy.defer_functions`). WeasyPrint's private names all come from `weasy_private`, and are used on the
+tested major only (`weasy_private.WEASYPRINT_MAJOR`).
 """
 
 from __future__ import annotations
@@ -35,8 +37,10 @@ from ..lazy import defer_functions, defer_import
 from ..model import Case
 from ..pipeline import RenderOptions
 from ..report import ReportError, allowed_assets, report_html
+from ..text import font_bytes
 from ..theme import MEASURE_SAFETY_PX, MEASURE_STAND_IN_PX
 from .pdfdraw import SCENE_ATTRIBUTE, SceneRegistry, draw_scene, scene_images
+from .weasy_private import page_box, private, weasyprint_tested
 
 PDF_VARIANT = "pdf/ua-1"  # tagged, so a screen reader reads the chronology table as a table
 SOURCE_DATE_EPOCH = "0"  # fixed: the same input gives the same bytes on any day
@@ -50,11 +54,6 @@ DEFERRED_MODULES = ("fontTools.subset",)
 # Modules WeasyPrint imports names from (`from M import f`) but calls only for some fonts (variable ones;
 # the bundled font is not): stand-ins whose functions import the real module on their first call.
 DEFERRED_FUNCTIONS: dict[str, tuple[str, ...]] = {"fontTools.varLib.instancer": ("instantiateVariableFont",)}
-# WeasyPrint majors whose SVG text drawing `_whole_run_text` mirrors (others keep their own, slower, code).
-WHOLE_RUN_TEXT_MAJORS = ("70",)
-# WeasyPrint majors whose SVGImage `_install_scene_images` extends to paint registered scenes (others get the
-# drawings as full SVG and draw them with their own SVG renderer).
-SCENE_IMAGE_MAJORS = ("70",)
 # SVG <text> attributes that position or stretch letters one by one: such text keeps the per-letter code.
 _PER_LETTER_ATTRIBUTES = ("dx", "dy", "rotate", "textLength", "lengthAdjust")
 
@@ -113,6 +112,7 @@ def import_weasyprint() -> Any:
         weasyprint = _import_weasyprint()
         _install_whole_run_text(weasyprint)
         _install_scene_images(weasyprint)
+        _install_whole_bundled_fonts(weasyprint)
     gc.freeze()
     return weasyprint
 
@@ -143,6 +143,33 @@ def _import_weasyprint() -> Any:
     return weasyprint
 
 
+def _install_whole_bundled_fonts(weasyprint: Any) -> None:
+    """Embed the bundled fonts whole instead of subsetting them; any other font is still subset.
+
+    Subsetting is the slow part of writing a PDF without HarfBuzz's subsetter (`libharfbuzz-subset0`, an
+    optional system library): WeasyPrint falls back to fontTools, which took 0.4 s of a typical report, and
+    the two subsetters give different bytes. The bundled fonts are small (55 KB each), so embedded whole
+    they cost about 80 KB of PDF, need no subsetter, and make the bytes the same on every machine.
+    A fallback font (a system font drawing an emoji or a script the bundled font lacks) can be megabytes,
+    so it is still subset (WeasyPrint's `full_fonts=True` would embed it whole too).
+    """
+    if not weasyprint_tested(weasyprint):
+        return
+    fonts = private().fonts
+    original = fonts.Font.subset
+    if getattr(original, "keeps_bundled_fonts", False):
+        return
+    bundled = frozenset((font_bytes(False), font_bytes(True)))
+
+    def subset(font: Any, to_unicode: Any, hinting: Any) -> None:
+        if font.file_content in bundled:
+            return
+        original(font, to_unicode, hinting)
+
+    subset.keeps_bundled_fonts = True  # type: ignore[attr-defined]
+    fonts.Font.subset = subset
+
+
 def _install_whole_run_text(weasyprint: Any) -> None:
     """Draw simple SVG <text> (one x, one y, no per-letter offsets) as one run instead of letter by letter.
 
@@ -151,10 +178,9 @@ def _install_whole_run_text(weasyprint: Any) -> None:
     as a whole is shaped once here, as a browser does (kerning included), with the same font, anchor,
     baseline, bounding box and cursor as WeasyPrint's own code, which still draws everything else.
     """
-    import weasyprint.svg as svg_module
-
-    if weasyprint.__version__.split(".")[0] not in WHOLE_RUN_TEXT_MAJORS:
+    if not weasyprint_tested(weasyprint):
         return
+    svg_module = private().svg
     original = svg_module.text  # the function (svg/__init__.py imports it over its module's name)
     if getattr(original, "whole_run", False):
         return
@@ -169,13 +195,10 @@ def _whole_run_text(original: Any) -> Any:
     """A drop-in for weasyprint.svg.text.text (70.x) that shapes simple text once; `original` otherwise."""
     from math import inf
 
-    from weasyprint.css.properties import INITIAL_VALUES
-    from weasyprint.draw.text import draw_emojis, draw_first_line
-    from weasyprint.matrix import Matrix
-    from weasyprint.svg.bounding_box import extend_bounding_box
-    from weasyprint.svg.text import Style, TextBox
-    from weasyprint.svg.utils import normalize, size
-    from weasyprint.text import line_break
+    wp = private()
+    INITIAL_VALUES, Style, TextBox, Matrix = wp.initial_values, wp.style, wp.text_box, wp.matrix
+    draw_emojis, draw_first_line, extend_bounding_box = wp.draw_emojis, wp.draw_first_line, wp.extend_bounding_box
+    normalize, size, line_break = wp.normalize, wp.size, wp.line_break
 
     def single(node: Any, name: str) -> bool:
         return name not in node.attrib or len(normalize(node.attrib[name]).strip().split(" ")) == 1
@@ -271,10 +294,9 @@ def _install_scene_images(weasyprint: Any) -> None:
     of its SVG renderer. The scene is looked up in the registry of the fetcher that served the stub, so
     nothing is shared between renders or threads. Any other SVG image draws exactly as before.
     """
-    import weasyprint.images as images
-
-    if weasyprint.__version__.split(".")[0] not in SCENE_IMAGE_MAJORS:
+    if not weasyprint_tested(weasyprint):
         return
+    images = private().images
     if getattr(images.SVGImage, "draws_scenes", False):
         return
     images.SVGImage = _scene_image_class(images.SVGImage)  # get_image_from_uri builds SVG images by this name
@@ -315,9 +337,7 @@ def _scene_image_class(base: type[Any]) -> type[Any]:
 def scene_images_supported() -> bool:
     """True when this WeasyPrint paints registered scenes (`_install_scene_images` took effect)."""
     import_weasyprint()
-    import weasyprint.images as images
-
-    return bool(getattr(images.SVGImage, "draws_scenes", False))
+    return bool(getattr(private().images.SVGImage, "draws_scenes", False))
 
 
 @cache
@@ -407,14 +427,14 @@ def write_document(document: Any) -> bytes:
 def page_room(document: Any) -> float:
     """CSS px left free at the bottom of page 1 of a laid-out document (WeasyPrint's box heights).
 
-    WeasyPrint has no public API for box geometry; `Page._page_box` is the laid-out tree it draws from.
+    WeasyPrint has no public API for box geometry; `weasy_private.page_box` is the laid-out tree it draws from.
 
     Used on the hearing view's measuring pass, where page 1 holds everything but the chart, plus a 1 px
     stand-in for it (so the margins around it are counted as they will be).
     """
-    from weasyprint.formatting_structure.boxes import MarginBox
+    MarginBox = private().margin_box
 
-    page = document.pages[0]._page_box
+    page = page_box(document.pages[0])
     roots = [box for box in page.children if not isinstance(box, MarginBox)]  # the <html> box
     bodies = [child for root in roots for child in getattr(root, "children", ())]
     blocks = [block for body in bodies for block in getattr(body, "children", ())]

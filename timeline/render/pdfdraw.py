@@ -17,7 +17,7 @@ It understands exactly the CSS and path data the layout writes (`layout.styleshe
 How a drawing reaches WeasyPrint: the report still hands it an SVG image (`scene_image_uri`), but for a
 PDF render that image is a stub (size and viewBox only) whose root names a scene in the render's
 `SceneRegistry`; `render/pdf.py` teaches WeasyPrint's SVG image to paint that scene with `draw_scene`.
-WeasyPrint is imported only inside the drawing functions.
+WeasyPrint is imported only inside the drawing functions, and its private names come from `weasy_private`.
 """
 
 from __future__ import annotations
@@ -477,13 +477,13 @@ class ScenePainter:
     """Paints one scene onto a WeasyPrint stream, in the scene's user units (the caller scales)."""
 
     def __init__(self, scene: Scene, context: Any) -> None:
-        from weasyprint.css.properties import INITIAL_VALUES
+        from .weasy_private import private
 
         self.scene = scene
         self.context = context
         self.resolver = style_resolver(scene.style, scene.font_family, scene.patterns)
         self.patterns = {f"pat-{spec.name}": spec for spec in scene.patterns}
-        self.initial_style = INITIAL_VALUES
+        self.initial_style = private().initial_values
         self.layouts: dict[tuple[tuple[str, ...], float, int], Any] = {}
         self.pen: _Pen | None = None
 
@@ -639,27 +639,25 @@ class ScenePainter:
         key = (paint.font_family, paint.font_size, paint.font_weight)
         layout = self.layouts.get(key)
         if layout is None:
-            from weasyprint.svg.text import Style
-            from weasyprint.text.line_break import Layout
+            from .weasy_private import private
 
-            style = Style()  # as WeasyPrint's SVG text: initial values, the element's font
+            wp = private()
+            style = wp.style()  # as WeasyPrint's SVG text: initial values, the element's font
             style.update(self.initial_style)
             style.font_config = self.context.font_config
             style["font_family"] = list(paint.font_family)
             style["font_style"] = "normal"
             style["font_size"] = paint.font_size
             style["font_weight"] = paint.font_weight
-            layout = Layout(style)
+            layout = wp.layout(style)
             self.layouts[key] = layout
         return layout
 
     def _text(self, item: Text, paint: Paint) -> None:
         """One line of text, left-aligned at (x, baseline), shaped as one run (as `pdf._whole_run_text`)."""
-        from weasyprint.draw.text import draw_emojis, draw_first_line
-        from weasyprint.matrix import Matrix
-        from weasyprint.svg.text import TextBox
-        from weasyprint.text.ffi import FROM_UNITS, pango
+        from .weasy_private import private
 
+        wp = private()
         assert self.pen is not None
         content = svg_text(item.text)
         strokes = paint.strokes
@@ -678,12 +676,12 @@ class ScenePainter:
             stream.set_text_rendering(mode)
             pen.text_mode = mode
         stream.begin_text()
-        box = TextBox(layout, layout.style)
-        box.baseline = pango.pango_layout_get_baseline(layout.layout) * FROM_UNITS
-        emojis = draw_first_line(stream, box, "none", "none", Matrix(a=1, d=-1, e=item.x, f=item.baseline))
+        box = wp.text_box(layout, layout.style)
+        box.baseline = wp.pango.pango_layout_get_baseline(layout.layout) * wp.from_units
+        emojis = wp.draw_first_line(stream, box, "none", "none", wp.matrix(a=1, d=-1, e=item.x, f=item.baseline))
         stream.end_text()
         if emojis:
-            draw_emojis(stream, layout.style, item.x, item.baseline, emojis)
+            wp.draw_emojis(stream, layout.style, item.x, item.baseline, emojis)
 
 
 _SPACES = re.compile(" +")

@@ -3,8 +3,9 @@
 The PNG is drawn from the PDF bytes rather than from the HTML, so what is pasted into a Word report is
 exactly what was printed. One output file per render: the first page by default; with `--page-range`
 covering several pages they are stacked top to bottom (with a thin grey gap) in one image, so the
-pipeline's one-render-one-file contract holds. pypdfium2 (Apache-2.0/BSD) is the optional extra
-`child-timeline[png]`; without it the render fails with a message saying how to install it.
+pipeline's one-render-one-file contract holds. pypdfium2 (Apache-2.0/BSD, self-contained wheels) is a
+regular dependency, so PNG works after a plain `pip install`; in an install that lacks it anyway the render
+fails with a message saying how to add it.
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ PAGE_GAP_PX = 8  # grey gap between stacked pages
 MAX_PIXELS = 50_000_000
 GAP_GREY = (200, 200, 200)
 MISSING = (
-    "PNG output needs pypdfium2, which is not installed; install it with: "
-    "pip install 'child-timeline[png]'"
+    "PNG output needs pypdfium2, which this installation lacks; install it with: pip install pypdfium2"
 )
 
 

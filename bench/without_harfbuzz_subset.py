@@ -1,0 +1,35 @@
+"""Benchmark (runs the CLI stage as a machine without `libharfbuzz-subset0` would): the `timeline`
+command with WeasyPrint told that HarfBuzz's subsetter is missing.
+
+    python bench/without_harfbuzz_subset.py render samples/adoption.yaml -o x.pdf
+
+WeasyPrint loads the subsetter itself, optionally (with cffi's `dlopen`), and falls back to fontTools when it
+is not found. Hiding it here, rather than uninstalling a system package, lets the bench time both machines
+side by side on one; on a machine that lacks the library it changes nothing.
+"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from typing import Any
+
+import cffi.api
+
+_dlopen = cffi.api.FFI.dlopen
+
+
+def _without_subsetter(ffi: Any, name: Any, *args: Any, **kwargs: Any) -> Any:
+    if "harfbuzz-subset" in str(name):
+        raise OSError(f"{name}: hidden (bench/without_harfbuzz_subset.py)")
+    return _dlopen(ffi, name, *args, **kwargs)
+
+
+def main() -> None:
+    cffi.api.FFI.dlopen = _without_subsetter  # type: ignore[method-assign]
+    sys.argv = ["timeline", *sys.argv[1:]]
+    runpy.run_module("timeline", run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    main()
