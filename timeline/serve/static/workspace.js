@@ -136,7 +136,7 @@
         control.value = value;
       } else if (f === "kind") {
         control = el("select", {id: cid, "aria-label": label});
-        control.append(el("option", {value: "", text: "(from the type)"}));
+        control.append(el("option", {value: "", text: "(auto)"}));
         let known = value === "";
         for (const [k, info] of Object.entries(state.vocabulary)) {
           const selected = kindOf(value) === k && value !== "";
@@ -330,12 +330,16 @@
       if (want !== chartWanted) return;  // a newer change asked for a newer chart
       box.removeAttribute("aria-busy");
       if (!r.ok) { if (!gone(r)) box.replaceChildren(el("p", {class: "notice error", text: r.data.error})); return; }
-      const doc = new DOMParser().parseFromString(r.data, "image/svg+xml");
+      // The chart's own stylesheet is taken out before parsing (the page allows no inline style) and
+      // applied as a same-origin blob stylesheet instead.
+      let text = r.data;
+      let css = "";
+      text = text.replace(/<style[^>]*>([\s\S]*?)<\/style>/, (_m, body) => { css = body; return ""; });
+      css = css.replace(/^\s*<!\[CDATA\[/, "").replace(/\]\]>\s*$/, "");
+      const doc = new DOMParser().parseFromString(text, "image/svg+xml");
       const svg = doc.documentElement;
       if (svg.nodeName !== "svg") return;
-      const style = svg.querySelector("style");
-      if (style) {  // the chart's own stylesheet, as a same-origin blob (the page allows no inline style)
-        const css = style.textContent; style.remove();
+      if (css) {
         const url = URL.createObjectURL(new Blob([css], {type: "text/css"}));
         let link = document.getElementById("chart-style");
         if (!link) { link = el("link", {rel: "stylesheet", id: "chart-style"}); document.head.append(link); }
@@ -349,6 +353,9 @@
       box.replaceChildren(node);
       chartVersion = want;
       box.dataset.version = String(want);
+      const active = document.activeElement;  // keep the row being edited linked to its (redrawn) event
+      const tr = active && active.closest ? active.closest("#events tbody tr") : null;
+      if (tr) linkFromRow(tr);
       say(`Chart drawn: ${state.events} event${state.events === 1 ? "" : "s"}${state.problems.length ? `; ${state.problems.length} problem${state.problems.length === 1 ? "" : "s"} to fix` : ""}.`);
     }
 
@@ -443,8 +450,10 @@
     async function optionEdit(t) {
       const r = await api("PATCH", base, {[t.dataset.option]: t.value});
       if (!r.ok) { if (!gone(r)) alarm(r.data.error); return; }
-      merge(r.data, true); refreshChart();
-      say(`${t.dataset.option === "view" ? "View" : t.dataset.option === "page" ? "Page" : "Marking"} changed.`);
+      merge(r.data, true);
+      await refreshChart();
+      const what = t.dataset.option === "view" ? "View" : t.dataset.option === "page" ? "Page" : "Marking";
+      say(`${what} changed; the downloads use it. ${statusBox.textContent}`);
     }
 
     root.addEventListener("click", async (ev) => {
