@@ -77,12 +77,16 @@ def test_workspace_flow_in_chromium(server: tuple[str, str], tmp_path: Path) -> 
         assert full_count >= 30
         expect(page.locator("#chart svg title").first).to_contain_text("Amy")
         shot(page, "2-workspace")
+        page.locator("#report-card summary").click()
+        shot(page, "2-report")
+        page.locator("#report-card summary").click()
 
         # the chart and the table point at each other
         first_event = chart.locator("svg g.event").first
         first_event.hover()
         expect(page.locator("#events tbody tr.linked")).to_have_count(1)
         assert page.locator("#details").inner_text().strip()
+        shot(page, "2-linked")
         page.mouse.move(1, 1)  # away from the chart, which redraws under the pointer
 
         # break row 3 (the referral): the field is marked, the value kept as typed, the row left out
@@ -110,7 +114,8 @@ def test_workspace_flow_in_chromium(server: tuple[str, str], tmp_path: Path) -> 
         page.get_by_label("View").select_option("hearing")
         expect(chart).not_to_have_attribute("data-version", version or "")
         expect(page.locator("#status")).to_contain_text("View changed")
-        shot(page, "4-hearing")
+        page.locator("#opt-h").scroll_into_view_if_needed()
+        shot(page, "4-options")
         with page.expect_download() as info:
             page.get_by_role("link", name="PDF").click()
         pdf_path = tmp_path / "hearing.pdf"

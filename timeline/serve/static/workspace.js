@@ -389,10 +389,15 @@
       unlink();
       tr.classList.add("linked");
       const list = state.row_events[tr.dataset.row] || [];
+      const said = [];
       for (const n of list) {
         const g = document.getElementById(`event-${n}`);
-        if (g) g.classList.add("linked");
+        if (!g) continue;
+        g.classList.add("linked");
+        const title = g.querySelector("title");
+        if (title) said.push(title.textContent);
       }
+      $("#details").textContent = said.length ? `${said.join("; ")} (row ${tr.dataset.row})` : "";
     }
 
     // edits ----------------------------------------------------------
