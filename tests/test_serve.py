@@ -6,7 +6,6 @@ import io
 import json
 import threading
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -689,3 +688,14 @@ def test_the_log_never_shows_the_query(capsys: pytest.CaptureFixture[str]) -> No
     assert any('"GET /"' in r for r in records)
 
 
+
+
+def test_a_wildcard_address_allows_this_machines_names_only() -> None:
+    import socket
+
+    from timeline.serve import allowed_hosts
+
+    names = allowed_hosts("0.0.0.0")
+    assert "127.0.0.1" in names and socket.gethostname().lower() in names
+    assert "evil.example" not in names
+    assert allowed_hosts("10.0.0.5") == ("127.0.0.1", "localhost", "::1", "10.0.0.5")

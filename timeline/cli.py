@@ -407,7 +407,12 @@ def serve(port: int, host: str, allow_remote: bool, open_browser: bool) -> None:
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror or exc}); "
                                    "try another --port") from None
-    shown = f"[{host}]" if ":" in host else host
+    shown = host
+    if host in ("0.0.0.0", "::"):
+        import socket
+
+        shown = socket.getfqdn() or host
+    shown = f"[{shown}]" if ":" in shown else shown
     url = f"http://{shown}:{server.server_port}/?token={token}"
     if host not in LOCAL_HOSTS:
         click.echo(f"warning: listening on {host}: other computers on the network can reach this workspace; "

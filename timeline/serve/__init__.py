@@ -20,6 +20,22 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def allowed_hosts(host: str) -> tuple[str, ...]:
+    """The names the Host header may give: loopback, the --host address, and for a wildcard address
+    (0.0.0.0, ::) this machine's own name and addresses -- never any name at all (DNS rebinding)."""
+    names = [*LOCAL_HOSTS, host.lower()]
+    if host in ("0.0.0.0", "::"):
+        import socket
+
+        try:
+            hostname = socket.gethostname()
+            names += [hostname.lower(), socket.getfqdn().lower()]
+            names += socket.gethostbyname_ex(hostname)[2]
+        except OSError:  # pragma: no cover - a machine without a resolvable name: loopback and --host only
+            pass
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
 def make_server(host: str, port: int, *, token: str, app: Any = None) -> Any:
     """A threaded server for the workspace on (host, port); port 0 picks a free one (`server.server_port`)."""
     from werkzeug.serving import WSGIRequestHandler
@@ -32,9 +48,9 @@ def make_server(host: str, port: int, *, token: str, app: Any = None) -> Any:
             path = self.path.split("?", 1)[0]
             self.log("info", '"%s %s" %s', self.command, path, code)
 
-    allowed = tuple(dict.fromkeys((*LOCAL_HOSTS, host.lower())))
+    allowed = allowed_hosts(host)
     app = app if app is not None else create_app(token=token, allowed_hosts=allowed)
     return _make(host, port, app, threaded=True, request_handler=QuietHandler)
 
 
-__all__ = ["create_app", "make_server", "new_token"]
+__all__ = ["allowed_hosts", "create_app", "make_server", "new_token"]
