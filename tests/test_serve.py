@@ -699,3 +699,46 @@ def test_a_wildcard_address_allows_this_machines_names_only() -> None:
     assert "127.0.0.1" in names and socket.gethostname().lower() in names
     assert "evil.example" not in names
     assert allowed_hosts("10.0.0.5") == ("127.0.0.1", "localhost", "::1", "10.0.0.5")
+
+
+def test_the_import_report_and_columns_are_used_when_the_importer_gives_them(
+        client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Contract B: an importer taking `columns=` and returning `.report` is wired in without a change here."""
+    import dataclasses
+
+    import timeline.chronology as chronology
+
+    real = chronology.import_table
+    seen: list[Any] = []
+
+    @dataclasses.dataclass(frozen=True)
+    class Report:
+        header_row: int
+
+        def to_json(self) -> dict[str, Any]:
+            return {"header_row": self.header_row, "columns": {"date": "Date", "end": "End date", "type": "Type",
+                                                              "note": ["Details"], "source": "Source"},
+                    "counts": {"rows": 32, "events": 32, "guesses": 1},
+                    "rows": [{"row": 3, "read": {"date": "02/11/2014"}, "guessed": True, "why": ["a guess"],
+                              "became": [{"index": 1, "kind": "event", "type": "referral"}]}]}
+
+    @dataclasses.dataclass(frozen=True)
+    class WithReport:
+        case: Any
+        source: Any
+        warnings: Any
+        rows: Any
+        report: Report
+
+    def importer(table: Any, *, columns: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        seen.append(columns)
+        done = real(table, **kwargs)
+        return WithReport(done.case, done.source, done.warnings, done.rows, Report(1))
+
+    monkeypatch.setattr(chronology, "import_table", importer)
+    r = upload(client, SAMPLES / "chronology.csv")
+    assert r.status_code == 201, r.json
+    assert r.json["report"]["rows"][0]["guessed"] is True
+    assert r.json["columns"]["note"] == ["Details"] and "status" not in r.json["columns"]
+    assert r.json["row_events"] == {"3": [2]}  # the report says which row became which event
+    assert seen[-1] is not None and seen[-1]["date"] == "Date" and seen[-1]["note"] == ["Details"]

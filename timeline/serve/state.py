@@ -344,6 +344,33 @@ def _column_fields(draft: Draft, headers: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def report_columns(table: Table) -> tuple[int, dict[str, tuple[int, ...]]] | None:
+    """The header row and column mapping the importer's report gives for `table` (contract B), or None when
+    the importer gives no report (then `chronology.find_columns` says). A stand-in child is given: only the
+    columns are wanted here, and the user's own details are checked when the draft is read."""
+    from ..chronology import import_table
+
+    if not _supports_columns():  # the importer before contract B gives no report: nothing to ask it
+        return None
+    try:
+        imported: Any = import_table(table, name="-", dob="2000-01-01")
+        report = getattr(imported, "report", None)
+    except CaseError as exc:
+        report = getattr(exc, "report", None)
+    data = report.to_json() if report is not None and hasattr(report, "to_json") else report
+    if not isinstance(data, dict) or not isinstance(data.get("header_row"), int):
+        return None
+    header_row = data["header_row"]
+    header = next((cells for n, cells in table.rows if n == header_row), None)
+    if header is None:
+        return None
+    mapping: dict[str, tuple[int, ...]] = {}
+    for name, chosen in (data.get("columns") or {}).items():
+        names = [chosen] if isinstance(chosen, str) else list(chosen or [])
+        mapping[name] = tuple(header.index(h) for h in names if isinstance(h, str) and h in header)
+    return header_row, {k: v for k, v in mapping.items() if v}
+
+
 def derive(draft: Draft, *, today: Callable[[], date] = date.today) -> Derived:
     """Run the draft through the importer: the case of the rows that can be read, and every problem located.
 

@@ -278,6 +278,7 @@
       if (state.from_case_file) { $("#columns-card").hidden = true; return; }
       const names = {date: "Date (or start)", end: "End date", kind: "Kind", type: "Type", label: "Label (short text)",
                      note: "Note (details)", source: "Source", status: "Status"};
+      for (const f of Object.keys(state.columns)) if (!(f in names)) names[f] = f === "text" ? "Text (read for the type)" : f;
       for (const [f, label] of Object.entries(names)) {
         const sel = el("select", {id: `col-${f}`, "data-column": f});
         sel.append(el("option", {value: "", text: "(not used)"}));
