@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -81,17 +82,22 @@ def start_server() -> tuple[Any, str]:
     return server, f"http://127.0.0.1:{server.server_port}"
 
 
-def timed(work: Any, runs: int) -> list[float]:
+def timed(work: Any, runs: int) -> tuple[list[float], list[float]]:
+    """Wall times at the client, and the CPU time this process (server and client) spent, per run.
+
+    On a machine shared with other work the wall time waits for a core; the CPU time says what the
+    request itself costs."""
     work()  # warm
-    times = []
+    walls, cpus = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         work()
-        times.append(time.perf_counter() - t0)
-    return times
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    return walls, cpus
 
 
-def preview_after_edit(client: Client, n_events: int, runs: int) -> list[float]:
+def preview_after_edit(client: Client, n_events: int, runs: int) -> tuple[list[float], list[float]]:
     case = client.upload(f"synthetic-{n_events}.yaml", synth.case_yaml(n_events, seed=1).encode("utf-8"))
     cid = case["id"]
     row = case["rows"][len(case["rows"]) // 2]["row"]
@@ -102,12 +108,13 @@ def preview_after_edit(client: Client, n_events: int, runs: int) -> list[float]:
         answer = json.loads(client.call("PATCH", f"/api/cases/{cid}/events/{row}",
                                         b'{"label": "' + label + b'"}', "application/json"))
         svg = client.call("GET", f"/api/cases/{cid}/timeline.svg?partial=1&v={answer['version']}")
-        assert (svg.startswith(b"<?xml") and label in svg) or n_events > 200  # the edit is in the new chart
+        assert svg.startswith(b"<?xml")
+        assert label in svg or n_events > 200  # the edit is in the new chart (big charts may shorten labels)
 
     return timed(edit, runs)
 
 
-def pdf_download(client: Client, view: str, runs: int) -> list[float]:
+def pdf_download(client: Client, view: str, runs: int) -> tuple[list[float], list[float]]:
     case = client.upload("chronology.csv", (ROOT / "samples" / "chronology.csv").read_bytes(),
                          name="Amy", dob="14/03/2015", as_of="01/06/2019")
 
@@ -149,24 +156,31 @@ def main(argv: list[str] | None = None) -> int:
     server, base = start_server()
     client = Client(base)
     runs = 1 if args.quick else 7
-    rows: list[tuple[str, float, str, bool]] = []
+    rows: list[tuple[str, float, float | None, str, bool]] = []
+    load = os.getloadavg()[0]
     for n, target in ((60, 0.150), (1000, 0.500)):
-        t = statistics.median(preview_after_edit(client, n, runs if n < 1000 else max(1, runs - 2)))
-        rows.append((f"preview after an edit, {n} events", t * 1000, f"<= {target * 1000:.0f} ms", t <= target))
+        walls, cpus = preview_after_edit(client, n, runs if n < 1000 else max(1, runs - 2))
+        wall, cpu = statistics.median(walls), statistics.median(cpus)
+        rows.append((f"preview after an edit, {n} events", wall * 1000, cpu * 1000, f"<= {target * 1000:.0f} ms",
+                     wall <= target))
     for view in ("full", "hearing"):
-        t = statistics.median(pdf_download(client, view, max(1, runs - 2)))
-        rows.append((f"PDF download, typical sample, {view}", t * 1000, "<= 1500 ms", t <= 1.5))
+        walls, cpus = pdf_download(client, view, max(1, runs - 2))
+        wall, cpu = statistics.median(walls), statistics.median(cpus)
+        rows.append((f"PDF download, typical sample, {view}", wall * 1000, cpu * 1000, "<= 1500 ms", wall <= 1.5))
     server.shutdown()
     sessions, n_events = (5, 200) if args.quick else (20, 1000)
     mem = memory(sessions, n_events)
-    rows.append((f"resident, {sessions} sessions x {n_events} events", mem["rss_mb"], "< 500 MB",
+    rows.append((f"resident, {sessions} sessions x {n_events} events", mem["rss_mb"], None, "< 500 MB",
                  mem["rss_mb"] < 500))
-    rows.append((f"peak resident, {sessions} sessions x {n_events} events", mem["peak_mb"], "(peak)", True))
+    rows.append((f"peak resident, {sessions} sessions x {n_events} events", mem["peak_mb"], None, "(peak)", True))
     width = max(len(r[0]) for r in rows)
-    print(f"{'figure':<{width}}  {'median':>10}  target")
-    for name, value, target, ok in rows:
+    print(f"load average at the start: {load:.1f} ({os.cpu_count()} cores); wall = at the HTTP client, "
+          "cpu = this process's CPU time")
+    print(f"{'figure':<{width}}  {'wall':>10}  {'cpu':>8}  target")
+    for name, value, cpu_ms, target, ok in rows:
         unit = "MB" if "resident" in name else "ms"
-        print(f"{name:<{width}}  {value:>7.0f} {unit}  {target} {'ok' if ok else 'MISSED'}")
+        cpu_text = f"{cpu_ms:>5.0f} ms" if cpu_ms is not None else " " * 8
+        print(f"{name:<{width}}  {value:>7.0f} {unit}  {cpu_text}  {target} {'ok' if ok else 'MISSED'}")
     return 0
 
 
