@@ -298,10 +298,23 @@ def test_a_corrupt_xlsx_is_422_not_a_crash(client: Any) -> None:
     assert "Excel workbook" in r.json["error"]
 
 
-def test_invalid_case_file_lists_located_problems(client: Any) -> None:
-    r = upload(client, data=b"child:\n  name: Amy\n  date_of_birth: 2015-13-01\nevents: []\n", filename="c.yaml")
+def test_a_case_file_that_does_not_fit_a_table_lists_located_problems(client: Any) -> None:
+    text = b"child:\n  name: Amy\n  date_of_birth: 2015-03-14\nevents:\n  - kind: hearing\n    lable: oops\n"
+    r = upload(client, data=text, filename="c.yaml", name="", dob="", as_of="")
     assert r.status_code == 422
-    assert any(p["line"] == 3 for p in r.json["problems"])
+    assert any(p["line"] == 6 for p in r.json["problems"])  # the unknown key, where it is
+
+
+def test_a_case_file_with_bad_values_opens_with_them_marked(client: Any) -> None:
+    text = (b"child:\n  name: Amy\n  date_of_birth: 2015-03-14\nas_of: 2019-06-01\nevents:\n"
+            b"  - kind: placement\n    type: foster\n    start: 2016-01-20\n    end: 2016-13-02\n"
+            b"  - kind: hearing\n    type: childrens_hearing\n    date: 2016-01-28\n")
+    r = upload(client, data=text, filename="c.yaml", name="", dob="", as_of="")
+    assert r.status_code == 201, r.json
+    assert r.json["events"] == 1
+    [problem] = r.json["problems"]
+    assert problem["row"] == 1 and problem["field"] == "end"
+    assert r.json["rows"][0]["cells"]["end"] == "2016-13-02"  # kept as written
 
 
 def test_no_file_is_422_and_empty_table_is_201(client: Any) -> None:

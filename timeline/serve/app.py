@@ -457,7 +457,19 @@ def case_draft(data: bytes, name: str, child: dict[str, str]) -> Draft:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CaseError([problem(name, "is not UTF-8 text; save the case file as UTF-8")]) from None
-    loaded = load_text(text, name)
+    try:
+        loaded = load_text(text, name)
+    except CaseError:
+        from ..io import parse_document
+
+        try:
+            data, _source = parse_document(name, text)
+        except CaseError:
+            raise  # not even YAML/JSON: its located problems are the answer
+        draft = state.draft_from_data(data, file=name, child=child)
+        if draft is None:
+            raise
+        return draft  # every value as written; the bad ones are marked on their rows
     case = loaded.case
     details = {"name": case.child.name, "dob": case.child.date_of_birth.isoformat(),
                "as_of": case.as_of.isoformat() if case.as_of else "", "ref": case.child.ref or ""}

@@ -130,6 +130,41 @@ def draft_from_case(case: Case | None, *, file: str, child: Mapping[str, str]) -
                  jurisdiction=case.jurisdiction if case else "scotland", next_row=len(rows) + 1)
 
 
+_CASE_KEYS = frozenset({"version", "child", "jurisdiction", "as_of", "events"})
+_CHILD_KEYS = frozenset({"name", "date_of_birth", "ref"})
+_EVENT_KEYS = frozenset({"kind", "type", "date", "start", "end", "label", "note", "source", "status", "route", "id"})
+
+
+def draft_from_data(data: Any, *, file: str, child: Mapping[str, str]) -> Draft | None:
+    """A draft of a case file that parses but does not validate, its values kept as written so that each bad
+    one is marked on its row; None when the file's shape does not fit a table without losing something (an
+    unknown key, a list where a value belongs), and then its located problems are the answer."""
+    if not isinstance(data, dict) or not set(data) <= _CASE_KEYS:
+        return None
+    if data.get("jurisdiction", "scotland") != "scotland" or data.get("version", 1) not in (1, "1"):
+        return None
+    person, events = data.get("child"), data.get("events")
+    if not isinstance(person, dict) or not set(person) <= _CHILD_KEYS or not isinstance(events, list):
+        return None
+    scalar = (str, int, float)
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    for n, event in enumerate(events, start=1):
+        if not isinstance(event, dict) or not set(event) <= _EVENT_KEYS:
+            return None
+        if not all(v is None or isinstance(v, scalar) for v in event.values()):
+            return None
+        text = {k: "" if v is None else str(v) for k, v in event.items()}
+        first = text.get("start") or text.get("date", "")
+        rows.append((n, tuple(first if f == "date" else text.get(f, "") for f in CANONICAL)))
+    details = {"name": str(person.get("name") or ""), "dob": str(person.get("date_of_birth") or ""),
+               "as_of": str(data.get("as_of") or ""), "ref": str(person.get("ref") or "")}
+    details.update({k: v for k, v in child.items() if v})
+    return Draft(file=file, sheet=None, from_case_file=True, preamble=(), header_row=0,
+                 headers=tuple(HEADERS[f] for f in CANONICAL), rows=tuple(rows),
+                 mapping=tuple((f, (i,)) for i, f in enumerate(CANONICAL)), child=_child_tuple(details),
+                 jurisdiction="scotland", next_row=len(rows) + 1)
+
+
 def _child_tuple(child: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple((k, str(child.get(k) or "")) for k in CHILD_FIELDS)
 
