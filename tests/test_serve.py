@@ -755,3 +755,11 @@ def test_the_import_report_and_columns_are_used_when_the_importer_gives_them(
     assert r.json["columns"]["note"] == ["Details"] and "status" not in r.json["columns"]
     assert r.json["row_events"] == {"3": [2]}  # the report says which row became which event
     assert seen[-1] is not None and seen[-1]["date"] == "Date" and seen[-1]["note"] == ["Details"]
+
+
+def test_a_case_files_note_stays_a_note(client: Any) -> None:
+    text = (b"child:\n  name: Amy\n  date_of_birth: 2015-03-14\nas_of: 2019-06-01\nevents:\n"
+            b"  - kind: event\n    type: health\n    date: 2016-01-20\n    note: For the table only\n")
+    r = upload(client, data=text, filename="c.yaml", name="", dob="", as_of="")
+    back = client.get(f"/api/cases/{r.json['id']}/case.yaml").get_data(as_text=True)
+    assert 'note: "For the table only"' in back and "label:" not in back

@@ -454,14 +454,32 @@ def derive(draft: Draft, *, today: Callable[[], date] = date.today) -> Derived:
     if isinstance(as_of, date) and case.child.date_of_birth > as_of:
         problems.append(Located(None, "dob", None, "is after today; check the date, or give the as-at date"))
         return Derived(None, _dedupe(problems), (), {}, None)
+    row_events = _row_events(imported)
+    if draft.from_case_file:
+        case = _notes_stay_notes(case, draft, row_events)
     warnings = [_locate(w, draft, names) for w in imported.warnings]
     warnings.extend(_lint(case, imported, draft, names))
-    row_events = _row_events(imported)
     report_obj = getattr(imported, "report", None)
     report = report_obj.to_json() if report_obj is not None and hasattr(report_obj, "to_json") else None
     if report is not None:
         row_events = _report_row_events(report) or row_events
     return Derived(case, _dedupe(problems), _dedupe(warnings), row_events, report)
+
+
+def _notes_stay_notes(case: Case, draft: Draft, row_events: Mapping[int, tuple[int, ...]]) -> Case:
+    """In a case file a note is for the table only; a chronology's importer draws a row's text as its label
+    when the row has no label. For a case-file draft the columns are the case's own fields, so an event
+    without a label keeps its note as a note (and no label), as the file had it."""
+    events = list(case.events)
+    changed = False
+    for number, cells in draft.rows:
+        if draft.cell(cells, "label").strip() or not draft.cell(cells, "note").strip():
+            continue
+        for index in row_events.get(number, ()):
+            event = events[index]
+            events[index] = event.model_copy(update={"label": None, "note": draft.cell(cells, "note").strip()})
+            changed = True
+    return case.model_copy(update={"events": tuple(events)}) if changed else case
 
 
 def _lint(case: Case, imported: Any, draft: Draft, names: Mapping[str, str]) -> list[Located]:
