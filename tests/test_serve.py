@@ -575,21 +575,25 @@ def test_twenty_simultaneous_renders_are_pooled(client: Any, case_id: str, monke
     import timeline.pipeline as pipeline
 
     real = pipeline.render_case
-    busy = 0
-    peak = 0
+    busy = pdfs = 0
+    peak = pdf_peak = 0
     lock = threading.Lock()
 
     def counted(case: Any, options: Any) -> bytes:
-        nonlocal busy, peak
+        nonlocal busy, peak, pdfs, pdf_peak
+        heavy = options.format in ("pdf", "png")
         with lock:
             busy += 1
+            pdfs += heavy
             peak = max(peak, busy)
+            pdf_peak = max(pdf_peak, pdfs)
         try:
             time.sleep(0.01)  # hold the slot a moment, so that requests overlap (not a timing assertion)
             return real(case, options)
         finally:
             with lock:
                 busy -= 1
+                pdfs -= heavy
 
     monkeypatch.setattr(pipeline, "render_case", counted)
     results: list[int] = []
@@ -608,6 +612,7 @@ def test_twenty_simultaneous_renders_are_pooled(client: Any, case_id: str, monke
         t.join(timeout=300)
     assert sorted(results) == [200] * 20
     assert 1 <= peak <= 2  # never more renders at once than the pool's slots
+    assert pdf_peak == 1  # and one PDF at a time (the renderer pins the process environment)
 
 
 def test_an_unexpected_failure_is_a_message_not_a_traceback(client: Any, case_id: str,

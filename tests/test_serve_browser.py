@@ -50,10 +50,12 @@ def test_workspace_flow_in_chromium(server: tuple[str, str], tmp_path: Path) -> 
 
     assert Path(CHROMIUM).exists(), "the browser test needs Debian's chromium (.ci/run installs it)"
     base, token = server
+    expect.set_options(timeout=60_000)  # a busy machine draws slowly; waiting longer never passes a wrong page
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context(viewport={"width": 1500, "height": 950}, accept_downloads=True)
         page = context.new_page()
+        page.set_default_timeout(60_000)
         errors: list[str] = []
         page.on("console", lambda m: errors.append(f"{m.text} at {m.location}") if m.type == "error" else None)
 

@@ -14,6 +14,7 @@ import hmac
 import io
 import json
 import threading
+import time
 from collections.abc import Callable
 from datetime import date
 from importlib import resources
@@ -75,6 +76,7 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
     app.jinja_env.autoescape = True
     store = store if store is not None else Store(today=today)
     slots = threading.BoundedSemaphore(render_slots)
+    pdf_slot = threading.Lock()
     hosts = frozenset(h.lower().strip("[]") for h in allowed_hosts)
     app.extensions["timeline_store"] = store
 
@@ -347,7 +349,7 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
         from ..pipeline import RenderOptions, render_case
 
         options = RenderOptions(format=fmt, view=view, page=page, marking=marking or None)  # type: ignore[arg-type]
-        data = pooled(lambda: render_case(drawn, options))
+        data = pooled(lambda: render_case(drawn, options), pdf=fmt in ("pdf", "png"))
         if fmt == "svg":
             with case.lock:
                 case.preview = (key, data)
@@ -393,11 +395,22 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
 
     # ------------------------------------------------------------ helpers (closures over the app's state)
 
-    def pooled(work: Callable[[], bytes]) -> bytes:
+    def pooled(work: Callable[[], bytes], *, pdf: bool = False) -> bytes:
+        """Run a render in one of the pool's slots; a PDF (or the PNG made from one) also waits for the one
+        PDF slot: the PDF renderer pins SOURCE_DATE_EPOCH in the process environment for its write, so two at
+        once could unpin it under each other and the bytes would no longer be the same for the same case."""
+        start = time.monotonic()
         if not slots.acquire(timeout=RENDER_WAIT):
             raise ApiError(503, "The workspace is busy drawing other timelines; try again in a moment")
         try:
-            return work()
+            if not pdf:
+                return work()
+            if not pdf_slot.acquire(timeout=max(0.0, RENDER_WAIT - (time.monotonic() - start))):
+                raise ApiError(503, "The workspace is busy drawing other timelines; try again in a moment")
+            try:
+                return work()
+            finally:
+                pdf_slot.release()
         finally:
             slots.release()
 
