@@ -472,7 +472,21 @@ class _TypeIndex:
     shown: dict[str, str]
 
 
+_TYPE_INDEXES: dict[int, tuple[Vocabulary, _TypeIndex]] = {}  # id -> (the vocabulary, kept alive; its index)
+
+
 def _type_index(vocab: Vocabulary) -> _TypeIndex:
+    """The index of one vocabulary, built once: rebuilding it for every row made a 1,000-row import take a
+    second (the workspace re-imports the table on each edit)."""
+    cached = _TYPE_INDEXES.get(id(vocab))
+    if cached is not None and cached[0] is vocab:
+        return cached[1]
+    index = _build_type_index(vocab)
+    _TYPE_INDEXES[id(vocab)] = (vocab, index)
+    return index
+
+
+def _build_type_index(vocab: Vocabulary) -> _TypeIndex:
     meanings: dict[str, list[tuple[str, str]]] = {}
     shown: dict[str, str] = {}
 

@@ -488,5 +488,54 @@ def shift_word(anon: Any, original: Any) -> str:
     return f"{abs(days)} day{'s' if abs(days) != 1 else ''} {'earlier' if days < 0 else 'later'}"
 
 
+@main.command()
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8765, show_default=True,
+              help="Port to listen on (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but this machine's own needs --allow-remote.")
+@click.option("--allow-remote", is_flag=True, help="Allow --host to be an address other computers can reach.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the workspace in the default browser.")
+@handles_errors
+def serve(port: int, host: str, allow_remote: bool, open_browser: bool) -> None:
+    """Start the browser workspace: upload a chronology or case file, check and fix it, download the timeline.
+
+    Prints `Open http://127.0.0.1:PORT/?token=...` and serves until Ctrl-C. Everything stays in this
+    process's memory (nothing is written to disk); idle cases are forgotten after 30 minutes. See docs/serve.md.
+    """
+    from .serve import LOCAL_HOSTS, make_server, new_token
+
+    if host not in LOCAL_HOSTS and not allow_remote:
+        raise click.UsageError(f"--host {host} lets other computers reach the workspace; add --allow-remote "
+                               "if that is meant (the token is still required)")
+    token = new_token()
+    try:
+        server = make_server(host, port, token=token)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror or exc}); "
+                                   "try another --port") from None
+    shown = host
+    if host in ("0.0.0.0", "::"):
+        import socket
+
+        shown = socket.getfqdn() or host
+    shown = f"[{shown}]" if ":" in shown else shown
+    url = f"http://{shown}:{server.server_port}/?token={token}"
+    if host not in LOCAL_HOSTS:
+        click.echo(f"warning: listening on {host}: other computers on the network can reach this workspace; "
+                   "anyone with the address below can use it", err=True)
+    click.echo(f"Open {url}")
+    click.echo("(Ctrl-C stops the workspace and forgets everything in it.)")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped; nothing was kept")
+    finally:
+        server.server_close()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

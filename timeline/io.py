@@ -755,29 +755,34 @@ def is_table(path: str | Path) -> bool:
     return str(path).lower().endswith(TABLE_SUFFIXES)
 
 
-def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
-    """Read a CSV (UTF-8, comma/semicolon/tab) or XLSX chronology into text cells; CaseError on any trouble."""
+def read_table(path: str | Path, *, sheet: str | None = None, data: bytes | None = None) -> Table:
+    """Read a CSV (UTF-8, comma/semicolon/tab) or XLSX chronology into text cells; CaseError on any trouble.
+
+    `data`: the file's bytes when they are already in memory (an upload to `timeline serve`, which never
+    writes one to disk); `path` then only names the file and picks the reader by its suffix.
+    """
     name = display_name(path)
     if str(path).lower().endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(path, name, sheet=sheet)
+        return _read_xlsx(path, name, sheet=sheet, data=data)
     if sheet is not None:
         raise CaseError([Problem(name, None, None, "", "--sheet applies only to Excel (.xlsx) files")])
-    return read_csv_text(_read_table_text(path, name), name)
+    return read_csv_text(_read_table_text(path, name, data=data), name)
 
 
 def _table_fail(name: str, message: str, where: str = "") -> CaseError:
     return CaseError([Problem(name, None, None, where, message)])
 
 
-def _read_table_bytes(path: str | Path, name: str) -> bytes:
-    data = read_limited(path, MAX_BYTES, what="a chronology file")
+def _read_table_bytes(path: str | Path, name: str, data: bytes | None = None) -> bytes:
+    if data is None:  # bytes already in memory (an upload to `timeline serve`) meet the same size limit
+        data = read_limited(path, MAX_BYTES, what="a chronology file")
     if len(data) > MAX_BYTES:
         raise _table_fail(name, f"is larger than {MAX_BYTES // (1024 * 1024)} MB; a chronology is normally far smaller")
     return data
 
 
-def _read_table_text(path: str | Path, name: str) -> str:
-    data = _read_table_bytes(path, name)
+def _read_table_text(path: str | Path, name: str, data: bytes | None = None) -> str:
+    data = _read_table_bytes(path, name, data)
     if not data.strip():
         raise _table_fail(
             name, "is empty; a chronology needs a header row (Date, Type, Details ...) and one row per event"
@@ -1039,8 +1044,8 @@ def _fill_merged(rows: list[tuple[int, tuple[str, ...]]], merged: list[tuple[int
     return out
 
 
-def _read_xlsx(path: str | Path, name: str, *, sheet: str | None) -> Table:
-    data = _read_table_bytes(path, name)
+def _read_xlsx(path: str | Path, name: str, *, sheet: str | None, data: bytes | None = None) -> Table:
+    data = _read_table_bytes(path, name, data)
     if data.startswith(_OLE_MAGIC):
         raise _table_fail(name, _ole_message(data))
     if not data.startswith(b"PK\x03\x04"):

@@ -1,0 +1,660 @@
+"""Serve stage (workspace state): the chronology a browser is editing, held in memory, and what it became.
+
+A workspace case is a *draft*: the spreadsheet as the user gave it (headers and rows of cell text, the
+uploaded columns plus any added), the column mapping and the child's details. Every change makes a new
+frozen draft (so undo is a list of earlier drafts sharing their unchanged rows) and runs the draft
+through the one importer (`chronology.import_table`) to get the case, its problems by row and field, and
+the import report. A row with a problem is kept exactly as typed and marked; the chart draws the other
+rows. Nothing here touches the disk, and the store forgets idle cases after 30 minutes and the oldest
+idle one when full, leaving a note so the owner is told why.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from ..io import Table
+from ..model import Case
+from ..problems import CaseError, Problem
+
+IDLE_SECONDS = 30 * 60  # an idle case is forgotten after this long
+MAX_CASES = 40  # cases held at once (all browsers); the oldest idle one is forgotten to make room
+MAX_OWNERS = 200  # browser sessions remembered (a cookie names one; it holds nothing itself)
+MAX_UNDO = 50  # earlier drafts kept per case
+MAX_CELL = 10_000  # characters in one edited cell (the importer's own limits are far lower)
+MAX_GONE = 1000  # notes on forgotten cases kept, so a late request is told why
+EDITABLE: tuple[str, ...] = ("date", "end", "kind", "type", "label", "note", "source", "status", "route")
+HEADERS: dict[str, str] = {  # the column a field gets when the table has none for it (names the importer knows)
+    "date": "Date", "end": "End date", "kind": "Kind", "type": "Type", "label": "Label", "note": "Note",
+    "source": "Source", "status": "Status", "route": "Route", "id": "Id", "text": "Text",
+}
+CHILD_FIELDS: tuple[str, ...] = ("name", "dob", "as_of", "ref")
+_OPTION_PATHS = {"--name": "name", "--dob": "dob", "--as-of": "as_of", "--ref": "ref"}
+_ROW_PATH = re.compile(r"^row (\d+)(?:, column '(.*)')?$")
+
+
+class Gone(LookupError):
+    """The case is not (or no longer) held; `reason` says why in plain words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class EditError(ValueError):
+    """A change that cannot be made (an unknown field, a row that does not exist); the message says why."""
+
+
+# ---------------------------------------------------------------- the draft
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """One state of a workspace case: the table as edited, its column mapping and the child's details."""
+
+    file: str
+    sheet: str | None
+    from_case_file: bool  # uploaded as YAML/JSON (or started empty): the table is the canonical one
+    preamble: tuple[tuple[int, tuple[str, ...]], ...]  # rows above the header row, kept as read
+    header_row: int
+    headers: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (row number, cells); numbers stay with their rows
+    mapping: tuple[tuple[str, tuple[int, ...]], ...]  # field -> the columns holding it
+    child: tuple[tuple[str, str], ...]  # name, dob, as_of, ref as typed
+    jurisdiction: str = "scotland"
+    next_row: int = 1
+
+    @property
+    def fields(self) -> dict[str, tuple[int, ...]]:
+        """The mapping as a dict."""
+        return dict(self.mapping)
+
+    @property
+    def child_values(self) -> dict[str, str]:
+        """The child's details as typed."""
+        return dict(self.child)
+
+    def cell(self, cells: tuple[str, ...], name: str) -> str:
+        """What a row holds for one field (several note columns joined as the importer joins them)."""
+        where = self.fields.get(name, ())
+        parts = [cells[i] for i in where if i < len(cells) and cells[i].strip()]
+        return "\n\n".join(parts)
+
+    def columns_json(self) -> dict[str, list[str]]:
+        """The mapping by header text, as the import report gives it (contract B)."""
+        return {f: [self.headers[i] for i in cols] for f, cols in self.mapping}
+
+
+def draft_from_table(table: Table, *, header_row: int, mapping: Mapping[str, Iterable[int]],
+                     child: Mapping[str, str], jurisdiction: str = "scotland") -> Draft:
+    """A draft of an uploaded spreadsheet: rows above `header_row` are the preamble, the rest are data."""
+    preamble = tuple(r for r in table.rows if r[0] < header_row)
+    header = next((cells for n, cells in table.rows if n == header_row), ())
+    rows = tuple(r for r in table.rows if r[0] > header_row)
+    width = max([len(header), *(len(c) for _, c in rows)], default=0)
+    headers = tuple(header) + tuple("" for _ in range(width - len(header)))
+    last = max([header_row, *(n for n, _ in rows)])
+    return Draft(file=table.file, sheet=table.sheet, from_case_file=False, preamble=preamble,
+                 header_row=header_row, headers=headers, rows=rows,
+                 mapping=tuple((f, tuple(c)) for f, c in mapping.items() if tuple(c)),
+                 child=_child_tuple(child), jurisdiction=jurisdiction, next_row=last + 1)
+
+
+CANONICAL: tuple[str, ...] = ("date", "end", "kind", "type", "label", "note", "source", "status", "route", "id")
+
+
+def draft_from_case(case: Case | None, *, file: str, child: Mapping[str, str]) -> Draft:
+    """A draft of a case file (or of an empty table): one row per event, in the importer's own columns.
+
+    Rows are numbered from 1 so that "row 3" is the third event. Dates keep the precision they were given.
+    """
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    for n, event in enumerate(case.events if case else (), start=1):
+        last = event.last
+        cells = (event.first.isoformat(), last.isoformat() if (event.is_span and last is not None) else "",
+                 event.kind, event.type, event.label or "", event.note or "", event.source or "",
+                 "planned" if event.planned else "", getattr(event, "route", None) or "", event.id or "")
+        rows.append((n, cells))
+    return Draft(file=file, sheet=None, from_case_file=True, preamble=(), header_row=0,
+                 headers=tuple(HEADERS[f] for f in CANONICAL), rows=tuple(rows),
+                 mapping=tuple((f, (i,)) for i, f in enumerate(CANONICAL)), child=_child_tuple(child),
+                 jurisdiction=case.jurisdiction if case else "scotland", next_row=len(rows) + 1)
+
+
+_CASE_KEYS = frozenset({"version", "child", "jurisdiction", "as_of", "events"})
+_CHILD_KEYS = frozenset({"name", "date_of_birth", "ref"})
+_EVENT_KEYS = frozenset({"kind", "type", "date", "start", "end", "label", "note", "source", "status", "route", "id"})
+
+
+def draft_from_data(data: Any, *, file: str, child: Mapping[str, str]) -> Draft | None:
+    """A draft of a case file that parses but does not validate, its values kept as written so that each bad
+    one is marked on its row; None when the file's shape does not fit a table without losing something (an
+    unknown key, a list where a value belongs), and then its located problems are the answer."""
+    if not isinstance(data, dict) or not set(data) <= _CASE_KEYS:
+        return None
+    if data.get("jurisdiction", "scotland") != "scotland" or data.get("version", 1) not in (1, "1"):
+        return None
+    person, events = data.get("child"), data.get("events")
+    if not isinstance(person, dict) or not set(person) <= _CHILD_KEYS or not isinstance(events, list):
+        return None
+    scalar = (str, int, float)
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    for n, event in enumerate(events, start=1):
+        if not isinstance(event, dict) or not set(event) <= _EVENT_KEYS:
+            return None
+        if not all(v is None or isinstance(v, scalar) for v in event.values()):
+            return None
+        text = {k: "" if v is None else str(v) for k, v in event.items()}
+        first = text.get("start") or text.get("date", "")
+        rows.append((n, tuple(first if f == "date" else text.get(f, "") for f in CANONICAL)))
+    details = {"name": str(person.get("name") or ""), "dob": str(person.get("date_of_birth") or ""),
+               "as_of": str(data.get("as_of") or ""), "ref": str(person.get("ref") or "")}
+    details.update({k: v for k, v in child.items() if v})
+    return Draft(file=file, sheet=None, from_case_file=True, preamble=(), header_row=0,
+                 headers=tuple(HEADERS[f] for f in CANONICAL), rows=tuple(rows),
+                 mapping=tuple((f, (i,)) for i, f in enumerate(CANONICAL)), child=_child_tuple(details),
+                 jurisdiction="scotland", next_row=len(rows) + 1)
+
+
+def _child_tuple(child: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple((k, str(child.get(k) or "")) for k in CHILD_FIELDS)
+
+
+def _text(value: Any, what: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise EditError(f"{what} must be text")
+    if len(value) > MAX_CELL:
+        raise EditError(f"{what} is {len(value)} characters; at most {MAX_CELL} can be kept")
+    return value
+
+
+def _row_index(draft: Draft, number: int) -> int:
+    for i, (n, _) in enumerate(draft.rows):
+        if n == number:
+            return i
+    raise Gone(f"there is no row {number}")
+
+
+def _with_column(draft: Draft, name: str) -> tuple[Draft, int]:
+    """The column holding `name`, adding one at the end (with the importer's header) when there is none."""
+    cols = draft.fields.get(name)
+    if cols:
+        return draft, cols[0]
+    index = len(draft.headers)
+    mapping = (*draft.mapping, (name, (index,)))
+    return replace(draft, headers=(*draft.headers, HEADERS.get(name, name.capitalize())), mapping=mapping), index
+
+
+def set_cells(draft: Draft, number: int, values: Mapping[str, Any]) -> Draft:
+    """Row `number` with some fields replaced; the text goes into the field's first column, the others cleared."""
+    unknown = sorted(set(values) - set(EDITABLE))
+    if unknown:
+        raise EditError(f"'{unknown[0][:40]}' is not a field of a row; the fields are: {', '.join(EDITABLE)}")
+    index = _row_index(draft, number)
+    for name, raw in values.items():
+        text = _text(raw, name)
+        draft, col = _with_column(draft, name)
+        cells = list(draft.rows[index][1])
+        cells.extend("" for _ in range(len(draft.headers) - len(cells)))
+        for other in draft.fields[name]:
+            cells[other] = ""
+        cells[col] = text
+        rows = list(draft.rows)
+        rows[index] = (number, tuple(cells))
+        draft = replace(draft, rows=tuple(rows))
+    return draft
+
+
+def add_row(draft: Draft, values: Mapping[str, Any], *, copy_of: int | None = None) -> tuple[Draft, int]:
+    """A new row (a copy of `copy_of`, placed after it; else at the end) with `values` filled in."""
+    number = draft.next_row
+    rows = list(draft.rows)
+    if copy_of is not None:
+        at = _row_index(draft, copy_of)
+        rows.insert(at + 1, (number, draft.rows[at][1]))
+    else:
+        rows.append((number, ()))
+    draft = replace(draft, rows=tuple(rows), next_row=number + 1)
+    if values:
+        draft = set_cells(draft, number, values)
+    return draft, number
+
+
+def delete_row(draft: Draft, number: int) -> Draft:
+    """The draft without row `number`."""
+    index = _row_index(draft, number)
+    return replace(draft, rows=draft.rows[:index] + draft.rows[index + 1:])
+
+
+def set_mapping(draft: Draft, columns: Mapping[str, Any]) -> Draft:
+    """Fields -> header text (or a list of them; null = not used): the user's choice of column mapping."""
+    fields = dict(draft.fields)
+    for name, chosen in columns.items():
+        if name not in HEADERS:
+            raise EditError(f"'{str(name)[:40]}' is not a field; the fields are: {', '.join(HEADERS)}")
+        names = [] if chosen in (None, "") else [chosen] if isinstance(chosen, str) else chosen
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise EditError(f"the column for {name} must be a header's text, a list of them, or null")
+        indexes: list[int] = []
+        for header in names:
+            if header not in draft.headers:
+                raise EditError(f"there is no column '{header[:40]}' (the columns are: "
+                                f"{', '.join(h for h in draft.headers if h)})")
+            indexes.append(draft.headers.index(header))
+        if len(indexes) > 1 and name not in ("note", "text"):
+            raise EditError(f"the {name} comes from one column; choose one")
+        fields[name] = tuple(indexes)
+    if not fields.get("date"):
+        raise EditError("every chronology needs a date column; choose which column holds the date")
+    taken: dict[int, str] = {}
+    for name, cols in fields.items():
+        for c in cols:
+            if c in taken:
+                raise EditError(f"the column '{draft.headers[c][:40]}' cannot give both the {taken[c]} and the "
+                                f"{name}; choose one")
+            taken[c] = name
+    return replace(draft, mapping=tuple((f, c) for f, c in fields.items() if c))
+
+
+def set_child(draft: Draft, values: Mapping[str, Any]) -> Draft:
+    """The child's name, date of birth, as-at date or reference as typed (checked by the importer)."""
+    unknown = sorted(set(values) - set(CHILD_FIELDS))
+    if unknown:
+        raise EditError(f"'{unknown[0][:40]}' is not a detail of the child; they are: {', '.join(CHILD_FIELDS)}")
+    child = draft.child_values
+    for name, raw in values.items():
+        child[name] = _text(raw, name)[:200]
+    return replace(draft, child=_child_tuple(child))
+
+
+# ---------------------------------------------------------------- what the draft became
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """One problem or warning, by row (None: about the child or the whole table) and field."""
+
+    row: int | None
+    field: str | None
+    column: str | None
+    message: str
+    severity: str = "error"
+
+    def to_json(self) -> dict[str, Any]:
+        """The API's form of a problem."""
+        return {"row": self.row, "field": self.field, "column": self.column, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """What a draft became: the case of its good rows (None when nothing can be drawn), problems, the report."""
+
+    case: Case | None
+    problems: tuple[Located, ...]
+    warnings: tuple[Located, ...]
+    row_events: dict[int, tuple[int, ...]]  # row number -> 0-based event indexes
+    report: dict[str, Any] | None
+
+    @property
+    def bad_rows(self) -> frozenset[int]:
+        """Rows left out of the chart until fixed."""
+        return frozenset(p.row for p in self.problems if p.row is not None)
+
+
+def _supports_columns() -> bool:
+    from ..chronology import import_table
+
+    try:
+        return "columns" in inspect.signature(import_table).parameters
+    except (TypeError, ValueError):  # pragma: no cover
+        return False
+
+
+def _importer_table(draft: Draft, rows: Iterable[tuple[int, tuple[str, ...]]], *, rename: bool) -> Table:
+    """The draft as the importer reads it. Without `columns=` support the mapping is given by the headers:
+    a mapped column is named by its field when its own name would not say so, an unmapped one is renamed so
+    that the importer does not take it."""
+    headers = list(draft.headers)  # the mapping goes to the importer as `columns=`; `rename` is kept for
+    # the callers' signature and no longer needed: every importer of this version takes `columns=`
+    del rename
+    return Table(file=draft.file, rows=(*draft.preamble, (draft.header_row, tuple(headers)), *rows),
+                 sheet=draft.sheet)
+
+
+def _normaliser() -> Callable[[str], str]:
+    from .. import chronology
+
+    return getattr(chronology, "_norm", lambda s: s.strip().lower())
+
+
+def _locate(problem: Problem, draft: Draft, column_fields: Mapping[str, str]) -> Located:
+    if problem.path in _OPTION_PATHS:
+        return Located(None, _OPTION_PATHS[problem.path], None, problem.message, problem.severity)
+    m = _ROW_PATH.match(problem.path)
+    if not m:
+        return Located(None, None, None, (f"{problem.path}: " if problem.path else "") + problem.message,
+                       problem.severity)
+    row = int(m.group(1))
+    column = m.group(2)
+    name = column_fields.get(column) if column else None
+    if row <= draft.header_row:  # about a column of the header row (e.g. not used)
+        return Located(None, name, column, problem.message, problem.severity)
+    return Located(row, name, column, problem.message, problem.severity)
+
+
+def _column_fields(draft: Draft, headers: tuple[str, ...]) -> dict[str, str]:
+    """How the importer may name a column in a message -> the field it holds."""
+    out: dict[str, str] = {}
+    for name, cols in draft.mapping:
+        out.setdefault(name, name)
+        for c in cols:
+            for text in (draft.headers[c], headers[c]):
+                out.setdefault(text, name)
+                out.setdefault(text if len(text) <= 40 else text[:39] + "…", name)
+    if "note" in out.values() or "label" in out.values():
+        out.setdefault("label", "label")
+        out.setdefault("note", "note")
+    out.setdefault("start", "date")
+    return out
+
+
+def report_columns(table: Table) -> tuple[int, dict[str, tuple[int, ...]]] | None:
+    """The header row and column mapping the importer's report gives for `table` (contract B), or None when
+    the importer gives no report (then `chronology.find_columns` says). A stand-in child is given: only the
+    columns are wanted here, and the user's own details are checked when the draft is read."""
+    from ..chronology import import_table
+
+    if not _supports_columns():  # the importer before contract B gives no report: nothing to ask it
+        return None
+    try:
+        imported: Any = import_table(table, name="-", dob="2000-01-01")
+        report = getattr(imported, "report", None)
+    except CaseError as exc:
+        report = getattr(exc, "report", None)
+    data = report.to_json() if report is not None and hasattr(report, "to_json") else report
+    if not isinstance(data, dict) or not isinstance(data.get("header_row"), int):
+        return None
+    header_row = data["header_row"]
+    header = next((cells for n, cells in table.rows if n == header_row), None)
+    if header is None:
+        return None
+    mapping: dict[str, tuple[int, ...]] = {}
+    for name, chosen in (data.get("columns") or {}).items():
+        names = [chosen] if isinstance(chosen, str) else list(chosen or [])
+        mapping[name] = tuple(header.index(h) for h in names if isinstance(h, str) and h in header)
+    return header_row, {k: v for k, v in mapping.items() if v}
+
+
+def derive(draft: Draft, *, today: Callable[[], date] = date.today) -> Derived:
+    """Run the draft through the importer: the case of the rows that can be read, and every problem located.
+
+    A first pass finds the rows with problems; they are left out and the rest imported again (a few rounds,
+    as a later check may find more), so one bad row never hides the others from the chart.
+    """
+    from ..chronology import import_table
+
+    columns_arg = _supports_columns()
+    kwargs: dict[str, Any] = {}
+    if columns_arg:
+        kwargs["columns"] = {f: ([draft.headers[c] for c in cols] if f in ("note", "text")
+                                 else draft.headers[cols[0]]) for f, cols in draft.mapping}
+    table = _importer_table(draft, draft.rows, rename=not columns_arg)
+    names = _column_fields(draft, table.rows[len(draft.preamble)][1])
+    child = draft.child_values
+    problems: list[Located] = []
+    for what, label in (("name", "the child's name"), ("dob", "the date of birth")):
+        if not child.get(what, "").strip():
+            problems.append(Located(None, what, None, f"is empty; give {label}"))
+    if problems:
+        return Derived(None, tuple(problems), (), {}, None)
+    as_of: date | str | None = child.get("as_of") or None
+    if as_of is None:
+        as_of = today()
+    left_out: set[int] = set()
+    imported = None
+    for _round in range(4):
+        rows = [r for r in draft.rows if r[0] not in left_out]
+        try:
+            imported = import_table(_importer_table(draft, rows, rename=not columns_arg), name=child["name"],
+                                    dob=child["dob"], ref=child.get("ref") or None, as_of=as_of,
+                                    jurisdiction=draft.jurisdiction, **kwargs)
+        except CaseError as exc:
+            found = [_locate(p, draft, names) for p in exc.problems]
+            problems.extend(found)
+            new_rows = {p.row for p in found if p.row is not None} - left_out
+            if any(p.row is None for p in found) or not new_rows:
+                return Derived(None, _dedupe(problems), (), {}, getattr(exc, "report", None))
+            left_out |= new_rows
+            continue
+        break
+    if imported is None:
+        return Derived(None, _dedupe(problems), (), {}, None)
+    case = imported.case
+    if isinstance(as_of, date) and case.child.date_of_birth > as_of:
+        problems.append(Located(None, "dob", None, "is after today; check the date, or give the as-at date"))
+        return Derived(None, _dedupe(problems), (), {}, None)
+    row_events = _row_events(imported)
+    if draft.from_case_file:
+        case = _notes_stay_notes(case, draft, row_events)
+    warnings = [_locate(w, draft, names) for w in imported.warnings]
+    warnings.extend(_lint(case, imported, draft, names))
+    report_obj = getattr(imported, "report", None)
+    report = report_obj.to_json() if report_obj is not None and hasattr(report_obj, "to_json") else None
+    if report is not None:
+        row_events = _report_row_events(report) or row_events
+    return Derived(case, _dedupe(problems), _dedupe(warnings), row_events, report)
+
+
+def _notes_stay_notes(case: Case, draft: Draft, row_events: Mapping[int, tuple[int, ...]]) -> Case:
+    """In a case file a note is for the table only; a chronology's importer draws a row's text as its label
+    when the row has no label. For a case-file draft the columns are the case's own fields, so an event
+    without a label keeps its note as a note (and no label), as the file had it."""
+    events = list(case.events)
+    changed = False
+    for number, cells in draft.rows:
+        if draft.cell(cells, "label").strip() or not draft.cell(cells, "note").strip():
+            continue
+        for index in row_events.get(number, ()):
+            event = events[index]
+            events[index] = event.model_copy(update={"label": None, "note": draft.cell(cells, "note").strip()})
+            changed = True
+    return case.model_copy(update={"events": tuple(events)}) if changed else case
+
+
+def _lint(case: Case, imported: Any, draft: Draft, names: Mapping[str, str]) -> list[Located]:
+    from .. import chronology
+    from ..lint import lint_case
+
+    relocate = getattr(chronology, "_relocate", lambda p, rows: p)
+    return [_locate(relocate(w, imported.rows), draft, names) for w in lint_case(case, imported.source)]
+
+
+def _row_events(imported: Any) -> dict[int, tuple[int, ...]]:
+    out: dict[int, list[int]] = {}
+    for index, row in enumerate(getattr(imported, "rows", ()) or ()):
+        number = getattr(row, "number", None)
+        if isinstance(number, int):
+            out.setdefault(number, []).append(index)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _report_row_events(report: Mapping[str, Any]) -> dict[int, tuple[int, ...]]:
+    out: dict[int, tuple[int, ...]] = {}
+    for row in report.get("rows") or ():
+        try:
+            indexes = tuple(int(b["index"]) for b in row.get("became") or ())
+            if indexes:
+                out[int(row["row"])] = indexes
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
+def _dedupe(items: Iterable[Located]) -> tuple[Located, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+# ---------------------------------------------------------------- one case, and the store of them
+
+
+@dataclass
+class WorkCase:
+    """A case being worked on in one browser session: its current draft, undo history, options and result."""
+
+    id: str
+    owner: str
+    draft: Draft
+    derived: Derived
+    last_used: float
+    today: Callable[[], date]
+    options: dict[str, str] = field(default_factory=lambda: {"view": "full", "page": "A4", "marking": ""})
+    undo: list[Draft] = field(default_factory=list)
+    version: int = 1
+    last_edit: tuple[str, int, str] | None = None
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    preview: tuple[tuple[Any, ...], bytes] | None = None  # the last chart drawn, by version and options
+
+    def change(self, new: Draft, *, key: tuple[str, int, str] | None = None) -> None:
+        """Make `new` the draft (keeping the old one for undo) and work out what it became.
+
+        Typing into one field makes many changes; they are one step of undo (`key` names the field).
+        """
+        if key is None or key != self.last_edit:
+            self.undo.append(self.draft)
+            del self.undo[:-MAX_UNDO]
+        self.last_edit = key
+        self.draft = new
+        self.derived = derive(new, today=self.today)
+        self.version += 1
+
+    def undo_last(self) -> bool:
+        """Back to the draft before the last change; False when there is nothing to undo."""
+        if not self.undo:
+            return False
+        self.draft = self.undo.pop()
+        self.last_edit = None
+        self.derived = derive(self.draft, today=self.today)
+        self.version += 1
+        return True
+
+
+class Store:
+    """Every case held by the server, bounded in number and idle time; `clock` is injectable for tests."""
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic, today: Callable[[], date] = date.today,
+                 max_cases: int = MAX_CASES, idle_seconds: float = IDLE_SECONDS) -> None:
+        self.clock = clock
+        self.today = today
+        self.max_cases = max_cases
+        self.idle_seconds = idle_seconds
+        self._cases: OrderedDict[str, WorkCase] = OrderedDict()
+        self._gone: OrderedDict[str, str] = OrderedDict()
+        self._owners: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # browser sessions (the cookie's random id; it names the session, nothing more)
+
+    def new_owner(self) -> str:
+        """A new browser session id."""
+        sid = secrets.token_urlsafe(24)
+        with self._lock:
+            self._owners[sid] = self.clock()
+            while len(self._owners) > MAX_OWNERS:
+                old, _ = self._owners.popitem(last=False)
+                self._drop_owner_cases(old, "the server was holding too many browser sessions")
+        return sid
+
+    def known_owner(self, sid: str | None) -> bool:
+        """True when `sid` is a live browser session (and marks it used)."""
+        if not sid:
+            return False
+        with self._lock:
+            if sid not in self._owners:
+                return False
+            self._owners[sid] = self.clock()
+            self._owners.move_to_end(sid)
+            return True
+
+    def _drop_owner_cases(self, owner: str, reason: str) -> None:
+        for cid in [c.id for c in self._cases.values() if c.owner == owner]:
+            self._forget(cid, reason)
+
+    # cases
+
+    def _forget(self, cid: str, reason: str) -> None:
+        self._cases.pop(cid, None)
+        self._gone[cid] = reason
+        while len(self._gone) > MAX_GONE:
+            self._gone.popitem(last=False)
+
+    def sweep(self) -> None:
+        """Forget every case idle for longer than the limit."""
+        now = self.clock()
+        with self._lock:
+            for cid in [c.id for c in self._cases.values() if now - c.last_used > self.idle_seconds]:
+                self._forget(cid, f"it was forgotten after {int(self.idle_seconds // 60)} minutes without use; "
+                                   "nothing of it was kept. Upload the file again to go on")
+
+    def add(self, owner: str, draft: Draft) -> tuple[WorkCase, bool]:
+        """Hold a new case; True as the second value when an older idle case had to be forgotten for it."""
+        derived = derive(draft, today=self.today)
+        self.sweep()
+        with self._lock:
+            evicted = False
+            while len(self._cases) >= self.max_cases:
+                oldest = min(self._cases.values(), key=lambda c: c.last_used)
+                self._forget(oldest.id, f"it was forgotten to make room: the server holds at most "
+                                        f"{self.max_cases} cases, and it had been unused the longest. Upload the "
+                                        "file again to go on")
+                evicted = True
+            cid = secrets.token_urlsafe(12)
+            case = WorkCase(id=cid, owner=owner, draft=draft, derived=derived, last_used=self.clock(),
+                            today=self.today)
+            self._cases[cid] = case
+            return case, evicted
+
+    def get(self, cid: str, owner: str) -> WorkCase:
+        """The case `cid` if `owner` may see it ('*' = the token holder sees every case); Gone otherwise."""
+        self.sweep()
+        with self._lock:
+            case = self._cases.get(cid)
+            if case is None or (owner != "*" and case.owner != owner):
+                reason = self._gone.get(cid) if case is None else None
+                raise Gone(f"This case is not held: {reason}." if reason else
+                           "There is no such case here (it may have been cleared); upload the file again")
+            case.last_used = self.clock()
+            return case
+
+    def delete(self, cid: str, owner: str) -> None:
+        """Forget a case now (the user's Clear)."""
+        self.get(cid, owner)
+        with self._lock:
+            self._forget(cid, "it was cleared")
+
+    def clear_owner(self, owner: str) -> int:
+        """Forget every case of one browser session; how many there were."""
+        with self._lock:
+            mine = [c.id for c in self._cases.values() if c.owner == owner]
+            for cid in mine:
+                self._forget(cid, "it was cleared")
+            return len(mine)
+
+    def cases_of(self, owner: str) -> list[WorkCase]:
+        """The cases a browser session holds, newest first."""
+        self.sweep()
+        with self._lock:
+            return [c for c in reversed(self._cases.values()) if owner in ("*", c.owner)]
+
+    def __len__(self) -> int:
+        return len(self._cases)
