@@ -307,6 +307,66 @@ def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: s
         click.echo(summary_text(case, facts, standards=standards), nl=False)
 
 
+@main.command()
+@click.argument("inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="Where to write the cohort view: .pdf, .html or .svg (A4 landscape pages).")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Also write the figures as JSON (keys in docs/cohort.md).")
+@click.option("--as-of", callback=_as_of_option, help="Count as at this date (YYYY-MM-DD); default: today.")
+@click.option("--by", type=click.Choice(["entry-year", "age-at-entry", "route", "placement-now"]), default=None,
+              help="Small multiples of the journeys (and group counts) by this.")
+@click.option("--rules", type=click.Choice(["ihi", "anhoej", "mdc"]), default="ihi", show_default=True,
+              help="Run-chart rules: IHI, Anhøj, or Making Data Count.")
+@click.option("--baseline-to", callback=_as_of_option,
+              help="The run charts' centre line is the median (mdc: mean) of points up to this date.")
+@click.option("--share", is_flag=True, help="Figures for a report outside the team: counts under 5 suppressed.")
+@click.option("--per", type=click.Choice(["month"]), default=None,
+              help="Run charts: the median per month instead of a point per child.")
+@click.option("--names", is_flag=True, help="Show children's names instead of their references.")
+@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Column mapping (YAML) for child-level tables among the inputs (docs/cohort.md).")
+@click.option("--standards", "standards_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="A standards file (targets) replacing the bundled defaults.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes reading case files; default: all cores.")
+@handles_errors
+def cohort(inputs: tuple[str, ...], output: str, json_file: str | None, as_of: date | None, by: str | None,
+           rules: str, baseline_to: date | None, share: bool, per: str | None, names: bool,
+           mapping_file: str | None, standards_file: str | None, jobs: int | None) -> None:
+    """Draw the cohort view of many children: key figures, run charts of each step to permanence, time to
+    legal permanence (Kaplan-Meier), journeys against age, the children waiting longest.
+
+    INPUT: case files and folders of them (as `render` reads them), and child-level tables (.csv, .xlsx)
+    read through --mapping. A child that cannot be read is reported and left out; the rest still count.
+    """
+    from .cohort import CohortOptions, build_cohort, read_inputs
+    from .cohort.report import render as render_cohort
+    from .output import atomic_output, write_atomic
+
+    if names and share:
+        raise click.UsageError("--names and --share do not go together: figures for sharing show no child")
+    suffix = Path(output).suffix.lower()
+    fmt = {".pdf": "pdf", ".html": "html", ".htm": "html", ".svg": "svg"}.get(suffix)
+    if fmt is None:
+        raise click.UsageError("the cohort view is written as .pdf, .html or .svg")
+    when = as_of or date.today()
+    with atomic_output(output, inputs=inputs) as out:
+        records, left = read_inputs(inputs, as_of=when, mapping=mapping_file, standards_path=standards_file,
+                                    jobs=jobs)
+        for lo in left:
+            for message in lo.messages:
+                click.echo(message if message.startswith(lo.source) else f"{lo.source}: {message}", err=True)
+        if not records:
+            raise click.ClickException("no child could be read; nothing was written")
+        figures = build_cohort(records, left, CohortOptions(as_of=when, rules=rules, baseline_to=baseline_to,
+                                                            by=by, share=share, per=per, names=names))
+        out.write(render_cohort(figures, fmt))
+    if json_file:
+        write_atomic(json_file, (json.dumps(figures.to_json(), indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    click.echo(f"wrote {output}: {len(records)} children, {len(left)} left out, as at {when.isoformat()}")
+
+
 @main.command("import")
 @click.argument("table", metavar="FILE", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--name", required=True, help="The child's name or a pseudonym (a chronology does not hold it).")
