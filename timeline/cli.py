@@ -233,11 +233,15 @@ def init(path: str, force: bool) -> None:
 @chronology_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes for a batch (several cases or a folder); default: all cores.")
+@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="For a child-level table (many children, see `timeline cohort`): its column mapping (YAML).")
+@click.option("--child", "child_ref", default=None, help="With --mapping: the reference of the child to draw.")
 @handles_errors
 def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: date | None, width: float | None,
            page: str, marking: str | None, title: str | None, view: str, dpi: int, page_range: str | None,
            standards_file: str | None, name: str | None = None, dob: str | None = None, ref: str | None = None,
-           sheet: str | None = None, jobs: int | None = None) -> None:
+           sheet: str | None = None, jobs: int | None = None, mapping_file: str | None = None,
+           child_ref: str | None = None) -> None:
     """Draw the timeline of CASE into OUTPUT (SVG, scene JSON, HTML, PDF or PNG).
 
     The chart's x axis is the child's age; warnings about the case are printed but do not stop it.
@@ -252,6 +256,16 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
     from .output import atomic_output
     from .pipeline import RenderOptions, format_for, render_case
 
+    if (mapping_file is None) != (child_ref is None):
+        raise click.UsageError("--mapping and --child go together: the table's mapping and the child to draw")
+    if mapping_file is not None:
+        if len(case_files) != 1 or any(v is not None for v in (name, dob, ref, sheet)):
+            raise click.UsageError("--mapping/--child draw one child of one table; --name, --dob, --ref and "
+                                   "--sheet do not apply")
+        _render_table_child(case_files[0], mapping_file, child_ref or "", output, fmt, as_of,
+                            dict(width=width, page=page, marking=marking, title=title, view=view, dpi=dpi,
+                                 page_range=page_range, standards=standards_file))
+        return
     many = is_batch(case_files, output)
     if many and any(v is not None for v in (name, dob, ref, sheet)):
         raise click.UsageError("--name, --dob, --ref and --sheet apply to one chronology file, not to a batch")
@@ -276,6 +290,28 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
         loaded = load_any(case_file, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet)
         report(loaded.warnings)
         out.write(render_case(loaded.case, options))
+
+
+def _render_table_child(table: str, mapping_file: str, child_ref: str, output: str, fmt: str | None,
+                        as_of: date | None, options: dict[str, Any]) -> None:
+    """`render TABLE --mapping FILE --child REF`: one child of a child-level table, drawn alone."""
+    from .cohort.mapping import case_of, load_mapping, table_children
+    from .output import atomic_output
+    from .pipeline import RenderOptions, format_for, render_case
+
+    try:
+        chosen = format_for(output, fmt)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    with atomic_output(output, inputs=(table,)) as out:
+        children, broken = table_children(table, load_mapping(mapping_file), as_of=as_of or date.today())
+        found = [c for c in children if c.ref == child_ref]
+        if not found:
+            problems = [f"{src}: {msg}" for src, msg in broken if f"(child {child_ref[:40]})" in src]
+            if problems:
+                raise click.ClickException("; ".join(problems))
+            raise click.ClickException(f"no child with the reference '{child_ref[:40]}' in {table}")
+        out.write(render_case(case_of(found[0]), RenderOptions(format=chosen, **options)))
 
 
 @main.command()

@@ -342,7 +342,7 @@ def _run_chart(c: Cohort, p: _Page, rc: RunChart, x: float, y: float, w: float, 
         p.lines(x + 6, y + 50, "No child has begun this step by the as-at date.", w - 12, cls="muted")
         return
     left, top = x + 46, y + 44
-    right, bottom = x + w - 8, y + h - 46
+    right, bottom = x + w - 8, y + h - 56
     zone = 44.0 if opened else 0.0
     plot_right = right - zone - (6 if opened else 0)
     # The scale fits the children who took the step (and the target): children waiting longer than that
