@@ -493,8 +493,7 @@ def _permanence(c: Cohort, p: _Page) -> _Page:
     curves = curves[: len(KM_DASHES)]
     last_event = max((v.steps[-1].time for _, v in curves if v.steps), default=365)
     years = max(4, min(10, math.ceil(last_event / 365) + 1))
-    table_rows = len(curves) + 1
-    bottom = p.height - 54 - table_rows * 16 - 30
+    bottom = p.height - 110 - 16 * len(curves)  # room below: the at-risk table and two lines of notes
 
     def xv(t: float) -> float:
         return left + (right - left) * (t / (years * 365))
