@@ -593,7 +593,7 @@ def _journeys(c: Cohort, m: TextMetrics, w: float, h: float) -> list[_Page]:
     y = 0.0
 
     def xv(days: float) -> float:
-        return gutter + (w - gutter - 4) * (days / (years * 365.25))
+        return gutter + (w - gutter - 12) * (days / (years * 365.25))
 
     def new_page() -> _Page:
         pg = _Page(m, w, h)
