@@ -112,40 +112,48 @@ def make_child(seed: int, *, as_of: date = AS_OF) -> dict[str, Any]:
     return data
 
 
-def write_cohort(folder: str | Path, children: int, *, first_seed: int = 0) -> Path:
-    """Write `children` synthetic case files into `folder` (YAML, one per child)."""
+def write_cohort(folder: str | Path, children: int, *, first_seed: int = 0, form: str = "yaml") -> Path:
+    """Write `children` synthetic case files into `folder`, one per child, as YAML or JSON."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     for seed in range(first_seed, first_seed + children):
-        body = yaml.safe_dump(make_child(seed), sort_keys=False, allow_unicode=True, width=200)
+        data = make_child(seed)
+        if form == "json":
+            (out / f"child-{seed:05d}.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+            continue
+        body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=200)
         (out / f"child-{seed:05d}.yaml").write_text(f"# Synthetic cohort child {seed}; fictional.\n{body}",
                                                     encoding="utf-8")
     return out
 
 
-def run(children: int, *, jobs: int, keep: str | None = None) -> dict[str, Any]:
+def run(children: int, *, jobs: int, keep: str | None = None, form: str = "yaml") -> dict[str, Any]:
     """Time one cohort render as a fresh process."""
     work = Path(tempfile.mkdtemp(prefix="cohort-bench-"))
     try:
-        folder = write_cohort(work / "cases", children)
+        folder = write_cohort(work / "cases", children, form=form)
         pdf, js = work / "cohort.pdf", work / "cohort.json"
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         command = [sys.executable, "-m", "timeline", "cohort", str(folder), "-o", str(pdf), "--json", str(js),
                    "--as-of", AS_OF.isoformat(), "-j", str(jobs)]
         timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
         if timer:
-            command = [timer, "-f", "%M", *command]
+            command = [timer, "-f", "%e %U %S %M", *command]
         start = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
         wall = time.perf_counter() - start
-        rss_mb = None
+        rss_mb = cpu = None
         if timer and done.stderr.strip():
-            last = done.stderr.strip().splitlines()[-1]
-            rss_mb = int(last) / 1024 if last.isdigit() else None
+            last = done.stderr.strip().splitlines()[-1].split()
+            if len(last) == 4:
+                cpu = float(last[1]) + float(last[2])  # user + system of the process and its workers
+                rss_mb = int(last[3]) / 1024
         figures = json.loads(js.read_text()) if js.exists() else {}
         if keep:
             shutil.copy(pdf, keep)
-        return {"children": children, "events_per_child": EVENTS, "jobs": jobs, "seconds": round(wall, 2),
+        load = os.getloadavg()[0]
+        return {"children": children, "form": form, "events_per_child": EVENTS, "jobs": jobs,
+                "seconds": round(wall, 2), "cpu_seconds": cpu, "load_average_after": round(load, 2),
                 "peak_rss_mb_largest_process": round(rss_mb, 1) if rss_mb else None, "exit": done.returncode,
                 "pdf_bytes": pdf.stat().st_size if pdf.exists() else 0, "read": figures.get("children"),
                 "left_out": figures.get("left_out"), "target_s": TARGETS.get(children),
@@ -160,14 +168,15 @@ def main() -> int:
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("--write", help="only write a synthetic cohort to this folder")
     parser.add_argument("--keep", help="copy the PDF of the last run here")
+    parser.add_argument("--form", choices=("yaml", "json"), default="yaml", help="case files as YAML or JSON")
     args = parser.parse_args()
     sizes = args.children or [500, 12_000]
     if args.write:
-        write_cohort(args.write, sizes[0])
+        write_cohort(args.write, sizes[0], form=args.form)
         print(f"wrote {sizes[0]} children to {args.write}")
         return 0
     for n in sizes:
-        result = run(n, jobs=args.jobs, keep=args.keep)
+        result = run(n, jobs=args.jobs, keep=args.keep, form=args.form)
         target = result["target_s"]
         verdict = "" if target is None else (" ok" if result["seconds"] <= target else " OVER TARGET")
         print(json.dumps(result) + verdict)
