@@ -54,8 +54,11 @@ def milestone_words(code: str) -> str:
 
 
 def step_words(after: str, milestone: str) -> str:
-    """'Looked after to Permanence recommended'."""
-    return f"{milestone_words(after)} to {milestone_words(milestone).lower()}"
+    """'Looked after to permanence recommended', 'Panel to ADM decision' (acronyms keep their capitals)."""
+    second = milestone_words(milestone)
+    if not second.split()[0].isupper():
+        second = second[0].lower() + second[1:]
+    return f"{milestone_words(after)} to {second}"
 
 
 def day_words(day: date) -> str:
@@ -190,14 +193,14 @@ def layout_cohort(c: Cohort, *, theme: Theme = DEFAULT_THEME, metrics: TextMetri
 
 def _header(c: Cohort, p: _Page, title: str) -> float:
     share = c.options.share
-    p.text(0, 0, title, cls="title")
+    p.text(0, 3, title, cls="title")  # a little below the top: bold capitals rise above the font's ascent
     left = len(c.left_out)
     sub = (f"As at {day_words(c.options.as_of)}  \u00b7  {_count(len(c.records), share)} children"
            f"  \u00b7  {_count(left, share)} left out")
     if share:
         sub += "  \u00b7  for sharing: counts from 1 to 4 are shown as <5"
-    p.text(0, 28, sub, cls="muted")
-    return 52.0
+    p.text(0, 30, sub, cls="muted")
+    return 54.0
 
 
 def _table(p: _Page, x: float, y: float, rows: Sequence[Sequence[str]], widths: Sequence[float],
