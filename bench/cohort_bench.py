@@ -100,10 +100,13 @@ def make_child(seed: int, *, as_of: date = AS_OF) -> dict[str, Any]:
             e["type"] = "cso"
     if milestones[-1]["type"] == "final_order":
         events.append({"kind": "order", "type": ROUTE_ORDER[route], "start": milestones[-1]["date"]})
-    keep = EVENTS - len(milestones) - (1 if milestones[-1]["type"] == "final_order" else 0)
+    room = EVENTS - len(milestones)  # keep 60 events in all: drop or add life events, hearings, meetings
     points = [i for i, e in enumerate(events) if e["kind"] in ("event", "meeting", "hearing")]
-    drop = set(points[keep - len(events):]) if len(events) > keep else set()
-    events = [e for i, e in enumerate(events) if i not in drop][: max(0, EVENTS - len(milestones))]
+    drop = set(points[len(points) - max(0, len(events) - room):]) if len(events) > room else set()
+    events = [e for i, e in enumerate(events) if i not in drop]
+    for k in range(room - len(events)):
+        events.append({"kind": "event", "type": "other", "date": _iso(entry + timedelta(days=30 * (k + 1))),
+                       "label": "Family time"})
     events.extend(milestones)
     events.sort(key=lambda e: str(e.get("start", e.get("date")))[:10])
     data["child"] = {"name": f"Child {seed}", "date_of_birth": _iso(born), "ref": f"SC-{seed:05d}"}
@@ -162,6 +165,47 @@ def run(children: int, *, jobs: int, keep: str | None = None, form: str = "yaml"
         shutil.rmtree(work, ignore_errors=True)
 
 
+def stages(children: int, *, form: str = "yaml") -> dict[str, Any]:
+    """CPU seconds of each stage in this process (one core, jobs=1): read+measure, aggregate, layout, PDF.
+
+    On a shared, busy machine wall times say little; these CPU times do not depend on the load, and give
+    what 2 free cores would take: read / 2 (the workers) plus the rest (the main process), plus start-up.
+    """
+
+    sys.path.insert(0, str(ROOT))
+    work = Path(tempfile.mkdtemp(prefix="cohort-stages-"))
+    try:
+        folder = write_cohort(work / "cases", children, form=form)
+        t0 = time.process_time()
+        from timeline.cohort import CohortOptions, build_cohort, read_inputs
+        from timeline.cohort.report import cohort_pages, render_pdf
+        from timeline.render.pdf import import_weasyprint
+
+        import_weasyprint()
+        t1 = time.process_time()
+        records, left = read_inputs([str(folder)], as_of=AS_OF, jobs=1)
+        t2 = time.process_time()
+        cohort = build_cohort(records, left, CohortOptions(as_of=AS_OF))
+        t3 = time.process_time()
+        pages = cohort_pages(cohort)
+        t4 = time.process_time()
+        pdf = render_pdf(cohort)
+        t5 = time.process_time()
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        read, rest = t2 - t1, (t3 - t2) + (t5 - t4)
+        return {"children": children, "form": form, "cpu_import_s": round(t1 - t0, 2), "cpu_read_s": round(read, 2),
+                "cpu_read_per_child_ms": round(1000 * read / max(1, children), 2),
+                "cpu_aggregate_s": round(t3 - t2, 2), "cpu_layout_s": round(t4 - t3, 2),
+                "cpu_pdf_s": round(t5 - t4, 2), "pages": len(pages), "pdf_bytes": len(pdf),
+                "peak_rss_mb_one_process": round(peak, 1),
+                "estimate_2_free_cores_s": round((t1 - t0) + read / 2 + rest, 1),
+                "estimate_8_free_cores_s": round((t1 - t0) + read / 8 + rest, 1)}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--children", type=int, action="append", help="cohort size (repeatable)")
@@ -169,11 +213,16 @@ def main() -> int:
     parser.add_argument("--write", help="only write a synthetic cohort to this folder")
     parser.add_argument("--keep", help="copy the PDF of the last run here")
     parser.add_argument("--form", choices=("yaml", "json"), default="yaml", help="case files as YAML or JSON")
+    parser.add_argument("--stages", action="store_true", help="CPU time per stage in one process instead")
     args = parser.parse_args()
     sizes = args.children or [500, 12_000]
     if args.write:
         write_cohort(args.write, sizes[0], form=args.form)
         print(f"wrote {sizes[0]} children to {args.write}")
+        return 0
+    if args.stages:
+        for n in sizes:
+            print(json.dumps(stages(n, form=args.form)))
         return 0
     for n in sizes:
         result = run(n, jobs=args.jobs, keep=args.keep, form=args.form)

@@ -288,3 +288,18 @@ def test_facts_helpers_for_the_cohort() -> None:
         ("permanence_recommended", 242, False, False), ("permanence_panel", 123, False, False),
         ("adm_decision", 181, True, None), ("application_lodged", None, False, None),
         ("final_order", None, False, None)]
+
+
+def test_bench_cohort_children_are_valid_cases_of_60_events() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    import cohort_bench
+
+    from timeline.io import SourceMap, validate_data
+
+    for seed in range(5):
+        data = cohort_bench.make_child(seed)
+        case = validate_data(data, SourceMap(file=f"child-{seed}"))
+        assert len(case.events) == cohort_bench.EVENTS
+        assert case.child.date_of_birth <= case.as_of_date
