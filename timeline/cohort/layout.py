@@ -46,6 +46,7 @@ TARGET_COLOUR = OKABE_ITO["blue"]
 MAX_SERIES_LINE = 250  # more points than this: no joining line (it would be a smear)
 MIN_ROW = 0.6  # px per child in the journeys; fewer fit a page: more pages
 MAX_ROW = 6.0
+GROUP_MIN = 34.0  # px: a journeys group is at least as tall as its name and count
 
 
 def milestone_words(code: str) -> str:
@@ -586,7 +587,7 @@ def _journeys(c: Cohort, m: TextMetrics, w: float, h: float) -> list[_Page]:
     n = sum(len(rs) for _, rs in ordered)
     top, bottom_room = 52.0 + 26, 40.0
     header = 18.0 if c.groups else 0.0
-    avail = h - top - bottom_room - header * len(ordered)
+    avail = h - top - bottom_room - (GROUP_MIN + 4) * len(ordered) * (1 if c.groups else 0)
     row = min(MAX_ROW, max(MIN_ROW, avail / max(n, 1)))
     oldest = max((r.age_days for r in c.records), default=365)
     years = max(1, min(25, math.ceil(oldest / 365.25)))
@@ -622,6 +623,7 @@ def _journeys(c: Cohort, m: TextMetrics, w: float, h: float) -> list[_Page]:
                 y = top
             page.text(0, y + 2, name, cls="bold", max_width=gutter - 6)
             page.text(0, y + 17, f"{_count(len(rs), c.options.share)}", cls="muted")
+            block = y
             y += header
         for r in rs:
             if y + row > h - bottom_room + 0.01:
@@ -629,6 +631,8 @@ def _journeys(c: Cohort, m: TextMetrics, w: float, h: float) -> list[_Page]:
                 y = top
             _journey_row(page, r, y, row, xv)
             y += row
+        if c.groups:
+            y = max(y, block + GROUP_MIN) + 4  # room for the group's name and count, and a gap
     return pages
 
 

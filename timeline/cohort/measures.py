@@ -181,6 +181,20 @@ def group_of(record: ChildRecord, by: str) -> str:
     raise ValueError(f"unknown grouping '{by}' (use {', '.join(BY_CHOICES)})")
 
 
+def group_order(name: str) -> tuple[int, int, str]:
+    """Groups in a reading order: age bands youngest first, years and placements as written, the rest last."""
+    bands = [b for b, _, _ in AGE_BANDS]
+    if name in bands:
+        return (0, bands.index(name), name)
+    if name in PLACEMENT_NOW_KEYS:
+        return (0, PLACEMENT_NOW_KEYS.index(name), name)
+    if name.isdigit():
+        return (0, int(name), name)
+    if name in ("never looked after", "not looked after now", NO_ROUTE):
+        return (2, 0, name)
+    return (1, 0, name)
+
+
 def permanence_times(records: Sequence[ChildRecord], as_of: date) -> tuple[list[int], list[bool]]:
     """(days, reached) from becoming looked after: to legal permanence, else censored at leaving or as_of."""
     times: list[int] = []
@@ -239,7 +253,7 @@ def build_cohort(records: Sequence[ChildRecord], left_out: Sequence[LeftOut], op
         keyed: dict[str, list[ChildRecord]] = {}
         for r in records:
             keyed.setdefault(group_of(r, options.by), []).append(r)
-        groups = {k: tuple(v) for k, v in sorted(keyed.items())}
+        groups = {k: tuple(keyed[k]) for k in sorted(keyed, key=group_order)}
     return Cohort(
         options=options, records=records, left_out=tuple(left_out), looked_after_now=len(now),
         ever_looked_after=len(entered),
