@@ -165,7 +165,7 @@ def run(children: int, *, jobs: int, keep: str | None = None, form: str = "yaml"
         shutil.rmtree(work, ignore_errors=True)
 
 
-def stages(children: int, *, form: str = "yaml") -> dict[str, Any]:
+def stages(children: int, *, form: str = "yaml", keep: str | None = None) -> dict[str, Any]:
     """CPU seconds of each stage in this process (one core, jobs=1): read+measure, aggregate, layout, PDF.
 
     On a shared, busy machine wall times say little; these CPU times do not depend on the load, and give
@@ -191,6 +191,8 @@ def stages(children: int, *, form: str = "yaml") -> dict[str, Any]:
         t4 = time.process_time()
         pdf = render_pdf(cohort)
         t5 = time.process_time()
+        if keep:
+            Path(keep).write_bytes(pdf)
         import resource
 
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -222,7 +224,7 @@ def main() -> int:
         return 0
     if args.stages:
         for n in sizes:
-            print(json.dumps(stages(n, form=args.form)))
+            print(json.dumps(stages(n, form=args.form, keep=args.keep)))
         return 0
     for n in sizes:
         result = run(n, jobs=args.jobs, keep=args.keep, form=args.form)
