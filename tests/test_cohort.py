@@ -303,3 +303,28 @@ def test_bench_cohort_children_are_valid_cases_of_60_events() -> None:
         case = validate_data(data, SourceMap(file=f"child-{seed}"))
         assert len(case.events) == cohort_bench.EVENTS
         assert case.child.date_of_birth <= case.as_of_date
+
+
+def test_fast_reading_gives_the_projects_case_or_defers_to_it(tmp_path: Path) -> None:
+    from timeline.cohort.read import _quick, read_case_file
+    from timeline.io import load_case
+    from timeline.standards import load_standards
+
+    samples = sorted((Path(__file__).parent.parent / "samples").glob("*.yaml")) + sorted(HAND.glob("hc-0[1-5].yaml"))
+    for path in samples:
+        fast = _quick(path.read_text(encoding="utf-8"), str(path), AS_OF)
+        assert fast is not None and fast == load_case(path, as_of=AS_OF).case, path
+    # What the project's reader judges itself: a repeated key, an alias, a YAML boolean where text belongs.
+    repeated = tmp_path / "repeated.yaml"
+    repeated.write_text("child: {name: A, date_of_birth: 2015-01-01}\nchild: {name: B, date_of_birth: 2015-01-01}\n"
+                        "events: []\n", encoding="utf-8")
+    aliased = tmp_path / "alias.yaml"
+    aliased.write_text("child: &c {name: A, date_of_birth: 2015-01-01}\nevents: []\nx: *c\n", encoding="utf-8")
+    yes = tmp_path / "yes.yaml"
+    yes.write_text("child: {name: yes, date_of_birth: 2015-01-01}\nevents: []\n", encoding="utf-8")
+    std = load_standards(None)
+    for path in (repeated, aliased, yes):
+        assert _quick(path.read_text(encoding="utf-8"), str(path), AS_OF) is None
+        left = read_case_file(str(path), index=0, as_of=AS_OF, standards=std)
+        assert left.messages and str(path) in left.messages[0]  # type: ignore[union-attr]
+    assert "appears twice" in read_case_file(str(repeated), index=0, as_of=AS_OF, standards=std).messages[0]  # type: ignore[union-attr]

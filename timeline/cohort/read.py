@@ -5,7 +5,8 @@ Each child is read into the same `Case` the single-child timeline uses and measu
 counts and draws, so that thousands of children cross process boundaries cheaply. A child that cannot be
 read is a `LeftOut` (where, and the located messages) and the rest still count.
 
-Speed: a case file is first parsed with libyaml (or the json module) and validated by the model directly;
+Speed: a case file is first parsed with libyaml (its node tree walked by `_build`, not PyYAML's general
+constructor) or the json module, and validated by the model directly;
 only a file that fails that way -- or that uses something the project's own reader treats specially
 (anchors and aliases, repeated keys) -- is read again by `io.load_case`, whose located messages are the
 ones reported. The 12,000-child bench (bench/cohort_bench.py) depends on it: the located reader costs
@@ -163,6 +164,56 @@ def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+
+
+def _yaml_data(text: str) -> Any:
+    """The document's plain data, built from libyaml's node tree in one tight walk.
+
+    PyYAML's own constructor is general (generators for recursive structures, merge keys, every tag) and
+    costs most of a case file's load; a case file needs mappings, lists, text, null, booleans and numbers.
+    Scalars keep the tags libyaml's composer resolved (with timestamps left as text, as the project's
+    reader does); a repeated key or anything else raises, and the caller hands the file to `io.load_case`.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _build(node, loader)
+    finally:
+        loader.dispose()
+
+
+def _build(node: Any, loader: Any) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return node.value.lower() in ("yes", "true", "on")
+        if tag == _INT:
+            return loader.construct_yaml_int(node)
+        if tag == _FLOAT:
+            return loader.construct_yaml_float(node)
+        raise ValueError(tag)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _build(key_node, loader)
+            if not isinstance(key, str) or key in out:
+                raise _Repeated(str(key))
+            out[key] = _build(value_node, loader)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, loader) for item in node.value]
+    raise ValueError("unknown node")
+
+
 def _quick(text: str, name: str, as_of: date) -> Case | None:
     """The case by the fast path, or None when the project's reader must decide (and report)."""
     try:
@@ -171,25 +222,10 @@ def _quick(text: str, name: str, as_of: date) -> Case | None:
         else:
             if _SPECIAL.search(text):
                 return None
-            data = yaml.load(text, Loader=_Loader)
-            if not _no_repeated_keys(text, data):
-                return None
+            data = _yaml_data(text)
         return validate_data(data, SourceMap(file=name), as_of=as_of)
     except (ValueError, yaml.YAMLError, CaseError, TypeError, RecursionError):
         return None
-
-
-def _no_repeated_keys(text: str, data: Any) -> bool:
-    """Cheap check that libyaml did not merge a repeated key: count top-level and event keys seen."""
-    if not isinstance(data, dict):
-        return False
-    events = data.get("events")
-    if not isinstance(events, list):
-        return True
-    keys = sum(len(e) for e in events if isinstance(e, dict))
-    # Every event key is written once on its own line as `key:` (block style); flow style defers to io.
-    written = len(re.findall(r"^\s*-?\s*[A-Za-z_]+\s*:", text, flags=re.MULTILINE))
-    return written == keys + len(data) + sum(len(v) for v in data.values() if isinstance(v, dict))
 
 
 def read_case_file(path: str, *, index: int, as_of: date, standards: Standards) -> ChildRecord | LeftOut:
