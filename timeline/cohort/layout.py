@@ -45,7 +45,7 @@ SIGNAL_COLOUR = OKABE_ITO["vermillion"]
 TARGET_COLOUR = OKABE_ITO["blue"]
 MAX_SERIES_LINE = 250  # more points than this: no joining line (it would be a smear)
 MIN_ROW = 0.6  # px per child in the journeys; fewer fit a page: more pages
-MAX_ROW = 6.0
+MAX_ROW = 12.0
 GROUP_MIN = 34.0  # px: a journeys group is at least as tall as its name and count
 
 
@@ -520,13 +520,18 @@ def _permanence(c: Cohort, p: _Page) -> _Page:
     overall = c.permanence
     if overall.steps and not (share and overall.n < SUPPRESS_BELOW):
         # The overall curve's 95% interval as a band (reached = 1 - S, so the bounds swap).
+        # A step band, as the curve: each step's interval holds until the next event time.
         upper_pts: list[str] = []
         lower_pts: list[str] = []
-        for st in overall.steps:
-            if st.lower is None or st.upper is None:
-                continue
-            upper_pts.append(f"{xv(st.time):.2f} {yv(1 - st.lower):.2f}")
-            lower_pts.append(f"{xv(st.time):.2f} {yv(1 - st.upper):.2f}")
+        last = min(years * 365, max(overall.times))
+        shown = [st for st in overall.steps if st.lower is not None and st.upper is not None
+                 and st.time <= years * 365]
+        for k, st in enumerate(shown):
+            until = shown[k + 1].time if k + 1 < len(shown) else max(last, st.time)
+            assert st.lower is not None and st.upper is not None
+            for t in (st.time, until):
+                upper_pts.append(f"{xv(t):.2f} {yv(1 - st.lower):.2f}")
+                lower_pts.append(f"{xv(t):.2f} {yv(1 - st.upper):.2f}")
         if len(upper_pts) > 1:
             d = "M" + "L".join(upper_pts + lower_pts[::-1]) + "Z"
             p.items.append(Path(d, Box(left, top, right - left, bottom - top), "ci"))
