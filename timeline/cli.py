@@ -273,11 +273,15 @@ def init(path: str, force: bool) -> None:
               help="For --view training: the secret that picks the pseudonym and the date shift (any text; the same "
                    "seed gives the same copy). Default: a new random one, printed once.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT even if it is a case file (.yaml, .json).")
+@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="For a child-level table (many children, see `timeline cohort`): its column mapping (YAML).")
+@click.option("--child", "child_ref", default=None, help="With --mapping: the reference of the child to draw.")
 @handles_errors
 def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: date | None, width: float | None,
            page: str, marking: str | None, title: str | None, view: str, dpi: int, page_range: str | None,
            standards_file: str | None, name: str | None = None, dob: str | None = None, ref: str | None = None,
-           sheet: str | None = None, jobs: int | None = None, seed: str | None = None, force: bool = False) -> None:
+           sheet: str | None = None, jobs: int | None = None, seed: str | None = None, force: bool = False,
+           mapping_file: str | None = None, child_ref: str | None = None) -> None:
     """Draw the timeline of CASE into OUTPUT (SVG, scene JSON, HTML, PDF or PNG).
 
     The chart's x axis is the child's age; warnings about the case are printed but do not stop it.
@@ -292,6 +296,16 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
     from .output import atomic_output
     from .pipeline import RenderOptions, format_for, render_case
 
+    if (mapping_file is None) != (child_ref is None):
+        raise click.UsageError("--mapping and --child go together: the table's mapping and the child to draw")
+    if mapping_file is not None:
+        if len(case_files) != 1 or any(v is not None for v in (name, dob, ref, sheet)):
+            raise click.UsageError("--mapping/--child draw one child of one table; --name, --dob, --ref and "
+                                   "--sheet do not apply")
+        _render_table_child(case_files[0], mapping_file, child_ref or "", output, fmt, as_of,
+                            dict(width=width, page=page, marking=marking, title=title, view=view, dpi=dpi,
+                                 page_range=page_range, standards=standards_file))
+        return
     many = is_batch(case_files, output)
     if many and any(v is not None for v in (name, dob, ref, sheet)):
         raise click.UsageError("--name, --dob, --ref and --sheet apply to one chronology file, not to a batch")
@@ -328,6 +342,28 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
         out.write(render_case(loaded.case, options))
 
 
+def _render_table_child(table: str, mapping_file: str, child_ref: str, output: str, fmt: str | None,
+                        as_of: date | None, options: dict[str, Any]) -> None:
+    """`render TABLE --mapping FILE --child REF`: one child of a child-level table, drawn alone."""
+    from .cohort.mapping import case_of, load_mapping, table_children
+    from .output import atomic_output
+    from .pipeline import RenderOptions, format_for, render_case
+
+    try:
+        chosen = format_for(output, fmt)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    with atomic_output(output, inputs=(table,)) as out:
+        children, broken = table_children(table, load_mapping(mapping_file), as_of=as_of or date.today())
+        found = [c for c in children if c.ref == child_ref]
+        if not found:
+            problems = [f"{src}: {msg}" for src, msg in broken if f"(child {child_ref[:40]})" in src]
+            if problems:
+                raise click.ClickException("; ".join(problems))
+            raise click.ClickException(f"no child with the reference '{child_ref[:40]}' in {table}")
+        out.write(render_case(case_of(found[0]), RenderOptions(format=chosen, **options)))
+
+
 @main.command()
 @click.argument("case_file", metavar="CASE", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (keys documented in docs/summary.md).")
@@ -358,6 +394,66 @@ def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: s
         click.echo(json.dumps(summary_dict(case, facts), indent=2, ensure_ascii=False))
     else:
         click.echo(summary_text(case, facts, standards=standards), nl=False)
+
+
+@main.command()
+@click.argument("inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="Where to write the cohort view: .pdf, .html or .svg (A4 landscape pages).")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Also write the figures as JSON (keys in docs/cohort.md).")
+@click.option("--as-of", callback=_as_of_option, help="Count as at this date (YYYY-MM-DD); default: today.")
+@click.option("--by", type=click.Choice(["entry-year", "age-at-entry", "route", "placement-now"]), default=None,
+              help="Small multiples of the journeys (and group counts) by this.")
+@click.option("--rules", type=click.Choice(["ihi", "anhoej", "mdc"]), default="ihi", show_default=True,
+              help="Run-chart rules: IHI, Anhøj, or Making Data Count.")
+@click.option("--baseline-to", callback=_as_of_option,
+              help="The run charts' centre line is the median (mdc: mean) of points up to this date.")
+@click.option("--share", is_flag=True, help="Figures for a report outside the team: counts under 5 suppressed.")
+@click.option("--per", type=click.Choice(["month"]), default=None,
+              help="Run charts: the median per month instead of a point per child.")
+@click.option("--names", is_flag=True, help="Show children's names instead of their references.")
+@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Column mapping (YAML) for child-level tables among the inputs (docs/cohort.md).")
+@click.option("--standards", "standards_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="A standards file (targets) replacing the bundled defaults.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes reading case files; default: all cores.")
+@handles_errors
+def cohort(inputs: tuple[str, ...], output: str, json_file: str | None, as_of: date | None, by: str | None,
+           rules: str, baseline_to: date | None, share: bool, per: str | None, names: bool,
+           mapping_file: str | None, standards_file: str | None, jobs: int | None) -> None:
+    """Draw the cohort view of many children: key figures, run charts of each step to permanence, time to
+    legal permanence (Kaplan-Meier), journeys against age, the children waiting longest.
+
+    INPUT: case files and folders of them (as `render` reads them), and child-level tables (.csv, .xlsx)
+    read through --mapping. A child that cannot be read is reported and left out; the rest still count.
+    """
+    from .cohort import CohortOptions, build_cohort, read_inputs
+    from .cohort.report import render as render_cohort
+    from .output import atomic_output, write_atomic
+
+    if names and share:
+        raise click.UsageError("--names and --share do not go together: figures for sharing show no child")
+    suffix = Path(output).suffix.lower()
+    fmt = {".pdf": "pdf", ".html": "html", ".htm": "html", ".svg": "svg"}.get(suffix)
+    if fmt is None:
+        raise click.UsageError("the cohort view is written as .pdf, .html or .svg")
+    when = as_of or date.today()
+    with atomic_output(output, inputs=inputs) as out:
+        records, left = read_inputs(inputs, as_of=when, mapping=mapping_file, standards_path=standards_file,
+                                    jobs=jobs)
+        for lo in left:
+            for message in lo.messages:
+                click.echo(message if message.startswith(lo.source) else f"{lo.source}: {message}", err=True)
+        if not records:
+            raise click.ClickException("no child could be read; nothing was written")
+        figures = build_cohort(records, left, CohortOptions(as_of=when, rules=rules, baseline_to=baseline_to,
+                                                            by=by, share=share, per=per, names=names))
+        out.write(render_cohort(figures, fmt))
+    if json_file:
+        write_atomic(json_file, (json.dumps(figures.to_json(), indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    click.echo(f"wrote {output}: {len(records)} children, {len(left)} left out, as at {when.isoformat()}")
 
 
 @main.command("import")

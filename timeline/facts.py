@@ -745,6 +745,76 @@ def looked_after_since(case: Case, facts: Facts) -> str:
     return when_words([e.first for e in case.events], numbers[0] if numbers else None, start)
 
 
+# ---------------------------------------------------------------- cohort measures (issue 16)
+#
+# Small public functions the cohort view (timeline/cohort/) reads besides Facts, so that a measure across
+# many children is the single-child definition applied to each.
+
+
+def placement_at(case: Case, day: date) -> PlacementEvent | None:
+    """The main placement (not an overlay, not planned) running on `day`: the latest to start on or before
+    it whose end is not before it; None when none is recorded."""
+    found = None
+    for _, e in main_placements(case):
+        if e.planned or e.start.mid > day:
+            continue
+        if e.end is None or e.end.mid >= day:
+            found = e
+    return found
+
+
+def recommended_route(case: Case, as_of: date | None = None) -> str | None:
+    """The route of the permanence plan in force at `as_of` (default the case's): see `_recommended_route`."""
+    return _recommended_route(_happened(case, as_of if as_of is not None else case.as_of_date))
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One pair of PACE steps for one child: how long from `after` to `milestone`, done or still waiting.
+
+    `days` is the time the step took (done), or has taken so far at as_of (waiting); None when the step has
+    not begun, does not apply to the plan's route, or ended without being taken (permanence reached or the
+    child no longer looked after). `within_target` is None where there is no target or nothing done yet.
+    """
+
+    after: str
+    milestone: str
+    start: date | None
+    end: date | None
+    days: int | None
+    waiting: bool
+    exempt: bool
+    target_days: int | None
+    within_target: bool | None
+
+
+def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) -> tuple[Step, ...]:
+    """Each PACE step pair of `facts.milestones` (from its `after` milestone), as the cohort counts it."""
+    std = standards if standards is not None else load_standards()
+    dated = {m.type: m for m in facts.milestones}
+    route = recommended_route(case, facts.as_of)
+    settled = facts.legal_permanence is not None or facts.looked_after_end is not None
+    out: list[Step] = []
+    for target in std.targets:
+        if target.after is None:
+            continue
+        begin = dated.get(target.after)
+        here = dated.get(target.milestone)
+        start = begin.date if begin is not None else None
+        end = here.date if here is not None else None
+        exempt = route is not None and route in target.not_for_routes
+        waiting = start is not None and end is None and not settled and not exempt
+        days: int | None = None
+        if start is not None and end is not None and not exempt:
+            days = (end - start).days
+        elif waiting and start is not None:
+            days = max(0, (facts.as_of - start).days)
+        within = (here.status == "met") if here is not None and here.status in ("met", "missed") else None
+        out.append(Step(after=target.after, milestone=target.milestone, start=start, end=end, days=days,
+                        waiting=waiting, exempt=exempt, target_days=target.days, within_target=within))
+    return tuple(out)
+
+
 def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
     """The `timeline summary --json` object (docs/summary.md): fixed key order, ISO dates, event ids."""
 

@@ -1,0 +1,330 @@
+"""The cohort view (`timeline cohort`): a hand-made cohort's figures worked by hand, tables through a
+mapping, suppression for sharing, and the pages as drawn."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from timeline.cli import main
+from timeline.cohort import CohortOptions, build_cohort, read_inputs
+from timeline.cohort.layout import layout_cohort, stylesheet
+from timeline.scene import Marker, Rect, Text
+from timeline.theme import DEFAULT_THEME, printable_height_px, printable_width_px
+
+DATA = Path(__file__).parent / "data" / "cohort"
+HAND = DATA / "hand"
+EXTRACT = DATA / "extract"
+AS_OF = date(2024, 7, 31)
+
+
+def hand_cohort(**options: object) -> object:
+    records, left = read_inputs([str(HAND)], as_of=AS_OF, jobs=1)
+    return build_cohort(records, left, CohortOptions(as_of=AS_OF, **options))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict[str, object]:
+    return hand_cohort().to_json()  # type: ignore[attr-defined, no-any-return]
+
+
+# The hand-made cohort (tests/data/cohort/hand, as at 31 Jul 2024), worked by hand:
+#   HC-01 born 1 May 2019, foster 10 Jan 2020 -> adopters 1 Jun 2020, every step dated, adoption order
+#         1 Mar 2021: permanence after 416 days (366 to 10 Jan 2021 + 50); steps 112, 61, 9, 83, 151 days.
+#   HC-02 born 15 Feb 2012, kinship and CSO from 1 Sep 2022, recommended (kinship) 15 Jan 2023: 136 days;
+#         still looked after: censored at 699 days (365 + 334).
+#   HC-03 born 1 Jun 2023, looked after 1 Aug 2023, three moves (Dec, Mar, May) within a year, no plan:
+#         waiting 365 days for a recommendation; censored at 365.
+#   HC-04 born 10 Oct 2010 (12 at entry), s25 and residential from 1 Feb 2023: recommended after 242 days
+#         (missed), panel after 123 (missed), waiting 181 days for the ADM; censored at 546.
+#   HC-05 born 20 Apr 2016, at home on a CSO from 1 May 2021, recommended (home) after 254 days; censored
+#         at 1,187 days.
+#   HC-06 unknown placement type: left out.
+#   HC-07 born 3 Mar 2014, foster 1 Jun 2019, recommended (kinship) after 214 days, KCO 1 Jun 2021: 731.
+def test_headline_counts(figures: dict[str, object]) -> None:
+    assert figures["as_of"] == "2024-07-31"
+    assert figures["children"] == 6
+    assert figures["left_out"] == 1
+    assert figures["looked_after_now"] == 4  # HC-02, 03, 04, 05
+    assert figures["placement_now"] == {"at_home": 1, "kinship": 2, "foster": 0, "residential": 1, "secure": 0,
+                                        "prospective_adopters": 0, "other": 0, "not_recorded": 0}
+    assert figures["age_at_entry"] == {"under 1": 2, "1-4": 0, "5-11": 3, "12+": 1}
+    # Moves 1, 0, 3, 0, 0, 1 -> median 0.5; placements 2, 1, 4, 1, 1, 2 -> 1.5; one child of six (HC-03).
+    assert figures["moves"] == {"children": 6, "median": 0.5, "median_placements": 1.5,
+                                "three_plus_in_12_months": 0.1667}
+
+
+def test_steps(figures: dict[str, object]) -> None:
+    steps = {(s["from"], s["to"]): s for s in figures["steps"]}  # type: ignore[attr-defined]
+    first = steps[("looked_after", "permanence_recommended")]
+    # Done 112, 136, 214, 242, 254: median 214; upper quartile (type 7) the 4th = 242; met: HC-01, HC-02.
+    assert first == {"from": "looked_after", "to": "permanence_recommended", "done": 5, "waiting": 1,
+                     "median_days": 214, "upper_quartile_days": 242, "target_days": 182, "within_target": 0.4}
+    panel = steps[("permanence_recommended", "permanence_panel")]
+    # 61 and 123: median 92, upper quartile 61 + 0.75 x 62 = 107.5; the kinship and home plans do not count.
+    assert (panel["done"], panel["waiting"], panel["median_days"], panel["upper_quartile_days"],
+            panel["within_target"]) == (2, 0, 92, 107.5, 0.5)
+    adm = steps[("permanence_panel", "adm_decision")]
+    assert (adm["done"], adm["waiting"], adm["median_days"], adm["within_target"]) == (1, 1, 9, 1.0)
+    lodged = steps[("adm_decision", "application_lodged")]
+    assert (lodged["done"], lodged["waiting"], lodged["median_days"], lodged["target_days"],
+            lodged["within_target"]) == (1, 0, 83, None, None)
+
+
+def test_time_to_permanence(figures: dict[str, object]) -> None:
+    km = figures["time_to_permanence"]
+    # Times 365+, 416, 546+, 699+, 731, 1187+: S = 4/5 at 416, then 4/5 x 1/2 = 0.4 at 731.
+    assert km["median_days"] == 731  # type: ignore[index]
+    assert km["reached_by"] == {"365": 0.0, "730": 0.2, "1095": 0.6, "1460": 0.6}  # type: ignore[index]
+    assert (km["children"], km["reached"]) == (6, 2)  # type: ignore[index]
+    routes = km["by_route"]  # type: ignore[index]
+    assert routes["adoption"]["median_days"] == 416
+    assert routes["kinship"]["median_days"] == 731  # HC-02 censored at 699 first, HC-07 at 731 alone at risk
+    assert routes["no plan recorded"]["children"] == 1 and routes["no plan recorded"]["median_days"] is None
+
+
+def test_run_chart_points_in_date_order_with_open_children(figures: dict[str, object]) -> None:
+    chart = figures["run_charts"][0]  # type: ignore[index]
+    assert (chart["step"], chart["from"], chart["rules"], chart["centre"]) == (
+        "permanence_recommended", "looked_after", "ihi", 214)
+    assert [(p["ref"], p["date"], p["days"], p["open"]) for p in chart["points"]] == [
+        ("HC-07", "2020-01-01", 214, False), ("HC-01", "2020-05-01", 112, False),
+        ("HC-05", "2022-01-10", 254, False), ("HC-02", "2023-01-15", 136, False),
+        ("HC-04", "2023-10-01", 242, False), ("HC-03", "2024-07-31", 365, True)]
+    assert chart["signals"] == [] and chart["notes"] == ["fewer than 10 points: no rule applied"]
+    assert [w["ref"] for w in figures["waiting_longest"]] == ["HC-03", "HC-04"]  # type: ignore[attr-defined]
+
+
+def test_left_out_child_is_reported_with_its_location(figures: dict[str, object]) -> None:
+    (problem,) = figures["problems"]  # type: ignore[misc]
+    assert problem["source"].endswith("hc-06.yaml")
+    assert "events[0].type" in problem["messages"][0] and "did you mean 'foster'" in problem["messages"][0]
+
+
+def test_share_suppresses_small_counts_and_child_lists() -> None:
+    shared = hand_cohort(share=True).to_json()  # type: ignore[attr-defined]
+    assert shared["children"] == 6 and shared["left_out"] == "<5" and shared["looked_after_now"] == "<5"
+    assert shared["placement_now"]["kinship"] == "<5" and shared["placement_now"]["foster"] == 0
+    assert shared["steps"][0]["done"] == 5 and shared["steps"][0]["waiting"] == "<5"
+    assert shared["steps"][1]["median_days"] is None  # two children: not shared
+    assert "waiting_longest" not in shared and "problems" not in shared
+    assert all(p["ref"] is None for c in shared["run_charts"] for p in c["points"])
+    assert shared["suppressed"] is True
+
+
+def test_names_only_when_asked() -> None:
+    plain = hand_cohort().to_json()  # type: ignore[attr-defined]
+    text = json.dumps(plain)
+    assert "Test One" not in text and "HC-01" in text
+    named = hand_cohort(names=True).to_json()  # type: ignore[attr-defined]
+    assert "Test One" in json.dumps(named)
+
+
+def test_by_groups() -> None:
+    grouped = hand_cohort(by="age-at-entry").to_json()  # type: ignore[attr-defined]
+    assert grouped["by"] == {"group": "age-at-entry", "children": {"12+": 1, "5-11": 3, "under 1": 2}}
+
+
+def test_pages_fit_a4_and_print_text_at_9pt_or_more() -> None:
+    pages = layout_cohort(hand_cohort(by="route"))  # type: ignore[arg-type]
+    width, height = printable_width_px("A4"), printable_height_px("A4")
+    assert len(pages) == 5  # key figures, run charts, permanence, journeys, left out
+    css = stylesheet(DEFAULT_THEME)
+    sizes = [float(part.split("px")[0]) for part in css.split("font-size:")[1:]]
+    assert min(sizes) >= 12  # 12 px on a page as wide as A4's printable width prints at 9 pt
+    for page in pages:
+        assert page.width == width and page.height == height
+        for t in page.texts():
+            assert t.x >= -0.5 and t.x + t.width <= width + 0.5, t.text
+            assert t.y >= -0.5 and t.y + t.height <= height + 0.5, t.text
+    words = " ".join(t.text for p in pages for t in p.texts())
+    assert "Test One" not in words and "HC-03" in words  # references, never names
+
+
+def test_greyscale_tells_series_apart() -> None:
+    css = stylesheet(DEFAULT_THEME)
+    dashes = [css.split(f".km-{i}{{")[1].split("}")[0].split("stroke-dasharray:")[1] for i in range(6)]
+    assert len(set(dashes)) == 6  # every Kaplan-Meier curve has its own dash pattern
+    values = [5.0, 5, 5, 5, 5, 5, 5, 9, 1, 2, 3, 4, 5, 6, 7, 8, 5, 5, 5, 5]
+    from timeline.cohort.measures import Point, RunChart
+    from timeline.cohort.rules import PRESETS, analyse
+
+    cohort = hand_cohort()
+    a = analyse(values, PRESETS["ihi"])
+    assert a.signals  # the rising stretch is a trend
+    chart = RunChart("looked_after", "permanence_recommended", tuple(Point(f"R{i}", date(2020, 1, 1 + i), v, False)
+                                                                    for i, v in enumerate(values)),
+                     len(values), len(values), a, 182)
+    from dataclasses import replace
+
+    page = layout_cohort(replace(cohort, run_charts=(chart,) * 5))[1]  # type: ignore[arg-type]
+    shapes = {type(i).__name__ + ":" + i.cls for i in page.items if isinstance(i, (Rect, Marker))
+              and i.cls.startswith("pt")}
+    assert {"Rect:pt", "Marker:pt-signal"} <= shapes  # signals differ by shape, not only by colour
+    assert any(isinstance(i, Text) and "signals: trend" in i.text for i in page.items)
+
+
+def test_cli_pdf_and_json(tmp_path: Path) -> None:
+    out, js = tmp_path / "cohort.pdf", tmp_path / "cohort.json"
+    result = CliRunner().invoke(main, ["cohort", str(HAND), "-o", str(out), "--json", str(js),
+                                       "--as-of", "2024-07-31", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "6 children, 1 left out" in result.output
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    reader = PdfReader(out)
+    assert len(reader.pages) == 5
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape
+    assert json.loads(js.read_text())["children"] == 6
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+        assert "Run charts" in text and "HC-03" in text and "Test Three" not in text
+
+
+def test_cli_svg_html_and_usage(tmp_path: Path) -> None:
+    for suffix in (".svg", ".html"):
+        out = tmp_path / f"c{suffix}"
+        r = CliRunner().invoke(main, ["cohort", str(HAND), "-o", str(out), "--as-of", "2024-07-31", "-j", "1",
+                                      "--rules", "mdc", "--per", "month", "--by", "entry-year"])
+        assert r.exit_code == 0, r.output
+        text = out.read_text()
+        assert "Atkinson Hyperlegible" in text and "Test One" not in text
+    bad = CliRunner().invoke(main, ["cohort", str(HAND), "-o", str(tmp_path / "c.png")])
+    assert bad.exit_code == 2
+    both = CliRunner().invoke(main, ["cohort", str(HAND), "-o", str(tmp_path / "c.pdf"), "--share", "--names"])
+    assert both.exit_code == 2
+
+
+def test_table_extract_through_a_mapping() -> None:
+    records, left = read_inputs([str(EXTRACT / "children.csv")], as_of=AS_OF,
+                                mapping=str(EXTRACT / "mapping.yaml"), jobs=1)
+    assert sorted(r.ref for r in records) == ["EX-01", "EX-02"]
+    why = {lo.source: lo.messages for lo in left}
+    assert any("EX-09" in s and "no row in the children table" in m[0] for s, m in why.items())
+    assert any("EX-03" in s and "legal code 'Q9'" in m[0] and "legal.csv row 7" in m[0] for s, m in why.items())
+    assert any("EX-04" in s and "day 31 does not exist" in m[0] for s, m in why.items())
+    ex1 = next(r for r in records if r.ref == "EX-01")
+    # Looked after 20 Jan 2016 (ICSO and foster care); adoption order 15 Jun 2017: 512 days.
+    assert ex1.entry == date(2016, 1, 20) and ex1.permanence_days == 512 and ex1.permanence_route == "adoption"
+    assert ex1.moves == 1 and [s.days for s in ex1.steps][:3] == [225, 70, 10]
+    ex2 = next(r for r in records if r.ref == "EX-02")
+    assert ex2.looked_after_now and ex2.placement_now == "residential"
+
+
+def test_render_one_child_of_a_table(tmp_path: Path) -> None:
+    out = tmp_path / "ex1.svg"
+    args = ["render", str(EXTRACT / "children.csv"), "--mapping", str(EXTRACT / "mapping.yaml"), "--as-of",
+            "2024-07-31", "-o", str(out)]
+    r = CliRunner().invoke(main, [*args, "--child", "EX-01"])
+    assert r.exit_code == 0, r.output
+    svg = out.read_text()
+    assert "kind-placement" in svg and "type-adoptive" in svg and "kind-order" in svg
+    missing = CliRunner().invoke(main, [*args, "--child", "EX-99"])
+    assert missing.exit_code == 1 and "no child with the reference 'EX-99'" in missing.output
+    broken = CliRunner().invoke(main, [*args, "--child", "EX-03"])
+    assert broken.exit_code == 1 and "Q9" in broken.output
+    alone = CliRunner().invoke(main, [*args[:2], "--child", "EX-01", "-o", str(out)])
+    assert alone.exit_code == 2
+
+
+def test_bundled_example_mapping_loads() -> None:
+    from timeline.cohort.mapping import load_mapping
+
+    path = Path(__file__).parent.parent / "timeline" / "cohort" / "examples" / "scotland-three-sheets.example.yaml"
+    spec = load_mapping(str(path))
+    assert set(spec.sections) == {"children", "placements", "legal", "milestones"}
+    assert spec.sections["placements"].sheet == "Placements"
+    assert "NOT the official CLAS specification" in path.read_text()
+
+
+def test_example_mapping_reads_a_three_sheet_workbook(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheets = {"Children": [["CHILD_ID", "DOB", "PERM_RECOMMENDED", "PERM_ROUTE", "PERM_PANEL", "ADM_DECISION",
+                            "APPLICATION_LODGED", "FINAL_ORDER"],
+                           ["W-1", "2016-05-05", "2021-01-10", "PO", "", "", "", ""]],
+              "Placements": [["CHILD_ID", "PLACEMENT_START", "PLACEMENT_END", "PLACEMENT_TYPE"],
+                             ["W-1", "2020-09-01", "", "P3"]],
+              "LegalReasons": [["CHILD_ID", "LEGAL_START", "LEGAL_END", "LEGAL_REASON"],
+                               ["W-1", "2020-09-01", "", "L1"]]}
+    first = True
+    for name, rows in sheets.items():
+        ws = book.active if first else book.create_sheet()
+        first = False
+        ws.title = name
+        for row in rows:
+            ws.append(row)
+    path = tmp_path / "extract.xlsx"
+    book.save(path)
+    example = Path(__file__).parent.parent / "timeline" / "cohort" / "examples" / "scotland-three-sheets.example.yaml"
+    records, left = read_inputs([str(path)], as_of=AS_OF, mapping=str(example), jobs=1)
+    assert left == [] and [r.ref for r in records] == ["W-1"]
+    (w1,) = records
+    assert w1.placement_now == "foster" and w1.route == "permanence_order" and w1.steps[0].days == 131
+
+
+def test_facts_helpers_for_the_cohort() -> None:
+    from timeline.facts import compute_facts, pace_steps, placement_at, recommended_route
+    from timeline.io import load_case
+
+    case = load_case(HAND / "hc-03.yaml").case
+    assert placement_at(case, date(2024, 3, 1)).type == "foster"  # type: ignore[union-attr]
+    assert placement_at(case, date(2024, 7, 31)).type == "kinship"  # type: ignore[union-attr]
+    assert placement_at(case, date(2023, 7, 1)) is None
+    assert recommended_route(case) is None
+    four = load_case(HAND / "hc-04.yaml").case
+    steps = pace_steps(four, compute_facts(four))
+    assert [(s.milestone, s.days, s.waiting, s.within_target) for s in steps] == [
+        ("permanence_recommended", 242, False, False), ("permanence_panel", 123, False, False),
+        ("adm_decision", 181, True, None), ("application_lodged", None, False, None),
+        ("final_order", None, False, None)]
+
+
+def test_bench_cohort_children_are_valid_cases_of_60_events() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    import cohort_bench
+
+    from timeline.io import SourceMap, validate_data
+
+    for seed in range(5):
+        data = cohort_bench.make_child(seed)
+        case = validate_data(data, SourceMap(file=f"child-{seed}"))
+        assert len(case.events) == cohort_bench.EVENTS
+        assert case.child.date_of_birth <= case.as_of_date
+
+
+def test_fast_reading_gives_the_projects_case_or_defers_to_it(tmp_path: Path) -> None:
+    from timeline.cohort.read import _quick, read_case_file
+    from timeline.io import load_case
+    from timeline.standards import load_standards
+
+    samples = sorted((Path(__file__).parent.parent / "samples").glob("*.yaml")) + sorted(HAND.glob("hc-0[1-5].yaml"))
+    for path in samples:
+        fast = _quick(path.read_text(encoding="utf-8"), str(path), AS_OF)
+        assert fast is not None and fast == load_case(path, as_of=AS_OF).case, path
+    # What the project's reader judges itself: a repeated key, an alias, a YAML boolean where text belongs.
+    repeated = tmp_path / "repeated.yaml"
+    repeated.write_text("child: {name: A, date_of_birth: 2015-01-01}\nchild: {name: B, date_of_birth: 2015-01-01}\n"
+                        "events: []\n", encoding="utf-8")
+    aliased = tmp_path / "alias.yaml"
+    aliased.write_text("child: &c {name: A, date_of_birth: 2015-01-01}\nevents: []\nx: *c\n", encoding="utf-8")
+    yes = tmp_path / "yes.yaml"
+    yes.write_text("child: {name: yes, date_of_birth: 2015-01-01}\nevents: []\n", encoding="utf-8")
+    std = load_standards(None)
+    for path in (repeated, aliased, yes):
+        assert _quick(path.read_text(encoding="utf-8"), str(path), AS_OF) is None
+        left = read_case_file(str(path), index=0, as_of=AS_OF, standards=std)
+        assert left.messages and str(path) in left.messages[0]  # type: ignore[union-attr]
+    assert "appears twice" in read_case_file(str(repeated), index=0, as_of=AS_OF, standards=std).messages[0]  # type: ignore[union-attr]

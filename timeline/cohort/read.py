@@ -1,0 +1,302 @@
+"""Cohort stage (reading): case files, folders and mapped tables -> one small `ChildRecord` per child.
+
+Each child is read into the same `Case` the single-child timeline uses and measured by the same
+`timeline.facts` (`compute_facts`, `pace_steps`, `placement_at`); the record keeps only what the cohort
+counts and draws, so that thousands of children cross process boundaries cheaply. A child that cannot be
+read is a `LeftOut` (where, and the located messages) and the rest still count.
+
+Speed: a case file is first parsed with libyaml (its node tree walked by `_build`, not PyYAML's general
+constructor) or the json module, and validated by the model directly;
+only a file that fails that way -- or that uses something the project's own reader treats specially
+(anchors and aliases, repeated keys) -- is read again by `io.load_case`, whose located messages are the
+ones reported. The 12,000-child bench (bench/cohort_bench.py) depends on it: the located reader costs
+about three times as much per file. Files are read in parallel processes (`jobs`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..dates import age_at
+from ..facts import FLAG_MOVES, Step, compute_facts, pace_steps, placement_at
+from ..io import CASE_SUFFIXES, SourceMap, load_case, read_text, validate_data
+from ..model import Case, OrderEvent, PlacementEvent
+from ..problems import CaseError
+from ..standards import Standards, load_standards
+
+PARALLEL_FROM = 64  # fewer children than this are read in this process: starting workers costs more
+CHUNK = 32  # children per task sent to a worker
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A placement or an order on the child's age axis, in days since birth."""
+
+    start: int
+    end: int
+    code: str
+    open: bool  # still running at as_of
+
+
+@dataclass(frozen=True, slots=True)
+class ChildRecord:
+    """What the cohort counts and draws about one child, all from the single-child facts."""
+
+    index: int  # position among the inputs (0-based), for a stable order
+    ref: str  # the case reference, else "#N" (never the name)
+    name: str
+    source: str  # file, or table and rows
+    date_of_birth: date
+    age_days: int
+    entry: date | None  # became looked after (facts.looked_after_start)
+    left: date | None  # stopped being looked after (facts.looked_after_end)
+    looked_after_now: bool
+    placement_now: str | None  # placement code at as_of, for a child looked after now
+    placements: int
+    moves: int
+    moves_flag: bool  # 3 or more moves within 12 months (the single-child flag)
+    permanence: date | None
+    permanence_route: str | None
+    permanence_days: int | None  # days from looked after to legal permanence
+    route: str | None  # the plan's route (latest permanence recommendation)
+    steps: tuple[Step, ...]
+    journey: tuple[Span, ...]
+    orders: tuple[Span, ...]
+
+    @property
+    def entry_age_years(self) -> int | None:
+        """Completed years of age when the child became looked after."""
+        return age_at(self.date_of_birth, self.entry)[0] if self.entry is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A child (a file, or a child of a table) that could not be read, and why."""
+
+    source: str
+    messages: tuple[str, ...]
+
+
+def record_for(case: Case, *, index: int, source: str, standards: Standards) -> ChildRecord:
+    """Measure one case as the single-child tool does and keep what the cohort needs."""
+    facts = compute_facts(case, standards=standards)
+    steps = pace_steps(case, facts, standards=standards)
+    as_of = facts.as_of
+    born = case.child.date_of_birth
+    now = facts.looked_after_start is not None and facts.looked_after_end is None
+    current = placement_at(case, as_of) if now else None
+    lp = facts.legal_permanence
+    from ..facts import recommended_route
+
+    return ChildRecord(
+        index=index,
+        ref=case.child.ref or f"#{index + 1}",
+        name=case.child.name,
+        source=source,
+        date_of_birth=born,
+        age_days=facts.age_days,
+        entry=facts.looked_after_start,
+        left=facts.looked_after_end,
+        looked_after_now=now,
+        placement_now=current.type if current is not None else None,
+        placements=facts.placements,
+        moves=facts.moves,
+        moves_flag=any(f.code == FLAG_MOVES for f in facts.flags),
+        permanence=lp.date if lp is not None else None,
+        permanence_route=lp.route if lp is not None else None,
+        permanence_days=lp.days_from_looked_after if lp is not None else None,
+        route=recommended_route(case, as_of),
+        steps=steps,
+        journey=_spans(case, born, as_of, PlacementEvent),
+        orders=_spans(case, born, as_of, OrderEvent),
+    )
+
+
+def _spans(case: Case, born: date, as_of: date, kind: type[PlacementEvent] | type[OrderEvent]) -> tuple[Span, ...]:
+    """Actual placements (not overlays) or orders begun by as_of, clipped to it, in days since birth."""
+    from ..facts import main_placements
+
+    events = ([e for _, e in main_placements(case)] if kind is PlacementEvent
+              else [e for e in case.events if isinstance(e, OrderEvent)])
+    out: list[Span] = []
+    for e in events:
+        if e.planned or e.start.mid > as_of:
+            continue
+        end = e.end.mid if e.end is not None and e.end.mid <= as_of else as_of
+        out.append(Span(max(0, (e.start.mid - born).days), max(0, (end - born).days), e.type,
+                        e.end is None or e.end.mid > as_of))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- case files
+
+
+class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """libyaml's safe loader that keeps dates as text (the model reads them, as the project's reader does)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_SPECIAL = re.compile(r"(^|[\s\[{,:-])[&*!]\S")  # anchors, aliases, tags: the project's reader judges those
+
+
+class _Repeated(ValueError):
+    """A key appears twice in one object: the project's reader reports it."""
+
+
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Repeated(key)
+        out[key] = value
+    return out
+
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+
+
+def _yaml_data(text: str) -> Any:
+    """The document's plain data, built from libyaml's node tree in one tight walk.
+
+    PyYAML's own constructor is general (generators for recursive structures, merge keys, every tag) and
+    costs most of a case file's load; a case file needs mappings, lists, text, null, booleans and numbers.
+    Scalars keep the tags libyaml's composer resolved (with timestamps left as text, as the project's
+    reader does); a repeated key or anything else raises, and the caller hands the file to `io.load_case`.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _build(node, loader)
+    finally:
+        loader.dispose()
+
+
+def _build(node: Any, loader: Any) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return node.value.lower() in ("yes", "true", "on")
+        if tag == _INT:
+            return loader.construct_yaml_int(node)
+        if tag == _FLOAT:
+            return loader.construct_yaml_float(node)
+        raise ValueError(tag)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _build(key_node, loader)
+            if not isinstance(key, str) or key in out:
+                raise _Repeated(str(key))
+            out[key] = _build(value_node, loader)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, loader) for item in node.value]
+    raise ValueError("unknown node")
+
+
+def _quick(text: str, name: str, as_of: date) -> Case | None:
+    """The case by the fast path, or None when the project's reader must decide (and report)."""
+    try:
+        if name.lower().endswith(".json"):
+            data = json.loads(text, object_pairs_hook=_no_repeats)
+        else:
+            if _SPECIAL.search(text):
+                return None
+            data = _yaml_data(text)
+        return validate_data(data, SourceMap(file=name), as_of=as_of)
+    except (ValueError, yaml.YAMLError, CaseError, TypeError, RecursionError):
+        return None
+
+
+def read_case_file(path: str, *, index: int, as_of: date, standards: Standards) -> ChildRecord | LeftOut:
+    """One case file -> its record, or why it is left out (the project's located messages)."""
+    try:
+        text = read_text(path)
+        case = _quick(text, str(path), as_of)
+        if case is None:
+            case = load_case(path, as_of=as_of).case
+        return record_for(case, index=index, source=str(path), standards=standards)
+    except CaseError as exc:
+        return LeftOut(str(path), tuple(p.format() for p in exc.problems) or ("cannot be read",))
+    except Exception as exc:  # a crash in one child must not stop the cohort
+        return LeftOut(str(path), (f"{exc.__class__.__name__}: {str(exc)[:200]}",))
+
+
+def find_case_files(paths: Sequence[str]) -> tuple[list[str], list[LeftOut]]:
+    """Folders expand to their case files (sorted, not recursive, no hidden files); missing paths are left out."""
+    files: list[str] = []
+    missing: list[LeftOut] = []
+    seen: set[str] = set()
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(str(f) for f in p.iterdir()
+                           if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in CASE_SUFFIXES)
+            if not found:
+                missing.append(LeftOut(raw, ("a folder with no case files (.yaml, .yml, .json)",)))
+        elif p.exists():
+            found = [raw]
+        else:
+            missing.append(LeftOut(raw, ("no such file or folder",)))
+            found = []
+        for f in found:
+            key = os.path.realpath(f)
+            if key not in seen:
+                seen.add(key)
+                files.append(f)
+    return files, missing
+
+
+_WORKER_STATE: dict[str, Any] = {}
+
+
+def _init_worker(as_of: date, standards_path: str | None) -> None:
+    _WORKER_STATE["as_of"] = as_of
+    _WORKER_STATE["standards"] = load_standards(standards_path)
+
+
+def _read_chunk(chunk: list[tuple[int, str]]) -> list[ChildRecord | LeftOut]:
+    as_of, standards = _WORKER_STATE["as_of"], _WORKER_STATE["standards"]
+    return [read_case_file(path, index=i, as_of=as_of, standards=standards) for i, path in chunk]
+
+
+def read_case_files(files: Sequence[str], *, as_of: date, standards_path: str | None = None,
+                    jobs: int | None = None) -> list[ChildRecord | LeftOut]:
+    """Every file's record or reason, in input order; in `jobs` processes for a large cohort."""
+    numbered = list(enumerate(files))
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(numbered) < PARALLEL_FROM:
+        _init_worker(as_of, standards_path)
+        return _read_chunk(numbered)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [numbered[i:i + CHUNK] for i in range(0, len(numbered), CHUNK)]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    out: list[ChildRecord | LeftOut] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                             initargs=(as_of, standards_path)) as pool:
+        for part in pool.map(_read_chunk, chunks):
+            out.extend(part)
+    return out
