@@ -65,17 +65,11 @@ def count(scene: Scene, case: Case, name: str, view: str, room: float | None = N
                 words.add(owner)
             elif item.cls == "key-number":
                 numbered.add(owner)
-        if isinstance(item, Line) and item.cls == "leader" and item.event is not None:
-            numbered.add(item.event)  # a number joined to a run ("6–9") draws only its leader
-        if isinstance(item, Group) and item.cls.startswith("combined") and item.id:
-            pass
-    for item, _ in scene.walk():  # combined labels name every event they stand for
-        if isinstance(item, Group) and "combined" in item.cls.split() and item.event is None and item.title:
-            pass
-    members = getattr(scene, "label_members", None) or {}
-    for label, ids in members.items():
-        del label
-        words.update(ids)
+        if isinstance(item, Line) and item.event is not None:
+            if item.cls == "leader":
+                numbered.add(item.event)  # a number joined to a run ("6–9") draws only its leader
+            elif "combined" in item.cls.split():
+                words.add(item.event)  # one of the events a combined label with its words stands for
     ids = [event_id(n, e) for n, e in case.numbered()]
     w = sum(1 for i in ids if i in words)
     num = sum(1 for i in ids if i not in words and i in numbered)

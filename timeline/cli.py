@@ -223,8 +223,9 @@ def init(path: str, force: bool) -> None:
               help="Landscape page size (PDF, HTML, PNG) and the default chart width.")
 @click.option("--marking", default=None, help="Protective marking on every page, e.g. OFFICIAL-SENSITIVE.")
 @click.option("--title", default=None, help="Document title; default 'Timeline: NAME'.")
-@click.option("--view", type=click.Choice(["full", "hearing", "training"]), default="full", show_default=True,
-              help="full report, one-page hearing summary, or anonymised training copy.")
+@click.option("--view", type=click.Choice(["full", "hearing", "training"]), default=None,
+              help="full report (default), one-page hearing summary, or anonymised training copy; with .json or "
+                   ".svg, the chart exactly as that view draws it (default: the stand-alone chart).")
 @click.option("--dpi", type=click.IntRange(min=36, max=600), default=150, show_default=True,
               help="PNG resolution.")
 @click.option("--page-range", default=None, help="PNG pages to write, e.g. 1 or 1-3.")
@@ -235,7 +236,7 @@ def init(path: str, force: bool) -> None:
               help="Processes for a batch (several cases or a folder); default: all cores.")
 @handles_errors
 def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: date | None, width: float | None,
-           page: str, marking: str | None, title: str | None, view: str, dpi: int, page_range: str | None,
+           page: str, marking: str | None, title: str | None, view: str | None, dpi: int, page_range: str | None,
            standards_file: str | None, name: str | None = None, dob: str | None = None, ref: str | None = None,
            sheet: str | None = None, jobs: int | None = None) -> None:
     """Draw the timeline of CASE into OUTPUT (SVG, scene JSON, HTML, PDF or PNG).
@@ -263,8 +264,8 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     options = RenderOptions(format=chosen, width=width, page=page,  # type: ignore[arg-type]
-                            marking=marking, title=title, view=view,  # type: ignore[arg-type]
-                            dpi=dpi, page_range=page_range, standards=standards_file)
+                            marking=marking, title=title, view=view or "full",  # type: ignore[arg-type]
+                            dpi=dpi, page_range=page_range, standards=standards_file, as_drawn=view is not None)
     if many:
         from .batch import run
 
