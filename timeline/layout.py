@@ -134,7 +134,7 @@ class _Label:
     number_width: float = 0.0
     cut: bool = False  # its text had to be shortened to fit the label box
     joined: _Label | None = None  # the number run ("6–9") that shows this label's number
-    priority: int = 1  # how long it keeps its words when room is short (`labels.priority`)
+    priority: int = 0  # how long it keeps its words when room is short (`labels.priority`; 0: first to go)
     kind: str = ""  # the lane it belongs to (for the note on what was shortened)
     beside: float | None = None  # where its box would start right of its marker, on the marker row
     members: tuple[tuple[str, float], ...] = ()  # a combined label: (event id, marker x) of each event
@@ -613,10 +613,11 @@ class _Layout:
             named = bool(first.label)
             long, short = combined_words(kind, text, len(members), min(e.first.mid for e in events),
                                          max(e.first.mid for e in events), named=named)
-            content = long if self.m.width(long, t.text_size) <= t.label_max_width else short
-            if self.m.width(content, t.text_size) > t.label_max_width and t.max_label_lines > 1:
-                content = long
+            content = long  # the dates and the words when they fit the label's lines uncut, else the count
             lines, lw = self.wrap_label(content)
+            if " ".join(lines).split() != content.split():
+                content = short
+                lines, lw = self.wrap_label(content)
             dates = ", ".join(self.dates_text(e) for e in events)
             head = members[0]
             out.append(_Label(cut=self.is_cut(lines, content), anchor=head.anchor, lines=lines, width=lw,
@@ -1322,7 +1323,6 @@ def layout(case: Case, *, facts: Facts | None, theme: Theme, metrics: TextMetric
     """
     if max_height is None:
         return _Layout(case, facts, theme, metrics, width, title_block).run()
-    theme = replace(theme, list_combined=False)  # the report's table lists every event of a combined label
     scene = _Layout(case, facts, theme, metrics, width, title_block).run()
     if scene.height <= max_height:
         return scene
@@ -1411,6 +1411,7 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
     chart: a chart already taller than the room without its legend and key rules out all its forms.
     """
     steps = len(ONE_PAGE_STEPS)
+    theme = replace(theme, list_combined=True)  # no table on the page: the key lists a combined label's events
 
     def named(scene: Scene, level: int, index: int, form: tuple[int, int] = (0, 0)) -> OnePage:
         return OnePage(scene, scene.height <= max_height, level, index, ONE_PAGE_STEPS[index].words, form)

@@ -157,7 +157,7 @@ class Theme:
     lane_tiers: tuple[tuple[str, int], ...] = ()  # (lane kind, tiers) overriding max_tiers: a page's free height
     label_shift: float = 160.0  # px a label may move sideways from its marker to find room (its leader slants)
     combine_labels: bool = True  # nearby events of one kind with the same words share one label
-    list_combined: bool = True  # each combined label's events, with their dates, in the key (no table beside it)
+    list_combined: bool = False  # each combined label's events, with their dates, in the key (one page, no table)
     say_shortened: bool = False  # a line under the chart says what was numbered or combined to fit
     min_bar_width: float = 3.0
     arrow_len: float = 10.0
