@@ -225,14 +225,17 @@ def combined_words(kind: str, text: str, count: int, first: date, last: date, *,
     return f"{plural(text)} {TIMES} {count}, {when}", f"{plural(text)} {TIMES} {count}"
 
 
-def shortened_note(numbered: dict[str, int], *, key_after: bool) -> str:
+def shortened_note(numbered: dict[str, int], *, key_after: bool = False, short: bool = False) -> str:
     """What was shortened to fit, for the reader ('' when nothing): labels drawn as numbers, by kind, most
-    first, and where their words are. (A combined label says itself what it stands for.)"""
+    first, and where their words are; `short`, for the key's own gutter, says only what. (A combined label
+    says itself what it stands for.)"""
     total = sum(numbered.values())
     if not total:
         return ""
     kinds = sorted((k for k in numbered if numbered[k]), key=lambda k: (-numbered[k], k))
     which = ", ".join(f"{numbered[k]} {KIND_PLURAL.get(k, k)}" for k in kinds)
+    if short:
+        return f"Shortened to fit: {which}."
     where = "the key after the chart" if key_after else "the key"
     labels = f"{total} label{'s' if total != 1 else ''}"
     return f"Shortened to fit: {labels} drawn as numbers ({which}); their words are in {where}."

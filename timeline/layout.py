@@ -192,6 +192,7 @@ class _Layout:
         self.combined_members = 0
         self.kept: dict[int, int] = {}  # priority -> events whose words are on the chart
         self._key_number_width: float | None = None  # the key's number column (set by `_key`)
+        self._gutter_note = ""  # what was shortened to fit, said in the key's gutter (set by `finish`)
         self.drawn_types: dict[str, list[str]] = {}
         self.flags: set[str] = set()
         self.line_h = theme.line_height(theme.text_size)
@@ -824,7 +825,9 @@ class _Layout:
         appendix: tuple[Scene, ...] = ()
         name = self.case.child.name
         note = (shortened_note(self.numbered, key_after=self.split)
-                if t.say_shortened else "")
+                if t.say_shortened and self.split else "")
+        # with the key beneath the chart, what was shortened is said beside the key, in its gutter
+        self._gutter_note = shortened_note(self.numbered, short=True) if t.say_shortened and not self.split else ""
         if note:  # what was shortened to fit, under the calendar years
             lines = self.m.wrap(note, t.text_size, self.right - self.left, 3)
             for i, line in enumerate(lines):
@@ -1140,6 +1143,10 @@ class _Layout:
         title = "Numbered labels (continued)" if continued else "Numbered labels"
         head = [self.text(self.left, y + i * self.line_h, line, "lane-title", bold=True)  # wrapped to the gutter
                 for i, line in enumerate(self.m.wrap(title, t.text_size, t.gutter, 2, bold=True))]
+        if self._gutter_note and not continued:  # what was shortened, under the title, in the gutter
+            below = head[-1].y + self.line_h
+            head += [self.text(self.left, below + i * self.line_h, line, "fit-note")
+                     for i, line in enumerate(self.m.wrap(self._gutter_note, t.text_size, t.gutter, 12))]
         cols = max(1, t.key_columns)
         col_w = (self.right - self.x0) / cols
         if self._key_number_width is None:  # measured once, not once per page of the key
@@ -1394,6 +1401,44 @@ def one_page_theme(theme: Theme, level: int, step: OnePageStep, key_form: tuple[
                    legend_row=min(t.legend_row, ONE_PAGE_LEGEND_ROW))
 
 
+def _give_back(t: Theme, fits: Callable[[Theme], Scene | None]) -> tuple[Theme, Scene | None]:
+    """What a one-page step took, given back lane by lane where the page still fits, most important first:
+    the labels of hearings, milestones, meetings; then life events as markers, then their labels. `fits`
+    lays a theme out and returns its scene when it fits, else None. Returns the last theme that fitted and
+    its scene (None when nothing could be given back)."""
+    best: Scene | None = None
+    for kind in ("hearing", "milestone", "meeting"):
+        if kind in t.unlabelled_lanes:
+            trial = replace(t, unlabelled_lanes=tuple(k for k in t.unlabelled_lanes if k != kind))
+            scene = fits(trial)
+            if scene is not None:
+                t, best = trial, scene
+    if "event" in t.hidden_lanes:
+        shown = tuple(k for k in t.hidden_lanes if k != "event")
+        for unlabelled in ((*t.unlabelled_lanes, "event"), t.unlabelled_lanes):
+            trial = replace(t, hidden_lanes=shown, unlabelled_lanes=unlabelled)
+            scene = fits(trial)
+            if scene is None:
+                break
+            t, best = trial, scene
+    return t, best
+
+
+_LEFT_OUT_NAMES: dict[str, tuple[str, ...]] = {"meeting": ("meetings", "reviews"), "milestone": ("milestones",),
+                                               "hearing": ("hearings",), "event": ("life events",)}
+
+
+def left_out_words(hidden: Sequence[str], unlabelled: Sequence[str]) -> str:
+    """What a one-page chart leaves out, in words: 'life events; labels of meetings, reviews and milestones'
+    (the words of `theme.ONE_PAGE_STEPS` for the same lanes)."""
+    parts = ["life events"] if "event" in hidden else []
+    names = [n for k in ("meeting", "milestone", "hearing", "event") if k in unlabelled for n in _LEFT_OUT_NAMES[k]]
+    if names:
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        parts.append(f"labels of {listed}")
+    return "; ".join(parts)
+
+
 def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: TextMetrics, width: float,
                  max_height: float, title_block: bool = False) -> OnePage:
     """The chart with its legend and numbered key on ONE canvas no taller than `max_height`, text at full size.
@@ -1416,12 +1461,27 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
     def named(scene: Scene, level: int, index: int, form: tuple[int, int] = (0, 0)) -> OnePage:
         return OnePage(scene, scene.height <= max_height, level, index, ONE_PAGE_STEPS[index].words, form)
 
+    def make(t: Theme) -> _Layout:
+        return _Layout(case, facts, t, metrics, width, title_block)
+
     def grown(fitted: OnePage) -> OnePage:
-        """The fitted candidate with the page's free height spent on label tiers (`_grow`)."""
+        """The fitted candidate with the page's free height spent: first on giving back what its step took
+        (the labels of the most important lane first, then life events as markers, then their labels), then
+        on label tiers (`_grow`). What is still left out is said in `left_out`."""
         t = one_page_theme(theme, fitted.level, ONE_PAGE_STEPS[fitted.step], fitted.form)
-        run = _Layout(case, facts, t, metrics, width, title_block)
-        scene = _grow(lambda t: _Layout(case, facts, t, metrics, width, title_block), run, run.run(), max_height)
-        return replace(fitted, scene=scene)
+        run = make(t)
+        scene = _grow(make, run, run.run(), max_height)
+        if len(case.events) <= GROW_MAX_EVENTS and scene.height <= max_height:
+            def fits(back: Theme) -> Scene | None:
+                trial = make(back)
+                trial_scene = _grow(make, trial, trial.run(), max_height)
+                return trial_scene if trial_scene.height <= max_height else None
+
+            t, back_scene = _give_back(t, fits)
+            scene = back_scene or scene
+        if scene.height > max_height:  # the growth of a rescued candidate may not reach the room
+            return replace(fitted, scene=scene)
+        return replace(fitted, scene=scene, left_out=left_out_words(t.hidden_lanes, t.unlabelled_lanes))
 
     first = named(_Layout(case, facts, theme, metrics, width, title_block).run(), 0, 0)
     if first.fits:
