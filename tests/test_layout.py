@@ -69,6 +69,26 @@ def overlapping_texts(scene: Scene) -> list[tuple[Text, Text]]:
     return bad
 
 
+def texts_over_markers(scene: Scene) -> list[tuple[Text, Marker]]:
+    """Text boxes over a marker (a move's number sits in its own circle by design), by a sweep over x."""
+    texts = [t for t in scene.texts() if t.cls != "move-number"]
+    marks = [m for m, _ in scene.walk() if isinstance(m, Marker) and m.cls != "move-marker"]
+    items = sorted([(t.x, 0, i) for i, t in enumerate(texts)] + [(m.box.x, 1, i) for i, m in enumerate(marks)])
+    bad: list[tuple[Text, Marker]] = []
+    open_texts: list[Text] = []
+    open_marks: list[Marker] = []
+    for x, kind, i in items:
+        open_texts = [t for t in open_texts if t.x + t.width > x + 0.01]
+        open_marks = [m for m in open_marks if m.box.right > x + 0.01]
+        if kind == 0:
+            bad.extend((texts[i], m) for m in open_marks if texts[i].box.overlaps(m.box))
+            open_texts.append(texts[i])
+        else:
+            bad.extend((t, marks[i]) for t in open_texts if t.box.overlaps(marks[i].box))
+            open_marks.append(marks[i])
+    return bad
+
+
 def outside(scene: Scene) -> list[Box]:
     return [b for b in boxes(scene) if b.x < -0.01 or b.y < -0.01 or b.right > scene.width + 0.01
             or b.bottom > scene.height + 0.01]
@@ -374,6 +394,7 @@ def an_event(draw: st.DrawFn) -> dict[str, Any]:
 
 def check_invariants(case: Case, scene: Scene) -> None:
     assert not overlapping_texts(scene), overlapping_texts(scene)[:3]
+    assert not texts_over_markers(scene), texts_over_markers(scene)[:3]
     assert not outside(scene), outside(scene)[:3]
     want = {event_id(n, e) for n, e in case.numbered()}
     groups = scene.event_groups()
