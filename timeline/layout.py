@@ -1140,7 +1140,8 @@ class _Layout:
         if start >= len(self.key):
             return y, start
         t = self.t
-        title = "Numbered labels (continued)" if continued else "Numbered labels"
+        title = "Numbered labels" if any(n is not None for n, _ in self.key) else "Combined labels"
+        title = f"{title} (continued)" if continued else title
         head = [self.text(self.left, y + i * self.line_h, line, "lane-title", bold=True)  # wrapped to the gutter
                 for i, line in enumerate(self.m.wrap(title, t.text_size, t.gutter, 2, bold=True))]
         if self._gutter_note and not continued:  # what was shortened, under the title, in the gutter
