@@ -69,6 +69,26 @@ def overlapping_texts(scene: Scene) -> list[tuple[Text, Text]]:
     return bad
 
 
+def texts_over_markers(scene: Scene) -> list[tuple[Text, Marker]]:
+    """Text boxes over a marker (a move's number sits in its own circle by design), by a sweep over x."""
+    texts = [t for t in scene.texts() if t.cls != "move-number"]
+    marks = [m for m, _ in scene.walk() if isinstance(m, Marker) and m.cls != "move-marker"]
+    items = sorted([(t.x, 0, i) for i, t in enumerate(texts)] + [(m.box.x, 1, i) for i, m in enumerate(marks)])
+    bad: list[tuple[Text, Marker]] = []
+    open_texts: list[Text] = []
+    open_marks: list[Marker] = []
+    for x, kind, i in items:
+        open_texts = [t for t in open_texts if t.x + t.width > x + 0.01]
+        open_marks = [m for m in open_marks if m.box.right > x + 0.01]
+        if kind == 0:
+            bad.extend((texts[i], m) for m in open_marks if texts[i].box.overlaps(m.box))
+            open_texts.append(texts[i])
+        else:
+            bad.extend((t, marks[i]) for t in open_texts if t.box.overlaps(marks[i].box))
+            open_marks.append(marks[i])
+    return bad
+
+
 def outside(scene: Scene) -> list[Box]:
     return [b for b in boxes(scene) if b.x < -0.01 or b.y < -0.01 or b.right > scene.width + 0.01
             or b.bottom > scene.height + 0.01]
@@ -165,20 +185,85 @@ def test_overlapping_orders_go_to_sub_rows() -> None:
     assert any(isinstance(i, Path) and i.cls.startswith("arrow") for i in group(scene, "po").items)
 
 
-def test_close_point_labels_go_to_tiers_far_ones_share_a_tier() -> None:
+def test_point_labels_sit_beside_their_markers_when_the_row_is_free_else_in_tiers() -> None:
     case = make_case([
         {"kind": "hearing", "type": "childrens_hearing", "date": "2016-03-01", "label": "Grounds hearing held",
          "id": "a"},
         {"kind": "hearing", "type": "childrens_hearing", "date": "2016-03-04", "label": "ICSO continued again",
          "id": "b"},
+        {"kind": "hearing", "type": "childrens_hearing", "date": "2016-03-07", "label": "Appeal lodged by mum",
+         "id": "d"},
         {"kind": "hearing", "type": "court", "date": "2018-03-01", "label": "Proof", "id": "c"},
     ])
     scene = scene_of(case)
-    ta, tb, tc = texts_of(scene, "a")[0], texts_of(scene, "b")[0], texts_of(scene, "c")[0]
-    assert tb.y - ta.y == pytest.approx(T.line_height(T.text_size) + T.tier_gap)
-    assert tc.y == ta.y
-    shapes = {g.id: next(i for i in g.items if isinstance(i, Marker)).shape for g in scene.event_groups()}
-    assert shapes == {"a": "diamond", "b": "diamond", "c": "triangle"}
+    marks = {g.id: next(i for i in g.items if isinstance(i, Marker)) for g in scene.event_groups()}
+    ta, tb, tc, td = (texts_of(scene, k)[0] for k in "abcd")
+    # the first ends just left of its marker, on the marker row; the last of the three and the far one
+    # start just right of theirs; the middle one has no room on the row and goes to the first tier
+    assert ta.x + ta.width < marks["a"].cx - T.marker_size / 2
+    assert td.x > marks["d"].cx + T.marker_size / 2 and tc.x > marks["c"].cx + T.marker_size / 2
+    assert ta.y == td.y == tc.y and abs(ta.y + ta.height / 2 - marks["a"].cy) < 1.0
+    assert tb.y > marks["b"].cy + T.marker_size / 2
+    for t in (ta, tb, tc, td):  # no text over any marker
+        assert not any(t.box.overlaps(m.box) for m in marks.values())
+    shapes = {k: m.shape for k, m in marks.items()}
+    assert shapes == {"a": "diamond", "b": "diamond", "c": "triangle", "d": "diamond"}
+
+
+def test_what_matters_to_a_hearing_keeps_its_words_first() -> None:
+    """Where only one of two labels can keep its words, the permanence step does, not the routine review."""
+    from dataclasses import replace
+
+    from timeline.labels import priority
+
+    assert priority("order", "po") > priority("hearing", "childrens_hearing") > priority("meeting", "laac_review")
+    assert priority("meeting", "laac_review") > priority("event", "school")
+    assert priority("meeting", "permanence_planning") > priority("meeting", "laac_review")
+    case = make_case([  # one day, in file order: reviews around the permanence meeting
+        {"kind": "meeting", "type": "laac_review", "date": "2016-03-01", "label": "Routine review of the plan",
+         "id": "r"},
+        {"kind": "meeting", "type": "permanence_planning", "date": "2016-03-01", "label": "Permanence planning met",
+         "id": "p"},
+        {"kind": "meeting", "type": "laac_review", "date": "2016-03-01", "label": "Another routine review",
+         "id": "q"},
+    ])
+    theme = replace(T, max_tiers=0)  # no tiers: only the marker row has room, left and right of the markers
+    scene = layout(case, facts=compute_facts(case), theme=theme, metrics=default_metrics(), width=WIDTH)
+    words = {t.text for t in scene.texts() if t.cls == "label"}
+    assert "Permanence planning met" in words
+    assert not {"Routine review of the plan", "Another routine review"} <= words
+
+
+def test_nearby_events_with_the_same_words_share_one_label() -> None:
+    events = [{"kind": "hearing", "type": "childrens_hearing", "date": f"2016-0{m}-{d:02d}", "label": "ICSO continued",
+               "id": f"h{m}{d}"} for m, d in ((1, 5), (1, 26), (2, 16), (3, 8))]
+    events.append({"kind": "meeting", "type": "laac_review", "date": "2016-02-01", "id": "r1"})
+    events.append({"kind": "meeting", "type": "laac_review", "date": "2016-02-20", "id": "r2"})
+    events.append({"kind": "hearing", "type": "childrens_hearing", "date": "2018-06-01", "label": "ICSO continued",
+                   "id": "far"})
+    scene = scene_of(make_case(events))
+    combined = " ".join(t.text for t in scene.texts() if t.cls == "combined-label")  # lines of wrapped labels
+    assert "4 hearings, Jan–Mar 2016: ICSO continued" in combined
+    assert "LAAC reviews × 2, Feb 2016" in combined
+    assert "ICSO continued" in texts_of(scene, "far")[0].text  # far from the others: its own label
+    ticks = {ln.event for ln, _ in scene.walk() if isinstance(ln, Line) and "combined" in ln.cls.split()}
+    assert {"h15", "h126", "h216", "h38", "r1", "r2"} <= ticks  # each event it stands for is joined to it
+    assert not overlapping_texts(scene)
+
+
+def test_a_key_entry_is_never_cut() -> None:
+    long = "Hearing: " + "contact with the paternal grandparents to be reviewed at the next hearing " * 1
+    events = [{"kind": "hearing", "type": "childrens_hearing", "date": f"2016-03-{d:02d}", "label": f"{long}{d}"}
+              for d in range(1, 29)]
+    from dataclasses import replace
+
+    theme = replace(T.compact(4), key_columns=4)
+    case = make_case(events)
+    scene = layout(case, facts=compute_facts(case), theme=theme, metrics=default_metrics(), width=WIDTH)
+    key = " ".join(t.text for t in scene.texts() if t.cls == "key-text")
+    for d in range(1, 29):
+        assert f"next hearing {d}" in key
+    assert "…" not in key
 
 
 def test_labels_inside_bars_when_they_fit() -> None:
@@ -309,6 +394,7 @@ def an_event(draw: st.DrawFn) -> dict[str, Any]:
 
 def check_invariants(case: Case, scene: Scene) -> None:
     assert not overlapping_texts(scene), overlapping_texts(scene)[:3]
+    assert not texts_over_markers(scene), texts_over_markers(scene)[:3]
     assert not outside(scene), outside(scene)[:3]
     want = {event_id(n, e) for n, e in case.numbered()}
     groups = scene.event_groups()

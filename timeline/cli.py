@@ -259,8 +259,9 @@ def init(path: str, force: bool) -> None:
               help="Protective marking on every page, e.g. OFFICIAL-SENSITIVE (at most 80 characters).")
 @click.option("--title", default=None, callback=_text_option(200),
               help="Document title; default 'Timeline: NAME' (at most 200 characters).")
-@click.option("--view", type=click.Choice(["full", "hearing", "training"]), default="full", show_default=True,
-              help="full report, one-page hearing summary, or anonymised training copy.")
+@click.option("--view", type=click.Choice(["full", "hearing", "training"]), default=None,
+              help="full report (default), one-page hearing summary, or anonymised training copy; with .json or "
+                   ".svg, the chart exactly as that view draws it (default: the stand-alone chart).")
 @click.option("--dpi", type=click.IntRange(min=36, max=600), default=150, show_default=True,
               help="PNG resolution.")
 @click.option("--page-range", default=None, help="PNG pages to write, e.g. 1 or 1-3.")
@@ -278,7 +279,7 @@ def init(path: str, force: bool) -> None:
 @click.option("--child", "child_ref", default=None, help="With --mapping: the reference of the child to draw.")
 @handles_errors
 def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: date | None, width: float | None,
-           page: str, marking: str | None, title: str | None, view: str, dpi: int, page_range: str | None,
+           page: str, marking: str | None, title: str | None, view: str | None, dpi: int, page_range: str | None,
            standards_file: str | None, name: str | None = None, dob: str | None = None, ref: str | None = None,
            sheet: str | None = None, jobs: int | None = None, seed: str | None = None, force: bool = False,
            mapping_file: str | None = None, child_ref: str | None = None) -> None:
@@ -323,8 +324,9 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
         click.echo(f"training view: pseudonym and date shift from the secret seed {seed}; keep it to make the same "
                    f"copy again (--seed {seed}), and do not share it with the copy", err=True)
     options = RenderOptions(format=chosen, width=width, page=page,  # type: ignore[arg-type]
-                            marking=marking, title=title, view=view,  # type: ignore[arg-type]
-                            dpi=dpi, page_range=page_range, standards=standards_file, seed=seed)
+                            marking=marking, title=title, view=view or "full",  # type: ignore[arg-type]
+                            dpi=dpi, page_range=page_range, standards=standards_file, seed=seed,
+                            as_drawn=view is not None)
     if many:
         from .batch import run
 

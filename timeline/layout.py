@@ -13,18 +13,38 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from . import words
 from .dates import format_age
+from .labels import (
+    GROW_MAX_EVENTS,
+    GROW_MAX_TIERS,
+    GROW_ORDER,
+    TARGET_PRIORITY,
+    Want,
+    assign_words,
+    clusters,
+    combined_words,
+    priority,
+    shortened_note,
+)
 from .model import AnyEvent, Case, event_id
 from .scale import AgeScale
 from .scene import Box, Group, Item, Line, Marker, Path, Rect, Scene, Text
 from .text import TextMetrics
-from .theme import COMPACT, ONE_PAGE_KEY_FORMS, ONE_PAGE_LEGEND_ROW, ONE_PAGE_STEPS, OnePageStep, Theme
+from .theme import (
+    COMPACT,
+    KEY_LINES_MAX,
+    ONE_PAGE_KEY_FORMS,
+    ONE_PAGE_LEGEND_ROW,
+    ONE_PAGE_STEPS,
+    OnePageStep,
+    Theme,
+)
 from .vocabulary import Term, Vocabulary, load_vocabulary
 
 if TYPE_CHECKING:
@@ -32,6 +52,9 @@ if TYPE_CHECKING:
 
 _EPS = 0.01
 DASH = "–"  # en dash, in the bundled font
+KEY_BULLET = "•"  # marks a key entry that lists a combined label's events (it has no number)
+SPAN_SHIFT = 60.0  # a bar's label moves at most this far aside: further, it would sit under another time
+COMBINE_BRACKET_DROP = 2.0  # px from the markers' foot down to the bracket that joins a combined label's events
 
 
 # ------------------------------------------------------------------ small helpers
@@ -112,6 +135,11 @@ class _Label:
     number_width: float = 0.0
     cut: bool = False  # its text had to be shortened to fit the label box
     joined: _Label | None = None  # the number run ("6–9") that shows this label's number
+    priority: int = 0  # how long it keeps its words when room is short (`labels.priority`; 0: first to go)
+    kind: str = ""  # the lane it belongs to (for the note on what was shortened)
+    beside: float | None = None  # where its box would start right of its marker, on the marker row
+    members: tuple[tuple[str, float], ...] = ()  # a combined label: (event id, marker x) of each event
+    words: bool = False  # it keeps its words on the chart
     x: float = 0.0
     tier: int = 0
     number: int | None = None
@@ -161,8 +189,13 @@ class _Layout:
         self.by_id = {self.ids[n]: (n, e) for n, e in case.numbered()}  # contract id -> (position, event)
         self.number_of = {id(e): n for n, e in case.numbered()}  # event object -> position (for its <title>)
         self.inferred: dict[int, date] = dict(facts.inferred_ends) if facts is not None else {}
-        self.key: list[tuple[int, str]] = []
+        self.key: list[tuple[int | None, str]] = []  # None: a combined label's events, listed (no number)
+        self.numbered: dict[str, int] = {}  # lane kind -> labels drawn as numbers
+        self.combined = 0  # combined labels with their words on the chart, and the events they stand for
+        self.combined_members = 0
+        self.kept: dict[int, int] = {}  # priority -> events whose words are on the chart
         self._key_number_width: float | None = None  # the key's number column (set by `_key`)
+        self._gutter_note = ""  # what was shortened to fit, said in the key's gutter (set by `finish`)
         self.drawn_types: dict[str, list[str]] = {}
         self.flags: set[str] = set()
         self.line_h = theme.line_height(theme.text_size)
@@ -280,8 +313,16 @@ class _Layout:
 
     # ---------------------------------------------------------------- tiers
 
-    def place_tiers(self, labels: list[_Label], top: float) -> tuple[float, list[Item], dict[str, list[Item]]]:
-        """Put labels into tiers below `top`; returns (height used, leader lines, primitives per group)."""
+    def place_tiers(self, labels: list[_Label], top: float, *, lane: str = "",
+                    row: tuple[float, list[tuple[float, float]]] | None = None
+                    ) -> tuple[float, list[Item], dict[str, list[Item]]]:
+        """Put labels beside their markers or into tiers below `top`; returns (height used, leader lines,
+        primitives per group).
+
+        `row` is (the marker row's centre y, the x intervals its marks take), for a point lane: a one-line
+        label may sit on that row just right of its marker, where it needs no tier. Which labels keep their
+        words is decided by `labels.assign_words` (most important first); the others become numbers, in x
+        order, placed around the words (touching numbers share a run "6–9" in compact layouts)."""
         t = self.t
         if not labels:
             return 0.0, [], {}
@@ -289,44 +330,56 @@ class _Layout:
         tier_h = max_lines * self.line_h + t.tier_gap
         for lb in labels:
             lb.x = self.clamp_x(lb.anchor - t.label_pad, lb.width)
-        labels.sort(key=lambda lb: (lb.x, lb.anchor, lb.order))
-        busy: list[tuple[float, int]] = []
-        free: list[int] = []
-        used = 0
+        wants = [Want(anchor=lb.anchor, x=lb.x, x_end=self.clamp_x(lb.anchor + t.label_pad - lb.width, lb.width),
+                      width=lb.width, beside=lb.beside if row is not None and len(lb.lines) == 1 else None,
+                      beside_left=(round(lb.anchor - t.marker_size / 2 - 1.5 * t.label_gap - lb.width - _EPS, 2)
+                                   if lb.beside is not None and row is not None and len(lb.lines) == 1 else None),
+                      priority=lb.priority, order=lb.order, cut=lb.cut) for lb in labels]
+        spots, rows = assign_words(wants, cap=t.tiers_for(lane), gap=t.label_gap, right=self.right, lo=self.x0,
+                                   shift=t.label_shift if row is not None else min(t.label_shift, SPAN_SHIFT),
+                                   row_blocks=row[1] if row is not None else ())
+        keyed: list[_Label] = []
+        for lb, spot in zip(labels, spots, strict=True):
+            if spot is not None:
+                lb.tier, lb.x = spot.tier, spot.x
+                self._worded(lb)
+                if lb.members and t.list_combined:
+                    keyed.append(lb)
+            else:
+                keyed.append(lb)
+        keyed.sort(key=lambda lb: (lb.x, lb.anchor, lb.order))
         run: _Label | None = None  # the last number, still open to neighbours joining it as "6–9"
-        for lb in labels:
-            if run is not None and run.x + run.width + t.label_gap <= lb.x + _EPS:
-                heapq.heappush(busy, (run.x + run.width + t.label_gap, run.tier))
-                run = None
-            while busy and busy[0][0] <= lb.x + _EPS:
-                heapq.heappush(free, heapq.heappop(busy)[1])
-            if not lb.cut and free and free[0] < t.max_tiers:
-                lb.tier = heapq.heappop(free)
-            elif not lb.cut and not free and used < t.max_tiers:
-                lb.tier = used
-                used += 1
-            else:  # no room below the cap (or the text was cut short): a number, its text to the key
-                number = len(self.key) + 1
-                self.key.append((number, lb.key_text))
-                lb.number = number
-                if run is not None and self._join_run(run, number):
+        for lb in keyed:
+            if lb.words:  # a combined label with its words on the chart: its events listed in the key
+                self.key.append((None, lb.key_text))
+                continue
+            number = len(self.key) + 1
+            self.key.append((number, lb.key_text))
+            lb.number = number
+            self.numbered[lb.kind or lane] = self.numbered.get(lb.kind or lane, 0) + 1
+            width = self.m.width(str(number), t.text_size) + 2 * t.label_pad
+            x = self.clamp_x(lb.anchor - t.label_pad, width)
+            if t.merge_numbers and run is not None and not lb.members and x < run.x + run.width + t.label_gap + _EPS:
+                old = (run.x, run.x + run.width + t.label_gap)
+                lines, w = run.lines, run.width
+                if self._join_run(run, number) and rows.free(run.tier, run.x, run.x + run.width + t.label_gap,
+                                                             ignore=old):
+                    rows.replace(run.tier, old, (run.x, run.x + run.width + t.label_gap))
                     lb.joined = run
                     continue
-                lb.lines = (str(number),)
-                lb.width = self.m.width(str(number), t.text_size) + 2 * t.label_pad
-                # never left of the full label's x: the sweep has only freed tiers up to that x
-                lb.x = max(lb.x, self.clamp_x(lb.anchor - t.label_pad, lb.width))
-                if free:
-                    lb.tier = heapq.heappop(free)
-                else:
-                    lb.tier = used
-                    used += 1
-                if t.merge_numbers:
-                    if run is not None:
-                        heapq.heappush(busy, (run.x + run.width + t.label_gap, run.tier))
-                    run = lb
-                    continue
-            heapq.heappush(busy, (lb.x + lb.width + t.label_gap, lb.tier))
+                run.lines, run.width = lines, w
+            lb.lines, lb.width = (str(number),), width
+            if lb.beside is not None and row is not None and lb.beside + width <= self.right and rows.free(
+                    -1, lb.beside, lb.beside + width + t.label_gap):
+                lb.tier, lb.x = -1, lb.beside
+                rows.add(-1, lb.x, lb.x + width + t.label_gap)
+                run = None
+                continue
+            lb.x = x
+            lb.tier = rows.lowest(x, x + width + t.label_gap)
+            rows.add(lb.tier, x, x + width + t.label_gap)
+            run = lb if t.merge_numbers and not lb.members else None
+        used = max((lb.tier + 1 for lb in labels if lb.joined is None), default=0)
         leaders: list[Item] = []
         per: dict[str, list[Item]] = {}
         for lb in sorted(labels, key=lambda lb: lb.order):
@@ -336,18 +389,34 @@ class _Layout:
                 ax = min(max(lb.anchor, host.x + 1.0), host.x + host.width - 1.0)
                 leaders.append(Line(lb.anchor, lb.top_y, ax, y, "leader", event=lb.event))
                 continue
-            y = top + lb.tier * tier_h
             h = len(lb.lines) * self.line_h
+            # beside its marker on the marker row (tier -1), else in its tier
+            y = round(row[0] - h / 2, 2) if lb.tier < 0 and row is not None else top + lb.tier * tier_h
             out = per.setdefault(lb.group, [])
-            cls = "key-number" if lb.number is not None else "label"
+            cls = "key-number" if lb.number is not None else ("combined-label" if lb.members else "label")
             out.append(Rect(lb.x, y, lb.width, h, "label-bg", event=lb.event, rx=2.0))
             for i, line in enumerate(lb.lines):
                 ty = y + i * self.line_h + (self.line_h - self.text_h) / 2
                 out.append(self.text(lb.x + t.label_pad, ty, line, cls, event=lb.event))
             ax = min(max(lb.anchor, lb.x + 1.0), lb.x + lb.width - 1.0)
-            if y > lb.top_y + _EPS:
-                leaders.append(Line(ax, lb.top_y, ax, y, "leader", event=lb.event))
+            start = lb.top_y
+            if lb.members:  # a bracket under the markers it stands for, a tick from each, one leader down
+                start = lb.top_y + COMBINE_BRACKET_DROP
+                xs = [cx for _, cx in lb.members]
+                tick = "leader" if lb.number is not None else "leader combined"
+                leaders.append(Line(min(xs), start, max(xs), start, "leader combined-bracket", event=lb.event))
+                leaders.extend(Line(cx, lb.top_y, cx, start, tick, event=eid) for eid, cx in lb.members)
+            if y > start + _EPS:
+                leaders.append(Line(lb.anchor if not lb.members else ax, start, ax, y, "leader", event=lb.event))
         return used * tier_h, leaders, per
+
+    def _worded(self, lb: _Label) -> None:
+        """Count a label that keeps its words (and the events a combined one stands for)."""
+        lb.words = True
+        self.kept[lb.priority] = self.kept.get(lb.priority, 0) + max(1, len(lb.members))
+        if lb.members:
+            self.combined += 1
+            self.combined_members += len(lb.members)
 
     # ---------------------------------------------------------------- lanes
 
@@ -391,7 +460,7 @@ class _Layout:
             oh = round(bar_h * t.respite_ratio, 2)
             self._bar(lane, labels, n, e, xs, xe, row_y[0] + bar_h - oh, oh, bars_bottom, overlay=True)
         tiers_top = bars_bottom + t.lane_pad
-        used, leaders, per = self.place_tiers(labels, tiers_top)
+        used, leaders, per = self.place_tiers(labels, tiers_top, lane=kind)
         lane.leaders.extend(leaders)
         for key, items in per.items():
             lane.per_event.setdefault(key, []).extend(items)
@@ -473,7 +542,8 @@ class _Layout:
         lines, lw = self.wrap_label(text)
         labels.append(_Label(
                 cut=self.is_cut(lines, text), anchor=xs, lines=lines, width=lw, event=eid, order=n,
-                             key_text=f"{text} ({self.dates_text(e)})", top_y=bars_bottom, group=eid))
+                             key_text=f"{text} ({self.dates_text(e)})", top_y=bars_bottom, group=eid,
+                             priority=priority(e.kind, e.type), kind=e.kind))
 
     def point_lane(self, kind: str, top: float, events: list[tuple[int, AnyEvent]]) -> _Lane:
         """Hearings, meetings, milestones, life events: shaped markers on one row, labels in tiers beneath."""
@@ -514,7 +584,10 @@ class _Layout:
             labels.append(_Label(
                 cut=self.is_cut(lines, text), anchor=cx, lines=lines, width=lw, event=eid, order=n,
                                  key_text=f"{text} ({self.dates_text(e)})", top_y=cy + t.marker_size / 2,
-                                 group=eid))
+                                 group=eid, priority=priority(kind, e.type), kind=kind,
+                                 beside=round(cx + t.marker_size / 2 + t.label_gap / 2 + _EPS, 2)))
+        if t.combine_labels and len(labels) > 1:
+            labels = self._combine(kind, labels)
         extras_start = len(self.case.events) + 1
         if kind == "milestone":
             self._targets(lane, labels, cy, extras_start)
@@ -522,12 +595,50 @@ class _Layout:
             self._overdue_reviews(lane, labels, cy, extras_start)
         if kind in t.unlabelled_lanes:  # markers only: the legend explains them, the key stays short
             labels = []
-        used, leaders, per = self.place_tiers(labels, row_bottom + t.lane_pad)
+        blocks = [(b.x - t.label_gap / 2, b.x + b.width + t.label_gap / 2)
+                  for items in lane.per_event.values()
+                  for b in (item.box for item in items if not isinstance(item, Group))]
+        used, leaders, per = self.place_tiers(labels, row_bottom + t.lane_pad, lane=kind, row=(cy, blocks))
         lane.leaders.extend(leaders)
         for key, items in per.items():
             lane.per_event.setdefault(key, []).extend(items)
         lane.height = t.marker_row + (t.lane_pad + used if used else 0.0)
         return lane
+
+    def _combine(self, kind: str, labels: list[_Label]) -> list[_Label]:
+        """Nearby events of one kind with the same words share one label ("3 hearings, Jan–Mar 2016: ICSO
+        continued") where apart their labels could not share a tier; the others stay as they are."""
+        t = self.t
+        words = [" ".join(lb.lines) if not lb.cut else lb.key_text for lb in labels]
+        runs = clusters([lb.anchor for lb in labels], words, [lb.width + t.label_gap for lb in labels])
+        if not runs:
+            return labels
+        taken: set[int] = set()
+        out: list[_Label] = []
+        for run in runs:
+            members = [labels[i] for i in run]
+            events = [self.by_id[lb.event][1] for lb in members if lb.event is not None]
+            if len(events) != len(members):
+                continue
+            taken.update(run)
+            first = events[0]
+            text = words[run[0]]
+            named = bool(first.label)
+            long, short = combined_words(kind, text, len(members), min(e.first.mid for e in events),
+                                         max(e.first.mid for e in events), named=named)
+            content = long  # the dates and the words when they fit the label's lines uncut, else the count
+            lines, lw = self.wrap_label(content)
+            if " ".join(lines).split() != content.split():
+                content = short
+                lines, lw = self.wrap_label(content)
+            dates = ", ".join(self.dates_text(e) for e in events)
+            head = members[0]
+            out.append(_Label(cut=self.is_cut(lines, content), anchor=head.anchor, lines=lines, width=lw,
+                              event=head.event, order=head.order, key_text=f"{text}: {dates}", top_y=head.top_y,
+                              group=head.group, priority=max(lb.priority for lb in members), kind=kind,
+                              members=tuple((lb.event or "", lb.anchor) for lb in members)))
+        out.extend(lb for i, lb in enumerate(labels) if i not in taken)
+        return sorted(out, key=lambda lb: lb.order)
 
     # ---------------------------------------------------------------- facts on the chart
 
@@ -595,7 +706,7 @@ class _Layout:
                 lines, lw = self.wrap_label(text)
                 labels.append(_Label(
                 cut=self.is_cut(lines, text), anchor=tx, lines=lines, width=lw, event=None, order=order0 + 100 + i,
-                                     key_text=text, top_y=cy + half, group=key))
+                                     key_text=text, top_y=cy + half, group=key, priority=TARGET_PRIORITY))
 
     def _move_rows(self) -> tuple[list[tuple[float, float, int]], list[int], float]:
         """Moves as (x, diameter, number) by x, their stacking rows, and the row height."""
@@ -649,6 +760,7 @@ class _Layout:
         height of the whole scene, whatever form the key then takes."""
         t = self.t
         self._pseudo_titles = {}
+        self.key, self.numbered, self.combined, self.combined_members, self.kept = [], {}, 0, 0, {}
         background: list[Item] = []
         foreground: list[Item] = []
         leaders: list[Item] = []
@@ -724,6 +836,15 @@ class _Layout:
         leaders, groups, y = list(drawn.leaders), list(drawn.groups), drawn.bottom
         appendix: tuple[Scene, ...] = ()
         name = self.case.child.name
+        note = (shortened_note(self.numbered, key_after=self.split)
+                if t.say_shortened and self.split else "")
+        # with the key beneath the chart, what was shortened is said beside the key, in its gutter
+        self._gutter_note = shortened_note(self.numbered, short=True) if t.say_shortened and not self.split else ""
+        if note:  # what was shortened to fit, under the calendar years
+            lines = self.m.wrap(note, t.text_size, self.right - self.left, 3)
+            for i, line in enumerate(lines):
+                foreground.append(self.text(self.left, y + i * self.line_h, line, "fit-note"))
+            y += len(lines) * self.line_h + t.lane_gap
         if self.split:
             y -= t.lane_gap
             appendix = self._appendix()
@@ -745,6 +866,11 @@ class _Layout:
         return Scene(width=round(self.width, 2), height=height, title=f"Timeline: {name}", desc=desc,
                      style=stylesheet(t, self.vocab), items=tuple(items),
                      patterns=tuple(p for p in t.patterns), font_family=t.font_family, appendix=appendix)
+
+    def score(self) -> tuple[int, ...]:
+        """Events with their words on the chart, most important first: compared as a tuple, a layout that
+        keeps one more legal order's words beats one that keeps any number more life events'."""
+        return tuple(self.kept.get(p, 0) for p in range(max(self.kept, default=0), -1, -1))
 
     def _appendix(self) -> tuple[Scene, ...]:
         """The legend and the numbered key on canvases of their own (the chart's width), none if both are empty.
@@ -1039,18 +1165,23 @@ class _Layout:
         if start >= len(self.key):
             return y, start
         t = self.t
-        title = "Numbered labels (continued)" if continued else "Numbered labels"
+        title = "Numbered labels" if any(n is not None for n, _ in self.key) else "Combined labels"
+        title = f"{title} (continued)" if continued else title
         head = [self.text(self.left, y + i * self.line_h, line, "lane-title", bold=True)  # wrapped to the gutter
                 for i, line in enumerate(self.m.wrap(title, t.text_size, t.gutter, 2, bold=True))]
+        if self._gutter_note and not continued:  # what was shortened, under the title, in the gutter
+            below = head[-1].y + self.line_h
+            head += [self.text(self.left, below + i * self.line_h, line, "fit-note")
+                     for i, line in enumerate(self.m.wrap(self._gutter_note, t.text_size, t.gutter, 12))]
         cols = max(1, t.key_columns)
         col_w = (self.right - self.x0) / cols
         if self._key_number_width is None:  # measured once, not once per page of the key
-            widest = max(self.m.width(str(n), t.text_size, True) for n, _ in self.key)
+            widest = max((self.m.width(str(n), t.text_size, True) for n, _ in self.key if n is not None), default=0.0)
             self._key_number_width = max(t.key_number_width, widest + t.label_gap)
         num_w = self._key_number_width
-        max_lines = t.key_max_lines or t.max_label_lines
+        max_lines = t.key_max_lines or KEY_LINES_MAX  # never cut short: an entry wraps to what it needs
         room = math.inf if limit is None else limit - y
-        entries: list[tuple[int, tuple[str, ...]]] = []
+        entries: list[tuple[int | None, tuple[str, ...]]] = []
         for number, text in self.key[start:]:
             lines = tuple(self.m.wrap(text, t.text_size, col_w - num_w - t.label_gap, max_lines)) or ("",)
             entries.append((number, lines))
@@ -1066,7 +1197,10 @@ class _Layout:
             x, cy = self.x0 + c * col_w, y
             for i in column:
                 number, lines = entries[i]
-                out.append(self.text(x, cy, str(number), "key-number", bold=True))
+                if number is not None:
+                    out.append(self.text(x, cy, str(number), "key-number", bold=True))
+                else:  # a combined label's events and dates: a bullet, its words lead as on the chart
+                    out.append(self.text(x, cy, KEY_BULLET, "key-mark", bold=True))
                 for j, line in enumerate(lines):
                     out.append(self.text(x + num_w, cy + j * self.line_h, line, "key-text"))
                 cy += len(lines) * self.line_h
@@ -1164,9 +1298,9 @@ def stylesheet(theme: Theme, vocab: Vocabulary) -> str:
         f".canvas{{fill:{t.background}}}",
         f".title{{font-size:{_f(t.title_size)}px;font-weight:bold}}",
         f".subtitle{{font-size:{_f(t.subtitle_size)}px;fill:{t.muted}}}",
-        ".lane-title,.as-of-label,.bracket-label,.move-number,.key-number{font-weight:bold}",
+        ".lane-title,.as-of-label,.bracket-label,.move-number,.key-number,.key-mark{font-weight:bold}",
         f".tick-label{{font-weight:bold}}.tick-label.minor{{font-weight:normal;fill:{t.muted}}}",
-        f".stage-label,.year-label{{fill:{t.muted}}}",
+        f".stage-label,.year-label,.fit-note{{fill:{t.muted}}}",
         f".band-0{{fill:{t.band_fills[0]}}}.band-1{{fill:{t.band_fills[1]}}}",
         f".before-birth{{fill:{t.before_birth_fill}}}",
         f".year-0{{fill:{t.year_fills[0]};stroke:{t.faint}}}.year-1{{fill:{t.year_fills[1]};stroke:{t.faint}}}",
@@ -1227,11 +1361,48 @@ def layout(case: Case, *, facts: Facts | None, theme: Theme, metrics: TextMetric
     if scene.height <= max_height:
         return scene
     for level in range(COMPACT.levels + 1):
-        scene = _Layout(case, facts, theme.compact(level), metrics, width, title_block, split=True,
-                        page_height=page_height).run()
+        run = _Layout(case, facts, theme.compact(level), metrics, width, title_block, split=True,
+                      page_height=page_height)
+        scene = run.run()
         if scene.height <= max_height:
-            return scene
+            return _grow(lambda t: _Layout(case, facts, t, metrics, width, title_block, split=True,
+                                           page_height=page_height), run, scene, max_height)
     return scene
+
+
+def _grow(make: Callable[[Theme], _Layout], run: _Layout, scene: Scene, max_height: float) -> Scene:
+    """Spend a page's free height on label tiers: starting from a layout that fits, give one lane at a time
+    (what matters first, `labels.GROW_ORDER`) another tier while the whole still fits and more events keep
+    their words; the best layout found. From a layout that does not fit (its key too long), a tier is kept
+    while it makes the whole shorter (words instead of key entries), until it fits. Each try is one layout,
+    so big cases are not searched."""
+    if len(run.case.events) > GROW_MAX_EVENTS:
+        return scene
+    best, best_scene = run, scene
+    grown = True
+    while grown:
+        grown = False
+        fits = best_scene.height <= max_height
+        for kind in GROW_ORDER:
+            if not best.numbered.get(kind):
+                continue
+            t = best.t
+            tiers = t.tiers_for(kind)
+            if tiers >= GROW_MAX_TIERS:
+                continue
+            for more in range(tiers + 1, GROW_MAX_TIERS + 1):  # a tier may not help until the next one comes
+                lanes = (*((k, n) for k, n in t.lane_tiers if k != kind), (kind, more))
+                trial = make(replace(t, lane_tiers=lanes))
+                trial_scene = trial.run()
+                better = (trial_scene.height <= max_height and trial.score() > best.score() if fits
+                          else trial_scene.height < best_scene.height - _EPS)  # not yet fitting: shorter is better
+                if better:
+                    best, best_scene, grown = trial, trial_scene, True
+                    fits = best_scene.height <= max_height
+                    break
+                if not trial.numbered.get(kind) or (fits and trial_scene.height > max_height):
+                    break  # nothing left to gain in this lane, or already too tall
+    return best_scene
 
 
 @dataclass(frozen=True, slots=True)
@@ -1243,6 +1414,7 @@ class OnePage:
     level: int  # the compact level used (0: the normal layout)
     step: int  # index into theme.ONE_PAGE_STEPS
     left_out: str  # what was left out, in words for the reader ('' when nothing)
+    form: tuple[int, int] = (0, 0)  # the key's form (columns, lines per entry); (0, 0): the theme's own
 
 
 def one_page_theme(theme: Theme, level: int, step: OnePageStep, key_form: tuple[int, int] = (0, 0)) -> Theme:
@@ -1254,6 +1426,44 @@ def one_page_theme(theme: Theme, level: int, step: OnePageStep, key_form: tuple[
     return replace(t, hidden_lanes=step.hidden, unlabelled_lanes=step.unlabelled,
                    key_columns=columns or t.key_columns, key_max_lines=lines or t.key_max_lines,
                    legend_row=min(t.legend_row, ONE_PAGE_LEGEND_ROW))
+
+
+def _give_back(t: Theme, fits: Callable[[Theme], Scene | None]) -> tuple[Theme, Scene | None]:
+    """What a one-page step took, given back lane by lane where the page still fits, most important first:
+    the labels of hearings, milestones, meetings; then life events as markers, then their labels. `fits`
+    lays a theme out and returns its scene when it fits, else None. Returns the last theme that fitted and
+    its scene (None when nothing could be given back)."""
+    best: Scene | None = None
+    for kind in ("hearing", "milestone", "meeting"):
+        if kind in t.unlabelled_lanes:
+            trial = replace(t, unlabelled_lanes=tuple(k for k in t.unlabelled_lanes if k != kind))
+            scene = fits(trial)
+            if scene is not None:
+                t, best = trial, scene
+    if "event" in t.hidden_lanes:
+        shown = tuple(k for k in t.hidden_lanes if k != "event")
+        for unlabelled in ((*t.unlabelled_lanes, "event"), t.unlabelled_lanes):
+            trial = replace(t, hidden_lanes=shown, unlabelled_lanes=unlabelled)
+            scene = fits(trial)
+            if scene is None:
+                break
+            t, best = trial, scene
+    return t, best
+
+
+_LEFT_OUT_NAMES: dict[str, tuple[str, ...]] = {"meeting": ("meetings", "reviews"), "milestone": ("milestones",),
+                                               "hearing": ("hearings",), "event": ("life events",)}
+
+
+def left_out_words(hidden: Sequence[str], unlabelled: Sequence[str]) -> str:
+    """What a one-page chart leaves out, in words: 'life events; labels of meetings, reviews and milestones'
+    (the words of `theme.ONE_PAGE_STEPS` for the same lanes)."""
+    parts = ["life events"] if "event" in hidden else []
+    names = [n for k in ("meeting", "milestone", "hearing", "event") if k in unlabelled for n in _LEFT_OUT_NAMES[k]]
+    if names:
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        parts.append(f"labels of {listed}")
+    return "; ".join(parts)
 
 
 def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: TextMetrics, width: float,
@@ -1273,9 +1483,32 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
     chart: a chart already taller than the room without its legend and key rules out all its forms.
     """
     steps = len(ONE_PAGE_STEPS)
+    theme = replace(theme, list_combined=True)  # no table on the page: the key lists a combined label's events
 
-    def named(scene: Scene, level: int, index: int) -> OnePage:
-        return OnePage(scene, scene.height <= max_height, level, index, ONE_PAGE_STEPS[index].words)
+    def named(scene: Scene, level: int, index: int, form: tuple[int, int] = (0, 0)) -> OnePage:
+        return OnePage(scene, scene.height <= max_height, level, index, ONE_PAGE_STEPS[index].words, form)
+
+    def make(t: Theme) -> _Layout:
+        return _Layout(case, facts, t, metrics, width, title_block)
+
+    def grown(fitted: OnePage) -> OnePage:
+        """The fitted candidate with the page's free height spent: first on giving back what its step took
+        (the labels of the most important lane first, then life events as markers, then their labels), then
+        on label tiers (`_grow`). What is still left out is said in `left_out`."""
+        t = one_page_theme(theme, fitted.level, ONE_PAGE_STEPS[fitted.step], fitted.form)
+        run = make(t)
+        scene = _grow(make, run, run.run(), max_height)
+        if len(case.events) <= GROW_MAX_EVENTS and scene.height <= max_height:
+            def fits(back: Theme) -> Scene | None:
+                trial = make(back)
+                trial_scene = _grow(make, trial, trial.run(), max_height)
+                return trial_scene if trial_scene.height <= max_height else None
+
+            t, back_scene = _give_back(t, fits)
+            scene = back_scene or scene
+        if scene.height > max_height:  # the growth of a rescued candidate may not reach the room
+            return replace(fitted, scene=scene)
+        return replace(fitted, scene=scene, left_out=left_out_words(t.hidden_lanes, t.unlabelled_lanes))
 
     first = named(_Layout(case, facts, theme, metrics, width, title_block).run(), 0, 0)
     if first.fits:
@@ -1295,7 +1528,7 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
         if whole or drawn.bottom + run.t.margin <= max_height:
             for form in ONE_PAGE_KEY_FORMS:
                 run.t = one_page_theme(theme, level, step, form)  # the same spacing; only the key's form differs
-                out.append(named(run.finish(drawn), level, index))
+                out.append(named(run.finish(drawn), level, index, form))
         done[(level, index)] = out
         return out
 
@@ -1307,7 +1540,13 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
         for level in levels:
             for fitted in candidates(level, index, whole=False):
                 if fitted.fits:
-                    return fitted
+                    return grown(fitted)
+        if index + 1 < steps:  # before the next step gives way on more: words for numbers, if that is shorter
+            rescued = grown(named(_Layout(case, facts, one_page_theme(theme, 1, ONE_PAGE_STEPS[index],
+                                                                        ONE_PAGE_KEY_FORMS[0]),
+                                          metrics, width, title_block).run(), 1, index, ONE_PAGE_KEY_FORMS[0]))
+            if rescued.scene.height <= max_height:
+                return replace(rescued, fits=True)
     raise AssertionError("unreachable: a candidate of the last step fits")  # pragma: no cover
 
 

@@ -6,7 +6,7 @@ Renderers are imported lazily by format, so an SVG render never pays for WeasyPr
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from .model import Case
@@ -47,6 +47,7 @@ class RenderOptions:
     page_range: str | None = None  # PNG pages, e.g. "1" or "1-3"
     standards: str | None = None  # path of a standards (targets) file; None = bundled defaults
     seed: str | None = None  # the training view's secret seed (pseudonym, date shift); None = random per process
+    as_drawn: bool = False  # SVG / scene JSON: the chart exactly as `view` draws it on its page, not stand-alone
 
 
 def format_for(path: str, explicit: str | None = None) -> str:
@@ -89,6 +90,31 @@ def scene_for(case: Case, options: RenderOptions, *, title_block: bool = True,
     width = options.width if options.width else printable_width_px(options.page)
     return layout(case, facts=facts, theme=DEFAULT_THEME, metrics=default_metrics(), width=width,
                   title_block=title_block, max_height=max_height, page_height=page_height)
+
+
+def view_scene(case: Case, options: RenderOptions) -> Scene:
+    """The chart exactly as `options.view` draws it, so that a fitted chart can be checked: the full and
+    training views' page-1 chart (its legend and key pages in `Scene.appendix`), or the hearing view's one
+    canvas of chart, legend and key in the room the PDF renderer measures on its page (WeasyPrint needed;
+    without it, the room the HTML report reserves). Without `as_drawn`, the stand-alone chart (`scene_for`)."""
+    if not options.as_drawn:
+        return scene_for(chart_case(case, options), options)
+    from .report import case_for_view, chart_scenes, one_page_chart
+
+    shown = case_for_view(case, options=options)
+    if options.view != "hearing":
+        return chart_scenes(shown, options=options).chart
+    room: float | None = None
+    try:
+        from .render.pdf import hearing_room, make_fetcher, relaxed_gc
+        from .render.pdfdraw import scene_images
+
+        fetcher = make_fetcher(None)
+        with relaxed_gc(), scene_images(fetcher.scenes):
+            room = hearing_room(shown, options=replace(options, format="pdf"), fetcher=fetcher)
+    except ImportError:  # no WeasyPrint: the HTML report's reserve
+        room = None
+    return one_page_chart(shown, options=replace(options, page="A4"), room=room).chart
 
 
 def render_case(case: Case, options: RenderOptions) -> bytes:

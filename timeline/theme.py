@@ -154,6 +154,11 @@ class Theme:
     lane_title_lines: int = 3
     hidden_lanes: tuple[str, ...] = ()  # lanes left out to fit one page (the hearing view), by kind
     unlabelled_lanes: tuple[str, ...] = ()  # point lanes drawn as markers only, no labels and no numbers
+    lane_tiers: tuple[tuple[str, int], ...] = ()  # (lane kind, tiers) overriding max_tiers: a page's free height
+    label_shift: float = 160.0  # px a label may move sideways from its marker to find room (its leader slants)
+    combine_labels: bool = True  # nearby events of one kind with the same words share one label
+    list_combined: bool = False  # each combined label's events, with their dates, in the key (one page, no table)
+    say_shortened: bool = False  # a line under the chart says what was numbered or combined to fit
     min_bar_width: float = 3.0
     arrow_len: float = 10.0
     fuzzy_min: float = 8.0  # width of the faded end of a day date marked ~ or ?
@@ -170,7 +175,7 @@ class Theme:
     legend_row: float = 22.0
     key_columns: int = 3
     key_number_width: float = 28.0
-    key_max_lines: int = 0  # lines per key entry; 0: the same as max_label_lines
+    key_max_lines: int = 0  # lines per key entry; 0: as many as it needs (never cut)
     # Axis scale.
     prebirth_max_days: int = 366  # before-birth region is cut to this much; earlier events sit at its edge
     min_span_days: int = 30
@@ -250,7 +255,13 @@ class Theme:
             merge_numbers=True,
             label_max_width=COMPACT.label_max_width,
             max_tiers=max(COMPACT.min_tiers, COMPACT.max_tiers - (level - 1)),
+            say_shortened=True,
+            label_shift=COMPACT.label_shift,
         )
+
+    def tiers_for(self, kind: str) -> int:
+        """Label tiers lane `kind` may use before its labels turn into numbers."""
+        return next((n for k, n in self.lane_tiers if k == kind), self.max_tiers)
 
     def line_height(self, size: float) -> float:
         """The distance between two baselines of text of `size`."""
@@ -286,6 +297,7 @@ class CompactSpacing:
     label_max_width: float = 260.0
     max_tiers: int = 3
     min_tiers: int = 0  # every label a number
+    label_shift: float = 240.0  # a label may sit this far aside from its marker, its leader slanting to it
     levels: int = 4  # compact levels tried, 1..levels
 
 
@@ -317,9 +329,10 @@ ONE_PAGE_STEPS: tuple[OnePageStep, ...] = (
     OnePageStep(("event",), ("meeting", "milestone", "hearing"),
                 "life events; labels of meetings, reviews, milestones and hearings"),
 )
-# The key's forms on one page, most readable first: three columns of up to two lines (the dates stay),
-# then four narrower columns of one line each (fewer rows; long entries end in an ellipsis).
-ONE_PAGE_KEY_FORMS: tuple[tuple[int, int], ...] = ((3, 2), (4, 1))  # (columns, lines per entry)
+# The key's forms on one page, most readable first: three columns, then four narrower ones (fewer rows).
+# An entry is never cut: it wraps to as many lines as it needs (0 lines per entry: no limit).
+ONE_PAGE_KEY_FORMS: tuple[tuple[int, int], ...] = ((3, 0), (4, 0))  # (columns, lines per entry)
+KEY_LINES_MAX = 12  # lines of a key entry when no limit is set (120-character labels need 3 or 4)
 ONE_PAGE_LEGEND_ROW = 18.0  # legend rows closer together (the 12 px text box is 14.9 px tall)
 
 # The report's page 1 around the chart (mm of printable height): the header (name, dates, key figures

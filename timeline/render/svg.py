@@ -13,7 +13,7 @@ from typing import Any
 
 from ..lazy import defer_functions
 from ..model import Case
-from ..pipeline import RenderOptions, chart_case, scene_for
+from ..pipeline import RenderOptions, view_scene
 from ..scene import Group, Item, Line, Marker, Path, Rect, Scene, Text
 from ..theme import PatternSpec
 
@@ -137,4 +137,4 @@ def _scene_to_svg(scene: Scene, *, standalone: bool, ids: str) -> str:
 
 def render(case: Case, *, options: RenderOptions) -> bytes:
     """Pipeline entry point: the case's chart as a standalone SVG file's bytes."""
-    return scene_to_svg(scene_for(chart_case(case, options), options)).encode("utf-8")
+    return scene_to_svg(view_scene(case, options)).encode("utf-8")

@@ -1,0 +1,245 @@
+"""Layout stage (labels): which label keeps its words, where it sits, and which nearby events share one label.
+
+Pure and small, on frozen inputs: the layout measures the labels and hands them here as `Want`s; this module
+decides, by what matters to a hearing (`priority`), which labels get a place for their words -- beside their
+marker on the marker row, or in one of a lane's tiers beneath -- and the rest become numbers in the key
+(placed by the layout, which owns the key). Every lookup is a binary search in a tier's sorted, disjoint
+intervals, so a lane of n labels costs O(n log n) comparisons (list inserts move memory, not Python work).
+
+Also the words of a combined label ("3 hearings, Jan–Mar 2016: ICSO continued", "LAAC reviews × 6") and
+the note that says what was shortened to fit.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+_EPS = 0.01
+DASH = "–"
+TIMES = "×"
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# What matters to a hearing, highest first: legal orders, placements, decisions and permanence steps keep
+# their words longest; hearings next; routine reviews and meetings, then life events, give way first.
+KIND_PRIORITY: dict[str, int] = {"order": 4, "placement": 4, "milestone": 4, "hearing": 3, "meeting": 1, "event": 0}
+TYPE_PRIORITY: dict[tuple[str, str], int] = {
+    ("meeting", "permanence_planning"): 3,  # decisions on the plan
+    ("meeting", "matching_panel"): 3,
+    ("hearing", "pre_hearing_panel"): 2,  # procedural
+    ("event", "referral"): 1,
+}
+TARGET_PRIORITY = 4  # a missed target of a permanence step
+OVERDUE_PRIORITY = 1  # a review due and not recorded
+# Lanes in the order they are given more tiers when a page has free height (what matters first).
+GROW_ORDER: tuple[str, ...] = ("order", "placement", "milestone", "hearing", "meeting", "event")
+GROW_MAX_TIERS = 8  # no lane grows past this many tiers
+GROW_MAX_EVENTS = 600  # above this many events the page is not searched for free height (each try is a layout)
+
+# Nouns for counts and for the note (plural), by kind.
+KIND_PLURAL: dict[str, str] = {"placement": "placements", "order": "legal orders", "hearing": "hearings",
+                               "meeting": "meetings and reviews", "milestone": "milestones",
+                               "event": "life events"}
+COUNT_NOUN: dict[str, tuple[str, str]] = {"hearing": ("hearing", "hearings"), "meeting": ("meeting", "meetings"),
+                                          "milestone": ("milestone", "milestones"), "event": ("event", "events")}
+
+
+def priority(kind: str, code: str) -> int:
+    """How long an event's label keeps its words when room is short (higher: longer)."""
+    return TYPE_PRIORITY.get((kind, code), KIND_PRIORITY.get(kind, 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Want:
+    """One measured label asking for room: its box when left-aligned at the anchor (`x`) and when ending at it
+    (`x_end`), its width, where it would start beside its marker (None: not there), and its priority."""
+
+    anchor: float
+    x: float
+    x_end: float
+    width: float
+    beside: float | None
+    priority: int
+    order: int
+    cut: bool = False  # its words were shortened: never placed as words (the theme numbers cut labels)
+    beside_left: float | None = None  # where its box would start to end just left of its marker
+
+
+@dataclass(frozen=True, slots=True)
+class Spot:
+    """Where a label's words go: `tier` 0.. beneath the lane, or -1 on the marker row; `x` its box's left."""
+
+    tier: int
+    x: float
+
+
+class Rows:
+    """Occupied x intervals per tier (index 0 is the marker row, tiers follow): sorted, disjoint, searchable."""
+
+    def __init__(self, row_blocks: Sequence[tuple[float, float]] = ()) -> None:
+        merged: list[tuple[float, float]] = []
+        for a, b in sorted(row_blocks):
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        self._rows: list[list[tuple[float, float]]] = [merged]
+
+    def _row(self, tier: int) -> list[tuple[float, float]]:
+        while len(self._rows) <= tier + 1:
+            self._rows.append([])
+        return self._rows[tier + 1]
+
+    def free(self, tier: int, a: float, b: float, *, ignore: tuple[float, float] | None = None) -> bool:
+        """True when [a, b) meets nothing in `tier` (-1: the marker row), `ignore` aside."""
+        row = self._row(tier)
+        i = bisect.bisect_left(row, (a, -1e18))
+        for j in (i - 1, i, i + 1):
+            if 0 <= j < len(row) and row[j] != ignore and row[j][0] < b - _EPS and row[j][1] > a + _EPS:
+                return False
+        return True
+
+    def add(self, tier: int, a: float, b: float) -> None:
+        bisect.insort(self._row(tier), (a, b))
+
+    def replace(self, tier: int, old: tuple[float, float], new: tuple[float, float]) -> None:
+        row = self._row(tier)
+        row.pop(bisect.bisect_left(row, old))
+        bisect.insort(row, new)
+
+    def nearest(self, tier: int, x: float, width: float, lo: float, hi: float) -> float | None:
+        """The left edge nearest `x` of a free stretch `width` wide inside [lo, hi] in `tier`, or None."""
+        row = self._row(tier)
+        i = bisect.bisect_left(row, (x, -1e18))
+        best: float | None = None
+        # gaps between consecutive intervals, walking out from x both ways until past [lo, hi]
+        edges = [(-1e18, lo), *row, (hi, 1e18)]
+        j = i + 1  # index into edges of the first interval starting at or after x
+        for step in (-1, 1):
+            k = j
+            while 0 < k < len(edges):
+                left_end = max(edges[k - 1][1], lo)
+                right_start = min(edges[k][0], hi)
+                if right_start - left_end >= width - _EPS:
+                    pos = min(max(x, left_end), right_start - width)
+                    if best is None or abs(pos - x) < abs(best - x):
+                        best = pos
+                    break
+                if (step == -1 and edges[k - 1][1] < lo) or (step == 1 and edges[k][0] > hi):
+                    break
+                k += step
+        return best
+
+    def lowest(self, a: float, b: float) -> int:
+        """The lowest tier (0..) where [a, b) is free, opening a new one when none is."""
+        tier = 0
+        while not self.free(tier, a, b):
+            tier += 1
+        return tier
+
+
+def assign_words(wants: Sequence[Want], *, cap: int, gap: float, right: float, lo: float = 0.0,
+                 shift: float = 0.0, row_blocks: Sequence[tuple[float, float]] = ()
+                 ) -> tuple[list[Spot | None], Rows]:
+    """Room for the words of each label, most important first (then left to right): beside its marker when
+    that row is free there, else the lowest of `cap` tiers where it fits left-aligned at its anchor or ending
+    at it, or (`shift` > 0) the nearest free stretch at most `shift` px from that (its leader slants), all
+    within [lo, right]. None: no room below the cap (the caller makes it a number). Also returns the occupied rows, so
+    that the numbers are placed around the words."""
+    rows = Rows(row_blocks)
+    spots: list[Spot | None] = [None] * len(wants)
+    ranked = sorted(range(len(wants)), key=lambda i: (-wants[i].priority, wants[i].anchor, wants[i].order))
+    for i in ranked:
+        w = wants[i]
+        if w.cut:
+            continue
+        if (w.beside is not None and w.beside + w.width <= right + _EPS
+                and rows.free(-1, w.beside, w.beside + w.width + gap)):
+            rows.add(-1, w.beside, w.beside + w.width + gap)
+            spots[i] = Spot(-1, w.beside)
+            continue
+        if w.beside_left is not None and w.beside_left >= lo - _EPS and rows.free(
+                -1, w.beside_left, w.beside_left + w.width + gap):
+            rows.add(-1, w.beside_left, w.beside_left + w.width + gap)
+            spots[i] = Spot(-1, w.beside_left)
+            continue
+        for tier in range(cap):
+            spot = next((x for x in (w.x, w.x_end) if rows.free(tier, x, x + w.width + gap)), None)
+            if spot is None and shift > 0:  # further away, its leader slanting to it
+                found = rows.nearest(tier, w.x, w.width + gap, max(lo, w.anchor - w.width - shift),
+                                     min(right + gap, w.anchor + shift + w.width + gap))
+                spot = None if found is None else round(found, 2)
+            if spot is not None:
+                rows.add(tier, spot, spot + w.width + gap)
+                spots[i] = Spot(tier, spot)
+                break
+    return spots, rows
+
+
+def clusters(anchors: Sequence[float], texts: Sequence[str], reach: Sequence[float]) -> list[list[int]]:
+    """Indices of labels to combine: runs of two or more with the same words whose anchors are closer than
+    `reach` (their label's width and gap: apart, they could not share a tier), in anchor order."""
+    by_text: dict[str, list[int]] = {}
+    for i in sorted(range(len(anchors)), key=lambda i: (anchors[i], i)):
+        by_text.setdefault(texts[i], []).append(i)
+    out: list[list[int]] = []
+    for members in by_text.values():
+        run = [members[0]]
+        for i in members[1:]:
+            if anchors[i] - anchors[run[-1]] < reach[run[-1]]:
+                run.append(i)
+            else:
+                if len(run) > 1:
+                    out.append(run)
+                run = [i]
+        if len(run) > 1:
+            out.append(run)
+    return sorted(out, key=lambda run: anchors[run[0]])
+
+
+def month_range(first: date, last: date) -> str:
+    """'Mar 2016', 'Jan–Mar 2016' or 'Nov 2016–Feb 2017'."""
+    a, b = f"{MONTHS[first.month - 1]} {first.year}", f"{MONTHS[last.month - 1]} {last.year}"
+    if a == b:
+        return a
+    if first.year == last.year:
+        return f"{MONTHS[first.month - 1]}{DASH}{b}"
+    return f"{a}{DASH}{b}"
+
+
+def plural(text: str) -> str:
+    """'LAAC review' -> 'LAAC reviews' (a name that already ends in s stays)."""
+    return text if text.endswith("s") else f"{text}s"
+
+
+def combined_words(kind: str, text: str, count: int, first: date, last: date, *, named: bool) -> tuple[str, str]:
+    """The words of a combined label, long and short: with a label of the user's (`named`), '3 hearings,
+    Jan–Mar 2016: ICSO continued' / 'ICSO continued × 3'; a type's own name, 'LAAC reviews × 6, Mar
+    2019–Jun 2021' / 'LAAC reviews × 6'."""
+    when = month_range(first, last)
+    if named:
+        noun = COUNT_NOUN.get(kind, ("event", "events"))[1]
+        return f"{count} {noun}, {when}: {text}", f"{text} {TIMES} {count}"
+    return f"{plural(text)} {TIMES} {count}, {when}", f"{plural(text)} {TIMES} {count}"
+
+
+def shortened_note(numbered: dict[str, int], *, key_after: bool = False, short: bool = False) -> str:
+    """What was shortened to fit, for the reader ('' when nothing): labels drawn as numbers, by kind, most
+    first, and where their words are; `short`, for the key's own gutter, says only what. (A combined label
+    says itself what it stands for.)"""
+    total = sum(numbered.values())
+    if not total:
+        return ""
+    kinds = sorted((k for k in numbered if numbered[k]), key=lambda k: (-numbered[k], k))
+    which = ", ".join(f"{numbered[k]} {KIND_PLURAL.get(k, k)}" for k in kinds)
+    if short:
+        return f"Shortened to fit: {which}."
+    where = "the key after the chart" if key_after else "the key"
+    labels = f"{total} label{'s' if total != 1 else ''}"
+    return f"Shortened to fit: {labels} drawn as numbers ({which}); their words are in {where}."
+
+
+__all__ = ["GROW_ORDER", "Rows", "Spot", "Want", "assign_words", "clusters", "combined_words", "month_range",
+           "priority", "shortened_note"]
