@@ -36,6 +36,8 @@ OVERDUE_PRIORITY = 1  # a review due and not recorded
 # Lanes in the order they are given more tiers when a page has free height (what matters first).
 GROW_ORDER: tuple[str, ...] = ("order", "placement", "milestone", "hearing", "meeting", "event")
 GROW_MAX_TIERS = 8  # no lane grows past this many tiers
+GROW_MAX_TRIES = 12  # layouts one search for free height may try (each is a whole layout)
+GROW_LOOKAHEAD = 2  # tiers tried at once for a lane (one more tier may not help until the next comes)
 GROW_MAX_EVENTS = 600  # above this many events the page is not searched for free height (each try is a layout)
 
 # Nouns for counts and for the note (plural), by kind.

@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING
 from . import words
 from .dates import format_age
 from .labels import (
+    GROW_LOOKAHEAD,
     GROW_MAX_EVENTS,
     GROW_MAX_TIERS,
+    GROW_MAX_TRIES,
     GROW_ORDER,
     TARGET_PRIORITY,
     Want,
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
 _EPS = 0.01
 DASH = "–"  # en dash, in the bundled font
 KEY_BULLET = "•"  # marks a key entry that lists a combined label's events (it has no number)
+GIVE_BACK_REACH = 120.0  # px over the room within which giving back may still fit once numbers become words
 SPAN_SHIFT = 60.0  # a bar's label moves at most this far aside: further, it would sit under another time
 COMBINE_BRACKET_DROP = 2.0  # px from the markers' foot down to the bracket that joins a combined label's events
 
@@ -1380,7 +1383,8 @@ def _grow(make: Callable[[Theme], _Layout], run: _Layout, scene: Scene, max_heig
         return scene
     best, best_scene = run, scene
     grown = True
-    while grown:
+    tries = GROW_MAX_TRIES
+    while grown and tries > 0:
         grown = False
         fits = best_scene.height <= max_height
         for kind in GROW_ORDER:
@@ -1390,8 +1394,12 @@ def _grow(make: Callable[[Theme], _Layout], run: _Layout, scene: Scene, max_heig
             tiers = t.tiers_for(kind)
             if tiers >= GROW_MAX_TIERS:
                 continue
-            for more in range(tiers + 1, GROW_MAX_TIERS + 1):  # a tier may not help until the next one comes
+            for more in range(tiers + 1, min(tiers + GROW_LOOKAHEAD, GROW_MAX_TIERS) + 1):  # a tier may not
+                # help until the next one comes
                 lanes = (*((k, n) for k, n in t.lane_tiers if k != kind), (kind, more))
+                if tries <= 0:
+                    break
+                tries -= 1
                 trial = make(replace(t, lane_tiers=lanes))
                 trial_scene = trial.run()
                 better = (trial_scene.height <= max_height and trial.score() > best.score() if fits
@@ -1499,13 +1507,18 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
         run = make(t)
         scene = _grow(make, run, run.run(), max_height)
         if len(case.events) <= GROW_MAX_EVENTS and scene.height <= max_height:
-            def fits(back: Theme) -> Scene | None:
+            def fits(back: Theme) -> Scene | None:  # too tall with numbers: words instead may fit (`_grow`)
                 trial = make(back)
-                trial_scene = _grow(make, trial, trial.run(), max_height)
+                trial_scene = trial.run()
+                if max_height < trial_scene.height < max_height + GIVE_BACK_REACH and trial.numbered:
+                    trial_scene = _grow(make, trial, trial_scene, max_height)
                 return trial_scene if trial_scene.height <= max_height else None
 
-            t, back_scene = _give_back(t, fits)
-            scene = back_scene or scene
+            given, back_scene = _give_back(t, fits)
+            if back_scene is not None:
+                t = given
+                trial = make(t)
+                scene = _grow(make, trial, trial.run(), max_height)
         if scene.height > max_height:  # the growth of a rescued candidate may not reach the room
             return replace(fitted, scene=scene)
         return replace(fitted, scene=scene, left_out=left_out_words(t.hidden_lanes, t.unlabelled_lanes))
@@ -1541,7 +1554,8 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
             for fitted in candidates(level, index, whole=False):
                 if fitted.fits:
                     return grown(fitted)
-        if index + 1 < steps:  # before the next step gives way on more: words for numbers, if that is shorter
+        if index == 0 and candidates(1, index, whole=False):  # before anything is left out: words for
+            # numbers, if that is shorter (not when the chart alone is already too tall)
             rescued = grown(named(_Layout(case, facts, one_page_theme(theme, 1, ONE_PAGE_STEPS[index],
                                                                         ONE_PAGE_KEY_FORMS[0]),
                                           metrics, width, title_block).run(), 1, index, ONE_PAGE_KEY_FORMS[0]))
