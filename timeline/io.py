@@ -1085,7 +1085,6 @@ def _read_xlsx(path: str | Path, name: str, *, sheet: str | None, data: bytes | 
                                     "too); split the chronology, clear the formatting of unused rows and columns, "
                                     "or save it as CSV UTF-8", where)
         corners = {(r0, c0) for r0, c0, _, _ in merged}
-        cells_read = 0
         number = 0
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore")
@@ -1095,12 +1094,11 @@ def _read_xlsx(path: str | Path, name: str, *, sheet: str | None, data: bytes | 
                     if number > MAX_TABLE_ROWS:
                         raise _table_fail(name, f"has more than {MAX_TABLE_ROWS:,} rows; split the chronology",
                                           where)
-                    cells_read += len(row)
-                    if cells_read > MAX_XLSX_CELLS:
-                        raise _table_fail(name, f"has more than {MAX_XLSX_CELLS:,} cells; split the chronology, "
-                                                "or delete the unused rows and columns", where)
+                    end = len(row)  # rows come padded to MAX_TABLE_COLUMNS; the cells were counted above
+                    while end and row[end - 1].value is None:
+                        end -= 1
                     texts = []
-                    for c in row:
+                    for c in row[:end]:
                         text = _excel_cell_text(c.value, getattr(c, "number_format", None))
                         if len(text) > MAX_CELL_CHARS:
                             text = text[:MAX_CELL_CHARS]

@@ -142,13 +142,12 @@ def _no_wider_than(fd: int, path: Path) -> None:
 def host_token() -> str:
     """8 hex digits naming this host and process namespace: a temporary file carrying them was written by a
     process whose id this process can check; any other was not."""
-    import socket
-
     try:
         namespace = str(os.stat("/proc/self/ns/pid").st_ino)
     except OSError:
         namespace = ""
-    return hashlib.sha256(f"{socket.gethostname()}/{namespace}".encode()).hexdigest()[:8]
+    host = os.uname().nodename if hasattr(os, "uname") else os.environ.get("COMPUTERNAME", "")
+    return hashlib.sha256(f"{host}/{namespace}".encode()).hexdigest()[:8]
 
 
 def _remove_stale(folder: Path) -> None:
