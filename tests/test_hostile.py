@@ -373,10 +373,22 @@ def test_a_huge_csv_cell_is_refused_without_the_csv_modules_words(tmp_path: Path
 
 
 def test_a_long_note_is_counted_in_characters(tmp_path: Path) -> None:
+    path = tmp_path / "note.yaml"
+    path.write_text("child: {name: Amy, date_of_birth: 2015-03-14}\nas_of: 2016-06-01\nevents:\n"
+                    "  - {kind: placement, type: foster, start: 2016-01-20, note: " + "x" * 2500 + "}\n",
+                    encoding="utf-8")
+    code, _, err = cli("validate", str(path))
+    assert code == 1 and "characters" in err and "items" not in err, err
+
+
+def test_a_long_note_in_a_spreadsheet_is_kept_cut_and_says_so(tmp_path: Path) -> None:
+    """A chronology row is never lost for a long cell: its note keeps what fits and says it was cut."""
+    from timeline.chronology import import_file
+
     path = tmp_path / "note.csv"
     path.write_text("Date,Type,Details,Note\n20/01/2016,Foster care,Placed," + "x" * 2500 + "\n", encoding="utf-8")
-    code, _, err = cli("validate", str(path), "--name", "Amy", "--dob", "14/03/2015")
-    assert code == 1 and "characters" in err and "items" not in err, err
+    (event,) = import_file(path, name="Amy", dob="14/03/2015", as_of="01/06/2016").case.events
+    assert event.note is not None and len(event.note) <= 2000 and event.note.endswith("holds more)")
 
 
 def test_an_xlsx_with_too_many_cells_is_refused(tmp_path: Path) -> None:
@@ -439,8 +451,8 @@ def test_png_pixel_limit_is_a_message_not_a_memory_error(tmp_path: Path) -> None
 
 
 def _placements(count: int) -> str:
-    rows = "".join(f"  - {{kind: placement, type: foster, start: 2016-{1 + i % 12:02d}-{1 + i % 28:02d}}}\n"
-                   for i in range(count))
+    rows = "".join(f"  - {{kind: placement, type: foster, start: 2016-{1 + i % 12:02d}-{1 + i % 28:02d}, "
+                   "end: 2019-01-01}\n" for i in range(count))  # with ends: a placement with none is ended by the next
     return "child:\n  name: Amy\n  date_of_birth: 2015-03-14\nas_of: 2019-06-01\nevents:\n" + rows
 
 
@@ -488,6 +500,6 @@ def test_a_printed_report_too_big_to_make_in_time_is_refused_before_rendering(
     for out in ("x.pdf", "x.png"):
         code, _, err = cli("render", str(case), "-o", str(tmp_path / out))
         assert code == 1
-        assert err.startswith(f"error: a printed report holds at most {MAX_REPORT_EVENTS:,} events"), err
+        assert f"error: a printed report holds at most {MAX_REPORT_EVENTS:,} events" in err, err
     monkeypatch.undo()
     assert cli("render", str(case), "-o", str(tmp_path / "x.svg"))[0] == 0  # the chart alone is fine

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from .dates import DateFormatError, PartialDate, interval, month_date, parse_date, year_date
 from .io import Loaded, SourceMap, Table, is_table, load_case, read_table, validate_data
 from .model import Case, Child
-from .problems import CaseError, Problem
+from .problems import CaseError, Problem, visible
 from .vocabulary import KINDS, SPAN_KINDS, Vocabulary, load_vocabulary
 
 LABEL_MAX = 120  # the case format's limit for a label (model.py)
@@ -1128,7 +1128,7 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
                 bad("end", str(exc))
                 return
             report.warnings.append(f"{where('end')}: {exc}; the end is left open")
-            note = _fit_note(f"End as written: {_short(end_text, 60)}" + (f"\n\n{note}" if note else ""))
+            note = _fit_note(f"End as written: {visible(_short(end_text, 60))}" + (f"\n\n{note}" if note else ""))
         else:
             report.warnings.extend(f"{where('end')}: {w}" for w in end_read.warnings)
             report.why.extend(end_read.why)
@@ -1190,7 +1190,7 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
     if read is None or read.undated:
         if date_error is not None:
             report.warnings.append(f"{where('date')}: {date_error}; the row is kept with no date")
-            note = _fit_note(f"Date as written: {_short(date_text, 60)}" + (f"\n\n{note}" if note else ""))
+            note = _fit_note(f"Date as written: {visible(_short(date_text, 60))}" + (f"\n\n{note}" if note else ""))
         kept = {"label": label or _short(text or date_text, LABEL_MAX) or "(no text)", "note": note,
                 "source": source, "after": len(build.rows) - 1 if build.rows else None}
         build.undated.append({k: v for k, v in kept.items() if v is not None or k == "after"})
