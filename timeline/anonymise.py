@@ -90,7 +90,8 @@ def _anon_event(
     # original's name, reference, labels, notes or sources that is not a vocabulary or common word.
     id_words = {w.lower() for w in _WORD.findall(event.id or "") if len(w) >= MIN_WORD}
     keep_id = not (id_words & identifying)
-    update: dict[str, object] = {"note": None, "source": None, "id": event.id if keep_id else None}
+    update: dict[str, object] = {"note": None, "source": None, "for_child": None,  # may name carers
+                                 "id": event.id if keep_id else None}
     if event.is_span:
         update["start"] = _move(event.first, days)
         update["end"] = _move(event.last, days) if event.last is not None else None

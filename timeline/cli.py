@@ -223,8 +223,8 @@ def init(path: str, force: bool) -> None:
               help="Landscape page size (PDF, HTML, PNG) and the default chart width.")
 @click.option("--marking", default=None, help="Protective marking on every page, e.g. OFFICIAL-SENSITIVE.")
 @click.option("--title", default=None, help="Document title; default 'Timeline: NAME'.")
-@click.option("--view", type=click.Choice(["full", "hearing", "training"]), default="full", show_default=True,
-              help="full report, one-page hearing summary, or anonymised training copy.")
+@click.option("--view", type=click.Choice(["full", "hearing", "training", "child"]), default="full", show_default=True,
+              help="full report, one-page hearing summary, anonymised training copy, or the child's own story.")
 @click.option("--dpi", type=click.IntRange(min=36, max=600), default=150, show_default=True,
               help="PNG resolution.")
 @click.option("--page-range", default=None, help="PNG pages to write, e.g. 1 or 1-3.")

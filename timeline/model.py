@@ -181,6 +181,11 @@ class Child(_Frozen):
     )
     date_of_birth: FullDate = Field(description="Date of birth, a full date (YYYY-MM-DD).")
     ref: Line | None = Field(default=None, max_length=40, description="Optional case reference, e.g. C-0001.")
+    known_as: Line | None = Field(
+        default=None, max_length=40,
+        description="Optional: the name the child uses, shown in the child's own story (`--view child`); "
+                    "default: the first word of `name`.",
+    )
 
 
 class _Event(_Frozen):
@@ -197,6 +202,15 @@ class _Event(_Frozen):
     )
     source: Line | None = Field(
         default=None, max_length=200, description="Where the information comes from, e.g. 'SW chronology'."
+    )
+    for_child: Line | None = Field(
+        default=None,
+        max_length=120,
+        description="Optional words for the child's own story (`--view child`), written to the child, agreed "
+                    "with them: one plain, kind sentence (at most 120 characters), e.g. 'The Children's Hearing "
+                    "decided you would stay with Gran.' On a placement: who looked after you there, as you "
+                    "call them, and why you moved, e.g. 'Sam and Alex, so you could be safe'. Without it the "
+                    "child's story uses a kind default sentence or leaves the event out; it never shows `label`.",
     )
     status: Status = Field(
         default="actual", description="'actual' (default) or 'planned' (a future or proposed event)."
@@ -365,6 +379,16 @@ Event = Annotated[
 AnyEvent = Union[PlacementEvent, OrderEvent, HearingEvent, MeetingEvent, MilestoneEvent, LifeEvent]  # noqa: UP007
 
 
+class ChildView(_Frozen):
+    """How the child's own story (`--view child`) stands."""
+
+    agreed: bool = Field(
+        default=False,
+        description="true once the child's version has been gone through and agreed with the child (and their "
+                    "carers); until then every page of the child's story says 'Draft: to be read with a worker'.",
+    )
+
+
 class Case(_Frozen):
     """One child's case file, format version 1."""
 
@@ -379,6 +403,11 @@ class Case(_Frozen):
     events: tuple[Event, ...] = Field(
         max_length=MAX_EVENTS,
         description="Everything that happened, in any order; several on one day keep file order.",
+    )
+    child_view: ChildView | None = Field(
+        default=None,
+        description="Optional: the child's own story (`--view child`); `child_view: {agreed: true}` once the "
+                    "child's version is agreed with them, which takes the 'Draft' line off its pages.",
     )
 
     @model_validator(mode="after")
