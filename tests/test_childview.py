@@ -264,3 +264,14 @@ def test_for_child_text_rules_and_training_copy_drops_it() -> None:
     with pytest.raises(ValidationError):
         Case.model_validate(data)
     assert all(e.for_child is None for e in anonymise(planted_case()).events)
+
+
+def test_new_fields_round_trip_through_a_written_case_file() -> None:
+    from timeline.casefile import dump_case
+    from timeline.io import parse_yaml, validate_data
+
+    data = planted_case(agreed=True).model_dump(mode="json", exclude_none=True)
+    data["child"]["known_as"] = "Mimi"
+    case = Case.model_validate(data)
+    again = validate_data(*parse_yaml(dump_case(case), "case.yaml"))
+    assert again == case and again.child.known_as == "Mimi" and again.child_view is not None
