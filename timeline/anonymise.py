@@ -126,7 +126,8 @@ def _anon_event(
 ) -> AnyEvent:
     # Every id goes: one word such as "stninians" or "amysgp" names a place or a person as surely as a
     # label does, and no word list can tell. The chart and the summary then use `event-<n>`.
-    update: dict[str, object] = {"note": None, "source": None, "id": None}
+    update: dict[str, object] = {"note": None, "source": None, "id": None,
+                                 "for_child": None}  # child-facing words may name carers
     if event.is_span:
         update["start"] = _move(event.first, days)
         update["end"] = _move(event.last, days) if event.last is not None else None

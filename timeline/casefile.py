@@ -48,7 +48,7 @@ def _event_lines(event: AnyEvent) -> list[str]:
     route = getattr(event, "route", None)
     if route is not None:
         fields.append(("route", _code(route)))
-    for name in ("label", "note", "source"):
+    for name in ("label", "note", "source", "for_child"):
         value = getattr(event, name)
         if value is not None:
             fields.append((name, quote(value)))
@@ -68,6 +68,8 @@ def dump_case(case: Case) -> str:
              f"  date_of_birth: {case.child.date_of_birth.isoformat()}"]
     if case.child.ref is not None:
         lines.append(f"  ref: {quote(case.child.ref)}")
+    if case.child.known_as is not None:
+        lines.append(f"  known_as: {quote(case.child.known_as)}")
     lines.append(f"jurisdiction: {_code(case.jurisdiction)}")
     if case.as_of is not None:
         lines.append(f"as_of: {case.as_of.isoformat()}")
@@ -88,6 +90,8 @@ def dump_case(case: Case) -> str:
                 if value is not None:
                     lines.append(f"    {key}: {quote(value)}")
             lines.append(f"    after: {'null' if entry.after is None else entry.after}")
+    if case.child_view is not None:
+        lines.append(f"child_view: {{agreed: {'true' if case.child_view.agreed else 'false'}}}")
     return "\n".join(lines) + "\n"
 
 

@@ -259,8 +259,9 @@ def init(path: str, force: bool) -> None:
               help="Protective marking on every page, e.g. OFFICIAL-SENSITIVE (at most 80 characters).")
 @click.option("--title", default=None, callback=_text_option(200),
               help="Document title; default 'Timeline: NAME' (at most 200 characters).")
-@click.option("--view", type=click.Choice(["full", "hearing", "training"]), default=None,
-              help="full report (default), one-page hearing summary, or anonymised training copy; with .json or "
+@click.option("--view", type=click.Choice(["full", "hearing", "training", "child"]), default=None,
+              help="full report (default), one-page hearing summary, anonymised training copy, or the child's "
+                   "own story; with .json or "
                    ".svg, the chart exactly as that view draws it (default: the stand-alone chart).")
 @click.option("--dpi", type=click.IntRange(min=36, max=600), default=150, show_default=True,
               help="PNG resolution.")

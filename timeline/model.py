@@ -246,6 +246,11 @@ class Child(_Frozen):
     date_of_birth: FullDate = Field(description="Date of birth, a full date (YYYY-MM-DD).")
     ref: _line(40) | None = Field(  # type: ignore[valid-type]
         default=None, max_length=40, description="Optional case reference, e.g. C-0001.")
+    known_as: Line | None = Field(
+        default=None, max_length=40,
+        description="Optional: the name the child uses, shown in the child's own story (`--view child`); "
+                    "default: the first word of `name`.",
+    )
 
 
 class _Event(_Frozen):
@@ -262,6 +267,15 @@ class _Event(_Frozen):
     )
     source: _line(200) | None = Field(  # type: ignore[valid-type]
         default=None, max_length=200, description="Where the information comes from, e.g. 'SW chronology'."
+    )
+    for_child: Line | None = Field(
+        default=None,
+        max_length=120,
+        description="Optional words for the child's own story (`--view child`), written to the child, agreed "
+                    "with them: one plain, kind sentence (at most 120 characters), e.g. 'The Children's Hearing "
+                    "decided you would stay with Gran.' On a placement: who looked after you there, as you "
+                    "call them, and why you moved, e.g. 'Sam and Alex, so you could be safe'. Without it the "
+                    "child's story uses a kind default sentence or leaves the event out; it never shows `label`.",
     )
     status: Status = Field(
         default="actual", description="'actual' (default) or 'planned' (a future or proposed event)."
@@ -459,6 +473,16 @@ class Records(_Frozen):
     )
 
 
+class ChildView(_Frozen):
+    """How the child's own story (`--view child`) stands."""
+
+    agreed: bool = Field(
+        default=False,
+        description="true once the child's version has been gone through and agreed with the child (and their "
+                    "carers); until then every page of the child's story says 'Draft: to be read with a worker'.",
+    )
+
+
 class Case(_Frozen):
     """One child's case file, format version 1."""
 
@@ -482,6 +506,11 @@ class Case(_Frozen):
         default=(),
         max_length=MAX_EVENTS,
         description="Rows of the source chronology with no known date, kept for the chronology table only.",
+    )
+    child_view: ChildView | None = Field(
+        default=None,
+        description="Optional: the child's own story (`--view child`); `child_view: {agreed: true}` once the "
+                    "child's version is agreed with them, which takes the 'Draft' line off its pages.",
     )
 
     @model_validator(mode="after")

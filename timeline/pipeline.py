@@ -42,7 +42,7 @@ class RenderOptions:
     page: Literal["A4", "A3"] = "A4"  # landscape page for PDF/HTML/PNG, and the default width
     marking: str | None = None  # protective marking on every page, e.g. OFFICIAL-SENSITIVE
     title: str | None = None  # document title; default "Timeline: NAME"
-    view: Literal["full", "hearing", "training"] = "full"
+    view: Literal["full", "hearing", "training", "child"] = "full"
     dpi: int = 150  # PNG resolution
     page_range: str | None = None  # PNG pages, e.g. "1" or "1-3"
     standards: str | None = None  # path of a standards (targets) file; None = bundled defaults
@@ -119,6 +119,11 @@ def view_scene(case: Case, options: RenderOptions) -> Scene:
 
 def render_case(case: Case, options: RenderOptions) -> bytes:
     """Render a validated case to the bytes of the chosen format."""
+    if options.view == "child":  # the child's own story: its own allow-listed projection and pages
+        from .childview import render_child
+
+        return render_child(case, options)
+
     from .limits import check_report, check_reviews
     from .standards import load_standards
 
