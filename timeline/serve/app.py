@@ -491,17 +491,12 @@ def case_draft(data: bytes, name: str, child: dict[str, str]) -> Draft:
 
 
 def table_draft(data: bytes, name: str, child: dict[str, str]) -> Draft:
-    """A chronology spreadsheet -> a draft with the mapping the importer detects."""
-    from ..chronology import find_columns
+    """A chronology spreadsheet -> a draft with the header row and columns the importer finds in it."""
     from ..io import read_table
 
     table = read_table(name, data=data)
-    detected = state.report_columns(table)  # the importer's own report, where it gives one (contract B)
-    if detected is not None:
-        header_row, mapping = detected
-        return state.draft_from_table(table, header_row=header_row, mapping=mapping, child=child)
-    columns, _warnings = find_columns(table)
-    return state.draft_from_table(table, header_row=columns.header_row, mapping=columns.fields, child=child)
+    header_row, mapping = state.table_mapping(table)
+    return state.draft_from_table(table, header_row=header_row, mapping=mapping, child=child)
 
 
 def problem(file: str, message: str) -> Any:

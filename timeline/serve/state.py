@@ -11,7 +11,6 @@ idle one when full, leaving a note so the owner is told why.
 
 from __future__ import annotations
 
-import inspect
 import re
 import secrets
 import threading
@@ -35,8 +34,12 @@ MAX_GONE = 1000  # notes on forgotten cases kept, so a late request is told why
 EDITABLE: tuple[str, ...] = ("date", "end", "kind", "type", "label", "note", "source", "status", "route")
 HEADERS: dict[str, str] = {  # the column a field gets when the table has none for it (names the importer knows)
     "date": "Date", "end": "End date", "kind": "Kind", "type": "Type", "label": "Label", "note": "Note",
-    "source": "Source", "status": "Status", "route": "Route", "id": "Id", "text": "Text",
+    "source": "Source", "status": "Status", "route": "Route", "category": "Category", "id": "Id",
 }
+TO_IMPORTER = {"label": "text"}  # the workspace's field -> the importer's (`columns=`) where they differ: a
+# row's label is the text the importer reads (for the kind and type) and draws as the label
+FROM_IMPORTER = {v: k for k, v in TO_IMPORTER.items()}
+MULTI = frozenset({"label", "note", "source"})  # fields several columns may give (the importer joins them)
 CHILD_FIELDS: tuple[str, ...] = ("name", "dob", "as_of", "ref")
 _OPTION_PATHS = {"--name": "name", "--dob": "dob", "--as-of": "as_of", "--ref": "ref"}
 _ROW_PATH = re.compile(r"^row (\d+)(?:, column '(.*)')?$")
@@ -252,7 +255,7 @@ def set_mapping(draft: Draft, columns: Mapping[str, Any]) -> Draft:
                 raise EditError(f"there is no column '{header[:40]}' (the columns are: "
                                 f"{', '.join(h for h in draft.headers if h)})")
             indexes.append(draft.headers.index(header))
-        if len(indexes) > 1 and name not in ("note", "text"):
+        if len(indexes) > 1 and name not in MULTI:
             raise EditError(f"the {name} comes from one column; choose one")
         fields[name] = tuple(indexes)
     if not fields.get("date"):
@@ -312,105 +315,128 @@ class Derived:
         return frozenset(p.row for p in self.problems if p.row is not None)
 
 
-def _supports_columns() -> bool:
-    from ..chronology import import_table
+def _importer_columns(draft: Draft) -> dict[str, str | list[str]]:
+    """The draft's mapping in the importer's words (`columns=`): the workspace's label is its `text`."""
+    headers = _importer_headers(draft)
+    out: dict[str, str | list[str]] = {}
+    for name, cols in draft.mapping:
+        field_name = TO_IMPORTER.get(name, name)
+        out[field_name] = [headers[c] for c in cols] if name in MULTI else headers[cols[0]]
+    return out
 
-    try:
-        return "columns" in inspect.signature(import_table).parameters
-    except (TypeError, ValueError):  # pragma: no cover
-        return False
+
+def _importer_headers(draft: Draft) -> tuple[str, ...]:
+    """The header row the importer is given. A column the user set to "not used" has no heading there, so
+    the importer does not keep its cells in the note (it keeps every column nobody named); a heading that
+    repeats an earlier one says which column it is, so that `columns=` (by heading text) names each column."""
+    used = {c for _, cols in draft.mapping for c in cols}
+    seen: set[str] = set()
+    out: list[str] = []
+    for i, text in enumerate(draft.headers):
+        if i not in used:
+            out.append("")
+            continue
+        key = " ".join(text.lower().split())
+        if key in seen:
+            text = f"{text} (column {i + 1})"
+        seen.add(key)
+        out.append(text)
+    return tuple(out)
 
 
-def _importer_table(draft: Draft, rows: Iterable[tuple[int, tuple[str, ...]]], *, rename: bool) -> Table:
-    """The draft as the importer reads it. Without `columns=` support the mapping is given by the headers:
-    a mapped column is named by its field when its own name would not say so, an unmapped one is renamed so
-    that the importer does not take it."""
-    headers = list(draft.headers)  # the mapping goes to the importer as `columns=`; `rename` is kept for
-    # the callers' signature and no longer needed: every importer of this version takes `columns=`
-    del rename
-    return Table(file=draft.file, rows=(*draft.preamble, (draft.header_row, tuple(headers)), *rows),
+def _importer_table(draft: Draft, rows: Iterable[tuple[int, tuple[str, ...]]]) -> Table:
+    """The draft as the importer reads it: its preamble, the header row, and `rows`."""
+    return Table(file=draft.file, rows=(*draft.preamble, (draft.header_row, _importer_headers(draft)), *rows),
                  sheet=draft.sheet)
 
 
-def _normaliser() -> Callable[[str], str]:
-    from .. import chronology
-
-    return getattr(chronology, "_norm", lambda s: s.strip().lower())
-
-
 def _locate(problem: Problem, draft: Draft, column_fields: Mapping[str, str]) -> Located:
+    """A problem of lint (its path already moved from events[i] to the row) by row and field."""
     if problem.path in _OPTION_PATHS:
         return Located(None, _OPTION_PATHS[problem.path], None, problem.message, problem.severity)
     m = _ROW_PATH.match(problem.path)
     if not m:
         return Located(None, None, None, (f"{problem.path}: " if problem.path else "") + problem.message,
                        problem.severity)
-    row = int(m.group(1))
-    column = m.group(2)
+    return _at(int(m.group(1)), m.group(2), problem.message, problem.severity, draft, column_fields)
+
+
+def _at(row: int | None, column: str | None, message: str, severity: str, draft: Draft,
+        column_fields: Mapping[str, str]) -> Located:
     name = column_fields.get(column) if column else None
-    if row <= draft.header_row:  # about a column of the header row (e.g. not used)
-        return Located(None, name, column, problem.message, problem.severity)
-    return Located(row, name, column, problem.message, problem.severity)
+    if row is None or row <= draft.header_row:  # about the table or a column of the header row
+        return Located(None, name, column, message, severity)
+    return Located(row, name, column, message, severity)
 
 
-def _column_fields(draft: Draft, headers: tuple[str, ...]) -> dict[str, str]:
-    """How the importer may name a column in a message -> the field it holds."""
+def _column_fields(draft: Draft) -> dict[str, str]:
+    """How the importer may name a column in a message (its heading, cut as the importer cuts it, or the
+    field's own name) -> the workspace's field."""
     out: dict[str, str] = {}
+    headers = _importer_headers(draft)
     for name, cols in draft.mapping:
         out.setdefault(name, name)
+        out.setdefault(TO_IMPORTER.get(name, name), name)
         for c in cols:
-            for text in (draft.headers[c], headers[c]):
+            for text in (headers[c], draft.headers[c]):
                 out.setdefault(text, name)
                 out.setdefault(text if len(text) <= 40 else text[:39] + "…", name)
-    if "note" in out.values() or "label" in out.values():
-        out.setdefault("label", "label")
-        out.setdefault("note", "note")
-    out.setdefault("start", "date")
+    for importer_name, name in (("text", "label"), ("label", "label"), ("note", "note"), ("start", "date")):
+        out.setdefault(importer_name, name)
     return out
 
 
-def report_columns(table: Table) -> tuple[int, dict[str, tuple[int, ...]]] | None:
-    """The header row and column mapping the importer's report gives for `table` (contract B), or None when
-    the importer gives no report (then `chronology.find_columns` says). A stand-in child is given: only the
-    columns are wanted here, and the user's own details are checked when the draft is read."""
-    from ..chronology import import_table
+def _report_problems(report: Mapping[str, Any], problems: Iterable[Problem], draft: Draft,
+                     names: Mapping[str, str]) -> list[Located]:
+    """The import report's problems (row, column, message) by row and field. The report lists them in the
+    order of the exception's problems, whose paths say which detail of the child an unlocated one is about."""
+    paths = [p.path for p in problems]
+    out: list[Located] = []
+    for i, p in enumerate(report.get("problems") or ()):
+        path = paths[i] if i < len(paths) else ""
+        if p.get("row") is None and path in _OPTION_PATHS:
+            out.append(Located(None, _OPTION_PATHS[path], None, p["message"]))
+        else:
+            out.append(_at(p.get("row"), p.get("column"), p["message"], "error", draft, names))
+    return out
 
-    if not _supports_columns():  # the importer before contract B gives no report: nothing to ask it
-        return None
-    try:
-        imported: Any = import_table(table, name="-", dob="2000-01-01")
-        report = getattr(imported, "report", None)
-    except CaseError as exc:
-        report = getattr(exc, "report", None)
-    data = report.to_json() if report is not None and hasattr(report, "to_json") else report
-    if not isinstance(data, dict) or not isinstance(data.get("header_row"), int):
-        return None
-    header_row = data["header_row"]
-    header = next((cells for n, cells in table.rows if n == header_row), None)
-    if header is None:
-        return None
-    mapping: dict[str, tuple[int, ...]] = {}
-    for name, chosen in (data.get("columns") or {}).items():
-        names = [chosen] if isinstance(chosen, str) else list(chosen or [])
-        mapping[name] = tuple(header.index(h) for h in names if isinstance(h, str) and h in header)
-    return header_row, {k: v for k, v in mapping.items() if v}
+
+_WARNING_AT = re.compile(r"^row (\d+)(?:, column '(.*?)')?: (.*)$", re.S)
+
+
+def _report_warnings(report: Mapping[str, Any], draft: Draft, names: Mapping[str, str]) -> list[Located]:
+    """The import report's warnings, by the row they are in, and its notes about the whole table."""
+    out: list[Located] = []
+    for row in report.get("rows") or ():
+        for text in row.get("warnings") or ():
+            m = _WARNING_AT.match(text)
+            if m:
+                out.append(_at(int(m.group(1)), m.group(2), m.group(3), "warning", draft, names))
+            else:
+                out.append(_at(row["row"], None, text, "warning", draft, names))
+    out.extend(Located(None, None, None, note, "warning") for note in report.get("notes") or ())
+    return out
+
+
+def table_mapping(table: Table, *, jurisdiction: str = "scotland") -> tuple[int, dict[str, tuple[int, ...]]]:
+    """The header row and the columns the importer finds in an uploaded table (`chronology.find_columns`,
+    which `import_table` itself calls), in the workspace's fields; a CaseError when no header is found."""
+    from ..chronology import find_columns
+
+    found, _notes = find_columns(table, jurisdiction=jurisdiction)
+    return found.header_row, {FROM_IMPORTER.get(f, f): cols for f, cols in found.fields.items() if cols}
 
 
 def derive(draft: Draft, *, today: Callable[[], date] = date.today) -> Derived:
     """Run the draft through the importer: the case of the rows that can be read, and every problem located.
 
     A first pass finds the rows with problems; they are left out and the rest imported again (a few rounds,
-    as a later check may find more), so one bad row never hides the others from the chart.
+    as a later check may find more), so one bad row never hides the others from the chart. The report kept
+    is the last import's, with the left-out rows put back as the first failing import read them.
     """
-    from ..chronology import import_table
+    from ..chronology import ImportFailed, import_table
 
-    columns_arg = _supports_columns()
-    kwargs: dict[str, Any] = {}
-    if columns_arg:
-        kwargs["columns"] = {f: ([draft.headers[c] for c in cols] if f in ("note", "text")
-                                 else draft.headers[cols[0]]) for f, cols in draft.mapping}
-    table = _importer_table(draft, draft.rows, rename=not columns_arg)
-    names = _column_fields(draft, table.rows[len(draft.preamble)][1])
+    names = _column_fields(draft)
     child = draft.child_values
     problems: list[Located] = []
     for what, label in (("name", "the child's name"), ("dob", "the date of birth")):
@@ -421,39 +447,58 @@ def derive(draft: Draft, *, today: Callable[[], date] = date.today) -> Derived:
     as_of: date | str | None = child.get("as_of") or None
     if as_of is None:
         as_of = today()
+    columns = _importer_columns(draft)
     left_out: set[int] = set()
+    failed_rows: dict[int, dict[str, Any]] = {}  # a left-out row as the failing import reported it
     imported = None
     for _round in range(4):
         rows = [r for r in draft.rows if r[0] not in left_out]
         try:
-            imported = import_table(_importer_table(draft, rows, rename=not columns_arg), name=child["name"],
-                                    dob=child["dob"], ref=child.get("ref") or None, as_of=as_of,
-                                    jurisdiction=draft.jurisdiction, **kwargs)
-        except CaseError as exc:
-            found = [_locate(p, draft, names) for p in exc.problems]
+            imported = import_table(_importer_table(draft, rows), name=child["name"], dob=child["dob"],
+                                    ref=child.get("ref") or None, as_of=as_of, jurisdiction=draft.jurisdiction,
+                                    columns=columns)
+        except ImportFailed as exc:
+            report = exc.report.to_json()
+            found = _report_problems(report, exc.problems, draft, names)
             problems.extend(found)
             new_rows = {p.row for p in found if p.row is not None} - left_out
             if any(p.row is None for p in found) or not new_rows:
-                return Derived(None, _dedupe(problems), (), {}, getattr(exc, "report", None))
+                return Derived(None, _dedupe(problems), (), {}, _with_problems(report, problems, draft))
+            for row in report["rows"]:
+                if row["row"] in new_rows:
+                    failed_rows[row["row"]] = {**row, "became": [], "status": "error"}
             left_out |= new_rows
             continue
+        except CaseError as exc:  # before any row is read (the columns): nothing located in a row
+            problems.extend(Located(None, None, None, p.message) for p in exc.problems)
+            return Derived(None, _dedupe(problems), (), {}, None)
         break
-    if imported is None:
+    if imported is None or imported.report is None:
         return Derived(None, _dedupe(problems), (), {}, None)
     case = imported.case
     if isinstance(as_of, date) and case.child.date_of_birth > as_of:
         problems.append(Located(None, "dob", None, "is after today; check the date, or give the as-at date"))
         return Derived(None, _dedupe(problems), (), {}, None)
-    row_events = _row_events(imported)
+    report = imported.report.to_json()
+    row_events = _report_row_events(report)
     if draft.from_case_file:
         case = _notes_stay_notes(case, draft, row_events)
-    warnings = [_locate(w, draft, names) for w in imported.warnings]
+    warnings = _report_warnings(report, draft, names)
     warnings.extend(_lint(case, imported, draft, names))
-    report_obj = getattr(imported, "report", None)
-    report = report_obj.to_json() if report_obj is not None and hasattr(report_obj, "to_json") else None
-    if report is not None:
-        row_events = _report_row_events(report) or row_events
-    return Derived(case, _dedupe(problems), _dedupe(warnings), row_events, report)
+    if failed_rows:
+        order = {n: i for i, (n, _) in enumerate(draft.rows)}
+        merged = [*report["rows"], *failed_rows.values()]
+        report["rows"] = sorted(merged, key=lambda r: order.get(r["row"], len(order)))
+    return Derived(case, _dedupe(problems), _dedupe(warnings), row_events,
+                   _with_problems(report, problems, draft))
+
+
+def _with_problems(report: dict[str, Any], problems: Iterable[Located], draft: Draft) -> dict[str, Any]:
+    """The report as the page shows it: every row of the draft counted, and the problems as located here."""
+    listed = [p.to_json() for p in _dedupe(problems)]
+    report["problems"] = listed
+    report["counts"] = {**report.get("counts", {}), "rows": len(draft.rows), "problems": len(listed)}
+    return report
 
 
 def _notes_stay_notes(case: Case, draft: Draft, row_events: Mapping[int, tuple[int, ...]]) -> Case:
@@ -473,31 +518,19 @@ def _notes_stay_notes(case: Case, draft: Draft, row_events: Mapping[int, tuple[i
 
 
 def _lint(case: Case, imported: Any, draft: Draft, names: Mapping[str, str]) -> list[Located]:
-    from .. import chronology
+    from ..chronology import _relocate
     from ..lint import lint_case
 
-    relocate = getattr(chronology, "_relocate", lambda p, rows: p)
-    return [_locate(relocate(w, imported.rows), draft, names) for w in lint_case(case, imported.source)]
-
-
-def _row_events(imported: Any) -> dict[int, tuple[int, ...]]:
-    out: dict[int, list[int]] = {}
-    for index, row in enumerate(getattr(imported, "rows", ()) or ()):
-        number = getattr(row, "number", None)
-        if isinstance(number, int):
-            out.setdefault(number, []).append(index)
-    return {k: tuple(v) for k, v in out.items()}
+    return [_locate(_relocate(w, imported.rows), draft, names) for w in lint_case(case, imported.source)]
 
 
 def _report_row_events(report: Mapping[str, Any]) -> dict[int, tuple[int, ...]]:
+    """Row number -> the 0-based indexes of the events it became, as the import report says."""
     out: dict[int, tuple[int, ...]] = {}
     for row in report.get("rows") or ():
-        try:
-            indexes = tuple(int(b["index"]) for b in row.get("became") or ())
-            if indexes:
-                out[int(row["row"])] = indexes
-        except (KeyError, TypeError, ValueError):
-            continue
+        indexes = tuple(int(b["index"]) for b in row.get("became") or ())
+        if indexes:
+            out[int(row["row"])] = indexes
     return out
 
 
