@@ -16,8 +16,9 @@ import yaml
 
 KINDS: tuple[str, ...] = ("placement", "order", "hearing", "meeting", "milestone", "event")
 SPAN_KINDS: frozenset[str] = frozenset({"placement", "order"})
-ROUTES: tuple[str, ...] = ("home", "kinship", "permanence_order", "adoption")
-JURISDICTIONS: tuple[str, ...] = ("scotland",)
+ROUTES: tuple[str, ...] = ("home", "kinship", "permanence_order", "adoption", "special_guardianship",
+                           "child_arrangements")
+JURISDICTIONS: tuple[str, ...] = ("scotland", "england-wales")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ class Term:
     pattern: str | None = None
     marker: str | None = None
     ends_orders: tuple[str, ...] = ()  # an event of this code starting ends an open order of these codes
+    step: str | None = None  # the step to permanence (milestone code) this event's start dates, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ def _term(kind: str, code: str, raw: dict[str, Any]) -> Term:
         pattern=raw.get("pattern"),
         marker=raw.get("marker"),
         ends_orders=tuple(str(c) for c in raw.get("ends_orders", ())),
+        step=raw.get("step"),
     )
 
 
