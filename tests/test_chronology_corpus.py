@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 import timeline.classify as classify
-from timeline.chronology import ImportFailed, import_file
+from timeline.chronology import import_file
 
 CORPUS = Path(__file__).resolve().parent / "data" / "chronologies"
 FILES = sorted(p for p in CORPUS.iterdir() if p.suffix in (".csv", ".xlsx"))

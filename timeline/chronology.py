@@ -1329,7 +1329,8 @@ def import_table(
         notes.append(f"the table has a header (row {found.header_row}) but no rows under it: no events")
 
     detection = detect_jurisdiction(_texts(table, found), expected=read_as)
-    jurisdiction_info = {"read_as": read_as, "detected": detection.jurisdiction, "words": list(detection.words)}
+    jurisdiction_info: dict[str, Any] = {"read_as": read_as, "detected": detection.jurisdiction,
+                                         "words": list(detection.words)}
     if selected is not None:
         jurisdiction_info = {"read_as": read_as, "detected": selected, "words": selected_words, "selected": True}
         notes.append(f"read as {load_vocabulary(read_as).title}: its words were found; give --jurisdiction "

@@ -502,7 +502,8 @@ def _reviews(
     """
     vocab = load_vocabulary(case.jurisdiction)
     held_all = sorted(
-        (e.date.mid, n) for n, e in happened if isinstance(e, MeetingEvent) and e.type == "laac_review"
+        (e.date.mid, n) for n, e in happened if isinstance(e, MeetingEvent)
+        and e.type == vocab.word("review_meeting")
     )
     complete = case.records.reviews == "complete"
     record = "complete" if complete else ("partial" if held_all else "none")

@@ -19,9 +19,9 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     PlainSerializer,
     PlainValidator,
-    ModelWrapValidatorHandler,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -355,7 +355,7 @@ class _PointEvent(_Event):
         return self.date
 
 
-def _all_codes(kind: str) -> list[str]:
+def _all_codes(kind: str) -> list[Any]:
     """The codes of one kind in any jurisdiction (Scotland's first): the schema's enum; the case's own
     jurisdiction is checked when the file is read."""
     return list(dict.fromkeys(c for j in JURISDICTIONS for c in load_vocabulary(j).codes(kind)))

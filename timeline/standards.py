@@ -236,4 +236,4 @@ def _build(data: Any, source: SourceMap, *, base: dict[str, Any], name: str,
     )
 
 
-__all__ = ["PACE_MILESTONES", "milestone_steps", "FlagRules", "ReviewSchedule", "Standards", "Target", "load_standards"]
+__all__ = ["PACE_MILESTONES", "FlagRules", "ReviewSchedule", "Standards", "Target", "load_standards", "milestone_steps"]

@@ -7,7 +7,7 @@ new if-chains.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -49,6 +49,11 @@ class Vocabulary:
     kind_labels: dict[str, str]
     terms: dict[str, dict[str, Term]]
     routes: dict[str, str]
+    words: dict[str, str] = field(default_factory=dict)  # the jurisdiction's words (`words:` in its file)
+
+    def word(self, key: str) -> str:
+        """One of the jurisdiction's words (the review meeting's code, the legend's court name ...)."""
+        return self.words[key]
 
     def codes(self, kind: str) -> tuple[str, ...]:
         """The codes of one kind, in file order."""
@@ -97,4 +102,5 @@ def _load(name: str) -> Vocabulary:
         kind: {code: _term(kind, code, spec) for code, spec in raw["kinds"][kind]["codes"].items()} for kind in KINDS
     }
     labels = {kind: str(raw["kinds"][kind]["label"]) for kind in KINDS}
-    return Vocabulary(name=raw["name"], title=raw["title"], kind_labels=labels, terms=terms, routes=dict(raw["routes"]))
+    return Vocabulary(name=raw["name"], title=raw["title"], kind_labels=labels, terms=terms, routes=dict(raw["routes"]),
+                      words={str(k): str(v) for k, v in (raw.get("words") or {}).items()})
