@@ -14,9 +14,9 @@ from timeline.standards import load_standards
 from timeline.vocabulary import load_vocabulary
 
 
-def _case(jurisdiction: str, events: list[dict[str, object]]) -> Case:
+def _case(jurisdiction: str, events: list[dict[str, object]], **more: object) -> Case:
     return Case.model_validate({"version": 1, "child": {"name": "Ruby", "date_of_birth": "2015-04-09"},
-                                "jurisdiction": jurisdiction, "as_of": "2019-01-01", "events": events})
+                                "jurisdiction": jurisdiction, "as_of": "2019-01-01", "events": events, **more})
 
 
 def test_an_english_order_is_refused_in_a_scottish_case_and_accepted_in_an_english_one() -> None:
@@ -73,3 +73,16 @@ def test_adoption_case_measured_by_hand() -> None:
     assert steps["proceedings_concluded"].status == "met"
     assert steps["proceedings_concluded"].date == date(2017, 3, 16)
     assert facts.legal_permanence is not None and facts.legal_permanence.route == "adoption"
+
+
+def test_cla_reviews_are_counted_on_the_english_schedule() -> None:
+    """Placed 1 Mar 2018: first review due 29 Mar (28 days, approximating 20 working days), held 20 Mar."""
+    case = _case("england-wales", [
+        {"kind": "order", "type": "s20", "start": "2018-03-01"},
+        {"kind": "placement", "type": "foster", "start": "2018-03-01"},
+        {"kind": "meeting", "type": "cla_review", "date": "2018-03-20"},
+    ], records={"reviews": "complete"})
+    facts = compute_facts(case)
+    assert facts.reviews_recorded == 1
+    first = facts.reviews[0]
+    assert first.due == date(2018, 3, 29) and first.held == date(2018, 3, 20) and first.days_late == 0
