@@ -86,3 +86,13 @@ def test_cla_reviews_are_counted_on_the_english_schedule() -> None:
     assert facts.reviews_recorded == 1
     first = facts.reviews[0]
     assert first.due == date(2018, 3, 29) and first.held == date(2018, 3, 20) and first.days_late == 0
+
+
+def test_the_no_plan_flag_cites_english_guidance_not_pace() -> None:
+    case = _case("england-wales", [
+        {"kind": "order", "type": "s20", "start": "2018-03-01"},
+        {"kind": "placement", "type": "foster", "start": "2018-03-01"},
+    ])
+    texts = [f.text for f in compute_facts(case).flags]
+    assert any("Care planning guidance" in t and "17 weeks" in t for t in texts), texts
+    assert not any("PACE" in t for t in texts)

@@ -617,7 +617,7 @@ def _flags(
         out.append(Flag(
             code=FLAG_NO_PLAN,
             text=(f"Looked after for {duration_words(la_span)} with no permanence recommendation recorded. "
-                  "PACE aim: a "
+                  f"{load_vocabulary(case.jurisdiction).words.get('plan_aim', 'PACE aim')}: a "
                   f"permanence decision within {_period(rules.no_plan_days)} of becoming looked after "
                   f"(by {_day(due)})."),
             date=due,
