@@ -465,26 +465,28 @@ def test_columns_override(tmp_path: Path) -> None:
     assert (event.first.isoformat(), event.label, event.note) == ("2016-03-14", "Started school", "Why: New area")
 
 
-def test_another_jurisdiction_is_refused_with_its_words_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                                              ) -> None:
+def test_another_jurisdiction_is_selected_and_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An English chronology is read as England and Wales (no longer refused); --jurisdiction scotland forces
+    the Scottish reading and says which foreign words it saw."""
     import timeline.classify as classify
 
+    real = classify.detect_jurisdiction
     monkeypatch.setattr(classify, "detect_jurisdiction",
-                        lambda texts, expected="scotland": classify.Detection("england-wales", ("ICO", "care order")))
-    csv = write(tmp_path, "Date,Event,Status\n12/09/2016,ICO granted,\n16/03/2017,Care order made,bad\n")
-    with pytest.raises(CaseError) as err:
-        import_file(csv, name="Ruby", dob="2015-04-09")
-    first = err.value.problems[0].message
-    assert first.startswith("this looks like a chronology from England or Wales (ICO, care order)")
-    assert "--jurisdiction scotland" in first
-    ok = write(tmp_path, "Date,Event\n12/09/2016,ICO\n", "ok.csv")
+                        lambda texts, expected="scotland": classify.Detection("england-wales", ("ICO", "care order"))
+                        if expected == "scotland" else real(texts, expected=expected))
+    ok = write(tmp_path, "Date,Event\n12/09/2016,ICO granted\n16/03/2017,Care order made\n", "ok.csv")
+    chosen = import_file(ok, name="Ruby", dob="2015-04-09")
+    assert chosen.case.jurisdiction == "england-wales"
+    assert [(e.kind, e.type) for e in chosen.case.events] == [("order", "ico"), ("order", "care_order")]
+    assert chosen.report is not None and chosen.report.jurisdiction["words"] == ["ICO", "care order"]
     forced = import_file(ok, name="Ruby", dob="2015-04-09", jurisdiction="scotland")
+    assert forced.case.jurisdiction == "scotland"
     assert forced.report is not None and forced.report.jurisdiction["detected"] == "england-wales"
     assert any("England or Wales" in n for n in forced.report.notes)
     out = tmp_path / "ruby.yaml"
-    result = CliRunner().invoke(main, ["import", str(ok), "--name", "R", "--dob", "2015-04-09",
-                                       "-o", str(out)])
-    assert result.exit_code == 1 and "England or Wales" in result.stderr and not out.exists()
+    result = CliRunner().invoke(main, ["import", str(ok), "--name", "R", "--dob", "2015-04-09", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "jurisdiction: \"england-wales\"" in out.read_text()
 
 
 @pytest.mark.parametrize("command", ["render", "summary", "validate"])

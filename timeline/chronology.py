@@ -31,7 +31,7 @@ from .dates import DateFormatError, PartialDate, interval, month_date, parse_dat
 from .io import Loaded, SourceMap, Table, is_table, load_case, read_table, validate_data
 from .model import Case, Child
 from .problems import CaseError, Problem, visible
-from .vocabulary import KINDS, SPAN_KINDS, Vocabulary, load_vocabulary
+from .vocabulary import JURISDICTIONS, KINDS, SPAN_KINDS, Vocabulary, load_vocabulary
 
 LABEL_MAX = 120  # the case format's limit for a label (model.py)
 NOTE_MAX = 2000  # and for a note
@@ -1263,6 +1263,12 @@ def _relocate(problem: Problem, rows: list[_Row] | tuple[_Row, ...]) -> Problem:
     return Problem(problem.file, None, None, where, message, problem.severity)
 
 
+def _texts(table: Table, found: Any) -> list[str]:
+    """The words of the data rows that say what happened (what jurisdiction detection reads)."""
+    return [c for n, cells in table.rows if n > found.header_row for f in ("text", "type", "category", "note")
+            for c in (_cell(cells, found.fields.get(f, ())),) if c]
+
+
 def _english_message(words: tuple[str, ...]) -> str:
     shown = ", ".join(words[:6])
     return (f"this looks like a chronology from England or Wales ({shown}); the tool knows Scottish law only, "
@@ -1318,6 +1324,15 @@ def import_table(
             problems.append(Problem(table.file, None, None, option, message[:1].lower() + message[1:]))
 
     found, header_notes = find_columns(table, jurisdiction=read_as, columns=columns)
+    selected: str | None = None
+    selected_words: list[str] = []
+    if not forced:  # a chronology in another known jurisdiction's words is read in that jurisdiction's
+        detection = detect_jurisdiction(_texts(table, found), expected=read_as)
+        if detection.jurisdiction in JURISDICTIONS:
+            selected = read_as = detection.jurisdiction
+            selected_words = list(detection.words)
+            vocab = load_vocabulary(read_as)
+            found, header_notes = find_columns(table, jurisdiction=read_as, columns=columns)
     pivot = (as_of_date or today()).year
     build = _Build(born=date.fromisoformat(child["date_of_birth"]) if "date_of_birth" in child else None)
     data_rows = [(n, c) for n, c in table.rows if n > found.header_row]
@@ -1327,11 +1342,14 @@ def import_table(
     if not data_rows:
         notes.append(f"the table has a header (row {found.header_row}) but no rows under it: no events")
 
-    texts = [c for _, cells in data_rows for f in ("text", "type", "category", "note")
-             for c in (_cell(cells, found.fields.get(f, ())),) if c]
-    detection = detect_jurisdiction(texts, expected=read_as)
-    jurisdiction_info = {"read_as": read_as, "detected": detection.jurisdiction, "words": list(detection.words)}
-    if detection.jurisdiction is not None:
+    detection = detect_jurisdiction(_texts(table, found), expected=read_as)
+    jurisdiction_info: dict[str, Any] = {"read_as": read_as, "detected": detection.jurisdiction,
+                                         "words": list(detection.words)}
+    if selected is not None:
+        jurisdiction_info = {"read_as": read_as, "detected": selected, "words": selected_words, "selected": True}
+        notes.append(f"read as {load_vocabulary(read_as).title}: its words were found; give --jurisdiction "
+                     "scotland to read it with the Scottish vocabulary instead")
+    elif detection.jurisdiction is not None:
         if forced:
             notes.append(_english_message(detection.words).split("; the tool")[0]
                          + f"; read as {read_as} because --jurisdiction {read_as} was given: check every guess")

@@ -389,6 +389,8 @@ def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: s
     check_chronology_options((case_file,), name, dob, ref, sheet)
     standards = load_standards(standards_file)
     case = load_any(case_file, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet).case
+    if case.jurisdiction != "scotland":  # the case's own defaults under the local file
+        standards = load_standards(standards_file, case.jurisdiction)
     from .limits import check_reviews
 
     check_reviews(case, standards.reviews)
@@ -467,9 +469,9 @@ def cohort(inputs: tuple[str, ...], output: str, json_file: str | None, as_of: d
 @click.option("--as-of", "as_of", default=None, help="The date the timeline runs to; default: left out (today).")
 @click.option("--sheet", default=None,
               help="The Excel sheet to read (default: the active sheet, if visible, else the first visible one).")
-@click.option("--jurisdiction", default=None, type=click.Choice(["scotland"]),
+@click.option("--jurisdiction", default=None, type=click.Choice(["scotland", "england-wales"]),
               help="Read the chronology with this jurisdiction's vocabulary even when its words look like "
-                   "another's (default: scotland, refusing an English or Welsh chronology).")
+                   "another's (default: scotland, or england-wales when its words are found).")
 @click.option("--report", "report_file", default=None, type=click.Path(dir_okay=False, path_type=str),
               help="Also write the import report as JSON to this file (docs/import.md describes it).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str),

@@ -196,7 +196,7 @@ NO_REVIEWS_RECORDED = "No looked-after reviews are recorded in this chronology."
 
 def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
     """All measures of one case as at its `as_of` (pure: the same case and standards give the same Facts)."""
-    std = standards if standards is not None else load_standards()
+    std = standards if standards is not None else load_standards(jurisdiction=case.jurisdiction)
     vocab = load_vocabulary(case.jurisdiction)
     as_of = case.as_of_date
     born = case.child.date_of_birth
@@ -222,7 +222,7 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
 
     route = _recommended_route(happened)
     permanence = _legal_permanence(happened, vocab, la_start, route)
-    milestones = _milestones(happened, std, as_of, la_start, la_event, la_end, permanence, route)
+    milestones = _milestones(happened, std, as_of, la_start, la_event, la_end, permanence, route, vocab)
     record, recorded, reviews, gaps = _reviews(case, happened, placements, std.reviews, as_of, periods, inferred)
     la_span = periods_span(periods)
     flags = _flags(case, happened, move_list, milestones, std.flags, as_of, la_start, days_la, permanence, inferred,
@@ -419,16 +419,23 @@ def _milestones(
     la_end: date | None,
     permanence: LegalPermanence | None,
     route: str | None,
+    vocab: Vocabulary | None = None,
 ) -> tuple[MilestoneFact, ...]:
-    """The six PACE steps in order, each measured against its target."""
+    """The jurisdiction's steps to permanence in order, each measured against its target.
+
+    A step is dated by its milestone, or by the start of an event whose term names it as its `step`
+    (England and Wales: a placement order dates `placement_order`); the earliest counts.
+    """
     dated: dict[str, tuple[date, int]] = {}
     if la_start is not None and la_event is not None:
         dated["looked_after"] = (la_start, la_event)
     for n, e in happened:
-        if isinstance(e, MilestoneEvent) and e.type != "looked_after":
-            current = dated.get(e.type)
-            if current is None or (e.date.mid, n) < current:
-                dated[e.type] = (e.date.mid, n)
+        step = e.type if isinstance(e, MilestoneEvent) else (
+            vocab.term(e.kind, e.type).step if vocab is not None else None)
+        if step is not None and step != "looked_after":
+            current = dated.get(step)
+            if current is None or (e.first.mid, n) < current:
+                dated[step] = (e.first.mid, n)
     if "final_order" not in dated and permanence is not None:
         dated["final_order"] = (permanence.date, permanence.event)  # the order granted is the final order
     settled = (permanence is not None) or (la_end is not None)
@@ -510,7 +517,8 @@ def _reviews(
     """
     vocab = load_vocabulary(case.jurisdiction)
     held_all = sorted(
-        (e.date.mid, n) for n, e in happened if isinstance(e, MeetingEvent) and e.type == "laac_review"
+        (e.date.mid, n) for n, e in happened if isinstance(e, MeetingEvent)
+        and e.type == vocab.word("review_meeting")
     )
     complete = case.records.reviews == "complete"
     record = "complete" if complete else ("partial" if held_all else "none")
@@ -624,7 +632,7 @@ def _flags(
         out.append(Flag(
             code=FLAG_NO_PLAN,
             text=(f"Looked after for {duration_words(la_span)} with no permanence recommendation recorded. "
-                  "PACE aim: a "
+                  f"{load_vocabulary(case.jurisdiction).words.get('plan_aim', 'PACE aim')}: a "
                   f"permanence decision within {_period(rules.no_plan_days)} of becoming looked after "
                   f"(by {_day(due)})."),
             date=due,
@@ -906,7 +914,7 @@ def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
 
 def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None) -> str:
     """The plain-text summary a social worker reads before a review (`timeline summary CASE`)."""
-    std = standards if standards is not None else load_standards()
+    std = standards if standards is not None else load_standards(jurisdiction=case.jurisdiction)
     vocab = load_vocabulary(case.jurisdiction)
     born = case.child.date_of_birth
     name = case.child.name

@@ -1112,7 +1112,7 @@ class _Layout:
                 cls = f"marker marker-{kind}" + (" court" if shape == "triangle" else "")
                 name = self.vocab.kind_labels[kind]
                 if kind == "hearing":
-                    name = "Sheriff court" if shape == "triangle" else "Children's Hearing"
+                    name = self.vocab.word("court_legend" if shape == "triangle" else "hearing_legend")
                 entries.append(([Marker(shape, s / 2, s / 2, t.marker_size,
                                         marker_path(shape, s / 2, s / 2, t.marker_size), cls)], s, name))
         extras: list[tuple[str, list[Item], float, str]] = [

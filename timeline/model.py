@@ -6,6 +6,7 @@ descriptions double as editor hover help through the generated JSON Schema (`sch
 
 from __future__ import annotations
 
+import contextvars
 import difflib
 import re
 import unicodedata
@@ -18,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     PlainSerializer,
     PlainValidator,
     ValidationInfo,
@@ -30,6 +32,10 @@ from pydantic_core import PydanticCustomError
 from .dates import DateFormatError, PartialDate, parse_date
 from .problems import format_path
 from .vocabulary import JURISDICTIONS, KINDS, ROUTES, load_vocabulary
+
+# The jurisdiction of the case being validated, so each event's type is checked against that case's own
+# vocabulary (set around a Case's validation; an event validated on its own is checked against Scotland's).
+_CASE_JURISDICTION: contextvars.ContextVar[str] = contextvars.ContextVar("case_jurisdiction", default="scotland")
 
 # The years a case file may name (a limit documented in the README): wide enough for any child's history
 # and its family background, narrow enough that the chart stays a human time frame.
@@ -227,7 +233,7 @@ def _type_hint(value: object, kind: str) -> str:
         return ""
     from .classify import safe_suggestions  # the words file is read only when a type is wrong
 
-    close = safe_suggestions(value, kind)
+    close = safe_suggestions(value, kind, jurisdiction=_CASE_JURISDICTION.get())
     return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else ""
 
 
@@ -288,7 +294,7 @@ class _Event(_Frozen):
     @field_validator("type", mode="before", check_fields=False)
     @classmethod
     def _known_code(cls, value: Any) -> Any:
-        codes = load_vocabulary().codes(cls.KIND)
+        codes = load_vocabulary(_CASE_JURISDICTION.get()).codes(cls.KIND)
         if isinstance(value, str) and value in codes:
             return value
         raise PydanticCustomError(
@@ -363,13 +369,16 @@ class _PointEvent(_Event):
         return self.date
 
 
-_SCOT = load_vocabulary("scotland")
+def _all_codes(kind: str) -> list[Any]:
+    """The codes of one kind in any jurisdiction (Scotland's first): the schema's enum; the case's own
+    jurisdiction is checked when the file is read."""
+    return list(dict.fromkeys(c for j in JURISDICTIONS for c in load_vocabulary(j).codes(kind)))
 
 
 def _type_field(kind: str, what: str) -> Any:
     return Field(
         description=f"The {what}: a code of the jurisdiction's vocabulary (`timeline vocab {kind}`).",
-        json_schema_extra={"enum": list(_SCOT.codes(kind))},
+        json_schema_extra={"enum": _all_codes(kind)},
     )
 
 
@@ -488,8 +497,9 @@ class Case(_Frozen):
 
     version: Literal[1] = Field(default=1, description="Format version; 1 is the only version.")
     child: Child = Field(description="The child the timeline is about.")
-    jurisdiction: Literal["scotland"] = Field(
-        default="scotland", description="Whose law and vocabulary apply; default scotland."
+    jurisdiction: Literal["scotland", "england-wales"] = Field(
+        default="scotland",
+        description="Whose law and vocabulary apply: scotland (default) or england-wales (docs/england-wales.md).",
     )
     as_of: FullDate | None = Field(
         default=None, description="The date the timeline runs to (YYYY-MM-DD); default: today."
@@ -512,6 +522,17 @@ class Case(_Frozen):
         description="Optional: the child's own story (`--view child`); `child_view: {agreed: true}` once the "
                     "child's version is agreed with them, which takes the 'Draft' line off its pages.",
     )
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _with_jurisdiction(cls, data: Any, handler: ModelWrapValidatorHandler[Case]) -> Case:
+        """Validate the events against the vocabulary of the jurisdiction this case names."""
+        named = data.get("jurisdiction") if isinstance(data, dict) else getattr(data, "jurisdiction", None)
+        token = _CASE_JURISDICTION.set(named if named in JURISDICTIONS else "scotland")
+        try:
+            return handler(data)
+        finally:
+            _CASE_JURISDICTION.reset(token)
 
     @model_validator(mode="after")
     def _whole_case_checks(self, info: ValidationInfo) -> Case:

@@ -85,7 +85,7 @@ def scene_for(case: Case, options: RenderOptions, *, title_block: bool = True,
     from .text import default_metrics
     from .theme import DEFAULT_THEME, printable_width_px
 
-    standards = load_standards(options.standards) if options.standards else None
+    standards = load_standards(options.standards, case.jurisdiction) if options.standards else None
     facts = compute_facts(case, standards=standards)
     width = options.width if options.width else printable_width_px(options.page)
     return layout(case, facts=facts, theme=DEFAULT_THEME, metrics=default_metrics(), width=width,
@@ -128,7 +128,7 @@ def render_case(case: Case, options: RenderOptions) -> bytes:
     from .standards import load_standards
 
     check_report(case, fmt=options.format, view=options.view)
-    check_reviews(case, load_standards(options.standards).reviews)
+    check_reviews(case, load_standards(options.standards, case.jurisdiction).reviews)
     module = importlib.import_module(_RENDERERS[options.format])
     data: bytes = module.render(case, options=options)
     return data

@@ -352,7 +352,7 @@ def _facts(case: Case, options: RenderOptions) -> Facts:
     from .facts import compute_facts
     from .standards import load_standards
 
-    standards = load_standards(options.standards) if options.standards else None
+    standards = load_standards(options.standards, case.jurisdiction) if options.standards else None
     return compute_facts(case, standards=standards)
 
 
@@ -631,7 +631,7 @@ def one_page_chart(case: Case, *, options: RenderOptions, room: float | None = N
     from .text import default_metrics
     from .theme import DEFAULT_THEME, printable_width_px
 
-    standards = load_standards(options.standards) if options.standards else None
+    standards = load_standards(options.standards, case.jurisdiction) if options.standards else None
     budget = chart_budget(options) if room is None else room
     fitted = fit_one_page(case, facts=compute_facts(case, standards=standards), theme=DEFAULT_THEME,
                           metrics=default_metrics(), width=printable_width_px(options.page), max_height=budget)

@@ -16,7 +16,7 @@ from typing import Any
 
 from .io import SourceMap, display_name, parse_document, read_text
 from .problems import CaseError, Loc, Problem
-from .vocabulary import ROUTES
+from .vocabulary import JURISDICTIONS, load_vocabulary
 
 # The PACE permanence data set, in the order a child passes through it (domain.md §2).
 PACE_MILESTONES: tuple[str, ...] = (
@@ -81,34 +81,42 @@ class Standards:
         raise KeyError(milestone)
 
 
-def load_standards(path: str | Path | None = None) -> Standards:
-    """The bundled Scotland defaults, or those defaults overlaid with the file at `path`.
+def load_standards(path: str | Path | None = None, jurisdiction: str = "scotland") -> Standards:
+    """The bundled defaults of a jurisdiction, or those defaults overlaid with the file at `path`.
 
     Raises CaseError (located problems) when the file cannot be read or says something impossible.
     """
     if path is None:
-        return _default_standards()
+        return _default_standards(jurisdiction)
     name = display_name(path)
     try:
         data, source = parse_document(path, read_text(path))
     except CaseError as exc:
         raise CaseError([_retitle(p) for p in exc.problems]) from None
-    return _build(data, source, base=_default_data(), name=name)
+    return _build(data, source, base=_default_data(jurisdiction), name=name, jurisdiction=jurisdiction)
 
 
 @cache
-def _default_data() -> dict[str, Any]:
-    """The bundled defaults as plain data (read once)."""
-    text = resources.files("timeline").joinpath("standards").joinpath("scotland.yaml").read_text(encoding="utf-8")
-    data, _ = parse_document("standards/scotland.yaml", text)
+def _default_data(jurisdiction: str = "scotland") -> dict[str, Any]:
+    """The bundled defaults of one jurisdiction as plain data (read once); KeyError for an unknown one."""
+    if jurisdiction not in JURISDICTIONS:
+        raise KeyError(jurisdiction)
+    file = f"{jurisdiction}.yaml"
+    text = resources.files("timeline").joinpath("standards").joinpath(file).read_text(encoding="utf-8")
+    data, _ = parse_document(f"standards/{file}", text)
     assert isinstance(data, dict)
     return data
 
 
+def milestone_steps(jurisdiction: str = "scotland") -> tuple[str, ...]:
+    """The steps to permanence of a jurisdiction, in order: the milestone keys of its bundled standards."""
+    return tuple(_default_data(jurisdiction)["milestones"])
+
+
 @cache
-def _default_standards() -> Standards:
-    source = SourceMap("standards/scotland.yaml")
-    return _build(_default_data(), source, base={}, name="standards/scotland.yaml")
+def _default_standards(jurisdiction: str = "scotland") -> Standards:
+    name = f"standards/{jurisdiction}.yaml"
+    return _build(_default_data(jurisdiction), SourceMap(name), base={}, name=name, jurisdiction=jurisdiction)
 
 
 def _retitle(problem: Problem) -> Problem:
@@ -156,21 +164,24 @@ class _Checker:
         return value
 
 
-def _build(data: Any, source: SourceMap, *, base: dict[str, Any], name: str) -> Standards:
+def _build(data: Any, source: SourceMap, *, base: dict[str, Any], name: str,
+           jurisdiction: str = "scotland") -> Standards:
     """Plain data (overlaid on `base`) -> Standards, or CaseError listing every problem found."""
+    steps = milestone_steps(jurisdiction)
+    routes_known = tuple(load_vocabulary(jurisdiction).routes)
     check = _Checker(source)
     problems_before = list(source.problems)
     top = check.block(data, (), _TOP_KEYS) if data is not None else {}
     base_milestones = base.get("milestones") or {}
-    given_milestones = check.block(top.get("milestones"), ("milestones",), PACE_MILESTONES)
+    given_milestones = check.block(top.get("milestones"), ("milestones",), steps)
 
     targets: list[Target] = []
-    for position, code in enumerate(PACE_MILESTONES):
+    for position, code in enumerate(steps):
         loc: Loc = ("milestones", code)
         given = check.block(given_milestones.get(code), loc, _MILESTONE_KEYS)
         spec = {**(base_milestones.get(code) or {}), **given}
         after = spec.get("after")
-        earlier = PACE_MILESTONES[:position]
+        earlier = steps[:position]
         days = check.days(spec.get("days"), (*loc, "days"), nullable=True)
         if after is not None and after not in earlier:
             allowed = ", ".join(earlier) if earlier else "none (it is the first step; use null)"
@@ -186,14 +197,14 @@ def _build(data: Any, source: SourceMap, *, base: dict[str, Any], name: str) -> 
         routes: list[str] = []
         if not isinstance(routes_raw, list):
             check.fail((*loc, "not_for_routes"), f"should be a list of routes, e.g. [home, kinship] "
-                                                 f"(routes: {', '.join(ROUTES)})")
+                                                 f"(routes: {', '.join(routes_known)})")
         else:
             for i, r in enumerate(routes_raw):
-                if r in ROUTES:
+                if r in routes_known:
                     routes.append(str(r))
                 else:
                     check.fail((*loc, "not_for_routes", i),
-                               f"'{str(r)[:40]}' is not a route (one of: {', '.join(ROUTES)})")
+                               f"'{str(r)[:40]}' is not a route (one of: {', '.join(routes_known)})")
         targets.append(Target(code, after, days, why, tuple(routes)))
 
     def numbers(section: str, keys: tuple[str, ...], minimum: int) -> dict[str, int]:
@@ -225,4 +236,4 @@ def _build(data: Any, source: SourceMap, *, base: dict[str, Any], name: str) -> 
     )
 
 
-__all__ = ["PACE_MILESTONES", "FlagRules", "ReviewSchedule", "Standards", "Target", "load_standards"]
+__all__ = ["PACE_MILESTONES", "FlagRules", "ReviewSchedule", "Standards", "Target", "load_standards", "milestone_steps"]

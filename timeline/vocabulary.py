@@ -7,7 +7,7 @@ new if-chains.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -16,8 +16,9 @@ import yaml
 
 KINDS: tuple[str, ...] = ("placement", "order", "hearing", "meeting", "milestone", "event")
 SPAN_KINDS: frozenset[str] = frozenset({"placement", "order"})
-ROUTES: tuple[str, ...] = ("home", "kinship", "permanence_order", "adoption")
-JURISDICTIONS: tuple[str, ...] = ("scotland",)
+ROUTES: tuple[str, ...] = ("home", "kinship", "permanence_order", "adoption", "special_guardianship",
+                           "child_arrangements")
+JURISDICTIONS: tuple[str, ...] = ("scotland", "england-wales")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ class Term:
     pattern: str | None = None
     marker: str | None = None
     ends_orders: tuple[str, ...] = ()  # an event of this code starting ends an open order of these codes
+    step: str | None = None  # the step to permanence (milestone code) this event's start dates, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,11 @@ class Vocabulary:
     terms: dict[str, dict[str, Term]]
     routes: dict[str, str]
     looked_after_until_age: int = 18  # no looked-after period runs past this birthday
+    words: dict[str, str] = field(default_factory=dict)  # the jurisdiction's words (`words:` in its file)
+
+    def word(self, key: str) -> str:
+        """One of the jurisdiction's words (the review meeting's code, the legend's court name ...)."""
+        return self.words[key]
 
     def codes(self, kind: str) -> tuple[str, ...]:
         """The codes of one kind, in file order."""
@@ -76,6 +83,7 @@ def _term(kind: str, code: str, raw: dict[str, Any]) -> Term:
         pattern=raw.get("pattern"),
         marker=raw.get("marker"),
         ends_orders=tuple(str(c) for c in raw.get("ends_orders", ())),
+        step=raw.get("step"),
     )
 
 
@@ -96,4 +104,5 @@ def _load(name: str) -> Vocabulary:
     }
     labels = {kind: str(raw["kinds"][kind]["label"]) for kind in KINDS}
     return Vocabulary(name=raw["name"], title=raw["title"], kind_labels=labels, terms=terms, routes=dict(raw["routes"]),
-                      looked_after_until_age=int(raw.get("looked_after_until_age", 18)))
+                      looked_after_until_age=int(raw.get("looked_after_until_age", 18)),
+                      words={str(k): str(v) for k, v in (raw.get("words") or {}).items()})
