@@ -1042,6 +1042,7 @@ class _Build:
     problems: list[Problem] = field(default_factory=list)
     open_placement: tuple[int, str] | None = None  # (row, type) of the last main placement with no end
     born: date | None = None  # the child's date of birth: nothing read from text places or orders before it
+    exact: bool = False  # rows written from a case file: a Kind and a code of it are taken as they are
 
     def running_order(self, code: str, start: str, *, same_day: bool = False) -> int | None:
         """The row of an order of this type already running on `start` (it has begun and not ended), if any;
@@ -1137,7 +1138,10 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
     decided = hints.decided
     guesses: list[tuple[str, str, str | None, bool]] = []  # kind, type, why, confident
     court: str | None = None
-    if decided is not None and not hints.from_text:
+    exact = build.exact and value.get("kind") in KINDS and value.get("type", "") in vocab.codes(value["kind"])
+    if exact:  # a case file's own row: its kind and code are the event, its text is never read again
+        guesses.append((value["kind"], value["type"], None, True))
+    elif decided is not None and not hints.from_text:
         guesses.append((decided[0], decided[1], None, True))
     else:
         kind_hint = hints.kind
@@ -1167,7 +1171,7 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
                 report.warnings.append(f"the column '{_short(hint_column)}' says {kind_hint} but the text names no "
                                        f"{kind_hint} type; kept as a life event")
             guesses.append(("event", "other", None, True))
-    if read is not None and not read.undated and hints.from_text:
+    if read is not None and not read.undated and hints.from_text and not exact:
         if build.born is not None and read.start and parse_date(read.end or read.start).latest < build.born:
             for guess in [x for x in guesses if x[0] == "placement" or (x[0] == "order" and x[1] != "cp_register")]:
                 # "Older half-brother ... now lives with his grandparents", c. 2013: another child's home
@@ -1183,7 +1187,8 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
                 report.notes.append(f"the {vocab.term('order', guess[1]).abbr} of row {running} {what}: "
                                     "not a new order")
                 guesses.remove(guess)
-    guesses = _one_each(guesses, build.open_placement, says_move(text, jurisdiction=vocab.name), vocab, report)
+    if not exact:
+        guesses = _one_each(guesses, build.open_placement, says_move(text, jurisdiction=vocab.name), vocab, report)
     report.guessed = any(not confident for _, _, _, confident in guesses)
     report.why.extend(why for _, _, why, _ in guesses if why)
 
@@ -1286,12 +1291,15 @@ def import_table(
     jurisdiction: str | None = None,
     columns: dict[str, str | list[str]] | None = None,
     today: Callable[[], date] = date.today,
+    exact_types: bool = False,
 ) -> Imported:
     """Table rows -> a validated case and its import report; ImportFailed (a CaseError) listing every bad row.
 
     `jurisdiction` None reads the table as Scottish but refuses one written in another jurisdiction's words;
     naming it ("scotland") forces the reading. `columns` (field -> heading text, or a list for text, note and
-    source) overrides the columns found by their headings.
+    source) overrides the columns found by their headings. `exact_types`: a row whose Kind and Type columns
+    hold a kind and one of its codes is that event, its text not classified (a table written from a case file,
+    as the workspace does).
     """
     from .classify import detect_jurisdiction
 
@@ -1334,7 +1342,8 @@ def import_table(
             vocab = load_vocabulary(read_as)
             found, header_notes = find_columns(table, jurisdiction=read_as, columns=columns)
     pivot = (as_of_date or today()).year
-    build = _Build(born=date.fromisoformat(child["date_of_birth"]) if "date_of_birth" in child else None)
+    build = _Build(born=date.fromisoformat(child["date_of_birth"]) if "date_of_birth" in child else None,
+                   exact=exact_types)
     data_rows = [(n, c) for n, c in table.rows if n > found.header_row]
     for number, cells in data_rows:
         _read_row(number, cells, found, vocab, table.file, pivot, build)

@@ -484,6 +484,10 @@ def case_draft(data: bytes, name: str, child: dict[str, str]) -> Draft:
             raise
         return draft  # every value as written; the bad ones are marked on their rows
     case = loaded.case
+    kept_out = state.not_in_a_table(case)
+    if kept_out:  # the workspace edits a table: refuse rather than drop what a table cannot hold
+        raise CaseError([problem(name, "uses " + ", ".join(kept_out) + ", which the workspace cannot edit yet "
+                                 "and would drop; work on this case file with the timeline command")])
     details = {"name": case.child.name, "dob": case.child.date_of_birth.isoformat(),
                "as_of": case.as_of.isoformat() if case.as_of else "", "ref": case.child.ref or ""}
     details.update({k: v for k, v in child.items() if v})

@@ -11,6 +11,7 @@ idle one when full, leaving a note so the owner is told why.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import secrets
 import threading
@@ -113,6 +114,23 @@ def draft_from_table(table: Table, *, header_row: int, mapping: Mapping[str, Ite
 
 
 CANONICAL: tuple[str, ...] = ("date", "end", "kind", "type", "label", "note", "source", "status", "route", "id")
+
+
+def not_in_a_table(case: Case) -> list[str]:
+    """What a case file holds that the workspace's table has no column for (it would be lost on the way back):
+    named in plain words, so that the upload is refused instead."""
+    found = []
+    if case.jurisdiction != "scotland":
+        found.append(f"the jurisdiction '{case.jurisdiction}'")
+    if case.records.reviews != "partial":
+        found.append("'records' (a complete record of reviews)")
+    if case.undated:
+        found.append("'undated' rows")
+    if case.child_view is not None or case.child.known_as is not None:
+        found.append("the child's own story settings ('child_view', 'known_as')")
+    if any(e.for_child for e in case.events):
+        found.append("'for_child' words")
+    return found
 
 
 def draft_from_case(case: Case | None, *, file: str, child: Mapping[str, str]) -> Draft:
@@ -456,7 +474,7 @@ def derive(draft: Draft, *, today: Callable[[], date] = date.today) -> Derived:
         try:
             imported = import_table(_importer_table(draft, rows), name=child["name"], dob=child["dob"],
                                     ref=child.get("ref") or None, as_of=as_of, jurisdiction=draft.jurisdiction,
-                                    columns=columns)
+                                    columns=columns, exact_types=draft.from_case_file)
         except ImportFailed as exc:
             report = exc.report.to_json()
             found = _report_problems(report, exc.problems, draft, names)
@@ -484,6 +502,19 @@ def derive(draft: Draft, *, today: Callable[[], date] = date.today) -> Derived:
     if draft.from_case_file:
         case = _notes_stay_notes(case, draft, row_events)
     warnings = _report_warnings(report, draft, names)
+    # A date or type typed that cannot be read keeps its row (undated, its end open, read from its text): in
+    # the workspace it is a problem on that field, marked as typed, until it is fixed; the row is still kept.
+    warnings = [dataclasses.replace(w, field="type") if w.field is None and w.message.startswith("column 'type'")
+                else w for w in warnings]  # "column 'type': 'Foster carr' is not a known type ..."
+    unread = [w for w in warnings if w.field in ("date", "end", "type") and w.row is not None
+              and ("the row is kept with no date" in w.message or "the end is left open" in w.message
+                   or "the row is read from its text" in w.message)]
+    problems.extend(dataclasses.replace(w, severity="error") for w in unread)
+    date_col = next((cols[0] for f, cols in draft.mapping if f == "date"), None)
+    problems.extend(Located(n, "date", draft.headers[date_col] if date_col is not None else None,
+                            "is empty; give the date and what happened")
+                    for n, cells in draft.rows if not any(c.strip() for c in cells))  # a new, empty row
+    warnings = [w for w in warnings if w not in unread]
     warnings.extend(_lint(case, imported, draft, names))
     if failed_rows:
         order = {n: i for i, (n, _) in enumerate(draft.rows)}
