@@ -1340,12 +1340,20 @@ def stylesheet(theme: Theme, vocab: Vocabulary) -> str:
     for kind, fill in t.marker_fills.items():
         rules.append(f".marker-{kind}{{fill:{fill}}}")
     rules.append(f".marker.court{{fill:{t.court_fill}}}")
+    rules.extend(fill_rules(t, vocab))
+    return "".join(rules)
+
+
+def fill_rules(t: Theme, vocab: Vocabulary) -> list[str]:
+    """The fill of each placement and order code, as the single-child chart colours them (the cohort's
+    journeys use the same rules, so a foster placement is one colour everywhere)."""
+    rules = []
     for code in vocab.codes("placement"):
         colour = vocab.term("placement", code).colour or t.placement_default_fill
         rules.append(f".fill-placement-{code}{{fill:{colour}}}")
     for code in vocab.codes("order"):
         rules.append(f".fill-order-{code}{{fill:{t.order_fills.get(code, t.order_default_fill)}}}")
-    return "".join(rules)
+    return rules
 
 
 def layout(case: Case, *, facts: Facts | None, theme: Theme, metrics: TextMetrics, width: float,

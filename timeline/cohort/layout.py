@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..dates import PartialDate
-from ..layout import marker_path
+from ..layout import fill_rules, marker_path
 from ..scene import Box, Item, Line, Marker, Path, Rect, Scene, Text
 from ..text import TextMetrics, default_metrics
 from ..theme import DEFAULT_THEME, OKABE_ITO, Theme, printable_height_px, printable_width_px
@@ -98,11 +98,7 @@ def stylesheet(theme: Theme) -> str:
     for i, (dash, colour) in enumerate(zip(KM_DASHES, KM_COLOURS, strict=True)):
         width = 2.6 if i == 0 else 1.8
         rules.append(f".km-{i}{{fill:none;stroke:{colour};stroke-width:{width:g};stroke-dasharray:{dash}}}")
-    for code in vocab.codes("placement"):
-        colour = vocab.term("placement", code).colour or t.placement_default_fill
-        rules.append(f".fill-placement-{code}{{fill:{colour}}}")
-    for code in vocab.codes("order"):
-        rules.append(f".fill-order-{code}{{fill:{t.order_fills.get(code, t.order_default_fill)}}}")
+    rules.extend(fill_rules(t, vocab))
     return "".join(rules)
 
 
