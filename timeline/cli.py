@@ -277,13 +277,14 @@ def init(path: str, force: bool) -> None:
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT even if it is a case file (.yaml, .json).")
 @click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="For a child-level table (many children, see `timeline cohort`): its column mapping (YAML).")
-@click.option("--child", "child_ref", default=None, help="With --mapping: the reference of the child to draw.")
+@click.option("--child", "child_ref", default=None, help="With --mapping or --ssda903: the child to draw.")
+@click.option("--ssda903", is_flag=True, help="CASE is a folder of SSDA903 returns (or its XML); draw --child ID.")
 @handles_errors
 def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: date | None, width: float | None,
            page: str, marking: str | None, title: str | None, view: str | None, dpi: int, page_range: str | None,
            standards_file: str | None, name: str | None = None, dob: str | None = None, ref: str | None = None,
            sheet: str | None = None, jobs: int | None = None, seed: str | None = None, force: bool = False,
-           mapping_file: str | None = None, child_ref: str | None = None) -> None:
+           mapping_file: str | None = None, child_ref: str | None = None, ssda903: bool = False) -> None:
     """Draw the timeline of CASE into OUTPUT (SVG, scene JSON, HTML, PDF or PNG).
 
     The chart's x axis is the child's age; warnings about the case are printed but do not stop it.
@@ -298,6 +299,20 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
     from .output import atomic_output
     from .pipeline import RenderOptions, format_for, render_case
 
+    if ssda903:
+        if child_ref is None or mapping_file is not None or len(case_files) != 1:
+            raise click.UsageError("--ssda903 draws one child of one return: give the folder and --child ID")
+        try:
+            chosen = format_for(output, fmt)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        with atomic_output(output, inputs=(case_files[0],)) as out:
+            found = _ssda903_child(case_files[0], child_ref, as_of)
+            out.write(render_case(found.case, RenderOptions(
+                format=chosen, width=width, page=page,  # type: ignore[arg-type]
+                marking=marking, title=title, view=view or "full", dpi=dpi,  # type: ignore[arg-type]
+                page_range=page_range, standards=standards_file)))
+        return
     if (mapping_file is None) != (child_ref is None):
         raise click.UsageError("--mapping and --child go together: the table's mapping and the child to draw")
     if mapping_file is not None:
@@ -343,6 +358,15 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
         loaded = load_any(case_file, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet)
         report(loaded.warnings)
         out.write(render_case(loaded.case, options))
+
+
+def _ssda903_child(folder: str, child_ref: str, as_of: date | None) -> Any:
+    """One child of an SSDA903 return, its located warnings printed (they do not stop the command)."""
+    from .ssda903 import read_child
+
+    found = read_child(folder, child_ref, as_of=as_of)
+    report([w.problem() for w in found.warnings])
+    return found
 
 
 def _render_table_child(table: str, mapping_file: str, child_ref: str, output: str, fmt: str | None,
@@ -462,9 +486,11 @@ def cohort(inputs: tuple[str, ...], output: str, json_file: str | None, as_of: d
 
 
 @main.command("import")
-@click.argument("table", metavar="FILE", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--name", required=True, help="The child's name or a pseudonym (a chronology does not hold it).")
-@click.option("--dob", required=True, help="Date of birth, e.g. 14/03/2015 or 2015-03-14.")
+@click.argument("table", metavar="FILE", type=click.Path(path_type=str))
+@click.option("--name", default=None, help="The child's name or a pseudonym (a chronology does not hold it).")
+@click.option("--dob", default=None, help="Date of birth, e.g. 14/03/2015 or 2015-03-14.")
+@click.option("--ssda903", is_flag=True, help="FILE is a folder of SSDA903 returns (or its XML): import --child ID.")
+@click.option("--child", "child_ref", default=None, help="With --ssda903: the child's ID (CHILD).")
 @click.option("--ref", default=None, help="Case reference, e.g. C-0001.")
 @click.option("--as-of", "as_of", default=None, help="The date the timeline runs to; default: left out (today).")
 @click.option("--sheet", default=None,
@@ -479,7 +505,8 @@ def cohort(inputs: tuple[str, ...], output: str, json_file: str | None, as_of: d
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 @handles_errors
 def import_(table: str, name: str, dob: str, ref: str | None, as_of: str | None, sheet: str | None,
-            jurisdiction: str | None, report_file: str | None, output: str, force: bool = False) -> None:
+            jurisdiction: str | None, report_file: str | None, output: str, force: bool = False,
+            ssda903: bool = False, child_ref: str | None = None) -> None:
     """Turn a chronology spreadsheet FILE (.csv or .xlsx, one row per event, a header row) into a case file.
 
     The header row is found among the first 20 rows by its headings (Date, Date or Period of Event, Event,
@@ -498,6 +525,24 @@ def import_(table: str, name: str, dob: str, ref: str | None, as_of: str | None,
     _refuse_existing(output, force)
     if report_file is not None:
         _refuse_existing(report_file, force)
+    if ssda903 or child_ref is not None:
+        if not ssda903 or child_ref is None or any(v is not None for v in (name, dob, ref, sheet, jurisdiction)):
+            raise click.UsageError("--ssda903 and --child ID go together (a return holds the child's details: "
+                                   "--name, --dob, --ref, --sheet and --jurisdiction do not apply)")
+        from .chronology import full_date
+
+        found = _ssda903_child(table, child_ref, full_date(as_of, "--as-of") if as_of else None)
+        text = dump_case(found.case)
+        validate_data(*parse_yaml(text, output))  # what is written must load as it stands
+        click.echo(found.text(), nl=False)
+        if report_file is not None:
+            data = json.dumps(found.to_json(), indent=2, ensure_ascii=False) + "\n"
+            write_atomic(report_file, data.encode("utf-8"), inputs=(table,))
+        write_atomic(output, text.encode("utf-8"), inputs=(table,))
+        click.echo(f"wrote {output} ({len(found.case.events)} events); check it with: timeline validate {output}")
+        return
+    if name is None or dob is None:
+        raise click.UsageError("a chronology needs --name and --dob (it does not hold them)")
 
     def write_report(found: ImportReport | None) -> None:
         if report_file is not None and found is not None:
