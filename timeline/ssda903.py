@@ -30,6 +30,7 @@ import yaml
 from .io import SourceMap, read_limited, read_table, validate_data
 from .model import Case
 from .problems import CaseError, Problem
+from .vocabulary import load_vocabulary
 
 MAX_XML_BYTES = 64 * 1024 * 1024  # a whole council's return as XML is a few MB; past this it is not one
 _YEAR = re.compile(r"((?:19|20)\d{2})(?:\s*[-_/]\s*(\d{2}))?")
@@ -434,6 +435,7 @@ class _Episode:
     end: date | None
     end_text: str | None  # the end as the case file writes it (with '?' when inferred)
     inferred: str | None = None  # why the end is inferred
+    by_next: bool = False  # the inferred end is the next episode's start (the chart can infer it the same way)
 
 
 def child_case(ret: Return, child_id: str, *, as_of: date | None = None) -> ChildImport:
@@ -485,14 +487,15 @@ class _Child:
 
     def add(self, data: dict[str, Any], rows: list[Row], day: date, order: int, notes: Iterable[str] = ()) -> None:
         if "date" in data:  # the same review or decision in two annual returns is one event
+            same = (data["date"], data["kind"], data["type"])
             for d in self.drafts:
-                if d.data.get("date") == data["date"] and (d.data["kind"], d.data["type"]) == (data["kind"], data["type"]):
-                    if {r.year for r in d.rows}.isdisjoint({r.year for r in rows}):
-                        d.rows.extend(rows)
-                        d.data["source"] = f"SSDA903 {_sources(d.rows)}"[:200]
-                        for r in rows:
-                            self.note(r, f"the same {data['kind']} as {d.rows[0].where} (another return): drawn once")
-                        return
+                if ((d.data.get("date"), d.data["kind"], d.data["type"]) == same
+                        and {r.year for r in d.rows}.isdisjoint({r.year for r in rows})):
+                    d.rows.extend(rows)
+                    d.data["source"] = f"SSDA903 {_sources(d.rows)}"[:200]
+                    for r in rows:
+                        self.note(r, f"the same {data['kind']} as {d.rows[0].where} (another return): drawn once")
+                    return
         sources = _sources(rows)
         data = {**data, "source": f"SSDA903 {sources}"[:200]}
         self.drafts.append(_Draft(data, rows, (day, order), list(notes)))
@@ -561,6 +564,11 @@ class _Child:
                     continue
             kept.append(e)
         last_year = len(self.ret.year_ends) - 1
+        adopted = [e for e in kept if self.c["rec"].get(e.row.cells.get("REC", ""), {}).get("adopted")]
+        if adopted and not self.table("ad1"):
+            e = adopted[-1]
+            self.warn(e.row, "adopted_no_record", f"REC {e.row.cells['REC']} says the child was adopted, but the "
+                                                  "return holds no AD1 row (adoption details) for the child")
         for i, e in enumerate(kept):
             nxt = kept[i + 1] if i + 1 < len(kept) else None
             if e.end is None:
@@ -572,7 +580,7 @@ class _Child:
                                       f"the next episode ({nxt.row.where}) starts a new period of care, so it "
                                       f"ended between then and {nxt.start:%d %b %Y}")
                     else:
-                        e.end_text = f"{nxt.start.isoformat()}?"
+                        e.end_text, e.by_next = f"{nxt.start.isoformat()}?", True
                         e.inferred = f"end inferred: left open, and the next episode ({nxt.row.where}) starts then"
                     e.end = nxt.start
                     self.warn(e.row, "open_inferred", e.inferred)
@@ -690,6 +698,8 @@ class _Child:
         notes = [ep.inferred for ep in eps if ep.inferred]
         if last.end_text is not None:
             out["end"] = last.end_text
+        if last.by_next:
+            out["_infer"] = last.end.isoformat() if last.end else None
         return out, [n for n in notes if n]
 
     def placement(self, main: dict[str, Any]) -> None:
@@ -733,9 +743,6 @@ class _Child:
             self.add({"kind": "order", "type": rec["order"], "start": last.end.isoformat(),
                       "label": rec["label"][:120], "note": f"REC {rec_code}: {rec['label']}; the order's date is "
                       "the day the last episode ended (DEC)"}, [last.row], last.end, 3)
-        if rec.get("adopted") and not self.table("ad1"):
-            self.warn(last.row, "adopted_no_record", f"REC {rec_code} says the child was adopted, but the return "
-                                                     "holds no AD1 row for the child")
 
     # -- the other tables
     def reviews(self) -> None:
@@ -803,19 +810,43 @@ class _Child:
             when = f"{start.isoformat()}/{end.isoformat()}" if end is not None and end > start else start.isoformat()
             self.add({"kind": "event", "type": "missing", "date": when, "label": what}, [r], start, 6)
 
+    def leave_to_chart(self) -> None:
+        """An end inferred from the next episode's start is left out where the chart infers the same end (a
+        main placement followed by another, an order followed by one that ends it: `facts.inferred_ends`), so
+        it is drawn and listed as "end inferred from a later event"; elsewhere it stays an uncertain date (?).
+        The event's note says why either way."""
+        vocab = load_vocabulary("england-wales")
+        starts: dict[str, list[dict[str, Any]]] = {}
+        for d in self.drafts:
+            if "start" in d.data:
+                starts.setdefault(d.data["start"], []).append(d.data)
+        for d in self.drafts:
+            day = d.data.pop("_infer", None)
+            if day is None:
+                continue
+            later = starts.get(day, [])
+            kind, code = d.data["kind"], d.data["type"]
+            if kind == "placement":
+                ok = not vocab.term(kind, code).overlay and any(
+                    x["kind"] == "placement" and not vocab.term("placement", x["type"]).overlay for x in later)
+            else:
+                ok = any(code in vocab.term(x["kind"], x["type"]).ends_orders for x in later)
+            if ok:
+                del d.data["end"]
+
     def build(self) -> ChildImport:
         child = self.child()
         eps = self.episodes()
-        if not eps:
-            if not self.table("episodes"):
-                self.warn(self.rows[0], "no_episodes", "the child has no episodes in the years read (not looked "
-                                                       "after then)")
+        if not eps and not self.table("episodes"):
+            self.warn(self.rows[0], "no_episodes", "the child has no episodes in the years read (not looked "
+                                                   "after then)")
         for period in self.periods(eps):
             self.lanes(period)
         self.reviews()
         self.adoption()
         self.missing()
         self.drafts.sort(key=lambda d: d.sort)
+        self.leave_to_chart()
         events = [d.data for d in self.drafts]
         data = {"version": 1, "child": child, "jurisdiction": "england-wales", "as_of": self.as_of.isoformat(),
                 "events": events}
@@ -824,8 +855,8 @@ class _Child:
         for i, d in enumerate(self.drafts):
             for r in d.rows:
                 became.setdefault(id(r), []).append(i)
-        outcomes = tuple(RowOutcome(r.where, r.table, tuple(became.get(id(r), ())), tuple(self.row_notes.get(id(r), ())))
-                         for r in self.rows)
+        outcomes = tuple(RowOutcome(r.where, r.table, tuple(became.get(id(r), ())),
+                                    tuple(self.row_notes.get(id(r), ()))) for r in self.rows)
         return ChildImport(case, tuple(self.warnings), outcomes)
 
 

@@ -19,7 +19,8 @@ def read_inputs(inputs: Sequence[str], *, as_of: object, mapping: str | None = N
     """Every child of the inputs as a record, and every input (or child of a table) left out, in input order.
 
     Case files and folders are read as `timeline render` reads them; with `mapping`, a table input (.csv,
-    .xlsx) is read through it, one child per reference.
+    .xlsx) is read through it, one child per reference; a folder holding an SSDA903 return (found by its
+    Episodes table's columns) gives every child with an episode (`timeline.ssda903`).
     """
     from datetime import date
 
@@ -29,11 +30,22 @@ def read_inputs(inputs: Sequence[str], *, as_of: object, mapping: str | None = N
     from .read import find_case_files, read_case_files, record_for
 
     assert isinstance(as_of, date)
+    from ..ssda903 import is_ssda903
+
+    returns = [i for i in inputs if is_ssda903(i)]  # an SSDA903 folder (or XML): every looked-after child in it
+    inputs = [i for i in inputs if i not in returns]
     tables = [i for i in inputs if is_table(i)]
     files, left = find_case_files([i for i in inputs if not is_table(i)])
     results = read_case_files(files, as_of=as_of, standards_path=standards_path, jobs=jobs)
     records = [r for r in results if isinstance(r, ChildRecord)]
     left.extend(r for r in results if isinstance(r, LeftOut))
+    for folder in returns:
+        from .read import read_ssda903
+
+        found, lost = read_ssda903(folder, first=len(records) + len(files), as_of=as_of,
+                                   standards_path=standards_path)
+        records.extend(found)
+        left.extend(lost)
     if tables:
         if mapping is None:
             left.extend(LeftOut(t, ("a table needs --mapping FILE (which columns hold what)",)) for t in tables)

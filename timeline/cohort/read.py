@@ -300,3 +300,32 @@ def read_case_files(files: Sequence[str], *, as_of: date, standards_path: str | 
         for part in pool.map(_read_chunk, chunks):
             out.extend(part)
     return out
+
+
+# ---------------------------------------------------------------- SSDA903 returns
+
+
+def read_ssda903(folder: str, *, first: int, as_of: date, standards_path: str | None = None
+                 ) -> tuple[list[ChildRecord], list[LeftOut]]:
+    """Every child of an SSDA903 return with at least one episode -> its record (numbered from `first`), or
+    why it is left out. The case is the one `timeline import --ssda903` writes, but as at the cohort's date;
+    the return's own warnings are not repeated here (import a child to see them)."""
+    from ..ssda903 import child_case, read_return
+
+    standards = load_standards(standards_path, "england-wales")
+    found: list[ChildRecord] = []
+    lost: list[LeftOut] = []
+    try:
+        ret = read_return(folder)
+    except CaseError as exc:
+        return [], [LeftOut(folder, tuple(p.format() for p in exc.problems))]
+    for ident in ret.looked_after:
+        source = f"{folder} (child {ident[:40]})"
+        try:
+            case = child_case(ret, ident, as_of=as_of).case
+            found.append(record_for(case, index=first + len(found), source=source, standards=standards))
+        except CaseError as exc:
+            lost.append(LeftOut(source, tuple(p.format() for p in exc.problems)))
+        except Exception as exc:  # a crash in one child must not stop the cohort
+            lost.append(LeftOut(source, (f"{exc.__class__.__name__}: {str(exc)[:200]}",)))
+    return found, lost
