@@ -193,3 +193,36 @@ def test_fake_xml_form() -> None:
     first = child_case(ret, ret.looked_after[0])
     assert first.case.child.name.startswith("Child ")
     assert all(w.element for w in first.warnings)
+
+
+def test_messy_rows_are_warned_and_kept(tmp_path: Path) -> None:
+    """Every inconsistency is a located warning; no row disappears without a word."""
+    (tmp_path / "header.csv").write_text("CHILD,SEX,DOB,ETHNIC\n7,1,03/2015,WBRI\n8,2,01/01/2014,WBRI\n",
+                                         encoding="utf-8")
+    (tmp_path / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,DEC,REC\n"
+        "7,01/04/2016,S,V2,N1,T1,05/04/2016,X1\n"      # row 2: a period starting with a temporary placement
+        "7,05/04/2016,P,V2,N1,Q9,01/06/2016,X1\n"      # row 3: unknown PLACE
+        "7,05/04/2016,P,V2,N1,Q9,01/06/2016,X1\n"      # row 4: exact duplicate
+        "7,20/05/2016,P,C9,N1,U4,01/09/2016,X1\n"      # row 5: overlaps row 3; unknown LS
+        "7,31/02/2016,P,C1,N1,U4,,\n"                  # row 6: no such date
+        "7,01/09/2016,L,C2,N1,U4,01/03/2017,E11\n"     # row 7: adopted, no AD1 row
+        "8,01/01/2017,S,V2,N1,U6,01/02/2017,X1\n"      # row 8
+        "8,10/02/2017,P,V2,N1,U4,,\n",                 # row 9: 9 days after an X1 end
+        encoding="utf-8")
+    ret = read_return(tmp_path)
+    seven = child_case(ret, "7")
+    got = {(w.kind, w.row) for w in seven.warnings}
+    assert {("temporary_first", 2), ("unknown_code", 3), ("duplicate", 4), ("overlap", 5), ("unknown_code", 5),
+            ("bad_date", 6), ("adopted_no_record", 7), ("dob_month", 2)} <= got
+    assert all(w.file in ("episodes.csv", "header.csv") and w.child == "7" for w in seven.warnings)
+    assert seven.case.child.name == "Child 7 (born Mar 2015, day not given)"
+    assert seven.case.child.date_of_birth == date(2015, 3, 15)
+    outcome = {r.where: r for r in seven.rows}
+    assert any("not drawn" in n for n in outcome["episodes.csv row 6"].notes)
+    assert any("exactly" in n for n in outcome["episodes.csv row 4"].notes)
+    other = [e for e in seven.case.events if isinstance(e, PlacementEvent) and e.type == "other"]
+    assert other and "Q9" in (other[0].label or "")
+    assert any(isinstance(e, OrderEvent) and e.type == "adoption" for e in seven.case.events)
+    eight = child_case(ret, "8")
+    assert [(w.kind, w.row) for w in eight.warnings] == [("gap", 9)]

@@ -41,7 +41,8 @@ _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 WARNING_KINDS = ("bad_date", "unknown_code", "duplicate", "overlap", "gap", "temporary_first",
                  "temporary_not_returned", "period_not_started", "rne_mismatch", "open_inferred",
                  "open_not_in_later_return", "x1_without_next", "ended_without_date", "adopted_no_record",
-                 "no_header", "no_episodes", "dob_differs", "dob_month", "no_child_id", "unknown_table")
+                 "no_header", "no_episodes", "dob_differs", "dob_month", "no_child_id", "unknown_table",
+                 "after_year_end")
 
 
 @cache
@@ -252,7 +253,7 @@ def read_return(path: str | Path) -> Return:
 
     A folder's own files are one return, unless their names carry years (`2017-episodes.csv`); each sub-folder
     is another return (`2016-17/`, `2017-18/`). The returns are put in year order: the year from the name,
-    else the 31 March on or after the return's latest episode date.
+    else the 31 March on or after the return's latest episode start (DECOM).
     """
     root = Path(path)
     if not root.exists():
@@ -307,11 +308,10 @@ def _year_end(key: str, rows: list[Row]) -> date:
         return date(year, 3, 31)
     latest: date | None = None
     for r in rows:
-        if r.table == "episodes":
-            for col in ("DECOM", "DEC"):
-                d = _day(r.cells.get(col, ""))
-                if d is not None and (latest is None or d > latest):
-                    latest = d
+        if r.table == "episodes":  # an episode starts within its return's year; its end may be open or wrong
+            d = _day(r.cells.get("DECOM", ""))
+            if d is not None and (latest is None or d > latest):
+                latest = d
     if latest is None:
         return date(1900, 3, 31)
     end = date(latest.year, 3, 31)
@@ -483,6 +483,9 @@ class _Child:
         d = _day(text)
         if d is None:
             self.warn(row, "bad_date", f"{column} '{text[:20]}' is not a date (dd/mm/yyyy)")
+        elif d > self.ret.year_ends[row.year]:
+            self.warn(row, "after_year_end", f"{column} {d:%d/%m/%Y} is after the end of its return's year "
+                                             f"({self.ret.year_ends[row.year]:%d/%m/%Y}); kept as given")
         return d
 
     def add(self, data: dict[str, Any], rows: list[Row], day: date, order: int, notes: Iterable[str] = ()) -> None:
