@@ -226,3 +226,26 @@ def test_messy_rows_are_warned_and_kept(tmp_path: Path) -> None:
     assert any(isinstance(e, OrderEvent) and e.type == "adoption" for e in seven.case.events)
     eight = child_case(ret, "8")
     assert [(w.kind, w.row) for w in eight.warnings] == [("gap", 9)]
+
+
+def test_xml_reads_as_the_csv(tmp_path: Path) -> None:
+    """The XML form of child 1003's 2018 return gives the same events as its CSV tables."""
+    xml = ("<?xml version='1.0' encoding='us-ascii'?><EXPSSDA903><CHILD><HEADER><CHILDID>1003</CHILDID>"
+           "<SEX>1</SEX><DOB>21/08/2012</DOB><ETHNIC>MWBC</ETHNIC>"
+           "<AREVIEW><REVIEW>08/01/2018</REVIEW><REVIEW_CODE>PN1</REVIEW_CODE></AREVIEW>"
+           "<AREVIEW><REVIEW>29/03/2018</REVIEW><REVIEW_CODE>PN1</REVIEW_CODE></AREVIEW>"
+           "<AMISSING><MISSING>M</MISSING><MIS_START>14/02/2018</MIS_START><MIS_END>15/02/2018</MIS_END></AMISSING>"
+           "</HEADER><EPISODE><DECOM>11/12/2017</DECOM><RNE>S</RNE><LS>V2</LS><CIN>N1</CIN><PL>U1</PL>"
+           "<PLACE_PROVIDER>PR1</PLACE_PROVIDER><DEC /><REC /></EPISODE></CHILD></EXPSSDA903>")
+    (tmp_path / "2018.xml").write_text(xml, encoding="ascii")
+    from_xml = child_case(read_return(tmp_path / "2018.xml"), "1003")
+    from_csv = child_case(read_return(OWN / "2018"), "1003")
+
+    def strip(imp: ChildImport) -> list[tuple[str, str, str, str | None]]:
+        return [(e.kind, e.type, e.first.isoformat(), e.label) for e in imp.case.events]
+
+    assert strip(from_xml) == strip(from_csv)
+    assert from_xml.case.as_of == from_csv.case.as_of == date(2018, 3, 31)
+    (tmp_path / "bomb.xml").write_text("<!DOCTYPE x [<!ENTITY a 'b'>]><EXPSSDA903/>", encoding="ascii")
+    with pytest.raises(CaseError, match="DOCTYPE or entities"):
+        read_return(tmp_path / "bomb.xml")

@@ -284,7 +284,8 @@ def read_return(path: str | Path) -> Return:
                 rows.extend(_read_csv(f, name, warnings, notes))
         read.append((key, rows))
     if not any(r.table == "episodes" for _, rows in read for r in rows):
-        raise CaseError([Problem(str(path), None, None, "", "holds no SSDA903 Episodes table (a CSV with the columns "
+        raise CaseError([*(Problem(w.file, None, None, "", w.message) for w in warnings),
+                         Problem(str(path), None, None, "", "holds no SSDA903 Episodes table (a CSV with the columns "
                                  "CHILD, DECOM, RNE, LS, PLACE ..., or an XML return with EPISODE elements)")])
     ends = [(_year_end(key, rows), key, rows) for key, rows in read if rows]
     ends.sort(key=lambda t: (t[0], t[1]))
@@ -459,7 +460,7 @@ class _Child:
     def __init__(self, ret: Return, ident: str, rows: tuple[Row, ...], as_of: date | None) -> None:
         self.ret, self.ident, self.rows = ret, ident, rows
         self.as_of = as_of or ret.year_ends[-1]
-        self.warnings: list[Warning903] = []
+        self.warnings: list[Warning903] = [w for w in ret.warnings if w.kind == "unknown_table"]  # a file unread
         self.drafts: list[_Draft] = []
         self.row_notes: dict[int, list[str]] = {}
         self.c = codes()
