@@ -604,15 +604,28 @@ def test_twenty_simultaneous_renders_are_pooled(client: Any, case_id: str, monke
                 busy -= 1
                 pdfs -= heavy
 
+    def url(i: int) -> str:
+        ext = ("svg", "pdf", "png", "json")[i % 4]
+        return f"/api/cases/{case_id}/timeline.{ext}?view={('hearing', 'full')[i // 4 % 2]}"
+
+    # What each request must give, rendered one at a time first: a render that two threads disturbed (the PDF
+    # renderer's pinned SOURCE_DATE_EPOCH undone by another thread, say) gives other bytes and fails below.
+    serial = {}
+    for i in range(8):
+        r = client.get(url(i), headers={"X-Timeline-Token": TOKEN})
+        assert r.status_code == 200
+        serial[url(i)] = r.data
+    assert len(set(serial.values())) == 8
     monkeypatch.setattr(pipeline, "render_case", counted)
     results: list[int] = []
+    wrong: list[str] = []
 
     def fetch(i: int) -> None:
-        ext = ("svg", "pdf", "png", "json")[i % 4]
-        r = client.application.test_client().get(f"/api/cases/{case_id}/timeline.{ext}?view=hearing&v={i}",
-                                                  headers={"X-Timeline-Token": TOKEN})
+        r = client.application.test_client().get(url(i), headers={"X-Timeline-Token": TOKEN})
         with lock:
             results.append(r.status_code)
+            if r.data != serial[url(i)]:
+                wrong.append(url(i))
 
     threads = [threading.Thread(target=fetch, args=(i,)) for i in range(20)]
     for t in threads:
@@ -620,6 +633,7 @@ def test_twenty_simultaneous_renders_are_pooled(client: Any, case_id: str, monke
     for t in threads:
         t.join(timeout=300)
     assert sorted(results) == [200] * 20
+    assert wrong == []  # every answer is byte for byte the serial render's
     assert 1 <= peak <= 2  # never more renders at once than the pool's slots
     assert pdf_peak == 1  # and one PDF at a time (the renderer pins the process environment)
 

@@ -348,8 +348,12 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
                 return download(case.preview[1], mimetype, None)
         from ..pipeline import RenderOptions, render_case
 
-        options = RenderOptions(format=fmt, view=view, page=page, marking=marking or None)  # type: ignore[arg-type]
-        data = pooled(lambda: render_case(drawn, options), pdf=fmt in ("pdf", "png"))
+        # The chart (SVG, scene JSON) is the one the view draws on its page (`as_drawn`): the preview is what the
+        # PDF will show -- fitted to page 1, anonymised for training, one canvas with legend and key for a hearing.
+        options = RenderOptions(format=fmt, view=view, page=page, marking=marking or None,  # type: ignore[arg-type]
+                                as_drawn=fmt in ("svg", "scene-json"))
+        # A hearing page is measured by the PDF renderer even for its chart, so it waits for the PDF slot too.
+        data = pooled(lambda: render_case(drawn, options), pdf=fmt in ("pdf", "png") or view == "hearing")
         if fmt == "svg":
             with case.lock:
                 case.preview = (key, data)
