@@ -761,3 +761,24 @@ def test_a_case_files_note_stays_a_note(client: Any) -> None:
     r = upload(client, data=text, filename="c.yaml", name="", dob="", as_of="")
     back = client.get(f"/api/cases/{r.json['id']}/case.yaml").get_data(as_text=True)
     assert 'note: "For the table only"' in back and "label:" not in back
+
+
+def test_what_the_page_shows_is_in_the_vocabularys_words_not_its_codes(client: Any) -> None:
+    r = upload(client, SAMPLES / "interim-orders.yaml")
+    assert r.status_code == 201, r.json
+    cid, rows = r.json["id"], r.json["rows"]
+    assert r.json["vocabulary"]["order"]["codes"]["cso"] == "Compulsory Supervision Order"  # for the type cell
+    order = next(x for x in rows if x["cells"]["kind"] == "order" and x["cells"]["type"] == "cso")
+    drawn = r.json["became"][str(order["row"])]
+    assert drawn.startswith("Compulsory Supervision Order (legal order), ") and "cso" not in drawn
+    assert any(ch.isalpha() for ch in drawn.split(", ")[1][:6])  # "12 Oct 2016", not "2016-10-12"
+    # a message about a kind and a type says their words
+    e = send(client, "PATCH", f"/api/cases/{cid}/events/{order['row']}", {"kind": "placement"})
+    assert e.status_code == 200
+    message = next(p["message"] for p in e.json["problems"] if p["row"] == order["row"])
+    assert "is a legal order type, not a placement type" in message, message
+    assert "a order" not in message
+    shown = next(x for x in e.json["report"]["problems"] if x["row"] == order["row"])["message"]
+    assert "legal order type" in shown
+    gone = client.get(f"/api/cases/{cid}/timeline.pdf")
+    assert gone.status_code == 422 and "legal order type" in json.dumps(gone.json["problems"])

@@ -419,18 +419,21 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
             slots.release()
 
     def drawable(case: WorkCase) -> Any:
+        from .words import problem_in_words
+
         derived = case.derived
         partial = request.args.get("partial") in ("1", "true", "yes")
         if derived.case is None:
             raise ApiError(422, "Nothing can be drawn yet: " + "; ".join(
-                located_text(p) for p in derived.problems[:5]), [p.to_json() for p in derived.problems])
+                located_text(p, case.draft.jurisdiction) for p in derived.problems[:5]),
+                [problem_in_words(p.to_json(), case.draft.jurisdiction) for p in derived.problems])
         if derived.problems and not partial:
             rows = sorted(derived.bad_rows)
             shown = ", ".join(str(r) for r in rows[:8]) + (" ..." if len(rows) > 8 else "")
             raise ApiError(422, f"Row{'s' if len(rows) != 1 else ''} {shown} "
                                 f"{'have' if len(rows) != 1 else 'has'} a problem and would be missing; fix or "
                                 "delete them first (or ask with partial=1 for the rows that can be read)",
-                           [p.to_json() for p in derived.problems])
+                           [problem_in_words(p.to_json(), case.draft.jurisdiction) for p in derived.problems])
         return derived.case
 
     def read_upload() -> Draft:
@@ -524,10 +527,13 @@ def problem_json(p: Any) -> dict[str, Any]:
     return {"line": p.line, "column": p.col, "field": p.path or None, "message": p.message}
 
 
-def located_text(p: state.Located) -> str:
-    """A located problem in plain words."""
+def located_text(p: state.Located, jurisdiction: str = "scotland") -> str:
+    """A located problem in plain words (the vocabulary's words, not its codes)."""
+    from .words import in_words
+
+    message = in_words(p.message, jurisdiction)
     where = f"row {p.row}" if p.row is not None else (p.field or "")
-    return f"{where}{' ' + p.field if p.row is not None and p.field else ''}: {p.message}" if where else p.message
+    return f"{where}{' ' + p.field if p.row is not None and p.field else ''}: {message}" if where else message
 
 
 def check_option(key: str, value: Any) -> str:
@@ -566,11 +572,15 @@ def events_of(case: WorkCase) -> int:
 
 def edit_json(case: WorkCase) -> dict[str, Any]:
     """The answer to an edit: the updated problems and warnings, and which row became which event."""
+    from .words import problem_in_words, report_in_words
+
     d = case.derived
+    j = case.draft.jurisdiction
     return {"id": case.id, "version": case.version, "events": events_of(case), "drawable": d.case is not None,
-            "problems": [p.to_json() for p in d.problems], "warnings": [w.to_json() for w in d.warnings],
+            "problems": [problem_in_words(p.to_json(), j) for p in d.problems],
+            "warnings": [problem_in_words(w.to_json(), j) for w in d.warnings],
             "row_events": {str(k): [i + 1 for i in v] for k, v in d.row_events.items()},
-            "became": became(case), "can_undo": bool(case.undo), "report": d.report}
+            "became": became(case), "can_undo": bool(case.undo), "report": report_in_words(d.report, j)}
 
 
 def became(case: WorkCase) -> dict[str, str]:
@@ -592,7 +602,7 @@ def became(case: WorkCase) -> dict[str, str]:
                 what = vocab.term(e.kind, e.type).label
             except KeyError:  # pragma: no cover
                 what = e.type
-            when = e.first.isoformat() + (f" to {e.last.isoformat()}" if e.is_span and e.last else "")
+            when = e.first.display() + (f" to {e.last.display()}" if e.is_span and e.last else "")
             parts.append(f"{what} ({vocab.kind_labels.get(e.kind, e.kind).lower()}), {when}"
                          + (", planned" if e.planned else ""))
         out[str(row)] = "; ".join(parts)
@@ -604,7 +614,8 @@ def vocabulary_json(jurisdiction: str) -> dict[str, Any]:
     from ..vocabulary import KINDS, load_vocabulary
 
     vocab = load_vocabulary(jurisdiction)
-    return {k: {"label": vocab.kind_labels.get(k, k), "types": [t.label for t in vocab.terms.get(k, {}).values()]}
+    return {k: {"label": vocab.kind_labels.get(k, k), "types": [t.label for t in vocab.terms.get(k, {}).values()],
+                "codes": {c: t.label for c, t in vocab.terms.get(k, {}).items()}}
             for k in KINDS}
 
 

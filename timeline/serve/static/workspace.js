@@ -4,6 +4,7 @@
 
 (function () {
   const $ = (sel, root) => (root || document).querySelector(sel);
+  const READ = {date: "Date", end: "End date", text: "Text", type: "Type", kind: "Kind", category: "Category"};
   const FIELDS = ["date", "end", "kind", "type", "label", "note", "source", "status"];
   const NAMES = {date: "date", end: "end date", kind: "kind", type: "type", label: "label", note: "note",
                  source: "source", status: "status"};
@@ -146,7 +147,7 @@
         if (!known) control.append(el("option", {value, text: `${value} (as typed)`, selected: true}));
       } else {
         const attrs = {id: cid, "aria-label": label, autocomplete: "off", value};
-        if (f === "type") attrs.list = typeList(kindOf(rowKind(row)));
+        if (f === "type") { attrs.list = typeList(kindOf(rowKind(row))); attrs.value = typeWords(row, value); }
         if (f === "status") attrs.list = "statuses";
         if (f === "date" || f === "end") attrs.size = 11;
         control = el("input", attrs);
@@ -156,6 +157,15 @@
       const msg = el("span", {class: "msg", id: `${cid}-msg`});
       control.setAttribute("aria-describedby", msg.id);
       return el("td", {class: `f-${f}`}, control, msg);
+    }
+
+    // A case file's row holds its type as the vocabulary's code ("cso"); it is shown in words ("Compulsory
+    // Supervision Order"), which the importer reads back as the same type. A spreadsheet's cell is shown as typed.
+    function typeWords(row, value) {
+      if (!state.from_case_file) return value;
+      const k = kindOf(rowKind(row));
+      const codes = k && state.vocabulary[k] ? state.vocabulary[k].codes || {} : {};
+      return Object.prototype.hasOwnProperty.call(codes, value) ? codes[value] : value;
     }
 
     function rowKind(row) {
@@ -259,8 +269,10 @@
           el("th", {scope: "col", text: "Became"}), el("th", {scope: "col", text: "Why"}))));
         const body = el("tbody");
         for (const row of rep.rows.slice(0, 2000)) {
-          const read = Object.entries(row.read || {}).map(([k, v]) => `${k}: ${v}`).join("; ");
-          const became = (row.became || []).map((b) => `${b.kind} ${b.type} ${b.date || ""}`).join("; ") || "nothing";
+          const read = Object.entries(row.read || {}).map(([k, v]) => `${READ[k] || k}: ${v}`).join("; ");
+          const words = state.became[String(row.row)];
+          const became = row.status === "error" ? "Not drawn until fixed"
+            : (words || ((row.became || []).length ? `${row.became.length} event${row.became.length === 1 ? "" : "s"}` : "Nothing (not an event)"));
           const why = [...(row.why || []), ...(row.notes || []), ...(row.warnings || [])].join("; ");
           const tr = el("tr", {class: row.guessed ? "guess" : null}, el("th", {scope: "row", text: String(row.row)}), el("td", {text: read}),
             el("td", {text: became + (row.guessed ? " (a guess: check it)" : "")}), el("td", {text: why}));
