@@ -264,6 +264,32 @@ def test_too_large_is_413(client: Any) -> None:
     assert "larger than 10 MB" in r.json["error"]
 
 
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # a page the browser asks for
+
+
+def test_the_start_form_posted_by_the_browser_itself_gets_pages(client: Any) -> None:
+    """Without the page's script, the start form posts to the API as a browser navigation: the refusal is a page
+    that says why (the 413 page the issue asks for), and an upload goes on to the workspace page."""
+    big = {"file": (io.BytesIO(b"Date,Details\n" + b"x" * (MAX_UPLOAD + 1)), "big.csv")}
+    r = client.post("/api/cases", data=big, headers={"Origin": ORIGIN, "Accept": BROWSER_ACCEPT},
+                    content_type="multipart/form-data")
+    assert r.status_code == 413 and r.mimetype == "text/html"
+    page = r.get_data(as_text=True)
+    assert "larger than 10 MB" in page and 'role="alert"' in page
+    junk = {"file": (io.BytesIO(b"PK\x03\x04junk"), "chronology.xlsx")}
+    r = client.post("/api/cases", data=junk, headers={"Origin": ORIGIN, "Accept": BROWSER_ACCEPT},
+                    content_type="multipart/form-data")
+    assert r.status_code == 422 and r.mimetype == "text/html" and "Excel workbook" in r.get_data(as_text=True)
+    good = {"file": (io.BytesIO((SAMPLES / "chronology.csv").read_bytes()), "chronology.csv"),
+            "name": "Amy", "dob": "14/03/2015"}
+    r = client.post("/api/cases", data=good, headers={"Origin": ORIGIN, "Accept": BROWSER_ACCEPT},
+                    content_type="multipart/form-data")
+    assert r.status_code == 303 and r.headers["Location"].startswith("/cases/")
+    assert client.get(r.headers["Location"]).status_code == 200
+    # the script's and a program's calls still get JSON
+    assert upload(client, SAMPLES / "chronology.csv").json["events"] > 20
+
+
 def test_too_large_is_refused_before_it_is_read(client: Any) -> None:
     r = client.post("/api/cases", data=b"x" * (MAX_UPLOAD + 100 * 1024), headers={"Origin": ORIGIN},
                     content_type="multipart/form-data; boundary=xyz")

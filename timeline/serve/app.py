@@ -83,8 +83,13 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
     def answer(body: Any) -> Response:
         return cast(Response, app.json.response(body))
 
+    def navigating() -> bool:
+        """A page the browser itself asked for (a form posted without the script, a download link followed),
+        not the script's or a program's call: it prefers HTML, so a refusal is a page that says why."""
+        return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
     def wants_json() -> bool:
-        return request.path.startswith("/api/")
+        return request.path.startswith("/api/") and not navigating()
 
     def fail(status: int, message: str, problems: list[dict[str, Any]] | None = None) -> Response:
         if wants_json():
@@ -232,6 +237,8 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
         if evicted:
             body["notice"] = ("The server was full, so the case unused the longest (perhaps in another tab) was "
                               "forgotten to make room for this one")
+        if navigating():  # the start page's form posted by the browser itself: on to the workspace page
+            return cast(Response, redirect(f"/cases/{case.id}{'#made-room' if evicted else ''}", code=303)), 303
         return answer(body), 201
 
     @app.get("/api/cases")
