@@ -808,3 +808,26 @@ def test_what_the_page_shows_is_in_the_vocabularys_words_not_its_codes(client: A
     assert "legal order type" in shown
     gone = client.get(f"/api/cases/{cid}/timeline.pdf")
     assert gone.status_code == 422 and "legal order type" in json.dumps(gone.json["problems"])
+
+
+def test_the_preview_is_the_chart_as_the_view_draws_it(client: Any, case_id: str) -> None:
+    """Preview = download: the page's chart is the view's own (fitted to page 1; one canvas with the key for a
+    hearing; anonymised for training), and the key pages that follow it in the PDF are drawn under it."""
+    from timeline.io import load_text
+    from timeline.pipeline import RenderOptions, render_case
+
+    drawn = load_text(client.get(f"/api/cases/{case_id}/case.yaml").get_data(as_text=True)).case
+    for view in ("full", "hearing", "training"):
+        download = client.get(f"/api/cases/{case_id}/timeline.svg?view={view}")
+        assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
+        assert download.data == render_case(drawn, RenderOptions(view=view, as_drawn=True))  # type: ignore[arg-type]
+        preview = client.get(f"/api/cases/{case_id}/timeline.svg?view={view}&partial=1&pages=1").data
+        chart = download.data.decode().split("\n", 1)[1].strip()
+        assert chart in preview.decode() or chart.replace("<svg ", '<svg x="0" y="0" ', 1) in preview.decode()
+        if view == "training":
+            assert b"Amy" not in preview and b"Amy" not in download.data
+        if view == "hearing":
+            assert preview == download.data  # one canvas: chart, legend and key
+    full = client.get(f"/api/cases/{case_id}/timeline.svg?view=full&partial=1&pages=1").data.decode()
+    assert full.count("<svg ") >= 2 and "their words are in the key after the chart" in full
+    assert "key-1-title" in full  # the key page that follows page 1, with its own ids

@@ -348,11 +348,13 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
         view = check_option("view", request.args.get("view", case.options["view"]))
         page = check_option("page", request.args.get("page", case.options["page"]))
         marking = check_option("marking", request.args.get("marking", case.options["marking"]))
+        pages = fmt == "svg" and request.args.get("pages") == "1"  # the page's preview: with the key's pages
+        name = None if fmt == "svg" and request.args.get("partial") else f"timeline-{view}.{ext}"
         with case.lock:
             drawn = drawable(case)
-            key = (case.version, fmt, view, page, marking)
+            key = (case.version, fmt, view, page, marking, pages)
             if fmt == "svg" and case.preview is not None and case.preview[0] == key:
-                return download(case.preview[1], mimetype, None)
+                return download(case.preview[1], mimetype, name)
         from ..pipeline import RenderOptions, render_case
 
         # The chart (SVG, scene JSON) is the one the view draws on its page (`as_drawn`): the preview is what the
@@ -360,11 +362,11 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
         options = RenderOptions(format=fmt, view=view, page=page, marking=marking or None,  # type: ignore[arg-type]
                                 as_drawn=fmt in ("svg", "scene-json"))
         # A hearing page is measured by the PDF renderer even for its chart, so it waits for the PDF slot too.
-        data = pooled(lambda: render_case(drawn, options), pdf=fmt in ("pdf", "png") or view == "hearing")
+        work = (lambda: with_key_pages(drawn, options)) if pages else (lambda: render_case(drawn, options))
+        data = pooled(work, pdf=fmt in ("pdf", "png") or view == "hearing")
         if fmt == "svg":
             with case.lock:
                 case.preview = (key, data)
-        name = None if fmt == "svg" and request.args.get("partial") else f"timeline-{view}.{ext}"
         return download(data, mimetype, name)
 
     @app.get("/api/cases/<cid>/case.yaml")
@@ -570,6 +572,32 @@ def download(data: bytes, mimetype: str, name: str | None) -> Response:
     if name:
         resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return resp
+
+
+def with_key_pages(case: Any, options: Any) -> bytes:
+    """The page's preview: the chart as the view draws it and, under it, the legend and key pages that follow
+    it in the PDF when they had to move off page 1 (`Scene.appendix`), as one SVG; so that a label drawn as a
+    number can be looked up in the preview as in the download. The chart is `render.svg`'s own."""
+    from ..limits import check_report, check_reviews
+    from ..pipeline import view_scene
+    from ..render.svg import XML_DECLARATION, scene_to_svg
+    from ..standards import load_standards
+
+    check_report(case, fmt="svg", view=options.view)  # as `pipeline.render_case` checks
+    check_reviews(case, load_standards(options.standards, case.jurisdiction).reviews)
+    scene = view_scene(case, options)
+    drawings = [scene_to_svg(scene, standalone=False)]
+    drawings += [scene_to_svg(p, standalone=False, ids=f"key-{i}") for i, p in enumerate(scene.appendix, 1)]
+    if len(drawings) == 1:
+        return (XML_DECLARATION + drawings[0] + "\n").encode("utf-8")
+    width = max([scene.width, *(p.width for p in scene.appendix)])
+    parts, y = [], 0.0
+    for drawing, height in zip(drawings, [scene.height, *(p.height for p in scene.appendix)], strict=True):
+        parts.append(drawing.replace("<svg ", f'<svg x="0" y="{y:g}" ', 1))
+        y += height
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{y:g}" '
+            f'viewBox="0 0 {width:g} {y:g}">')
+    return (XML_DECLARATION + head + "".join(parts) + "</svg>\n").encode("utf-8")
 
 
 def events_of(case: WorkCase) -> int:

@@ -210,6 +210,7 @@
       };
       for (const p of state.problems) mark(p, "bad");
       for (const w of state.warnings) mark(w, "warn");
+      announceField();
       for (const r of state.rows) {
         const cell = document.getElementById(`became-${r.row}`);
         if (!cell) continue;
@@ -229,6 +230,20 @@
         else { a.href = `${base}/${a.dataset.dl}`; a.removeAttribute("aria-disabled"); a.setAttribute("download", ""); }
       });
       renderReport();
+    }
+
+    // The message on the field being typed in is announced when it appears, changes or goes (the field's
+    // aria-describedby is read only when it gains focus).
+    let fieldNote = "";
+    function announceField() {
+      const active = document.activeElement;
+      if (!active || !active.dataset || !active.dataset.row) return;
+      const msg = document.getElementById(`${active.id}-msg`);
+      const text = msg ? msg.textContent : "";
+      if (text === fieldNote) return;
+      const where = `Row ${active.dataset.row} ${NAMES[active.dataset.field] || active.dataset.field}`;
+      $("#field-status").textContent = text ? `${where}: ${text}` : (fieldNote ? `${where}: no problem now` : "");
+      fieldNote = text;
     }
 
     function renderReport() {
@@ -339,16 +354,20 @@
         return;
       }
       box.setAttribute("aria-busy", "true");
-      const r = await api("GET", `${base}/timeline.svg?partial=1&v=${want}`);
+      const r = await api("GET", `${base}/timeline.svg?partial=1&pages=1&v=${want}`);
       if (want !== chartWanted) return;  // a newer change asked for a newer chart
       box.removeAttribute("aria-busy");
       if (!r.ok) { if (!gone(r)) box.replaceChildren(el("p", {class: "notice error", text: r.data.error})); return; }
-      // The chart's own stylesheet is taken out before parsing (the page allows no inline style) and
-      // applied as a same-origin blob stylesheet instead.
+      // The chart's own stylesheets (the chart's, and the key pages' under it) are taken out before parsing
+      // (the page allows no inline style) and applied as one same-origin blob stylesheet instead.
       let text = r.data;
-      let css = "";
-      text = text.replace(/<style[^>]*>([\s\S]*?)<\/style>/, (_m, body) => { css = body; return ""; });
-      css = css.replace(/^\s*<!\[CDATA\[/, "").replace(/\]\]>\s*$/, "");
+      const sheets = [];
+      text = text.replace(/<style[^>]*>([\s\S]*?)<\/style>/g, (_m, body) => {
+        const rules = body.replace(/^\s*<!\[CDATA\[/, "").replace(/\]\]>\s*$/, "");
+        if (!sheets.includes(rules)) sheets.push(rules);
+        return "";
+      });
+      const css = sheets.join("\n");
       const doc = new DOMParser().parseFromString(text, "image/svg+xml");
       const svg = doc.documentElement;
       if (svg.nodeName !== "svg") return;
