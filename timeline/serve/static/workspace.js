@@ -252,7 +252,8 @@
       const rep = state.report;
       if (rep && rep.counts) {
         const c = rep.counts;
-        $("#report-counts").textContent = `(${c.rows ?? state.rows.length} rows, ${c.events ?? state.events} events, ${c.guesses ?? 0} guesses, ${state.problems.length} problems)`;
+        const n = (k, one, many) => `${k} ${k === 1 ? one : many}`;
+        $("#report-counts").textContent = `(${n(c.rows ?? state.rows.length, "row", "rows")}, ${n(c.events ?? state.events, "event", "events")}, ${n(c.guesses ?? 0, "guess", "guesses")}, ${n(state.problems.length, "problem", "problems")})`;
       } else {
         $("#report-counts").textContent = `(${state.problems.length} problem${state.problems.length === 1 ? "" : "s"}, ${state.warnings.length} warning${state.warnings.length === 1 ? "" : "s"})`;
       }
