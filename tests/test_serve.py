@@ -264,6 +264,32 @@ def test_too_large_is_413(client: Any) -> None:
     assert "larger than 10 MB" in r.json["error"]
 
 
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # a page the browser asks for
+
+
+def test_the_start_form_posted_by_the_browser_itself_gets_pages(client: Any) -> None:
+    """Without the page's script, the start form posts to the API as a browser navigation: the refusal is a page
+    that says why (the 413 page the issue asks for), and an upload goes on to the workspace page."""
+    big = {"file": (io.BytesIO(b"Date,Details\n" + b"x" * (MAX_UPLOAD + 1)), "big.csv")}
+    r = client.post("/api/cases", data=big, headers={"Origin": ORIGIN, "Accept": BROWSER_ACCEPT},
+                    content_type="multipart/form-data")
+    assert r.status_code == 413 and r.mimetype == "text/html"
+    page = r.get_data(as_text=True)
+    assert "larger than 10 MB" in page and 'role="alert"' in page
+    junk = {"file": (io.BytesIO(b"PK\x03\x04junk"), "chronology.xlsx")}
+    r = client.post("/api/cases", data=junk, headers={"Origin": ORIGIN, "Accept": BROWSER_ACCEPT},
+                    content_type="multipart/form-data")
+    assert r.status_code == 422 and r.mimetype == "text/html" and "Excel workbook" in r.get_data(as_text=True)
+    good = {"file": (io.BytesIO((SAMPLES / "chronology.csv").read_bytes()), "chronology.csv"),
+            "name": "Amy", "dob": "14/03/2015"}
+    r = client.post("/api/cases", data=good, headers={"Origin": ORIGIN, "Accept": BROWSER_ACCEPT},
+                    content_type="multipart/form-data")
+    assert r.status_code == 303 and r.headers["Location"].startswith("/cases/")
+    assert client.get(r.headers["Location"]).status_code == 200
+    # the script's and a program's calls still get JSON
+    assert upload(client, SAMPLES / "chronology.csv").json["events"] > 20
+
+
 def test_too_large_is_refused_before_it_is_read(client: Any) -> None:
     r = client.post("/api/cases", data=b"x" * (MAX_UPLOAD + 100 * 1024), headers={"Origin": ORIGIN},
                     content_type="multipart/form-data; boundary=xyz")
@@ -360,7 +386,7 @@ def test_a_bad_value_is_kept_marked_and_left_out_then_fixed(client: Any, case_id
     assert "3" not in state["row_events"]
     r = patch(client, case_id, 3, date="02/12/2014")
     assert r.json["problems"] == [] and r.json["events"] == 33
-    assert "2014-12-02" in r.json["became"]["3"]
+    assert "2 Dec 2014" in r.json["became"]["3"]  # in words, as the page shows it
 
 
 def test_problems_name_the_field_for_each_column(client: Any, case_id: str) -> None:
@@ -604,15 +630,28 @@ def test_twenty_simultaneous_renders_are_pooled(client: Any, case_id: str, monke
                 busy -= 1
                 pdfs -= heavy
 
+    def url(i: int) -> str:
+        ext = ("svg", "pdf", "png", "json")[i % 4]
+        return f"/api/cases/{case_id}/timeline.{ext}?view={('hearing', 'full')[i // 4 % 2]}"
+
+    # What each request must give, rendered one at a time first: a render that two threads disturbed (the PDF
+    # renderer's pinned SOURCE_DATE_EPOCH undone by another thread, say) gives other bytes and fails below.
+    serial = {}
+    for i in range(8):
+        r = client.get(url(i), headers={"X-Timeline-Token": TOKEN})
+        assert r.status_code == 200
+        serial[url(i)] = r.data
+    assert len(set(serial.values())) == 8
     monkeypatch.setattr(pipeline, "render_case", counted)
     results: list[int] = []
+    wrong: list[str] = []
 
     def fetch(i: int) -> None:
-        ext = ("svg", "pdf", "png", "json")[i % 4]
-        r = client.application.test_client().get(f"/api/cases/{case_id}/timeline.{ext}?view=hearing&v={i}",
-                                                  headers={"X-Timeline-Token": TOKEN})
+        r = client.application.test_client().get(url(i), headers={"X-Timeline-Token": TOKEN})
         with lock:
             results.append(r.status_code)
+            if r.data != serial[url(i)]:
+                wrong.append(url(i))
 
     threads = [threading.Thread(target=fetch, args=(i,)) for i in range(20)]
     for t in threads:
@@ -620,6 +659,7 @@ def test_twenty_simultaneous_renders_are_pooled(client: Any, case_id: str, monke
     for t in threads:
         t.join(timeout=300)
     assert sorted(results) == [200] * 20
+    assert wrong == []  # every answer is byte for byte the serial render's
     assert 1 <= peak <= 2  # never more renders at once than the pool's slots
     assert pdf_peak == 1  # and one PDF at a time (the renderer pins the process environment)
 
@@ -747,3 +787,47 @@ def test_a_case_files_note_stays_a_note(client: Any) -> None:
     r = upload(client, data=text, filename="c.yaml", name="", dob="", as_of="")
     back = client.get(f"/api/cases/{r.json['id']}/case.yaml").get_data(as_text=True)
     assert 'note: "For the table only"' in back and "label:" not in back
+
+
+def test_what_the_page_shows_is_in_the_vocabularys_words_not_its_codes(client: Any) -> None:
+    r = upload(client, SAMPLES / "interim-orders.yaml")
+    assert r.status_code == 201, r.json
+    cid, rows = r.json["id"], r.json["rows"]
+    assert r.json["vocabulary"]["order"]["codes"]["cso"] == "Compulsory Supervision Order"  # for the type cell
+    order = next(x for x in rows if x["cells"]["kind"] == "order" and x["cells"]["type"] == "cso")
+    drawn = r.json["became"][str(order["row"])]
+    assert drawn.startswith("Compulsory Supervision Order (legal order), ") and "cso" not in drawn
+    assert any(ch.isalpha() for ch in drawn.split(", ")[1][:6])  # "12 Oct 2016", not "2016-10-12"
+    # a message about a kind and a type says their words
+    e = send(client, "PATCH", f"/api/cases/{cid}/events/{order['row']}", {"kind": "placement"})
+    assert e.status_code == 200
+    message = next(p["message"] for p in e.json["problems"] if p["row"] == order["row"])
+    assert "is a legal order type, not a placement type" in message, message
+    assert "a order" not in message
+    shown = next(x for x in e.json["report"]["problems"] if x["row"] == order["row"])["message"]
+    assert "legal order type" in shown
+    gone = client.get(f"/api/cases/{cid}/timeline.pdf")
+    assert gone.status_code == 422 and "legal order type" in json.dumps(gone.json["problems"])
+
+
+def test_the_preview_is_the_chart_as_the_view_draws_it(client: Any, case_id: str) -> None:
+    """Preview = download: the page's chart is the view's own (fitted to page 1; one canvas with the key for a
+    hearing; anonymised for training), and the key pages that follow it in the PDF are drawn under it."""
+    from timeline.io import load_text
+    from timeline.pipeline import RenderOptions, render_case
+
+    drawn = load_text(client.get(f"/api/cases/{case_id}/case.yaml").get_data(as_text=True)).case
+    for view in ("full", "hearing", "training"):
+        download = client.get(f"/api/cases/{case_id}/timeline.svg?view={view}")
+        assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
+        assert download.data == render_case(drawn, RenderOptions(view=view, as_drawn=True))  # type: ignore[arg-type]
+        preview = client.get(f"/api/cases/{case_id}/timeline.svg?view={view}&partial=1&pages=1").data
+        chart = download.data.decode().split("\n", 1)[1].strip()
+        assert chart in preview.decode() or chart.replace("<svg ", '<svg x="0" y="0" ', 1) in preview.decode()
+        if view == "training":
+            assert b"Amy" not in preview and b"Amy" not in download.data
+        if view == "hearing":
+            assert preview == download.data  # one canvas: chart, legend and key
+    full = client.get(f"/api/cases/{case_id}/timeline.svg?view=full&partial=1&pages=1").data.decode()
+    assert full.count("<svg ") >= 2 and "their words are in the key after the chart" in full
+    assert "key-1-title" in full  # the key page that follows page 1, with its own ids

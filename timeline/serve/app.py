@@ -83,8 +83,13 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
     def answer(body: Any) -> Response:
         return cast(Response, app.json.response(body))
 
+    def navigating() -> bool:
+        """A page the browser itself asked for (a form posted without the script, a download link followed),
+        not the script's or a program's call: it prefers HTML, so a refusal is a page that says why."""
+        return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
     def wants_json() -> bool:
-        return request.path.startswith("/api/")
+        return request.path.startswith("/api/") and not navigating()
 
     def fail(status: int, message: str, problems: list[dict[str, Any]] | None = None) -> Response:
         if wants_json():
@@ -232,6 +237,8 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
         if evicted:
             body["notice"] = ("The server was full, so the case unused the longest (perhaps in another tab) was "
                               "forgotten to make room for this one")
+        if navigating():  # the start page's form posted by the browser itself: on to the workspace page
+            return cast(Response, redirect(f"/cases/{case.id}{'#made-room' if evicted else ''}", code=303)), 303
         return answer(body), 201
 
     @app.get("/api/cases")
@@ -341,19 +348,25 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
         view = check_option("view", request.args.get("view", case.options["view"]))
         page = check_option("page", request.args.get("page", case.options["page"]))
         marking = check_option("marking", request.args.get("marking", case.options["marking"]))
+        pages = fmt == "svg" and request.args.get("pages") == "1"  # the page's preview: with the key's pages
+        name = None if fmt == "svg" and request.args.get("partial") else f"timeline-{view}.{ext}"
         with case.lock:
             drawn = drawable(case)
-            key = (case.version, fmt, view, page, marking)
+            key = (case.version, fmt, view, page, marking, pages)
             if fmt == "svg" and case.preview is not None and case.preview[0] == key:
-                return download(case.preview[1], mimetype, None)
+                return download(case.preview[1], mimetype, name)
         from ..pipeline import RenderOptions, render_case
 
-        options = RenderOptions(format=fmt, view=view, page=page, marking=marking or None)  # type: ignore[arg-type]
-        data = pooled(lambda: render_case(drawn, options), pdf=fmt in ("pdf", "png"))
+        # The chart (SVG, scene JSON) is the one the view draws on its page (`as_drawn`): the preview is what the
+        # PDF will show -- fitted to page 1, anonymised for training, one canvas with legend and key for a hearing.
+        options = RenderOptions(format=fmt, view=view, page=page, marking=marking or None,  # type: ignore[arg-type]
+                                as_drawn=fmt in ("svg", "scene-json"))
+        # A hearing page is measured by the PDF renderer even for its chart, so it waits for the PDF slot too.
+        work = (lambda: with_key_pages(drawn, options)) if pages else (lambda: render_case(drawn, options))
+        data = pooled(work, pdf=fmt in ("pdf", "png") or view == "hearing")
         if fmt == "svg":
             with case.lock:
                 case.preview = (key, data)
-        name = None if fmt == "svg" and request.args.get("partial") else f"timeline-{view}.{ext}"
         return download(data, mimetype, name)
 
     @app.get("/api/cases/<cid>/case.yaml")
@@ -415,18 +428,21 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
             slots.release()
 
     def drawable(case: WorkCase) -> Any:
+        from .words import problem_in_words
+
         derived = case.derived
         partial = request.args.get("partial") in ("1", "true", "yes")
         if derived.case is None:
             raise ApiError(422, "Nothing can be drawn yet: " + "; ".join(
-                located_text(p) for p in derived.problems[:5]), [p.to_json() for p in derived.problems])
+                located_text(p, case.draft.jurisdiction) for p in derived.problems[:5]),
+                [problem_in_words(p.to_json(), case.draft.jurisdiction) for p in derived.problems])
         if derived.problems and not partial:
             rows = sorted(derived.bad_rows)
             shown = ", ".join(str(r) for r in rows[:8]) + (" ..." if len(rows) > 8 else "")
             raise ApiError(422, f"Row{'s' if len(rows) != 1 else ''} {shown} "
                                 f"{'have' if len(rows) != 1 else 'has'} a problem and would be missing; fix or "
                                 "delete them first (or ask with partial=1 for the rows that can be read)",
-                           [p.to_json() for p in derived.problems])
+                           [problem_in_words(p.to_json(), case.draft.jurisdiction) for p in derived.problems])
         return derived.case
 
     def read_upload() -> Draft:
@@ -520,10 +536,13 @@ def problem_json(p: Any) -> dict[str, Any]:
     return {"line": p.line, "column": p.col, "field": p.path or None, "message": p.message}
 
 
-def located_text(p: state.Located) -> str:
-    """A located problem in plain words."""
+def located_text(p: state.Located, jurisdiction: str = "scotland") -> str:
+    """A located problem in plain words (the vocabulary's words, not its codes)."""
+    from .words import in_words
+
+    message = in_words(p.message, jurisdiction)
     where = f"row {p.row}" if p.row is not None else (p.field or "")
-    return f"{where}{' ' + p.field if p.row is not None and p.field else ''}: {p.message}" if where else p.message
+    return f"{where}{' ' + p.field if p.row is not None and p.field else ''}: {message}" if where else message
 
 
 def check_option(key: str, value: Any) -> str:
@@ -555,6 +574,32 @@ def download(data: bytes, mimetype: str, name: str | None) -> Response:
     return resp
 
 
+def with_key_pages(case: Any, options: Any) -> bytes:
+    """The page's preview: the chart as the view draws it and, under it, the legend and key pages that follow
+    it in the PDF when they had to move off page 1 (`Scene.appendix`), as one SVG; so that a label drawn as a
+    number can be looked up in the preview as in the download. The chart is `render.svg`'s own."""
+    from ..limits import check_report, check_reviews
+    from ..pipeline import view_scene
+    from ..render.svg import XML_DECLARATION, scene_to_svg
+    from ..standards import load_standards
+
+    check_report(case, fmt="svg", view=options.view)  # as `pipeline.render_case` checks
+    check_reviews(case, load_standards(options.standards, case.jurisdiction).reviews)
+    scene = view_scene(case, options)
+    drawings = [scene_to_svg(scene, standalone=False)]
+    drawings += [scene_to_svg(p, standalone=False, ids=f"key-{i}") for i, p in enumerate(scene.appendix, 1)]
+    if len(drawings) == 1:
+        return (XML_DECLARATION + drawings[0] + "\n").encode("utf-8")
+    width = max([scene.width, *(p.width for p in scene.appendix)])
+    parts, y = [], 0.0
+    for drawing, height in zip(drawings, [scene.height, *(p.height for p in scene.appendix)], strict=True):
+        parts.append(drawing.replace("<svg ", f'<svg x="0" y="{y:g}" ', 1))
+        y += height
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{y:g}" '
+            f'viewBox="0 0 {width:g} {y:g}">')
+    return (XML_DECLARATION + head + "".join(parts) + "</svg>\n").encode("utf-8")
+
+
 def events_of(case: WorkCase) -> int:
     """How many events the case's good rows became."""
     return len(case.derived.case.events) if case.derived.case is not None else 0
@@ -562,11 +607,15 @@ def events_of(case: WorkCase) -> int:
 
 def edit_json(case: WorkCase) -> dict[str, Any]:
     """The answer to an edit: the updated problems and warnings, and which row became which event."""
+    from .words import problem_in_words, report_in_words
+
     d = case.derived
+    j = case.draft.jurisdiction
     return {"id": case.id, "version": case.version, "events": events_of(case), "drawable": d.case is not None,
-            "problems": [p.to_json() for p in d.problems], "warnings": [w.to_json() for w in d.warnings],
+            "problems": [problem_in_words(p.to_json(), j) for p in d.problems],
+            "warnings": [problem_in_words(w.to_json(), j) for w in d.warnings],
             "row_events": {str(k): [i + 1 for i in v] for k, v in d.row_events.items()},
-            "became": became(case), "can_undo": bool(case.undo), "report": d.report}
+            "became": became(case), "can_undo": bool(case.undo), "report": report_in_words(d.report, j)}
 
 
 def became(case: WorkCase) -> dict[str, str]:
@@ -588,7 +637,7 @@ def became(case: WorkCase) -> dict[str, str]:
                 what = vocab.term(e.kind, e.type).label
             except KeyError:  # pragma: no cover
                 what = e.type
-            when = e.first.isoformat() + (f" to {e.last.isoformat()}" if e.is_span and e.last else "")
+            when = e.first.display() + (f" to {e.last.display()}" if e.is_span and e.last else "")
             parts.append(f"{what} ({vocab.kind_labels.get(e.kind, e.kind).lower()}), {when}"
                          + (", planned" if e.planned else ""))
         out[str(row)] = "; ".join(parts)
@@ -600,7 +649,8 @@ def vocabulary_json(jurisdiction: str) -> dict[str, Any]:
     from ..vocabulary import KINDS, load_vocabulary
 
     vocab = load_vocabulary(jurisdiction)
-    return {k: {"label": vocab.kind_labels.get(k, k), "types": [t.label for t in vocab.terms.get(k, {}).values()]}
+    return {k: {"label": vocab.kind_labels.get(k, k), "types": [t.label for t in vocab.terms.get(k, {}).values()],
+                "codes": {c: t.label for c, t in vocab.terms.get(k, {}).items()}}
             for k in KINDS}
 
 

@@ -4,6 +4,7 @@
 
 (function () {
   const $ = (sel, root) => (root || document).querySelector(sel);
+  const READ = {date: "Date", end: "End date", text: "Text", type: "Type", kind: "Kind", category: "Category"};
   const FIELDS = ["date", "end", "kind", "type", "label", "note", "source", "status"];
   const NAMES = {date: "date", end: "end date", kind: "kind", type: "type", label: "label", note: "note",
                  source: "source", status: "status"};
@@ -146,7 +147,7 @@
         if (!known) control.append(el("option", {value, text: `${value} (as typed)`, selected: true}));
       } else {
         const attrs = {id: cid, "aria-label": label, autocomplete: "off", value};
-        if (f === "type") attrs.list = typeList(kindOf(rowKind(row)));
+        if (f === "type") { attrs.list = typeList(kindOf(rowKind(row))); attrs.value = typeWords(row, value); }
         if (f === "status") attrs.list = "statuses";
         if (f === "date" || f === "end") attrs.size = 11;
         control = el("input", attrs);
@@ -156,6 +157,15 @@
       const msg = el("span", {class: "msg", id: `${cid}-msg`});
       control.setAttribute("aria-describedby", msg.id);
       return el("td", {class: `f-${f}`}, control, msg);
+    }
+
+    // A case file's row holds its type as the vocabulary's code ("cso"); it is shown in words ("Compulsory
+    // Supervision Order"), which the importer reads back as the same type. A spreadsheet's cell is shown as typed.
+    function typeWords(row, value) {
+      if (!state.from_case_file) return value;
+      const k = kindOf(rowKind(row));
+      const codes = k && state.vocabulary[k] ? state.vocabulary[k].codes || {} : {};
+      return Object.prototype.hasOwnProperty.call(codes, value) ? codes[value] : value;
     }
 
     function rowKind(row) {
@@ -200,6 +210,7 @@
       };
       for (const p of state.problems) mark(p, "bad");
       for (const w of state.warnings) mark(w, "warn");
+      announceField();
       for (const r of state.rows) {
         const cell = document.getElementById(`became-${r.row}`);
         if (!cell) continue;
@@ -221,13 +232,28 @@
       renderReport();
     }
 
+    // The message on the field being typed in is announced when it appears, changes or goes (the field's
+    // aria-describedby is read only when it gains focus).
+    let fieldNote = "";
+    function announceField() {
+      const active = document.activeElement;
+      if (!active || !active.dataset || !active.dataset.row) return;
+      const msg = document.getElementById(`${active.id}-msg`);
+      const text = msg ? msg.textContent : "";
+      if (text === fieldNote) return;
+      const where = `Row ${active.dataset.row} ${NAMES[active.dataset.field] || active.dataset.field}`;
+      $("#field-status").textContent = text ? `${where}: ${text}` : (fieldNote ? `${where}: no problem now` : "");
+      fieldNote = text;
+    }
+
     function renderReport() {
       const box = $("#report");
       const parts = [];
       const rep = state.report;
       if (rep && rep.counts) {
         const c = rep.counts;
-        $("#report-counts").textContent = `(${c.rows ?? state.rows.length} rows, ${c.events ?? state.events} events, ${c.guesses ?? 0} guesses, ${state.problems.length} problems)`;
+        const n = (k, one, many) => `${k} ${k === 1 ? one : many}`;
+        $("#report-counts").textContent = `(${n(c.rows ?? state.rows.length, "row", "rows")}, ${n(c.events ?? state.events, "event", "events")}, ${n(c.guesses ?? 0, "guess", "guesses")}, ${n(state.problems.length, "problem", "problems")})`;
       } else {
         $("#report-counts").textContent = `(${state.problems.length} problem${state.problems.length === 1 ? "" : "s"}, ${state.warnings.length} warning${state.warnings.length === 1 ? "" : "s"})`;
       }
@@ -259,8 +285,10 @@
           el("th", {scope: "col", text: "Became"}), el("th", {scope: "col", text: "Why"}))));
         const body = el("tbody");
         for (const row of rep.rows.slice(0, 2000)) {
-          const read = Object.entries(row.read || {}).map(([k, v]) => `${k}: ${v}`).join("; ");
-          const became = (row.became || []).map((b) => `${b.kind} ${b.type} ${b.date || ""}`).join("; ") || "nothing";
+          const read = Object.entries(row.read || {}).map(([k, v]) => `${READ[k] || k}: ${v}`).join("; ");
+          const words = state.became[String(row.row)];
+          const became = row.status === "error" ? "Not drawn until fixed"
+            : (words || ((row.became || []).length ? `${row.became.length} event${row.became.length === 1 ? "" : "s"}` : "Nothing (not an event)"));
           const why = [...(row.why || []), ...(row.notes || []), ...(row.warnings || [])].join("; ");
           const tr = el("tr", {class: row.guessed ? "guess" : null}, el("th", {scope: "row", text: String(row.row)}), el("td", {text: read}),
             el("td", {text: became + (row.guessed ? " (a guess: check it)" : "")}), el("td", {text: why}));
@@ -327,16 +355,20 @@
         return;
       }
       box.setAttribute("aria-busy", "true");
-      const r = await api("GET", `${base}/timeline.svg?partial=1&v=${want}`);
+      const r = await api("GET", `${base}/timeline.svg?partial=1&pages=1&v=${want}`);
       if (want !== chartWanted) return;  // a newer change asked for a newer chart
       box.removeAttribute("aria-busy");
       if (!r.ok) { if (!gone(r)) box.replaceChildren(el("p", {class: "notice error", text: r.data.error})); return; }
-      // The chart's own stylesheet is taken out before parsing (the page allows no inline style) and
-      // applied as a same-origin blob stylesheet instead.
+      // The chart's own stylesheets (the chart's, and the key pages' under it) are taken out before parsing
+      // (the page allows no inline style) and applied as one same-origin blob stylesheet instead.
       let text = r.data;
-      let css = "";
-      text = text.replace(/<style[^>]*>([\s\S]*?)<\/style>/, (_m, body) => { css = body; return ""; });
-      css = css.replace(/^\s*<!\[CDATA\[/, "").replace(/\]\]>\s*$/, "");
+      const sheets = [];
+      text = text.replace(/<style[^>]*>([\s\S]*?)<\/style>/g, (_m, body) => {
+        const rules = body.replace(/^\s*<!\[CDATA\[/, "").replace(/\]\]>\s*$/, "");
+        if (!sheets.includes(rules)) sheets.push(rules);
+        return "";
+      });
+      const css = sheets.join("\n");
       const doc = new DOMParser().parseFromString(text, "image/svg+xml");
       const svg = doc.documentElement;
       if (svg.nodeName !== "svg") return;
