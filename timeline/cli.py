@@ -374,10 +374,14 @@ def _render_table_child(table: str, mapping_file: str, child_ref: str, output: s
               help="Measure as at this date (YYYY-MM-DD) instead of the file's as_of.")
 @click.option("--standards", "standards_file", type=click.Path(dir_okay=False, path_type=str),
               help="A standards file of local targets; its keys replace the bundled Scotland defaults.")
+@click.option("--holidays", "holidays_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Bank holidays (one YYYY-MM-DD a line) that working days skip; without them, review dates "
+                   "counted in working days (England) are approximate.")
 @chronology_options
 @handles_errors
 def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: str | None, name: str | None = None,
-            dob: str | None = None, ref: str | None = None, sheet: str | None = None) -> None:
+            dob: str | None = None, ref: str | None = None, sheet: str | None = None,
+            holidays_file: str | None = None) -> None:
     """Print the time measures of CASE: time looked after and share of life, placements and moves,
     hearings, legal permanence, each step to permanence against its target, late reviews and flags.
     CASE may also be a chronology spreadsheet (.csv, .xlsx) with --name and --dob.
@@ -391,6 +395,10 @@ def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: s
     case = load_any(case_file, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet).case
     if case.jurisdiction != "scotland":  # the case's own defaults under the local file
         standards = load_standards(standards_file, case.jurisdiction)
+    if holidays_file is not None:
+        from .standards import load_holidays, with_holidays
+
+        standards = with_holidays(standards, load_holidays(holidays_file))
     from .limits import check_reviews
 
     check_reviews(case, standards.reviews)

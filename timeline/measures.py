@@ -129,10 +129,14 @@ def _hearing_by(case: Case, facts: Facts, std: Standards, spec: MeasureSpec) -> 
                    and e.date.mid <= facts.as_of and (start is None or e.date.mid >= start))
     end, event = found[0] if found and start is not None else (None, None)
     status, due = _timed(start, end, target_days, facts.as_of)
+    until = next((x for x in facts.milestones if x.type == spec.get("until")), None)
     if start is None:
         note = "not measured: the date proceedings were issued is not recorded"
     elif end is not None:
         note = f"day {(end - start).days + 1}, week {week_of(start, end)} of proceedings"
+    elif until is not None and until.date is not None:
+        status, due = "not_recorded", None  # the proceedings ended: it was held or not, the record is silent
+        note = "not recorded (the proceedings have concluded)"
     else:
         note = "not recorded yet"
     return _fact(spec, start=start, end=end, days=(end - start).days if end and start else None,
@@ -199,6 +203,9 @@ def _by_review(case: Case, facts: Facts, std: Standards, spec: MeasureSpec) -> M
             basis += " (approximate: no bank holiday list given)"
     status = ("met" if end <= due else "missed") if end is not None else (
         "overdue" if facts.as_of > due else "pending")
+    if end is None and step is not None and step.status in ("not_recorded", "not_applicable"):
+        status = step.status  # a later step shows it happened, or permanence is reached: never "overdue"
+        basis += "; not recorded (a later step shows a plan was made)" if status == "not_recorded" else ""
     return _fact(spec, start=start, end=end, days=(end - start).days if end is not None else None,
                  target_days=(due - start).days, target_date=due, status=status, note=basis,
                  event=step.event if step is not None else None, target_text=f"by review {number}")
@@ -218,7 +225,7 @@ def _placements_in_year(case: Case, facts: Facts, std: Standards, spec: MeasureS
     count = int(spec.get("count") or 3)
     since = facts.as_of - timedelta(days=window)
     if not _looked_after_now(facts):
-        return _fact(spec, start=since, end=facts.as_of, days=None, target_days=None, target_date=None,
+        return _fact(spec, start=None, end=None, days=None, target_days=None, target_date=None,
                      status="not_applicable", note="not looked after at the as-at date", event=None)
     inferred = facts.inferred_ends
     seen = 0
@@ -288,6 +295,7 @@ STATUS_WORDS: dict[str, str] = {
     "waiting": "not yet (no threshold)",
     "not_measured": "not measured",
     "not_applicable": "does not apply",
+    "not_recorded": "not recorded",
     "flag": "YES",
     "clear": "no",
 }

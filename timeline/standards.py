@@ -37,7 +37,7 @@ _REVIEW_FROM = ("placement", "looked_after")
 # The jurisdiction's named measures (timeline/measures.py): each a kind of rule with its own parameters.
 MEASURE_KINDS: dict[str, tuple[str, ...]] = {
     "step": ("milestone",),
-    "hearing_by": ("from", "hearing", "days"),
+    "hearing_by": ("from", "hearing", "days", "until"),
     "adjusted_interval": ("from", "to", "stop_at_previous_placement_for"),
     "by_review": ("milestone", "review"),
     "placements_in_year": ("count", "window_days"),
@@ -302,6 +302,37 @@ def _build(data: Any, source: SourceMap, *, base: dict[str, Any], name: str,
     )
 
 
+def load_holidays(path: str | Path) -> frozenset[date]:
+    """A bank holiday list for working days (`--holidays FILE`): one YYYY-MM-DD a line (blank lines and
+    `#` comments skipped). CaseError naming the line of anything else."""
+    name = display_name(path)
+    out: set[date] = set()
+    problems: list[Problem] = []
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        try:
+            day = parse_date(text)
+        except DateFormatError:
+            day = None
+        if day is None or day.precision != "day" or day.qualifier:
+            problems.append(Problem(name, number, 1, "holidays", f"should be a full date (YYYY-MM-DD); got "
+                                                                 f"'{text[:40]}'"))
+            continue
+        out.add(day.mid)
+    if problems:
+        raise CaseError(problems)
+    return frozenset(out)
+
+
+def with_holidays(std: Standards, holidays: frozenset[date]) -> Standards:
+    """The same standards with working days counted without these bank holidays."""
+    from dataclasses import replace
+
+    return replace(std, reviews=replace(std.reviews, holidays=holidays))
+
+
 def _review_exact(check: _Checker, given: dict[str, Any]) -> dict[str, Any]:
     """The optional exact schedule keys (working days, months, what it counts from)."""
     out: dict[str, Any] = {}
@@ -359,4 +390,5 @@ def _measures(check: _Checker, raw: dict[str, Any]) -> tuple[MeasureSpec, ...]:
     return tuple(out)
 
 
-__all__ = ["MEASURE_KINDS", "PACE_MILESTONES", "FlagRules", "MeasureSpec", "ReviewSchedule", "Standards", "Target", "load_standards", "milestone_steps"]
+__all__ = ["MEASURE_KINDS", "PACE_MILESTONES", "FlagRules", "MeasureSpec", "ReviewSchedule", "Standards", "Target", "load_holidays", "load_standards",
+           "milestone_steps", "with_holidays"]
