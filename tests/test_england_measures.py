@@ -145,3 +145,30 @@ def test_scotland_has_no_measures() -> None:
     facts = compute_facts(case)
     assert facts.measures == ()
     assert "measures" not in summary_dict(case, facts)
+
+
+def test_wales_is_a_variant_with_welsh_names_and_no_adoption_scorecard() -> None:
+    """docs/england-wales.md: Wales reads England and Wales's vocabulary with s76 and LAC review names, the
+    same 26 weeks, CMH and review schedule, and no DfE adoption scorecard (A1, A2, A10)."""
+    text = SAMPLE.read_text(encoding="utf-8").replace("jurisdiction: england-wales", "jurisdiction: wales")
+    case = Case.model_validate(__import__("yaml").safe_load(text))
+    facts = compute_facts(case)
+    codes = [m.code for m in facts.measures]
+    assert "a1" not in codes and "a2" not in codes and "a10" not in codes
+    assert "proceedings_26_weeks" in codes and facts.measures[0].target_days == 238
+    summary = summary_text(case, facts)
+    assert "Looked after child reviews (first within 20 working days" in summary
+    assert "A1:" not in summary and "Wales (statutory defaults; no adoption scorecard)" in summary
+    assert [r.due for r in facts.reviews][:2] == [date(2020, 3, 2), date(2020, 5, 27)]
+    out = CliRunner().invoke(main, ["vocab", "order", "--jurisdiction", "wales"]).output
+    assert "s76 SSWA 2014" in out
+    ew = CliRunner().invoke(main, ["vocab", "meeting", "--jurisdiction", "england-wales"]).output
+    assert "cla_review" in ew and "CLA review" in ew
+    assert "laac_review" in CliRunner().invoke(main, ["vocab", "meeting"]).output  # default unchanged
+
+
+def test_jurisdiction_choices_match_the_data() -> None:
+    from timeline.vocabulary import JURISDICTIONS
+
+    param = next(p for p in main.commands["vocab"].params if p.name == "jurisdiction")
+    assert tuple(param.type.choices) == JURISDICTIONS  # type: ignore[attr-defined]

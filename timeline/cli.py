@@ -201,14 +201,17 @@ def schema(markdown: bool) -> None:
     "kind", required=False, type=click.Choice(["placement", "order", "hearing", "meeting", "milestone", "event"])
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the vocabulary as JSON.")
+@click.option("--jurisdiction", default="scotland", show_default=True,
+              type=click.Choice(["scotland", "england-wales", "wales"]),
+              help="Whose vocabulary to list (docs/england-wales.md for England and Wales).")
 @handles_errors
-def vocab(kind: str | None, as_json: bool) -> None:
+def vocab(kind: str | None, as_json: bool, jurisdiction: str = "scotland") -> None:
     """List the type codes a case file may use (all kinds, or one KIND)."""
     from dataclasses import asdict
 
     from .vocabulary import KINDS, load_vocabulary
 
-    v = load_vocabulary("scotland")
+    v = load_vocabulary(jurisdiction)
     kinds = [kind] if kind else list(KINDS)
     if as_json:
         click.echo(json.dumps({k: [asdict(t) for t in v.terms[k].values()] for k in kinds}, indent=2))

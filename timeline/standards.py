@@ -18,7 +18,7 @@ from typing import Any
 from .dates import DateFormatError, add_months, add_working_days, parse_date
 from .io import SourceMap, display_name, parse_document, read_text
 from .problems import CaseError, Loc, Problem
-from .vocabulary import JURISDICTIONS, load_vocabulary
+from .vocabulary import JURISDICTIONS, load_vocabulary, overlay
 
 # The PACE permanence data set, in the order a child passes through it (domain.md §2).
 PACE_MILESTONES: tuple[str, ...] = (
@@ -162,7 +162,8 @@ def _default_data(jurisdiction: str = "scotland") -> dict[str, Any]:
     text = resources.files("timeline").joinpath("standards").joinpath(file).read_text(encoding="utf-8")
     data, _ = parse_document(f"standards/{file}", text)
     assert isinstance(data, dict)
-    return data
+    base = data.pop("base", None)  # a variant (Wales) names only what differs from its base
+    return overlay(_default_data(str(base)), data) if base else data
 
 
 def milestone_steps(jurisdiction: str = "scotland") -> tuple[str, ...]:
