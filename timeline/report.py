@@ -90,8 +90,10 @@ def _css_text() -> str:
 
 
 @cache
-def _research() -> tuple[ResearchItem, ...]:
-    raw = yaml.safe_load((templates_dir() / RESEARCH).read_text(encoding="utf-8"))
+def _research(jurisdiction: str = "scotland") -> tuple[ResearchItem, ...]:
+    """The research context of the case's jurisdiction (its vocabulary's `research` word names the file)."""
+    file = load_vocabulary(jurisdiction).words.get("research", RESEARCH)
+    raw = yaml.safe_load((templates_dir() / file).read_text(encoding="utf-8"))
     source = str(raw["source"])
     return tuple(ResearchItem(text=str(t), source=source) for t in raw["figures"])
 
@@ -401,6 +403,11 @@ def _milestone_line(case: Case, m: MilestoneFact) -> MilestoneLine:
     status = _STATUS_WORDS.get(m.status, str(m.status))
     if m.status == "not_applicable" and m.date is not None:
         status = "Done (no target)"
+    if m.extensions and m.target_days is not None and m.target_date is not None:
+        from .measures import period_words
+
+        times = "once" if m.extensions == 1 else f"{m.extensions} times"
+        target = f"{period_words(m.target_days)} (by {PartialDate.of(m.target_date).display()}; extended {times})"
     if m.status in ("missed", "overdue") and m.days_over:
         status += f" by {duration_words(m.days_over)}"
     return MilestoneLine(name=name, date=when, target=target, status=status, status_class=str(m.status))
@@ -847,7 +854,7 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
         chart_note=chart_note,
         summary=summary_for(case, facts),
         show_summary=full,
-        research=_research() if full else (),
+        research=_research(case.jurisdiction) if full else (),
         paragraph=hearing_paragraph(case, facts) if view == "hearing" and not court_summary(case, facts) else None,
         show_table=full,
         rows=rows,
