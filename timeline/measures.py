@@ -47,6 +47,7 @@ class MeasureFact:
     why: str | None = None
     count: int | None = None  # placements_in_year: the placements counted
     target_text: str = ""  # the target in words ("26 weeks", "by day 12", "by review 2"), "" for none
+    short: str = ""  # the standards' short name of the measure, else its label
 
 
 def compute_measures(case: Case, facts: Facts, std: Standards) -> tuple[MeasureFact, ...]:
@@ -60,7 +61,8 @@ def week_of(start: date, day: date) -> int:
 
 
 def _fact(spec: MeasureSpec, **kw: object) -> MeasureFact:
-    return MeasureFact(code=spec.code, label=spec.label, why=spec.why, **kw)  # type: ignore[arg-type]
+    return MeasureFact(code=spec.code, label=spec.label, why=spec.why, short=spec.short or spec.label,
+                       **kw)  # type: ignore[arg-type]
 
 
 def period_words(days: int) -> str:

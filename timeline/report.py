@@ -514,9 +514,8 @@ def court_summary(case: Case, facts: Facts) -> tuple[Figure, ...]:
     vocab = load_vocabulary(case.jurisdiction)
     if "court_summary_title" not in vocab.words:
         return ()
-    born = case.child.date_of_birth
     as_of = facts.as_of
-    out = [Figure("Child", f"{case.child.name}, aged {format_age(born, as_of)}")]
+    out: list[Figure] = []  # the child's name, date of birth and age head the page
     steps = {m.type: m for m in facts.milestones}
     for m in facts.measures:
         if m.code != vocab.words.get("court_proceedings_measure"):
@@ -572,8 +571,8 @@ def court_summary(case: Case, facts: Facts) -> tuple[Figure, ...]:
     shown = [m for m in facts.measures if m.code != vocab.words.get("court_proceedings_measure")
              and m.status in ("met", "missed", "overdue", "pending", "flag")]
     if shown:
-        parts = [f"{m.label.split(':')[0]} {STATUS_WORDS.get(m.status, m.status)}"
-                 + (f" ({_plural(m.days, 'day')})" if m.days is not None and m.count is None else "")
+        parts = [f"{m.short} {STATUS_WORDS.get(m.status, m.status)}"
+                 + (f" ({m.days} d)" if m.days is not None and m.count is None else "")
                  for m in shown]
         out.append(Figure("Measures", "; ".join(parts)))
     return tuple(out)

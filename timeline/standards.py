@@ -43,7 +43,7 @@ MEASURE_KINDS: dict[str, tuple[str, ...]] = {
     "placements_in_year": ("count", "window_days"),
     "long_term_stability": ("under_age", "in_care_months", "same_placement_months"),
 }
-_MEASURE_COMMON = ("kind", "label", "why")
+_MEASURE_COMMON = ("kind", "label", "short", "why")
 _FLAG_KEYS = ("home_supervision_days", "moves_count", "moves_window_days", "no_plan_days")
 _TOP_KEYS = ("name", "milestones", "reviews", "flags", "measures", "holidays")
 _LONGEST_TARGET_DAYS = 36_525  # a hundred years: anything longer is a typing slip, not an aim
@@ -114,6 +114,7 @@ class MeasureSpec:
     label: str
     why: str | None
     params: tuple[tuple[str, Any], ...]
+    short: str | None = None  # a few words for the one-page court summary ("A1", "CMH by day 12")
 
     def get(self, key: str, default: Any = None) -> Any:
         """One parameter of the rule."""
@@ -387,7 +388,9 @@ def _measures(check: _Checker, raw: dict[str, Any]) -> tuple[MeasureSpec, ...]:
         why = fields.get("why")
         params = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in fields.items()
                        if k not in _MEASURE_COMMON)
-        out.append(MeasureSpec(str(code), str(kind), str(label), str(why) if why is not None else None, params))
+        short = fields.get("short")
+        out.append(MeasureSpec(str(code), str(kind), str(label), str(why) if why is not None else None, params,
+                               str(short) if short is not None else None))
     return tuple(out)
 
 
