@@ -80,8 +80,8 @@ def test_sample_summary_text_and_json_carry_the_measures() -> None:
 
 
 def test_no_extension_is_measured_against_26_weeks() -> None:
-    case = Case.model_validate({"child": {"name": "Tom", "date_of_birth": "2018-01-10"}, "jurisdiction": "england-wales",
-                                "as_of": "2019-12-01", "events": [
+    case = Case.model_validate({"child": {"name": "Tom", "date_of_birth": "2018-01-10"},
+                                "jurisdiction": "england-wales", "as_of": "2019-12-01", "events": [
         {"kind": "order", "type": "ico", "start": "2019-01-07"},
         {"kind": "milestone", "type": "proceedings_issued", "date": "2019-01-07"},
         # 7 Jan 2019 + 182 = 8 Jul 2019; care order 29 Jul 2019 is 21 days late
@@ -92,8 +92,8 @@ def test_no_extension_is_measured_against_26_weeks() -> None:
 
 
 def test_a10_stops_the_clock_at_the_foster_placement_with_the_adopters() -> None:
-    case = Case.model_validate({"child": {"name": "Zac", "date_of_birth": "2017-06-01"}, "jurisdiction": "england-wales",
-                                "as_of": "2020-01-01", "events": [
+    case = Case.model_validate({"child": {"name": "Zac", "date_of_birth": "2017-06-01"},
+                                "jurisdiction": "england-wales", "as_of": "2020-01-01", "events": [
         {"kind": "order", "type": "s20", "start": "2018-01-15"},
         {"kind": "placement", "type": "foster", "start": "2018-01-15"},
         {"kind": "placement", "type": "foster", "start": "2018-04-02", "label": "Carers who adopt"},
@@ -105,8 +105,8 @@ def test_a10_stops_the_clock_at_the_foster_placement_with_the_adopters() -> None
 
 
 def test_long_term_stability_for_an_under_16_in_care_two_and_a_half_years() -> None:
-    case = Case.model_validate({"child": {"name": "Lee", "date_of_birth": "2010-03-01"}, "jurisdiction": "england-wales",
-                                "as_of": "2020-06-30", "events": [
+    case = Case.model_validate({"child": {"name": "Lee", "date_of_birth": "2010-03-01"},
+                                "jurisdiction": "england-wales", "as_of": "2020-06-30", "events": [
         {"kind": "order", "type": "care_order", "start": "2016-02-01"},
         {"kind": "placement", "type": "foster", "start": "2016-02-01"},
         {"kind": "placement", "type": "foster", "start": "2018-09-01"}]})

@@ -298,7 +298,8 @@ def _build(data: Any, source: SourceMap, *, base: dict[str, Any], name: str,
     return Standards(
         name=title,
         targets=tuple(targets),
-        reviews=ReviewSchedule(**reviews, **exact, holidays=holidays),
+        reviews=ReviewSchedule(reviews["first_days"], reviews["second_days"], reviews["later_days"], **exact,
+                               holidays=holidays),
         flags=FlagRules(**flags),
         measures=measures,
     )
@@ -394,5 +395,5 @@ def _measures(check: _Checker, raw: dict[str, Any]) -> tuple[MeasureSpec, ...]:
     return tuple(out)
 
 
-__all__ = ["MEASURE_KINDS", "PACE_MILESTONES", "FlagRules", "MeasureSpec", "ReviewSchedule", "Standards", "Target", "load_holidays", "load_standards",
-           "milestone_steps", "with_holidays"]
+__all__ = ["MEASURE_KINDS", "PACE_MILESTONES", "FlagRules", "MeasureSpec", "ReviewSchedule", "Standards", "Target",
+           "load_holidays", "load_standards", "milestone_steps", "with_holidays"]
