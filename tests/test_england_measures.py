@@ -172,3 +172,17 @@ def test_jurisdiction_choices_match_the_data() -> None:
 
     param = next(p for p in main.commands["vocab"].params if p.name == "jurisdiction")
     assert tuple(param.type.choices) == JURISDICTIONS  # type: ignore[attr-defined]
+
+
+def test_english_chronology_dates_the_issue_so_the_26_weeks_is_measured() -> None:
+    from timeline.chronology import load_any
+
+    path = Path(__file__).resolve().parent / "data" / "chronologies" / "english-care-proceedings.csv"
+    case = load_any(str(path), name="Ruby", dob="2015-04-09", as_of=date(2018, 3, 1)).case
+    assert case.jurisdiction == "england-wales"
+    issued = [e for e in case.events if e.type == "proceedings_issued"]
+    assert [e.first.mid for e in issued] == [date(2016, 11, 17)]  # "LA issues care proceedings; ICO granted"
+    p = {m.code: m for m in compute_facts(case).measures}["proceedings_26_weeks"]
+    # 17 Nov 2016 -> the final hearing 14-16 Mar 2017 (counted at its middle, 15 Mar): 13 + 31 + 31 + 28 + 15
+    # = 118 days, within 182 (target 18 May 2017)
+    assert (p.days, p.status, p.target_date) == (118, "met", date(2017, 5, 18))

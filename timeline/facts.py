@@ -178,6 +178,7 @@ class Facts:
     review_gaps: tuple[ReviewGap, ...] = ()
     as_of_warnings: tuple[str, ...] = ()
     measures: tuple[MeasureFact, ...] = ()  # the jurisdiction's named measures (timeline/measures.py)
+    review_dates_approximate: bool = False  # working days counted without a bank holiday list
 
     @property
     def looked_after_span(self) -> Span:
@@ -259,7 +260,8 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
         return facts
     from .measures import compute_measures
 
-    return replace(facts, measures=compute_measures(case, facts, std))
+    return replace(facts, measures=compute_measures(case, facts, std),
+                   review_dates_approximate=std.reviews.approximate)
 
 
 def _happened(case: Case, as_of: date) -> list[tuple[int, AnyEvent]]:
@@ -970,7 +972,8 @@ def _measures_dict(facts: Facts, ident: Callable[[int | None], str | None]) -> d
         return {}
     from .measures import measure_dict
 
-    return {"measures": [measure_dict(m, ident(m.event)) for m in facts.measures]}
+    return {"measures": [measure_dict(m, ident(m.event)) for m in facts.measures],
+            "review_dates_approximate": facts.review_dates_approximate}
 
 
 def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None) -> str:
