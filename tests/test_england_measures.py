@@ -186,3 +186,20 @@ def test_english_chronology_dates_the_issue_so_the_26_weeks_is_measured() -> Non
     # 17 Nov 2016 -> the final hearing 14-16 Mar 2017 (counted at its middle, 15 Mar): 13 + 31 + 31 + 28 + 15
     # = 118 days, within 182 (target 18 May 2017)
     assert (p.days, p.status, p.target_date) == (118, "met", date(2017, 5, 18))
+
+
+def test_each_looked_after_period_restarts_the_english_review_schedule() -> None:
+    case = Case.model_validate({"child": {"name": "Ada", "date_of_birth": "2012-01-01"},
+                                "jurisdiction": "england-wales", "as_of": "2020-03-01",
+                                "records": {"reviews": "complete"}, "events": [
+        {"kind": "order", "type": "s20", "start": "2019-01-07", "end": "2019-03-01"},
+        {"kind": "placement", "type": "foster", "start": "2019-01-07", "end": "2019-03-01"},
+        {"kind": "placement", "type": "home", "start": "2019-03-01"},
+        {"kind": "order", "type": "s20", "start": "2019-09-02"},
+        {"kind": "placement", "type": "foster", "start": "2019-09-02"}]})
+    facts = compute_facts(case)
+    # Period 1 from Mon 7 Jan 2019: first review due 20 working days later, Mon 4 Feb 2019 (not held:
+    # overdue); the next would be 3 months later, 4 May, after the period ended 1 Mar. Period 2 from Mon
+    # 2 Sep 2019: due Mon 30 Sep 2019, named by the s20 that began it (event 4).
+    firsts = [(r.placement_event, r.number, r.due) for r in facts.reviews if r.number == 1]
+    assert firsts == [(1, 1, date(2019, 2, 4)), (4, 1, date(2019, 9, 30))]

@@ -598,12 +598,14 @@ def _review_windows(
     out: list[tuple[int, date, date | None, date | None]] = []
     if schedule.counts_from == "looked_after":
         for p in periods:
-            n = next((m for m, e in happened if isinstance(e, (PlacementEvent, OrderEvent))
-                      and vocab.term(e.kind, e.type).looked_after and e.first.mid <= p.start), None)
-            if n is None:
-                n = next((m for m, e in happened if e.first.mid <= p.start), None)
-            if n is None:
+            # the looked-after event that began the period (the latest to start on or before its start)
+            began = [(e.first.mid, m) for m, e in happened if isinstance(e, (PlacementEvent, OrderEvent))
+                     and vocab.term(e.kind, e.type).looked_after and e.first.mid <= p.start]
+            if not began:
+                began = [(e.first.mid, m) for m, e in happened if e.first.mid <= p.start]
+            if not began:
                 continue
+            n = min(m for day, m in began if day == max(began)[0])
             end = None if p.ongoing else p.end
             out.append((n, p.start, end if end is not None and end <= as_of else None, end))
         return out
