@@ -69,6 +69,7 @@ def test_sample_summary_text_and_json_carry_the_measures() -> None:
     assert "Measures (" in text and "A2: placement order to match" in text
     assert "CLA reviews (first within 20 working days of becoming looked after" in text
     assert "approximate" in text
+    assert "34 weeks (238 days) after proceedings issued, extended once" in text  # the steps table says so
     for scottish in ("PACE", "LAAC", "Children's Hearing", "sheriff", "Sheriff", "Reporter"):
         assert scottish not in text
     data = summary_dict(case, facts)

@@ -1035,6 +1035,12 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
         if m.target_days is not None and target.after is not None:
             aim = (f"{_period(m.target_days)} ({m.target_days} days) after "
                    f"{vocab.term('milestone', target.after).abbr.lower()}")
+            if m.extensions:  # the record extends the timetable (CA 1989 s32(5)): say so beside the target
+                from .measures import period_words
+
+                times = "once" if m.extensions == 1 else f"{m.extensions} times"
+                aim = (f"{period_words(m.target_days)} ({m.target_days} days) after "
+                       f"{vocab.term('milestone', target.after).abbr.lower()}, extended {times}")
         else:
             aim = "no target"
         steps.append([
