@@ -204,3 +204,25 @@ def test_each_looked_after_period_restarts_the_english_review_schedule() -> None
     # 2 Sep 2019: due Mon 30 Sep 2019, named by the s20 that began it (event 4).
     firsts = [(r.placement_event, r.number, r.due) for r in facts.reviews if r.number == 1]
     assert firsts == [(1, 1, date(2019, 2, 4)), (4, 1, date(2019, 9, 30))]
+
+
+def test_report_words_for_an_english_case() -> None:
+    from timeline.report import APPROXIMATE_REVIEWS, _report_title, _research, court_summary, summary_for
+
+    case = load_case(SAMPLE).case
+    facts = compute_facts(case)
+    assert APPROXIMATE_REVIEWS in summary_for(case, facts).flags
+    court = {f.label: f.value for f in court_summary(case, facts)}
+    assert list(court) == ["Proceedings", "Orders in force", "Placements", "CLA reviews", "Permanence plan",
+                           "Measures"]
+    assert "in week 32; target 34 weeks (to 9 Nov 2020): met; extended once" in court["Proceedings"]
+    assert court["Orders in force"] == "Care Order (from 22 Oct 2020); Placement Order (from 22 Oct 2020)"
+    assert "next due 12 May 2021" in court["CLA reviews"] and "approximate" in court["CLA reviews"]
+    assert _report_title(case, "hearing") == "Summary for the family court: Maisie"
+    assert "Ministry of Justice" in _research(case.jurisdiction)[0].source
+    scottish = load_case(SAMPLE.parent / "adoption.yaml").case
+    scottish_facts = compute_facts(scottish)
+    assert court_summary(scottish, scottish_facts) == ()
+    assert _report_title(scottish, "hearing") == "Timeline: Isla"
+    assert APPROXIMATE_REVIEWS not in summary_for(scottish, scottish_facts).flags
+    assert "SCRA" in _research(scottish.jurisdiction)[0].source

@@ -387,6 +387,8 @@ def _notes(facts: Facts) -> tuple[str, ...]:
             text += (f" No review recorded between {words.date_words(longest.start)} and "
                      f"{words.date_words(longest.end)}{more}.")
         out.append(text)
+    if facts.review_dates_approximate and facts.reviews:
+        out.append(APPROXIMATE_REVIEWS)
     return tuple(out)
 
 
@@ -413,6 +415,8 @@ def _milestone_line(case: Case, m: MilestoneFact) -> MilestoneLine:
     return MilestoneLine(name=name, date=when, target=target, status=status, status_class=str(m.status))
 
 
+APPROXIMATE_REVIEWS = ("Review due dates count working days Monday to Friday without bank holidays, so they are "
+                       "approximate (give a holiday list in the standards file).")
 PERMANENCE_BEFORE_PERIOD = "granted before the current period of being looked after began"
 
 
@@ -556,6 +560,8 @@ def court_summary(case: Case, facts: Facts) -> tuple[Figure, ...]:
         text = f"{held} held ({late} late), {facts.reviews_overdue} overdue"
         if upcoming is not None:
             text += f"; next due {words.date_words(upcoming.due)}"
+        if facts.review_dates_approximate:
+            text += " (due dates approximate: no bank holiday list)"
         out.append(Figure(title, text))
     else:
         out.append(Figure(title, f"{_plural(facts.reviews_recorded, 'review')} recorded"))
