@@ -226,3 +226,18 @@ def test_report_words_for_an_english_case() -> None:
     assert _report_title(scottish, "hearing") == "Timeline: Isla"
     assert APPROXIMATE_REVIEWS not in summary_for(scottish, scottish_facts).flags
     assert "SCRA" in _research(scottish.jurisdiction)[0].source
+
+
+def test_render_takes_a_holiday_list(tmp_path: Path) -> None:
+    days = tmp_path / "holidays.txt"
+    days.write_text("2020-12-25\n2020-12-28\n", encoding="utf-8")
+    plain, given = tmp_path / "plain.html", tmp_path / "given.html"
+    assert CliRunner().invoke(main, ["render", str(SAMPLE), "-o", str(plain)]).exit_code == 0
+    result = CliRunner().invoke(main, ["render", str(SAMPLE), "-o", str(given), "--holidays", str(days)])
+    assert result.exit_code == 0, result.output
+    assert "so they are approximate" in plain.read_text(encoding="utf-8")
+    assert "so they are approximate" not in given.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("Christmas\n", encoding="utf-8")
+    refused = CliRunner().invoke(main, ["render", str(SAMPLE), "-o", str(tmp_path / "x.svg"), "--holidays", str(bad)])
+    assert refused.exit_code == 1 and "bad.txt:1:1: holidays: should be a full date" in refused.output

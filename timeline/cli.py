@@ -271,6 +271,8 @@ def init(path: str, force: bool) -> None:
 @click.option("--page-range", default=None, help="PNG pages to write, e.g. 1 or 1-3.")
 @click.option("--standards", "standards_file", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="A standards file (targets) replacing the bundled defaults.")
+@click.option("--holidays", "holidays_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Bank holidays (one YYYY-MM-DD a line) that working days skip (England's CLA reviews).")
 @chronology_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes for a batch (several cases or a folder); default: all cores.")
@@ -286,7 +288,7 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
            page: str, marking: str | None, title: str | None, view: str | None, dpi: int, page_range: str | None,
            standards_file: str | None, name: str | None = None, dob: str | None = None, ref: str | None = None,
            sheet: str | None = None, jobs: int | None = None, seed: str | None = None, force: bool = False,
-           mapping_file: str | None = None, child_ref: str | None = None) -> None:
+           mapping_file: str | None = None, child_ref: str | None = None, holidays_file: str | None = None) -> None:
     """Draw the timeline of CASE into OUTPUT (SVG, scene JSON, HTML, PDF or PNG).
 
     The chart's x axis is the child's age; warnings about the case are printed but do not stop it.
@@ -330,7 +332,7 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
     options = RenderOptions(format=chosen, width=width, page=page,  # type: ignore[arg-type]
                             marking=marking, title=title, view=view or "full",  # type: ignore[arg-type]
                             dpi=dpi, page_range=page_range, standards=standards_file, seed=seed,
-                            as_drawn=view is not None)
+                            as_drawn=view is not None, holidays=holidays_file)
     if many:
         from .batch import run
 

@@ -354,9 +354,9 @@ def header_for(case: Case) -> Header:
 def _facts(case: Case, options: RenderOptions) -> Facts:
     """The facts stage's measures (with the standards file the options name, else the bundled targets)."""
     from .facts import compute_facts
-    from .standards import load_standards
+    from .standards import standards_for
 
-    standards = load_standards(options.standards, case.jurisdiction) if options.standards else None
+    standards = standards_for(options.standards, case.jurisdiction, options.holidays)
     return compute_facts(case, standards=standards)
 
 
@@ -716,11 +716,11 @@ def one_page_chart(case: Case, *, options: RenderOptions, room: float | None = N
     """
     from .facts import compute_facts
     from .layout import fit_one_page
-    from .standards import load_standards
+    from .standards import standards_for
     from .text import default_metrics
     from .theme import DEFAULT_THEME, printable_width_px
 
-    standards = load_standards(options.standards, case.jurisdiction) if options.standards else None
+    standards = standards_for(options.standards, case.jurisdiction, options.holidays)
     budget = chart_budget(options) if room is None else room
     fitted = fit_one_page(case, facts=compute_facts(case, standards=standards), theme=DEFAULT_THEME,
                           metrics=default_metrics(), width=printable_width_px(options.page), max_height=budget)

@@ -329,6 +329,15 @@ def load_holidays(path: str | Path) -> frozenset[date]:
     return frozenset(out)
 
 
+def standards_for(path: str | None, jurisdiction: str, holidays: str | None = None) -> Standards | None:
+    """What a render uses: the standards file at `path` over the jurisdiction's defaults, with the bank
+    holidays at `holidays`; None (the facts stage's own defaults) when neither is given."""
+    if path is None and holidays is None:
+        return None
+    std = load_standards(path, jurisdiction)
+    return with_holidays(std, load_holidays(holidays)) if holidays is not None else std
+
+
 def with_holidays(std: Standards, holidays: frozenset[date]) -> Standards:
     """The same standards with working days counted without these bank holidays."""
     from dataclasses import replace
@@ -396,4 +405,4 @@ def _measures(check: _Checker, raw: dict[str, Any]) -> tuple[MeasureSpec, ...]:
 
 
 __all__ = ["MEASURE_KINDS", "PACE_MILESTONES", "FlagRules", "MeasureSpec", "ReviewSchedule", "Standards", "Target",
-           "load_holidays", "load_standards", "milestone_steps", "with_holidays"]
+           "load_holidays", "load_standards", "milestone_steps", "standards_for", "with_holidays"]
