@@ -378,7 +378,8 @@ def _render_table_child(table: str, mapping_file: str, child_ref: str, output: s
 @click.option("--as-of", callback=_as_of_option,
               help="Measure as at this date (YYYY-MM-DD) instead of the file's as_of.")
 @click.option("--standards", "standards_file", type=click.Path(dir_okay=False, path_type=str),
-              help="A standards file of local targets; its keys replace the bundled Scotland defaults.")
+              help="A standards file of local targets; its keys replace the bundled defaults of the case's "
+                   "jurisdiction.")
 @click.option("--holidays", "holidays_file", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Bank holidays (one YYYY-MM-DD a line) that working days skip; without them, review dates "
                    "counted in working days (England) are approximate.")
