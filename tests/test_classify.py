@@ -359,7 +359,10 @@ def test_detection_threshold(texts: list[str], detected: str | None) -> None:
 def test_scottish_samples_are_not_english() -> None:
     texts: list[str] = []
     for path in sorted(SAMPLES.glob("*.yaml")):
-        for event in yaml.safe_load(path.read_text(encoding="utf-8"))["events"]:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if data.get("jurisdiction", "scotland") != "scotland":
+            continue  # an English sample (english-care-proceedings.yaml) is meant to read as English
+        for event in data["events"]:
             texts += [event.get("label") or "", event.get("note") or ""]
     assert len(texts) > 100
     assert detect_jurisdiction(texts).jurisdiction is None
@@ -572,3 +575,9 @@ def test_a_permanence_order_talked_about_is_not_one_granted(text: str) -> None:
 )
 def test_a_permanence_order_stated_is_read(text: str, code: str) -> None:
     assert [(g.type, g.confident) for g in classify_text(text).guesses if g.kind == "order"] == [(code, True)]
+
+
+def test_the_english_sample_reads_as_english() -> None:
+    data = yaml.safe_load((SAMPLES / "english-care-proceedings.yaml").read_text(encoding="utf-8"))
+    texts = [e.get("label") or "" for e in data["events"]]
+    assert detect_jurisdiction(texts).jurisdiction == "england-wales"

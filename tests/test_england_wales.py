@@ -76,7 +76,8 @@ def test_adoption_case_measured_by_hand() -> None:
 
 
 def test_cla_reviews_are_counted_on_the_english_schedule() -> None:
-    """Placed 1 Mar 2018: first review due 29 Mar (28 days, approximating 20 working days), held 20 Mar."""
+    """Looked after Thu 1 Mar 2018: the first review is due 20 working days later (2 Mar is day 1, then four
+    weeks less a day: Thu 29 Mar 2018; Good Friday, 30 Mar, is after it), held 20 Mar."""
     case = _case("england-wales", [
         {"kind": "order", "type": "s20", "start": "2018-03-01"},
         {"kind": "placement", "type": "foster", "start": "2018-03-01"},

@@ -99,6 +99,11 @@ def child_words(jurisdiction: str = "scotland") -> dict[str, Any]:
     """The jurisdiction's child words file (`vocab/<jurisdiction>-child.yaml`), parsed once."""
     text = resources.files("timeline").joinpath("vocab").joinpath(f"{jurisdiction}-child.yaml").read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
+    base = data.pop("base", None)  # a variant (Wales) names only what differs from its base
+    if base:
+        from .vocabulary import overlay
+
+        return overlay(child_words(str(base)), data)
     return data
 
 

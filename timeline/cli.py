@@ -201,14 +201,17 @@ def schema(markdown: bool) -> None:
     "kind", required=False, type=click.Choice(["placement", "order", "hearing", "meeting", "milestone", "event"])
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the vocabulary as JSON.")
+@click.option("--jurisdiction", default="scotland", show_default=True,
+              type=click.Choice(["scotland", "england-wales", "wales"]),
+              help="Whose vocabulary to list (docs/england-wales.md for England and Wales).")
 @handles_errors
-def vocab(kind: str | None, as_json: bool) -> None:
+def vocab(kind: str | None, as_json: bool, jurisdiction: str = "scotland") -> None:
     """List the type codes a case file may use (all kinds, or one KIND)."""
     from dataclasses import asdict
 
     from .vocabulary import KINDS, load_vocabulary
 
-    v = load_vocabulary("scotland")
+    v = load_vocabulary(jurisdiction)
     kinds = [kind] if kind else list(KINDS)
     if as_json:
         click.echo(json.dumps({k: [asdict(t) for t in v.terms[k].values()] for k in kinds}, indent=2))
@@ -268,6 +271,8 @@ def init(path: str, force: bool) -> None:
 @click.option("--page-range", default=None, help="PNG pages to write, e.g. 1 or 1-3.")
 @click.option("--standards", "standards_file", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="A standards file (targets) replacing the bundled defaults.")
+@click.option("--holidays", "holidays_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Bank holidays (one YYYY-MM-DD a line) that working days skip (England's CLA reviews).")
 @chronology_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes for a batch (several cases or a folder); default: all cores.")
@@ -284,7 +289,8 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
            page: str, marking: str | None, title: str | None, view: str | None, dpi: int, page_range: str | None,
            standards_file: str | None, name: str | None = None, dob: str | None = None, ref: str | None = None,
            sheet: str | None = None, jobs: int | None = None, seed: str | None = None, force: bool = False,
-           mapping_file: str | None = None, child_ref: str | None = None, ssda903: bool = False) -> None:
+           mapping_file: str | None = None, child_ref: str | None = None, ssda903: bool = False,
+           holidays_file: str | None = None) -> None:
     """Draw the timeline of CASE into OUTPUT (SVG, scene JSON, HTML, PDF or PNG).
 
     The chart's x axis is the child's age; warnings about the case are printed but do not stop it.
@@ -311,7 +317,8 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
             out.write(render_case(found.case, RenderOptions(
                 format=chosen, width=width, page=page,  # type: ignore[arg-type]
                 marking=marking, title=title, view=view or "full", dpi=dpi,  # type: ignore[arg-type]
-                page_range=page_range, standards=standards_file)))
+                page_range=page_range, standards=standards_file, as_drawn=view is not None,
+                holidays=holidays_file)))
         return
     if (mapping_file is None) != (child_ref is None):
         raise click.UsageError("--mapping and --child go together: the table's mapping and the child to draw")
@@ -342,7 +349,7 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
     options = RenderOptions(format=chosen, width=width, page=page,  # type: ignore[arg-type]
                             marking=marking, title=title, view=view or "full",  # type: ignore[arg-type]
                             dpi=dpi, page_range=page_range, standards=standards_file, seed=seed,
-                            as_drawn=view is not None)
+                            as_drawn=view is not None, holidays=holidays_file)
     if many:
         from .batch import run
 
@@ -397,11 +404,16 @@ def _render_table_child(table: str, mapping_file: str, child_ref: str, output: s
 @click.option("--as-of", callback=_as_of_option,
               help="Measure as at this date (YYYY-MM-DD) instead of the file's as_of.")
 @click.option("--standards", "standards_file", type=click.Path(dir_okay=False, path_type=str),
-              help="A standards file of local targets; its keys replace the bundled Scotland defaults.")
+              help="A standards file of local targets; its keys replace the bundled defaults of the case's "
+                   "jurisdiction.")
+@click.option("--holidays", "holidays_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Bank holidays (one YYYY-MM-DD a line) that working days skip; without them, review dates "
+                   "counted in working days (England) are approximate.")
 @chronology_options
 @handles_errors
 def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: str | None, name: str | None = None,
-            dob: str | None = None, ref: str | None = None, sheet: str | None = None) -> None:
+            dob: str | None = None, ref: str | None = None, sheet: str | None = None,
+            holidays_file: str | None = None) -> None:
     """Print the time measures of CASE: time looked after and share of life, placements and moves,
     hearings, legal permanence, each step to permanence against its target, late reviews and flags.
     CASE may also be a chronology spreadsheet (.csv, .xlsx) with --name and --dob.
@@ -415,6 +427,10 @@ def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: s
     case = load_any(case_file, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet).case
     if case.jurisdiction != "scotland":  # the case's own defaults under the local file
         standards = load_standards(standards_file, case.jurisdiction)
+    if holidays_file is not None:
+        from .standards import load_holidays, with_holidays
+
+        standards = with_holidays(standards, load_holidays(holidays_file))
     from .limits import check_reviews
 
     check_reviews(case, standards.reviews)

@@ -245,3 +245,25 @@ def format_duration(days: int) -> str:
     if years == 0:
         return f"{months} m"
     return f"{years} y {months} m" if months else f"{years} y"
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` calendar months later; the month's last day when it has no such day
+    (31 Jan + 1 month = 28/29 Feb), as "within 3 months" is read in regulations."""
+    total = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(total, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def add_working_days(day: date, count: int, holidays: frozenset[date] = frozenset()) -> date:
+    """The `count`-th working day after `day` (Monday to Friday, not in `holidays`; `day` itself is not
+    counted): "within 20 working days of" a date. Without a holiday list the answer can be early by the
+    bank holidays it skipped over, so callers say "approximate"."""
+    current = day
+    left = count
+    while left > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5 and current not in holidays:
+            left -= 1
+    return current

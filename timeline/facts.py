@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from .dates import age_at, format_age
+from .measures import MeasureFact
 from .model import AnyEvent, Case, HearingEvent, MeetingEvent, MilestoneEvent, OrderEvent, PlacementEvent, event_id
 from .standards import FlagRules, ReviewSchedule, Standards, Target, load_standards
 from .vocabulary import Vocabulary, load_vocabulary
@@ -102,6 +104,7 @@ class MilestoneFact:
     target_date: dt.date | None  # reference date + target_days (None when not_applicable)
     status: str  # met | missed | overdue | pending | not_applicable
     days_over: int | None  # missed: date - target_date; overdue: as_of - target_date
+    extensions: int = 0  # times the target was extended (the standards' `extended_by` milestone), in target_days
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +177,8 @@ class Facts:
     reviews_recorded: int = 0
     review_gaps: tuple[ReviewGap, ...] = ()
     as_of_warnings: tuple[str, ...] = ()
+    measures: tuple[MeasureFact, ...] = ()  # the jurisdiction's named measures (timeline/measures.py)
+    review_dates_approximate: bool = False  # working days counted without a bank holiday list
 
     @property
     def looked_after_span(self) -> Span:
@@ -227,7 +232,7 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
     la_span = periods_span(periods)
     flags = _flags(case, happened, move_list, milestones, std.flags, as_of, la_start, days_la, permanence, inferred,
                    la_span)
-    return Facts(
+    facts = Facts(
         as_of=as_of,
         date_of_birth=born,
         age_days=age_days,
@@ -251,6 +256,12 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
         review_gaps=gaps,
         as_of_warnings=as_of_warnings(case),
     )
+    if not std.measures:
+        return facts
+    from .measures import compute_measures
+
+    return replace(facts, measures=compute_measures(case, facts, std),
+                   review_dates_approximate=std.reviews.approximate)
 
 
 def _happened(case: Case, as_of: date) -> list[tuple[int, AnyEvent]]:
@@ -447,8 +458,11 @@ def _milestones(
     for i, target in enumerate(std.targets):
         day, event = dated.get(target.milestone, (None, None))
         reference = dated.get(target.after)[0] if target.after in dated else None  # type: ignore[index]
-        target_date = reference + timedelta(days=target.days) if (
-            reference is not None and target.days is not None) else None
+        extensions = _extensions(happened, target, reference, day)
+        target_days = (target.days + extensions * (target.extension_days or 0)
+                       if target.days is not None else None)
+        target_date = reference + timedelta(days=target_days) if (
+            reference is not None and target_days is not None) else None
         # a later step taken (or legal permanence reached) shows this one happened, unrecorded
         implied = permanence is not None or any(code in dated for code in steps[i + 1:])
         status, over = _status(day, target_date, as_of, settled=settled, implied=implied,
@@ -462,15 +476,27 @@ def _milestones(
                 event=event,
                 days_from_looked_after=(day - la_start).days if day is not None and la_start is not None else None,
                 days_from_previous=(day - previous).days if day is not None and previous is not None else None,
-                target_days=target.days,
+                target_days=target_days,
                 target_date=target_date,
                 status=status,
                 days_over=over,
+                extensions=extensions,
             )
         )
         if day is not None:
             previous = day
     return tuple(out)
+
+
+def _extensions(happened: list[tuple[int, AnyEvent]], target: Target, reference: date | None,
+                day: date | None) -> int:
+    """How many times the record extends this step's target (e.g. the court extends the 26 weeks by up to
+    8 weeks, CA 1989 s32(5)): milestones of the target's `extended_by` type dated from the reference date up
+    to the step (or as_of while waiting). None recorded: the target stands as the standards give it."""
+    if target.extended_by is None or reference is None:
+        return 0
+    return sum(1 for _, e in happened if isinstance(e, MilestoneEvent) and e.type == target.extended_by
+               and reference <= e.date.mid and (day is None or e.date.mid <= day))
 
 
 def _status(
@@ -528,18 +554,8 @@ def _reviews(
     period_starts = [p.start for p in periods]
     out: list[ReviewFact] = []
     gaps: list[ReviewGap] = []
-    for n, placement in placements:
-        if not vocab.term("placement", placement.type).looked_after:
-            continue
-        start = placement.start.mid
-        at_period = bisect_right(period_starts, start) - 1
-        period = periods[at_period] if at_period >= 0 else None
-        if period is None or not (start < period.end or period.ongoing):
-            continue  # not looked after then (e.g. placed after an adoption order)
-        real_end = placement.end.mid if placement.end is not None else inferred.get(n)
-        ended = real_end if real_end is not None and real_end <= as_of else None
-        limits = [d for d in (ended, None if period.ongoing else period.end) if d is not None]
-        limit = min(limits) if limits else None
+    for n, start, ended, limit in _review_windows(happened, placements, schedule, as_of, periods, inferred, vocab,
+                                                  period_starts):
         # The reviews held in [start, ended), as index bounds into held_all (not a copy: windows may overlap).
         first_held = bisect_left(held_days, start)
         past_held = bisect_left(held_days, ended) if ended is not None else len(held_days)
@@ -549,7 +565,7 @@ def _reviews(
         previous = start
         number = 1
         while True:
-            due = previous + timedelta(days=_interval(schedule, number))
+            due = schedule.due_after(previous, number)
             if limit is not None and due > limit:
                 break
             at = first_held + number - 1
@@ -564,9 +580,48 @@ def _reviews(
     return (record, len(held_all), tuple(out), tuple(gaps))
 
 
-def _interval(schedule: ReviewSchedule, number: int) -> int:
-    """Days allowed before review `number` (1-based) of a placement."""
-    return schedule.first_days if number == 1 else schedule.second_days if number == 2 else schedule.later_days
+def _review_windows(
+    happened: list[tuple[int, AnyEvent]],
+    placements: list[tuple[int, PlacementEvent]],
+    schedule: ReviewSchedule,
+    as_of: date,
+    periods: tuple[Period, ...],
+    inferred: dict[int, date],
+    vocab: Vocabulary,
+    period_starts: list[date],
+) -> list[tuple[int, date, date | None, date | None]]:
+    """(event, start, ended, limit) of each stretch the review schedule runs over.
+
+    Scotland (reg 45): each placement away from home restarts it. England (reg 33, `from: looked_after`):
+    the schedule runs from becoming looked after, whatever the moves, so each looked-after period is one
+    stretch, named by the event that began it."""
+    out: list[tuple[int, date, date | None, date | None]] = []
+    if schedule.counts_from == "looked_after":
+        for p in periods:
+            # the looked-after event that began the period (the latest to start on or before its start)
+            began = [(e.first.mid, m) for m, e in happened if isinstance(e, (PlacementEvent, OrderEvent))
+                     and vocab.term(e.kind, e.type).looked_after and e.first.mid <= p.start]
+            if not began:
+                began = [(e.first.mid, m) for m, e in happened if e.first.mid <= p.start]
+            if not began:
+                continue
+            n = min(m for day, m in began if day == max(began)[0])
+            end = None if p.ongoing else p.end
+            out.append((n, p.start, end if end is not None and end <= as_of else None, end))
+        return out
+    for n, placement in placements:
+        if not vocab.term("placement", placement.type).looked_after:
+            continue
+        start = placement.start.mid
+        at_period = bisect_right(period_starts, start) - 1
+        period = periods[at_period] if at_period >= 0 else None
+        if period is None or not (start < period.end or period.ongoing):
+            continue  # not looked after then (e.g. placed after an adoption order)
+        real_end = placement.end.mid if placement.end is not None else inferred.get(n)
+        ended = real_end if real_end is not None and real_end <= as_of else None
+        limits = [d for d in (ended, None if period.ongoing else period.end) if d is not None]
+        out.append((n, start, ended, min(limits) if limits else None))
+    return out
 
 
 def _gaps(n: int, start: date, held: list[date], stop: date, schedule: ReviewSchedule) -> list[ReviewGap]:
@@ -574,7 +629,7 @@ def _gaps(n: int, start: date, held: list[date], stop: date, schedule: ReviewSch
     out: list[ReviewGap] = []
     previous = start
     for number, day in enumerate([*held, stop], start=1):
-        allowed = _interval(schedule, number)
+        allowed = (schedule.due_after(previous, number) - previous).days
         if (day - previous).days > allowed:
             out.append(ReviewGap(placement_event=n, start=previous, end=day, days=(day - previous).days,
                                  allowed_days=allowed))
@@ -909,7 +964,18 @@ def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
         "flags": [{"code": f.code, "text": f.text, "date": iso(f.date)} for f in facts.flags],
         "inferred_ends": [{"event": ident(n), "end": day.isoformat()} for n, day in facts.inferred_ends.items()],
         "warnings": list(facts.as_of_warnings),
+        **_measures_dict(facts, ident),
     }
+
+
+def _measures_dict(facts: Facts, ident: Callable[[int | None], str | None]) -> dict[str, object]:
+    """The jurisdiction's named measures in the JSON (no key at all where it has none: Scotland's stays)."""
+    if not facts.measures:
+        return {}
+    from .measures import measure_dict
+
+    return {"measures": [measure_dict(m, ident(m.event)) for m in facts.measures],
+            "review_dates_approximate": facts.review_dates_approximate}
 
 
 def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None) -> str:
@@ -969,6 +1035,12 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
         if m.target_days is not None and target.after is not None:
             aim = (f"{_period(m.target_days)} ({m.target_days} days) after "
                    f"{vocab.term('milestone', target.after).abbr.lower()}")
+            if m.extensions:  # the record extends the timetable (CA 1989 s32(5)): say so beside the target
+                from .measures import period_words
+
+                times = "once" if m.extensions == 1 else f"{m.extensions} times"
+                aim = (f"{period_words(m.target_days)} ({m.target_days} days) after "
+                       f"{vocab.term('milestone', target.after).abbr.lower()}, extended {times}")
         else:
             aim = "no target"
         steps.append([
@@ -984,9 +1056,10 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
                         steps))
     lines.append("")
 
+    if facts.measures:
+        lines.extend(_measures_text(case, facts, std))
     sched = std.reviews
-    lines.append(f"Looked-after reviews (first within {sched.first_days} days of each placement away from "
-                 f"home, the next within {sched.second_days} days, then every {sched.later_days} days)")
+    lines.append(_review_heading(vocab.words, sched))
     if facts.reviews_record == "none":
         lines.append(f"  {NO_REVIEWS_RECORDED}")
     elif facts.reviews_record == "partial":
@@ -994,7 +1067,7 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
                      "declared complete, so reviews are not matched to the schedule")
         for g in facts.review_gaps:
             placement = case.events[g.placement_event - 1]
-            where = placement.label or vocab.term("placement", placement.type).label
+            where = placement.label or vocab.term(placement.kind, placement.type).label
             lines.append(f"  no review recorded between {_day(g.start)} and {_day(g.end)} "
                          f"({days_words(g.days)}; {where})")
     elif not facts.reviews:
@@ -1003,7 +1076,9 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
         review_rows = []
         for r in facts.reviews:
             placement = case.events[r.placement_event - 1]
-            where = placement.label or vocab.term("placement", placement.type).label
+            where = placement.label or vocab.term(placement.kind, placement.type).label
+            if sched.counts_from == "looked_after":  # one schedule per period, named by when it began
+                where = f"looked after from {placement.first.display()}"
             if r.held is not None:
                 state = f"{_days_words(r.days_late)} late" if r.days_late else "on time"
             elif r.overdue:
@@ -1027,6 +1102,46 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
         lines.append("  none")
     lines.extend(f"  ! {f.text}" for f in facts.flags)
     return "\n".join(lines) + "\n"
+
+
+def _review_heading(jurisdiction_words: dict[str, str], sched: ReviewSchedule) -> str:
+    """The reviews section's title: the schedule in days (Scotland), or as the regulations word it."""
+    if sched.first_working_days is None:
+        return (f"Looked-after reviews (first within {sched.first_days} days of each placement away from "
+                f"home, the next within {sched.second_days} days, then every {sched.later_days} days)")
+    name = jurisdiction_words.get("reviews_title", "Looked-after reviews")
+    since = "of becoming looked after" if sched.counts_from == "looked_after" else "of each placement"
+    second = (f"{plural(sched.second_months, 'month')}" if sched.second_months else f"{sched.second_days} days")
+    later = (f"{plural(sched.later_months, 'month')}" if sched.later_months else f"{sched.later_days} days")
+    approx = ("; working days counted Monday to Friday without bank holidays, so approximate: give a "
+              "holiday list (--holidays)" if sched.approximate else "; working days skip the bank holidays given")
+    return (f"{name} (first within {sched.first_working_days} working days {since}, the next within {second}, "
+            f"then every {later}{approx})")
+
+
+def _measures_text(case: Case, facts: Facts, std: Standards) -> list[str]:
+    """The jurisdiction's named measures (England: 26 weeks, CMH, A1, A2, A10, stability) as a table."""
+    from .measures import STATUS_WORDS
+
+    rows: list[list[str]] = []
+    notes: list[str] = []
+    for m in facts.measures:
+        if m.count is not None:
+            time = plural(m.count, "placement")
+        else:
+            time = plural(m.days, "day") if m.days is not None else "-"
+        target = m.target_text or "-"
+        if m.target_date is not None:
+            target += f", by {_day(m.target_date)}"
+        rows.append([m.label, _day(m.start) if m.start else "-", _day(m.end) if m.end else "-", time, target,
+                     STATUS_WORDS.get(m.status, m.status)])
+        if m.note:
+            notes.append(f"  {m.label}: {m.note}")
+    out = [f"Measures ({std.name})"]
+    out.extend(_table(["Measure", "From", "To", "Time", "Target", "Status"], rows))
+    out.extend(notes)
+    out.append("")
+    return out
 
 
 def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | None) -> str:

@@ -703,6 +703,8 @@ class _Layout:
             status = {"met": "met", "missed": f"missed by {over}", "overdue": f"overdue by {over}",
                       "pending": "not yet due"}[m.status]
             title = f"{_day(m.target_date)}: target for {name} ({status})"
+            if m.extensions:  # the record extends the timetable: the target drawn is the extended one
+                title += f", extended {'once' if m.extensions == 1 else f'{m.extensions} times'}"
             self._pseudo_titles[key] = (title, f"target status-{m.status}")
             if m.status == "overdue":
                 text = f"{name}: due {_day(m.target_date)}, overdue"

@@ -497,9 +497,10 @@ class Case(_Frozen):
 
     version: Literal[1] = Field(default=1, description="Format version; 1 is the only version.")
     child: Child = Field(description="The child the timeline is about.")
-    jurisdiction: Literal["scotland", "england-wales"] = Field(
+    jurisdiction: Literal["scotland", "england-wales", "wales"] = Field(
         default="scotland",
-        description="Whose law and vocabulary apply: scotland (default) or england-wales (docs/england-wales.md).",
+        description=("Whose law and vocabulary apply: scotland (default), england-wales, or wales (a variant "
+                     "of england-wales; docs/england-wales.md)."),
     )
     as_of: FullDate | None = Field(
         default=None, description="The date the timeline runs to (YYYY-MM-DD); default: today."

@@ -46,6 +46,7 @@ class RenderOptions:
     dpi: int = 150  # PNG resolution
     page_range: str | None = None  # PNG pages, e.g. "1" or "1-3"
     standards: str | None = None  # path of a standards (targets) file; None = bundled defaults
+    holidays: str | None = None  # path of a bank holiday list (working days); None = approximate
     seed: str | None = None  # the training view's secret seed (pseudonym, date shift); None = random per process
     as_drawn: bool = False  # SVG / scene JSON: the chart exactly as `view` draws it on its page, not stand-alone
 
@@ -81,11 +82,11 @@ def scene_for(case: Case, options: RenderOptions, *, title_block: bool = True,
     """
     from .facts import compute_facts
     from .layout import layout
-    from .standards import load_standards
+    from .standards import standards_for
     from .text import default_metrics
     from .theme import DEFAULT_THEME, printable_width_px
 
-    standards = load_standards(options.standards, case.jurisdiction) if options.standards else None
+    standards = standards_for(options.standards, case.jurisdiction, options.holidays)
     facts = compute_facts(case, standards=standards)
     width = options.width if options.width else printable_width_px(options.page)
     return layout(case, facts=facts, theme=DEFAULT_THEME, metrics=default_metrics(), width=width,

@@ -90,8 +90,10 @@ def _css_text() -> str:
 
 
 @cache
-def _research() -> tuple[ResearchItem, ...]:
-    raw = yaml.safe_load((templates_dir() / RESEARCH).read_text(encoding="utf-8"))
+def _research(jurisdiction: str = "scotland") -> tuple[ResearchItem, ...]:
+    """The research context of the case's jurisdiction (its vocabulary's `research` word names the file)."""
+    file = load_vocabulary(jurisdiction).words.get("research", RESEARCH)
+    raw = yaml.safe_load((templates_dir() / file).read_text(encoding="utf-8"))
     source = str(raw["source"])
     return tuple(ResearchItem(text=str(t), source=source) for t in raw["figures"])
 
@@ -226,6 +228,8 @@ class Report:
     measuring: bool  # a measuring pass: page 1 without its chart, to find the chart's room
     font_regular: str
     font_bold: str
+    court: tuple[Figure, ...] = ()  # hearing view, where the jurisdiction's words name a court summary
+    court_title: str | None = None
 
 
 # ----------------------------------------------------------------------------------------------- formatting
@@ -350,9 +354,9 @@ def header_for(case: Case) -> Header:
 def _facts(case: Case, options: RenderOptions) -> Facts:
     """The facts stage's measures (with the standards file the options name, else the bundled targets)."""
     from .facts import compute_facts
-    from .standards import load_standards
+    from .standards import standards_for
 
-    standards = load_standards(options.standards, case.jurisdiction) if options.standards else None
+    standards = standards_for(options.standards, case.jurisdiction, options.holidays)
     return compute_facts(case, standards=standards)
 
 
@@ -383,6 +387,8 @@ def _notes(facts: Facts) -> tuple[str, ...]:
             text += (f" No review recorded between {words.date_words(longest.start)} and "
                      f"{words.date_words(longest.end)}{more}.")
         out.append(text)
+    if facts.review_dates_approximate and facts.reviews:
+        out.append(APPROXIMATE_REVIEWS)
     return tuple(out)
 
 
@@ -399,11 +405,18 @@ def _milestone_line(case: Case, m: MilestoneFact) -> MilestoneLine:
     status = _STATUS_WORDS.get(m.status, str(m.status))
     if m.status == "not_applicable" and m.date is not None:
         status = "Done (no target)"
+    if m.extensions and m.target_days is not None and m.target_date is not None:
+        from .measures import period_words
+
+        times = "once" if m.extensions == 1 else f"{m.extensions} times"
+        target = f"{period_words(m.target_days)} (by {PartialDate.of(m.target_date).display()}; extended {times})"
     if m.status in ("missed", "overdue") and m.days_over:
         status += f" by {duration_words(m.days_over)}"
     return MilestoneLine(name=name, date=when, target=target, status=status, status_class=str(m.status))
 
 
+APPROXIMATE_REVIEWS = ("Review due dates count working days Monday to Friday without bank holidays, so they are "
+                       "approximate (give a holiday list in the standards file).")
 PERMANENCE_BEFORE_PERIOD = "granted before the current period of being looked after began"
 
 
@@ -493,6 +506,82 @@ def key_figures_for(case: Case, facts: Facts) -> tuple[Figure, ...]:
         Figure("Moves", str(facts.moves)),
         Figure("Legal permanence", _permanence_text(case, facts, short=True)),
     )
+
+
+def court_summary(case: Case, facts: Facts) -> tuple[Figure, ...]:
+    """What a family court needs on one page (the hearing view where the jurisdiction's words give a
+    `court_summary_title`): the child's age, proceedings and their week against the target, the orders in
+    force, placements, reviews, the permanence plan and the jurisdiction's named measures, each from the
+    facts (never worked out again here)."""
+    from .facts import placement_at, recommended_route
+
+    vocab = load_vocabulary(case.jurisdiction)
+    if "court_summary_title" not in vocab.words:
+        return ()
+    as_of = facts.as_of
+    out: list[Figure] = []  # the child's name, date of birth and age head the page
+    steps = {m.type: m for m in facts.milestones}
+    for m in facts.measures:
+        if m.code != vocab.words.get("court_proceedings_measure"):
+            continue
+        issued = steps.get("proceedings_issued")
+        if m.start is None or issued is None or issued.date is None:
+            out.append(Figure("Proceedings", "the date proceedings were issued is not recorded"))
+            continue
+        from .measures import STATUS_WORDS, week_of
+
+        target = f"target {m.target_text}" + (f" (to {words.date_words(m.target_date)})" if m.target_date else "")
+        if m.end is not None:
+            now = f"concluded {words.date_words(m.end)}, in week {week_of(m.start, m.end)}"
+        else:
+            now = f"now in week {week_of(m.start, as_of)}"
+        extra = f"; {m.note.split(':')[0]}" if "extended" in m.note else ""
+        out.append(Figure("Proceedings", f"issued {words.date_words(m.start)}; {now}; {target}: "
+                                         f"{STATUS_WORDS.get(m.status, m.status)}{extra}"))
+    running = []
+    for n, e in case.numbered():
+        if e.kind != "order" or e.planned or e.first.mid > as_of:
+            continue
+        end = e.last.mid if e.last is not None else facts.inferred_ends.get(n)
+        if end is None or end > as_of:
+            term = vocab.term("order", e.type)
+            running.append(f"{term.label} (from {e.first.display()})")
+    out.append(Figure("Orders in force", "; ".join(running) if running else "none recorded"))
+    now_placed = placement_at(case, as_of)
+    where = (f"; now {now_placed.label or vocab.term('placement', now_placed.type).label} since "
+             f"{now_placed.start.display()}" if now_placed is not None else "")
+    out.append(Figure("Placements", f"{_plural(facts.placements, 'placement')}, "
+                                    f"{_plural(facts.moves, 'move')}{where}"))
+    title = vocab.words.get("reviews_title", "Looked-after reviews")
+    if facts.reviews:
+        held = sum(1 for r in facts.reviews if r.held is not None)
+        late = sum(1 for r in facts.reviews if r.held is not None and r.days_late > 0)
+        upcoming = next((r for r in facts.reviews if r.held is None and not r.overdue), None)
+        text = f"{held} held ({late} late), {facts.reviews_overdue} overdue"
+        if upcoming is not None:
+            text += f"; next due {words.date_words(upcoming.due)}"
+        if facts.review_dates_approximate:
+            text += " (due dates approximate: no bank holiday list)"
+        out.append(Figure(title, text))
+    else:
+        out.append(Figure(title, f"{_plural(facts.reviews_recorded, 'review')} recorded"))
+    route = recommended_route(case, as_of)
+    plan = steps.get("permanence_recommended")
+    if plan is not None and plan.date is not None:
+        out.append(Figure("Permanence plan", f"{vocab.routes.get(route or '', route or 'route not recorded')}, "
+                                             f"agreed {words.date_words(plan.date)}"))
+    else:
+        out.append(Figure("Permanence plan", "not recorded"))
+    from .measures import STATUS_WORDS
+
+    shown = [m for m in facts.measures if m.code != vocab.words.get("court_proceedings_measure")
+             and m.status in ("met", "missed", "overdue", "pending", "flag")]
+    if shown:
+        parts = [f"{m.short} {STATUS_WORDS.get(m.status, m.status)}"
+                 + (f" ({m.days} d)" if m.days is not None and m.count is None else "")
+                 for m in shown]
+        out.append(Figure("Measures", "; ".join(parts)))
+    return tuple(out)
 
 
 def hearing_paragraph(case: Case, facts: Facts) -> str:
@@ -627,11 +716,11 @@ def one_page_chart(case: Case, *, options: RenderOptions, room: float | None = N
     """
     from .facts import compute_facts
     from .layout import fit_one_page
-    from .standards import load_standards
+    from .standards import standards_for
     from .text import default_metrics
     from .theme import DEFAULT_THEME, printable_width_px
 
-    standards = load_standards(options.standards, case.jurisdiction) if options.standards else None
+    standards = standards_for(options.standards, case.jurisdiction, options.holidays)
     budget = chart_budget(options) if room is None else room
     fitted = fit_one_page(case, facts=compute_facts(case, standards=standards), theme=DEFAULT_THEME,
                           metrics=default_metrics(), width=printable_width_px(options.page), max_height=budget)
@@ -757,7 +846,7 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
         chart_note = scaled_note(chart.width, view=view) if chart.width else None
     return Report(
         lang=LANG,
-        title=options.title or f"Timeline: {name}",
+        title=options.title or _report_title(case, view),
         view=view,
         page=page,
         page_class=page.lower(),
@@ -770,8 +859,8 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
         chart_note=chart_note,
         summary=summary_for(case, facts),
         show_summary=full,
-        research=_research() if full else (),
-        paragraph=hearing_paragraph(case, facts) if view == "hearing" else None,
+        research=_research(case.jurisdiction) if full else (),
+        paragraph=hearing_paragraph(case, facts) if view == "hearing" and not court_summary(case, facts) else None,
         show_table=full,
         rows=rows,
         show_notes=any(r.note for r in rows),
@@ -783,7 +872,16 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
         measuring=measuring,
         font_regular=regular,
         font_bold=bold,
+        court=court_summary(case, facts) if view == "hearing" else (),
+        court_title=load_vocabulary(case.jurisdiction).words.get("court_summary_title") if view == "hearing" else None,
     )
+
+
+def _report_title(case: Case, view: str) -> str:
+    """'Timeline: Amy'; the hearing view, where the jurisdiction's words name one, 'Summary for the family
+    court: Maisie'."""
+    named = load_vocabulary(case.jurisdiction).words.get("court_summary_title")
+    return f"{named}: {case.child.name}" if view == "hearing" and named else f"Timeline: {case.child.name}"
 
 
 def report_html(case: Case, *, options: RenderOptions, target: Target, tight: bool = False,

@@ -9,14 +9,16 @@ A bad standards file is refused with located, plain-English problems, like a bad
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .dates import DateFormatError, add_months, add_working_days, parse_date
 from .io import SourceMap, display_name, parse_document, read_text
 from .problems import CaseError, Loc, Problem
-from .vocabulary import JURISDICTIONS, load_vocabulary
+from .vocabulary import JURISDICTIONS, load_vocabulary, overlay
 
 # The PACE permanence data set, in the order a child passes through it (domain.md §2).
 PACE_MILESTONES: tuple[str, ...] = (
@@ -27,10 +29,23 @@ PACE_MILESTONES: tuple[str, ...] = (
     "application_lodged",
     "final_order",
 )
-_MILESTONE_KEYS = ("after", "days", "why", "not_for_routes")
+_MILESTONE_KEYS = ("after", "days", "why", "not_for_routes", "extended_by", "extension_days")
 _REVIEW_KEYS = ("first_days", "second_days", "later_days")
+# Optional: the schedule as the regulations word it (working days, calendar months), and what it counts from.
+_REVIEW_EXACT_KEYS = ("first_working_days", "second_months", "later_months", "from")
+_REVIEW_FROM = ("placement", "looked_after")
+# The jurisdiction's named measures (timeline/measures.py): each a kind of rule with its own parameters.
+MEASURE_KINDS: dict[str, tuple[str, ...]] = {
+    "step": ("milestone",),
+    "hearing_by": ("from", "hearing", "days", "until"),
+    "adjusted_interval": ("from", "to", "stop_at_previous_placement_for"),
+    "by_review": ("milestone", "review"),
+    "placements_in_year": ("count", "window_days"),
+    "long_term_stability": ("under_age", "in_care_months", "same_placement_months"),
+}
+_MEASURE_COMMON = ("kind", "label", "short", "why")
 _FLAG_KEYS = ("home_supervision_days", "moves_count", "moves_window_days", "no_plan_days")
-_TOP_KEYS = ("name", "milestones", "reviews", "flags")
+_TOP_KEYS = ("name", "milestones", "reviews", "flags", "measures", "holidays")
 _LONGEST_TARGET_DAYS = 36_525  # a hundred years: anything longer is a typing slip, not an aim
 
 
@@ -43,6 +58,8 @@ class Target:
     days: int | None
     why: str | None = None
     not_for_routes: tuple[str, ...] = ()
+    extended_by: str | None = None  # a milestone that moves the target on by `extension_days` each time
+    extension_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +69,29 @@ class ReviewSchedule:
     first_days: int
     second_days: int
     later_days: int
+    # As the regulations word it, when the standards say so (England: 20 working days, 3 and 6 months);
+    # the day counts above stay the fallback and the chart's limits.
+    first_working_days: int | None = None
+    second_months: int | None = None
+    later_months: int | None = None
+    counts_from: str = "placement"  # placement (each placement restarts it) | looked_after (the period does)
+    holidays: frozenset[date] | None = None  # bank holidays skipped by working days; None: none given
+
+    def due_after(self, previous: date, number: int) -> date:
+        """When review `number` (1-based) falls due, counting from `previous` (the start or the last review)."""
+        if number == 1:
+            if self.first_working_days is not None:
+                return add_working_days(previous, self.first_working_days, self.holidays or frozenset())
+            return previous + timedelta(days=self.first_days)
+        months = self.second_months if number == 2 else self.later_months
+        if months is not None:
+            return add_months(previous, months)
+        return previous + timedelta(days=self.second_days if number == 2 else self.later_days)
+
+    @property
+    def approximate(self) -> bool:
+        """Working days counted without a bank holiday list: a due date may be a day or two early."""
+        return self.first_working_days is not None and self.holidays is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +105,23 @@ class FlagRules:
 
 
 @dataclass(frozen=True, slots=True)
+class MeasureSpec:
+    """One named measure of the jurisdiction (adoption scorecard A1, the 26 weeks ...): a `kind` of rule
+    (MEASURE_KINDS, computed in timeline/measures.py) and its parameters, all data."""
+
+    code: str
+    kind: str
+    label: str
+    why: str | None
+    params: tuple[tuple[str, Any], ...]
+    short: str | None = None  # a few words for the one-page court summary ("A1", "CMH by day 12")
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """One parameter of the rule."""
+        return dict(self.params).get(key, default)
+
+
+@dataclass(frozen=True, slots=True)
 class Standards:
     """All targets in force for one summary, milestones in PACE order."""
 
@@ -72,6 +129,7 @@ class Standards:
     targets: tuple[Target, ...]
     reviews: ReviewSchedule
     flags: FlagRules
+    measures: tuple[MeasureSpec, ...] = ()
 
     def target(self, milestone: str) -> Target:
         """The target of one PACE milestone (KeyError for a code that is not one)."""
@@ -105,7 +163,8 @@ def _default_data(jurisdiction: str = "scotland") -> dict[str, Any]:
     text = resources.files("timeline").joinpath("standards").joinpath(file).read_text(encoding="utf-8")
     data, _ = parse_document(f"standards/{file}", text)
     assert isinstance(data, dict)
-    return data
+    base = data.pop("base", None)  # a variant (Wales) names only what differs from its base
+    return overlay(_default_data(str(base)), data) if base else data
 
 
 def milestone_steps(jurisdiction: str = "scotland") -> tuple[str, ...]:
@@ -205,10 +264,15 @@ def _build(data: Any, source: SourceMap, *, base: dict[str, Any], name: str,
                 else:
                     check.fail((*loc, "not_for_routes", i),
                                f"'{str(r)[:40]}' is not a route (one of: {', '.join(routes_known)})")
-        targets.append(Target(code, after, days, why, tuple(routes)))
+        extended_by = spec.get("extended_by")
+        extension_days = check.days(spec.get("extension_days"), (*loc, "extension_days"), nullable=True)
+        if extended_by is not None and extended_by not in load_vocabulary(jurisdiction).codes("milestone"):
+            check.fail((*loc, "extended_by"), f"'{str(extended_by)[:40]}' is not a milestone of this jurisdiction")
+            extended_by = None
+        targets.append(Target(code, after, days, why, tuple(routes), extended_by, extension_days))
 
-    def numbers(section: str, keys: tuple[str, ...], minimum: int) -> dict[str, int]:
-        given = check.block(top.get(section), (section,), keys)
+    def numbers(section: str, keys: tuple[str, ...], minimum: int, extra: tuple[str, ...] = ()) -> dict[str, int]:
+        given = check.block(top.get(section), (section,), keys + extra)
         merged = {**(base.get(section) or {}), **given}
         out: dict[str, int] = {}
         for k in keys:
@@ -219,8 +283,11 @@ def _build(data: Any, source: SourceMap, *, base: dict[str, Any], name: str,
             out[k] = value if value is not None else minimum
         return out
 
-    reviews = numbers("reviews", _REVIEW_KEYS, 1)
+    reviews = numbers("reviews", _REVIEW_KEYS, 1, _REVIEW_EXACT_KEYS)
     flags = numbers("flags", _FLAG_KEYS, 1)
+    exact = _review_exact(check, {**(base.get("reviews") or {}), **(top.get("reviews") or {})})
+    holidays = _holidays(check, top.get("holidays", base.get("holidays")))
+    measures = _measures(check, {**(base.get("measures") or {}), **(top.get("measures") or {})})
     title = top.get("name", base.get("name", name))
     if not isinstance(title, str):
         check.fail(("name",), "should be text naming these standards")
@@ -231,9 +298,111 @@ def _build(data: Any, source: SourceMap, *, base: dict[str, Any], name: str,
     return Standards(
         name=title,
         targets=tuple(targets),
-        reviews=ReviewSchedule(**reviews),
+        reviews=ReviewSchedule(reviews["first_days"], reviews["second_days"], reviews["later_days"], **exact,
+                               holidays=holidays),
         flags=FlagRules(**flags),
+        measures=measures,
     )
 
 
-__all__ = ["PACE_MILESTONES", "FlagRules", "ReviewSchedule", "Standards", "Target", "load_standards", "milestone_steps"]
+def load_holidays(path: str | Path) -> frozenset[date]:
+    """A bank holiday list for working days (`--holidays FILE`): one YYYY-MM-DD a line (blank lines and
+    `#` comments skipped). CaseError naming the line of anything else."""
+    name = display_name(path)
+    out: set[date] = set()
+    problems: list[Problem] = []
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        try:
+            day = parse_date(text)
+        except DateFormatError:
+            day = None
+        if day is None or day.precision != "day" or day.qualifier:
+            problems.append(Problem(name, number, 1, "holidays", f"should be a full date (YYYY-MM-DD); got "
+                                                                 f"'{text[:40]}'"))
+            continue
+        out.add(day.mid)
+    if problems:
+        raise CaseError(problems)
+    return frozenset(out)
+
+
+def standards_for(path: str | None, jurisdiction: str, holidays: str | None = None) -> Standards | None:
+    """What a render uses: the standards file at `path` over the jurisdiction's defaults, with the bank
+    holidays at `holidays`; None (the facts stage's own defaults) when neither is given."""
+    if path is None and holidays is None:
+        return None
+    std = load_standards(path, jurisdiction)
+    return with_holidays(std, load_holidays(holidays)) if holidays is not None else std
+
+
+def with_holidays(std: Standards, holidays: frozenset[date]) -> Standards:
+    """The same standards with working days counted without these bank holidays."""
+    from dataclasses import replace
+
+    return replace(std, reviews=replace(std.reviews, holidays=holidays))
+
+
+def _review_exact(check: _Checker, given: dict[str, Any]) -> dict[str, Any]:
+    """The optional exact schedule keys (working days, months, what it counts from)."""
+    out: dict[str, Any] = {}
+    for key, field_name in (("first_working_days", "first_working_days"), ("second_months", "second_months"),
+                            ("later_months", "later_months")):
+        if given.get(key) is not None:
+            out[field_name] = check.days(given[key], ("reviews", key), nullable=False, minimum=1)
+    counts_from = given.get("from")
+    if counts_from is not None:
+        if counts_from in _REVIEW_FROM:
+            out["counts_from"] = str(counts_from)
+        else:
+            check.fail(("reviews", "from"), f"should be one of: {', '.join(_REVIEW_FROM)}")
+    return out
+
+
+def _holidays(check: _Checker, raw: Any) -> frozenset[date] | None:
+    """`holidays:` a list of full dates (bank holidays) working days skip; None when none are given."""
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        check.fail(("holidays",), "should be a list of dates (YYYY-MM-DD), e.g. [2020-12-25, 2020-12-28]")
+        return None
+    out: set[date] = set()
+    for i, item in enumerate(raw):
+        try:
+            day = parse_date(str(item))
+        except DateFormatError:
+            day = None
+        if day is None or day.precision != "day" or day.qualifier:
+            check.fail(("holidays", i), f"should be a full date (YYYY-MM-DD); got '{str(item)[:40]}'")
+            continue
+        out.add(day.mid)
+    return frozenset(out)
+
+
+def _measures(check: _Checker, raw: dict[str, Any]) -> tuple[MeasureSpec, ...]:
+    """`measures:` by code, each `kind:` one of MEASURE_KINDS with that kind's parameters."""
+    out: list[MeasureSpec] = []
+    for code, spec in raw.items():
+        loc: Loc = ("measures", code)
+        if not isinstance(spec, dict):
+            check.fail(loc, "should be a block of fields (kind, label, ...)")
+            continue
+        kind = spec.get("kind")
+        if kind not in MEASURE_KINDS:
+            check.fail((*loc, "kind"), f"should be one of: {', '.join(MEASURE_KINDS)}")
+            continue
+        fields = check.block(spec, loc, (*_MEASURE_COMMON, *MEASURE_KINDS[kind]))
+        label = fields.get("label", str(code))
+        why = fields.get("why")
+        params = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in fields.items()
+                       if k not in _MEASURE_COMMON)
+        short = fields.get("short")
+        out.append(MeasureSpec(str(code), str(kind), str(label), str(why) if why is not None else None, params,
+                               str(short) if short is not None else None))
+    return tuple(out)
+
+
+__all__ = ["MEASURE_KINDS", "PACE_MILESTONES", "FlagRules", "MeasureSpec", "ReviewSchedule", "Standards", "Target",
+           "load_holidays", "load_standards", "milestone_steps", "standards_for", "with_holidays"]

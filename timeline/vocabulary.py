@@ -18,7 +18,7 @@ KINDS: tuple[str, ...] = ("placement", "order", "hearing", "meeting", "milestone
 SPAN_KINDS: frozenset[str] = frozenset({"placement", "order"})
 ROUTES: tuple[str, ...] = ("home", "kinship", "permanence_order", "adoption", "special_guardianship",
                            "child_arrangements")
-JURISDICTIONS: tuple[str, ...] = ("scotland", "england-wales")
+JURISDICTIONS: tuple[str, ...] = ("scotland", "england-wales", "wales")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +94,32 @@ def load_vocabulary(name: str = "scotland") -> Vocabulary:
     return _load(name)
 
 
-@cache
-def _load(name: str) -> Vocabulary:
+def overlay(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`over` laid on `base`, block by block (a variant such as Wales names only what differs from
+    England and Wales); a key set to null in `over` is removed."""
+    out = dict(base)
+    for key, value in over.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = overlay(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _raw(name: str) -> dict[str, Any]:
+    """A vocabulary file as plain data, laid over its `base:` jurisdiction's when it names one."""
     text = resources.files("timeline").joinpath("vocab").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     # libyaml's loader when present: the vocabulary is read on every start, and it is 20x faster.
-    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    raw: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    base = raw.pop("base", None)
+    return overlay(_raw(str(base)), raw) if base else raw
+
+
+@cache
+def _load(name: str) -> Vocabulary:
+    raw = _raw(name)
     terms = {
         kind: {code: _term(kind, code, spec) for code, spec in raw["kinds"][kind]["codes"].items()} for kind in KINDS
     }
