@@ -241,3 +241,28 @@ def test_render_takes_a_holiday_list(tmp_path: Path) -> None:
     bad.write_text("Christmas\n", encoding="utf-8")
     refused = CliRunner().invoke(main, ["render", str(SAMPLE), "-o", str(tmp_path / "x.svg"), "--holidays", str(bad)])
     assert refused.exit_code == 1 and "bad.txt:1:1: holidays: should be a full date" in refused.output
+
+
+def test_adoption_steps_wait_for_an_adoption_plan() -> None:
+    """A1 and A2 belong to children whose plan is adoption: with no plan recorded a child in long-term foster
+    care is "not measured", never "overdue"; an ADM decision on record shows the plan and A1 is measured."""
+    events: list[dict[str, str]] = [
+        {"kind": "order", "type": "care_order", "start": "2016-06-01"},
+        {"kind": "placement", "type": "foster", "start": "2016-06-01"}]
+    base = {"child": {"name": "Ash", "date_of_birth": "2012-02-03"}, "jurisdiction": "england-wales",
+            "as_of": "2018-03-31"}
+    case = Case.model_validate({**base, "events": events})
+    steps = {m.type: m for m in compute_facts(case).milestones}
+    assert steps["placed_for_adoption"].status == "not_applicable"
+    assert steps["placed_for_adoption"].target_date is None  # nothing drawn or counted down to
+    a1 = _measures(case)["a1"]
+    assert a1.status == "not_measured" and "no adoption plan recorded" in a1.note  # type: ignore[attr-defined]
+    text = summary_text(case, compute_facts(case))
+    assert "OVERDUE" not in text and "no adoption plan recorded" in text
+    # 1 Jun 2016 + 426 days: 365 to 1 Jun 2017 (no 29 Feb between), + 30 (June) + 31 (July) = 1 Aug 2017; at
+    # 31 Mar 2018 that is 30 + 30 + 31 + 30 + 31 + 31 + 28 + 31 = 242 days over, once the ADM decision
+    # (1 Mar 2017) shows the plan is adoption.
+    planned = Case.model_validate({**base, "events": [
+        *events, {"kind": "milestone", "type": "adm_decision", "date": "2017-03-01"}]})
+    placed = {m.type: m for m in compute_facts(planned).milestones}["placed_for_adoption"]
+    assert (placed.status, placed.target_date, placed.days_over) == ("overdue", date(2017, 8, 1), 242)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -453,6 +453,7 @@ def _milestones(
     # the plan the exemptions follow: the recommended route, else the route the legal order took
     plan = route if route is not None else (permanence.route if permanence is not None else None)
     steps = [t.milestone for t in std.targets]
+    evidence = route_evidence(std, dated)
     out: list[MilestoneFact] = []
     previous: date | None = None
     for i, target in enumerate(std.targets):
@@ -466,7 +467,7 @@ def _milestones(
         # a later step taken (or legal permanence reached) shows this one happened, unrecorded
         implied = permanence is not None or any(code in dated for code in steps[i + 1:])
         status, over = _status(day, target_date, as_of, settled=settled, implied=implied,
-                               exempt=plan is not None and plan in target.not_for_routes)
+                               exempt=target.exempt(plan, evidence))
         if status in ("not_applicable", "not_recorded"):
             target_date = None  # nothing to draw or count down to
         out.append(
@@ -486,6 +487,12 @@ def _milestones(
         if day is not None:
             previous = day
     return tuple(out)
+
+
+def route_evidence(std: Standards, dated: Collection[str]) -> frozenset[str]:
+    """The routes that the steps already dated belong to (`only_for_routes`): an ADM decision or a
+    placement order on record shows the plan is adoption even when no recommendation is recorded."""
+    return frozenset(r for t in std.targets if t.milestone in dated for r in t.only_for_routes)
 
 
 def _extensions(happened: list[tuple[int, AnyEvent]], target: Target, reference: date | None,
@@ -857,6 +864,7 @@ def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) 
     dated = {m.type: m for m in facts.milestones}
     route = recommended_route(case, facts.as_of)
     settled = facts.legal_permanence is not None or facts.looked_after_end is not None
+    evidence = route_evidence(std, {m.type for m in facts.milestones if m.date is not None})
     out: list[Step] = []
     for target in std.targets:
         if target.after is None:
@@ -865,7 +873,7 @@ def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) 
         here = dated.get(target.milestone)
         start = begin.date if begin is not None else None
         end = here.date if here is not None else None
-        exempt = route is not None and route in target.not_for_routes
+        exempt = target.exempt(route, evidence)
         waiting = start is not None and end is None and not settled and not exempt
         days: int | None = None
         if start is not None and end is not None and not exempt:
@@ -1050,7 +1058,7 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
             duration_words(m.days_from_looked_after, short=True) if m.days_from_looked_after is not None else "-",
             duration_words(m.days_from_previous, short=True) if m.days_from_previous is not None else "-",
             aim,
-            _status_words(m, target, facts, route),
+            _status_words(m, target, facts, route, std),
         ])
     lines.extend(_table(["Step", "Date", "Age", "Since looked after", "Since previous", "Target", "Status"],
                         steps))
@@ -1144,7 +1152,7 @@ def _measures_text(case: Case, facts: Facts, std: Standards) -> list[str]:
     return out
 
 
-def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | None) -> str:
+def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | None, std: Standards) -> str:
     """A milestone's status as a sentence fragment, including why a step does not apply."""
     if m.status == "met":
         return "met"
@@ -1158,7 +1166,10 @@ def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | N
         return f"not yet due (due by {_day(m.target_date)})"
     if m.target_days is None:
         return "done (no target)" if m.date is not None else "no target"
-    if route is not None and route in target.not_for_routes:
+    evidence = route_evidence(std, {x.type for x in facts.milestones if x.date is not None})
+    if target.unplanned(route, evidence):
+        return f"not measured: no {' or '.join(r.replace('_', ' ') for r in target.only_for_routes)} plan recorded"
+    if route is not None and target.exempt(route, evidence):
         return f"does not apply to a '{route}' plan"
     reference = next((x for x in facts.milestones if x.type == target.after), None)
     if reference is not None and reference.date is None:

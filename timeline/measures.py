@@ -101,7 +101,15 @@ def _step(case: Case, facts: Facts, std: Standards, spec: MeasureSpec) -> Measur
         after = vocab.term("milestone", target.after).label.lower() if target.after else "an earlier step"
         notes.append(f"not measured: no date recorded for '{after}'")
     elif status == "not_applicable" and m.date is None:
-        notes.append("no longer applies" if facts.legal_permanence or facts.looked_after_end else "does not apply")
+        from .facts import recommended_route, route_evidence
+
+        if target.unplanned(recommended_route(case, facts.as_of),
+                            route_evidence(std, {x.type for x in facts.milestones if x.date is not None})):
+            status = "not_measured"
+            notes.append(f"not measured: no {' or '.join(target.only_for_routes)} plan recorded")
+        else:
+            notes.append("no longer applies" if facts.legal_permanence or facts.looked_after_end
+                         else "does not apply")
     if target.extended_by is not None and target.days is not None and start is not None:
         base = period_words(target.days)
         if m.extensions:

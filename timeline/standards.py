@@ -29,7 +29,7 @@ PACE_MILESTONES: tuple[str, ...] = (
     "application_lodged",
     "final_order",
 )
-_MILESTONE_KEYS = ("after", "days", "why", "not_for_routes", "extended_by", "extension_days")
+_MILESTONE_KEYS = ("after", "days", "why", "not_for_routes", "only_for_routes", "extended_by", "extension_days")
 _REVIEW_KEYS = ("first_days", "second_days", "later_days")
 # Optional: the schedule as the regulations word it (working days, calendar months), and what it counts from.
 _REVIEW_EXACT_KEYS = ("first_working_days", "second_months", "later_months", "from")
@@ -60,6 +60,28 @@ class Target:
     not_for_routes: tuple[str, ...] = ()
     extended_by: str | None = None  # a milestone that moves the target on by `extension_days` each time
     extension_days: int | None = None
+    only_for_routes: tuple[str, ...] = ()  # the step belongs to these plans only (England's adoption steps)
+
+    def exempt(self, plan: str | None, evidence: frozenset[str] = frozenset()) -> bool:
+        """Whether the step does not apply to this child, from the plan the record shows.
+
+        A step `not_for_routes` a plan does not apply to it. A step kept `only_for_routes` (A1 and A2 are
+        measured for children whose plan is adoption) applies when the plan is one of them, or, with no
+        plan recorded, when `evidence` (the routes of the steps already dated: an ADM decision, a
+        placement order) shows it; otherwise a child with no adoption plan would be "overdue" for a step
+        that may never be theirs.
+        """
+        if plan is not None and plan in self.not_for_routes:
+            return True
+        if not self.only_for_routes:
+            return False
+        if plan is not None:
+            return plan not in self.only_for_routes
+        return not (evidence & set(self.only_for_routes))
+
+    def unplanned(self, plan: str | None, evidence: frozenset[str] = frozenset()) -> bool:
+        """True when the step is exempt only because no plan of its routes is recorded (words say so)."""
+        return plan is None and bool(self.only_for_routes) and self.exempt(plan, evidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,24 +274,14 @@ def _build(data: Any, source: SourceMap, *, base: dict[str, Any], name: str,
         if why is not None and not isinstance(why, str):
             check.fail((*loc, "why"), "should be text saying where the target comes from")
             why = None
-        routes_raw = spec.get("not_for_routes") or []
-        routes: list[str] = []
-        if not isinstance(routes_raw, list):
-            check.fail((*loc, "not_for_routes"), f"should be a list of routes, e.g. [home, kinship] "
-                                                 f"(routes: {', '.join(routes_known)})")
-        else:
-            for i, r in enumerate(routes_raw):
-                if r in routes_known:
-                    routes.append(str(r))
-                else:
-                    check.fail((*loc, "not_for_routes", i),
-                               f"'{str(r)[:40]}' is not a route (one of: {', '.join(routes_known)})")
+        routes = _routes(check, spec, "not_for_routes", loc, routes_known)
+        only = _routes(check, spec, "only_for_routes", loc, routes_known)
         extended_by = spec.get("extended_by")
         extension_days = check.days(spec.get("extension_days"), (*loc, "extension_days"), nullable=True)
         if extended_by is not None and extended_by not in load_vocabulary(jurisdiction).codes("milestone"):
             check.fail((*loc, "extended_by"), f"'{str(extended_by)[:40]}' is not a milestone of this jurisdiction")
             extended_by = None
-        targets.append(Target(code, after, days, why, tuple(routes), extended_by, extension_days))
+        targets.append(Target(code, after, days, why, routes, extended_by, extension_days, only))
 
     def numbers(section: str, keys: tuple[str, ...], minimum: int, extra: tuple[str, ...] = ()) -> dict[str, int]:
         given = check.block(top.get(section), (section,), keys + extra)
@@ -343,6 +355,22 @@ def with_holidays(std: Standards, holidays: frozenset[date]) -> Standards:
     from dataclasses import replace
 
     return replace(std, reviews=replace(std.reviews, holidays=holidays))
+
+
+def _routes(check: _Checker, spec: dict[str, Any], key: str, loc: Loc,
+            routes_known: tuple[str, ...]) -> tuple[str, ...]:
+    """A milestone's `not_for_routes`/`only_for_routes` list, each entry checked against the routes."""
+    raw = spec.get(key) or []
+    if not isinstance(raw, list):
+        check.fail((*loc, key), f"should be a list of routes, e.g. [home, kinship] (routes: {', '.join(routes_known)})")
+        return ()
+    out: list[str] = []
+    for i, r in enumerate(raw):
+        if r in routes_known:
+            out.append(str(r))
+        else:
+            check.fail((*loc, key, i), f"'{str(r)[:40]}' is not a route (one of: {', '.join(routes_known)})")
+    return tuple(out)
 
 
 def _review_exact(check: _Checker, given: dict[str, Any]) -> dict[str, Any]:
