@@ -14,6 +14,8 @@ escapes them: `&`, `<`, `>` in text; those, `"` and CR/LF/TAB in attributes.
 
 from __future__ import annotations
 
+import re
+
 from ..model import Case
 from ..pipeline import RenderOptions, view_scene
 from ..scene import Group, Item, Line, Marker, Path, Rect, Scene, Text
@@ -26,6 +28,8 @@ SVG_NAMESPACES = ('xmlns="http://www.w3.org/2000/svg" xmlns:ev="http://www.w3.or
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;",
                                     "\n": "&#10;", "\t": "&#09;"})
+_TEXT_SPECIAL = re.compile("[&<>]")  # most text has none: a search is much cheaper than a translation
+_ATTRIBUTE_SPECIAL = re.compile('[&<>"\r\n\t]')
 
 
 def _own(ids: str, pattern: str) -> str:
@@ -40,12 +44,14 @@ def _n(value: float) -> str:
 
 def text_escape(text: str) -> str:
     """Character data escaped for XML (user text: labels, titles, the description)."""
-    return text.translate(_TEXT_ESCAPES)
+    return text.translate(_TEXT_ESCAPES) if _TEXT_SPECIAL.search(text) else text
 
 
 def attribute(name: str, value: str) -> str:
     """` name="value"`, escaped; nothing for an empty value (as the tree writer left those out)."""
-    return f' {name}="{value.translate(_ATTRIBUTE_ESCAPES)}"' if value else ""
+    if not value:
+        return ""
+    return f' {name}="{value.translate(_ATTRIBUTE_ESCAPES) if _ATTRIBUTE_SPECIAL.search(value) else value}"'
 
 
 def _element(tag: str, attributes: str, content: str = "") -> str:
