@@ -65,12 +65,6 @@ COMBINE_BRACKET_DROP = 2.0  # px from the markers' foot down to the bracket that
 # ------------------------------------------------------------------ small helpers
 
 
-def _f(value: float) -> str:
-    """A coordinate for path data: at most two decimals, no trailing zeros."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 def _day(d: date) -> str:
     return words.date_words(d)
 

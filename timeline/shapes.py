@@ -64,9 +64,22 @@ def close() -> Segment:
 # ----------------------------------------------------------------------------------------------- writing
 
 
-def _short(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+_NUMBERS: dict[float, str] = {}  # written numbers, by value: a drawing repeats most of its coordinates
+_NUMBERS_KEPT = 1 << 16  # then the memo starts again, so a long-running server's memory stays bounded
+
+
+def number_text(value: float) -> str:
+    """A coordinate or length as SVG and CSS text: at most two decimals, no trailing zeros, never "-0"."""
+    text = _NUMBERS.get(value)
+    if text is None:
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+        if text in ("-0", ""):
+            text = "0"
+        if len(_NUMBERS) >= _NUMBERS_KEPT:
+            _NUMBERS.clear()
+        _NUMBERS[value] = text
+    return text
+
 
 
 def _fixed(value: float) -> str:
@@ -82,7 +95,7 @@ def _command(seg: Segment, fmt: Callable[[float], str]) -> str:
 
 def svg_d(segments: Iterable[Segment], form: PathForm = "compact") -> str:
     """The segments as SVG path data, in the producer's `form`: the one writer of path text."""
-    number = _fixed if form == "fixed" else _short
+    number = _fixed if form == "fixed" else number_text
     return (" " if form == "spaced" else "").join(_command(seg, number) for seg in segments)
 
 

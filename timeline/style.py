@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, Union
 
+from .shapes import number_text as _number  # the one writer of numbers in SVG and CSS text
+
 RGB = tuple[float, float, float]
 Value = Union["Colour", None, float, tuple[float, ...], tuple[str, ...], str, int]
 Declaration = tuple[str, Value]  # (CSS property name, its typed value), in the order written
@@ -147,11 +149,6 @@ def rule(selectors: str, **properties: object) -> Rule:
 
 
 # ----------------------------------------------------------------------------------------------- writing
-
-
-def _number(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def css_value(name: str, value: Value) -> str:

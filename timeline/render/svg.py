@@ -19,6 +19,7 @@ import re
 from ..model import Case
 from ..pipeline import RenderOptions, view_scene
 from ..scene import Group, Item, Line, Marker, Path, Rect, Scene, Text
+from ..shapes import number_text
 from ..theme import PatternSpec
 
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -37,9 +38,7 @@ def _own(ids: str, pattern: str) -> str:
     return pattern if ids == CHART_IDS else f"{ids}-{pattern}"
 
 
-def _n(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+_n = number_text
 
 
 def text_escape(text: str) -> str:
