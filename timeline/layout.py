@@ -552,8 +552,7 @@ class _Layout:
             if n in late:
                 items.append(Marker("circle", cx, cy, t.marker_size + 6, "late-ring", event=eid))
                 self.flags.add("late")
-            items.append(Marker(shape, cx, cy, t.marker_size, cls,
-                                event=eid))
+            items.append(Marker(shape, cx, cy, t.marker_size, cls, event=eid))
             if e.planned:
                 self.flags.add("planned")
             text = self.chart_label(e, short=True)
@@ -1087,8 +1086,7 @@ class _Layout:
                 name = self.vocab.kind_labels[kind]
                 if kind == "hearing":
                     name = self.vocab.word("court_legend" if shape == "triangle" else "hearing_legend")
-                entries.append(([Marker(shape, s / 2, s / 2, t.marker_size,
-                                        cls)], s, name))
+                entries.append(([Marker(shape, s / 2, s / 2, t.marker_size, cls)], s, name))
         extras: list[tuple[str, list[Item], float, str]] = [
             ("move", [Marker("circle", s / 2, s / 2, s, "move-marker")],
              s, "Move between placements (numbered)"),
