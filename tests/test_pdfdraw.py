@@ -30,20 +30,16 @@ from timeline.io import load_case, load_text
 from timeline.model import Case
 from timeline.pipeline import RenderOptions, scene_for
 from timeline.render.pdfdraw import (
-    PATH_COMMANDS,
     PATTERN_CHAIN,
-    Chain,
     DrawingError,
     SceneRegistry,
-    StyleResolver,
-    arc_curves,
-    parse_path,
-    parse_stylesheet,
     scene_image_uri,
     scene_images,
 )
 from timeline.scene import Group, Item, Line, Marker, Rect, Scene, Text
 from timeline.scene import Path as ScenePath
+from timeline.shapes import arc_curves, svg_d, trace
+from timeline.style import Chain, StyleError, StyleResolver, StyleSheet, rule
 
 pytest.importorskip("pypdfium2")
 
@@ -252,59 +248,109 @@ def _walk(items: tuple[Item, ...], chain: Chain) -> Iterator[tuple[Item, Chain]]
             yield item, chain
 
 
-def test_every_style_form_and_path_command_of_every_sample_is_understood(cases: dict[str, Case]) -> None:
-    """Parsing is strict (DrawingError on anything unknown), so a new CSS form or path command fails here."""
+class _Recorder:
+    """A pen that writes back what `shapes.trace` drew, as absolute path data (M, L, C, Z)."""
+
+    def __init__(self) -> None:
+        self.ops: list[str] = []
+
+    def move_to(self, x: float, y: float) -> None:
+        self.ops.append(f"M{x:g} {y:g}")
+
+    def line_to(self, x: float, y: float) -> None:
+        self.ops.append(f"L{x:g} {y:g}")
+
+    def curve_to(self, *numbers: float) -> None:
+        self.ops.append("C" + " ".join(f"{v:g}" for v in numbers))
+
+    def close(self) -> None:
+        self.ops.append("Z")
+
+
+def test_every_item_of_every_sample_has_a_resolved_style_and_traceable_segments(cases: dict[str, Case]) -> None:
+    """Every item's style resolves from the scene's sheet, and every path traces to as many moves as its data has."""
     tags = {Rect: "rect", Line: "line", ScenePath: "path", Marker: "path", Text: "text"}
     for name, case in cases.items():
         for scenes in _drawings(case):
             for scene in scenes:
-                assert parse_stylesheet(scene.style), name
-                resolver = StyleResolver(scene.style, scene.font_family, scene.patterns)
+                ids = frozenset(f"pat-{spec.name}" for spec in scene.patterns)
+                resolver = scene.style.resolver(scene.font_family, ids)
+                assert scene.style.css().startswith("text{font-family:'Atkinson Hyperlegible', "), name
                 for item, chain in _walk(scene.items, ()):
                     pattern = item.fill_pattern if isinstance(item, Rect) else None
-                    paint = resolver.paint(tags[type(item)], item.cls, chain, pattern)
-                    assert paint.font_size > 0
+                    assert resolver.resolve(tags[type(item)], item.cls, chain, pattern).font_size > 0
                     if isinstance(item, (ScenePath, Marker)):
-                        assert {command for command, _ in parse_path(item.d)} <= set(PATH_COMMANDS)
+                        pen = _Recorder()
+                        trace(item.segments, pen)
+                        assert sum(op[0] == "M" for op in pen.ops) == item.d.count("M"), name
                 for cls in ("pattern-bg", "pattern-ink"):
-                    resolver.paint("rect", cls, PATTERN_CHAIN)
+                    resolver.resolve("rect", cls, PATTERN_CHAIN)
 
 
-@pytest.mark.parametrize("css", [
-    "a>b{fill:#000}", "#id{fill:#000}", ".a:hover{fill:#000}", ".a{stroke-linecap:round}",
-    ".a{fill:rgb(1,2,3)}", ".a{fill:#000 !important}", "@media print{.a{fill:#000}}", ".a{font-weight:bolder}",
-    ".a{fill:url(#elsewhere)}",
+@pytest.mark.parametrize(("selectors", "properties"), [
+    ("a>b", {"fill": "#000"}), ("#id", {"fill": "#000"}), (".a:hover", {"fill": "#000"}),
+    (".a", {"stroke_linecap": "round"}), (".a", {"fill": "rgb(1,2,3)"}), (".a", {"fill": "#000 !important"}),
+    (".a", {"font_weight": "bolder"}), (".a", {"fill": "url(#elsewhere)"}),
 ])
-def test_css_outside_the_layouts_grammar_is_refused(css: str) -> None:
-    with pytest.raises(DrawingError):
-        StyleResolver(css, "x", ()).paint("rect", "a", ())
+def test_style_outside_the_sheets_types_is_refused(selectors: str, properties: dict[str, object]) -> None:
+    with pytest.raises(StyleError):
+        rule(selectors, **properties)
 
 
-@pytest.mark.parametrize("d", ["M0 0C1 1 2 2 3 3", "m0 0l1 1", "M0 0L1", "M0 0Q1 1 2 2", "M0 0L1 1 x"])
-def test_path_data_outside_the_layouts_commands_is_refused(d: str) -> None:
-    with pytest.raises(DrawingError):
-        parse_path(d)
+def test_a_fill_naming_an_unknown_pattern_is_refused() -> None:
+    with pytest.raises(StyleError, match="unknown pattern"):
+        StyleSheet((rule(".a", fill="#000"),)).resolver("x", frozenset()).resolve("rect", "a", (), "pat-elsewhere")
+
+
+def test_path_data_is_written_from_segments_in_each_producers_form() -> None:
+    from timeline import shapes
+
+    segments = (shapes.move(1, 2.5), shapes.line(3.456, 4), shapes.arc(5, 5, True, False, 10, 2.5), shapes.close())
+    assert svg_d(segments) == "M1 2.5L3.46 4A5 5 0 1 0 10 2.5Z"
+    assert svg_d(segments, "spaced") == "M1 2.5 L3.46 4 A5 5 0 1 0 10 2.5 Z"
+    assert svg_d(segments[:2], "fixed") == "M1.00 2.50L3.46 4.00"
+    assert svg_d(shapes.translated(segments, 1, -0.5)) == "M2 2L4.46 3.5A5 5 0 1 0 11 2Z"
+    pen = _Recorder()
+    trace((shapes.move(0, 0), shapes.horizontal(2), shapes.vertical(3), shapes.close()), pen)
+    assert pen.ops == ["M0 0", "L2 0", "L2 3", "Z"]
+
+
+def _sheet() -> StyleSheet:
+    return StyleSheet((
+        rule(".court", fill="#111111"), rule(".marker.court", fill="#222222"),
+        rule(".marker", fill="#333333", stroke="#444444"), rule(".g", opacity=0.5, fill="#555555", stroke_width=3),
+        rule(".planned .bar", fill_opacity=0.3, stroke_dasharray="4 3"), rule(".hatch", stroke=None),
+        rule("text", font_size=12), rule(".big", font_size=20, font_weight="bold"),
+    ))
+
+
+def test_the_sheet_is_written_as_compact_css_in_source_order() -> None:
+    assert _sheet().css() == (
+        ".court{fill:#111111}.marker.court{fill:#222222}.marker{fill:#333333;stroke:#444444}"
+        ".g{opacity:0.5;fill:#555555;stroke-width:3}.planned .bar{fill-opacity:0.3;stroke-dasharray:4 3}"
+        ".hatch{stroke:none}text{font-size:12px}.big{font-size:20px;font-weight:bold}")
+    spaced = StyleSheet((rule(".a,.b", fill="#FFFFFF", stroke_width=1.5), rule(".c", font_weight=700)), "spaced")
+    assert spaced.css() == "\n.a,.b { fill: #FFFFFF; stroke-width: 1.5; }\n.c { font-weight: 700; }\n"
 
 
 def test_the_cascade_follows_specificity_order_inheritance_and_presentation_attributes() -> None:
-    css = (".court{fill:#111111}.marker.court{fill:#222222}.marker{fill:#333333;stroke:#444444}"
-           ".g{opacity:0.5;fill:#555555;stroke-width:3}.planned .bar{fill-opacity:0.3;stroke-dasharray:4 3}"
-           ".hatch{stroke:none}text{font-size:12px}.big{font-size:20px;font-weight:bold}")
-    resolver = StyleResolver(css, "Family", ())
-    court = resolver.paint("path", "marker court", ())
+    sheet = _sheet()
+    resolver = StyleResolver(sheet, "Family", frozenset())
+    court = resolver.resolve("path", "marker court", ())
     assert court.fill == (0x22 / 255,) * 3 and court.stroke == (0x44 / 255,) * 3  # two classes beat one
-    inside = resolver.paint("rect", "x", (("g", "g"),))
+    inside = resolver.resolve("rect", "x", (("g", "g"),))
     assert inside.fill == (0x55 / 255,) * 3 and inside.stroke_width == 3 and inside.opacity == 1  # not inherited
-    planned = resolver.paint("rect", "bar", (("g", "event planned"), ("g", "other")))
+    planned = resolver.resolve("rect", "bar", (("g", "event planned"), ("g", "other")))
     assert planned.fill_opacity == 0.3 and planned.dashes == (4, 3)
-    assert resolver.paint("rect", "bar", (("g", "event"),)).dashes == ()
-    patterned = StyleResolver(css + ".hatch{fill:#666666}", "F", ()).paint("rect", "hatch", ())
+    assert resolver.resolve("rect", "bar", (("g", "event"),)).dashes == ()
+    overridden = sheet + StyleSheet((rule(".hatch", fill="#666666"),))
+    patterned = StyleResolver(overridden, "F", frozenset({"pat-p"})).resolve("rect", "hatch", (), "pat-p")
     assert patterned.pattern is None and patterned.fill == (0x66 / 255,) * 3  # a rule beats the attribute
-    hatch = StyleResolver(css, "F", (_pattern(),)).paint("rect", "hatch", (("g", "g"),), "pat-p")
+    hatch = StyleResolver(sheet, "F", frozenset({"pat-p"})).resolve("rect", "hatch", (("g", "g"),), "pat-p")
     assert hatch.pattern == "pat-p" and hatch.stroke is None  # the attribute beats an inherited fill
-    label = resolver.paint("text", "big", ())
+    label = resolver.resolve("text", "big", ())
     assert (label.font_size, label.font_weight, label.font_family) == (20, 700, ("Family",))
-    assert resolver.paint("text", "small", ()).font_size == 12
+    assert resolver.resolve("text", "small", ()).font_size == 12
 
 
 def _pattern() -> Any:
@@ -324,7 +370,7 @@ def test_arcs_become_quarter_turn_beziers_on_the_circle() -> None:
     below = arc_curves(5.0, 10.0, 5.0, 5.0, 0.0, 1, 0, 15.0, 10.0)  # sweep 0 from the left: through y=15
     assert below[0][5] == pytest.approx(15.0)
     assert arc_curves(1.0, 1.0, 5.0, 5.0, 0.0, 0, 0, 1.0, 1.0) == []
-    with pytest.raises(DrawingError):
+    with pytest.raises(ValueError, match="rotated"):
         arc_curves(0.0, 0.0, 5.0, 3.0, 30.0, 0, 0, 5.0, 0.0)
 
 
@@ -352,7 +398,7 @@ def test_opacity_on_a_group_is_refused_not_ignored(cases: dict[str, Case], pdf: 
     from timeline.render.pdfdraw import ScenePainter
 
     scene = scene_for(cases["home"], RenderOptions())
-    faded = dataclasses.replace(scene, style=scene.style + ".event{opacity:0.5}")
+    faded = dataclasses.replace(scene, style=scene.style + StyleSheet((rule(".event", opacity=0.5),)))
     painter = ScenePainter(faded, context=None)
     with pytest.raises(DrawingError, match="opacity on a group"):
         painter.paint(_NullStream())

@@ -164,9 +164,8 @@ def test_render_command_errors(tmp_path: Path) -> None:
     assert not (tmp_path / "chart.svg").exists()
 
 
-def test_svgwrite_validators_are_compiled_only_when_used() -> None:
-    """svgwrite compiles its validator's regular expressions at import; our SVG (debug off) never validates,
-    so a render leaves them uncompiled, and debug drawing still validates (the real module loads then)."""
+def test_an_svg_render_needs_no_xml_library() -> None:
+    """The SVG is written straight from the scene (render/svg.py): no svgwrite, no ElementTree at render time."""
     import subprocess
     import sys
 
@@ -176,15 +175,33 @@ def test_svgwrite_validators_are_compiled_only_when_used() -> None:
         "from timeline.pipeline import RenderOptions, render_case\n"
         f"case = load_case({str(Path(__file__).resolve().parent.parent / 'samples' / 'home.yaml')!r}).case\n"
         "assert render_case(case, RenderOptions(format='svg')).startswith(b'<?xml')\n"
-        "print('__file__' not in vars(sys.modules['svgwrite.data.svgparser']), end=' ')\n"
-        "import svgwrite\n"
-        "dwg = svgwrite.Drawing(debug=True)\n"
-        "dwg.add(dwg.g(transform='rotate(10)'))\n"
-        "try:\n"
-        "    dwg.g(transform='nonsense(')\n"
-        "except TypeError:\n"
-        "    print('refused', end=' ')\n"
-        "print('__file__' in vars(sys.modules['svgwrite.data.svgparser']))\n"
+        "print('svgwrite' in sys.modules, 'xml.etree.ElementTree' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["True", "refused", "True"], out.stdout + out.stderr
+    assert out.stdout.split() == ["False", "False"], out.stdout + out.stderr
+
+
+HOSTILE = ["a & b", "<script>x</script>", 'say "hi"', "it's", "tab\there", "cr\rlf\nend", "]]>", "", " ",
+           "Łukasz Ó Dónaill", "&amp;"]
+
+
+def test_every_user_text_and_attribute_is_escaped_and_reads_back_unchanged() -> None:
+    """Labels, titles, ids and classes with markup characters come back from an XML parser exactly as given
+    (escaped as ElementTree escapes: &, <, > in text; those, quotes and CR/LF/TAB in attributes). A CR in
+    text is read back as a line feed (XML's line ends; the case file refuses control characters anyway)."""
+    from timeline.render.svg import scene_to_svg
+    from timeline.scene import Group, Rect, Scene, Text
+    from timeline.style import StyleSheet, rule
+
+    ns = "{http://www.w3.org/2000/svg}"
+    for n, value in enumerate(HOSTILE):
+        read = value.replace("\r", "\n")  # XML's end-of-line handling, in text only
+        text = Text(1, 2, 3, 4, 5, value, "label")
+        group = Group((text, Rect(0, 0, 1, 1, "bar")), "event", id=value or None, title=value)
+        scene = Scene(width=10, height=10, title=value, desc=value, style=StyleSheet((rule(".bar", fill="#000"),)),
+                      items=(group,))
+        root = ET.fromstring(scene_to_svg(scene))
+        assert (root.find(f"{ns}title").text or "") == read and (root.find(f"{ns}desc").text or "") == read, n
+        g = root.find(f"{ns}g")
+        assert (g.get("id") or "") == value and (g.find(f"{ns}title").text or "") == read, n
+        assert (g.find(f"{ns}text").text or "") == read, n

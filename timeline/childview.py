@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from . import shapes
 from .dates import PartialDate, age_at
 from .scene import Box, Group, Item, Line, Path, Rect, Scene, Text
+from .style import StyleSheet, rule
 
 if TYPE_CHECKING:
     from .model import Case
@@ -192,65 +194,62 @@ def story(child: ChildCase) -> Story:
 
 # ----------------------------------------------------------------------------------------------- layout
 
-STYLE = """
-.cv-text { font-size: 20px; fill: #000000; }
-.cv-bold { font-size: 20px; font-weight: 700; fill: #000000; }
-.cv-title { font-size: 21px; font-weight: 700; fill: #000000; }
-.cv-band-0 { fill: #FFFFFF; }
-.cv-band-1 { fill: #EDEDED; }
-.cv-tick { stroke: #000000; stroke-width: 1.5; }
-.cv-rule { stroke: #000000; stroke-width: 2; }
-.cv-bar { stroke: #000000; stroke-width: 2; }
-.cv-place-home { fill: #BFE6D6; }
-.cv-place-kinship { fill: #C7E3F6; }
-.cv-place-foster { fill: #F8DDA8; }
-.cv-place-residential { fill: #EBCBDF; }
-.cv-place-secure { fill: #F6CDB3; }
-.cv-place-adoptive { fill: #B9D3EE; }
-.cv-place-supported { fill: #F6F1B3; }
-.cv-place-other { fill: #E2E2E2; }
-.cv-carer { fill: #FFFFFF; }
-.cv-house { fill: #FFFFFF; stroke: #000000; stroke-width: 2; }
-.cv-heart { fill: #CC79A7; stroke: #000000; stroke-width: 1.5; }
-.cv-star { fill: #F0E442; stroke: #000000; stroke-width: 2; }
-.cv-badge { fill: #FFFFFF; stroke: #000000; stroke-width: 2; }
-.cv-draft { font-size: 20px; font-weight: 700; fill: #000000; }
-"""
+STYLE = StyleSheet((
+    rule(".cv-text", font_size=20, fill="#000000"),
+    rule(".cv-bold", font_size=20, font_weight=700, fill="#000000"),
+    rule(".cv-title", font_size=21, font_weight=700, fill="#000000"),
+    rule(".cv-band-0", fill="#FFFFFF"),
+    rule(".cv-band-1", fill="#EDEDED"),
+    rule(".cv-tick", stroke="#000000", stroke_width=1.5),
+    rule(".cv-rule", stroke="#000000", stroke_width=2),
+    rule(".cv-bar", stroke="#000000", stroke_width=2),
+    rule(".cv-place-home", fill="#BFE6D6"),
+    rule(".cv-place-kinship", fill="#C7E3F6"),
+    rule(".cv-place-foster", fill="#F8DDA8"),
+    rule(".cv-place-residential", fill="#EBCBDF"),
+    rule(".cv-place-secure", fill="#F6CDB3"),
+    rule(".cv-place-adoptive", fill="#B9D3EE"),
+    rule(".cv-place-supported", fill="#F6F1B3"),
+    rule(".cv-place-other", fill="#E2E2E2"),
+    rule(".cv-carer", fill="#FFFFFF"),
+    rule(".cv-house", fill="#FFFFFF", stroke="#000000", stroke_width=2),
+    rule(".cv-heart", fill="#CC79A7", stroke="#000000", stroke_width=1.5),
+    rule(".cv-star", fill="#F0E442", stroke="#000000", stroke_width=2),
+    rule(".cv-badge", fill="#FFFFFF", stroke="#000000", stroke_width=2),
+    rule(".cv-draft", font_size=20, font_weight=700, fill="#000000"),
+), form="spaced")
 PLACE_TYPES = ("home", "kinship", "foster", "residential", "secure", "adoptive", "supported", "other")
-
-
-def _n(v: float) -> str:
-    text = f"{v:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def house(x: float, y: float, s: float) -> Path:
     """A house: a roof triangle over a square body with a door (drawn shape, no image)."""
-    d = (f"M{_n(x)} {_n(y + .45 * s)} L{_n(x + .5 * s)} {_n(y)} L{_n(x + s)} {_n(y + .45 * s)} Z "
-         f"M{_n(x + .15 * s)} {_n(y + .45 * s)} L{_n(x + .85 * s)} {_n(y + .45 * s)} L{_n(x + .85 * s)} {_n(y + s)} "
-         f"L{_n(x + .15 * s)} {_n(y + s)} Z M{_n(x + .42 * s)} {_n(y + s)} L{_n(x + .42 * s)} {_n(y + .7 * s)} "
-         f"L{_n(x + .58 * s)} {_n(y + .7 * s)} L{_n(x + .58 * s)} {_n(y + s)}")
-    return Path(d, Box(x, y, s, s), "cv-house")
+    mv, ln = shapes.move, shapes.line
+    d = (mv(x, y + .45 * s), ln(x + .5 * s, y), ln(x + s, y + .45 * s), shapes.close(),
+         mv(x + .15 * s, y + .45 * s), ln(x + .85 * s, y + .45 * s), ln(x + .85 * s, y + s), ln(x + .15 * s, y + s),
+         shapes.close(), mv(x + .42 * s, y + s), ln(x + .42 * s, y + .7 * s), ln(x + .58 * s, y + .7 * s),
+         ln(x + .58 * s, y + s))
+    return Path(d, Box(x, y, s, s), "cv-house", form="spaced")
 
 
 def heart(x: float, y: float, s: float) -> Path:
     """A heart: two arcs over a point."""
-    r = _n(.24 * s)
-    d = (f"M{_n(x + .5 * s)} {_n(y + .92 * s)} L{_n(x + .08 * s)} {_n(y + .48 * s)} "
-         f"A{r} {r} 0 0 1 {_n(x + .5 * s)} {_n(y + .26 * s)} A{r} {r} 0 0 1 {_n(x + .92 * s)} {_n(y + .48 * s)} Z")
-    return Path(d, Box(x, y, s, s), "cv-heart")
+    r = .24 * s
+    d = (shapes.move(x + .5 * s, y + .92 * s), shapes.line(x + .08 * s, y + .48 * s),
+         shapes.arc(r, r, False, True, x + .5 * s, y + .26 * s),
+         shapes.arc(r, r, False, True, x + .92 * s, y + .48 * s), shapes.close())
+    return Path(d, Box(x, y, s, s), "cv-heart", form="spaced")
 
 
 def star(cx: float, cy: float, s: float) -> Path:
     """A five-pointed star centred on (cx, cy), `s` across."""
     import math
 
-    pts = []
+    d = []
     for k in range(10):
         r = s / 2 if k % 2 == 0 else s / 4.6
         a = -math.pi / 2 + k * math.pi / 5
-        pts.append(f"{_n(cx + r * math.cos(a))} {_n(cy + r * math.sin(a))}")
-    return Path("M" + " L".join(pts) + " Z", Box(cx - s / 2, cy - s / 2, s, s), "cv-star")
+        d.append((shapes.line if k else shapes.move)(cx + r * math.cos(a), cy + r * math.sin(a)))
+    return Path((*d, shapes.close()), Box(cx - s / 2, cy - s / 2, s, s), "cv-star", form="spaced")
 
 
 def _text(metrics: TextMetrics, text: str, x: float, y: float, cls: str = "cv-text",

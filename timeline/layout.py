@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from . import words
+from . import shapes, words
 from .dates import format_age
 from .labels import (
     GROW_LOOKAHEAD,
@@ -37,6 +37,8 @@ from .labels import (
 from .model import AnyEvent, Case, event_id
 from .scale import AgeScale
 from .scene import Box, Group, Item, Line, Marker, Path, Rect, Scene, Text
+from .shapes import Segment
+from .style import Rule, StyleSheet, rule
 from .text import TextMetrics
 from .theme import (
     COMPACT,
@@ -61,12 +63,6 @@ COMBINE_BRACKET_DROP = 2.0  # px from the markers' foot down to the bracket that
 
 
 # ------------------------------------------------------------------ small helpers
-
-
-def _f(value: float) -> str:
-    """A coordinate for path data: at most two decimals, no trailing zeros."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def _day(d: date) -> str:
@@ -102,25 +98,6 @@ def first_free(intervals: Sequence[tuple[float, float]], *, cap: int | None = No
         heapq.heappush(busy, (end, row))
         rows.append(row)
     return rows
-
-
-def marker_path(shape: str, cx: float, cy: float, size: float) -> str:
-    """Path data for a marker shape centred on (cx, cy) within a `size` square."""
-    h = size / 2
-    if shape == "diamond":
-        return f"M{_f(cx)} {_f(cy - h)}L{_f(cx + h)} {_f(cy)}L{_f(cx)} {_f(cy + h)}L{_f(cx - h)} {_f(cy)}Z"
-    if shape == "triangle":
-        return f"M{_f(cx)} {_f(cy - h)}L{_f(cx + h)} {_f(cy + h)}L{_f(cx - h)} {_f(cy + h)}Z"
-    if shape == "square":
-        r = h * 0.8
-        return f"M{_f(cx - r)} {_f(cy - r)}H{_f(cx + r)}V{_f(cy + r)}H{_f(cx - r)}Z"
-    if shape == "flag":
-        left = cx - h * 0.6
-        return (f"M{_f(left)} {_f(cy + h)}V{_f(cy - h)}L{_f(cx + h)} {_f(cy - h * 0.45)}"
-                f"L{_f(left)} {_f(cy + h * 0.1)}Z")
-    # circle (and any unknown shape)
-    return (f"M{_f(cx - h)} {_f(cy)}A{_f(h)} {_f(h)} 0 1 0 {_f(cx + h)} {_f(cy)}"
-            f"A{_f(h)} {_f(h)} 0 1 0 {_f(cx - h)} {_f(cy)}Z")
 
 
 @dataclass(slots=True)
@@ -508,7 +485,7 @@ class _Layout:
             self.flags.add("inferred")
         elif e.last is None:
             a = t.arrow_len
-            d = f"M{_f(xe)} {_f(y)}L{_f(xe + a)} {_f(y + h / 2)}L{_f(xe)} {_f(y + h)}Z"
+            d = (shapes.move(xe, y), shapes.line(xe + a, y + h / 2), shapes.line(xe, y + h), shapes.close())
             items.append(Path(d, Box(xe, y, a, h), f"arrow fill-{e.kind}-{e.type}", event=eid))
             self.flags.add("open")
         if e.planned:
@@ -573,11 +550,9 @@ class _Layout:
             shape = term.marker or "circle"
             cls = f"marker marker-{kind}" + (" court" if shape == "triangle" else "")
             if n in late:
-                items.append(Marker("circle", cx, cy, t.marker_size + 6, marker_path("circle", cx, cy,
-                                    t.marker_size + 6), "late-ring", event=eid))
+                items.append(Marker("circle", cx, cy, t.marker_size + 6, "late-ring", event=eid))
                 self.flags.add("late")
-            items.append(Marker(shape, cx, cy, t.marker_size, marker_path(shape, cx, cy, t.marker_size), cls,
-                                event=eid))
+            items.append(Marker(shape, cx, cy, t.marker_size, cls, event=eid))
             if e.planned:
                 self.flags.add("planned")
             text = self.chart_label(e, short=True)
@@ -664,8 +639,7 @@ class _Layout:
             title = (f"{_day(r.due)} (age {format_age(self.born, r.due)}): looked-after review due, "
                      f"not held by {_day(self.as_of)} ({_days(r.days_late)} overdue)")
             items = lane.per_event.setdefault(key, [])
-            items.append(Marker("circle", cx, cy, t.marker_size, marker_path("circle", cx, cy, t.marker_size),
-                                "marker review-overdue"))
+            items.append(Marker("circle", cx, cy, t.marker_size, "marker review-overdue"))
             text = f"Review due {_day(r.due)}: not held"
             lines, lw = self.wrap_label(text)
             labels.append(_Label(
@@ -695,8 +669,7 @@ class _Layout:
                                   fill_pattern=None))
                 self.flags.add("overrun")
             half = t.target_tick / 2
-            d = (f"M{_f(tx)} {_f(cy - half)}V{_f(cy + half)}M{_f(tx - half / 2)} {_f(cy - half)}"
-                 f"H{_f(tx + half / 2)}M{_f(tx - half / 2)} {_f(cy + half)}H{_f(tx + half / 2)}")
+            d = _target_tick(tx, cy, half)
             items.append(Path(d, Box(tx - half / 2, cy - half, half, 2 * half), "target-tick"))
             self.flags.add("target")
             over = _days(m.days_over or 0)
@@ -741,7 +714,7 @@ class _Layout:
             mv = by_number[number]
             cy = top + height - t.sub_row_gap - (row + 0.5) * row_h
             items: list[Item] = [Line(cx, cy + d / 2, cx, bars_bottom, "move-line"),
-                                 Marker("circle", cx, cy, d, marker_path("circle", cx, cy, d), "move-marker")]
+                                 Marker("circle", cx, cy, d, "move-marker")]
             label = str(number)
             w = self.m.width(label, t.text_size, True)
             items.append(self.text(cx - w / 2, cy - self.text_h / 2, label, "move-number", bold=True))
@@ -996,7 +969,7 @@ class _Layout:
         for start, end in spans:
             pa = sc.x(start)
             pb = max(sc.x(end), pa + 1.0)
-            d = f"M{_f(pa)} {_f(by)}V{_f(by - t.bracket_tick)}H{_f(pb)}V{_f(by)}"
+            d = (shapes.move(pa, by), shapes.vertical(by - t.bracket_tick), shapes.horizontal(pb), shapes.vertical(by))
             paths.append(Path(d, Box(pa, by - t.bracket_tick, pb - pa, t.bracket_tick), "bracket"))
         label = self.text(tx, ty, text, "bracket-label", bold=True)
         bg = Rect(tx - t.label_pad, ty, w + 2 * t.label_pad, self.text_h, "label-bg", rx=2.0)
@@ -1115,25 +1088,24 @@ class _Layout:
                 name = self.vocab.kind_labels[kind]
                 if kind == "hearing":
                     name = self.vocab.word("court_legend" if shape == "triangle" else "hearing_legend")
-                entries.append(([Marker(shape, s / 2, s / 2, t.marker_size,
-                                        marker_path(shape, s / 2, s / 2, t.marker_size), cls)], s, name))
+                entries.append(([Marker(shape, s / 2, s / 2, t.marker_size, cls)], s, name))
         extras: list[tuple[str, list[Item], float, str]] = [
-            ("move", [Marker("circle", s / 2, s / 2, s, marker_path("circle", s / 2, s / 2, s), "move-marker")],
+            ("move", [Marker("circle", s / 2, s / 2, s, "move-marker")],
              s, "Move between placements (numbered)"),
-            ("open", [Path(f"M0 0H{_f(s)}L{_f(s * 1.6)} {_f(s / 2)}L{_f(s)} {_f(s)}H0Z",
+            ("open", [Path((shapes.move(0, 0), shapes.horizontal(s), shapes.line(s * 1.6, s / 2), shapes.line(s, s),
+                            shapes.horizontal(0), shapes.close()),
                            Box(0, 0, s * 1.6, s), "bar legend-open")], s * 1.6, "Continues after the 'as at' date"),
             ("planned", [Rect(0, 0, s * 1.6, s, "bar legend-planned")], s * 1.6, "Planned (dashed, hollow)"),
             ("inferred", [Rect(0, 0, s * 1.6, s, "fuzzy inferred", fill_pattern="pat-hatch")], s * 1.6,
              "End inferred from a later event"),
             ("approx", [Rect(0, 0, s * 1.6, s, "fuzzy", fill_pattern="pat-hatch")], s * 1.6,
              "Date approximate (c.)"),
-            ("target", [Path(f"M{_f(s / 2)} 0V{_f(s)}M{_f(s / 4)} 0H{_f(s * 3 / 4)}M{_f(s / 4)} {_f(s)}"
-                             f"H{_f(s * 3 / 4)}", Box(s / 4, 0, s / 2, s), "target-tick")], s, "Target date"),
+            ("target", [Path(_target_tick(s / 2, s / 2, s / 2), Box(s / 4, 0, s / 2, s), "target-tick")], s,
+             "Target date"),
             ("overrun", [Rect(0, s / 4, s * 1.6, s / 2, "overrun")], s * 1.6, "Time beyond target"),
-            ("late", [Marker("circle", s / 2, s / 2, s, marker_path("circle", s / 2, s / 2, s), "late-ring")], s,
+            ("late", [Marker("circle", s / 2, s / 2, s, "late-ring")], s,
              "Review held late"),
             ("overdue-review", [Marker("circle", s / 2, s / 2, t.marker_size,
-                                       marker_path("circle", s / 2, s / 2, t.marker_size),
                                        "marker review-overdue")], s, "Review due, not held"),
         ]
         for flag, sw, sw_w, text in extras:
@@ -1249,112 +1221,86 @@ def _moved(item: Item, dx: float, dy: float) -> Item:
                     fill_pattern=item.fill_pattern, rx=item.rx)
     if isinstance(item, Marker):
         cx, cy = item.cx + dx, item.cy + dy
-        return Marker(item.shape, cx, cy, item.size, marker_path(item.shape, cx, cy, item.size), item.cls)
+        return Marker(item.shape, cx, cy, item.size, item.cls)
     if isinstance(item, Path):
-        return Path(_translate_path(item.d, dx, dy), Box(item.bounds.x + dx, item.bounds.y + dy,
+        return Path(shapes.translated(item.segments, dx, dy), Box(item.bounds.x + dx, item.bounds.y + dy,
                     item.bounds.width, item.bounds.height), item.cls)
     return item
 
 
-def _translate_path(d: str, dx: float, dy: float) -> str:
-    """Move absolute path data (M, L, H, V, Z only) by (dx, dy)."""
-    out: list[str] = []
-    token = ""
-    cmd = ""
-    nums: list[str] = []
-
-    def flush() -> None:
-        if not cmd:
-            return
-        vals = [float(v) for v in nums]
-        if cmd in "ML":
-            vals = [v + (dx if i % 2 == 0 else dy) for i, v in enumerate(vals)]
-        elif cmd == "H":
-            vals = [v + dx for v in vals]
-        elif cmd == "V":
-            vals = [v + dy for v in vals]
-        out.append(cmd + " ".join(_f(v) for v in vals))
-
-    for ch in d + " ":
-        if ch.isalpha():
-            if token:
-                nums.append(token)
-                token = ""
-            flush()
-            cmd, nums = ch, []
-        elif ch in " ,":
-            if token:
-                nums.append(token)
-                token = ""
-        else:
-            token += ch
-    if token:
-        nums.append(token)
-    flush()
-    return "".join(out)
+def _target_tick(x: float, cy: float, half: float) -> tuple[Segment, ...]:
+    """A target date's tick: a vertical stroke `2 * half` tall on (x, cy) with a bar `half` wide at each end."""
+    top, bottom = cy - half, cy + half
+    return (shapes.move(x, top), shapes.vertical(bottom), shapes.move(x - half / 2, top),
+            shapes.horizontal(x + half / 2), shapes.move(x - half / 2, bottom), shapes.horizontal(x + half / 2))
 
 
-def stylesheet(theme: Theme, vocab: Vocabulary) -> str:
-    """The one CSS block: fonts and colours by class. Built from theme and vocabulary data only, never user text."""
+def stylesheet(theme: Theme, vocab: Vocabulary) -> StyleSheet:
+    """The one stylesheet: fonts and colours by class. Built from theme and vocabulary data only, never user text."""
     t = theme
-    fam = f"'{t.font_family}', {t.font_fallback}"
+    ink, faint, rule_ink, back = t.ink, t.faint, t.rule, t.background
     rules = [
-        f"text{{font-family:{fam};font-size:{_f(t.text_size)}px;fill:{t.ink}}}",
-        f".canvas{{fill:{t.background}}}",
-        f".title{{font-size:{_f(t.title_size)}px;font-weight:bold}}",
-        f".subtitle{{font-size:{_f(t.subtitle_size)}px;fill:{t.muted}}}",
-        ".lane-title,.as-of-label,.bracket-label,.move-number,.key-number,.key-mark{font-weight:bold}",
-        f".tick-label{{font-weight:bold}}.tick-label.minor{{font-weight:normal;fill:{t.muted}}}",
-        f".stage-label,.year-label,.fit-note{{fill:{t.muted}}}",
-        f".band-0{{fill:{t.band_fills[0]}}}.band-1{{fill:{t.band_fills[1]}}}",
-        f".before-birth{{fill:{t.before_birth_fill}}}",
-        f".year-0{{fill:{t.year_fills[0]};stroke:{t.faint}}}.year-1{{fill:{t.year_fills[1]};stroke:{t.faint}}}",
-        f".tick-major{{stroke:{t.rule};stroke-width:0.8}}.tick-minor{{stroke:{t.faint};stroke-width:0.6}}",
-        f".lane-rule{{stroke:{t.faint};stroke-width:1}}",
-        f".as-of{{stroke:{t.as_of_colour};stroke-width:2.5}}",
-        f".leader{{stroke:{t.rule};stroke-width:0.8}}",
-        f".label-bg,.bar-label-bg{{fill:{t.label_background};fill-opacity:0.9}}",
-        f".bar{{stroke:{t.ink};stroke-width:0.8}}",
-        ".bar.overlay{stroke-width:0.6}",
-        f".bar.permanence{{stroke-width:2.2;stroke:{t.ink}}}",
-        ".hatch{stroke:none}",
-        ".fuzzy{fill-opacity:1;stroke:none;opacity:0.75}",
-        f".fuzzy.inferred{{stroke:{t.ink};stroke-width:0.8;stroke-dasharray:2 2}}",  # an end the record implies
-        f".arrow{{stroke:{t.ink};stroke-width:0.8}}",
-        f".marker{{stroke:{t.ink};stroke-width:1}}",
-        f".court{{fill:{t.court_fill}}}",
-        f".marker.review-overdue{{fill:{t.background};stroke:{t.late_colour};stroke-width:2;stroke-dasharray:2 2}}",
-        f".late-ring{{fill:none;stroke:{t.late_colour};stroke-width:2}}",
-        f".fuzzy-range{{fill:{t.faint}}}",
-        f".move-marker{{fill:{t.background};stroke:{t.move_colour};stroke-width:1.5}}",
-        f".move-line{{stroke:{t.move_colour};stroke-width:1.5;stroke-dasharray:3 2}}",
-        f".bracket{{fill:none;stroke:{t.ink};stroke-width:1.5}}",
-        f".overrun{{fill:{t.overrun_fill};fill-opacity:0.35;stroke:{t.overrun_fill};stroke-width:0.8}}",
-        f".target-tick{{fill:none;stroke:{t.target_colour};stroke-width:1.5}}",
-        f".pattern-ink{{stroke:{t.hatch_ink};fill:{t.hatch_ink};stroke-width:1;opacity:{t.hatch_opacity}}}",
-        f".pattern-bg{{fill:{t.background}}}",
-        f".legend-open{{fill:{t.placement_default_fill}}}",
-        f".legend-planned{{fill:{t.background};stroke-dasharray:4 3}}",
-        ".planned .bar,.planned .arrow{fill-opacity:0.3;stroke-dasharray:4 3}",
-        f".planned .marker{{fill:{t.background};stroke-dasharray:2 1.5}}",
-        ".planned .hatch{opacity:0.4}",
+        rule("text", font_family=font_families(t), font_size=t.text_size, fill=ink),
+        rule(".canvas", fill=back),
+        rule(".title", font_size=t.title_size, font_weight="bold"),
+        rule(".subtitle", font_size=t.subtitle_size, fill=t.muted),
+        rule(".lane-title,.as-of-label,.bracket-label,.move-number,.key-number,.key-mark", font_weight="bold"),
+        rule(".tick-label", font_weight="bold"), rule(".tick-label.minor", font_weight="normal", fill=t.muted),
+        rule(".stage-label,.year-label,.fit-note", fill=t.muted),
+        rule(".band-0", fill=t.band_fills[0]), rule(".band-1", fill=t.band_fills[1]),
+        rule(".before-birth", fill=t.before_birth_fill),
+        rule(".year-0", fill=t.year_fills[0], stroke=faint), rule(".year-1", fill=t.year_fills[1], stroke=faint),
+        rule(".tick-major", stroke=rule_ink, stroke_width=0.8), rule(".tick-minor", stroke=faint, stroke_width=0.6),
+        rule(".lane-rule", stroke=faint, stroke_width=1),
+        rule(".as-of", stroke=t.as_of_colour, stroke_width=2.5),
+        rule(".leader", stroke=rule_ink, stroke_width=0.8),
+        rule(".label-bg,.bar-label-bg", fill=t.label_background, fill_opacity=0.9),
+        rule(".bar", stroke=ink, stroke_width=0.8),
+        rule(".bar.overlay", stroke_width=0.6),
+        rule(".bar.permanence", stroke_width=2.2, stroke=ink),
+        rule(".hatch", stroke=None),
+        rule(".fuzzy", fill_opacity=1, stroke=None, opacity=0.75),
+        rule(".fuzzy.inferred", stroke=ink, stroke_width=0.8, stroke_dasharray="2 2"),  # an end the record implies
+        rule(".arrow", stroke=ink, stroke_width=0.8),
+        rule(".marker", stroke=ink, stroke_width=1),
+        rule(".court", fill=t.court_fill),
+        rule(".marker.review-overdue", fill=back, stroke=t.late_colour, stroke_width=2, stroke_dasharray="2 2"),
+        rule(".late-ring", fill=None, stroke=t.late_colour, stroke_width=2),
+        rule(".fuzzy-range", fill=faint),
+        rule(".move-marker", fill=back, stroke=t.move_colour, stroke_width=1.5),
+        rule(".move-line", stroke=t.move_colour, stroke_width=1.5, stroke_dasharray="3 2"),
+        rule(".bracket", fill=None, stroke=ink, stroke_width=1.5),
+        rule(".overrun", fill=t.overrun_fill, fill_opacity=0.35, stroke=t.overrun_fill, stroke_width=0.8),
+        rule(".target-tick", fill=None, stroke=t.target_colour, stroke_width=1.5),
+        rule(".pattern-ink", stroke=t.hatch_ink, fill=t.hatch_ink, stroke_width=1, opacity=t.hatch_opacity),
+        rule(".pattern-bg", fill=back),
+        rule(".legend-open", fill=t.placement_default_fill),
+        rule(".legend-planned", fill=back, stroke_dasharray="4 3"),
+        rule(".planned .bar,.planned .arrow", fill_opacity=0.3, stroke_dasharray="4 3"),
+        rule(".planned .marker", fill=back, stroke_dasharray="2 1.5"),
+        rule(".planned .hatch", opacity=0.4),
     ]
     for kind, fill in t.marker_fills.items():
-        rules.append(f".marker-{kind}{{fill:{fill}}}")
-    rules.append(f".marker.court{{fill:{t.court_fill}}}")
+        rules.append(rule(f".marker-{kind}", fill=fill))
+    rules.append(rule(".marker.court", fill=t.court_fill))
     rules.extend(fill_rules(t, vocab))
-    return "".join(rules)
+    return StyleSheet(tuple(rules))
 
 
-def fill_rules(t: Theme, vocab: Vocabulary) -> list[str]:
+def font_families(t: Theme) -> tuple[str, ...]:
+    """The text's font list: the bundled font, then the theme's fallbacks."""
+    return (t.font_family, *(name.strip() for name in t.font_fallback.split(",")))
+
+
+def fill_rules(t: Theme, vocab: Vocabulary) -> list[Rule]:
     """The fill of each placement and order code, as the single-child chart colours them (the cohort's
     journeys use the same rules, so a foster placement is one colour everywhere)."""
     rules = []
     for code in vocab.codes("placement"):
         colour = vocab.term("placement", code).colour or t.placement_default_fill
-        rules.append(f".fill-placement-{code}{{fill:{colour}}}")
+        rules.append(rule(f".fill-placement-{code}", fill=colour))
     for code in vocab.codes("order"):
-        rules.append(f".fill-order-{code}{{fill:{t.order_fills.get(code, t.order_default_fill)}}}")
+        rules.append(rule(f".fill-order-{code}", fill=t.order_fills.get(code, t.order_default_fill)))
     return rules
 
 
@@ -1574,4 +1520,4 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
     raise AssertionError("unreachable: a candidate of the last step fits")  # pragma: no cover
 
 
-__all__ = ["OnePage", "first_free", "fit_one_page", "layout", "marker_path", "one_page_theme", "stylesheet"]
+__all__ = ["OnePage", "first_free", "fit_one_page", "layout", "one_page_theme", "stylesheet"]

@@ -1,9 +1,8 @@
 """Deferred imports (start-up speed, any stage): modules a dependency imports at start-up but uses only on
 some paths, registered so that their code runs on first use instead.
 
-WeasyPrint imports fontTools' subsetter and variable-font instancer, svgwrite its validator's regular
-expressions; the bundled static font subset by HarfBuzz and an SVG written without svgwrite's debug checks
-need none of them, and together they were about a fifth of a second of every cold start.
+WeasyPrint imports fontTools' subsetter and variable-font instancer; the bundled static font subset by
+HarfBuzz needs neither, and they were a large part of every cold start.
 """
 
 from __future__ import annotations

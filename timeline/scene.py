@@ -2,7 +2,9 @@
 
 The scene is the layout's public, testable form: renderers write exactly these primitives and compute no
 geometry of their own. Every primitive names the event it draws (`event`, the contract id) if any, and
-styles come from `cls` (CSS classes), never from inline colours, so that one `<style>` block themes all.
+styles come from `cls` (CSS classes), never from inline colours, so that one `<style>` block themes all;
+the scene's `StyleSheet` is data (typed rules), and a path's geometry is segments (`shapes`), so every
+renderer writes or paints from the same values and none parses CSS or path text.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from .shapes import PathForm, Segment, marker_segments, svg_d
+from .style import StyleSheet
 from .theme import PatternSpec
 
 
@@ -96,16 +100,22 @@ class Line:
 
 @dataclass(frozen=True, slots=True)
 class Path:
-    """A path with its data already computed (arrows, brackets, flags) and its bounding box."""
+    """A path: its segments (arrows, brackets, ticks, icons), its bounding box, and how its data is written."""
 
-    d: str
+    segments: tuple[Segment, ...]
     bounds: Box
     cls: str
     event: str | None = None
+    form: PathForm = "compact"
 
     @property
     def box(self) -> Box:
         return self.bounds
+
+    @property
+    def d(self) -> str:
+        """The SVG path data (written from the segments, `shapes.svg_d`)."""
+        return svg_d(self.segments, self.form)
 
     def to_dict(self) -> dict[str, Any]:
         b = self.bounds
@@ -115,13 +125,12 @@ class Path:
 
 @dataclass(frozen=True, slots=True)
 class Marker:
-    """A point marker: its shape name, centre and size, and the path that draws it."""
+    """A point marker: its shape name, centre and size; its segments follow from them (`shapes.marker_segments`)."""
 
     shape: str
     cx: float
     cy: float
     size: float
-    d: str
     cls: str
     event: str | None = None
 
@@ -129,6 +138,14 @@ class Marker:
     def box(self) -> Box:
         h = self.size / 2
         return Box(self.cx - h, self.cy - h, self.size, self.size)
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        return marker_segments(self.shape, self.cx, self.cy, self.size)
+
+    @property
+    def d(self) -> str:
+        return svg_d(self.segments)
 
     def to_dict(self) -> dict[str, Any]:
         b = self.box
@@ -189,7 +206,7 @@ class Scene:
     height: float
     title: str
     desc: str
-    style: str
+    style: StyleSheet  # written as the SVG's <style> text by `StyleSheet.css`, resolved per item for the PDF
     items: tuple[Item, ...]
     patterns: tuple[PatternSpec, ...] = ()
     font_family: str = field(default="Atkinson Hyperlegible")

@@ -15,9 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from .. import shapes
 from ..dates import PartialDate
-from ..layout import fill_rules, marker_path
+from ..layout import fill_rules, font_families
 from ..scene import Box, Item, Line, Marker, Path, Rect, Scene, Text
+from ..style import StyleSheet, rule
 from ..text import TextMetrics, default_metrics
 from ..theme import DEFAULT_THEME, OKABE_ITO, Theme, printable_height_px, printable_width_px
 from ..vocabulary import load_vocabulary
@@ -66,40 +68,41 @@ def day_words(day: date) -> str:
     return PartialDate.of(day).display()
 
 
-def stylesheet(theme: Theme) -> str:
-    """The one CSS block of every cohort page: classes only, built from theme and vocabulary data."""
+def stylesheet(theme: Theme) -> StyleSheet:
+    """The one stylesheet of every cohort page: classes only, built from theme and vocabulary data."""
     t = theme
     vocab = load_vocabulary("scotland")
+    ink, faint = t.ink, t.faint
     rules = [
-        f"text{{font-family:'{t.font_family}', {t.font_fallback};font-size:{TEXT:g}px;fill:{t.ink}}}",
-        f".title{{font-size:{TITLE:g}px;font-weight:bold}}",
-        f".head{{font-size:{HEAD:g}px;font-weight:bold}}",
-        ".bold{font-weight:bold}",
-        f".muted{{fill:{t.muted}}}",
-        f".page{{fill:{t.background}}}",
-        f".axis{{stroke:{t.rule};stroke-width:0.8}}",
-        f".grid{{stroke:{t.faint};stroke-width:0.6}}",
-        f".rule{{stroke:{t.faint};stroke-width:1}}",
-        ".series{fill:none;stroke:#A0A0A0;stroke-width:0.7}",
-        f".pt{{fill:{t.ink};stroke:none}}",
-        f".pt-open{{fill:{t.background};stroke:{t.ink};stroke-width:1}}",
-        f".pt-signal{{fill:{SIGNAL_COLOUR};stroke:{t.ink};stroke-width:0.8}}",
-        f".centre{{stroke:{t.ink};stroke-width:1.6}}",
-        f".centre-ext{{stroke:{t.ink};stroke-width:1.6;stroke-dasharray:6 3}}",
-        f".target{{stroke:{TARGET_COLOUR};stroke-width:1.4;stroke-dasharray:2 2}}",
-        f".limit{{stroke:{t.muted};stroke-width:1;stroke-dasharray:8 2 2 2}}",
-        ".open-zone{fill:#F2F2F2;stroke:none}",
-        f".bar{{fill:#8C8C8C;stroke:{t.ink};stroke-width:0.5}}",
-        f".ci{{fill:{t.ink};fill-opacity:0.12;stroke:none}}",
-        f".swatch{{stroke:{t.ink};stroke-width:0.6}}",
-        f".frame{{fill:none;stroke:{t.faint};stroke-width:1}}",
-        f".tick-perm{{stroke:{t.ink};stroke-width:1}}",
+        rule("text", font_family=font_families(t), font_size=TEXT, fill=ink),
+        rule(".title", font_size=TITLE, font_weight="bold"),
+        rule(".head", font_size=HEAD, font_weight="bold"),
+        rule(".bold", font_weight="bold"),
+        rule(".muted", fill=t.muted),
+        rule(".page", fill=t.background),
+        rule(".axis", stroke=t.rule, stroke_width=0.8),
+        rule(".grid", stroke=faint, stroke_width=0.6),
+        rule(".rule", stroke=faint, stroke_width=1),
+        rule(".series", fill=None, stroke="#A0A0A0", stroke_width=0.7),
+        rule(".pt", fill=ink, stroke=None),
+        rule(".pt-open", fill=t.background, stroke=ink, stroke_width=1),
+        rule(".pt-signal", fill=SIGNAL_COLOUR, stroke=ink, stroke_width=0.8),
+        rule(".centre", stroke=ink, stroke_width=1.6),
+        rule(".centre-ext", stroke=ink, stroke_width=1.6, stroke_dasharray="6 3"),
+        rule(".target", stroke=TARGET_COLOUR, stroke_width=1.4, stroke_dasharray="2 2"),
+        rule(".limit", stroke=t.muted, stroke_width=1, stroke_dasharray="8 2 2 2"),
+        rule(".open-zone", fill="#F2F2F2", stroke=None),
+        rule(".bar", fill="#8C8C8C", stroke=ink, stroke_width=0.5),
+        rule(".ci", fill=ink, fill_opacity=0.12, stroke=None),
+        rule(".swatch", stroke=ink, stroke_width=0.6),
+        rule(".frame", fill=None, stroke=faint, stroke_width=1),
+        rule(".tick-perm", stroke=ink, stroke_width=1),
     ]
     for i, (dash, colour) in enumerate(zip(KM_DASHES, KM_COLOURS, strict=True)):
         width = 2.6 if i == 0 else 1.8
-        rules.append(f".km-{i}{{fill:none;stroke:{colour};stroke-width:{width:g};stroke-dasharray:{dash}}}")
+        rules.append(rule(f".km-{i}", fill=None, stroke=colour, stroke_width=width, stroke_dasharray=dash))
     rules.extend(fill_rules(t, vocab))
-    return "".join(rules)
+    return StyleSheet(tuple(rules))
 
 
 @dataclass
@@ -131,7 +134,7 @@ class _Page:
             y += step
         return y
 
-    def scene(self, title: str, desc: str, style: str) -> Scene:
+    def scene(self, title: str, desc: str, style: StyleSheet) -> Scene:
         items = (Rect(0, 0, self.width, self.height, "page"), *self.items)
         return Scene(width=self.width, height=self.height, title=title, desc=desc, style=style, items=items)
 
@@ -394,12 +397,12 @@ def _run_chart(c: Cohort, p: _Page, rc: RunChart, x: float, y: float, w: float, 
     flagged = {i for s in a.signals for i in range(s.first, s.last + 1)}
     size = 5.0 if n <= 150 else 3.5 if n <= 600 else 2.4
     if 1 < n <= MAX_SERIES_LINE:
-        d = "M" + "L".join(f"{xv(i):.2f} {yv(pt.days):.2f}" for i, pt in enumerate(closed))
-        p.items.append(Path(d, Box(left, top, plot_right - left, bottom - top), "series"))
+        d = _polyline([(xv(i), yv(pt.days)) for i, pt in enumerate(closed)])
+        p.items.append(Path(d, Box(left, top, plot_right - left, bottom - top), "series", form="fixed"))
     for i, pt in enumerate(closed):
         cx, cy = xv(i), yv(pt.days)
         if i in flagged:
-            p.items.append(Marker("diamond", cx, cy, size + 3, marker_path("diamond", cx, cy, size + 3), "pt-signal"))
+            p.items.append(Marker("diamond", cx, cy, size + 3, "pt-signal"))
         else:
             p.items.append(Rect(cx - size / 2, cy - size / 2, size, size, "pt"))
     if opened:
@@ -414,7 +417,7 @@ def _run_chart(c: Cohort, p: _Page, rc: RunChart, x: float, y: float, w: float, 
                 oy = top + 4
             else:
                 oy = yv(pt.days)
-            p.items.append(Marker("triangle", ox, oy, 6, marker_path("triangle", ox, oy, 6), "pt-open"))
+            p.items.append(Marker("triangle", ox, oy, 6, "pt-open"))
         if above:
             p.text(zx + zone / 2, top - 15, f"{_count(above, c.options.share)} above", anchor="middle", cls="muted")
     share = c.options.share
@@ -446,9 +449,9 @@ def _run_legend(c: Cohort, p: _Page, x: float, y: float, w: float, h: float) -> 
         if cls == "pt":
             p.items.append(Rect(cx - 2.5, cy - 2.5, 5, 5, "pt"))
         elif cls == "pt-open":
-            p.items.append(Marker("triangle", cx, cy, 6, marker_path("triangle", cx, cy, 6), "pt-open"))
+            p.items.append(Marker("triangle", cx, cy, 6, "pt-open"))
         elif cls == "pt-signal":
-            p.items.append(Marker("diamond", cx, cy, 8, marker_path("diamond", cx, cy, 8), "pt-signal"))
+            p.items.append(Marker("diamond", cx, cy, 8, "pt-signal"))
         else:
             p.items.append(Line(cx - 9, cy, cx + 9, cy, cls))
         yy = p.lines(x + 30, yy, words, w - 40, max_lines=2)
@@ -467,20 +470,25 @@ def _run_legend(c: Cohort, p: _Page, x: float, y: float, w: float, h: float) -> 
 # ---------------------------------------------------------------- page 3
 
 
-def _km_path(curve: KMCurve, xv: object, yv: object, until: float) -> str:
+def _polyline(points: list[tuple[float, float]]) -> tuple[shapes.Segment, ...]:
+    """Segments through `points`: a move to the first, a line to each of the others."""
+    return tuple(shapes.line(x, y) if k else shapes.move(x, y) for k, (x, y) in enumerate(points))
+
+
+def _km_path(curve: KMCurve, xv: object, yv: object, until: float) -> tuple[shapes.Segment, ...]:
     fx = xv  # type: ignore[assignment]
     fy = yv  # type: ignore[assignment]
-    parts = [f"M{fx(0):.2f} {fy(0.0):.2f}"]  # type: ignore[operator]
+    parts = [shapes.move(fx(0), fy(0.0))]  # type: ignore[operator]
     reached = 0.0
     for st in curve.steps:
         if st.time > until:
             break
-        parts.append(f"L{fx(st.time):.2f} {fy(reached):.2f}")  # type: ignore[operator]
+        parts.append(shapes.line(fx(st.time), fy(reached)))  # type: ignore[operator]
         reached = 1 - st.survival
-        parts.append(f"L{fx(st.time):.2f} {fy(reached):.2f}")  # type: ignore[operator]
+        parts.append(shapes.line(fx(st.time), fy(reached)))  # type: ignore[operator]
     end = min(until, max(curve.times) if curve.times else 0)
-    parts.append(f"L{fx(end):.2f} {fy(reached):.2f}")  # type: ignore[operator]
-    return "".join(parts)
+    parts.append(shapes.line(fx(end), fy(reached)))  # type: ignore[operator]
+    return tuple(parts)
 
 
 def _permanence(c: Cohort, p: _Page) -> _Page:
@@ -517,8 +525,8 @@ def _permanence(c: Cohort, p: _Page) -> _Page:
     if overall.steps and not (share and overall.n < SUPPRESS_BELOW):
         # The overall curve's 95% interval as a band (reached = 1 - S, so the bounds swap).
         # A step band, as the curve: each step's interval holds until the next event time.
-        upper_pts: list[str] = []
-        lower_pts: list[str] = []
+        upper_pts: list[tuple[float, float]] = []
+        lower_pts: list[tuple[float, float]] = []
         last = min(years * 365, max(overall.times))
         shown = [st for st in overall.steps if st.lower is not None and st.upper is not None
                  and st.time <= years * 365]
@@ -526,16 +534,16 @@ def _permanence(c: Cohort, p: _Page) -> _Page:
             until = shown[k + 1].time if k + 1 < len(shown) else max(last, st.time)
             assert st.lower is not None and st.upper is not None
             for t in (st.time, until):
-                upper_pts.append(f"{xv(t):.2f} {yv(1 - st.lower):.2f}")
-                lower_pts.append(f"{xv(t):.2f} {yv(1 - st.upper):.2f}")
+                upper_pts.append((xv(t), yv(1 - st.lower)))
+                lower_pts.append((xv(t), yv(1 - st.upper)))
         if len(upper_pts) > 1:
-            d = "M" + "L".join(upper_pts + lower_pts[::-1]) + "Z"
-            p.items.append(Path(d, Box(left, top, right - left, bottom - top), "ci"))
+            d = (*_polyline(upper_pts + lower_pts[::-1]), shapes.close())
+            p.items.append(Path(d, Box(left, top, right - left, bottom - top), "ci", form="fixed"))
     for i, (_, curve) in enumerate(curves):
         if curve.n == 0 or (share and curve.n < SUPPRESS_BELOW):
             continue
         p.items.append(Path(_km_path(curve, xv, yv, years * 365), Box(left, top, right - left, bottom - top),
-                            f"km-{i}"))
+                            f"km-{i}", form="fixed"))
     # Legend and numbers at risk, under the axis.
     y = bottom + 40
     p.text(0, y, "Children still followed (at risk) at each year since becoming looked after", cls="bold")

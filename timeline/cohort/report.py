@@ -32,11 +32,11 @@ def stacked(pages: tuple[Scene, ...]) -> Scene:
 
 
 def _shift(item: object, dy: float) -> object:
-    """A primitive moved down by dy (paths and markers have their data rewritten)."""
+    """A primitive moved down by dy (a path's segments are moved; a marker's follow from its centre)."""
     from dataclasses import replace
 
-    from ..layout import marker_path
     from ..scene import Box, Line, Marker, Path, Rect, Text
+    from ..shapes import translated
 
     if isinstance(item, Text):
         return replace(item, y=item.y + dy, baseline=item.baseline + dy)
@@ -45,27 +45,13 @@ def _shift(item: object, dy: float) -> object:
     if isinstance(item, Line):
         return replace(item, y1=item.y1 + dy, y2=item.y2 + dy)
     if isinstance(item, Marker):
-        return replace(item, cy=item.cy + dy, d=marker_path(item.shape, item.cx, item.cy + dy, item.size))
+        return replace(item, cy=item.cy + dy)
     if isinstance(item, Path):
         b = item.bounds
-        return replace(item, d=_shift_path(item.d, dy), bounds=Box(b.x, b.y + dy, b.width, b.height))
+        return replace(item, segments=translated(item.segments, 0.0, dy), bounds=Box(b.x, b.y + dy, b.width, b.height))
     if isinstance(item, Group):
         return replace(item, items=tuple(_shift(i, dy) for i in item.items))  # type: ignore[misc]
     return item
-
-
-def _shift_path(d: str, dy: float) -> str:
-    """Absolute M/L/Z path data (the only kind cohort.layout writes besides markers) moved down by dy."""
-    import re
-
-    out: list[str] = []
-    for cmd, body in re.findall(r"([MLZ])([^MLZ]*)", d):
-        if cmd == "Z":
-            out.append("Z")
-            continue
-        x, y = body.split()
-        out.append(f"{cmd}{x} {float(y) + dy:.2f}")
-    return "".join(out)
 
 
 def cohort_pages(cohort: Cohort) -> tuple[Scene, ...]:

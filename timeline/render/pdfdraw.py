@@ -2,17 +2,13 @@
 
 Why: WeasyPrint draws an SVG image node by node, running a CSS cascade, unit conversions and colour
 parsing for each; at 1,000 events (about 7,000 nodes) that was two thirds of the PDF's time. The chart is
-already data (`Scene`: frozen rectangles, lines, paths, markers, texts and groups, styled by classes from
-one stylesheet we write ourselves), so this module paints those primitives directly: the stylesheet is
-parsed once, each distinct (tag, classes, ancestors) is resolved once, and every item becomes a handful
-of PDF operators. The picture is the one WeasyPrint draws from `render/svg.py`'s SVG: the same cascade
-(specificity, then source order; presentation attributes below the item's own rules, above inherited
-values), the same shapes, SVG's miter limit, whole-run text shaped by Pango with WeasyPrint's own text
-code, and the patterns as PDF tiling patterns.
-
-It understands exactly the CSS and path data the layout writes (`layout.stylesheet()`: selectors `tag`,
-`.a`, `.a.b`, `.a .b`; the properties in `PROPERTIES`; path commands M L H V Z A, absolute) and raises
-`DrawingError` on anything else, so a new form is caught by the tests rather than drawn wrongly.
+already data (`Scene`: frozen rectangles, lines, paths, markers, texts and groups; a typed `StyleSheet`;
+paths as segments), so this module paints those primitives directly: each distinct (tag, classes,
+ancestors) gets its resolved `Style` once from the scene's sheet (`style.StyleResolver`, the SVG cascade),
+paths are traced from their segments (`shapes.trace`), and every item becomes a handful of PDF operators.
+Nothing here parses CSS or path data. The picture is the one WeasyPrint draws from `render/svg.py`'s SVG:
+the same cascade, the same shapes, SVG's miter limit, whole-run text shaped by Pango with WeasyPrint's own
+text code, and the patterns as PDF tiling patterns.
 
 How a drawing reaches WeasyPrint: the report still hands it an SVG image (`scene_image_uri`), but for a
 PDF render that image is a stub (size and viewBox only) whose root names a scene in the render's
@@ -24,436 +20,29 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import math
 import re
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from ..scene import Group, Item, Line, Marker, Path, Rect, Scene, Text
-from ..theme import PatternSpec
+from ..shapes import Segment, trace
+from ..style import RGB, Chain, Style
 
 # The stub SVG's root attribute naming a scene in the render's registry (see `scene_image_uri`).
 SCENE_ATTRIBUTE = "data-timeline-scene"
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
-# The CSS properties the layout's stylesheet uses; anything else is refused (DrawingError).
-PROPERTIES = frozenset({"fill", "stroke", "stroke-width", "stroke-dasharray", "fill-opacity", "opacity",
-                        "font-family", "font-size", "font-weight"})
-NOT_INHERITED = frozenset({"opacity"})  # as in SVG (and WeasyPrint's cascade): every other one inherits
-PATH_COMMANDS = {"M": 2, "L": 2, "H": 1, "V": 1, "Z": 0, "A": 7}  # command -> numbers per repetition
 MITER_LIMIT = 4.0  # SVG's default; PDF's own default (10) would draw the markers' sharp corners longer
-ROOT_FONT_SIZE = 16.0  # px: WeasyPrint's SVG root font size (12pt), the default for text without a rule
-DEFAULT_FONT_FAMILY = "sans-serif"
-FONT_WEIGHTS = {"normal": 400, "bold": 700}
-NAMED_COLOURS = {"black": (0.0, 0.0, 0.0), "white": (1.0, 1.0, 1.0)}
 BEZIER_CIRCLE = 4 * (2**0.5 - 1) / 3  # control-point distance of a quarter circle of radius 1
 TEXT_FILL = 0  # PDF text rendering modes
 TEXT_STROKE = 1
 TEXT_FILL_STROKE = 2
 
-RGB = tuple[float, float, float]
-Element = tuple[str, frozenset[str]]  # (tag, classes): what a selector is matched against
-Chain = tuple[tuple[str, str], ...]  # the (tag, class attribute) of each ancestor below the root, outermost first
 PATTERN_CHAIN: Chain = (("defs", ""), ("pattern", ""))  # where render/svg.py puts a pattern's content
 
 
 class DrawingError(ValueError):
-    """CSS, a value or path data this painter does not understand: fail loudly rather than draw wrongly."""
-
-
-# ----------------------------------------------------------------------------------------------- the stylesheet
-
-
-@dataclass(frozen=True, slots=True)
-class Compound:
-    """One compound selector: an optional tag and the classes an element must all carry."""
-
-    tag: str | None
-    classes: frozenset[str]
-
-    def matches(self, element: Element) -> bool:
-        tag, classes = element
-        return (self.tag is None or self.tag == tag) and self.classes <= classes
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One selector of a rule with its declarations; compounds joined by descendant combinators."""
-
-    chain: tuple[Compound, ...]  # outermost first; the last one matches the element itself
-    specificity: tuple[int, int]  # (classes, tags): the stylesheet has no ids
-    order: int  # source order, the tie-break
-    declarations: tuple[tuple[str, str], ...]
-
-    def matches(self, element: Element, ancestors: tuple[Element, ...]) -> bool:
-        """True when the element matches; descendant combinators only, so the nearest match is enough."""
-        *outer, last = self.chain
-        if not last.matches(element):
-            return False
-        index = len(ancestors) - 1
-        for compound in reversed(outer):
-            while index >= 0 and not compound.matches(ancestors[index]):
-                index -= 1
-            if index < 0:
-                return False
-            index -= 1
-        return True
-
-
-_COMPOUND = re.compile(r"([a-zA-Z][a-zA-Z0-9-]*)?((?:\.[A-Za-z_][A-Za-z0-9_-]*)*)")
-_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-
-
-def _compound(text: str) -> Compound:
-    match = _COMPOUND.fullmatch(text)
-    if not text or match is None:
-        raise DrawingError(f"unsupported CSS selector part {text[:40]!r}")
-    tag, classes = match.groups()
-    return Compound(tag, frozenset(name for name in classes.split(".") if name))
-
-
-@lru_cache(maxsize=16)
-def parse_stylesheet(css: str) -> tuple[Rule, ...]:
-    """The rules of a scene's stylesheet, one per selector, sorted by (specificity, source order).
-
-    Cached by the text: every scene of a render carries the same stylesheet. Every declaration is parsed
-    here as well (`parse_value`), so an unknown property or value fails on the first use of a stylesheet.
-    """
-    rules: list[Rule] = []
-    rest = _COMMENT.sub("", css)
-    order = 0
-    while rest.strip():
-        prelude, brace, rest = rest.partition("{")
-        body, close, rest = rest.partition("}")
-        if not brace or not close or "@" in prelude or "{" in body:
-            raise DrawingError(f"unsupported CSS near {prelude.strip()[:40]!r}")
-        declarations: list[tuple[str, str]] = []
-        for declaration in body.split(";"):
-            if not declaration.strip():
-                continue
-            name, colon, value = declaration.partition(":")
-            name, value = name.strip().lower(), value.strip()
-            if not colon or name not in PROPERTIES or "!" in value:
-                raise DrawingError(f"unsupported CSS declaration {declaration.strip()[:40]!r}")
-            parse_value(name, value)
-            declarations.append((name, value))
-        for selector in prelude.split(","):
-            chain = tuple(_compound(part) for part in selector.split())
-            if not chain:
-                raise DrawingError("empty CSS selector")
-            specificity = (sum(len(c.classes) for c in chain), sum(c.tag is not None for c in chain))
-            rules.append(Rule(chain, specificity, order, tuple(declarations)))
-            order += 1
-    rules.sort(key=lambda rule: (rule.specificity, rule.order))
-    return tuple(rules)
-
-
-def _colour(value: str) -> RGB | None:
-    if value == "none":
-        return None
-    if value in NAMED_COLOURS:
-        return NAMED_COLOURS[value]
-    digits = value[1:]
-    if value.startswith("#") and len(digits) in (3, 6) and all(c in "0123456789abcdefABCDEF" for c in digits):
-        if len(digits) == 3:
-            digits = "".join(c * 2 for c in digits)
-        r, g, b = (int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4))
-        return (r, g, b)
-    raise DrawingError(f"unsupported colour {value[:40]!r}")
-
-
-def _length(value: str) -> float:
-    number = value[:-2] if value.endswith("px") else value
-    try:
-        return float(number)
-    except ValueError:
-        raise DrawingError(f"unsupported length {value[:40]!r}") from None
-
-
-def _ratio(value: str) -> float:
-    """An opacity, clamped to 0..1 like WeasyPrint's alpha_value."""
-    scale = 100.0 if value.endswith("%") else 1.0
-    try:
-        return min(1.0, max(0.0, float(value.rstrip("%")) / scale))
-    except ValueError:
-        raise DrawingError(f"unsupported opacity {value[:40]!r}") from None
-
-
-def _dashes(value: str) -> tuple[float, ...]:
-    if value == "none":
-        return ()
-    return tuple(_length(part) for part in value.replace(",", " ").split())
-
-
-def _weight(value: str) -> int:
-    if value in FONT_WEIGHTS:
-        return FONT_WEIGHTS[value]
-    if value.isdigit():
-        return int(value)
-    raise DrawingError(f"unsupported font-weight {value[:40]!r}")
-
-
-def _families(value: str) -> tuple[str, ...]:
-    """As WeasyPrint's SVG text splits font-family (quotes stripped, spaces kept), so Pango gets the same."""
-    return tuple(font.strip("\"'") for font in value.split(","))
-
-
-def _paint_server(value: str) -> RGB | str | None:
-    if value.startswith("url(#") and value.endswith(")"):
-        return value[5:-1]
-    return _colour(value)
-
-
-_PARSERS: dict[str, Callable[[str], object]] = {
-    "fill": _paint_server,
-    "stroke": _colour,
-    "stroke-width": _length,
-    "stroke-dasharray": _dashes,
-    "fill-opacity": _ratio,
-    "opacity": _ratio,
-    "font-family": _families,
-    "font-size": _length,
-    "font-weight": _weight,
-}
-
-
-def parse_value(name: str, value: str) -> object:
-    """The parsed value of one declaration; DrawingError for a property or value not understood."""
-    parser = _PARSERS.get(name)
-    if parser is None:
-        raise DrawingError(f"unsupported CSS property {name[:40]!r}")
-    return parser(value)
-
-
-@dataclass(frozen=True, slots=True)
-class Paint:
-    """An item's computed style, parsed: what fills and strokes it (and how), and its font."""
-
-    fill: RGB | None
-    pattern: str | None  # a pattern id (fills instead of `fill`)
-    fill_opacity: float
-    stroke: RGB | None
-    stroke_width: float
-    dashes: tuple[float, ...]
-    opacity: float
-    font_family: tuple[str, ...]
-    font_size: float
-    font_weight: int
-
-    @property
-    def fills(self) -> bool:
-        return self.fill is not None or self.pattern is not None
-
-    @property
-    def strokes(self) -> bool:
-        return self.stroke is not None and self.stroke_width > 0
-
-
-class StyleResolver:
-    """Computed styles from one scene's stylesheet, resolved once per distinct (tag, classes, ancestors).
-
-    Mirrors WeasyPrint's SVG cascade: an element starts from its presentation attributes, takes every
-    inherited property of its parent it does not have, then its own matching rules override (specificity,
-    then source order). The root <svg> carries the scene's font-family as an attribute.
-    """
-
-    def __init__(self, css: str, font_family: str, patterns: tuple[PatternSpec, ...]) -> None:
-        self.rules = parse_stylesheet(css)
-        self.pattern_ids = frozenset(f"pat-{spec.name}" for spec in patterns)
-        root: Element = ("svg", frozenset())
-        computed = {"font-family": font_family} | self._declared(root, ())
-        self._chains: dict[Chain, tuple[dict[str, str], tuple[Element, ...]]] = {(): (computed, (root,))}
-        self._paints: dict[tuple[str, str, Chain, str | None], Paint] = {}
-
-    def _declared(self, element: Element, ancestors: tuple[Element, ...]) -> dict[str, str]:
-        declared: dict[str, str] = {}
-        for rule in self.rules:  # sorted: later wins
-            if rule.matches(element, ancestors):
-                declared.update(rule.declarations)
-        return declared
-
-    def _chain(self, chain: Chain) -> tuple[dict[str, str], tuple[Element, ...]]:
-        """(computed style, ancestors for matching) of the innermost element of `chain`."""
-        known = self._chains.get(chain)
-        if known is not None:
-            return known
-        parent, ancestors = self._chain(chain[:-1])
-        tag, cls = chain[-1]
-        element: Element = (tag, frozenset(cls.split()))
-        computed = _inherited(parent) | self._declared(element, ancestors)
-        result = (computed, (*ancestors, element))
-        self._chains[chain] = result
-        return result
-
-    def paint(self, tag: str, cls: str, chain: Chain, pattern: str | None = None) -> Paint:
-        """The Paint of an item (`pattern`: its fill attribute's pattern id) under the groups of `chain`."""
-        key = (tag, cls, chain, pattern)
-        known = self._paints.get(key)
-        if known is not None:
-            return known
-        parent, ancestors = self._chain(chain)
-        computed = _inherited(parent)
-        if pattern is not None:
-            computed["fill"] = f"url(#{pattern})"
-        computed |= self._declared((tag, frozenset(cls.split())), ancestors)
-        paint = self._parse(computed)
-        self._paints[key] = paint
-        return paint
-
-    def _parse(self, computed: dict[str, str]) -> Paint:
-        fill = _paint_server(computed.get("fill", "black"))
-        if isinstance(fill, str) and fill not in self.pattern_ids:
-            raise DrawingError(f"fill refers to an unknown pattern {fill[:40]!r}")
-        return Paint(
-            fill=fill if not isinstance(fill, str) else None,
-            pattern=fill if isinstance(fill, str) else None,
-            fill_opacity=_ratio(computed.get("fill-opacity", "1")),
-            stroke=_colour(computed.get("stroke", "none")),
-            stroke_width=_length(computed.get("stroke-width", "1")),
-            dashes=_dashes(computed.get("stroke-dasharray", "none")),
-            opacity=_ratio(computed.get("opacity", "1")),
-            font_family=_families(computed.get("font-family", DEFAULT_FONT_FAMILY)),
-            font_size=_length(computed["font-size"]) if "font-size" in computed else ROOT_FONT_SIZE,
-            font_weight=_weight(computed.get("font-weight", "normal")),
-        )
-
-
-@lru_cache(maxsize=8)
-def style_resolver(css: str, font_family: str, patterns: tuple[PatternSpec, ...]) -> StyleResolver:
-    """The resolver of a stylesheet, shared by every drawing that carries it (the chart, its legend and
-    key, and the next render's), so each distinct item style is resolved once per process."""
-    return StyleResolver(css, font_family, patterns)
-
-
-def _inherited(parent: dict[str, str]) -> dict[str, str]:
-    return {name: value for name, value in parent.items() if name not in NOT_INHERITED}
-
-
-# ----------------------------------------------------------------------------------------------- path data
-
-_PATH_TOKEN = re.compile(r"([A-Za-z])|([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|[\s,]+|(.)")
-
-
-def parse_path(d: str) -> list[tuple[str, tuple[float, ...]]]:
-    """Path data as (command, numbers) pairs, implicit repetitions split out (after M they are L).
-
-    Only the absolute commands the layout writes (`PATH_COMMANDS`) are accepted; DrawingError otherwise.
-    """
-    out: list[tuple[str, tuple[float, ...]]] = []
-    command = ""
-    numbers: list[float] = []
-
-    def flush() -> None:
-        if not command:
-            if numbers:
-                raise DrawingError(f"path data starts with a number: {d[:40]!r}")
-            return
-        size = PATH_COMMANDS[command]
-        if size == 0:
-            if numbers:
-                raise DrawingError(f"numbers after {command} in path data {d[:40]!r}")
-            out.append((command, ()))
-            return
-        if not numbers or len(numbers) % size:
-            raise DrawingError(f"wrong count of numbers after {command} in path data {d[:40]!r}")
-        for start in range(0, len(numbers), size):
-            repeated = "L" if command == "M" and start else command
-            out.append((repeated, tuple(numbers[start : start + size])))
-
-    for match in _PATH_TOKEN.finditer(d):
-        letter, number, junk = match.groups()
-        if junk is not None:
-            raise DrawingError(f"unexpected {junk!r} in path data {d[:40]!r}")
-        if letter is not None:
-            flush()
-            if letter not in PATH_COMMANDS:
-                raise DrawingError(f"unsupported path command {letter!r} in {d[:40]!r}")
-            command, numbers = letter, []
-        elif number is not None:
-            numbers.append(float(number))
-    flush()
-    return out
-
-
-def _angle(ux: float, uy: float, vx: float, vy: float) -> float:
-    return math.atan2(ux * vy - uy * vx, ux * vx + uy * vy)
-
-
-def arc_curves(x1: float, y1: float, rx: float, ry: float, rotation: float, large: float, sweep: float,
-               x2: float, y2: float) -> list[tuple[float, float, float, float, float, float]]:
-    """An SVG elliptical arc (no rotation) as cubic Béziers of at most a quarter turn each.
-
-    The centre parameterisation of the SVG spec (implementation notes, B.2.4), radii scaled up when too
-    small; an empty list when the end point is the start point, a straight "curve" when a radius is 0.
-    """
-    if rotation:
-        raise DrawingError("rotated arcs are not supported (the layout draws circles)")
-    if large not in (0, 1) or sweep not in (0, 1):
-        raise DrawingError("arc flags must be 0 or 1")
-    if x1 == x2 and y1 == y2:
-        return []
-    rx, ry = abs(rx), abs(ry)
-    if not rx or not ry:
-        return [(x1, y1, x2, y2, x2, y2)]
-    hx, hy = (x1 - x2) / 2, (y1 - y2) / 2
-    scale = hx * hx / (rx * rx) + hy * hy / (ry * ry)
-    if scale > 1:
-        rx, ry = rx * math.sqrt(scale), ry * math.sqrt(scale)
-    numerator = rx * rx * ry * ry - rx * rx * hy * hy - ry * ry * hx * hx
-    denominator = rx * rx * hy * hy + ry * ry * hx * hx
-    factor = math.sqrt(max(0.0, numerator / denominator))
-    if large == sweep:
-        factor = -factor
-    cxp, cyp = factor * rx * hy / ry, -factor * ry * hx / rx
-    cx, cy = cxp + (x1 + x2) / 2, cyp + (y1 + y2) / 2
-    ux, uy = (hx - cxp) / rx, (hy - cyp) / ry
-    vx, vy = (-hx - cxp) / rx, (-hy - cyp) / ry
-    start = _angle(1.0, 0.0, ux, uy)
-    turn = _angle(ux, uy, vx, vy)
-    if not sweep and turn > 0:
-        turn -= 2 * math.pi
-    elif sweep and turn < 0:
-        turn += 2 * math.pi
-    count = max(1, math.ceil(abs(turn) / (math.pi / 2) - 1e-9))
-    step = turn / count
-    k = 4 / 3 * math.tan(step / 4)
-    curves = []
-    for index in range(count):
-        a1 = start + index * step
-        a2 = a1 + step
-        cos1, sin1, cos2, sin2 = math.cos(a1), math.sin(a1), math.cos(a2), math.sin(a2)
-        curves.append((cx + rx * (cos1 - k * sin1), cy + ry * (sin1 + k * cos1),
-                       cx + rx * (cos2 + k * sin2), cy + ry * (sin2 - k * cos2),
-                       cx + rx * cos2, cy + ry * sin2))
-    curves[-1] = (*curves[-1][:4], x2, y2)  # land exactly on the end point
-    return curves
-
-
-def _emit_path(stream: Any, d: str) -> None:
-    """Path data as PDF path operators on `stream`."""
-    x = y = start_x = start_y = 0.0
-    for command, n in parse_path(d):
-        if command == "M":
-            x, y = start_x, start_y = n
-            stream.move_to(x, y)
-        elif command == "L":
-            x, y = n
-            stream.line_to(x, y)
-        elif command == "H":
-            x = n[0]
-            stream.line_to(x, y)
-        elif command == "V":
-            y = n[0]
-            stream.line_to(x, y)
-        elif command == "Z":
-            stream.close()
-            x, y = start_x, start_y
-        else:  # "A"
-            for curve in arc_curves(x, y, *n):
-                stream.curve_to(*curve)
-            x, y = n[5], n[6]
+    """A scene this painter cannot draw exactly (opacity on a group): fail loudly rather than draw wrongly."""
 
 
 # ----------------------------------------------------------------------------------------------- painting
@@ -481,7 +70,8 @@ class ScenePainter:
 
         self.scene = scene
         self.context = context
-        self.resolver = style_resolver(scene.style, scene.font_family, scene.patterns)
+        pattern_ids = frozenset(f"pat-{spec.name}" for spec in scene.patterns)
+        self.resolver = scene.style.resolver(scene.font_family, pattern_ids)
         self.patterns = {f"pat-{spec.name}": spec for spec in scene.patterns}
         self.initial_style = private().initial_values
         self.layouts: dict[tuple[tuple[str, ...], float, int], Any] = {}
@@ -497,18 +87,18 @@ class ScenePainter:
             if isinstance(item, Rect):
                 if item.width <= 0 or item.height <= 0:  # an SVG rect of no size draws nothing
                     continue
-                paint = resolver.paint("rect", item.cls, chain, item.fill_pattern)
+                paint = resolver.resolve("rect", item.cls, chain, item.fill_pattern)
                 self._shape(paint, _rect_builder(item), closed=True)
             elif isinstance(item, Line):
-                paint = resolver.paint("line", item.cls, chain)
+                paint = resolver.resolve("line", item.cls, chain)
                 self._shape(paint, _line_builder(item), closed=False)
             elif isinstance(item, (Path, Marker)):
-                paint = resolver.paint("path", item.cls, chain)
-                self._shape(paint, _path_builder(item.d), closed=True)
+                paint = resolver.resolve("path", item.cls, chain)
+                self._shape(paint, _path_builder(item.segments), closed=True)
             elif isinstance(item, Text):
-                self._text(item, resolver.paint("text", item.cls, chain))
+                self._text(item, resolver.resolve("text", item.cls, chain))
             elif isinstance(item, Group):
-                if resolver.paint("g", item.cls, chain).opacity < 1:  # would need a transparency group
+                if resolver.resolve("g", item.cls, chain).opacity < 1:  # would need a transparency group
                     raise DrawingError(f"opacity on a group ({item.cls[:40]!r}) is not supported")
                 self._items(item.items, (*chain, ("g", item.cls)))
             else:  # pragma: no cover - Item is a closed union
@@ -516,7 +106,7 @@ class ScenePainter:
 
     # -- shapes
 
-    def _shape(self, paint: Paint, build: Callable[[Any], None], *, closed: bool) -> None:
+    def _shape(self, paint: Style, build: Callable[[Any], None], *, closed: bool) -> None:
         """Fill and/or stroke one shape. `closed`: it has an area (a line is only ever stroked).
 
         Opacity is folded into the fill and stroke alphas, which is exact when only one of them paints;
@@ -541,7 +131,7 @@ class ScenePainter:
             return
         self._paint_shape(paint, build, fills=fills, strokes=strokes, opacity=paint.opacity)
 
-    def _paint_shape(self, paint: Paint, build: Callable[[Any], None], *, fills: bool, strokes: bool,
+    def _paint_shape(self, paint: Style, build: Callable[[Any], None], *, fills: bool, strokes: bool,
                      opacity: float) -> None:
         assert self.pen is not None
         pen = self.pen
@@ -558,7 +148,7 @@ class ScenePainter:
         else:
             stream.stroke()
 
-    def _set_fill(self, paint: Paint, alpha: float) -> None:
+    def _set_fill(self, paint: Style, alpha: float) -> None:
         assert self.pen is not None
         pen = self.pen
         if paint.pattern is not None:
@@ -576,7 +166,7 @@ class ScenePainter:
             pen.fill = paint.fill
         pen.stream.set_alpha(alpha)
 
-    def _set_stroke(self, paint: Paint, alpha: float) -> None:
+    def _set_stroke(self, paint: Style, alpha: float) -> None:
         assert self.pen is not None and paint.stroke is not None
         pen = self.pen
         if pen.stroke != paint.stroke:
@@ -610,12 +200,12 @@ class ScenePainter:
         self.pen = _Pen(cell)
         try:
             if spec.name == "hatch":  # the faded end of an approximate date: a white wash under the hatching
-                paint = self.resolver.paint("rect", "pattern-bg", PATTERN_CHAIN)
+                paint = self.resolver.resolve("rect", "pattern-bg", PATTERN_CHAIN)
                 self._shape(paint, lambda s: s.rectangle(0, 0, size, size), closed=True)
-            ink = self.resolver.paint("line", "pattern-ink", PATTERN_CHAIN)
+            ink = self.resolver.resolve("line", "pattern-ink", PATTERN_CHAIN)
             for x1, y1, x2, y2 in spec.lines:
                 self._shape(ink, _segment_builder(x1, y1, x2, y2), closed=False)
-            dot = self.resolver.paint("circle", "pattern-ink", PATTERN_CHAIN)
+            dot = self.resolver.resolve("circle", "pattern-ink", PATTERN_CHAIN)
             for cx, cy, r in spec.dots:
                 self._shape(dot, _circle_builder(cx, cy, r), closed=True)
         finally:
@@ -628,7 +218,7 @@ class ScenePainter:
 
     # -- text
 
-    def _layout(self, paint: Paint) -> Any:
+    def _layout(self, paint: Style) -> Any:
         """One Pango layout per (family, size, weight), reused for every text in that font.
 
         WeasyPrint's SVG text makes a style dict and a Pango context and layout per <text>, then lays the
@@ -645,7 +235,7 @@ class ScenePainter:
             style = wp.style()  # as WeasyPrint's SVG text: initial values, the element's font
             style.update(self.initial_style)
             style.font_config = self.context.font_config
-            style["font_family"] = list(paint.font_family)
+            style["font_family"] = svg_families(paint.font_family)
             style["font_style"] = "normal"
             style["font_size"] = paint.font_size
             style["font_weight"] = paint.font_weight
@@ -653,7 +243,7 @@ class ScenePainter:
             self.layouts[key] = layout
         return layout
 
-    def _text(self, item: Text, paint: Paint) -> None:
+    def _text(self, item: Text, paint: Style) -> None:
         """One line of text, left-aligned at (x, baseline), shaped as one run (as `pdf._whole_run_text`)."""
         from .weasy_private import private
 
@@ -685,6 +275,13 @@ class ScenePainter:
 
 
 _SPACES = re.compile(" +")
+
+
+def svg_families(families: tuple[str, ...]) -> list[str]:
+    """The font list as WeasyPrint reads it from the SVG's `font-family` text ("'A', B, C": split at the
+    commas, quotes stripped, the space after each comma kept), so that Pango is asked for the same."""
+    first, *rest = families
+    return [first, *(" " + name for name in rest)]
 
 
 def svg_text(text: str) -> str:
@@ -728,9 +325,9 @@ def _line_builder(item: Line) -> Callable[[Any], None]:
     return _segment_builder(item.x1, item.y1, item.x2, item.y2)
 
 
-def _path_builder(d: str) -> Callable[[Any], None]:
+def _path_builder(segments: tuple[Segment, ...]) -> Callable[[Any], None]:
     def build(stream: Any) -> None:
-        _emit_path(stream, d)
+        trace(segments, stream)
 
     return build
 
