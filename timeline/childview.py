@@ -23,7 +23,7 @@ from .scene import Box, Group, Item, Line, Path, Rect, Scene, Text
 
 if TYPE_CHECKING:
     from .model import Case
-    from .pipeline import RenderOptions
+    from .options import RenderOptions
     from .text import TextMetrics
 
 # The only fields of a case that reach the child's story (the allow-list; tests/test_childview.py plants

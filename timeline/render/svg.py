@@ -12,8 +12,6 @@ import gc
 from typing import Any
 
 from ..lazy import defer_functions
-from ..model import Case
-from ..pipeline import RenderOptions, view_scene
 from ..scene import Group, Item, Line, Marker, Path, Rect, Scene, Text
 from ..theme import PatternSpec
 
@@ -135,6 +133,6 @@ def _scene_to_svg(scene: Scene, *, standalone: bool, ids: str) -> str:
     return (XML_DECLARATION + body + "\n") if standalone else body
 
 
-def render(case: Case, *, options: RenderOptions) -> bytes:
-    """Pipeline entry point: the case's chart as a standalone SVG file's bytes."""
-    return scene_to_svg(view_scene(case, options)).encode("utf-8")
+def serialise(scene: Scene) -> bytes:
+    """Pipeline entry point: the chart's scene (`pipeline.view_scene`) as a standalone SVG file's bytes."""
+    return scene_to_svg(scene).encode("utf-8")
