@@ -32,7 +32,7 @@ from click.testing import CliRunner
 from timeline.cli import main
 from timeline.io import load_case, load_text
 from timeline.model import Case
-from timeline.pipeline import RenderOptions, render_case, view_scene
+from timeline.pipeline import RenderOptions, hearing_room, render_case, view_scene
 from timeline.render.svg import scene_to_svg
 from timeline.report import chart_scenes
 from timeline.scene import Scene
@@ -207,17 +207,6 @@ def budgets_for(stem: str) -> list[str]:
     return list(SYNTH_BUDGETS) if stem == SYNTH else list(BUDGETS)
 
 
-def measured_room(case: Case) -> float:
-    """The hearing view's room as the PDF renderer measures it (its public functions, as the pipeline
-    calls them for `view_scene`)."""
-    from timeline.render.pdf import hearing_room, make_fetcher, relaxed_gc
-    from timeline.render.pdfdraw import scene_images
-
-    fetcher = make_fetcher(None)
-    with relaxed_gc(), scene_images(fetcher.scenes):
-        return hearing_room(case, options=RenderOptions(view="hearing", format="pdf"), fetcher=fetcher)
-
-
 # ---------------------------------------------------------------- the goldens
 
 
@@ -250,7 +239,7 @@ def test_one_page_chart_scene(stem: str, regen_golden: bool) -> None:
 def test_hearing_room(stem: str, regen_golden: bool) -> None:
     """The room (px) the PDF renderer measures for the hearing view's chart on its one page."""
     pytest.importorskip("weasyprint")
-    room = measured_room(the_case(stem))
+    room = hearing_room(the_case(stem), RenderOptions(view="hearing"))
     check_golden(f"{stem}.hearing-room.txt", f"{room!r}\n", regen_golden)
 
 

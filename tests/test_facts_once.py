@@ -1,0 +1,72 @@
+"""Each stage runs once per render (pipeline): the facts are computed once, a `--standards` file is read
+once and the training view's case is anonymised once, whatever the format and view; renderers receive what
+the earlier stages made (`prepare.Prepared`) and re-run nothing.
+
+Before this was made so, an HTML render computed the facts twice and a PDF of the hearing view three times
+(its measuring pass, its report, its one-page chart), re-reading the standards file each time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import timeline.anonymise
+import timeline.facts
+import timeline.standards
+from timeline.io import load_case
+from timeline.model import Case
+from timeline.pipeline import RenderOptions, render_case
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMATS = ("svg", "scene-json", "html", "pdf", "png")
+VIEWS = ("full", "hearing", "training")
+
+
+@pytest.fixture(scope="module")
+def case() -> Case:
+    return load_case(ROOT / "samples" / "home.yaml").case
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Counts of the stage functions called (each stage imports them from their module when it runs)."""
+    counts: Counter[str] = Counter()
+
+    def counting(name: str, module: Any, attr: str) -> None:
+        real = getattr(module, attr)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            counts[name] += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, attr, counted)
+
+    counting("facts", timeline.facts, "compute_facts")
+    counting("standards file reads", timeline.standards, "read_text")
+    counting("anonymise", timeline.anonymise, "anonymise")
+    return counts
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("as_drawn", [False, True], ids=["alone", "as-drawn"])
+def test_each_stage_runs_once_per_render(fmt: str, view: str, as_drawn: bool, case: Case, calls: Counter[str],
+                                         tmp_path: Path) -> None:
+    if as_drawn and fmt not in ("svg", "scene-json"):
+        pytest.skip("as_drawn is a chart format's option")
+    if fmt in ("pdf", "png") or (as_drawn and view == "hearing"):
+        pytest.importorskip("weasyprint")
+    if fmt == "png":
+        pytest.importorskip("pypdfium2")
+    standards = tmp_path / "local.yaml"
+    standards.write_text("name: Local targets\n", encoding="utf-8")
+    options = RenderOptions(format=fmt, view=view, seed="once", standards=str(standards),  # type: ignore[arg-type]
+                            as_drawn=as_drawn)
+    assert render_case(case, options)
+    assert calls["facts"] == 1
+    assert calls["standards file reads"] == 1
+    assert calls["anonymise"] == (1 if view == "training" else 0)
