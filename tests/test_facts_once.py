@@ -70,3 +70,18 @@ def test_each_stage_runs_once_per_render(fmt: str, view: str, as_drawn: bool, ca
     assert calls["facts"] == 1
     assert calls["standards file reads"] == 1
     assert calls["anonymise"] == (1 if view == "training" else 0)
+
+
+def test_the_as_at_date_is_read_once_at_the_start(case: Case) -> None:
+    """A case built without an as-at date is measured as at the date the pipeline reads once (`with_as_of`);
+    the later stages see it explicit, so the chart is the one of that date given in the file."""
+    from datetime import date
+
+    from timeline.pipeline import with_as_of
+
+    undated = case.model_copy(update={"as_of": None})
+    fixed = with_as_of(undated, today=lambda: date(2021, 6, 30))
+    assert fixed.as_of == date(2021, 6, 30) and with_as_of(case) is case
+    options = RenderOptions(format="scene-json")
+    assert render_case(fixed, options) == render_case(case.model_copy(update={"as_of": date(2021, 6, 30)}), options)
+    assert render_case(undated, options) == render_case(with_as_of(undated), options)

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from .dates import DateFormatError
+from .options import FORMATS, PAGES, VIEWS
 from .problems import CaseError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -248,18 +249,18 @@ def init(path: str, force: bool) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(path_type=str),
               help="Where to write the result; the suffix picks the format (.svg .json .html .pdf .png). "
                    "For several cases or folders: a folder (ending in '/'), one output per case.")
-@click.option("--format", "fmt", type=click.Choice(["svg", "scene-json", "html", "pdf", "png"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format; default: from the suffix of --output.")
 @click.option("--as-of", callback=_as_of_option, help="Draw up to this date (YYYY-MM-DD) instead of the file's as_of.")
 @click.option("--width", type=click.FloatRange(min=320, max=20000), default=None,
               help="Chart width in CSS px; default: the printable width of the page at 96 dpi (A4: 1032).")
-@click.option("--page", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
+@click.option("--page", type=click.Choice(PAGES), default="A4", show_default=True,
               help="Landscape page size (PDF, HTML, PNG) and the default chart width.")
 @click.option("--marking", default=None, callback=_text_option(80),
               help="Protective marking on every page, e.g. OFFICIAL-SENSITIVE (at most 80 characters).")
 @click.option("--title", default=None, callback=_text_option(200),
               help="Document title; default 'Timeline: NAME' (at most 200 characters).")
-@click.option("--view", type=click.Choice(["full", "hearing", "training", "child"]), default=None,
+@click.option("--view", type=click.Choice(VIEWS), default=None,
               help="full report (default), one-page hearing summary, anonymised training copy, or the child's "
                    "own story; with .json or "
                    ".svg, the chart exactly as that view draws it (default: the stand-alone chart).")

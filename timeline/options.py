@@ -7,8 +7,14 @@ the pipeline that wires them together (`timeline.pipeline` re-exports it).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
+Format = Literal["svg", "scene-json", "html", "pdf", "png"]
+Page = Literal["A4", "A3"]
+View = Literal["full", "hearing", "training", "child"]
+FORMATS: tuple[str, ...] = get_args(Format)  # the one list of each choice (the CLI offers these)
+PAGES: tuple[str, ...] = get_args(Page)
+VIEWS: tuple[str, ...] = get_args(View)
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
@@ -16,10 +22,10 @@ class RenderOptions:
 
     format: str = "svg"
     width: float | None = None  # canvas width in CSS px; None = printable width of the page
-    page: Literal["A4", "A3"] = "A4"  # landscape page for PDF/HTML/PNG, and the default width
+    page: Page = "A4"  # landscape page for PDF/HTML/PNG, and the default width
     marking: str | None = None  # protective marking on every page, e.g. OFFICIAL-SENSITIVE
     title: str | None = None  # document title; default "Timeline: NAME"
-    view: Literal["full", "hearing", "training", "child"] = "full"
+    view: View = "full"
     dpi: int = 150  # PNG resolution
     page_range: str | None = None  # PNG pages, e.g. "1" or "1-3"
     standards: str | None = None  # path of a standards (targets) file; None = bundled defaults

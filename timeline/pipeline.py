@@ -6,10 +6,14 @@ Renderers are imported lazily by format, so an SVG render never pays for WeasyPr
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Literal
+from datetime import date
+from typing import TYPE_CHECKING
 
 from .model import Case
+from .options import FORMATS as FORMATS  # re-exported with the options: the one list of formats
+from .options import Format as Format
 from .options import RenderOptions as RenderOptions  # re-exported: the pipeline's public options
 from .prepare import Prepared, prepare, shown_case
 from .prepare import scene_for as scene_for  # re-exported: the chart of a case (layout stage entry)
@@ -19,8 +23,6 @@ if TYPE_CHECKING:
 
     from .scene import Scene
 
-Format = Literal["svg", "scene-json", "html", "pdf", "png"]
-FORMATS: tuple[str, ...] = ("svg", "scene-json", "html", "pdf", "png")
 SUFFIX_FORMATS: dict[str, str] = {
     ".svg": "svg",
     ".json": "scene-json",
@@ -93,10 +95,18 @@ def hearing_room(case: Case, options: RenderOptions, *, prepared: Prepared | Non
     return room
 
 
+def with_as_of(case: Case, today: Callable[[], date] = date.today) -> Case:
+    """The case with its as-at date explicit: a case built without one (the loader always fills it in) is
+    measured as at today, read here once, so that no later stage reads a clock (`Case.as_of_date`)."""
+    return case if case.as_of is not None else case.model_copy(update={"as_of": today()})
+
+
 def render_case(case: Case, options: RenderOptions) -> bytes:
     """Render a validated case to the bytes of the chosen format.
 
-    The standards are read and the facts computed once (`prepare`); the renderer receives them."""
+    The as-at date is made explicit (`with_as_of`), the standards are read and the facts computed once
+    (`prepare`); the renderer receives them."""
+    case = with_as_of(case)
     if options.view == "child":  # the child's own story: its own allow-listed projection and pages
         from .childview import render_child
 
