@@ -6,7 +6,7 @@ the pipeline that wires them together (`timeline.pipeline` re-exports it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Literal, get_args
 
 Format = Literal["svg", "scene-json", "html", "pdf", "png"]
@@ -16,18 +16,42 @@ FORMATS: tuple[str, ...] = get_args(Format)  # the one list of each choice (the 
 PAGES: tuple[str, ...] = get_args(Page)
 VIEWS: tuple[str, ...] = get_args(View)
 
+HELP: dict[str, str] = {  # each render option's help text (`RenderOptions` field metadata; the CLI prints it)
+    "format": "Output format; default: from the suffix of --output.",
+    "width": "Chart width in CSS px; default: the printable width of the page at 96 dpi (A4: 1032).",
+    "page": "Landscape page size (PDF, HTML, PNG) and the default chart width.",
+    "marking": "Protective marking on every page, e.g. OFFICIAL-SENSITIVE (at most 80 characters).",
+    "title": "Document title; default 'Timeline: NAME' (at most 200 characters).",
+    "view": "full report (default), one-page hearing summary, anonymised training copy, or the child's own story; "
+            "with .json or .svg, the chart exactly as that view draws it (default: the stand-alone chart).",
+    "dpi": "PNG resolution.",
+    "page_range": "PNG pages to write, e.g. 1 or 1-3.",
+    "standards": "The path of a standards (targets) file; None: the bundled defaults.",
+    "seed": "For --view training: the secret that picks the pseudonym and the date shift (any text; the same "
+            "seed gives the same copy). Default: a new random one, printed once.",
+    "as_drawn": "SVG / scene JSON: the chart exactly as `view` draws it on its page, not stand-alone.",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
-    """Everything a render may be asked for; one place for defaults (the CLI help repeats these docs)."""
+    """Everything a render may be asked for: one place for each option's default, choices (`Page`, `View`,
+    `Format`) and help text (`HELP`); the CLI builds its options' choices and help from here."""
 
-    format: str = "svg"
-    width: float | None = None  # canvas width in CSS px; None = printable width of the page
-    page: Page = "A4"  # landscape page for PDF/HTML/PNG, and the default width
-    marking: str | None = None  # protective marking on every page, e.g. OFFICIAL-SENSITIVE
-    title: str | None = None  # document title; default "Timeline: NAME"
-    view: View = "full"
-    dpi: int = 150  # PNG resolution
-    page_range: str | None = None  # PNG pages, e.g. "1" or "1-3"
-    standards: str | None = None  # path of a standards (targets) file; None = bundled defaults
-    seed: str | None = None  # the training view's secret seed (pseudonym, date shift); None = random per process
-    as_drawn: bool = False  # SVG / scene JSON: the chart exactly as `view` draws it on its page, not stand-alone
+    format: str = field(default="svg", metadata={"help": HELP["format"]})
+    width: float | None = field(default=None, metadata={"help": HELP["width"]})
+    page: Page = field(default="A4", metadata={"help": HELP["page"]})
+    marking: str | None = field(default=None, metadata={"help": HELP["marking"]})
+    title: str | None = field(default=None, metadata={"help": HELP["title"]})
+    view: View = field(default="full", metadata={"help": HELP["view"]})
+    dpi: int = field(default=150, metadata={"help": HELP["dpi"]})
+    page_range: str | None = field(default=None, metadata={"help": HELP["page_range"]})
+    standards: str | None = field(default=None, metadata={"help": HELP["standards"]})
+    seed: str | None = field(default=None, metadata={"help": HELP["seed"]})
+    as_drawn: bool = field(default=False, metadata={"help": HELP["as_drawn"]})
+
+
+def option_help(name: str) -> str:
+    """The help text of one render option (a field of RenderOptions), as the CLI prints it."""
+    found = {f.name: f for f in fields(RenderOptions)}[name]
+    return str(found.metadata["help"])
