@@ -17,7 +17,7 @@ from test_layout import outside, overlapping_texts
 
 from timeline.facts import compute_facts
 from timeline.io import load_case
-from timeline.layout import _key_columns, layout
+from timeline.layout import key_columns, layout
 from timeline.model import Case
 from timeline.pipeline import RenderOptions
 from timeline.render.pdf import pdf_bytes
@@ -49,14 +49,14 @@ def key_numbers_in_reading_order(page: Scene) -> list[int]:
 
 
 def test_key_columns_balanced_when_they_fit_else_filled_in_turn() -> None:
-    assert _key_columns([10.0] * 7, 3, 100.0) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert key_columns([10.0] * 7, 3, 100.0) == [[0, 1, 2], [3, 4, 5], [6]]
     # 12 entries of 10 in 3 columns of room 30: the block takes 9 (three full columns), 3 wait for the next
-    assert _key_columns([10.0] * 12, 3, 30.0) == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+    assert key_columns([10.0] * 12, 3, 30.0) == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
     # tall entries fill a column before the next, never past the room
-    columns = _key_columns([10.0, 20.0, 20.0, 10.0, 30.0], 2, 40.0)
+    columns = key_columns([10.0, 20.0, 20.0, 10.0, 30.0], 2, 40.0)
     assert columns == [[0, 1], [2, 3]]
-    assert _key_columns([50.0], 3, 40.0) == []  # nothing fits: the caller starts a new canvas
-    assert _key_columns([], 3, 40.0) == []
+    assert key_columns([50.0], 3, 40.0) == []  # nothing fits: the caller starts a new canvas
+    assert key_columns([], 3, 40.0) == []
 
 
 def test_a_long_key_runs_on_in_page_sized_canvases_in_reading_order() -> None:

@@ -18,7 +18,7 @@ from test_layout import AS_OF, BORN, an_event, check_invariants, make_case, outs
 
 from timeline.facts import compute_facts
 from timeline.io import load_case
-from timeline.layout import _Layout, fit_one_page, layout, one_page_theme
+from timeline.layout import _Layout, fit_one_page, layout, layout_pass, one_page_theme
 from timeline.model import Case, event_id
 from timeline.pipeline import RenderOptions, render_case
 from timeline.render.pdf import hearing_room, make_fetcher, pdf_bytes
@@ -106,8 +106,9 @@ def test_every_sample_fits_each_budget_or_is_the_documented_exception(path: Path
         if scene.height > budget:
             misses.add((path.stem, name))
             # what happens then: the tightest level, legend and key moved out to the appendix
-            tightest = _Layout(case, compute_facts(case), T.compact(COMPACT.levels), default_metrics(),
-                               printable_width_px(options.page), False, split=True).run()
+            tightest = layout_pass(case, facts=compute_facts(case), theme=T.compact(COMPACT.levels),
+                                   metrics=default_metrics(), width=printable_width_px(options.page),
+                                   title_block=False, split=True).scene
             assert scene.to_json() == tightest.to_json()
             assert scene.appendix
         if not scene.appendix:  # it fitted as it is: exactly the unbudgeted layout
@@ -142,7 +143,8 @@ def test_invariants_hold_at_every_compact_level(events: list[dict[str, Any]], le
     width = printable_width_px("A4")
     inline = layout(case, facts=facts, theme=T.compact(level), metrics=default_metrics(), width=width)
     check_invariants(case, inline)
-    split = _Layout(case, facts, T.compact(level), default_metrics(), width, False, split=True).run()
+    split = layout_pass(case, facts=facts, theme=T.compact(level), metrics=default_metrics(), width=width,
+                        title_block=False, split=True).scene
     check_invariants(case, split)
     for page in split.appendix:  # the moved legend and key: on their own canvas, no overlaps
         assert not overlapping_texts(page) and not outside(page)
@@ -191,10 +193,11 @@ def by_kind(case: Case, kind: str) -> set[str]:
 def test_one_page_says_what_was_shortened_in_the_keys_gutter() -> None:
     case = sample("drifting")
     theme = replace(one_page_theme(T, 3, ONE_PAGE_STEPS[0], ONE_PAGE_KEY_FORMS[0]), list_combined=True)
-    run = _Layout(case, compute_facts(case), theme, default_metrics(), printable_width_px("A4"), False)
-    scene = run.run()
+    run = layout_pass(case, facts=compute_facts(case), theme=theme, metrics=default_metrics(),
+                      width=printable_width_px("A4"), title_block=False)
+    scene = run.scene
     note = " ".join(t.text for t in scene.texts() if t.cls == "fit-note")
-    assert note.startswith("Shortened to fit:") and all(f"{n} " in note for n in run.numbered.values())
+    assert note.startswith("Shortened to fit:") and all(f"{n} " in note for _, n in run.numbered)
     key_top = min(t.y for t in scene.texts() if t.cls == "key-text")
     notes = [t for t in scene.texts() if t.cls == "fit-note"]
     assert all(t.x + t.width <= T.margin + T.gutter + 0.01 and t.y >= key_top for t in notes)  # in the gutter
@@ -253,7 +256,8 @@ def ladder(stem: str) -> tuple[tuple[int, int, tuple[int, int], float, str], ...
     out = []
     for level, index, form in candidates:
         theme = one_page_theme(replace(T, list_combined=True), level, ONE_PAGE_STEPS[index], form)
-        scene = _Layout(case, facts, theme, default_metrics(), printable_width_px("A4"), False).run()
+        scene = layout_pass(case, facts=facts, theme=theme, metrics=default_metrics(),
+                            width=printable_width_px("A4"), title_block=False).scene
         out.append((level, index, form, scene.height, scene.to_json()))
     return tuple(out)
 

@@ -18,7 +18,6 @@ A folder's links to files outside it are not followed (a link to a system file i
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import sys
 import time
@@ -34,7 +33,7 @@ import click
 from .io import CASE_SUFFIXES, Loaded
 from .limits import LimitError
 from .output import OutputError
-from .pipeline import _RENDERERS, RenderOptions, render_case
+from .pipeline import RenderOptions, load_renderer, render_case
 from .problems import CaseError, shown_name, visible
 
 if TYPE_CHECKING:  # the process machinery is imported only when a batch runs in parallel
@@ -247,7 +246,7 @@ def _load(source: str, *, as_of: date | None) -> Loaded:
 
 def _warm(fmt: str) -> None:
     """Import the renderer once, before forking, so the workers share its pages instead of importing it each."""
-    importlib.import_module(_RENDERERS[fmt])
+    load_renderer(fmt)
 
 
 # ---------------------------------------------------------------- the batch

@@ -25,7 +25,7 @@ from .style import StyleSheet, rule
 
 if TYPE_CHECKING:
     from .model import Case
-    from .pipeline import RenderOptions
+    from .options import RenderOptions
     from .text import TextMetrics
 
 # The only fields of a case that reach the child's story (the allow-list; tests/test_childview.py plants

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from .dates import DateFormatError
+from .options import FORMATS, PAGES, VIEWS, option_help
 from .problems import CaseError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -251,24 +252,22 @@ def init(path: str, force: bool) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(path_type=str),
               help="Where to write the result; the suffix picks the format (.svg .json .html .pdf .png). "
                    "For several cases or folders: a folder (ending in '/'), one output per case.")
-@click.option("--format", "fmt", type=click.Choice(["svg", "scene-json", "html", "pdf", "png"]), default=None,
-              help="Output format; default: from the suffix of --output.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help=option_help("format"))
 @click.option("--as-of", callback=_as_of_option, help="Draw up to this date (YYYY-MM-DD) instead of the file's as_of.")
 @click.option("--width", type=click.FloatRange(min=320, max=20000), default=None,
-              help="Chart width in CSS px; default: the printable width of the page at 96 dpi (A4: 1032).")
-@click.option("--page", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
-              help="Landscape page size (PDF, HTML, PNG) and the default chart width.")
+              help=option_help("width"))
+@click.option("--page", type=click.Choice(PAGES), default="A4", show_default=True,
+              help=option_help("page"))
 @click.option("--marking", default=None, callback=_text_option(80),
-              help="Protective marking on every page, e.g. OFFICIAL-SENSITIVE (at most 80 characters).")
+              help=option_help("marking"))
 @click.option("--title", default=None, callback=_text_option(200),
-              help="Document title; default 'Timeline: NAME' (at most 200 characters).")
-@click.option("--view", type=click.Choice(["full", "hearing", "training", "child"]), default=None,
-              help="full report (default), one-page hearing summary, anonymised training copy, or the child's "
-                   "own story; with .json or "
-                   ".svg, the chart exactly as that view draws it (default: the stand-alone chart).")
+              help=option_help("title"))
+@click.option("--view", type=click.Choice(VIEWS), default=None,
+              help=option_help("view"))
 @click.option("--dpi", type=click.IntRange(min=36, max=600), default=150, show_default=True,
-              help="PNG resolution.")
-@click.option("--page-range", default=None, help="PNG pages to write, e.g. 1 or 1-3.")
+              help=option_help("dpi"))
+@click.option("--page-range", default=None, help=option_help("page_range"))
 @click.option("--standards", "standards_file", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="A standards file (targets) replacing the bundled defaults.")
 @click.option("--holidays", "holidays_file", type=click.Path(dir_okay=False, path_type=str), default=None,
@@ -277,8 +276,7 @@ def init(path: str, force: bool) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes for a batch (several cases or a folder); default: all cores.")
 @click.option("--seed", default=None,
-              help="For --view training: the secret that picks the pseudonym and the date shift (any text; the same "
-                   "seed gives the same copy). Default: a new random one, printed once.")
+              help=option_help("seed"))
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT even if it is a case file (.yaml, .json).")
 @click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="For a child-level table (many children, see `timeline cohort`): its column mapping (YAML).")

@@ -12,14 +12,18 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from .dates import age_at, format_age
+from .dates import format_age
 from .measures import MeasureFact
 from .model import AnyEvent, Case, HearingEvent, MeetingEvent, MilestoneEvent, OrderEvent, PlacementEvent, event_id
+from .record import STALE_AS_OF_DAYS as STALE_AS_OF_DAYS  # re-exported: the case queries' home is record
+from .record import as_of_warnings as as_of_warnings
+from .record import looked_after_start as looked_after_start
+from .record import main_placements as main_placements
+from .record import makes_looked_after as makes_looked_after
 from .standards import FlagRules, ReviewSchedule, Standards, Target, load_standards
 from .vocabulary import Vocabulary, load_vocabulary
 from .words import (
     Span,
-    age_words,
     date_words,
     days_words,
     duration_words,
@@ -28,34 +32,6 @@ from .words import (
     target_words,
     when_words,
 )
-
-
-def main_placements(case: Case) -> list[tuple[int, PlacementEvent]]:
-    """(1-based file position, placement) for placements that are not overlays (respite), by start then file order."""
-    vocab = load_vocabulary(case.jurisdiction)
-    found = [
-        (n, e)
-        for n, e in case.numbered()
-        if isinstance(e, PlacementEvent) and not vocab.term("placement", e.type).overlay
-    ]
-    return sorted(found, key=lambda item: (item[1].start.mid, item[0]))
-
-
-def makes_looked_after(case: Case, event: AnyEvent) -> bool:
-    """True for a placement or order whose code makes the child looked after (vocabulary data)."""
-    if not isinstance(event, (PlacementEvent, OrderEvent)):
-        return False
-    return load_vocabulary(case.jurisdiction).term(event.kind, event.type).looked_after
-
-
-def looked_after_start(case: Case) -> date | None:
-    """The explicit `looked_after` milestone if present, else the earliest start of a looked-after placement/order."""
-    explicit = [e.date.mid for e in case.events if isinstance(e, MilestoneEvent) and e.type == "looked_after"]
-    if explicit:
-        return min(explicit)
-    starts = [e.first.mid for e in case.events if makes_looked_after(case, e)]
-    return min(starts) if starts else None
-
 
 # ---------------------------------------------------------------- measures (issue 5)
 #
@@ -775,34 +751,6 @@ def _day(day: date) -> str:
 def _period(days: int) -> str:
     """A target period in words: '6 months', '12 months', '2 years', '12 weeks' (words.target_words)."""
     return target_words(days)
-
-
-STALE_AS_OF_DAYS = 730  # two years with nothing recorded: the as-at date is probably not the chronology's
-
-
-def as_of_warnings(case: Case) -> tuple[str, ...]:
-    """Plain warnings when the as-at date looks wrong for the record: the figures would run on to it.
-
-    An old chronology measured as at today reads "looked after 20 y 9 m, CSO ongoing" for a child who
-    left care long ago: an as-at date at which the child is 18 or over, or more than two years after the
-    last event, is most likely not the date the chronology was written up to.
-    """
-    as_of = case.as_of_date
-    born = case.child.date_of_birth
-    name = case.child.name
-    out: list[str] = []
-    if age_at(born, as_of)[0] >= load_vocabulary(case.jurisdiction).looked_after_until_age:
-        out.append(f"as at {_day(as_of)} {name} is {age_words(born, as_of)} old (18 or over): looked-after time "
-                   "is counted to the 18th birthday at most, and everything else runs to the as-at date as if "
-                   "nothing had changed since the last entry; is the as-at date right?")
-    days = [e.last.mid if e.last is not None else e.first.mid for e in case.events if not e.planned]
-    if days:
-        last = max(days)
-        if (as_of - last).days > STALE_AS_OF_DAYS:
-            out.append(f"as at {_day(as_of)} is {duration_words((last, as_of))} after the last event recorded "
-                       f"({_day(last)}): open placements and orders are counted as running to it; set the as-at date "
-                       "(as_of, or --as-of) to the date the chronology runs to")
-    return tuple(out)
 
 
 def looked_after_since(case: Case, facts: Facts) -> str:

@@ -1329,6 +1329,30 @@ def layout(case: Case, *, facts: Facts | None, theme: Theme, metrics: TextMetric
     return scene
 
 
+@dataclass(frozen=True, slots=True)
+class LayoutPass:
+    """One layout pass at one theme: its scene, and how many labels of each lane kind it drew as numbers."""
+
+    scene: Scene
+    numbered: tuple[tuple[str, int], ...]  # (lane kind, labels drawn as numbers), in the order they were drawn
+
+
+def layout_pass(case: Case, *, facts: Facts | None, theme: Theme, metrics: TextMetrics, width: float,
+                title_block: bool = True, split: bool = False, page_height: float | None = None) -> LayoutPass:
+    """Exactly one layout run at `theme`, without the budget ladder of `layout` or `fit_one_page`: what each
+    of their candidates is (tests compare against it). `split` moves the legend and numbered key to
+    `Scene.appendix` (canvases at most `page_height` tall), as a budgeted layout does."""
+    run = _Layout(case, facts, theme, metrics, width, title_block, split=split, page_height=page_height)
+    scene = run.run()
+    return LayoutPass(scene, tuple(run.numbered.items()))
+
+
+def key_columns(heights: list[float], cols: int, room: float) -> list[list[int]]:
+    """Entry indices per column for one block of the numbered key (entries `heights` px tall, `cols` columns,
+    `room` px tall): balanced when they all fit, else filled in turn; [] when not even one fits."""
+    return _key_columns(heights, cols, room)
+
+
 def _grow(make: Callable[[Theme], _Layout], run: _Layout, scene: Scene, max_height: float) -> Scene:
     """Spend a page's free height on label tiers: starting from a layout that fits, give one lane at a time
     (what matters first, `labels.GROW_ORDER`) another tier while the whole still fits and more events keep

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
-from .facts import as_of_warnings, looked_after_start, main_placements
-from .io import SourceMap
 from .model import Case
 from .problems import Problem
+from .record import as_of_warnings, looked_after_start, main_placements
+
+if TYPE_CHECKING:  # a type only: the reader (io) calls lint, lint never calls the reader
+    from .io import SourceMap
 
 
 def lint_case(case: Case, source: SourceMap) -> Iterator[Problem]:

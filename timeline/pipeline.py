@@ -6,16 +6,23 @@ Renderers are imported lazily by format, so an SVG render never pays for WeasyPr
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING
 
 from .model import Case
+from .options import FORMATS as FORMATS  # re-exported with the options: the one list of formats
+from .options import Format as Format
+from .options import RenderOptions as RenderOptions  # re-exported: the pipeline's public options
+from .prepare import Prepared, prepare, shown_case
+from .prepare import scene_for as scene_for  # re-exported: the chart of a case (layout stage entry)
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from .scene import Scene
 
-Format = Literal["svg", "scene-json", "html", "pdf", "png"]
-FORMATS: tuple[str, ...] = ("svg", "scene-json", "html", "pdf", "png")
 SUFFIX_FORMATS: dict[str, str] = {
     ".svg": "svg",
     ".json": "scene-json",
@@ -24,31 +31,14 @@ SUFFIX_FORMATS: dict[str, str] = {
     ".pdf": "pdf",
     ".png": "png",
 }
-_RENDERERS: dict[str, str] = {
+RENDERERS: dict[str, str] = {  # format -> the render module that writes it
     "svg": "timeline.render.svg",
     "scene-json": "timeline.render.scenejson",
     "html": "timeline.render.html",
     "pdf": "timeline.render.pdf",
     "png": "timeline.render.png",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class RenderOptions:
-    """Everything a render may be asked for; one place for defaults (the CLI help repeats these docs)."""
-
-    format: str = "svg"
-    width: float | None = None  # canvas width in CSS px; None = printable width of the page
-    page: Literal["A4", "A3"] = "A4"  # landscape page for PDF/HTML/PNG, and the default width
-    marking: str | None = None  # protective marking on every page, e.g. OFFICIAL-SENSITIVE
-    title: str | None = None  # document title; default "Timeline: NAME"
-    view: Literal["full", "hearing", "training", "child"] = "full"
-    dpi: int = 150  # PNG resolution
-    page_range: str | None = None  # PNG pages, e.g. "1" or "1-3"
-    standards: str | None = None  # path of a standards (targets) file; None = bundled defaults
-    holidays: str | None = None  # path of a bank holiday list (working days); None = approximate
-    seed: str | None = None  # the training view's secret seed (pseudonym, date shift); None = random per process
-    as_drawn: bool = False  # SVG / scene JSON: the chart exactly as `view` draws it on its page, not stand-alone
+SCENE_FORMATS = frozenset({"svg", "scene-json"})  # written from one Scene (`serialise`); the rest from the report
 
 
 def format_for(path: str, explicit: str | None = None) -> str:
@@ -61,75 +51,78 @@ def format_for(path: str, explicit: str | None = None) -> str:
     raise ValueError(f"cannot tell the format from '{path}'; use a suffix ({', '.join(SUFFIX_FORMATS)}) or --format")
 
 
-def chart_case(case: Case, options: RenderOptions) -> Case:
-    """The case a stand-alone chart draws: an anonymised copy for the training view, else the case itself."""
-    if options.view != "training":
-        return case
-    from .anonymise import anonymise
-
-    return anonymise(case, seed=options.seed)
+chart_case = shown_case  # the one function (also `report.case_for_view`): the case a view draws
 
 
-def scene_for(case: Case, options: RenderOptions, *, title_block: bool = True,
-              max_height: float | None = None, page_height: float | None = None) -> Scene:
-    """The laid-out chart of `case`: facts, theme and font metrics wired into the layout stage.
-
-    The width is `options.width`, else the printable width of `options.page` (landscape, 96 dpi), so that
-    the smallest text prints at 9 pt. `title_block=False` leaves out the name block (reports have their own).
-    `max_height` (px) is the room the chart has, e.g. on a report's page 1: the layout tightens and moves its
-    legend and key to `Scene.appendix` (canvases at most `page_height` tall) to fit rather than shrink the
-    text (see `layout.layout`).
-    """
-    from .facts import compute_facts
-    from .layout import layout
-    from .standards import standards_for
-    from .text import default_metrics
-    from .theme import DEFAULT_THEME, printable_width_px
-
-    standards = standards_for(options.standards, case.jurisdiction, options.holidays)
-    facts = compute_facts(case, standards=standards)
-    width = options.width if options.width else printable_width_px(options.page)
-    return layout(case, facts=facts, theme=DEFAULT_THEME, metrics=default_metrics(), width=width,
-                  title_block=title_block, max_height=max_height, page_height=page_height)
+def load_renderer(fmt: str) -> ModuleType:
+    """The render module of a format (imported on first use, so an SVG render never pays for WeasyPrint)."""
+    return importlib.import_module(RENDERERS[fmt])
 
 
-def view_scene(case: Case, options: RenderOptions) -> Scene:
+def view_scene(case: Case, options: RenderOptions, *, prepared: Prepared | None = None) -> Scene:
     """The chart exactly as `options.view` draws it, so that a fitted chart can be checked: the full and
     training views' page-1 chart (its legend and key pages in `Scene.appendix`), or the hearing view's one
     canvas of chart, legend and key in the room the PDF renderer measures on its page (WeasyPrint needed;
-    without it, the room the HTML report reserves). Without `as_drawn`, the stand-alone chart (`scene_for`)."""
+    without it, the room the HTML report reserves). Without `as_drawn`, the stand-alone chart (`scene_for`).
+    `prepared` is what `prepare` made for this render (made here when not given)."""
+    prepared = prepared if prepared is not None else prepare(case, options)
     if not options.as_drawn:
-        return scene_for(chart_case(case, options), options)
-    from .report import case_for_view, chart_scenes, one_page_chart
+        return scene_for(prepared.case, options, facts=prepared.facts)
+    from .report import chart_scenes, one_page_chart
 
-    shown = case_for_view(case, options=options)
     if options.view != "hearing":
-        return chart_scenes(shown, options=options).chart
-    room: float | None = None
+        return chart_scenes(prepared.case, options=options, facts=prepared.facts).chart
+    room = hearing_room(case, options, prepared=prepared)
+    return one_page_chart(prepared.case, options=replace(options, page="A4"), room=room,
+                          facts=prepared.facts).chart
+
+
+def hearing_room(case: Case, options: RenderOptions, *, prepared: Prepared | None = None) -> float | None:
+    """The room (px) the PDF renderer measures for the hearing view's chart, legend and key on its one page;
+    None without WeasyPrint (the HTML report then reserves `report.chart_budget`)."""
+    prepared = prepared if prepared is not None else prepare(case, options)
     try:
-        from .render.pdf import hearing_room, make_fetcher, relaxed_gc
+        from .render.pdf import hearing_room as measure
+        from .render.pdf import make_fetcher, relaxed_gc
         from .render.pdfdraw import scene_images
 
         fetcher = make_fetcher(None)
         with relaxed_gc(), scene_images(fetcher.scenes):
-            room = hearing_room(shown, options=replace(options, format="pdf"), fetcher=fetcher)
+            room: float = measure(prepared.case, options=replace(options, format="pdf"), fetcher=fetcher,
+                                  prepared=prepared)
     except ImportError:  # no WeasyPrint: the HTML report's reserve
-        room = None
-    return one_page_chart(shown, options=replace(options, page="A4"), room=room).chart
+        return None
+    return room
+
+
+def with_as_of(case: Case, today: Callable[[], date] = date.today) -> Case:
+    """The case with its as-at date explicit: a case built without one (the loader always fills it in) is
+    measured as at today, read here once, so that no later stage reads a clock (`Case.as_of_date`)."""
+    return case if case.as_of is not None else case.model_copy(update={"as_of": today()})
 
 
 def render_case(case: Case, options: RenderOptions) -> bytes:
-    """Render a validated case to the bytes of the chosen format."""
+    """Render a validated case to the bytes of the chosen format.
+
+    The as-at date is made explicit (`with_as_of`), the standards are read and the facts computed once
+    (`prepare`); the renderer receives them."""
+    case = with_as_of(case)
     if options.view == "child":  # the child's own story: its own allow-listed projection and pages
         from .childview import render_child
 
         return render_child(case, options)
 
     from .limits import check_report, check_reviews
-    from .standards import load_standards
+    from .standards import load_standards, standards_for
 
     check_report(case, fmt=options.format, view=options.view)
-    check_reviews(case, load_standards(options.standards, case.jurisdiction).reviews)
-    module = importlib.import_module(_RENDERERS[options.format])
-    data: bytes = module.render(case, options=options)
+    standards = (standards_for(options.standards, case.jurisdiction, options.holidays)
+                 or load_standards(None, case.jurisdiction))
+    check_reviews(case, standards.reviews)
+    prepared = prepare(case, options, standards=standards)
+    module = load_renderer(options.format)
+    if options.format in SCENE_FORMATS:
+        scene_bytes: bytes = module.serialise(view_scene(case, options, prepared=prepared))
+        return scene_bytes
+    data: bytes = module.render(case, options=options, prepared=prepared)
     return data

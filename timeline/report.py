@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import math
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
@@ -26,7 +27,8 @@ import yaml
 from . import words
 from .dates import PartialDate, age_at, format_age
 from .model import AnyEvent, Case
-from .pipeline import RenderOptions
+from .options import RenderOptions
+from .prepare import Prepared, facts_for, prepare, shown_case
 from .text import font_bytes, font_path
 from .vocabulary import Term, load_vocabulary
 
@@ -349,15 +351,6 @@ def header_for(case: Case) -> Header:
 
 
 # ----------------------------------------------------------------------------------------------- facts
-
-
-def _facts(case: Case, options: RenderOptions) -> Facts:
-    """The facts stage's measures (with the standards file the options name, else the bundled targets)."""
-    from .facts import compute_facts
-    from .standards import standards_for
-
-    standards = standards_for(options.standards, case.jurisdiction, options.holidays)
-    return compute_facts(case, standards=standards)
 
 
 _STATUS_WORDS = {
@@ -706,23 +699,23 @@ class Charts:
     left_out: str | None = None  # hearing view: what gave way, in words
 
 
-def one_page_chart(case: Case, *, options: RenderOptions, room: float | None = None) -> Charts:
+def one_page_chart(case: Case, *, options: RenderOptions, room: float | None = None,
+                   facts: Facts | None = None) -> Charts:
     """The hearing view's chart: one scene holding the chart, its legend and the key to every number in it,
     no taller than `room` px (the PDF renderer measures it; else `chart_budget`).
 
     Unlike the full report the key never leaves the page, as a number whose meaning is on no page is
     useless. A case too big for every step of the one-page ladder gets its tightest candidate, drawn smaller
-    to fit the page (its note says so), never clipped and never spread over pages.
+    to fit the page (its note says so), never clipped and never spread over pages. `facts`: those `prepare`
+    made (computed here when not given).
     """
-    from .facts import compute_facts
     from .layout import fit_one_page
-    from .standards import standards_for
     from .text import default_metrics
     from .theme import DEFAULT_THEME, printable_width_px
 
-    standards = standards_for(options.standards, case.jurisdiction, options.holidays)
     budget = chart_budget(options) if room is None else room
-    fitted = fit_one_page(case, facts=compute_facts(case, standards=standards), theme=DEFAULT_THEME,
+    facts = facts if facts is not None else facts_for(case, options)
+    fitted = fit_one_page(case, facts=facts, theme=DEFAULT_THEME,
                           metrics=default_metrics(), width=printable_width_px(options.page), max_height=budget)
     return Charts(fitted.scene, (), budget, fitted.left_out or None)
 
@@ -739,16 +732,16 @@ def scaled_note(width: str, *, view: str) -> str:
             f"9 pt; {where} lists every event.")
 
 
-def chart_scenes(case: Case, *, options: RenderOptions) -> Charts:
+def chart_scenes(case: Case, *, options: RenderOptions, facts: Facts | None = None) -> Charts:
     """The chart laid out to fit page 1 at full size, and its legend and key (as many page-sized canvases as
     they need) when they had to move out of it; all at the printable width of the page, so drawn at 100%
-    their text prints at 9 pt or more."""
-    from .pipeline import scene_for
+    their text prints at 9 pt or more. `facts`: those `prepare` made (computed here when not given)."""
+    from .prepare import scene_for
     from .theme import key_page_height_px
 
     room = chart_budget(options)
     scene = scene_for(case, replace(options, format="svg", width=None), title_block=False, max_height=room,
-                      page_height=key_page_height_px(options.page))
+                      page_height=key_page_height_px(options.page), facts=facts)
     return Charts(scene, scene.appendix, room)
 
 
@@ -771,17 +764,27 @@ def scaled_width(height: float, room: float) -> str | None:
     return f"{math.floor((room - mm_to_px(SCALED_NOTE_MM)) / height * 1000) / 10:g}%"
 
 
-def drawing(scene: Scene, *, target: Target, alt: str, prefix: str, room: float | None = None) -> Drawing:
-    """One scene as the report embeds it: inline SVG for HTML, an image for the PDF renderer."""
+ImageUri = Callable[["Scene"], str]  # a drawing's image for the PDF target (the PDF renderer's own, or full SVG)
+
+
+def svg_image_uri(scene: Scene) -> str:
+    """A scene's full SVG, checked, as a data: URI image (the PDF target's image when no renderer paints it)."""
+    from .render.svg import scene_to_svg
+
+    return svg_data_uri(check_svg(str(scene_to_svg(scene, standalone=False))))
+
+
+def drawing(scene: Scene, *, target: Target, alt: str, prefix: str, room: float | None = None,
+            image_uri: ImageUri | None = None) -> Drawing:
+    """One scene as the report embeds it: inline SVG for HTML, an image for the PDF renderer (`image_uri`:
+    the renderer's, e.g. a stub it paints from the scene itself; else the full SVG)."""
     from markupsafe import Markup
 
     from .render.svg import scene_to_svg
 
     width = None if room is None else scaled_width(scene.height, room)
-    if target == "pdf":  # inside a PDF render a stub image the renderer paints from the scene itself
-        from .render.pdfdraw import scene_image_uri
-
-        return Drawing("", scene_image_uri(scene), alt, width)
+    if target == "pdf":
+        return Drawing("", (image_uri or svg_image_uri)(scene), alt, width)
     return Drawing(Markup(check_svg(str(scene_to_svg(scene, standalone=False, ids=prefix)))), None, alt, width)
 
 
@@ -789,16 +792,14 @@ def drawing(scene: Scene, *, target: Target, alt: str, prefix: str, room: float 
 
 
 def case_for_view(case: Case, *, options: RenderOptions) -> Case:
-    """The case a view draws: the training view draws an anonymised copy, the others the case itself."""
-    if options.view != "training":
-        return case
-    from .anonymise import anonymise
-
-    return anonymise(case, seed=options.seed)
+    """The case a view draws: the training view draws an anonymised copy, the others the case itself
+    (`prepare.shown_case`, the one function)."""
+    return shown_case(case, options)
 
 
 def build_report(case: Case, *, options: RenderOptions, target: Target, tight: bool = False,
-                 chart_room: float | None = None, measuring: bool = False) -> Report:
+                 chart_room: float | None = None, measuring: bool = False, facts: Facts | None = None,
+                 image_uri: ImageUri | None = None) -> Report:
     """The report context for one case and view (the case already anonymised for the training view).
 
     `target` "html" inlines the SVG and the fonts (data: URIs) for one self-contained file; "pdf" refers to
@@ -806,14 +807,15 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
     SVG image, which WeasyPrint parses with a fast XML parser instead of its HTML parser and cascade.
     The hearing view draws chart, legend and key as one image in `chart_room` px (measured by the PDF
     renderer; see `one_page_chart`); `measuring` leaves the chart out and reserves the longest note of what
-    gave way, so the renderer can measure what else page 1 holds.
+    gave way, so the renderer can measure what else page 1 holds. `facts` are the case's (`prepare`;
+    computed here when not given); `image_uri` is the PDF renderer's image of a drawing (`drawing`).
     """
     from markupsafe import Markup
 
     view = options.view
     page = HEARING_PAGE if view == "hearing" else options.page
     chart_options = replace(options, page=page)  # type: ignore[arg-type]
-    facts = _facts(case, options)
+    facts = facts if facts is not None else facts_for(case, options)
     if target == "html":
         regular, bold = font_data_uri(False), font_data_uri(True)
     else:
@@ -831,16 +833,17 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
 
         left_out = left_out_sentence(max((step.words for step in ONE_PAGE_STEPS), key=len))
     else:
-        charts = (chart_scenes(case, options=chart_options) if full
-                  else one_page_chart(case, options=chart_options, room=chart_room))
-        chart = drawing(charts.chart, target=target, alt=chart_alt, prefix="chart", room=charts.room)
+        charts = (chart_scenes(case, options=chart_options, facts=facts) if full
+                  else one_page_chart(case, options=chart_options, room=chart_room, facts=facts))
+        chart = drawing(charts.chart, target=target, alt=chart_alt, prefix="chart", room=charts.room,
+                        image_uri=image_uri)
         parts = len(charts.keys)
 
         def key_alt(n: int) -> str:
             part = f" (part {n} of {parts})" if parts > 1 else ""
             return f"Legend and numbered labels{part} of {name}'s timeline; the chronology lists every event."
 
-        keys = tuple(drawing(scene, target=target, prefix=f"key-{n}", alt=key_alt(n))
+        keys = tuple(drawing(scene, target=target, prefix=f"key-{n}", alt=key_alt(n), image_uri=image_uri)
                      for n, scene in enumerate(charts.keys, start=1))
         left_out = left_out_sentence(charts.left_out) if charts.left_out else None
         chart_note = scaled_note(chart.width, view=view) if chart.width else None
@@ -885,10 +888,14 @@ def _report_title(case: Case, view: str) -> str:
 
 
 def report_html(case: Case, *, options: RenderOptions, target: Target, tight: bool = False,
-                chart_room: float | None = None, measuring: bool = False) -> str:
-    """The report as one HTML string (for the training view, of the anonymised case)."""
-    shown = case_for_view(case, options=options)
-    report = build_report(shown, options=options, target=target, tight=tight, chart_room=chart_room,
-                          measuring=measuring)
+                chart_room: float | None = None, measuring: bool = False, prepared: Prepared | None = None,
+                image_uri: ImageUri | None = None) -> str:
+    """The report as one HTML string (for the training view, of the anonymised case).
+
+    `prepared` is what `prepare` made of `case` for this render (the case as the view shows it and its
+    facts; made here when not given), so that a render with two passes computes them once."""
+    prepared = prepared if prepared is not None else prepare(case, options)
+    report = build_report(prepared.case, options=options, target=target, tight=tight, chart_room=chart_room,
+                          measuring=measuring, facts=prepared.facts, image_uri=image_uri)
     html: str = _environment().get_template(TEMPLATE).render(r=report)
     return html

@@ -7,10 +7,11 @@ in it refers to another file or to the network, so it can be e-mailed or attache
 from __future__ import annotations
 
 from ..model import Case
-from ..pipeline import RenderOptions
+from ..options import RenderOptions
+from ..prepare import Prepared
 from ..report import report_html
 
 
-def render(case: Case, *, options: RenderOptions) -> bytes:
-    """Pipeline entry point: the report (in the chosen view) as UTF-8 HTML bytes."""
-    return report_html(case, options=options, target="html").encode("utf-8")
+def render(case: Case, *, options: RenderOptions, prepared: Prepared | None = None) -> bytes:
+    """Pipeline entry point: the report (in the chosen view) as UTF-8 HTML bytes, from what `prepare` made."""
+    return report_html(case, options=options, target="html", prepared=prepared).encode("utf-8")

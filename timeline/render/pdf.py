@@ -35,11 +35,12 @@ from urllib.parse import unquote_to_bytes
 
 from ..lazy import defer_functions, defer_import
 from ..model import Case
-from ..pipeline import RenderOptions
+from ..options import RenderOptions
+from ..prepare import Prepared, prepare
 from ..report import ReportError, allowed_assets, report_html
 from ..text import font_bytes
 from ..theme import MEASURE_SAFETY_PX, MEASURE_STAND_IN_PX
-from .pdfdraw import SCENE_ATTRIBUTE, SceneRegistry, draw_scene, scene_images
+from .pdfdraw import SCENE_ATTRIBUTE, SceneRegistry, draw_scene, scene_image_uri, scene_images
 from .weasy_private import page_box, private, weasyprint_tested
 
 PDF_VARIANT = "pdf/ua-1"  # tagged, so a screen reader reads the chronology table as a table
@@ -444,15 +445,17 @@ def page_room(document: Any) -> float:
     return float(page.height - (bottom - page.content_box_y()))
 
 
-def hearing_room(case: Case, *, options: RenderOptions, fetcher: Any) -> float:
+def hearing_room(case: Case, *, options: RenderOptions, fetcher: Any, prepared: Prepared | None = None) -> float:
     """The room (px) for the hearing view's chart, legend and key: page 1 less what the header and the
-    words take, measured by laying out the page without its chart."""
-    measuring = render_document(report_html(case, options=options, target="pdf", measuring=True), fetcher=fetcher)
+    words take, measured by laying out the page without its chart (`prepared`: what `prepare` made)."""
+    html = report_html(case, options=options, target="pdf", measuring=True, prepared=prepared,
+                       image_uri=scene_image_uri)
+    measuring = render_document(html, fetcher=fetcher)
     return round(page_room(measuring) + MEASURE_STAND_IN_PX - MEASURE_SAFETY_PX, 2)
 
 
 def pdf_bytes(case: Case, *, options: RenderOptions, log: FetchLog | None = None,
-              draw_scenes: bool = True) -> tuple[bytes, int]:
+              draw_scenes: bool = True, prepared: Prepared | None = None) -> tuple[bytes, int]:
     """(PDF bytes, page count).
 
     The drawings are painted from their scenes (`pdfdraw`) where WeasyPrint allows; `draw_scenes=False`
@@ -462,11 +465,15 @@ def pdf_bytes(case: Case, *, options: RenderOptions, log: FetchLog | None = None
     with its legend and key to fit it (`layout.fit_one_page`), giving way least important content first.
     Nothing is ever cut off: if even the tightest layout is taller than the room (hundreds of events), it
     is drawn smaller to fit, and a note under it says so (`report.scaled_note`).
+    The case's facts are computed once (`prepare`, unless the pipeline hands them over) for both passes.
     """
+    prepared = prepared if prepared is not None else prepare(case, options)
     fetcher = make_fetcher(log)
     with relaxed_gc(), scene_images(fetcher.scenes if draw_scenes else None):
-        room = hearing_room(case, options=options, fetcher=fetcher) if options.view == "hearing" else None
-        html = report_html(case, options=options, target="pdf", chart_room=room)
+        room = (hearing_room(case, options=options, fetcher=fetcher, prepared=prepared)
+                if options.view == "hearing" else None)
+        html = report_html(case, options=options, target="pdf", chart_room=room, prepared=prepared,
+                           image_uri=scene_image_uri)
         document = render_document(html, fetcher=fetcher)
         data = write_document(document)
     missing = fetcher.scenes.undrawn() if draw_scenes and fetcher.scenes is not None else []
@@ -475,6 +482,6 @@ def pdf_bytes(case: Case, *, options: RenderOptions, log: FetchLog | None = None
     return data, len(document.pages)
 
 
-def render(case: Case, *, options: RenderOptions) -> bytes:
-    """Pipeline entry point: the report (in the chosen view) as PDF bytes."""
-    return pdf_bytes(case, options=options)[0]
+def render(case: Case, *, options: RenderOptions, prepared: Prepared | None = None) -> bytes:
+    """Pipeline entry point: the report (in the chosen view) as PDF bytes, from what `prepare` made."""
+    return pdf_bytes(case, options=options, prepared=prepared)[0]

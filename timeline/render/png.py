@@ -15,7 +15,8 @@ from typing import Any
 
 from ..limits import LimitError
 from ..model import Case
-from ..pipeline import RenderOptions
+from ..options import RenderOptions
+from ..prepare import Prepared
 from ..theme import PT_PER_INCH
 
 PAGE_GAP_PX = 8  # grey gap between stacked pages
@@ -126,12 +127,13 @@ def pdf_to_png(pdf: bytes, *, dpi: int, page_range: str | None) -> bytes:
     return out.getvalue()
 
 
-def render(case: Case, *, options: RenderOptions) -> bytes:
-    """Pipeline entry point: the report's page(s) as PNG bytes, drawn from the PDF."""
+def render(case: Case, *, options: RenderOptions, prepared: Prepared | None = None) -> bytes:
+    """Pipeline entry point: the report's page(s) as PNG bytes, drawn from the PDF (of what `prepare` made)."""
     try:
         import pypdfium2  # noqa: F401
     except ImportError:
         raise PngError(MISSING) from None
     from .pdf import render as render_pdf
 
-    return pdf_to_png(render_pdf(case, options=options), dpi=options.dpi, page_range=options.page_range)
+    pdf = render_pdf(case, options=options, prepared=prepared)
+    return pdf_to_png(pdf, dpi=options.dpi, page_range=options.page_range)

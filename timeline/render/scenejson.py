@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 
-from ..model import Case
-from ..pipeline import RenderOptions, view_scene
+from ..scene import Scene
 
 
-def render(case: Case, *, options: RenderOptions) -> bytes:
-    """Pipeline entry point: the scene of `case` (as the chosen view draws it, with `as_drawn`) as UTF-8 JSON."""
-    scene = view_scene(case, options)
+def serialise(scene: Scene) -> bytes:
+    """Pipeline entry point: the chart's scene (`pipeline.view_scene`: as the chosen view draws it, with
+    `as_drawn`) as UTF-8 JSON."""
     if not scene.appendix:
         return scene.to_json().encode("utf-8")
     data = scene.to_json_data()

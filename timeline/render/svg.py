@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import re
 
-from ..model import Case
-from ..pipeline import RenderOptions, view_scene
 from ..scene import Group, Item, Line, Marker, Path, Rect, Scene, Text
 from ..shapes import number_text
 from ..theme import PatternSpec
@@ -148,6 +146,6 @@ def _encodable(text: str) -> str:
     return text
 
 
-def render(case: Case, *, options: RenderOptions) -> bytes:
-    """Pipeline entry point: the case's chart as a standalone SVG file's bytes."""
-    return scene_to_svg(view_scene(case, options)).encode("utf-8")
+def serialise(scene: Scene) -> bytes:
+    """Pipeline entry point: the chart's scene (`pipeline.view_scene`) as a standalone SVG file's bytes."""
+    return scene_to_svg(scene).encode("utf-8")
