@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -16,10 +16,14 @@ from .dates import format_age
 from .measures import MeasureFact
 from .model import AnyEvent, Case, HearingEvent, MeetingEvent, MilestoneEvent, OrderEvent, PlacementEvent, event_id
 from .record import STALE_AS_OF_DAYS as STALE_AS_OF_DAYS  # re-exported: the case queries' home is record
+from .record import _recommended_route
 from .record import as_of_warnings as as_of_warnings
+from .record import happened as _happened
 from .record import looked_after_start as looked_after_start
 from .record import main_placements as main_placements
 from .record import makes_looked_after as makes_looked_after
+from .record import placement_at as placement_at
+from .record import recommended_route as recommended_route
 from .standards import FlagRules, ReviewSchedule, Standards, Target, load_standards
 from .vocabulary import Vocabulary, load_vocabulary
 from .words import (
@@ -240,11 +244,6 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
                    review_dates_approximate=std.reviews.approximate)
 
 
-def _happened(case: Case, as_of: date) -> list[tuple[int, AnyEvent]]:
-    """Actual events that began on or before as_of, in file order: the facts are 'as at' as_of."""
-    return [(n, e) for n, e in case.numbered() if not e.planned and e.first.mid <= as_of]
-
-
 def inferred_ends(case: Case, happened: list[tuple[int, AnyEvent]] | None = None) -> dict[int, date]:
     """Ends the record implies for placements and orders that have none (event position -> end).
 
@@ -368,16 +367,6 @@ def _origin_event(case: Case, happened: list[tuple[int, AnyEvent]], la_start: da
     return next((n for n, e in happened if makes_looked_after(case, e) and e.first.mid == la_start), None)
 
 
-def _recommended_route(happened: list[tuple[int, AnyEvent]]) -> str | None:
-    """The route of the latest permanence recommendation that names one (the plan in force)."""
-    routes = [
-        (e.date.mid, n, e.route)
-        for n, e in happened
-        if isinstance(e, MilestoneEvent) and e.type == "permanence_recommended" and e.route is not None
-    ]
-    return max(routes)[2] if routes else None
-
-
 def _legal_permanence(
     happened: list[tuple[int, AnyEvent]], vocab: Vocabulary, la_start: date | None, route: str | None
 ) -> LegalPermanence | None:
@@ -429,7 +418,7 @@ def _milestones(
     # the plan the exemptions follow: the recommended route, else the route the legal order took
     plan = route if route is not None else (permanence.route if permanence is not None else None)
     steps = [t.milestone for t in std.targets]
-    evidence = route_evidence(std, dated)
+    evidence = std.route_evidence(dated)
     out: list[MilestoneFact] = []
     previous: date | None = None
     for i, target in enumerate(std.targets):
@@ -463,12 +452,6 @@ def _milestones(
         if day is not None:
             previous = day
     return tuple(out)
-
-
-def route_evidence(std: Standards, dated: Collection[str]) -> frozenset[str]:
-    """The routes that the steps already dated belong to (`only_for_routes`): an ADM decision or a
-    placement order on record shows the plan is adoption even when no recommendation is recorded."""
-    return frozenset(r for t in std.targets if t.milestone in dated for r in t.only_for_routes)
 
 
 def _extensions(happened: list[tuple[int, AnyEvent]], target: Target, reference: date | None,
@@ -769,23 +752,6 @@ def looked_after_since(case: Case, facts: Facts) -> str:
 # many children is the single-child definition applied to each.
 
 
-def placement_at(case: Case, day: date) -> PlacementEvent | None:
-    """The main placement (not an overlay, not planned) running on `day`: the latest to start on or before
-    it whose end is not before it; None when none is recorded."""
-    found = None
-    for _, e in main_placements(case):
-        if e.planned or e.start.mid > day:
-            continue
-        if e.end is None or e.end.mid >= day:
-            found = e
-    return found
-
-
-def recommended_route(case: Case, as_of: date | None = None) -> str | None:
-    """The route of the permanence plan in force at `as_of` (default the case's): see `_recommended_route`."""
-    return _recommended_route(_happened(case, as_of if as_of is not None else case.as_of_date))
-
-
 @dataclass(frozen=True, slots=True)
 class Step:
     """One pair of PACE steps for one child: how long from `after` to `milestone`, done or still waiting.
@@ -812,7 +778,7 @@ def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) 
     dated = {m.type: m for m in facts.milestones}
     route = recommended_route(case, facts.as_of)
     settled = facts.legal_permanence is not None or facts.looked_after_end is not None
-    evidence = route_evidence(std, {m.type for m in facts.milestones if m.date is not None})
+    evidence = std.route_evidence({m.type for m in facts.milestones if m.date is not None})
     out: list[Step] = []
     for target in std.targets:
         if target.after is None:
@@ -1114,7 +1080,7 @@ def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | N
         return f"not yet due (due by {_day(m.target_date)})"
     if m.target_days is None:
         return "done (no target)" if m.date is not None else "no target"
-    evidence = route_evidence(std, {x.type for x in facts.milestones if x.date is not None})
+    evidence = std.route_evidence({x.type for x in facts.milestones if x.date is not None})
     if target.unplanned(route, evidence):
         return f"not measured: no {' or '.join(r.replace('_', ' ') for r in target.only_for_routes)} plan recorded"
     if route is not None and target.exempt(route, evidence):

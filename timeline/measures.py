@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .dates import add_months
 from .model import HearingEvent, MeetingEvent, PlacementEvent
+from .record import main_placements, placement_at, recommended_route
 from .vocabulary import load_vocabulary
 from .words import date_words, duration_words, plural, target_words
 
@@ -101,10 +102,8 @@ def _step(case: Case, facts: Facts, std: Standards, spec: MeasureSpec) -> Measur
         after = vocab.term("milestone", target.after).label.lower() if target.after else "an earlier step"
         notes.append(f"not measured: no date recorded for '{after}'")
     elif status == "not_applicable" and m.date is None:
-        from .facts import recommended_route, route_evidence
-
         if target.unplanned(recommended_route(case, facts.as_of),
-                            route_evidence(std, {x.type for x in facts.milestones if x.date is not None})):
+                            std.route_evidence({x.type for x in facts.milestones if x.date is not None})):
             status = "not_measured"
             notes.append(f"not measured: no {' or '.join(target.only_for_routes)} plan recorded")
         else:
@@ -167,7 +166,6 @@ def _adjusted_interval(case: Case, facts: Facts, std: Standards, spec: MeasureSp
     stoppers = tuple(spec.get("stop_at_previous_placement_for") or ())
     placed = case.events[event - 1] if event is not None else None
     if isinstance(placed, PlacementEvent) and placed.type in stoppers and end is not None:
-        from .facts import main_placements
 
         before = [(n, e) for n, e in main_placements(case)
                   if not e.planned and e.start.mid < end and n != event]
@@ -229,7 +227,6 @@ def _placements_in_year(case: Case, facts: Facts, std: Standards, spec: MeasureS
     """DfE stability: a child looked after at the as-at date with `count` or more placements in the year to
     it (every main placement running on some day of the window counts; short breaks and temporary
     placements do not)."""
-    from .facts import main_placements
 
     window = int(spec.get("window_days") or 365)
     count = int(spec.get("count") or 3)
@@ -255,7 +252,6 @@ def _placements_in_year(case: Case, facts: Facts, std: Standards, spec: MeasureS
 def _long_term_stability(case: Case, facts: Facts, std: Standards, spec: MeasureSpec) -> MeasureFact:
     """DfE stability: a child under `under_age` looked after for `in_care_months` or more, in the same
     placement for `same_placement_months` or more (the current main placement, from its start)."""
-    from .facts import placement_at
 
     under = int(spec.get("under_age") or 16)
     in_care = int(spec.get("in_care_months") or 30)

@@ -68,3 +68,35 @@ def as_of_warnings(case: Case) -> tuple[str, ...]:
                        f"recorded ({date_words(last)}): open placements and orders are counted as running to it; "
                        "set the as-at date (as_of, or --as-of) to the date the chronology runs to")
     return tuple(out)
+
+
+def _recommended_route(happened: list[tuple[int, AnyEvent]]) -> str | None:
+    """The route of the latest permanence recommendation that names one (the plan in force)."""
+    routes = [
+        (e.date.mid, n, e.route)
+        for n, e in happened
+        if isinstance(e, MilestoneEvent) and e.type == "permanence_recommended" and e.route is not None
+    ]
+    return max(routes)[2] if routes else None
+
+
+def placement_at(case: Case, day: date) -> PlacementEvent | None:
+    """The main placement (not an overlay, not planned) running on `day`: the latest to start on or before
+    it whose end is not before it; None when none is recorded."""
+    found = None
+    for _, e in main_placements(case):
+        if e.planned or e.start.mid > day:
+            continue
+        if e.end is None or e.end.mid >= day:
+            found = e
+    return found
+
+
+def recommended_route(case: Case, as_of: date | None = None) -> str | None:
+    """The route of the permanence plan in force at `as_of` (default the case's): see `_recommended_route`."""
+    return _recommended_route(happened(case, as_of if as_of is not None else case.as_of_date))
+
+
+def happened(case: Case, as_of: date) -> list[tuple[int, AnyEvent]]:
+    """Actual events that began on or before as_of, in file order: the facts are 'as at' as_of."""
+    return [(n, e) for n, e in case.numbered() if not e.planned and e.first.mid <= as_of]

@@ -8,6 +8,7 @@ A bad standards file is refused with located, plain-English problems, like a bad
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -152,6 +153,11 @@ class Standards:
     reviews: ReviewSchedule
     flags: FlagRules
     measures: tuple[MeasureSpec, ...] = ()
+
+    def route_evidence(self, dated: Collection[str]) -> frozenset[str]:
+        """The routes that the steps already dated belong to (`only_for_routes`): an ADM decision or a
+        placement order on record shows the plan is adoption even when no recommendation is recorded."""
+        return frozenset(r for t in self.targets if t.milestone in dated for r in t.only_for_routes)
 
     def target(self, milestone: str) -> Target:
         """The target of one PACE milestone (KeyError for a code that is not one)."""
