@@ -1466,21 +1466,21 @@ def _bare(t: Theme, kind: str) -> Theme:
                    lane_tiers=(*((k, n) for k, n in t.lane_tiers if k != kind), (kind, 0)))
 
 
-def _give_back(t: Theme, fits: Callable[[Theme], Scene | None]) -> tuple[Theme, Scene | None]:
+def _give_back(t: Theme, fits: Callable[[Theme], tuple[Theme, Scene] | None]) -> tuple[Theme, Scene | None]:
     """What a one-page step took, given back lane by lane where the page still fits, most important first:
     the labels of hearings, milestones, meetings; then life events as markers, then their labels. A lane's
     labels come back whole (numbers for what finds no room) where that fits, else in part (`_bare`: the words
-    that fit, most important first, the rest bare markers). `fits` lays a theme out and returns its scene
-    when it fits, else None. Returns the last theme that fitted and its scene (None when nothing could be
+    that fit, most important first, the rest bare markers). `fits` lays a theme out and returns the theme it
+    settled on (its tiers grown) and its scene when it fits, else None. Returns the last theme that fitted and its scene (None when nothing could be
     given back)."""
     best: Scene | None = None
 
     def attempt(trial: Theme) -> bool:
         nonlocal t, best
-        scene = fits(trial)
-        if scene is not None:
-            t, best = trial, scene
-        return scene is not None
+        fitted = fits(trial)
+        if fitted is not None:
+            t, best = fitted
+        return fitted is not None
 
     for kind in ("hearing", "milestone", "meeting"):
         if kind in t.unlabelled_lanes:
@@ -1548,12 +1548,15 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
         run = make(t)
         run, scene = _grown(make, run, run.run(), max_height)
         if len(case.events) <= GROW_MAX_EVENTS and scene.height <= max_height:
-            def fits(back: Theme) -> Scene | None:  # too tall with numbers: words instead may fit (`_grow`)
+            def fits(back: Theme) -> tuple[Theme, Scene] | None:
+                """`back` laid out, grown where it is too tall with numbers (words instead may fit) or where
+                a lane keeps only some words (its tiers before any less important lane is given back)."""
                 trial = make(back)
                 trial_scene = trial.run()
-                if max_height < trial_scene.height < max_height + GIVE_BACK_REACH and trial.numbered:
-                    trial_scene = _grow(make, trial, trial_scene, max_height)
-                return trial_scene if trial_scene.height <= max_height else None
+                if back.bare_lanes or (max_height < trial_scene.height < max_height + GIVE_BACK_REACH
+                                       and trial.numbered):
+                    trial, trial_scene = _grown(make, trial, trial_scene, max_height)
+                return (trial.t, trial_scene) if trial_scene.height <= max_height else None
 
             given, back_scene = _give_back(t, fits)
             if back_scene is not None:
