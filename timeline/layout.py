@@ -1468,7 +1468,7 @@ def _bare(t: Theme, kind: str) -> Theme:
 
 def _give_back(t: Theme, fits: Callable[[Theme], tuple[Theme, Scene] | None]) -> tuple[Theme, Scene | None]:
     """What a one-page step took, given back lane by lane where the page still fits, most important first:
-    the labels of hearings, milestones, meetings; then life events as markers, then their labels. A lane's
+    the labels of milestones (permanence steps), hearings, meetings; then life events as markers, then their labels. A lane's
     labels come back whole (numbers for what finds no room) where that fits, else in part (`_bare`: the words
     that fit, most important first, the rest bare markers). `fits` lays a theme out and returns the theme it
     settled on (its tiers grown) and its scene when it fits, else None. Returns the last theme that fitted and its scene (None when nothing could be
@@ -1482,7 +1482,7 @@ def _give_back(t: Theme, fits: Callable[[Theme], tuple[Theme, Scene] | None]) ->
             t, best = fitted
         return fitted is not None
 
-    for kind in ("hearing", "milestone", "meeting"):
+    for kind in ("milestone", "hearing", "meeting"):  # by `labels.priority`: permanence steps first
         if kind in t.unlabelled_lanes:
             whole = replace(t, unlabelled_lanes=tuple(k for k in t.unlabelled_lanes if k != kind))
             if not attempt(whole):
