@@ -252,5 +252,16 @@ def shortened_note(numbered: dict[str, int], *, key_after: bool = False, short: 
     return f"Shortened to fit: {labels} drawn as numbers ({which}); their words are in {where}."
 
 
-__all__ = ["GROW_ORDER", "counted", "Rows", "Spot", "Want", "assign_words", "clusters", "combined_words", "month_range",
-           "priority", "shortened_note"]
+__all__ = [
+    "GROW_ORDER",
+    "Rows",
+    "Spot",
+    "Want",
+    "assign_words",
+    "clusters",
+    "combined_words",
+    "counted",
+    "month_range",
+    "priority",
+    "shortened_note",
+]

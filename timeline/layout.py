@@ -1468,11 +1468,11 @@ def _bare(t: Theme, kind: str) -> Theme:
 
 def _give_back(t: Theme, fits: Callable[[Theme], tuple[Theme, Scene] | None]) -> tuple[Theme, Scene | None]:
     """What a one-page step took, given back lane by lane where the page still fits, most important first:
-    the labels of milestones (permanence steps), hearings, meetings; then life events as markers, then their labels. A lane's
-    labels come back whole (numbers for what finds no room) where that fits, else in part (`_bare`: the words
-    that fit, most important first, the rest bare markers). `fits` lays a theme out and returns the theme it
-    settled on (its tiers grown) and its scene when it fits, else None. Returns the last theme that fitted and its scene (None when nothing could be
-    given back)."""
+    the labels of milestones (permanence steps), hearings, meetings; then life events as markers, then
+    their labels. A lane's labels come back whole (numbers for what finds no room) where that fits, else in
+    part (`_bare`: the words that fit, most important first, the rest bare markers). `fits` lays a theme
+    out and returns the theme it settled on (its tiers grown) and its scene when it fits, else None.
+    Returns the last theme that fitted and its scene (None when nothing could be given back)."""
     best: Scene | None = None
 
     def attempt(trial: Theme) -> bool:
