@@ -58,6 +58,7 @@ DASH = "–"  # en dash, in the bundled font
 KEY_BULLET = "•"  # marks a key entry that lists a combined label's events (it has no number)
 GIVE_BACK_REACH = 120.0  # px over the room within which giving back may still fit once numbers become words
 SPAN_SHIFT = 60.0  # a bar's label moves at most this far aside: further, it would sit under another time
+NUMBER_SHIFT = 40.0  # a number moves at most this far aside into an open tier rather than open another
 COMBINE_BRACKET_DROP = 2.0  # px from the markers' foot down to the bracket that joins a combined label's events
 
 
@@ -387,7 +388,13 @@ class _Layout:
                 continue
             lb.x = x
             lb.tier = rows.lowest(x, x + width + t.label_gap)
-            rows.add(lb.tier, x, x + width + t.label_gap)
+            for tier in range(lb.tier):  # a tier already open, a little aside (its leader slants), before a new one
+                found = rows.nearest(tier, x, width + t.label_gap, max(self.x0, x - NUMBER_SHIFT),
+                                     min(self.right + t.label_gap, x + NUMBER_SHIFT + width + t.label_gap))
+                if found is not None:
+                    lb.tier, lb.x = tier, round(found, 2)
+                    break
+            rows.add(lb.tier, lb.x, lb.x + width + t.label_gap)
             run = lb if t.merge_numbers and not lb.members else None
         labels = [lb for lb in labels if id(lb) not in bare]
         used = max((lb.tier + 1 for lb in labels if lb.joined is None), default=0)
