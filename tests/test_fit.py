@@ -49,9 +49,10 @@ BUDGETS = {
 }
 # The one budget one sample's chart alone cannot meet, even at the tightest compact level: drifting's
 # (69 events, 10 moves), with the line on what was shortened, is taller there than the HTML hearing budget
-# of 449.76 px (480.4 px; adoption and permanence-order fit since numbers slide aside into an open tier). `layout` then returns that
-# tightest scene (legend and key in its appendix) and leaves the decision to the caller; the hearing view
-# therefore does not use `layout` but `fit_one_page`, which also gives way on content (tested below).
+# of 449.76 px (480.4 px; adoption and permanence-order fit since numbers slide aside into an open tier).
+# `layout` then returns that tightest scene (legend and key in its appendix) and leaves the decision to the
+# caller; the hearing view therefore does not use `layout` but `fit_one_page`, which also gives way on
+# content (tested below).
 TOO_TALL = {("drifting", "hearing")}
 
 
