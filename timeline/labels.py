@@ -48,6 +48,15 @@ COUNT_NOUN: dict[str, tuple[str, str]] = {"hearing": ("hearing", "hearings"), "m
                                           "milestone": ("milestone", "milestones"), "event": ("event", "events")}
 
 
+KIND_SINGULAR: dict[str, str] = {"placement": "placement", "order": "legal order", "hearing": "hearing",
+                                 "meeting": "meeting or review", "milestone": "milestone", "event": "life event"}
+
+
+def counted(kind: str, n: int) -> str:
+    """'12 meetings and reviews', '1 life event'."""
+    return f"{n} {(KIND_SINGULAR if n == 1 else KIND_PLURAL).get(kind, kind)}"
+
+
 def priority(kind: str, code: str) -> int:
     """How long an event's label keeps its words when room is short (higher: longer)."""
     return TYPE_PRIORITY.get((kind, code), KIND_PRIORITY.get(kind, 1))
@@ -243,5 +252,16 @@ def shortened_note(numbered: dict[str, int], *, key_after: bool = False, short: 
     return f"Shortened to fit: {labels} drawn as numbers ({which}); their words are in {where}."
 
 
-__all__ = ["GROW_ORDER", "Rows", "Spot", "Want", "assign_words", "clusters", "combined_words", "month_range",
-           "priority", "shortened_note"]
+__all__ = [
+    "GROW_ORDER",
+    "Rows",
+    "Spot",
+    "Want",
+    "assign_words",
+    "clusters",
+    "combined_words",
+    "counted",
+    "month_range",
+    "priority",
+    "shortened_note",
+]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -31,6 +31,7 @@ from .labels import (
     assign_words,
     clusters,
     combined_words,
+    counted,
     priority,
     shortened_note,
 )
@@ -59,6 +60,7 @@ DASH = "–"  # en dash, in the bundled font
 KEY_BULLET = "•"  # marks a key entry that lists a combined label's events (it has no number)
 GIVE_BACK_REACH = 120.0  # px over the room within which giving back may still fit once numbers become words
 SPAN_SHIFT = 60.0  # a bar's label moves at most this far aside: further, it would sit under another time
+NUMBER_SHIFT = 40.0  # a number moves at most this far aside into an open tier rather than open another
 COMBINE_BRACKET_DROP = 2.0  # px from the markers' foot down to the bracket that joins a combined label's events
 
 
@@ -171,6 +173,7 @@ class _Layout:
         self.inferred: dict[int, date] = dict(facts.inferred_ends) if facts is not None else {}
         self.key: list[tuple[int | None, str]] = []  # None: a combined label's events, listed (no number)
         self.numbered: dict[str, int] = {}  # lane kind -> labels drawn as numbers
+        self.bare: dict[str, int] = {}  # lane kind -> events left as bare markers (`Theme.bare_lanes`)
         self.combined = 0  # combined labels with their words on the chart, and the events they stand for
         self.combined_members = 0
         self.kept: dict[int, int] = {}  # priority -> events whose words are on the chart
@@ -329,9 +332,14 @@ class _Layout:
                 keyed.append(lb)
         keyed.sort(key=lambda lb: (lb.x, lb.anchor, lb.order))
         run: _Label | None = None  # the last number, still open to neighbours joining it as "6–9"
+        bare: set[int] = set()  # labels left off (bare markers): neither drawn nor counted in the tiers
         for lb in keyed:
             if lb.words:  # a combined label with its words on the chart: its events listed in the key
                 self.key.append((None, lb.key_text))
+                continue
+            if (lb.kind or lane) in t.bare_lanes:  # no room: a bare marker, said in the note
+                self.bare[lb.kind or lane] = self.bare.get(lb.kind or lane, 0) + max(1, len(lb.members))
+                bare.add(id(lb))
                 continue
             number = len(self.key) + 1
             self.key.append((number, lb.key_text))
@@ -357,8 +365,15 @@ class _Layout:
                 continue
             lb.x = x
             lb.tier = rows.lowest(x, x + width + t.label_gap)
-            rows.add(lb.tier, x, x + width + t.label_gap)
+            for tier in range(lb.tier):  # a tier already open, a little aside (its leader slants), before a new one
+                found = rows.nearest(tier, x, width + t.label_gap, max(self.x0, x - NUMBER_SHIFT),
+                                     min(self.right + t.label_gap, x + NUMBER_SHIFT + width + t.label_gap))
+                if found is not None:
+                    lb.tier, lb.x = tier, round(found, 2)
+                    break
+            rows.add(lb.tier, lb.x, lb.x + width + t.label_gap)
             run = lb if t.merge_numbers and not lb.members else None
+        labels = [lb for lb in labels if id(lb) not in bare]
         used = max((lb.tier + 1 for lb in labels if lb.joined is None), default=0)
         leaders: list[Item] = []
         per: dict[str, list[Item]] = {}
@@ -1354,13 +1369,19 @@ def key_columns(heights: list[float], cols: int, room: float) -> list[list[int]]
 
 
 def _grow(make: Callable[[Theme], _Layout], run: _Layout, scene: Scene, max_height: float) -> Scene:
+    """`_grown` without the run: the scene only."""
+    return _grown(make, run, scene, max_height)[1]
+
+
+def _grown(make: Callable[[Theme], _Layout], run: _Layout, scene: Scene, max_height: float
+           ) -> tuple[_Layout, Scene]:
     """Spend a page's free height on label tiers: starting from a layout that fits, give one lane at a time
     (what matters first, `labels.GROW_ORDER`) another tier while the whole still fits and more events keep
     their words; the best layout found. From a layout that does not fit (its key too long), a tier is kept
     while it makes the whole shorter (words instead of key entries), until it fits. Each try is one layout,
     so big cases are not searched."""
     if len(run.case.events) > GROW_MAX_EVENTS:
-        return scene
+        return run, scene
     best, best_scene = run, scene
     grown = True
     tries = GROW_MAX_TRIES
@@ -1368,7 +1389,7 @@ def _grow(make: Callable[[Theme], _Layout], run: _Layout, scene: Scene, max_heig
         grown = False
         fits = best_scene.height <= max_height
         for kind in GROW_ORDER:
-            if not best.numbered.get(kind):
+            if not best.numbered.get(kind) and not best.bare.get(kind):
                 continue
             t = best.t
             tiers = t.tiers_for(kind)
@@ -1388,9 +1409,9 @@ def _grow(make: Callable[[Theme], _Layout], run: _Layout, scene: Scene, max_heig
                     best, best_scene, grown = trial, trial_scene, True
                     fits = best_scene.height <= max_height
                     break
-                if not trial.numbered.get(kind) or (fits and trial_scene.height > max_height):
+                if not (trial.numbered.get(kind) or trial.bare.get(kind)) or (fits and trial_scene.height > max_height):
                     break  # nothing left to gain in this lane, or already too tall
-    return best_scene
+    return best, best_scene
 
 
 @dataclass(frozen=True, slots=True)
@@ -1416,26 +1437,42 @@ def one_page_theme(theme: Theme, level: int, step: OnePageStep, key_form: tuple[
                    legend_row=min(t.legend_row, ONE_PAGE_LEGEND_ROW))
 
 
-def _give_back(t: Theme, fits: Callable[[Theme], Scene | None]) -> tuple[Theme, Scene | None]:
+def _bare(t: Theme, kind: str) -> Theme:
+    """`t` with lane `kind` labelled where its words fit and bare markers elsewhere (no numbers), starting
+    with no tier of its own (words beside markers only): `_grow` then spends the free height on its tiers."""
+    return replace(t, unlabelled_lanes=tuple(k for k in t.unlabelled_lanes if k != kind),
+                   bare_lanes=(*(k for k in t.bare_lanes if k != kind), kind),
+                   lane_tiers=(*((k, n) for k, n in t.lane_tiers if k != kind), (kind, 0)))
+
+
+def _give_back(t: Theme, fits: Callable[[Theme], tuple[Theme, Scene] | None]) -> tuple[Theme, Scene | None]:
     """What a one-page step took, given back lane by lane where the page still fits, most important first:
-    the labels of hearings, milestones, meetings; then life events as markers, then their labels. `fits`
-    lays a theme out and returns its scene when it fits, else None. Returns the last theme that fitted and
-    its scene (None when nothing could be given back)."""
+    the labels of milestones (permanence steps), hearings, meetings; then life events as markers, then
+    their labels. A lane's labels come back whole (numbers for what finds no room) where that fits, else in
+    part (`_bare`: the words that fit, most important first, the rest bare markers). `fits` lays a theme
+    out and returns the theme it settled on (its tiers grown) and its scene when it fits, else None.
+    Returns the last theme that fitted and its scene (None when nothing could be given back)."""
     best: Scene | None = None
-    for kind in ("hearing", "milestone", "meeting"):
+
+    def attempt(trial: Theme) -> bool:
+        nonlocal t, best
+        fitted = fits(trial)
+        if fitted is not None:
+            t, best = fitted
+        return fitted is not None
+
+    for kind in ("milestone", "hearing", "meeting"):  # by `labels.priority`: permanence steps first
         if kind in t.unlabelled_lanes:
-            trial = replace(t, unlabelled_lanes=tuple(k for k in t.unlabelled_lanes if k != kind))
-            scene = fits(trial)
-            if scene is not None:
-                t, best = trial, scene
-    if "event" in t.hidden_lanes:
-        shown = tuple(k for k in t.hidden_lanes if k != "event")
-        for unlabelled in ((*t.unlabelled_lanes, "event"), t.unlabelled_lanes):
-            trial = replace(t, hidden_lanes=shown, unlabelled_lanes=unlabelled)
-            scene = fits(trial)
-            if scene is None:
-                break
-            t, best = trial, scene
+            whole = replace(t, unlabelled_lanes=tuple(k for k in t.unlabelled_lanes if k != kind))
+            if not attempt(whole):
+                attempt(_bare(t, kind))
+    if "event" in t.hidden_lanes and not attempt(
+            replace(t, hidden_lanes=tuple(k for k in t.hidden_lanes if k != "event"),
+                    unlabelled_lanes=(*(k for k in t.unlabelled_lanes if k != "event"), "event"))):
+        return t, best
+    if "event" in t.unlabelled_lanes and not attempt(
+            replace(t, unlabelled_lanes=tuple(k for k in t.unlabelled_lanes if k != "event"))):
+        attempt(_bare(t, "event"))
     return t, best
 
 
@@ -1443,11 +1480,14 @@ _LEFT_OUT_NAMES: dict[str, tuple[str, ...]] = {"meeting": ("meetings", "reviews"
                                                "hearing": ("hearings",), "event": ("life events",)}
 
 
-def left_out_words(hidden: Sequence[str], unlabelled: Sequence[str]) -> str:
+def left_out_words(hidden: Sequence[str], unlabelled: Sequence[str], bare: Mapping[str, int] | None = None) -> str:
     """What a one-page chart leaves out, in words: 'life events; labels of meetings, reviews and milestones'
-    (the words of `theme.ONE_PAGE_STEPS` for the same lanes)."""
+    (the words of `theme.ONE_PAGE_STEPS` for the same lanes); `bare` (lane -> events left as bare markers in
+    a lane that keeps its other labels) adds 'labels of 12 meetings and reviews'."""
     parts = ["life events"] if "event" in hidden else []
     names = [n for k in ("meeting", "milestone", "hearing", "event") if k in unlabelled for n in _LEFT_OUT_NAMES[k]]
+    names += [counted(k, bare[k]) for k in ("meeting", "milestone", "hearing", "event")
+              if bare and bare.get(k) and k not in unlabelled]
     if names:
         listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
         parts.append(f"labels of {listed}")
@@ -1485,23 +1525,26 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
         on label tiers (`_grow`). What is still left out is said in `left_out`."""
         t = one_page_theme(theme, fitted.level, ONE_PAGE_STEPS[fitted.step], fitted.form)
         run = make(t)
-        scene = _grow(make, run, run.run(), max_height)
+        run, scene = _grown(make, run, run.run(), max_height)
         if len(case.events) <= GROW_MAX_EVENTS and scene.height <= max_height:
-            def fits(back: Theme) -> Scene | None:  # too tall with numbers: words instead may fit (`_grow`)
+            def fits(back: Theme) -> tuple[Theme, Scene] | None:
+                """`back` laid out, grown where it is too tall with numbers (words instead may fit) or where
+                a lane keeps only some words (its tiers before any less important lane is given back)."""
                 trial = make(back)
                 trial_scene = trial.run()
-                if max_height < trial_scene.height < max_height + GIVE_BACK_REACH and trial.numbered:
-                    trial_scene = _grow(make, trial, trial_scene, max_height)
-                return trial_scene if trial_scene.height <= max_height else None
+                if back.bare_lanes or (max_height < trial_scene.height < max_height + GIVE_BACK_REACH
+                                       and trial.numbered):
+                    trial, trial_scene = _grown(make, trial, trial_scene, max_height)
+                return (trial.t, trial_scene) if trial_scene.height <= max_height else None
 
             given, back_scene = _give_back(t, fits)
             if back_scene is not None:
                 t = given
                 trial = make(t)
-                scene = _grow(make, trial, trial.run(), max_height)
+                run, scene = _grown(make, trial, trial.run(), max_height)
         if scene.height > max_height:  # the growth of a rescued candidate may not reach the room
             return replace(fitted, scene=scene)
-        return replace(fitted, scene=scene, left_out=left_out_words(t.hidden_lanes, t.unlabelled_lanes))
+        return replace(fitted, scene=scene, left_out=left_out_words(t.hidden_lanes, t.unlabelled_lanes, run.bare))
 
     first = named(_Layout(case, facts, theme, metrics, width, title_block).run(), 0, 0)
     if first.fits:

@@ -154,6 +154,8 @@ class Theme:
     lane_title_lines: int = 3
     hidden_lanes: tuple[str, ...] = ()  # lanes left out to fit one page (the hearing view), by kind
     unlabelled_lanes: tuple[str, ...] = ()  # point lanes drawn as markers only, no labels and no numbers
+    bare_lanes: tuple[str, ...] = ()  # point lanes whose labels keep their words where they fit, the rest bare
+    # markers (no number, no key entry): the one-page view's partial give-way, by what matters (`labels.priority`)
     lane_tiers: tuple[tuple[str, int], ...] = ()  # (lane kind, tiers) overriding max_tiers: a page's free height
     label_shift: float = 160.0  # px a label may move sideways from its marker to find room (its leader slants)
     combine_labels: bool = True  # nearby events of one kind with the same words share one label
