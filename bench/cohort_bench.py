@@ -131,11 +131,13 @@ def write_cohort(folder: str | Path, children: int, *, first_seed: int = 0, form
     return out
 
 
-def run(children: int, *, jobs: int, keep: str | None = None, form: str = "yaml") -> dict[str, Any]:
-    """Time one cohort render as a fresh process."""
+def run(children: int, *, jobs: int, keep: str | None = None, form: str = "yaml",
+        cases: str | None = None) -> dict[str, Any]:
+    """Time one cohort render as a fresh process (of `cases`, a folder written before, when given)."""
     work = Path(tempfile.mkdtemp(prefix="cohort-bench-"))
     try:
-        folder = write_cohort(work / "cases", children, form=form)
+        folder = Path(cases) if cases else write_cohort(work / "cases", children, form=form)
+        children = sum(1 for f in folder.iterdir() if f.suffix in (".yaml", ".json"))
         pdf, js = work / "cohort.pdf", work / "cohort.json"
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         command = [sys.executable, "-m", "timeline", "cohort", str(folder), "-o", str(pdf), "--json", str(js),
@@ -143,6 +145,7 @@ def run(children: int, *, jobs: int, keep: str | None = None, form: str = "yaml"
         timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
         if timer:
             command = [timer, "-f", "%e %U %S %M", *command]
+        before = os.getloadavg()[0]
         start = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
         wall = time.perf_counter() - start
@@ -156,8 +159,10 @@ def run(children: int, *, jobs: int, keep: str | None = None, form: str = "yaml"
         if keep:
             shutil.copy(pdf, keep)
         load = os.getloadavg()[0]
+        form = "json" if any(folder.glob("*.json")) else "yaml"
         return {"children": children, "form": form, "events_per_child": EVENTS, "jobs": jobs,
-                "seconds": round(wall, 2), "cpu_seconds": cpu, "load_average_after": round(load, 2),
+                "seconds": round(wall, 2), "cpu_seconds": cpu, "load_average_before": round(before, 2),
+                "load_average_after": round(load, 2),
                 "peak_rss_mb_largest_process": round(rss_mb, 1) if rss_mb else None, "exit": done.returncode,
                 "pdf_bytes": pdf.stat().st_size if pdf.exists() else 0, "read": figures.get("children"),
                 "left_out": figures.get("left_out"), "target_s": TARGETS.get(children),
@@ -217,6 +222,8 @@ def main() -> int:
     parser.add_argument("--keep", help="copy the PDF of the last run here")
     parser.add_argument("--form", choices=("yaml", "json"), default="yaml", help="case files as YAML or JSON")
     parser.add_argument("--stages", action="store_true", help="CPU time per stage in one process instead")
+    parser.add_argument("--cases", help="time this folder of case files (written before with --write)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each; the median is reported")
     args = parser.parse_args()
     sizes = args.children or [500, 12_000]
     if args.write:
@@ -227,8 +234,13 @@ def main() -> int:
         for n in sizes:
             print(json.dumps(stages(n, form=args.form, keep=args.keep)))
         return 0
-    for n in sizes:
-        result = run(n, jobs=args.jobs, keep=args.keep, form=args.form)
+    for n in ([0] if args.cases else sizes):
+        runs = [run(n, jobs=args.jobs, keep=args.keep, form=args.form, cases=args.cases)
+                for _ in range(max(1, args.repeat))]
+        result = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+        result["all_seconds"] = [r["seconds"] for r in runs]
+        result["all_cpu_seconds"] = [r["cpu_seconds"] for r in runs]
+        result["all_load_average"] = [(r["load_average_before"], r["load_average_after"]) for r in runs]
         target = result["target_s"]
         verdict = "" if target is None else (" ok" if result["seconds"] <= target else " OVER TARGET")
         print(json.dumps(result) + verdict)

@@ -31,7 +31,9 @@ from .measures import (
     SUPPRESSED,
     Cohort,
     RunChart,
+    shared_counts,
 )
+from .measures import shown as _shown
 from .read import ChildRecord
 
 TEXT = 12.0  # px: prints at 9 pt on the page
@@ -140,6 +142,11 @@ def _count(n: int, share: bool) -> str:
     return SUPPRESSED if share and 0 < n < SUPPRESS_BELOW else f"{n:,}"
 
 
+def _cell(value: int | str) -> str:
+    """A count of a group as `shared_counts` gives it: the number, or its suppression mark."""
+    return value if isinstance(value, str) else f"{value:,}"
+
+
 def _pct(part: int, whole: int, share: bool) -> str:
     if whole == 0 or (share and whole < SUPPRESS_BELOW):
         return "-"
@@ -195,7 +202,8 @@ def _header(c: Cohort, p: _Page, title: str) -> float:
     sub = (f"As at {day_words(c.options.as_of)}  \u00b7  {_count(len(c.records), share)} children"
            f"  \u00b7  {_count(left, share)} left out")
     if share:
-        sub += "  \u00b7  for sharing: counts from 1 to 4 are shown as <5"
+        sub += ("  \u00b7  for sharing: counts from 1 to 4 are shown as <5; x: hidden so that a <5 cannot be "
+                "worked out from a total")
     p.text(0, 30, sub, cls="muted")
     return 54.0
 
@@ -222,6 +230,7 @@ def _table(p: _Page, x: float, y: float, rows: Sequence[Sequence[str]], widths: 
 
 def _key_figures(c: Cohort, p: _Page) -> _Page:
     share = c.options.share
+    counts = shared_counts(c)
     y0 = _header(c, p, "Looked-after children: the cohort view")
     col = (p.width - 2 * GAP) / 3
     ever = c.ever_looked_after
@@ -247,7 +256,7 @@ def _key_figures(c: Cohort, p: _Page) -> _Page:
         if code is not None and code in vocab.codes("placement"):
             p.items.append(Rect(x, y + 2, 12, 11, f"swatch fill-placement-{code}"))
         p.text(x + 18, y, PLACEMENT_NOW_WORDS[key], max_width=col - 100)
-        p.text(x + col - 4, y, _count(c.placement_now[key], share), anchor="end")
+        p.text(x + col - 4, y, _cell(counts.placement_now[key]), anchor="end")
         y += step
 
     y_columns = y
@@ -259,9 +268,9 @@ def _key_figures(c: Cohort, p: _Page) -> _Page:
     for name, _, _ in AGE_BANDS:
         n = c.age_at_entry[name]
         p.text(x, y, name)
-        if not (share and 0 < n < SUPPRESS_BELOW):
+        if _shown(counts.age_at_entry[name]):
             p.items.append(Rect(x + 70, y + 2, max(0.5, (col - 150) * n / biggest), 11, "bar"))
-        p.text(x + col - 4, y, _count(n, share), anchor="end")
+        p.text(x + col - 4, y, _cell(counts.age_at_entry[name]), anchor="end")
         y += step
     p.text(x, y + 8, "Placements and moves", cls="head")
     y = _table(p, x, y + 30, [
@@ -488,9 +497,20 @@ def _permanence(c: Cohort, p: _Page) -> _Page:
     y0 = _header(c, p, "Time to legal permanence, from becoming looked after")
     kw = p.width * 0.64
     left, top, right = 220.0, y0 + 30, kw - 10
+    counts = shared_counts(c)
     curves: list[tuple[str, KMCurve]] = [("All children", c.permanence)]
     curves += [(_route_words(k), v) for k, v in c.permanence_by_route.items()]
+    keys: list[str | None] = [None, *c.permanence_by_route]  # None: all children
     curves = curves[: len(KM_DASHES)]
+
+    def hidden(i: int, curve: KMCurve) -> bool:
+        key = keys[i]
+        return share and (curve.n < SUPPRESS_BELOW or (key is not None and not _shown(counts.route_children[key])))
+
+    def at_risk(i: int, curve: KMCurve, yr: int) -> str:
+        key = keys[i]
+        return _count(curve.at_risk(yr * 365), share) if key is None else _cell(counts.route_at_risk[yr][key])
+
     last_event = max((v.steps[-1].time for _, v in curves if v.steps), default=365)
     years = max(4, min(10, math.ceil(last_event / 365) + 1))
     bottom = p.height - 110 - 16 * len(curves)  # room below: the at-risk table and two lines of notes
@@ -532,7 +552,7 @@ def _permanence(c: Cohort, p: _Page) -> _Page:
             d = "M" + "L".join(upper_pts + lower_pts[::-1]) + "Z"
             p.items.append(Path(d, Box(left, top, right - left, bottom - top), "ci"))
     for i, (_, curve) in enumerate(curves):
-        if curve.n == 0 or (share and curve.n < SUPPRESS_BELOW):
+        if curve.n == 0 or hidden(i, curve):
             continue
         p.items.append(Path(_km_path(curve, xv, yv, years * 365), Box(left, top, right - left, bottom - top),
                             f"km-{i}"))
@@ -544,12 +564,11 @@ def _permanence(c: Cohort, p: _Page) -> _Page:
     y += 16
     for i, (name, curve) in enumerate(curves):
         p.items.append(Line(0, y + 7, 26, y + 7, f"km-{i}"))
-        small = share and curve.n < SUPPRESS_BELOW
-        med = "-" if small or curve.median is None else f"{curve.median:,} d"
+        med = "-" if hidden(i, curve) or curve.median is None else f"{curve.median:,} d"
         p.text(32, y, name, max_width=left - 105)
         p.text(left - 22, y, med, anchor="end", cls="muted")
         for yr in range(years + 1):
-            p.text(xv(yr * 365), y, _count(curve.at_risk(yr * 365), share), anchor="middle")
+            p.text(xv(yr * 365), y, at_risk(i, curve, yr), anchor="middle")
         y += 16
     p.lines(0, y + 2, "Shaded: the 95% interval of the curve for all children (Greenwood, log-log). Route: the "
                       "plan in force (latest permanence recommendation). A dash: not reached by half.", kw,
@@ -584,6 +603,7 @@ def _route_words(route: str) -> str:
 
 def _journeys(c: Cohort, m: TextMetrics, w: float, h: float) -> list[_Page]:
     groups = list(c.groups.items()) if c.groups else [("", c.records)]
+    shared_counts_groups = shared_counts(c).groups
     ordered = [(name, sorted(rs, key=_journey_order)) for name, rs in groups]
     n = sum(len(rs) for _, rs in ordered)
     top, bottom_room = 52.0 + 26, 40.0
@@ -623,7 +643,7 @@ def _journeys(c: Cohort, m: TextMetrics, w: float, h: float) -> list[_Page]:
                 page = new_page()
                 y = top
             page.text(0, y + 2, name, cls="bold", max_width=gutter - 6)
-            page.text(0, y + 17, f"{_count(len(rs), c.options.share)}", cls="muted")
+            page.text(0, y + 17, _cell(shared_counts_groups[name]), cls="muted")
             block = y
             y += header
         for r in rs:
