@@ -143,7 +143,7 @@ def test_share_hides_a_cell_that_subtraction_would_reveal() -> None:
     from timeline.cohort.layout import layout_cohort
     from timeline.cohort.measures import HIDDEN, SUPPRESSED
 
-    records, left = read_inputs([str(HAND)], as_of=AS_OF, jobs=1)
+    records, _left = read_inputs([str(HAND)], as_of=AS_OF, jobs=1)
     copies = {"home": 3, "kinship": 5, "residential": 7}  # the hand cohort: 1 at home, 2 kinship, 1 residential
     many = [replace(r, index=100 * k + r.index, ref=f"{r.ref}-{k}") for r in records if r.placement_now in copies
             for k in range(copies[r.placement_now])]

@@ -40,7 +40,7 @@ TEXT = 12.0  # px: prints at 9 pt on the page
 HEAD = 14.0
 TITLE = 20.0
 GAP = 14.0
-KM_DASHES = ("none", "7 3", "2 2", "9 3 2 3", "4 4", "1 3")  # overall first; greyscale tells them apart
+KM_DASHES = ("none", "7 3", "2 2", "9 3 2 3", "4 4", "9 2 2 2 2 2")  # overall first; greyscale tells them apart
 KM_COLOURS = (OKABE_ITO["black"], OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["bluish_green"],
               OKABE_ITO["reddish_purple"], OKABE_ITO["orange"])
 SIGNAL_COLOUR = OKABE_ITO["vermillion"]
@@ -48,6 +48,7 @@ TARGET_COLOUR = OKABE_ITO["blue"]
 MAX_SERIES_LINE = 250  # more points than this: no joining line (it would be a smear)
 MIN_ROW = 0.6  # px per child in the journeys; fewer fit a page: more pages
 MAX_ROW = 12.0
+ORDERS_FROM_ROW = 2.5  # px per child from which the journeys draw orders and the permanence tick
 GROUP_MIN = 34.0  # px: a journeys group is at least as tall as its name and count
 
 
@@ -624,8 +625,11 @@ def _journeys(c: Cohort, m: TextMetrics, w: float, h: float) -> list[_Page]:
         pg = _Page(m, w, h)
         by = f" by {c.options.by.replace('-', ' ')}" if c.options.by else ""
         _header(c, pg, f"Journeys: every child's placements against age{by}")
+        detail = ("thin band: legal order; tick: legal permanence." if row >= ORDERS_FROM_ROW else
+                  f"legal orders and permanence are not drawn: rows are too thin at {n:,} children (up to "
+                  f"{math.floor(avail / ORDERS_FROM_ROW):,} they are).")
         pg.text(0, 54, "One row per child, sorted by age at becoming looked after; colour: where the child lived; "
-                       "thin band: legal order; tick: legal permanence.", cls="muted", max_width=w)
+                       + detail, cls="muted", max_width=w)
         for yr in range(0, years + 1, 1 if years <= 18 else 2):
             tx = xv(yr * 365.25)
             pg.items.append(Line(tx, top - 4, tx, h - bottom_room, "grid"))
@@ -669,7 +673,7 @@ def _journey_row(p: _Page, r: ChildRecord, y: float, row: float, xv: object) -> 
     for s in r.journey:
         x1, x2 = fx(s.start), fx(s.end)  # type: ignore[operator]
         p.items.append(Rect(x1, y, max(0.4, x2 - x1), bar, f"fill-placement-{s.code}"))
-    if row >= 2.5:
+    if row >= ORDERS_FROM_ROW:
         band = max(0.5, row * 0.22)
         for s in r.orders:
             x1, x2 = fx(s.start), fx(s.end)  # type: ignore[operator]
