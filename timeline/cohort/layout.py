@@ -707,6 +707,11 @@ def _left_out(c: Cohort, p: _Page) -> _Page:
                 rest = len(c.left_out) - shown
                 p.text(0, y, f"... and {rest} more (see --json: problems)", cls="muted")
                 return p
-            p.text(0, y, msg if msg.startswith(lo.source) else f"{lo.source}: {msg}", max_width=p.width)
-            y += step
+            text = msg if msg.startswith(lo.source) else f"{lo.source}: {msg}"
+            lines = p.metrics.wrap(text, TEXT, p.width, 2)  # a message to act on: wrapped, not cut at one line
+            if y + step * len(lines) > p.height - 20:
+                lines = lines[:1]
+            for line in lines:
+                p.text(0, y, line)
+                y += step
     return p
