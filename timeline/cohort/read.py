@@ -340,8 +340,15 @@ def read_case_files(files: Sequence[str], *, as_of: date, standards_path: str | 
     numbered = list(enumerate(files))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(numbered) < PARALLEL_FROM:
+        import gc
+
         _init_worker(as_of, standards_path)
-        return _read_chunk(numbered)
+        before = gc.get_threshold()
+        gc.set_threshold(GC_THRESHOLD, 20, 20)  # as in a worker; put back for the rest of the run
+        try:
+            return _read_chunk(numbered)
+        finally:
+            gc.set_threshold(*before)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
