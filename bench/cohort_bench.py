@@ -171,17 +171,26 @@ def run(children: int, *, jobs: int, keep: str | None = None, form: str = "yaml"
         shutil.rmtree(work, ignore_errors=True)
 
 
-def stages(children: int, *, form: str = "yaml", keep: str | None = None) -> dict[str, Any]:
-    """CPU seconds of each stage in this process (one core, jobs=1): read+measure, aggregate, layout, PDF.
+def stages(children: int, *, form: str = "yaml", keep: str | None = None, jobs: int = 1,
+           cases: str | None = None) -> dict[str, Any]:
+    """CPU seconds of each stage (read+measure, aggregate, layout, PDF), in this process and its workers.
 
-    On a shared, busy machine wall times say little; these CPU times do not depend on the load, and give
-    what 2 free cores would take: read / 2 (the workers) plus the rest (the main process), plus start-up.
+    On a shared, busy machine wall times say little; CPU times hardly depend on the load. With `jobs`
+    workers, the reading's CPU is theirs (RUSAGE_CHILDREN; tasks are handed out 32 children at a time, so
+    each worker does about 1/jobs of it), and the critical path on free cores is: start-up and imports +
+    the main process's share of reading + workers' CPU / jobs + aggregate, layout and PDF.
     """
 
     sys.path.insert(0, str(ROOT))
     work = Path(tempfile.mkdtemp(prefix="cohort-stages-"))
     try:
-        folder = write_cohort(work / "cases", children, form=form)
+        folder = Path(cases) if cases else write_cohort(work / "cases", children, form=form)
+        import resource
+
+        def workers_cpu() -> float:
+            r = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return r.ru_utime + r.ru_stime
+
         t0 = time.process_time()
         from timeline.cohort import CohortOptions, build_cohort, read_inputs
         from timeline.cohort.report import cohort_pages, render_pdf
@@ -189,8 +198,10 @@ def stages(children: int, *, form: str = "yaml", keep: str | None = None) -> dic
 
         import_weasyprint()
         t1 = time.process_time()
-        records, left = read_inputs([str(folder)], as_of=AS_OF, jobs=1)
+        w1 = workers_cpu()
+        records, left = read_inputs([str(folder)], as_of=AS_OF, jobs=jobs)
         t2 = time.process_time()
+        worker_cpu = workers_cpu() - w1
         cohort = build_cohort(records, left, CohortOptions(as_of=AS_OF))
         t3 = time.process_time()
         pages = cohort_pages(cohort)
@@ -199,12 +210,16 @@ def stages(children: int, *, form: str = "yaml", keep: str | None = None) -> dic
         t5 = time.process_time()
         if keep:
             Path(keep).write_bytes(pdf)
-        import resource
-
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        read, rest = t2 - t1, (t3 - t2) + (t5 - t4)
-        return {"children": children, "form": form, "cpu_import_s": round(t1 - t0, 2), "cpu_read_s": round(read, 2),
+        children = len(records) + len(left)
+        main_read, rest = t2 - t1, (t3 - t2) + (t5 - t4)
+        read = main_read + worker_cpu
+        path = (t1 - t0) + main_read + worker_cpu / max(1, jobs) + rest
+        return {"children": children, "form": form, "jobs": jobs, "cpu_import_s": round(t1 - t0, 2),
+                "cpu_read_s": round(read, 2), "cpu_read_workers_s": round(worker_cpu, 2),
+                "cpu_read_main_s": round(main_read, 2),
                 "cpu_read_per_child_ms": round(1000 * read / max(1, children), 2),
+                "critical_path_cpu_s": round(path, 2),
                 "cpu_aggregate_s": round(t3 - t2, 2), "cpu_layout_s": round(t4 - t3, 2),
                 "cpu_pdf_s": round(t5 - t4, 2), "pages": len(pages), "pdf_bytes": len(pdf),
                 "peak_rss_mb_one_process": round(peak, 1),
@@ -231,8 +246,9 @@ def main() -> int:
         print(f"wrote {sizes[0]} children to {args.write}")
         return 0
     if args.stages:
-        for n in sizes:
-            print(json.dumps(stages(n, form=args.form, keep=args.keep)))
+        for n in ([0] if args.cases else sizes):
+            print(json.dumps(stages(n, form=args.form, keep=args.keep, jobs=args.jobs if args.cases else 1,
+                                    cases=args.cases)))
         return 0
     for n in ([0] if args.cases else sizes):
         runs = [run(n, jobs=args.jobs, keep=args.keep, form=args.form, cases=args.cases)
