@@ -185,6 +185,8 @@ def stages(children: int, *, form: str = "yaml", keep: str | None = None, jobs: 
     work = Path(tempfile.mkdtemp(prefix="cohort-stages-"))
     try:
         folder = Path(cases) if cases else write_cohort(work / "cases", children, form=form)
+        if cases:
+            form = "json" if any(folder.glob("*.json")) else "yaml"
         import resource
 
         def workers_cpu() -> float:
