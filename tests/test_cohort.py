@@ -118,6 +118,56 @@ def test_share_suppresses_small_counts_and_child_lists() -> None:
     assert shared["suppressed"] is True
 
 
+def test_secondary_suppression_worked_by_hand() -> None:
+    from timeline.cohort.measures import HIDDEN, SUPPRESSED, suppress_cells
+
+    # One "<5" in a group whose total is shown: 20 - 10 - 7 would give it away, so the next smallest
+    # non-zero cell (7) is hidden too; the zero stays shown.
+    assert suppress_cells({"a": 10, "b": 3, "c": 7, "d": 0}, total=20) == {"a": 10, "b": SUPPRESSED, "c": HIDDEN,
+                                                                           "d": 0}
+    # Two "<5" adding up to 3 (recoverable as "3 between them"): hide cells until they add up to 5 or more.
+    assert suppress_cells({"a": 2, "b": 1, "c": 9, "d": 6}, total=18) == {"a": SUPPRESSED, "b": SUPPRESSED,
+                                                                          "c": 9, "d": HIDDEN}
+    # Two "<5" adding up to 7: neither can be worked out; nothing more is hidden.
+    assert suppress_cells({"a": 3, "b": 4, "c": 20}, total=27) == {"a": SUPPRESSED, "b": SUPPRESSED, "c": 20}
+    # Ties: the earlier cell is hidden; no total shown (None, or itself "<5"): primary suppression only.
+    assert suppress_cells({"a": 8, "b": 8, "c": 2}, total=18) == {"a": HIDDEN, "b": 8, "c": SUPPRESSED}
+    assert suppress_cells({"a": 8, "c": 2}, total=None) == {"a": 8, "c": SUPPRESSED}
+    assert suppress_cells({"a": 3, "b": 1}, total=4) == {"a": SUPPRESSED, "b": SUPPRESSED}
+    assert suppress_cells({"a": 5, "b": 0}, total=5) == {"a": 5, "b": 0}
+
+
+def test_share_hides_a_cell_that_subtraction_would_reveal() -> None:
+    from dataclasses import replace
+
+    from timeline.cohort.layout import layout_cohort
+    from timeline.cohort.measures import HIDDEN, SUPPRESSED
+
+    records, _left = read_inputs([str(HAND)], as_of=AS_OF, jobs=1)
+    copies = {"home": 3, "kinship": 5, "residential": 7}  # the hand cohort: 1 at home, 2 kinship, 1 residential
+    many = [replace(r, index=100 * k + r.index, ref=f"{r.ref}-{k}") for r in records if r.placement_now in copies
+            for k in range(copies[r.placement_now])]
+    cohort = build_cohort(many, [], CohortOptions(as_of=AS_OF, share=True))
+    shared = cohort.to_json()  # type: ignore[attr-defined]
+    # 20 looked after now = 3 at home + 10 kinship + 7 residential: the 3 is "<5", and 20 - 10 would give it
+    # back with the 7, so the 7 is hidden too.
+    assert shared["looked_after_now"] == 20
+    assert shared["placement_now"]["at_home"] == SUPPRESSED and shared["placement_now"]["kinship"] == 10
+    assert shared["placement_now"]["residential"] == HIDDEN and shared["placement_now"]["foster"] == 0
+    page = layout_cohort(cohort)[0]
+    texts = [t for t in page.items if isinstance(t, Text)]
+
+    def row(words: str) -> list[str]:  # the cells on the same line as `words`, left to right
+        (label,) = [t for t in texts if t.text == words]
+        return [t.text for t in sorted(texts, key=lambda t: t.x) if t.y == label.y and t.x > label.x]
+
+    assert row("Residential care") == ["x"] and row("At home with parents") == ["<5"]
+    assert row("Kinship care") == ["10"]
+    assert any("x: hidden" in t.text for t in texts)  # the page says what x means
+    unshared = build_cohort(many, [], CohortOptions(as_of=AS_OF)).to_json()  # type: ignore[attr-defined]
+    assert unshared["placement_now"]["residential"] == 7 and unshared["placement_now"]["at_home"] == 3
+
+
 def test_names_only_when_asked() -> None:
     plain = hand_cohort().to_json()  # type: ignore[attr-defined]
     text = json.dumps(plain)
@@ -311,9 +361,15 @@ def test_fast_reading_gives_the_projects_case_or_defers_to_it(tmp_path: Path) ->
     from timeline.standards import load_standards
 
     samples = sorted((Path(__file__).parent.parent / "samples").glob("*.yaml")) + sorted(HAND.glob("hc-0[1-5].yaml"))
+    text = {"label": None, "note": None, "source": None, "for_child": None}
     for path in samples:
         fast = _quick(path.read_text(encoding="utf-8"), str(path), AS_OF)
-        assert fast is not None and fast == load_case(path, as_of=AS_OF).case, path
+        slow = load_case(path, as_of=AS_OF).case
+        # The same case, less the events' free text, which the cohort neither reads nor shows.
+        assert fast is not None, path
+        assert fast == slow.model_copy(update={"events": tuple(e.model_copy(update=text) for e in slow.events)}), path
+        assert all(e.label is None and e.note is None and e.source is None for e in fast.events)
+    assert any(e.label for p in samples[:3] for e in load_case(p, as_of=AS_OF).case.events)  # text was there
     # What the project's reader judges itself: a repeated key, an alias, a YAML boolean where text belongs.
     repeated = tmp_path / "repeated.yaml"
     repeated.write_text("child: {name: A, date_of_birth: 2015-01-01}\nchild: {name: B, date_of_birth: 2015-01-01}\n"

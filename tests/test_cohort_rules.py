@@ -70,6 +70,38 @@ def test_runs_table_edges() -> None:
     assert RUNS_TABLE[10] == (3, 9) and RUNS_TABLE[28] == (10, 20) and 27 not in RUNS_TABLE
 
 
+def blocks(low: list[int], high: list[int]) -> list[int]:
+    """Runs of 1s and 9s, alternating, low first: the lengths of each side's runs, in order."""
+    out: list[int] = []
+    for k in range(max(len(low), len(high))):
+        out += [1] * (low[k] if k < len(low) else 0) + [9] * (high[k] if k < len(high) else 0)
+    return out
+
+
+def test_runs_table_edges_at_the_top_of_the_verified_sizes() -> None:
+    rules = preset("ihi", shift=None, trend=None)
+    # 28 useful points (14 ones, 14 nines: median 5, none on it); table: 10 to 20 runs.
+    ten = blocks([3, 3, 3, 3, 2], [3, 3, 3, 3, 2])
+    nine = blocks([3, 3, 3, 3, 2], [4, 4, 3, 3])
+    twenty = blocks([2, 2, 2, 2, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 1, 1, 1, 1, 1, 1])
+    twenty_one = blocks([2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 1, 1, 1, 1, 1, 1])
+    for values, runs, signal in ((ten, 10, []), (nine, 9, [("too_few_runs", 0, 27)]), (twenty, 20, []),
+                                 (twenty_one, 21, [("too_many_runs", 0, 27)])):
+        a = analyse(values, rules)
+        assert len(values) == 28 and a.useful == 28 and a.runs == runs and rules_of(a) == signal, runs
+    # 26 useful points (13 ones, 13 nines): 9 to 19 runs; 19 is the limit, 20 too many.
+    nineteen = blocks([2, 2, 2, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 1, 1, 1, 1, 1])
+    twenty26 = blocks([2, 2, 2, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 1, 1, 1, 1, 1, 1, 1])
+    assert len(nineteen) == len(twenty26) == 26
+    assert analyse(nineteen, rules).runs == 19 and rules_of(analyse(nineteen, rules)) == []
+    assert analyse(twenty26, rules).runs == 20 and rules_of(analyse(twenty26, rules)) == [("too_many_runs", 0, 25)]
+    # 27 useful points (29 values, median 5, two on it): not in the verified table, so not judged (the note
+    # says so), however many runs.
+    a27 = analyse([*([9, 1] * 13), 9, 5, 5], rules)
+    assert a27.useful == 27 and a27.runs == 27 and rules_of(a27) == []
+    assert any("no verified table entry for 27" in n for n in a27.notes)
+
+
 def test_runs_rule_not_applied_outside_the_verified_table() -> None:
     values = [1, 9] * 14 + [2, 5]  # 30 values, median 3.5: 30 useful points, not in the verified table
     a = analyse(values, preset("ihi", shift=None, trend=None))

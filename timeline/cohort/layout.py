@@ -33,14 +33,16 @@ from .measures import (
     SUPPRESSED,
     Cohort,
     RunChart,
+    shared_counts,
 )
+from .measures import shown as _shown
 from .read import ChildRecord
 
 TEXT = 12.0  # px: prints at 9 pt on the page
 HEAD = 14.0
 TITLE = 20.0
 GAP = 14.0
-KM_DASHES = ("none", "7 3", "2 2", "9 3 2 3", "4 4", "1 3")  # overall first; greyscale tells them apart
+KM_DASHES = ("none", "7 3", "2 2", "9 3 2 3", "4 4", "9 2 2 2 2 2")  # overall first; greyscale tells them apart
 KM_COLOURS = (OKABE_ITO["black"], OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["bluish_green"],
               OKABE_ITO["reddish_purple"], OKABE_ITO["orange"])
 SIGNAL_COLOUR = OKABE_ITO["vermillion"]
@@ -48,6 +50,7 @@ TARGET_COLOUR = OKABE_ITO["blue"]
 MAX_SERIES_LINE = 250  # more points than this: no joining line (it would be a smear)
 MIN_ROW = 0.6  # px per child in the journeys; fewer fit a page: more pages
 MAX_ROW = 12.0
+ORDERS_FROM_ROW = 2.5  # px per child from which the journeys draw orders and the permanence tick
 GROUP_MIN = 34.0  # px: a journeys group is at least as tall as its name and count
 
 
@@ -143,6 +146,11 @@ def _count(n: int, share: bool) -> str:
     return SUPPRESSED if share and 0 < n < SUPPRESS_BELOW else f"{n:,}"
 
 
+def _cell(value: int | str) -> str:
+    """A count of a group as `shared_counts` gives it: the number, or its suppression mark."""
+    return value if isinstance(value, str) else f"{value:,}"
+
+
 def _pct(part: int, whole: int, share: bool) -> str:
     if whole == 0 or (share and whole < SUPPRESS_BELOW):
         return "-"
@@ -198,7 +206,8 @@ def _header(c: Cohort, p: _Page, title: str) -> float:
     sub = (f"As at {day_words(c.options.as_of)}  \u00b7  {_count(len(c.records), share)} children"
            f"  \u00b7  {_count(left, share)} left out")
     if share:
-        sub += "  \u00b7  for sharing: counts from 1 to 4 are shown as <5"
+        sub += ("  \u00b7  for sharing: counts from 1 to 4 are shown as <5; x: hidden so that a <5 cannot be "
+                "worked out from a total")
     p.text(0, 30, sub, cls="muted")
     return 54.0
 
@@ -225,6 +234,7 @@ def _table(p: _Page, x: float, y: float, rows: Sequence[Sequence[str]], widths: 
 
 def _key_figures(c: Cohort, p: _Page) -> _Page:
     share = c.options.share
+    counts = shared_counts(c)
     y0 = _header(c, p, "Looked-after children: the cohort view")
     col = (p.width - 2 * GAP) / 3
     ever = c.ever_looked_after
@@ -250,7 +260,7 @@ def _key_figures(c: Cohort, p: _Page) -> _Page:
         if code is not None and code in vocab.codes("placement"):
             p.items.append(Rect(x, y + 2, 12, 11, f"swatch fill-placement-{code}"))
         p.text(x + 18, y, PLACEMENT_NOW_WORDS[key], max_width=col - 100)
-        p.text(x + col - 4, y, _count(c.placement_now[key], share), anchor="end")
+        p.text(x + col - 4, y, _cell(counts.placement_now[key]), anchor="end")
         y += step
 
     y_columns = y
@@ -262,9 +272,9 @@ def _key_figures(c: Cohort, p: _Page) -> _Page:
     for name, _, _ in AGE_BANDS:
         n = c.age_at_entry[name]
         p.text(x, y, name)
-        if not (share and 0 < n < SUPPRESS_BELOW):
+        if _shown(counts.age_at_entry[name]):
             p.items.append(Rect(x + 70, y + 2, max(0.5, (col - 150) * n / biggest), 11, "bar"))
-        p.text(x + col - 4, y, _count(n, share), anchor="end")
+        p.text(x + col - 4, y, _cell(counts.age_at_entry[name]), anchor="end")
         y += step
     p.text(x, y + 8, "Placements and moves", cls="head")
     y = _table(p, x, y + 30, [
@@ -496,9 +506,20 @@ def _permanence(c: Cohort, p: _Page) -> _Page:
     y0 = _header(c, p, "Time to legal permanence, from becoming looked after")
     kw = p.width * 0.64
     left, top, right = 220.0, y0 + 30, kw - 10
+    counts = shared_counts(c)
     curves: list[tuple[str, KMCurve]] = [("All children", c.permanence)]
     curves += [(_route_words(k), v) for k, v in c.permanence_by_route.items()]
+    keys: list[str | None] = [None, *c.permanence_by_route]  # None: all children
     curves = curves[: len(KM_DASHES)]
+
+    def hidden(i: int, curve: KMCurve) -> bool:
+        key = keys[i]
+        return share and (curve.n < SUPPRESS_BELOW or (key is not None and not _shown(counts.route_children[key])))
+
+    def at_risk(i: int, curve: KMCurve, yr: int) -> str:
+        key = keys[i]
+        return _count(curve.at_risk(yr * 365), share) if key is None else _cell(counts.route_at_risk[yr][key])
+
     last_event = max((v.steps[-1].time for _, v in curves if v.steps), default=365)
     years = max(4, min(10, math.ceil(last_event / 365) + 1))
     bottom = p.height - 110 - 16 * len(curves)  # room below: the at-risk table and two lines of notes
@@ -540,7 +561,7 @@ def _permanence(c: Cohort, p: _Page) -> _Page:
             d = (*_polyline(upper_pts + lower_pts[::-1]), shapes.close())
             p.items.append(Path(d, Box(left, top, right - left, bottom - top), "ci", form="fixed"))
     for i, (_, curve) in enumerate(curves):
-        if curve.n == 0 or (share and curve.n < SUPPRESS_BELOW):
+        if curve.n == 0 or hidden(i, curve):
             continue
         p.items.append(Path(_km_path(curve, xv, yv, years * 365), Box(left, top, right - left, bottom - top),
                             f"km-{i}", form="fixed"))
@@ -552,12 +573,11 @@ def _permanence(c: Cohort, p: _Page) -> _Page:
     y += 16
     for i, (name, curve) in enumerate(curves):
         p.items.append(Line(0, y + 7, 26, y + 7, f"km-{i}"))
-        small = share and curve.n < SUPPRESS_BELOW
-        med = "-" if small or curve.median is None else f"{curve.median:,} d"
+        med = "-" if hidden(i, curve) or curve.median is None else f"{curve.median:,} d"
         p.text(32, y, name, max_width=left - 105)
         p.text(left - 22, y, med, anchor="end", cls="muted")
         for yr in range(years + 1):
-            p.text(xv(yr * 365), y, _count(curve.at_risk(yr * 365), share), anchor="middle")
+            p.text(xv(yr * 365), y, at_risk(i, curve, yr), anchor="middle")
         y += 16
     p.lines(0, y + 2, "Shaded: the 95% interval of the curve for all children (Greenwood, log-log). Route: the "
                       "plan in force (latest permanence recommendation). A dash: not reached by half.", kw,
@@ -592,6 +612,7 @@ def _route_words(route: str) -> str:
 
 def _journeys(c: Cohort, m: TextMetrics, w: float, h: float) -> list[_Page]:
     groups = list(c.groups.items()) if c.groups else [("", c.records)]
+    shared_counts_groups = shared_counts(c).groups
     ordered = [(name, sorted(rs, key=_journey_order)) for name, rs in groups]
     n = sum(len(rs) for _, rs in ordered)
     top, bottom_room = 52.0 + 26, 40.0
@@ -612,8 +633,11 @@ def _journeys(c: Cohort, m: TextMetrics, w: float, h: float) -> list[_Page]:
         pg = _Page(m, w, h)
         by = f" by {c.options.by.replace('-', ' ')}" if c.options.by else ""
         _header(c, pg, f"Journeys: every child's placements against age{by}")
+        detail = ("thin band: legal order; tick: legal permanence." if row >= ORDERS_FROM_ROW else
+                  f"legal orders and permanence are not drawn: rows are too thin at {n:,} children (up to "
+                  f"{math.floor(avail / ORDERS_FROM_ROW):,} they are).")
         pg.text(0, 54, "One row per child, sorted by age at becoming looked after; colour: where the child lived; "
-                       "thin band: legal order; tick: legal permanence.", cls="muted", max_width=w)
+                       + detail, cls="muted", max_width=w)
         for yr in range(0, years + 1, 1 if years <= 18 else 2):
             tx = xv(yr * 365.25)
             pg.items.append(Line(tx, top - 4, tx, h - bottom_room, "grid"))
@@ -631,7 +655,7 @@ def _journeys(c: Cohort, m: TextMetrics, w: float, h: float) -> list[_Page]:
                 page = new_page()
                 y = top
             page.text(0, y + 2, name, cls="bold", max_width=gutter - 6)
-            page.text(0, y + 17, f"{_count(len(rs), c.options.share)}", cls="muted")
+            page.text(0, y + 17, _cell(shared_counts_groups[name]), cls="muted")
             block = y
             y += header
         for r in rs:
@@ -657,7 +681,7 @@ def _journey_row(p: _Page, r: ChildRecord, y: float, row: float, xv: object) -> 
     for s in r.journey:
         x1, x2 = fx(s.start), fx(s.end)  # type: ignore[operator]
         p.items.append(Rect(x1, y, max(0.4, x2 - x1), bar, f"fill-placement-{s.code}"))
-    if row >= 2.5:
+    if row >= ORDERS_FROM_ROW:
         band = max(0.5, row * 0.22)
         for s in r.orders:
             x1, x2 = fx(s.start), fx(s.end)  # type: ignore[operator]
@@ -691,6 +715,11 @@ def _left_out(c: Cohort, p: _Page) -> _Page:
                 rest = len(c.left_out) - shown
                 p.text(0, y, f"... and {rest} more (see --json: problems)", cls="muted")
                 return p
-            p.text(0, y, msg if msg.startswith(lo.source) else f"{lo.source}: {msg}", max_width=p.width)
-            y += step
+            text = msg if msg.startswith(lo.source) else f"{lo.source}: {msg}"
+            lines = p.metrics.wrap(text, TEXT, p.width, 2)  # a message to act on: wrapped, not cut at one line
+            if y + step * len(lines) > p.height - 20:
+                lines = lines[:1]
+            for line in lines:
+                p.text(0, y, line)
+                y += step
     return p

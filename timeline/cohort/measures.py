@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -31,6 +31,7 @@ from .rules import Analysis, RuleSet, analyse, preset
 
 SUPPRESS_BELOW = 5  # --share: counts from 1 to 4 are shown as "<5"
 SUPPRESSED = "<5"
+HIDDEN = "x"  # --share, secondary suppression: hidden so that a "<5" cannot be worked out from a total
 AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (("under 1", 0, 1), ("1-4", 1, 5), ("5-11", 5, 12),
                                                      ("12+", 12, None))
 PLACEMENT_GROUPS: dict[str, str] = {  # placement code -> where they live now
@@ -296,6 +297,71 @@ def _count(n: int, share: bool) -> int | str:
     return SUPPRESSED if share and 0 < n < SUPPRESS_BELOW else n
 
 
+def suppress_cells(cells: Mapping[str, int], *, total: int | None) -> dict[str, int | str]:
+    """A group of counts for sharing: primary and secondary suppression (docs/cohort.md, "--share").
+
+    Primary: a count from 1 to 4 is shown as "<5". Secondary: when the group's `total` is shown (None: no
+    total is shown for it), the hidden cells add up to the total less the cells shown, so a lone "<5"
+    could be worked out by subtraction; then the smallest other non-zero counts are hidden too (as "x"),
+    smallest first, until at least two cells are hidden and they add up to 5 or more. Zeros stay shown.
+    """
+    out: dict[str, int | str] = {k: (SUPPRESSED if 0 < n < SUPPRESS_BELOW else n) for k, n in cells.items()}
+    hidden = [k for k, v in out.items() if v == SUPPRESSED]
+    if not hidden or total is None or 0 < total < SUPPRESS_BELOW:
+        return out
+    candidates = sorted((n, i, k) for i, (k, n) in enumerate(cells.items()) if k not in hidden and n > 0)
+    for _n, _, key in candidates:
+        if len(hidden) >= 2 and sum(cells[k] for k in hidden) >= SUPPRESS_BELOW:
+            break
+        out[key] = HIDDEN
+        hidden.append(key)
+    return out
+
+
+def shown(value: int | str) -> bool:
+    """A suppressed cell's figures derived from it (medians, shares, curves) are not shown either."""
+    return not isinstance(value, str)
+
+
+@dataclass(frozen=True, slots=True)
+class SharedCounts:
+    """Every group of counts that adds up to a shown total, as shown (with `--share`: suppressed)."""
+
+    placement_now: dict[str, int | str]  # adds up to looked_after_now
+    age_at_entry: dict[str, int | str]  # adds up to the children ever looked after
+    groups: dict[str, int | str]  # --by: adds up to the children
+    route_children: dict[str, int | str]  # time to permanence by route: adds up to ever looked after
+    route_reached: dict[str, int | str]  # adds up to the children who reached legal permanence
+    route_at_risk: dict[int, dict[str, int | str]]  # per whole year since looked after: adds up to all at risk
+
+
+def shared_counts(c: Cohort, years: int = 10) -> SharedCounts:
+    """The counts of `c` as its pages and JSON show them: unchanged, or with `--share` suppressed as one."""
+    routes = c.permanence_by_route
+    if not c.options.share:
+        return SharedCounts(dict(c.placement_now), dict(c.age_at_entry), {k: len(v) for k, v in c.groups.items()},
+                            {k: v.n for k, v in routes.items()}, {k: v.events for k, v in routes.items()},
+                            {yr: {k: v.at_risk(yr * 365) for k, v in routes.items()} for yr in range(years + 1)})
+    children = suppress_cells({k: v.n for k, v in routes.items()}, total=(c.permanence.n))
+    reached = suppress_cells({k: v.events for k, v in routes.items()}, total=(c.permanence.events))
+    for k, v in children.items():  # a route whose children are hidden shows no count of its own
+        if not shown(v) and shown(reached[k]) and reached[k] != 0:
+            reached[k] = HIDDEN
+    at_risk = {}
+    for yr in range(years + 1):
+        cells = suppress_cells({k: v.at_risk(yr * 365) for k, v in routes.items()},
+                               total=(c.permanence.at_risk(yr * 365)))
+        for k, v in children.items():
+            if not shown(v) and cells[k] != 0:
+                cells[k] = HIDDEN
+        at_risk[yr] = cells
+    return SharedCounts(
+        placement_now=suppress_cells(c.placement_now, total=(c.looked_after_now)),
+        age_at_entry=suppress_cells(c.age_at_entry, total=(c.ever_looked_after)),
+        groups=suppress_cells({k: len(v) for k, v in c.groups.items()}, total=(len(c.records))),
+        route_children=children, route_reached=reached, route_at_risk=at_risk)
+
+
 def _share(part: int, whole: int, share: bool) -> float | None:
     if whole == 0 or (share and whole < SUPPRESS_BELOW):
         return None
@@ -315,9 +381,11 @@ def reached_by(curve: KMCurve) -> dict[str, float | None]:
     return {str(d): round(1 - curve.survival_at(d), 4) for d in REACHED_BY_DAYS}
 
 
-def _km_json(curve: KMCurve, share: bool) -> dict[str, Any]:
-    small = share and curve.n < SUPPRESS_BELOW
-    return {"children": _count(curve.n, share), "reached": _count(curve.events, share),
+def _km_json(curve: KMCurve, share: bool, children: int | str | None = None,
+             reached: int | str | None = None) -> dict[str, Any]:
+    children = _count(curve.n, share) if children is None else children
+    small = (share and curve.n < SUPPRESS_BELOW) or not shown(children)
+    return {"children": children, "reached": _count(curve.events, share) if reached is None else reached,
             "median_days": None if small else curve.median,
             "median_lower_days": None if small else curve.median_lower,
             "median_upper_days": None if small else curve.median_upper,
@@ -328,6 +396,7 @@ def cohort_json(c: Cohort) -> dict[str, Any]:
     """The cohort as the documented JSON object; with --share, counts of 1 to 4 become "<5"."""
     share = c.options.share
     ever = c.ever_looked_after
+    counts = shared_counts(c)
     steps = []
     for s in c.steps:
         small = share and s.done < SUPPRESS_BELOW
@@ -355,19 +424,21 @@ def cohort_json(c: Cohort) -> dict[str, Any]:
         "children": _count(len(c.records), share),
         "left_out": _count(len(c.left_out), share),
         "looked_after_now": _count(c.looked_after_now, share),
-        "placement_now": {k: _count(v, share) for k, v in c.placement_now.items()},
-        "age_at_entry": {k: _count(v, share) for k, v in c.age_at_entry.items()},
+        "placement_now": counts.placement_now,
+        "age_at_entry": counts.age_at_entry,
         "moves": {"children": _count(ever, share), "median": _num(c.median_moves),
                   "median_placements": _num(c.median_placements),
                   "three_plus_in_12_months": _share(c.moves_flagged, ever, share)},
         "steps": steps,
         "time_to_permanence": {**_km_json(c.permanence, share),
-                               "by_route": {k: _km_json(v, share) for k, v in c.permanence_by_route.items()}},
+                               "by_route": {k: _km_json(v, share, counts.route_children[k],
+                                                        counts.route_reached[k])
+                                            for k, v in c.permanence_by_route.items()}},
         "run_charts": charts,
         "suppressed": share,
     }
     if c.options.by:
-        out["by"] = {"group": c.options.by, "children": {k: _count(len(v), share) for k, v in c.groups.items()}}
+        out["by"] = {"group": c.options.by, "children": counts.groups}
     if not share:
         out["waiting_longest"] = [{"ref": w.ref, "from": w.after, "to": w.milestone, "since": w.since.isoformat(),
                                    "days": w.days} for w in c.waiting]
