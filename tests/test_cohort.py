@@ -65,7 +65,8 @@ def test_steps(figures: dict[str, object]) -> None:
     first = steps[("looked_after", "permanence_recommended")]
     # Done 112, 136, 214, 242, 254: median 214; upper quartile (type 7) the 4th = 242; met: HC-01, HC-02.
     assert first == {"from": "looked_after", "to": "permanence_recommended", "done": 5, "waiting": 1,
-                     "median_days": 214, "upper_quartile_days": 242, "target_days": 182, "within_target": 0.4}
+                     "median_days": 214, "upper_quartile_days": 242, "target_days": 182, "within_target": 0.4,
+                     "out_of_order": 0}
     panel = steps[("permanence_recommended", "permanence_panel")]
     # 61 and 123: median 92, upper quartile 61 + 0.75 x 62 = 107.5; the kinship and home plans do not count.
     assert (panel["done"], panel["waiting"], panel["median_days"], panel["upper_quartile_days"],
@@ -384,3 +385,44 @@ def test_fast_reading_gives_the_projects_case_or_defers_to_it(tmp_path: Path) ->
         left = read_case_file(str(path), index=0, as_of=AS_OF, standards=std)
         assert left.messages and str(path) in left.messages[0]  # type: ignore[union-attr]
     assert "appears twice" in read_case_file(str(repeated), index=0, as_of=AS_OF, standards=std).messages[0]  # type: ignore[union-attr]
+
+
+def test_a_cohort_counts_one_jurisdiction_and_takes_its_steps(tmp_path: Path) -> None:
+    """An English child is measured against England's steps (placed for adoption, A2's match), a Scottish
+    child among English ones is left out with the reason, and the JSON names the jurisdiction."""
+    def write(name: str, jurisdiction: str) -> None:
+        (tmp_path / f"{name}.yaml").write_text(
+            f"child: {{name: {name}, date_of_birth: 2015-01-01, ref: {name}}}\njurisdiction: {jurisdiction}\n"
+            "events:\n  - {kind: order, type: " + ("care_order" if jurisdiction != "scotland" else "cso")
+            + ", start: 2019-01-01}\n  - {kind: placement, type: foster, start: 2019-01-01}\n", encoding="utf-8")
+
+    write("e1", "england-wales")
+    write("e2", "england-wales")
+    write("s1", "scotland")
+    records, left = read_inputs([str(tmp_path)], as_of=date(2021, 1, 1))
+    cohort = build_cohort(records, left, CohortOptions(as_of=date(2021, 1, 1)))
+    data = cohort.to_json()
+    assert data["jurisdiction"] == "england-wales" and data["children"] == 2 and data["left_out"] == 1
+    assert "a scotland case in a cohort of england-wales children" in cohort.left_out[0].messages[0]
+    assert "placed_for_adoption" in [s["to"] for s in data["steps"]]  # England's steps, not PACE's
+    from timeline.cohort.report import render as render_cohort
+
+    assert b"Looked after to placed for adoption" in render_cohort(cohort, "svg")
+
+
+def test_a_step_dated_before_its_start_is_not_a_duration() -> None:
+    """An ADM decision recorded before the child became looked after is neither done nor waiting (a
+    negative number of days would pull the median down), and the figures count it as out of order."""
+    from timeline.facts import compute_facts, pace_steps
+    from timeline.model import Case
+    from timeline.standards import load_standards
+
+    case = Case.model_validate({"child": {"name": "Io", "date_of_birth": "2014-05-01"},
+                                "jurisdiction": "england-wales", "as_of": "2019-01-01", "events": [
+        {"kind": "milestone", "type": "adm_decision", "date": "2016-02-01"},
+        {"kind": "order", "type": "care_order", "start": "2017-03-01"},
+        {"kind": "placement", "type": "foster", "start": "2017-03-01"}]})
+    std = load_standards(None, "england-wales")
+    step = next(s for s in pace_steps(case, compute_facts(case, standards=std), standards=std)
+                if s.milestone == "adm_decision")
+    assert step.out_of_order and step.days is None and not step.waiting and step.within_target is None

@@ -439,13 +439,29 @@ def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: s
         click.echo(summary_text(case, facts, standards=standards), nl=False)
 
 
+def _cohort_as_of(inputs: tuple[str, ...]) -> date:
+    """The as-at date when none is given: today, or for SSDA903 returns alone the end of the latest return's
+    year (31 March), which is what the return describes; counting as at today would call every child whose
+    episode is open in the return 'still looked after' years later."""
+    from .ssda903 import is_ssda903, read_return
+
+    if inputs and all(is_ssda903(i) for i in inputs):
+        end = max(read_return(i).year_ends[-1] for i in inputs)
+        click.echo(f"as at {end.isoformat()}, the end of the return's year (--as-of DATE to choose)", err=True)
+        return end
+    return date.today()
+
+
+
 @main.command()
 @click.argument("inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=str),
               help="Where to write the cohort view: .pdf, .html or .svg (A4 landscape pages).")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Also write the figures as JSON (keys in docs/cohort.md).")
-@click.option("--as-of", callback=_as_of_option, help="Count as at this date (YYYY-MM-DD); default: today.")
+@click.option("--as-of", callback=_as_of_option,
+              help="Count as at this date (YYYY-MM-DD); default: today (SSDA903 returns alone: the end of the "
+                   "latest return's year).")
 @click.option("--by", type=click.Choice(["entry-year", "age-at-entry", "route", "placement-now"]), default=None,
               help="Small multiples of the journeys (and group counts) by this.")
 @click.option("--rules", type=click.Choice(["ihi", "anhoej", "mdc"]), default="ihi", show_default=True,
@@ -482,7 +498,7 @@ def cohort(inputs: tuple[str, ...], output: str, json_file: str | None, as_of: d
     fmt = {".pdf": "pdf", ".html": "html", ".htm": "html", ".svg": "svg"}.get(suffix)
     if fmt is None:
         raise click.UsageError("the cohort view is written as .pdf, .html or .svg")
-    when = as_of or date.today()
+    when = as_of or _cohort_as_of(inputs)
     with atomic_output(output, inputs=inputs) as out:
         records, left = read_inputs(inputs, as_of=when, mapping=mapping_file, standards_path=standards_file,
                                     jobs=jobs)

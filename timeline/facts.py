@@ -770,6 +770,7 @@ class Step:
     exempt: bool
     target_days: int | None
     within_target: bool | None
+    out_of_order: bool = False  # dated before the step it counts from: the record contradicts itself
 
 
 def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) -> tuple[Step, ...]:
@@ -790,13 +791,15 @@ def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) 
         exempt = target.exempt(route, evidence)
         waiting = start is not None and end is None and not settled and not exempt
         days: int | None = None
-        if start is not None and end is not None and not exempt:
-            days = (end - start).days
+        out_of_order = start is not None and end is not None and end < start
+        if start is not None and end is not None and not exempt and not out_of_order:
+            days = (end - start).days  # a step dated before its start is not a duration: not counted
         elif waiting and start is not None:
             days = max(0, (facts.as_of - start).days)
         within = (here.status == "met") if here is not None and here.status in ("met", "missed") else None
         out.append(Step(after=target.after, milestone=target.milestone, start=start, end=end, days=days,
-                        waiting=waiting, exempt=exempt, target_days=target.days, within_target=within))
+                        waiting=waiting, exempt=exempt, target_days=target.days,
+                        within_target=None if out_of_order else within, out_of_order=out_of_order))
     return tuple(out)
 
 

@@ -26,8 +26,7 @@ def read_inputs(inputs: Sequence[str], *, as_of: object, mapping: str | None = N
 
     from ..io import is_table
     from ..problems import CaseError
-    from ..standards import load_standards
-    from .read import find_case_files, read_case_files, record_for
+    from .read import StandardsBook, find_case_files, read_case_files, record_for
 
     assert isinstance(as_of, date)
     from ..ssda903 import is_ssda903
@@ -53,7 +52,7 @@ def read_inputs(inputs: Sequence[str], *, as_of: object, mapping: str | None = N
             from .mapping import case_of, load_mapping, table_children
 
             spec = load_mapping(mapping)
-            standards = load_standards(standards_path)
+            standards = StandardsBook(standards_path)
             for table in tables:
                 try:
                     children, broken = table_children(table, spec, as_of=as_of)

@@ -54,27 +54,27 @@ ORDERS_FROM_ROW = 2.5  # px per child from which the journeys draw orders and th
 GROUP_MIN = 34.0  # px: a journeys group is at least as tall as its name and count
 
 
-def milestone_words(code: str) -> str:
-    """The short name of a PACE milestone, as the single-child chart writes it."""
-    return load_vocabulary("scotland").term("milestone", code).abbr
+def milestone_words(code: str, jurisdiction: str = "scotland") -> str:
+    """The short name of a step to permanence, as the single-child chart writes it."""
+    return load_vocabulary(jurisdiction).term("milestone", code).abbr
 
 
-def step_words(after: str, milestone: str) -> str:
+def step_words(after: str, milestone: str, jurisdiction: str = "scotland") -> str:
     """'Looked after to permanence recommended', 'Panel to ADM decision' (acronyms keep their capitals)."""
-    second = milestone_words(milestone)
+    second = milestone_words(milestone, jurisdiction)
     if not second.split()[0].isupper():
         second = second[0].lower() + second[1:]
-    return f"{milestone_words(after)} to {second}"
+    return f"{milestone_words(after, jurisdiction)} to {second}"
 
 
 def day_words(day: date) -> str:
     return PartialDate.of(day).display()
 
 
-def stylesheet(theme: Theme) -> StyleSheet:
+def stylesheet(theme: Theme, jurisdiction: str = "scotland") -> StyleSheet:
     """The one stylesheet of every cohort page: classes only, built from theme and vocabulary data."""
     t = theme
-    vocab = load_vocabulary("scotland")
+    vocab = load_vocabulary(jurisdiction)
     ink, faint = t.ink, t.faint
     rules = [
         rule("text", font_family=font_families(t), font_size=TEXT, fill=ink),
@@ -176,7 +176,7 @@ def layout_cohort(c: Cohort, *, theme: Theme = DEFAULT_THEME, metrics: TextMetri
     """Every page of the cohort view as a Scene."""
     m = metrics if metrics is not None else default_metrics()
     w, h = printable_width_px("A4"), printable_height_px("A4")
-    style = stylesheet(theme)
+    style = stylesheet(theme, c.jurisdiction)
     as_at = day_words(c.options.as_of)
     pages = [
         _key_figures(c, _Page(m, w, h)).scene(f"Cohort view as at {as_at}: key figures",
@@ -251,7 +251,7 @@ def _key_figures(c: Cohort, p: _Page) -> _Page:
     rows = [["(children looked after now)", ""]]
     y = y + 30
     y = _table(p, x, y, rows, [col - 70, 70], header=False) - 4
-    vocab = load_vocabulary("scotland")
+    vocab = load_vocabulary(c.jurisdiction)
     codes = {"at_home": "home", "kinship": "kinship", "foster": "foster", "residential": "residential",
              "secure": "secure", "prospective_adopters": "adoptive", "other": "other"}
     step = DEFAULT_THEME.line_height(TEXT) + 3
@@ -313,7 +313,7 @@ def _key_figures(c: Cohort, p: _Page) -> _Page:
     rows3 = [["Step", "Done", "Still waiting", "Median days", "Upper quartile", "Target days", "Within target"]]
     for s in c.steps:
         small_s = share and s.done < SUPPRESS_BELOW
-        rows3.append([step_words(s.after, s.milestone), _count(s.done, share), _count(s.waiting, share),
+        rows3.append([step_words(s.after, s.milestone, c.jurisdiction), _count(s.done, share), _count(s.waiting, share),
                       "-" if small_s else _days(s.median_days), "-" if small_s else _days(s.upper_quartile_days),
                       _days(s.target_days) if s.target_days is not None else "none",
                       "-" if small_s or s.within_target is None else f"{round(100 * s.within_target)}%"])
@@ -343,7 +343,7 @@ def _run_charts(c: Cohort, p: _Page) -> _Page:
 
 def _run_chart(c: Cohort, p: _Page, rc: RunChart, x: float, y: float, w: float, h: float) -> None:
     p.items.append(Rect(x, y, w, h, "frame"))
-    p.text(x + 6, y + 4, step_words(rc.after, rc.milestone), cls="bold", max_width=w - 12)
+    p.text(x + 6, y + 4, step_words(rc.after, rc.milestone, c.jurisdiction), cls="bold", max_width=w - 12)
     a = rc.analysis
     centre = "-" if a.centre is None else f"{a.centre:,.0f}"
     what = "median" if a.rules != "mdc" else "mean"
@@ -508,7 +508,7 @@ def _permanence(c: Cohort, p: _Page) -> _Page:
     left, top, right = 220.0, y0 + 30, kw - 10
     counts = shared_counts(c)
     curves: list[tuple[str, KMCurve]] = [("All children", c.permanence)]
-    curves += [(_route_words(k), v) for k, v in c.permanence_by_route.items()]
+    curves += [(_route_words(k, c.jurisdiction), v) for k, v in c.permanence_by_route.items()]
     keys: list[str | None] = [None, *c.permanence_by_route]  # None: all children
     curves = curves[: len(KM_DASHES)]
 
@@ -596,13 +596,13 @@ def _permanence(c: Cohort, p: _Page) -> _Page:
         return p
     rows = [["Child", "Waiting for", "Since", "Days"]]
     for wt in c.waiting:
-        rows.append([wt.ref, milestone_words(wt.milestone), day_words(wt.since), f"{wt.days:,}"])
+        rows.append([wt.ref, milestone_words(wt.milestone, c.jurisdiction), day_words(wt.since), f"{wt.days:,}"])
     _table(p, x, y0 + 24, rows, [cw * 0.21, cw * 0.4, cw * 0.26, cw * 0.13], left=3)
     return p
 
 
-def _route_words(route: str) -> str:
-    words = load_vocabulary("scotland").routes
+def _route_words(route: str, jurisdiction: str = "scotland") -> str:
+    words = load_vocabulary(jurisdiction).routes
     return {"home": "Home", "kinship": "Kinship", "permanence_order": "Permanence Order",
             "adoption": "Adoption"}.get(route, words.get(route, route).capitalize())
 
@@ -643,7 +643,7 @@ def _journeys(c: Cohort, m: TextMetrics, w: float, h: float) -> list[_Page]:
             pg.items.append(Line(tx, top - 4, tx, h - bottom_room, "grid"))
             pg.text(tx, h - bottom_room + 4, f"{yr}", anchor="middle", cls="muted")
         pg.text(gutter, h - bottom_room + 20, "age in years", cls="muted")
-        _journey_legend(pg, w, h)
+        _journey_legend(pg, w, h, c.jurisdiction)
         pages.append(pg)
         return pg
 
@@ -691,11 +691,11 @@ def _journey_row(p: _Page, r: ChildRecord, y: float, row: float, xv: object) -> 
             p.items.append(Line(px, y, px, y + row, "tick-perm"))
 
 
-def _journey_legend(p: _Page, w: float, h: float) -> None:
-    vocab = load_vocabulary("scotland")
+def _journey_legend(p: _Page, w: float, h: float, jurisdiction: str = "scotland") -> None:
+    vocab = load_vocabulary(jurisdiction)
     x = 220.0
     y = h - 18
-    for code in ("home", "kinship", "foster", "residential", "secure", "adoptive", "supported", "other"):
+    for code in [k for k in vocab.codes("placement") if not vocab.term("placement", k).overlay]:
         p.items.append(Rect(x, y + 2, 12, 11, f"swatch fill-placement-{code}"))
         x += 16 + p.text(x + 16, y, vocab.term("placement", code).abbr) + 12
 

@@ -36,7 +36,7 @@ AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (("under 1", 0, 1), ("1-4",
                                                      ("12+", 12, None))
 PLACEMENT_GROUPS: dict[str, str] = {  # placement code -> where they live now
     "home": "at_home", "kinship": "kinship", "foster": "foster", "residential": "residential",
-    "secure": "secure", "adoptive": "prospective_adopters",
+    "secure": "secure", "adoptive": "prospective_adopters", "adoptive_foster_carer": "prospective_adopters",
 }
 PLACEMENT_NOW_KEYS = ("at_home", "kinship", "foster", "residential", "secure", "prospective_adopters", "other",
                       "not_recorded")
@@ -75,6 +75,7 @@ class StepFigures:
     upper_quartile_days: float | None
     target_days: int | None
     within_target: float | None  # share of those done that met the target
+    out_of_order: int = 0  # children whose record dates this step before the one it counts from (not counted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,7 @@ class Cohort:
     run_charts: tuple[RunChart, ...]
     waiting: tuple[Waiting, ...]
     groups: dict[str, tuple[ChildRecord, ...]]
+    jurisdiction: str = "scotland"  # whose steps, words and placements the figures use
 
     def label(self, record: ChildRecord) -> str:
         """How a child is named on the page: the reference, or the name with --names."""
@@ -213,10 +215,27 @@ def permanence_times(records: Sequence[ChildRecord], as_of: date) -> tuple[list[
     return times, events
 
 
+def one_jurisdiction(records: tuple[ChildRecord, ...]) -> tuple[str, tuple[ChildRecord, ...], tuple[LeftOut, ...]]:
+    """(jurisdiction, its children, the others left out): the steps to permanence differ by jurisdiction, so
+    a cohort counts one; the jurisdiction most of its children belong to (the first named on a tie), and a
+    child of another is left out with the reason rather than measured against the wrong steps."""
+    if not records:
+        return "scotland", records, ()
+    counts = Counter(r.jurisdiction for r in records)
+    chosen = max(counts, key=lambda j: (counts[j], -next(i for i, r in enumerate(records) if r.jurisdiction == j)))
+    kept = tuple(r for r in records if r.jurisdiction == chosen)
+    other = tuple(LeftOut(r.source, (f"a {r.jurisdiction} case in a cohort of {chosen} children: the steps to "
+                                     f"permanence differ, so draw it in a cohort of its own",))
+                  for r in records if r.jurisdiction != chosen)
+    return chosen, kept, other
+
+
 def build_cohort(records: Sequence[ChildRecord], left_out: Sequence[LeftOut], options: CohortOptions,
                  *, rules: RuleSet | None = None) -> Cohort:
     """Aggregate the records (in input order) into the cohort's figures."""
     records = tuple(sorted(records, key=lambda r: r.index))
+    jurisdiction, records, other = one_jurisdiction(records)
+    left_out = (*left_out, *other)
     ruleset = rules if rules is not None else preset(options.rules)
     entered = [r for r in records if r.entry is not None]
     now = [r for r in records if r.looked_after_now]
@@ -234,7 +253,8 @@ def build_cohort(records: Sequence[ChildRecord], left_out: Sequence[LeftOut], op
         steps.append(StepFigures(
             after=after, milestone=milestone, done=len(done), waiting=len(open_),
             median_days=quantile(days, 0.5), upper_quartile_days=quantile(days, 0.75), target_days=target,
-            within_target=(sum(judged) / len(judged)) if judged else None))
+            within_target=(sum(judged) / len(judged)) if judged else None,
+            out_of_order=sum(1 for r in records if r.steps[k].out_of_order)))
         charts.append(_run_chart(after, milestone, target, done, open_, options, ruleset))
         for r, s in open_:
             if s.start is not None and s.days is not None:
@@ -265,6 +285,7 @@ def build_cohort(records: Sequence[ChildRecord], left_out: Sequence[LeftOut], op
         moves_flagged=sum(1 for r in entered if r.moves_flag),
         steps=tuple(steps), permanence=kaplan_meier(times, events), permanence_by_route=by_route,
         run_charts=tuple(charts), waiting=tuple(longest.values())[:WAITING_LIST], groups=groups,
+        jurisdiction=jurisdiction,
     )
 
 
@@ -405,7 +426,8 @@ def cohort_json(c: Cohort) -> dict[str, Any]:
                       "median_days": None if small else _num(s.median_days),
                       "upper_quartile_days": None if small else _num(s.upper_quartile_days),
                       "target_days": s.target_days,
-                      "within_target": None if small or s.within_target is None else round(s.within_target, 4)})
+                      "within_target": None if small or s.within_target is None else round(s.within_target, 4),
+                      "out_of_order": _count(s.out_of_order, share)})
     charts = []
     for rc in c.run_charts:
         a = rc.analysis
@@ -421,6 +443,7 @@ def cohort_json(c: Cohort) -> dict[str, Any]:
         })
     out: dict[str, Any] = {
         "as_of": c.options.as_of.isoformat(),
+        "jurisdiction": c.jurisdiction,
         "children": _count(len(c.records), share),
         "left_out": _count(len(c.left_out), share),
         "looked_after_now": _count(c.looked_after_now, share),

@@ -72,6 +72,7 @@ class ChildRecord:
     steps: tuple[Step, ...]
     journey: tuple[Span, ...]
     orders: tuple[Span, ...]
+    jurisdiction: str = "scotland"  # whose steps `steps` are (a cohort is measured in one jurisdiction's)
 
     @property
     def entry_age_years(self) -> int | None:
@@ -87,8 +88,25 @@ class LeftOut:
     messages: tuple[str, ...]
 
 
-def record_for(case: Case, *, index: int, source: str, standards: Standards) -> ChildRecord:
+class StandardsBook:
+    """The standards of each jurisdiction a cohort meets: the file given (else the bundled defaults) over
+    that jurisdiction's defaults, read once per jurisdiction, so an English child is measured against
+    England's steps and a Scottish child against Scotland's."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path
+        self._read: dict[str, Standards] = {}
+
+    def __call__(self, jurisdiction: str) -> Standards:
+        if jurisdiction not in self._read:
+            self._read[jurisdiction] = load_standards(self.path, jurisdiction)
+        return self._read[jurisdiction]
+
+
+def record_for(case: Case, *, index: int, source: str, standards: Standards | StandardsBook) -> ChildRecord:
     """Measure one case as the single-child tool does and keep what the cohort needs."""
+    if isinstance(standards, StandardsBook):
+        standards = standards(case.jurisdiction)
     facts = compute_facts(case, standards=standards)
     steps = pace_steps(case, facts, standards=standards)
     as_of = facts.as_of
@@ -119,6 +137,7 @@ def record_for(case: Case, *, index: int, source: str, standards: Standards) -> 
         steps=steps,
         journey=_spans(case, born, as_of, PlacementEvent),
         orders=_spans(case, born, as_of, OrderEvent),
+        jurisdiction=case.jurisdiction,
     )
 
 
@@ -275,7 +294,8 @@ def _quick(text: str, name: str, as_of: date) -> Case | None:
         return None
 
 
-def read_case_file(path: str, *, index: int, as_of: date, standards: Standards) -> ChildRecord | LeftOut:
+def read_case_file(path: str, *, index: int, as_of: date,
+                   standards: Standards | StandardsBook) -> ChildRecord | LeftOut:
     """One case file -> its record, or why it is left out (the project's located messages)."""
     try:
         text = read_text(path)
@@ -321,7 +341,7 @@ def _init_worker(as_of: date, standards_path: str | None, worker: bool = False) 
     """Per-process state; in a worker, the garbage collector is told to leave the inherited heap alone and
     to run less often (each file's objects are freed by reference counting; cycles are rare)."""
     _WORKER_STATE["as_of"] = as_of
-    _WORKER_STATE["standards"] = load_standards(standards_path)
+    _WORKER_STATE["standards"] = StandardsBook(standards_path)
     if worker:
         import gc
 
@@ -373,7 +393,7 @@ def read_ssda903(folder: str, *, first: int, as_of: date, standards_path: str | 
     the return's own warnings are not repeated here (import a child to see them)."""
     from ..ssda903 import child_case, read_return
 
-    standards = load_standards(standards_path, "england-wales")
+    standards = StandardsBook(standards_path)
     found: list[ChildRecord] = []
     lost: list[LeftOut] = []
     try:
