@@ -249,3 +249,26 @@ def test_xml_reads_as_the_csv(tmp_path: Path) -> None:
     (tmp_path / "bomb.xml").write_text("<!DOCTYPE x [<!ENTITY a 'b'>]><EXPSSDA903/>", encoding="ascii")
     with pytest.raises(CaseError, match="DOCTYPE or entities"):
         read_return(tmp_path / "bomb.xml")
+
+
+def test_steps_a_return_never_holds_are_not_recorded_never_overdue(own: dict[str, ChildImport],
+                                                                    tmp_path: Path) -> None:
+    """A 903 has no permanence plan date: 1002 (looked after 1 Jun 2016, no later plan step before 31 Mar
+    2018) would be 'OVERDUE' for a plan due 28 Sep 2016; the case says the return does not keep that step, so
+    it is 'not recorded', the cohort does not count the child as waiting for it, and the case file keeps it."""
+    case = own["1002"].case
+    assert "permanence_recommended" in case.records.steps_not_kept
+    plan = next(m for m in compute_facts(case).milestones if m.type == "permanence_recommended")
+    assert plan.status == "not_recorded" and plan.target_date is None
+    from timeline.casefile import dump_case
+    from timeline.cohort import read_inputs
+    from timeline.facts import summary_text
+
+    assert "not recorded (the source does not hold it)" in summary_text(case, compute_facts(case))
+    records, _ = read_inputs([str(OWN)], as_of=date(2018, 3, 31))
+    for r in records:
+        step = next(s for s in r.steps if s.milestone == "permanence_recommended")
+        assert not step.waiting and step.days is None
+    written = tmp_path / "c.yaml"
+    written.write_text(dump_case(case), encoding="utf-8")
+    assert load_case(written).case.records.steps_not_kept == case.records.steps_not_kept

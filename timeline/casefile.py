@@ -73,8 +73,11 @@ def dump_case(case: Case) -> str:
     lines.append(f"jurisdiction: {_code(case.jurisdiction)}")
     if case.as_of is not None:
         lines.append(f"as_of: {case.as_of.isoformat()}")
-    if case.records.reviews != "partial":
-        lines.append(f"records: {{reviews: {case.records.reviews}}}")
+    held = [f"reviews: {case.records.reviews}"] if case.records.reviews != "partial" else []
+    if case.records.steps_not_kept:
+        held.append(f"steps_not_kept: [{', '.join(_code(s) for s in case.records.steps_not_kept)}]")
+    if held:
+        lines.append(f"records: {{{', '.join(held)}}}")
     if not case.events:
         lines.append("events: []")
     else:

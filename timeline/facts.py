@@ -207,7 +207,8 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
 
     route = _recommended_route(happened)
     permanence = _legal_permanence(happened, vocab, la_start, route)
-    milestones = _milestones(happened, std, as_of, la_start, la_event, la_end, permanence, route, vocab)
+    milestones = _milestones(happened, std, as_of, la_start, la_event, la_end, permanence, route, vocab,
+                             frozenset(case.records.steps_not_kept))
     record, recorded, reviews, gaps = _reviews(case, happened, placements, std.reviews, as_of, periods, inferred)
     la_span = periods_span(periods)
     flags = _flags(case, happened, move_list, milestones, std.flags, as_of, la_start, days_la, permanence, inferred,
@@ -396,8 +397,12 @@ def _milestones(
     permanence: LegalPermanence | None,
     route: str | None,
     vocab: Vocabulary | None = None,
+    not_kept: frozenset[str] = frozenset(),
 ) -> tuple[MilestoneFact, ...]:
     """The jurisdiction's steps to permanence in order, each measured against its target.
+
+    A step in `not_kept` (the record's source never holds it: `records.steps_not_kept`) with no date is
+    "not recorded", never overdue.
 
     A step is dated by its milestone, or by the start of an event whose term names it as its `step`
     (England and Wales: a placement order dates `placement_order`); the earliest counts.
@@ -431,7 +436,8 @@ def _milestones(
             reference is not None and target_days is not None) else None
         # a later step taken (or legal permanence reached) shows this one happened, unrecorded
         implied = permanence is not None or any(code in dated for code in steps[i + 1:])
-        status, over = _status(day, target_date, as_of, settled=settled, implied=implied,
+        status, over = _status(day, target_date, as_of, settled=settled,
+                               implied=implied or target.milestone in not_kept,
                                exempt=target.exempt(plan, evidence))
         if status in ("not_applicable", "not_recorded"):
             target_date = None  # nothing to draw or count down to
@@ -789,7 +795,8 @@ def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) 
         start = begin.date if begin is not None else None
         end = here.date if here is not None else None
         exempt = target.exempt(route, evidence)
-        waiting = start is not None and end is None and not settled and not exempt
+        waiting = (start is not None and end is None and not settled and not exempt
+                   and target.milestone not in case.records.steps_not_kept)
         days: int | None = None
         out_of_order = start is not None and end is not None and end < start
         if start is not None and end is not None and not exempt and not out_of_order:
@@ -975,7 +982,7 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
             duration_words(m.days_from_looked_after, short=True) if m.days_from_looked_after is not None else "-",
             duration_words(m.days_from_previous, short=True) if m.days_from_previous is not None else "-",
             aim,
-            _status_words(m, target, facts, route, std),
+            _status_words(m, target, facts, route, std, kept=m.type not in case.records.steps_not_kept),
         ])
     lines.extend(_table(["Step", "Date", "Age", "Since looked after", "Since previous", "Target", "Status"],
                         steps))
@@ -1069,7 +1076,8 @@ def _measures_text(case: Case, facts: Facts, std: Standards) -> list[str]:
     return out
 
 
-def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | None, std: Standards) -> str:
+def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | None, std: Standards, *,
+                  kept: bool = True) -> str:
     """A milestone's status as a sentence fragment, including why a step does not apply."""
     if m.status == "met":
         return "met"
@@ -1078,7 +1086,7 @@ def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | N
     if m.status == "overdue" and m.target_date is not None and m.days_over is not None:
         return f"OVERDUE by {_days_words(m.days_over)}; was due {_day(m.target_date)}"
     if m.status == "not_recorded":
-        return "not recorded (a later step shows it happened)"
+        return "not recorded (a later step shows it happened)" if kept else "not recorded (the source does not hold it)"
     if m.status == "pending" and m.target_date is not None:
         return f"not yet due (due by {_day(m.target_date)})"
     if m.target_days is None:

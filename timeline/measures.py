@@ -213,7 +213,9 @@ def _by_review(case: Case, facts: Facts, std: Standards, spec: MeasureSpec) -> M
         "overdue" if facts.as_of > due else "pending")
     if end is None and step is not None and step.status in ("not_recorded", "not_applicable"):
         status = step.status  # a later step shows it happened, or permanence is reached: never "overdue"
-        basis += "; not recorded (a later step shows a plan was made)" if status == "not_recorded" else ""
+        why = ("the source does not hold it" if step.type in case.records.steps_not_kept
+               else "a later step shows a plan was made")
+        basis += f"; not recorded ({why})" if status == "not_recorded" else ""
     return _fact(spec, start=start, end=end, days=(end - start).days if end is not None else None,
                  target_days=(due - start).days, target_date=due, status=status, note=basis,
                  event=step.event if step is not None else None, target_text=f"by review {number}")

@@ -480,6 +480,15 @@ class Records(_Frozen):
             "a gap is reported as 'no review recorded', never as a review not held."
         ),
     )
+    steps_not_kept: tuple[str, ...] = Field(
+        default=(),
+        max_length=40,
+        description=(
+            "Steps to permanence (milestone codes) that this record's source never holds: an SSDA903 return "
+            "has no permanence plan, proceedings-issued or application date. Such a step with no date is "
+            "'not recorded', never 'overdue' or 'waiting'."
+        ),
+    )
 
 
 class ChildView(_Frozen):

@@ -53,6 +53,10 @@ def codes() -> dict[str, Any]:
     return data
 
 
+# Steps to permanence a return never holds (DfE's 903 has no permanence plan, proceedings-issued or
+# application date): a child's case says so, so they are "not recorded", never overdue or waiting.
+NOT_IN_A_RETURN = ("permanence_recommended", "proceedings_issued", "application_lodged")
+
 @dataclass(frozen=True, slots=True)
 class Warning903:
     """One located inconsistency: which file and row (or XML element), which child, what is wrong."""
@@ -853,7 +857,7 @@ class _Child:
         self.leave_to_chart()
         events = [d.data for d in self.drafts]
         data = {"version": 1, "child": child, "jurisdiction": "england-wales", "as_of": self.as_of.isoformat(),
-                "events": events}
+                "records": {"steps_not_kept": list(NOT_IN_A_RETURN)}, "events": events}
         case = validate_data(data, SourceMap(file=f"{self.ret.folder} (child {self.ident[:40]})"))
         became: dict[int, list[int]] = {}
         for i, d in enumerate(self.drafts):
