@@ -106,11 +106,11 @@ def view_scene(case: Case, options: RenderOptions) -> Scene:
         return chart_scenes(shown, options=options).chart
     room: float | None = None
     try:
-        from .render.pdf import hearing_room, make_fetcher, relaxed_gc
+        from .render.pdf import hearing_room, make_fetcher
         from .render.pdfdraw import scene_images
 
         fetcher = make_fetcher(None)
-        with relaxed_gc(), scene_images(fetcher.scenes):
+        with scene_images(fetcher.scenes):
             room = hearing_room(shown, options=replace(options, format="pdf"), fetcher=fetcher)
     except ImportError:  # no WeasyPrint: the HTML report's reserve
         room = None

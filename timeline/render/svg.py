@@ -8,23 +8,16 @@ its one-line <title>; colours and fonts come from classes and one <style> block 
 
 from __future__ import annotations
 
-import gc
 from typing import Any
 
-from ..lazy import defer_functions
+import svgwrite
+from svgwrite.base import Desc, Title
+from svgwrite.container import Group as SvgGroup
+
 from ..model import Case
 from ..pipeline import RenderOptions, view_scene
 from ..scene import Group, Item, Line, Marker, Path, Rect, Scene, Text
 from ..theme import PatternSpec
-
-# svgwrite compiles its validator's regular expressions at import (a twelfth of a second of every cold SVG
-# render); written with debug=False it never validates, so they are compiled only if something asks.
-SVGWRITE_VALIDATORS = ("is_valid_transferlist", "is_valid_pathdata", "is_valid_animation_timing")
-defer_functions("svgwrite.data.svgparser", SVGWRITE_VALIDATORS)
-
-import svgwrite  # noqa: E402  (after the deferral above)
-from svgwrite.base import Desc, Title  # noqa: E402
-from svgwrite.container import Group as SvgGroup  # noqa: E402
 
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 CHART_IDS = "chart"  # the prefix of the ids of a chart's title and desc ("chart-title")
@@ -103,19 +96,10 @@ def scene_to_svg(scene: Scene, *, standalone: bool = True, ids: str = CHART_IDS)
     `ids` starts the ids of its title, desc and patterns ("key-2" gives "key-2-title"), so that several
     drawings inlined in one HTML page never repeat one.
 
-    The cyclic garbage collector is paused while svgwrite builds its tree: tens of thousands of short-lived
-    element objects made it run over and over for nothing (a fifth of the time at 10,000 events).
+    It leaves the garbage collector alone (a library call must not change process-wide state); the command
+    line raises its thresholds at start-up (`timeline.startup`), which is what made svgwrite's tens of
+    thousands of short-lived elements cheap.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _scene_to_svg(scene, standalone=standalone, ids=ids)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _scene_to_svg(scene: Scene, *, standalone: bool, ids: str) -> str:
     w, h = _n(scene.width), _n(scene.height)
     dwg = svgwrite.Drawing(size=(w, h), profile="full", debug=False, viewBox=f"0 0 {w} {h}")
     dwg.attribs["role"] = "img"
