@@ -23,7 +23,6 @@ import json
 import math
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -267,12 +266,9 @@ def fit_in_fresh_processes(sizes: tuple[int, ...], *, runs: int) -> dict[str, An
 
 
 def timeline_command() -> list[str]:
-    """The installed `timeline` script beside this Python, else `python -m timeline`."""
-    script = Path(sys.executable).with_name("timeline")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("timeline")
-    return [found] if found else [sys.executable, "-m", "timeline"]
+    """`python -m timeline`: the command with its start-up (`cli.run`), from the tree being measured (an
+    installed `timeline` script made by an older install may still call `cli.main`, without the start-up)."""
+    return [sys.executable, "-m", "timeline"]
 
 
 def typical_sample() -> Path:
