@@ -166,12 +166,15 @@ def test_render_command_errors(tmp_path: Path) -> None:
 
 def test_svgwrite_validators_are_compiled_only_when_used() -> None:
     """svgwrite compiles its validator's regular expressions at import; our SVG (debug off) never validates,
-    so a render leaves them uncompiled, and debug drawing still validates (the real module loads then)."""
+    so after the command's start-up tuning (`timeline.startup`; the library itself defers nothing) a render
+    leaves them uncompiled, and debug drawing still validates (the real module loads then)."""
     import subprocess
     import sys
 
     code = (
         "import sys\n"
+        "from timeline.startup import tune\n"
+        "tune()\n"
         "from timeline.io import load_case\n"
         "from timeline.pipeline import RenderOptions, render_case\n"
         f"case = load_case({str(Path(__file__).resolve().parent.parent / 'samples' / 'home.yaml')!r}).case\n"
