@@ -23,7 +23,6 @@ import json
 import math
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -267,12 +266,9 @@ def fit_in_fresh_processes(sizes: tuple[int, ...], *, runs: int) -> dict[str, An
 
 
 def timeline_command() -> list[str]:
-    """The installed `timeline` script beside this Python, else `python -m timeline`."""
-    script = Path(sys.executable).with_name("timeline")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("timeline")
-    return [found] if found else [sys.executable, "-m", "timeline"]
+    """`python -m timeline`: the command with its start-up (`cli.run`), from the tree being measured (an
+    installed `timeline` script made by an older install may still call `cli.main`, without the start-up)."""
+    return [sys.executable, "-m", "timeline"]
 
 
 def typical_sample() -> Path:
@@ -326,9 +322,13 @@ def bench_cli(folder: Path, *, runs: int) -> dict[str, Any]:
 
 def bench_cold_pdf_against_mpl(folder: Path, sample: Path, *, runs: int, env: dict[str, str]) -> dict[str, Any]:
     """The typical PDF as a new process on a machine without HarfBuzz's subsetter (hidden by
-    bench/without_harfbuzz_subset.py), beside matplotlib drawing the same case to PDF as a new process
-    (bench/baseline_mpl.py, which loads the file with the same loader). The two run in turns, run after run,
-    so both see the same load on the machine; the ratio is of the medians (wall clock, and CPU time)."""
+    bench/without_harfbuzz_subset.py, as the tests hide it: WeasyPrint's loader is refused the library, so
+    `weasyprint.text.ffi.harfbuzz_subset` is None, which the run checks), and as this machine is, beside
+    matplotlib drawing the same case to PDF as a new process (bench/baseline_mpl.py, which loads the file with
+    the same loader). The bundled fonts are embedded whole, so no subsetter runs on this case either way and
+    the bytes are the same (checked): the two figures differ only by the loading of the library.
+    The three run in turns, run after run, so all see the same load on the machine; the ratios are of the
+    medians (wall clock, and CPU time)."""
     import importlib.util
 
     if importlib.util.find_spec("matplotlib") is None:
@@ -336,6 +336,8 @@ def bench_cold_pdf_against_mpl(folder: Path, sample: Path, *, runs: int, env: di
     commands = {
         "cold_pdf_no_hb_subset": [sys.executable, str(HERE / "without_harfbuzz_subset.py"), "render", str(sample),
                                   "-o", str(folder / "cold-no-hb-subset.pdf")],
+        "cold_pdf_as_installed": [sys.executable, "-m", "timeline", "render", str(sample),
+                                  "-o", str(folder / "cold-as-installed.pdf")],
         "cold_mpl_pdf": [sys.executable, str(HERE / "baseline_mpl.py"), str(sample), str(folder / "cold-mpl.pdf")],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
@@ -361,6 +363,17 @@ def bench_cold_pdf_against_mpl(folder: Path, sample: Path, *, runs: int, env: di
     out["cold_mpl_pdf_bytes"] = (folder / "cold-mpl.pdf").stat().st_size
     out["cold_pdf_ratio"] = out["cold_pdf_no_hb_subset"] / out["cold_mpl_pdf"]
     out["cold_pdf_cpu_ratio"] = out["cold_pdf_no_hb_subset_cpu"] / out["cold_mpl_pdf_cpu"]
+    out["cold_pdf_as_installed_ratio"] = out["cold_pdf_as_installed"] / out["cold_mpl_pdf"]
+    out["cold_pdf_as_installed_cpu_ratio"] = out["cold_pdf_as_installed_cpu"] / out["cold_mpl_pdf_cpu"]
+    out["cold_pdf_same_bytes"] = ((folder / "cold-no-hb-subset.pdf").read_bytes()
+                                  == (folder / "cold-as-installed.pdf").read_bytes())
+    probe = "from weasyprint.text.ffi import harfbuzz_subset; print(harfbuzz_subset is not None)"
+    hidden = subprocess.run([sys.executable, str(HERE / "without_harfbuzz_subset.py"), "--probe", probe],
+                            capture_output=True, text=True, env=env, check=False).stdout.strip()
+    installed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env,
+                               check=False).stdout.strip()
+    out["harfbuzz_subset_hidden"] = hidden == "False"
+    out["harfbuzz_subset_installed"] = installed == "True"
     return out
 
 
@@ -468,6 +481,11 @@ def print_report(result: dict[str, Any]) -> None:
                   f"({cli['cold_pdf_bytes'] / 1000:.0f} KB), matplotlib PDF {cli['cold_mpl_pdf']:.3f} s "
                   f"({cli['cold_mpl_pdf_bytes'] / 1000:.0f} KB), each a new process, in turns: "
                   f"ratio {cli['cold_pdf_ratio']:.2f}x wall, {cli['cold_pdf_cpu_ratio']:.2f}x CPU")
+            print(f"Cold PDF as this machine is (HarfBuzz subsetter "
+                  f"{'installed' if cli['harfbuzz_subset_installed'] else 'absent'}; hidden above: "
+                  f"{cli['harfbuzz_subset_hidden']}) {cli['cold_pdf_as_installed']:.3f} s: ratio "
+                  f"{cli['cold_pdf_as_installed_ratio']:.2f}x wall, {cli['cold_pdf_as_installed_cpu_ratio']:.2f}x "
+                  f"CPU; the same bytes both ways: {cli['cold_pdf_same_bytes']}")
         elif "cold_pdf_ratio_error" in cli:
             print(f"Cold PDF against matplotlib: {cli['cold_pdf_ratio_error']}")
     batch = result["batch"]

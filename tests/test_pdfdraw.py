@@ -48,9 +48,12 @@ SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
 SYNTHETIC = "synthetic-300"  # bench/synth.py 300 7
 DPI = 50
 PIXEL_OFF = 48  # a pixel is "off" when a channel differs by more than this (of 255)
-MAX_PIXELS_OFF = 0.01  # share of pixels off (measured at most 0.0066: the hatching's phase)
+# WeasyPrint's own SVG text is drawn letter by letter, unkerned, so a painted label's letters sit up to a pixel
+# apart from it: the shares below were measured against that drawing (samples, 300 events, both scene sets).
+MAX_PIXELS_OFF = 0.015  # share of pixels off (measured at most 0.0098: letter positions, the hatching's phase)
+MAX_OFF_OUTSIDE_HATCHING = 0.005  # share off outside the patterns (measured at most 0.0032: letter positions)
 BLOCK = 3  # px at 50 dpi: about a hatching tile
-BLOCK_OFF = 64  # no 3 x 3 block's average may differ by more than this (measured at most 47)
+BLOCK_OFF = 64  # no 3 x 3 block's average may differ by more than this (none did; one missing number does)
 CHART_ROOM = 560.0  # px: a report page's room for the chart, so the legend and key move out of it
 
 
@@ -164,7 +167,8 @@ def test_painted_drawings_match_weasyprints_svg_drawing(name: str, cases: dict[s
     for scenes in _drawings(cases[name]):
         direct, svg = _raster(_page(pdf, scenes, direct=True)), _raster(_page(pdf, scenes, direct=False))
         share, blocks = _compare(direct, svg)
-        assert _off_outside_hatching(direct, svg, scenes) == 0, name
+        outside = _off_outside_hatching(direct, svg, scenes) / (direct.width * direct.height)
+        assert outside < MAX_OFF_OUTSIDE_HATCHING, (name, outside)
         assert blocks == 0, (name, blocks)
         assert share < MAX_PIXELS_OFF, (name, share)
 
@@ -187,9 +191,9 @@ def test_a_missing_label_is_caught_by_the_comparison(cases: dict[str, Case], pdf
 
     broken = dataclasses.replace(key_scene, items=without_one_number(key_scene.items))
     assert dropped[0]
-    direct = _raster(_page(pdf, (broken,), direct=True))
     svg = _raster(_page(pdf, (key_scene,), direct=False))
-    assert _off_outside_hatching(direct, svg, (key_scene,)) > 0
+    assert _compare(_raster(_page(pdf, (key_scene,), direct=True)), svg)[1] == 0
+    assert _compare(_raster(_page(pdf, (broken,), direct=True)), svg)[1] > 0
 
 
 def test_the_report_paints_the_same_page_one_as_its_svg(cases: dict[str, Case], pdf: Any) -> None:

@@ -661,7 +661,7 @@ def test_twenty_simultaneous_renders_are_pooled(client: Any, case_id: str, monke
     assert sorted(results) == [200] * 20
     assert wrong == []  # every answer is byte for byte the serial render's
     assert 1 <= peak <= 2  # never more renders at once than the pool's slots
-    assert pdf_peak == 1  # and one PDF at a time (the renderer pins the process environment)
+    assert pdf_peak == 1  # and one PDF at a time (the heaviest work)
 
 
 def test_an_unexpected_failure_is_a_message_not_a_traceback(client: Any, case_id: str,

@@ -171,6 +171,8 @@ def test_an_svg_render_needs_no_xml_library() -> None:
 
     code = (
         "import sys\n"
+        "from timeline.startup import tune\n"
+        "tune()\n"
         "from timeline.io import load_case\n"
         "from timeline.pipeline import RenderOptions, render_case\n"
         f"case = load_case({str(Path(__file__).resolve().parent.parent / 'samples' / 'home.yaml')!r}).case\n"

@@ -1,5 +1,5 @@
-"""`python -m timeline` runs the command-line interface."""
+"""`python -m timeline` runs the command-line interface (with its start-up tuning, `cli.run`)."""
 
-from .cli import main
+from .cli import run
 
-main()
+run()

@@ -475,12 +475,12 @@ def render_child(case: Case, options: RenderOptions) -> bytes:
 
 def child_pdf(case: Case, options: RenderOptions) -> bytes:
     """The child's pages as PDF (the scene painted directly, the bundled font, nothing fetched)."""
-    from .render.pdf import make_fetcher, relaxed_gc, render_document, write_document
+    from .render.pdf import make_fetcher, render_document, write_document
     from .render.pdfdraw import scene_images
     from .report import ReportError
 
     fetcher = make_fetcher(None)
-    with relaxed_gc(), scene_images(fetcher.scenes):
+    with scene_images(fetcher.scenes):
         document = render_document(child_html(case, options=options, target="pdf"), fetcher=fetcher)
         data = write_document(document)
     if fetcher.scenes is not None and fetcher.scenes.undrawn():

@@ -713,5 +713,16 @@ def serve(port: int, host: str, allow_remote: bool, open_browser: bool) -> None:
         server.server_close()
 
 
-if __name__ == "__main__":  # pragma: no cover
+def run() -> None:
+    """The `timeline` command's entry point: the process-wide start-up tuning (`startup.tune`), then `main`.
+
+    Only a command that owns its process tunes it; calling `main` (as the tests do) or the library leaves
+    the garbage collector, `sys.modules` and `ctypes` as they were."""
+    from .startup import tune
+
+    tune()
     main()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

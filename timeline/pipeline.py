@@ -83,11 +83,11 @@ def hearing_room(case: Case, options: RenderOptions, *, prepared: Prepared | Non
     prepared = prepared if prepared is not None else prepare(case, options)
     try:
         from .render.pdf import hearing_room as measure
-        from .render.pdf import make_fetcher, relaxed_gc
+        from .render.pdf import make_fetcher
         from .render.pdfdraw import scene_images
 
         fetcher = make_fetcher(None)
-        with relaxed_gc(), scene_images(fetcher.scenes):
+        with scene_images(fetcher.scenes):
             room: float = measure(prepared.case, options=replace(options, format="pdf"), fetcher=fetcher,
                                   prepared=prepared)
     except ImportError:  # no WeasyPrint: the HTML report's reserve

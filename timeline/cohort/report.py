@@ -110,13 +110,13 @@ def render_html(cohort: Cohort) -> bytes:
 
 def render_pdf(cohort: Cohort) -> bytes:
     """An A4 landscape PDF, one page per scene, painted from the scenes by the project's PDF renderer."""
-    from ..render.pdf import make_fetcher, relaxed_gc, render_document, write_document
+    from ..render.pdf import make_fetcher, render_document, write_document
     from ..render.pdfdraw import scene_images
     from ..report import ReportError
 
     pages = cohort_pages(cohort)
     fetcher = make_fetcher()
-    with relaxed_gc(), scene_images(fetcher.scenes):
+    with scene_images(fetcher.scenes):
         html = _html(pages, target="pdf", title=pages[0].title)
         document = render_document(html, fetcher=fetcher)
         data = write_document(document)

@@ -3,37 +3,32 @@
 WeasyPrint is imported inside the functions only, so an SVG render never pays for it. Every resource
 WeasyPrint asks for goes through `SafeFetcher`, which serves the package's own font and stylesheet files and
 data: URIs, and refuses everything else: no network, no other file, no redirects, no base URL. The output is
-byte-identical for identical input: SOURCE_DATE_EPOCH is pinned around the write, nothing reads the clock.
-The bundled fonts are embedded whole (`_install_whole_bundled_fonts`), so the bytes are also the same with
-and without the optional HarfBuzz subsetter (`libharfbuzz-subset0`); only a fallback font (letters the
-bundled font lacks) is subset, by HarfBuzz when WeasyPrint finds it, else by fontTools (slower).
+byte-identical for identical input and nothing reads the clock: the bundled fonts are embedded whole
+(`_install_whole_bundled_fonts`), so the bytes are the same with and without the optional HarfBuzz
+subsetter (`libharfbuzz-subset0`); only a fallback font (letters the bundled font lacks) is subset, by
+HarfBuzz when WeasyPrint finds it, else by fontTools (slower), and either way it keeps its own 'modified'
+date (`_install_font_dates_kept`) instead of being stamped with the time of the render.
 
-Speed (a typical report is most of a second of WeasyPrint work): Python's cyclic garbage collector runs less
-often while WeasyPrint imports, lays out and writes (`relaxed_gc`), and what is alive once WeasyPrint is
-imported is frozen out of later collections (`import_weasyprint`); the chart, legend and key are painted
-straight from their scenes (`render/pdfdraw.py`, hooked in by `_install_scene_images`) instead of WeasyPrint
-parsing and cascading thousands of SVG nodes; any other SVG <text> is drawn as whole runs rather than
-WeasyPrint 70's one Pango layout per letter (`_whole_run_text`); fontTools' subsetter, unused when HarfBuzz
-subsets, is imported only if needed (`lazy.defer_import`), and so is fontTools' variable-font instancer
-(`lazy.defer_functions`). WeasyPrint's private names all come from `weasy_private`, and are used on the
-tested major only (`weasy_private.WEASYPRINT_MAJOR`).
+Safe from threads, and it changes no process-wide state beyond WeasyPrint's own drawing code: no
+environment variable, no garbage-collector setting, no `sys.modules` entry, no logger level. The start-up
+tuning a one-shot command benefits from is the command line's (`timeline.startup`). WeasyPrint is imported
+once, under a lock, and its three hooks installed then (`import_weasyprint`); each render has its own fetcher
+and scene registry. The chart, legend and key are painted straight from their scenes (`render/pdfdraw.py`,
+hooked in by `_install_scene_images`) instead of WeasyPrint parsing and cascading thousands of SVG nodes.
+WeasyPrint's private names all come from `weasy_private`, and are used on the tested major only
+(`weasy_private.WEASYPRINT_MAJOR`).
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
-import gc
-import logging
-import os
-from collections.abc import Iterator
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from ..lazy import defer_functions, defer_import
 from ..model import Case
 from ..options import RenderOptions
 from ..prepare import Prepared, prepare
@@ -44,19 +39,7 @@ from .pdfdraw import SCENE_ATTRIBUTE, SceneRegistry, draw_scene, scene_image_uri
 from .weasy_private import page_box, private, weasyprint_tested
 
 PDF_VARIANT = "pdf/ua-1"  # tagged, so a screen reader reads the chronology table as a table
-SOURCE_DATE_EPOCH = "0"  # fixed: the same input gives the same bytes on any day
 _MIME = {".ttf": "font/ttf", ".css": "text/css"}
-# Garbage collector thresholds while WeasyPrint works: generation 0 collected after this many allocations
-# (Python's default is 700, which made the collector run thousands of times over WeasyPrint's box trees);
-# memory stays bounded because reference counting frees almost everything and collections still happen.
-GC_RELAXED_THRESHOLDS = (50_000, 20, 20)
-# Modules WeasyPrint imports but needs only on a fallback path: loaded on first use (`lazy.defer_import`).
-DEFERRED_MODULES = ("fontTools.subset",)
-# Modules WeasyPrint imports names from (`from M import f`) but calls only for some fonts (variable ones;
-# the bundled font is not): stand-ins whose functions import the real module on their first call.
-DEFERRED_FUNCTIONS: dict[str, tuple[str, ...]] = {"fontTools.varLib.instancer": ("instantiateVariableFont",)}
-# SVG <text> attributes that position or stretch letters one by one: such text keeps the per-letter code.
-_PER_LETTER_ATTRIBUTES = ("dx", "dy", "rotate", "textLength", "lengthAdjust")
 
 
 class FetchRefused(ValueError):
@@ -80,67 +63,23 @@ def decode_data_uri(url: str) -> tuple[bytes, str]:
     return body, media
 
 
-@contextlib.contextmanager
-def relaxed_gc() -> Iterator[None]:
-    """Run the block with the cyclic garbage collector held back, then restore its thresholds.
-
-    WeasyPrint builds hundreds of thousands of short-lived objects; at Python's default threshold the
-    collector ran thousands of times over them. Collections still happen, only less often.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(*GC_RELAXED_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
+_IMPORT_LOCK = threading.Lock()
 
 
 @cache
 def import_weasyprint() -> Any:
-    """WeasyPrint, imported once (see `_import_weasyprint`) with the SVG text fast path installed.
+    """WeasyPrint, imported once with this package's hooks installed (scene images, whole bundled fonts,
+    kept font dates).
 
-    Everything alive once it is imported (the modules of this package, WeasyPrint, Pango bindings, fontTools)
-    lives as long as the process, so it is moved to the collector's permanent generation (`gc.freeze`, the
-    standard after-start-up idiom): no later collection walks it again, during a render or at exit, where
-    the final collections over these modules took about a tenth of a second. Reference counting still frees
-    anything in it that is dropped.
+    The lock makes the first import and the hooks happen once even when several threads render at the same
+    moment (`functools.cache` alone may run the body twice); later calls return the cached module.
     """
-    with relaxed_gc():
-        for name in DEFERRED_MODULES:
-            defer_import(name)
-        for name, functions in DEFERRED_FUNCTIONS.items():
-            defer_functions(name, functions)
-        weasyprint = _import_weasyprint()
-        _install_whole_run_text(weasyprint)
+    with _IMPORT_LOCK:
+        import weasyprint
+
         _install_scene_images(weasyprint)
         _install_whole_bundled_fonts(weasyprint)
-    gc.freeze()
-    return weasyprint
-
-
-def _import_weasyprint() -> Any:
-    """Import WeasyPrint without its slow library hunt.
-
-    WeasyPrint asks cffi for each system library under several names; every name that is not the
-    platform's own makes cffi call `ctypes.util.find_library`, which on Linux starts ldconfig, gcc and ld
-    (about 50 programs, a quarter of a second, scratch files in /tmp). The names WeasyPrint tries last
-    (libpango-1.0.so.0 ...) load directly, so the hunt is switched off during the import; if that fails on
-    some unusual system, the import is retried the ordinary way.
-    """
-    import ctypes.util
-    import sys
-
-    original = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
-    try:
-        import weasyprint
-    except OSError:
-        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
-            del sys.modules[name]
-        ctypes.util.find_library = original
-        import weasyprint
-    finally:
-        ctypes.util.find_library = original
+        _install_font_dates_kept(weasyprint)
     return weasyprint
 
 
@@ -171,115 +110,33 @@ def _install_whole_bundled_fonts(weasyprint: Any) -> None:
     fonts.Font.subset = subset
 
 
-def _install_whole_run_text(weasyprint: Any) -> None:
-    """Draw simple SVG <text> (one x, one y, no per-letter offsets) as one run instead of letter by letter.
+def _install_font_dates_kept(weasyprint: Any) -> None:
+    """Make WeasyPrint's font rewriting keep a font's own 'modified' date instead of the current time.
 
-    WeasyPrint 70 lays out and draws every letter of an SVG <text> with its own Pango layout, so the chart
-    and its key (about 140 short texts, 2,400 letters) took a quarter of a second to draw. Text positioned
-    as a whole is shaped once here, as a browser does (kerning included), with the same font, anchor,
-    baseline, bounding box and cursor as WeasyPrint's own code, which still draws everything else.
+    WeasyPrint rewrites a font with fontTools when it subsets it without HarfBuzz, instances a variable font
+    or blanks an emoji font's pictures; fontTools would stamp the font's `head.modified` with the clock (or
+    SOURCE_DATE_EPOCH when set), so the same input would give different bytes on different days. Setting
+    SOURCE_DATE_EPOCH around the write, as this module used to, changes the process environment from a
+    library call (racy between threads, and visible to the rest of the program). Opened with
+    `recalcTimestamp=False`, the rewritten font keeps the date it came with, whatever the clock or the
+    environment says.
     """
     if not weasyprint_tested(weasyprint):
         return
-    svg_module = private().svg
-    original = svg_module.text  # the function (svg/__init__.py imports it over its module's name)
-    if getattr(original, "whole_run", False):
+    fonts = private().fonts
+    if getattr(fonts.TTFont, "keeps_font_dates", False):
         return
-    fast = _whole_run_text(original)
-    svg_module.text = fast  # draw_node compares TAGS entries with this name to find text elements
-    for tag, function in list(svg_module.TAGS.items()):
-        if function is original:
-            svg_module.TAGS[tag] = fast
+    base = fonts.TTFont
 
+    class DatedTTFont(base):  # type: ignore[misc, valid-type]
+        """fontTools' TTFont, saved with the font's own `head.modified` unless told otherwise."""
 
-def _whole_run_text(original: Any) -> Any:
-    """A drop-in for weasyprint.svg.text.text (70.x) that shapes simple text once; `original` otherwise."""
-    from math import inf
+        keeps_font_dates = True
 
-    wp = private()
-    INITIAL_VALUES, Style, TextBox, Matrix = wp.initial_values, wp.style, wp.text_box, wp.matrix
-    draw_emojis, draw_first_line, extend_bounding_box = wp.draw_emojis, wp.draw_first_line, wp.extend_bounding_box
-    normalize, size, line_break = wp.normalize, wp.size, wp.line_break
+        def __init__(self, *args: Any, recalcTimestamp: bool = False, **kwargs: Any) -> None:
+            super().__init__(*args, recalcTimestamp=recalcTimestamp, **kwargs)
 
-    def single(node: Any, name: str) -> bool:
-        return name not in node.attrib or len(normalize(node.attrib[name]).strip().split(" ")) == 1
-
-    def text(svg: Any, node: Any, font_size: float) -> None:
-        content = node.text
-        if (not content or "\n" in content or any(name in node.attrib for name in _PER_LETTER_ATTRIBUTES)
-                or not single(node, "x") or not single(node, "y")
-                or svg.length(node.get("letter-spacing"), font_size)):
-            original(svg, node, font_size)
-            return
-
-        style = Style()  # as WeasyPrint's own SVG text: initial values, the node's font
-        style.update(INITIAL_VALUES)
-        style.font_config = svg.font_config
-        style["font_family"] = [font.strip("\"'") for font in node.get("font-family", "sans-serif").split(",")]
-        style["font_style"] = node.get("font-style", "normal")
-        style["font_size"] = font_size
-        if node.get("direction") in ("ltr", "rtl"):
-            style["direction"] = node.get("direction")
-        weight = node.get("font-weight", 400)
-        if weight == "normal":
-            style["font_weight"] = 400
-        elif weight == "bold":
-            style["font_weight"] = 700
-        else:
-            try:
-                style["font_weight"] = int(weight)
-            except ValueError:
-                style["font_weight"] = 400
-
-        layout, _, _, width, height, baseline = line_break.split_first_line(content, style, svg.context, inf, 0)
-
-        ascent, descent = font_size * 0.8, font_size * 0.2  # WeasyPrint's own approximation
-        y_align = 0.0
-        display_anchor = node.get("display-anchor")
-        alignment_baseline = node.get("dominant-baseline", node.get("alignment-baseline"))
-        if display_anchor == "middle":
-            y_align = -height / 2
-        elif display_anchor == "top":
-            pass
-        elif display_anchor == "bottom":
-            y_align = -height
-        elif alignment_baseline in ("central", "middle"):
-            y_align = (ascent + descent) / 2 - descent
-        elif alignment_baseline in ("text-before-edge", "before_edge", "top", "hanging", "text-top"):
-            y_align = ascent
-        elif alignment_baseline in ("text-after-edge", "after_edge", "bottom", "text-bottom"):
-            y_align = -descent
-
-        if "x" in node.attrib:
-            x = size(normalize(node.attrib["x"]).strip(), font_size, svg.inner_width)
-            svg.cursor_d_position[0] = 0
-        else:
-            x = svg.cursor_position[0]
-        if "y" in node.attrib:
-            y = size(normalize(node.attrib["y"]).strip(), font_size, svg.inner_height)
-            svg.cursor_d_position[1] = 0
-        else:
-            y = svg.cursor_position[1]
-        svg.cursor_position = x + width, y
-        x_position = x + svg.cursor_d_position[0]
-        y_position = y + svg.cursor_d_position[1] + y_align
-        points = ((x_position, y_position - baseline), (x_position + width, y_position - baseline + height))
-        node.text_bounding_box = extend_bounding_box(node.text_bounding_box, points)
-
-        svg.stream.push_state()
-        fill, stroke = svg.set_graphical_state(node, font_size)
-        svg.stream.begin_text()
-        layout.reactivate(style)
-        svg.fill_stroke(fill, stroke, text=True)
-        text_box = TextBox(layout, style)
-        text_box.baseline = baseline
-        emojis = draw_first_line(svg.stream, text_box, "none", "none", Matrix(a=1, d=-1, e=x_position, f=y_position))
-        svg.stream.end_text()
-        svg.stream.pop_state()
-        draw_emojis(svg.stream, style, x, y, emojis)
-
-    text.whole_run = True  # type: ignore[attr-defined]
-    return text
+    fonts.TTFont = DatedTTFont  # weasyprint.pdf.fonts opens fonts by this module-level name
 
 
 class UnknownScene(LookupError):
@@ -382,46 +239,15 @@ def make_fetcher(log: FetchLog | None = None) -> Any:
     return _fetcher_class()(log if log is not None else FetchLog())
 
 
-@contextlib.contextmanager
-def _pinned_epoch() -> Iterator[None]:
-    """Set SOURCE_DATE_EPOCH for the write (font subsetting reads it), then restore the environment."""
-    before = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = before
-
-
-@contextlib.contextmanager
-def _quiet_weasyprint() -> Iterator[None]:
-    """Keep WeasyPrint's warnings (e.g. a refused fetch, unknown CSS in the browser-only rules) off stderr."""
-    logger = logging.getLogger("weasyprint")
-    level, propagate = logger.level, logger.propagate
-    logger.setLevel(logging.CRITICAL)
-    logger.propagate = False
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-        logger.propagate = propagate
-
-
 def render_document(html: str, *, fetcher: Any) -> Any:
     """Lay out the HTML into pages (a weasyprint Document), with no base URL and the safe fetcher."""
     weasyprint = import_weasyprint()
-
-    with _quiet_weasyprint():
-        return weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).render(pdf_variant=PDF_VARIANT)
+    return weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).render(pdf_variant=PDF_VARIANT)
 
 
 def write_document(document: Any) -> bytes:
-    """The Document's PDF bytes: tagged, with SOURCE_DATE_EPOCH pinned."""
-    with _pinned_epoch(), _quiet_weasyprint():
-        data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
+    """The Document's PDF bytes, tagged."""
+    data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
     return data
 
 
@@ -469,7 +295,7 @@ def pdf_bytes(case: Case, *, options: RenderOptions, log: FetchLog | None = None
     """
     prepared = prepared if prepared is not None else prepare(case, options)
     fetcher = make_fetcher(log)
-    with relaxed_gc(), scene_images(fetcher.scenes if draw_scenes else None):
+    with scene_images(fetcher.scenes if draw_scenes else None):
         room = (hearing_room(case, options=options, fetcher=fetcher, prepared=prepared)
                 if options.view == "hearing" else None)
         html = report_html(case, options=options, target="pdf", chart_room=room, prepared=prepared,

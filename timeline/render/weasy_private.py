@@ -2,23 +2,22 @@
 version range they were written against.
 
 `render/pdf.py` and `render/pdfdraw.py` reach into WeasyPrint below its public API (`HTML`, `CSS`,
-`Document.write_pdf`, `URLFetcher`) for speed and for the bundled-font choice: they replace its SVG text
-function, its SVG image class and its font subsetting, and paint scenes with its text drawing. Such names
+`Document.write_pdf`, `URLFetcher`) for speed and for reproducible fonts: they extend its SVG image class,
+skip subsetting for the bundled fonts, keep a rewritten font's date, and paint scenes with its text drawing. Such names
 change without notice between majors, so they are all imported here (`private`), and the hooks are installed
 only when the running WeasyPrint is the tested major (`weasyprint_tested`); `pyproject.toml` allows exactly
 `WEASYPRINT_REQUIREMENT` (a test checks), so a fresh install gets a version this code was written for.
 
 Used through `private()`:
-- `weasyprint.svg`: `text` (draws an SVG <text>) and `TAGS` (tag -> drawing function); replaced by the
-  whole-run text drawing (`pdf._install_whole_run_text`);
 - `weasyprint.images.SVGImage`: extended to paint registered scenes (`pdf._install_scene_images`);
 - `weasyprint.pdf.fonts.Font.subset` and `Font.file_content`: the bundled fonts kept whole
   (`pdf._install_whole_bundled_fonts`);
-- `weasyprint.text.line_break.split_first_line` and `Layout`, `weasyprint.svg.text.Style` and `TextBox`,
+- `weasyprint.pdf.fonts.TTFont` (fontTools' class, by the name that module opens fonts with): opened so that
+  a rewritten font keeps its own date (`pdf._install_font_dates_kept`);
+- `weasyprint.text.line_break.Layout`, `weasyprint.svg.text.Style` and `TextBox`,
   `weasyprint.draw.text.draw_first_line` and `draw_emojis`, `weasyprint.matrix.Matrix`,
-  `weasyprint.css.properties.INITIAL_VALUES`, `weasyprint.svg.utils.normalize` and `size`,
-  `weasyprint.svg.bounding_box.extend_bounding_box`, `weasyprint.text.ffi.pango` and `FROM_UNITS`:
-  shaping and drawing text as WeasyPrint's own SVG text code does;
+  `weasyprint.css.properties.INITIAL_VALUES`, `weasyprint.text.ffi.pango` and `FROM_UNITS`:
+  shaping and drawing a scene's text as WeasyPrint's own SVG text code does (`pdfdraw`);
 - `weasyprint.formatting_structure.boxes.MarginBox` and `Page._page_box` (`page_box`): the laid-out page
   the hearing view measures its room on.
 
@@ -28,7 +27,7 @@ an upgrade too): the layout context's `font_config`; the SVG renderer's `length`
 `font_config`; the image's `_context`; the PDF stream's `add_group`, `add_pattern`, `set_alpha`,
 `set_color_special`, `draw_x_object`, `ctm`, `push_state`/`pop_state`, `begin_text`/`end_text`,
 `set_text_rendering`, `transform` and pydyf's path and colour operators; the text layout's `reactivate`,
-`set_text`, `layout`, `style`.
+`set_text`, `layout`, `style`; the font's `file_content`.
 """
 
 from __future__ import annotations
@@ -53,20 +52,15 @@ def weasyprint_tested(weasyprint: Any) -> bool:
 class WeasyPrivate:
     """WeasyPrint's private modules and names, imported together (see the module docstring for each use)."""
 
-    svg: Any  # module weasyprint.svg (its `text` and `TAGS` are replaced)
     images: Any  # module weasyprint.images (its `SVGImage` is replaced)
-    fonts: Any  # module weasyprint.pdf.fonts (its `Font.subset` is replaced)
-    line_break: Any  # module weasyprint.text.line_break (`split_first_line`)
+    fonts: Any  # module weasyprint.pdf.fonts (its `Font.subset` and `TTFont` are replaced)
     layout: Any  # weasyprint.text.line_break.Layout
     initial_values: Any  # weasyprint.css.properties.INITIAL_VALUES
     draw_first_line: Any  # weasyprint.draw.text.draw_first_line
     draw_emojis: Any  # weasyprint.draw.text.draw_emojis
     matrix: Any  # weasyprint.matrix.Matrix
-    extend_bounding_box: Any  # weasyprint.svg.bounding_box.extend_bounding_box
     style: Any  # weasyprint.svg.text.Style
     text_box: Any  # weasyprint.svg.text.TextBox
-    normalize: Any  # weasyprint.svg.utils.normalize
-    size: Any  # weasyprint.svg.utils.size
     margin_box: Any  # weasyprint.formatting_structure.boxes.MarginBox
     pango: Any  # weasyprint.text.ffi.pango
     from_units: float  # weasyprint.text.ffi.FROM_UNITS
@@ -78,22 +72,18 @@ def private() -> WeasyPrivate:
     (`pdf.import_weasyprint`), which loads every module named here already."""
     import weasyprint.images as images
     import weasyprint.pdf.fonts as fonts
-    import weasyprint.svg as svg
     from weasyprint.css.properties import INITIAL_VALUES
     from weasyprint.draw.text import draw_emojis, draw_first_line
     from weasyprint.formatting_structure.boxes import MarginBox
     from weasyprint.matrix import Matrix
-    from weasyprint.svg.bounding_box import extend_bounding_box
     from weasyprint.svg.text import Style, TextBox
-    from weasyprint.svg.utils import normalize, size
-    from weasyprint.text import line_break
     from weasyprint.text.ffi import FROM_UNITS, pango
+    from weasyprint.text.line_break import Layout
 
     return WeasyPrivate(
-        svg=svg, images=images, fonts=fonts, line_break=line_break, layout=line_break.Layout,
-        initial_values=INITIAL_VALUES, draw_first_line=draw_first_line, draw_emojis=draw_emojis, matrix=Matrix,
-        extend_bounding_box=extend_bounding_box, style=Style, text_box=TextBox, normalize=normalize, size=size,
-        margin_box=MarginBox, pango=pango, from_units=FROM_UNITS,
+        images=images, fonts=fonts, layout=Layout, initial_values=INITIAL_VALUES, draw_first_line=draw_first_line,
+        draw_emojis=draw_emojis, matrix=Matrix, style=Style, text_box=TextBox, margin_box=MarginBox, pango=pango,
+        from_units=FROM_UNITS,
     )
 
 

@@ -410,8 +410,9 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
 
     def pooled(work: Callable[[], bytes], *, pdf: bool = False) -> bytes:
         """Run a render in one of the pool's slots; a PDF (or the PNG made from one) also waits for the one
-        PDF slot: the PDF renderer pins SOURCE_DATE_EPOCH in the process environment for its write, so two at
-        once could unpin it under each other and the bytes would no longer be the same for the same case."""
+        PDF slot, which bounds the heaviest work to one at a time. (It was first needed because the PDF
+        renderer pinned SOURCE_DATE_EPOCH in the process environment; it no longer changes any process-wide
+        state, and renders from several threads give the same bytes as one at a time: tested.)"""
         start = time.monotonic()
         if not slots.acquire(timeout=RENDER_WAIT):
             raise ApiError(503, "The workspace is busy drawing other timelines; try again in a moment")
