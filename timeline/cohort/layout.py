@@ -320,8 +320,9 @@ def _key_figures(c: Cohort, p: _Page) -> _Page:
     y = _table(p, 0, y + 24, rows3, widths)
     p.lines(0, y + 4, "Days from the first milestone of the pair to the second, for the children who took the "
                       "step; still waiting: the first is dated, the second not yet, and the child is still looked "
-                      "after without legal permanence. Steps that do not apply to a child's plan (panel and ADM "
-                      "for home or kinship) are not counted.", p.width, cls="muted")
+                      "after without legal permanence. Steps that do not apply to a child's plan (such as the "
+                      "adoption steps for a plan of home or kinship), and steps the record's source does not hold "
+                      "(an SSDA903 return has no permanence plan date), are not counted.", p.width, cls="muted")
     return p
 
 
