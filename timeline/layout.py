@@ -848,7 +848,8 @@ class _Layout:
                                       t.lane_title_lines, bold=True)
             low = 0.0  # a forced empty lane: its least is left at nothing, which keeps this a lower bound
             if kind in ("placement", "order") and events:
-                low = t.placement_bar if kind == "placement" else t.order_bar
+                bar_h = t.placement_bar if kind == "placement" else t.order_bar
+                low = self._sub_rows(events) * (bar_h + t.sub_row_gap) - t.sub_row_gap
                 if kind == "placement" and self.facts is not None and self.facts.move_list:
                     low += self._moves_height()
             elif events:
@@ -873,6 +874,25 @@ class _Layout:
                                       t.lane_title_lines, bold=True)
             y += max(lane.height, len(title_lines) * self.line_h) + 2 * t.lane_pad + t.lane_gap
         return bound(y + rest)
+
+    def _sub_rows(self, events: list[tuple[int, AnyEvent]]) -> int:
+        """The sub-rows of a span lane's bars, as `span_lane` stacks them (by days), without drawing them."""
+        sc = self.scale
+        main: list[tuple[int, int, int]] = []  # (first day, number, last day) of the bars that are not overlays
+        overlays = False
+        for n, e in events:
+            if self.term(e).overlay:
+                overlays = True
+                continue
+            end_day = e.last.latest if e.last is not None else max(self.as_of, e.first.latest)
+            if e.last is None and n in self.inferred:
+                end_day = max(min(self.inferred[n], self.as_of), e.first.earliest)
+            first = sc.age_days(e.first.earliest)
+            main.append((first, n, max(sc.age_days(end_day), first + 1)))
+        main.sort(key=lambda item: (item[0], item[1]))
+        rows = first_free([(first, last) for first, _, last in main])
+        n_rows = max((r for r in rows if r is not None), default=-1) + 1
+        return 1 if not main and overlays else n_rows
 
     def finish(self, drawn: _Drawn) -> Scene:
         """The scene: the drawn chart with the legend and the key beneath it (or in `Scene.appendix`).
