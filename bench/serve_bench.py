@@ -8,7 +8,7 @@ every figure is measured at the HTTP client (urllib), warm (one untimed run firs
 
 - preview after an edit: PATCH one row's label, then GET the chart SVG the page redraws (as the view draws
   it, with the key pages under it: `pages=1`) -- the time from sending the edit to holding the new chart --
-  for cases of 60 and 1,000 events (bench/synth.py), full view, and 60 events in the hearing view;
+  for cases of 60 and 1,000 events (bench/synth.py), in the full and the hearing view;
 - PDF download: GET timeline.pdf of the typical sample (samples/chronology.csv, 32 rows), full report
   and hearing view;
 - memory: a fresh interpreter uploads 20 cases of 1,000 events (one per browser session) and draws each
@@ -159,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     runs = 1 if args.quick else 7
     rows: list[tuple[str, float, float | None, str, bool]] = []
     load = os.getloadavg()[0]
-    for n, target, view in ((60, 0.150, "full"), (1000, 0.500, "full"), (60, 0.150, "hearing")):
+    for n, target, view in ((60, 0.150, "full"), (1000, 0.500, "full"), (60, 0.150, "hearing"),
+                            (1000, 0.500, "hearing")):
         walls, cpus = preview_after_edit(client, n, runs if n < 1000 else max(1, runs - 2), view)
         wall, cpu = statistics.median(walls), statistics.median(cpus)
         rows.append((f"preview after an edit, {n} events, {view}", wall * 1000, cpu * 1000,
@@ -175,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
                  mem["rss_mb"] < 500))
     rows.append((f"peak resident, {sessions} sessions x {n_events} events", mem["peak_mb"], None, "(peak)", True))
     width = max(len(r[0]) for r in rows)
-    print(f"load average at the start: {load:.1f} ({os.cpu_count()} cores); wall = at the HTTP client, "
+    print(f"load average at the start: {load:.1f}, at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores); "
+          "wall = at the HTTP client, "
           "cpu = this process's CPU time")
     print(f"{'figure':<{width}}  {'wall':>10}  {'cpu':>8}  target")
     for name, value, cpu_ms, target, ok in rows:

@@ -819,6 +819,81 @@ class _Layout:
         y += t.year_strip + t.lane_gap
         return _Drawn(tuple(background), tuple(foreground), tuple(leaders), tuple(groups), y)
 
+    def floor(self, limit: float = float("inf")) -> float:
+        """A lower bound on `run().height`, cheaper than the run when it passes `limit`: the lanes are laid out
+        as `chart` lays them out, top to bottom, and the lanes not yet laid out count at their least (a span
+        lane's bars in one sub-row, a point lane's marker row, no label tier), with no fit note and an empty
+        legend and key. It stops as soon as the bound passes `limit`. The fit ladder of `layout` skips a
+        level whose floor is taller than the room: that level cannot fit, so laying it out could not change
+        the answer. Call it on a layout of its own (it leaves a run's counts behind)."""
+        t = self.t
+        self._pseudo_titles = {}
+        self.key, self.numbered, self.combined, self.combined_members, self.kept = [], {}, 0, 0, {}
+        y = t.margin
+        if self.title_block:
+            y = self._title([], y)
+        y += 3 * t.axis_row + t.tick_len
+        if self.facts is not None and self.facts.looked_after_start is not None:  # `_bracket` draws one
+            y += t.bracket_row
+        lanes_top = y
+        lanes: list[tuple[str, str, list[tuple[int, AnyEvent]], float]] = []  # kind, title, events, least height
+        for kind, title in t.lane_titles:
+            if kind in t.hidden_lanes:
+                continue
+            events = self.lane_events(kind)
+            forced = (kind == "milestone" and self._has_targets()) or (kind == "meeting" and self._has_overdue())
+            if not events and not forced:
+                continue
+            title_lines = self.m.wrap(title.format(name=self.case.child.name), t.lane_title_size, t.gutter,
+                                      t.lane_title_lines, bold=True)
+            low = 0.0  # a forced empty lane: its least is left at nothing, which keeps this a lower bound
+            if kind in ("placement", "order") and events:
+                bar_h = t.placement_bar if kind == "placement" else t.order_bar
+                low = self._sub_rows(events) * (bar_h + t.sub_row_gap) - t.sub_row_gap
+                if kind == "placement" and self.facts is not None and self.facts.move_list:
+                    low += self._moves_height()
+            elif events:
+                low = t.marker_row
+            lanes.append((kind, title, events, max(low, len(title_lines) * self.line_h) + 2 * t.lane_pad
+                          + t.lane_gap if events else 0.0))
+
+        def bound(y: float) -> float:
+            y = max(y - t.lane_gap, lanes_top + t.marker_row) + t.lane_gap / 2 + t.year_strip + t.lane_gap
+            return round(y - (t.lane_gap if self.split else 0.0) + t.margin, 2) - _EPS
+
+        rest = sum(least for *_, least in lanes)
+        for kind, title, events, least in lanes:
+            if bound(y + rest) > limit:
+                break
+            rest -= least
+            if kind in ("placement", "order"):
+                lane = self.span_lane(kind, y + t.lane_pad, events)
+            else:
+                lane = self.point_lane(kind, y + t.lane_pad, events)
+            title_lines = self.m.wrap(title.format(name=self.case.child.name), t.lane_title_size, t.gutter,
+                                      t.lane_title_lines, bold=True)
+            y += max(lane.height, len(title_lines) * self.line_h) + 2 * t.lane_pad + t.lane_gap
+        return bound(y + rest)
+
+    def _sub_rows(self, events: list[tuple[int, AnyEvent]]) -> int:
+        """The sub-rows of a span lane's bars, as `span_lane` stacks them (by days), without drawing them."""
+        sc = self.scale
+        main: list[tuple[int, int, int]] = []  # (first day, number, last day) of the bars that are not overlays
+        overlays = False
+        for n, e in events:
+            if self.term(e).overlay:
+                overlays = True
+                continue
+            end_day = e.last.latest if e.last is not None else max(self.as_of, e.first.latest)
+            if e.last is None and n in self.inferred:
+                end_day = max(min(self.inferred[n], self.as_of), e.first.earliest)
+            first = sc.age_days(e.first.earliest)
+            main.append((first, n, max(sc.age_days(end_day), first + 1)))
+        main.sort(key=lambda item: (item[0], item[1]))
+        rows = first_free([(first, last) for first, _, last in main])
+        n_rows = max((r for r in rows if r is not None), default=-1) + 1
+        return 1 if not main and overlays else n_rows
+
     def finish(self, drawn: _Drawn) -> Scene:
         """The scene: the drawn chart with the legend and the key beneath it (or in `Scene.appendix`).
 
@@ -1331,10 +1406,17 @@ def layout(case: Case, *, facts: Facts | None, theme: Theme, metrics: TextMetric
     """
     if max_height is None:
         return _Layout(case, facts, theme, metrics, width, title_block).run()
-    scene = _Layout(case, facts, theme, metrics, width, title_block).run()
-    if scene.height <= max_height:
-        return scene
+    # A level whose floor (`_Layout.floor`, a lower bound of its height) is taller than the room cannot fit,
+    # so it is not laid out; the tightest level is always laid out when reached (it is returned when nothing
+    # fits). Each floor is taken on a layout of its own, so the layouts that do run start as before.
+    if _Layout(case, facts, theme, metrics, width, title_block).floor(max_height) <= max_height:
+        scene = _Layout(case, facts, theme, metrics, width, title_block).run()
+        if scene.height <= max_height:
+            return scene
     for level in range(COMPACT.levels + 1):
+        if level < COMPACT.levels and _Layout(case, facts, theme.compact(level), metrics, width, title_block,
+                                              split=True, page_height=page_height).floor(max_height) > max_height:
+            continue
         run = _Layout(case, facts, theme.compact(level), metrics, width, title_block, split=True,
                       page_height=page_height)
         scene = run.run()

@@ -10,11 +10,13 @@ memory only, renders pooled, and never a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import io
 import json
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from importlib import resources
@@ -77,6 +79,8 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
     store = store if store is not None else Store(today=today)
     slots = threading.BoundedSemaphore(render_slots)
     pdf_slot = threading.Lock()
+    rooms = HearingRooms()  # the hearing page's measured room, for the server's life
+    app.extensions["timeline_rooms"] = rooms
     hosts = frozenset(h.lower().strip("[]") for h in allowed_hosts)
     app.extensions["timeline_store"] = store
 
@@ -362,7 +366,7 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
         options = RenderOptions(format=fmt, view=view, page=page, marking=marking or None,  # type: ignore[arg-type]
                                 as_drawn=fmt in ("svg", "scene-json"))
         # A hearing page is measured by the PDF renderer even for its chart, so it waits for the PDF slot too.
-        work = (lambda: with_key_pages(drawn, options)) if pages else (lambda: render_case(drawn, options))
+        work = (lambda: with_key_pages(drawn, options, rooms)) if pages else (lambda: render_case(drawn, options))
         data = pooled(work, pdf=fmt in ("pdf", "png") or view == "hearing")
         if fmt == "svg":
             with case.lock:
@@ -575,18 +579,73 @@ def download(data: bytes, mimetype: str, name: str | None) -> Response:
     return resp
 
 
-def with_key_pages(case: Any, options: Any) -> bytes:
+class HearingRooms:
+    """The hearing page's room (px) for its chart, legend and key, measured with WeasyPrint once per measuring
+    page and then remembered for the server's life, so that a preview after an edit does not lay the page out
+    again (about 250 ms). The room is what `pipeline.hearing_room` measures: a function of the page drawn
+    without its chart (`report_html(..., measuring=True)`: header, words, marking, page size), which an edit of
+    a row's label or date seldom changes. That page's HTML, hashed, is the key, so a room is reused only for
+    the very page it was measured on, and a preview stays byte for byte the download. Thread-safe; the
+    oldest rooms are forgotten past `size`."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.measured = 0  # how many times WeasyPrint measured a page (tests read it)
+        self._rooms: OrderedDict[bytes, float | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def room(self, prepared: Any, options: Any) -> float | None:
+        """The room of the hearing page of `prepared` (what `prepare` made) drawn with `options`."""
+        from dataclasses import replace
+
+        from ..pipeline import hearing_room
+        from ..render.pdfdraw import scene_image_uri
+        from ..report import report_html
+
+        page = report_html(prepared.case, options=replace(options, format="pdf"), target="pdf", measuring=True,
+                           prepared=prepared, image_uri=scene_image_uri)  # as `render.pdf.hearing_room` does
+        key = hashlib.sha256(page.encode("utf-8")).digest()
+        with self._lock:
+            if key in self._rooms:
+                self._rooms.move_to_end(key)
+                return self._rooms[key]
+        room = hearing_room(prepared.case, options, prepared=prepared)
+        with self._lock:
+            self.measured += 1
+            self._rooms[key] = room
+            while len(self._rooms) > self.size:
+                self._rooms.popitem(last=False)
+        return room
+
+
+def preview_scene(case: Any, options: Any, rooms: HearingRooms | None = None) -> Any:
+    """`pipeline.view_scene`, with the hearing page's room from `rooms` (measured once per page)."""
+    from dataclasses import replace
+
+    from ..pipeline import view_scene
+    from ..prepare import prepare
+    from ..report import one_page_chart
+
+    if rooms is None or options.view != "hearing" or not options.as_drawn:
+        return view_scene(case, options)
+    prepared = prepare(case, options)  # as `view_scene` draws a hearing chart, with the remembered room
+    room = rooms.room(prepared, options)
+    return one_page_chart(prepared.case, options=replace(options, page="A4"), room=room,
+                          facts=prepared.facts).chart
+
+
+def with_key_pages(case: Any, options: Any, rooms: HearingRooms | None = None) -> bytes:
     """The page's preview: the chart as the view draws it and, under it, the legend and key pages that follow
     it in the PDF when they had to move off page 1 (`Scene.appendix`), as one SVG; so that a label drawn as a
-    number can be looked up in the preview as in the download. The chart is `render.svg`'s own."""
+    number can be looked up in the preview as in the download. The chart is `render.svg`'s own; a hearing
+    page's room comes from `rooms` when given (`HearingRooms`)."""
     from ..limits import check_report, check_reviews
-    from ..pipeline import view_scene
     from ..render.svg import XML_DECLARATION, scene_to_svg
     from ..standards import load_standards
 
     check_report(case, fmt="svg", view=options.view)  # as `pipeline.render_case` checks
     check_reviews(case, load_standards(options.standards, case.jurisdiction).reviews)
-    scene = view_scene(case, options)
+    scene = preview_scene(case, options, rooms)
     drawings = [scene_to_svg(scene, standalone=False)]
     drawings += [scene_to_svg(p, standalone=False, ids=f"key-{i}") for i, p in enumerate(scene.appendix, 1)]
     if len(drawings) == 1:
