@@ -151,6 +151,13 @@ class _Drawn:
 # ------------------------------------------------------------------ the layout
 
 
+
+def _stack(spans: list[tuple[int, int]], *, overlays: bool) -> tuple[list[int | None], int]:
+    """(sub-row of each bar, number of sub-rows) for bars in start order; a lane of overlays only has one."""
+    rows = first_free(spans)
+    n_rows = max((r for r in rows if r is not None), default=-1) + 1
+    return rows, (1 if not spans and overlays else n_rows)
+
 class _Layout:
     """One layout run. Holds the inputs and the running state (the y cursor, the key, what was drawn)."""
 
@@ -429,18 +436,11 @@ class _Layout:
         days: dict[int, tuple[int, int]] = {}
         for n, e in events:
             xs = sc.x(e.first.earliest)
-            end_day = e.last.latest if e.last is not None else max(self.as_of, e.first.latest)
-            if e.last is None and n in self.inferred:  # the end the record implies (drawn as inferred)
-                end_day = max(min(self.inferred[n], self.as_of), e.first.earliest)
-            xe = max(sc.x(end_day), xs + t.min_bar_width)
-            # sub-rows by days, not pixels: a bar widened to stay visible must not push its successor down
-            days[n] = (sc.age_days(e.first.earliest), max(sc.age_days(end_day), sc.age_days(e.first.earliest) + 1))
+            xe = max(sc.x(self._end_day(n, e)), xs + t.min_bar_width)
+            days[n] = self._day_span(n, e)
             (overlays if self.term(e).overlay else main).append((xs, xe, n, e))
         main.sort(key=lambda item: (days[item[2]][0], item[2]))
-        rows = first_free([days[n] for _, _, n, _ in main])
-        n_rows = max((r for r in rows if r is not None), default=-1) + 1
-        if not main and overlays:
-            n_rows = 1
+        rows, n_rows = _stack([days[n] for _, _, n, _ in main], overlays=bool(overlays))
         moves_h = 0.0
         if kind == "placement" and self.facts is not None and self.facts.move_list:
             moves_h = self._moves_height()
@@ -877,22 +877,22 @@ class _Layout:
 
     def _sub_rows(self, events: list[tuple[int, AnyEvent]]) -> int:
         """The sub-rows of a span lane's bars, as `span_lane` stacks them (by days), without drawing them."""
-        sc = self.scale
-        main: list[tuple[int, int, int]] = []  # (first day, number, last day) of the bars that are not overlays
-        overlays = False
-        for n, e in events:
-            if self.term(e).overlay:
-                overlays = True
-                continue
-            end_day = e.last.latest if e.last is not None else max(self.as_of, e.first.latest)
-            if e.last is None and n in self.inferred:
-                end_day = max(min(self.inferred[n], self.as_of), e.first.earliest)
-            first = sc.age_days(e.first.earliest)
-            main.append((first, n, max(sc.age_days(end_day), first + 1)))
-        main.sort(key=lambda item: (item[0], item[1]))
-        rows = first_free([(first, last) for first, _, last in main])
-        n_rows = max((r for r in rows if r is not None), default=-1) + 1
-        return 1 if not main and overlays else n_rows
+        main = sorted(((self._day_span(n, e), n) for n, e in events if not self.term(e).overlay),
+                      key=lambda item: (item[0][0], item[1]))  # start order, as span_lane stacks them
+        overlays = any(self.term(e).overlay for _, e in events)
+        return _stack([span for span, _ in main], overlays=overlays)[1]
+
+    def _end_day(self, n: int, e: AnyEvent) -> date:
+        """The day a bar ends: its end, else the end the record implies (drawn as inferred), else as at."""
+        if e.last is None and n in self.inferred:
+            return max(min(self.inferred[n], self.as_of), e.first.earliest)
+        return e.last.latest if e.last is not None else max(self.as_of, e.first.latest)
+
+    def _day_span(self, n: int, e: AnyEvent) -> tuple[int, int]:
+        """(first, last) age in days of a bar: sub-rows are stacked by days, not pixels, so a bar widened to
+        stay visible does not push its successor down."""
+        first = self.scale.age_days(e.first.earliest)
+        return first, max(self.scale.age_days(self._end_day(n, e)), first + 1)
 
     def finish(self, drawn: _Drawn) -> Scene:
         """The scene: the drawn chart with the legend and the key beneath it (or in `Scene.appendix`).
