@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -778,13 +778,7 @@ class _Layout:
             y += t.bracket_row
         lanes_top = y
         lane_boxes: list[tuple[str, float, float]] = []
-        for kind, title in t.lane_titles:
-            if kind in t.hidden_lanes:
-                continue
-            events = self.lane_events(kind)
-            forced = (kind == "milestone" and self._has_targets()) or (kind == "meeting" and self._has_overdue())
-            if not events and not forced:
-                continue
+        for kind, title, events in self._shown_lanes():
             if kind in ("placement", "order"):
                 lane = self.span_lane(kind, y + t.lane_pad, events)
             else:
@@ -837,13 +831,7 @@ class _Layout:
             y += t.bracket_row
         lanes_top = y
         lanes: list[tuple[str, str, list[tuple[int, AnyEvent]], float]] = []  # kind, title, events, least height
-        for kind, title in t.lane_titles:
-            if kind in t.hidden_lanes:
-                continue
-            events = self.lane_events(kind)
-            forced = (kind == "milestone" and self._has_targets()) or (kind == "meeting" and self._has_overdue())
-            if not events and not forced:
-                continue
+        for kind, title, events in self._shown_lanes():
             title_lines = self.m.wrap(title.format(name=self.case.child.name), t.lane_title_size, t.gutter,
                                       t.lane_title_lines, bold=True)
             low = 0.0  # a forced empty lane: its least is left at nothing, which keeps this a lower bound
@@ -874,6 +862,18 @@ class _Layout:
                                       t.lane_title_lines, bold=True)
             y += max(lane.height, len(title_lines) * self.line_h) + 2 * t.lane_pad + t.lane_gap
         return bound(y + rest)
+
+    def _shown_lanes(self) -> Iterator[tuple[str, str, list[tuple[int, AnyEvent]]]]:
+        """(kind, title, events) of each lane drawn, in order: not hidden, and with events, or a milestone lane
+        with targets to show, or a meeting lane with a review overdue."""
+        t = self.t
+        for kind, title in t.lane_titles:
+            if kind in t.hidden_lanes:
+                continue
+            events = self.lane_events(kind)
+            forced = (kind == "milestone" and self._has_targets()) or (kind == "meeting" and self._has_overdue())
+            if events or forced:
+                yield kind, title, events
 
     def _sub_rows(self, events: list[tuple[int, AnyEvent]]) -> int:
         """The sub-rows of a span lane's bars, as `span_lane` stacks them (by days), without drawing them."""
