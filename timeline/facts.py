@@ -31,6 +31,7 @@ from .words import (
     date_words,
     days_words,
     duration_words,
+    no_plan_words,
     percent_value,
     plural,
     target_words,
@@ -1093,7 +1094,7 @@ def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | N
         return "done (no target)" if m.date is not None else "no target"
     evidence = std.route_evidence({x.type for x in facts.milestones if x.date is not None})
     if target.unplanned(route, evidence):
-        return f"not measured: no {' or '.join(r.replace('_', ' ') for r in target.only_for_routes)} plan recorded"
+        return no_plan_words(target.only_for_routes)
     if route is not None and target.exempt(route, evidence):
         return f"does not apply to a '{route}' plan"
     reference = next((x for x in facts.milestones if x.type == target.after), None)

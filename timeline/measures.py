@@ -19,7 +19,7 @@ from .dates import add_months
 from .model import HearingEvent, MeetingEvent, PlacementEvent
 from .record import main_placements, placement_at, recommended_route
 from .vocabulary import load_vocabulary
-from .words import date_words, duration_words, plural, target_words
+from .words import date_words, duration_words, no_plan_words, plural, target_words
 
 if TYPE_CHECKING:
     from .facts import Facts
@@ -105,7 +105,7 @@ def _step(case: Case, facts: Facts, std: Standards, spec: MeasureSpec) -> Measur
         if target.unplanned(recommended_route(case, facts.as_of),
                             std.route_evidence({x.type for x in facts.milestones if x.date is not None})):
             status = "not_measured"
-            notes.append(f"not measured: no {' or '.join(target.only_for_routes)} plan recorded")
+            notes.append(no_plan_words(target.only_for_routes))
         else:
             notes.append("no longer applies" if facts.legal_permanence or facts.looked_after_end
                          else "does not apply")

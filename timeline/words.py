@@ -183,3 +183,9 @@ __all__ = [
     "when_words",
     "with_article",
 ]
+
+
+def no_plan_words(routes: tuple[str, ...]) -> str:
+    """Why a step kept for some plans is not measured when no such plan is recorded: 'not measured: no
+    adoption plan recorded' (never 'overdue' for a step that may never be the child's)."""
+    return f"not measured: no {' or '.join(r.replace('_', ' ') for r in routes)} plan recorded"
