@@ -829,7 +829,7 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
     keys: tuple[Drawing, ...] = ()
     chart_note: str | None = None
     if measuring:
-        from .theme import ONE_PAGE_STEPS
+        from .chart.policy import ONE_PAGE_STEPS
 
         left_out = left_out_sentence(max((step.words for step in ONE_PAGE_STEPS), key=len))
     else:

@@ -4,7 +4,9 @@ Layout and renderers read numbers from here and nowhere else, so a change of loo
 Colours are Okabe-Ito (safe for the common colour-vision deficiencies) and each placement type also has a
 pattern, so a greyscale photocopy still tells foster care from kinship care. Text sizes are in CSS px at
 the default canvas width, which is the printable width of an A4 landscape page at 96 dpi: 12 px there
-prints at 9 pt, the smallest size the house rules allow.
+prints at 9 pt, the smallest size the house rules allow. How the layout gives way to fit a room (label
+tiers, numbers, lanes left out, the key's form) is not the look: that is `chart.policy`. A Theme is
+hashable (its mappings are compared, not hashed), so what is built from it once can be cached.
 """
 
 from __future__ import annotations
@@ -146,21 +148,10 @@ class Theme:
     label_pad: float = 3.0  # padding inside a label's white background and inside bars
     label_gap: float = 6.0  # horizontal space kept free between two labels in one tier
     tier_gap: float = 2.0
-    max_tiers: int = 4  # label tiers per lane before labels turn into numbers
     label_max_width: float = 190.0  # wider point labels wrap to two lines
     max_label_lines: int = 2
-    number_cut_labels: bool = False  # a label that would be cut short becomes a number (compact layouts)
-    merge_numbers: bool = False  # touching numbers share one box as a run, "6–9" (compact layouts)
     lane_title_lines: int = 3
-    hidden_lanes: tuple[str, ...] = ()  # lanes left out to fit one page (the hearing view), by kind
-    unlabelled_lanes: tuple[str, ...] = ()  # point lanes drawn as markers only, no labels and no numbers
-    bare_lanes: tuple[str, ...] = ()  # point lanes whose labels keep their words where they fit, the rest bare
-    # markers (no number, no key entry): the one-page view's partial give-way, by what matters (`labels.priority`)
-    lane_tiers: tuple[tuple[str, int], ...] = ()  # (lane kind, tiers) overriding max_tiers: a page's free height
     label_shift: float = 160.0  # px a label may move sideways from its marker to find room (its leader slants)
-    combine_labels: bool = True  # nearby events of one kind with the same words share one label
-    list_combined: bool = False  # each combined label's events, with their dates, in the key (one page, no table)
-    say_shortened: bool = False  # a line under the chart says what was numbered or combined to fit
     min_bar_width: float = 3.0
     arrow_len: float = 10.0
     fuzzy_min: float = 8.0  # width of the faded end of a day date marked ~ or ?
@@ -175,9 +166,7 @@ class Theme:
     legend_swatch: float = 14.0
     legend_gap: float = 18.0
     legend_row: float = 22.0
-    key_columns: int = 3
     key_number_width: float = 28.0
-    key_max_lines: int = 0  # lines per key entry; 0: as many as it needs (never cut)
     # Axis scale.
     prebirth_max_days: int = 366  # before-birth region is cut to this much; earlier events sit at its edge
     min_span_days: int = 30
@@ -211,8 +200,8 @@ class Theme:
     target_colour: str = "#000000"
     hatch_ink: str = "#000000"
     hatch_opacity: float = 0.45
-    marker_fills: MappingProxyType[str, str] = field(
-        default_factory=lambda: MappingProxyType(
+    marker_fills: MappingProxyType[str, str] = field(  # not hashed (a mapping cannot be); still compared
+        hash=False, default_factory=lambda: MappingProxyType(
             {
                 "hearing": OKABE_ITO["vermillion"],
                 "meeting": OKABE_ITO["blue"],
@@ -222,7 +211,7 @@ class Theme:
         )
     )
     court_fill: str = OKABE_ITO["black"]
-    order_fills: MappingProxyType[str, str] = field(default_factory=lambda: _ORDER_FILLS)
+    order_fills: MappingProxyType[str, str] = field(hash=False, default_factory=lambda: _ORDER_FILLS)
     order_default_fill: str = "#D7D7D7"
     placement_default_fill: str = "#BBBBBB"
     patterns: tuple[PatternSpec, ...] = _PATTERNS
@@ -236,8 +225,8 @@ class Theme:
     )
 
     def compact(self, level: int) -> Theme:
-        """A tighter variant for a height budget: level 1 squeezes spacing, each further level allows one
-        label tier fewer per lane (labels past the cap become numbers in the key). Text sizes never change."""
+        """A tighter variant for a height budget: from level 1 the spacing is squeezed and labels keep one line
+        (`Policy.compact` gives way on tiers and numbers at the same levels). Text sizes never change."""
         if level <= 0:
             return self
         return replace(
@@ -253,17 +242,9 @@ class Theme:
             bracket_row=COMPACT.bracket_row,
             year_strip=COMPACT.year_strip,
             max_label_lines=COMPACT.max_label_lines,
-            number_cut_labels=True,
-            merge_numbers=True,
             label_max_width=COMPACT.label_max_width,
-            max_tiers=max(COMPACT.min_tiers, COMPACT.max_tiers - (level - 1)),
-            say_shortened=True,
             label_shift=COMPACT.label_shift,
         )
-
-    def tiers_for(self, kind: str) -> int:
-        """Label tiers lane `kind` may use before its labels turn into numbers."""
-        return next((n for k, n in self.lane_tiers if k == kind), self.max_tiers)
 
     def line_height(self, size: float) -> float:
         """The distance between two baselines of text of `size`."""
@@ -282,7 +263,7 @@ class CompactSpacing:
     """The spacing `Theme.compact` uses when a chart must fit a height budget (e.g. page 1 of a report).
 
     Bars stay tall enough for 12 px text (its box is 14.9 px); labels keep one line and a wider box, so a
-    tier costs one line height; tiers per lane go from `max_tiers` down to `min_tiers` as levels rise.
+    tier costs one line height (the tiers per lane at each level are policy: `chart.policy`).
     """
 
     axis_row: float = 16.0
@@ -297,8 +278,6 @@ class CompactSpacing:
     year_strip: float = 18.0
     max_label_lines: int = 1
     label_max_width: float = 260.0
-    max_tiers: int = 3
-    min_tiers: int = 0  # every label a number
     label_shift: float = 240.0  # a label may sit this far aside from its marker, its leader slanting to it
     levels: int = 4  # compact levels tried, 1..levels
 
@@ -306,36 +285,7 @@ class CompactSpacing:
 COMPACT = CompactSpacing()
 
 
-@dataclass(frozen=True, slots=True)
-class OnePageStep:
-    """One rung of the one-page ladder: what gives way, on top of the compact levels, to fit one page.
-
-    `hidden` lanes are left out; `unlabelled` point lanes keep their markers (explained by the legend) but
-    lose their labels, so they add nothing to the numbered key. `words` says it for the reader.
-    """
-
-    hidden: tuple[str, ...] = ()
-    unlabelled: tuple[str, ...] = ()
-    words: str = ""
-
-
-# The one-page view (a Children's Hearing) must show the chart, its legend and the key to every number on
-# one page. Least important first: life events, then the labels of reviews and meetings, of milestones,
-# and last of hearings. Each step is tried at compact levels 1..COMPACT.levels before the next.
-ONE_PAGE_STEPS: tuple[OnePageStep, ...] = (
-    OnePageStep(),
-    OnePageStep(("event",), (), "life events"),
-    OnePageStep(("event",), ("meeting",), "life events; labels of meetings and reviews"),
-    OnePageStep(("event",), ("meeting", "milestone"),
-                "life events; labels of meetings, reviews and milestones"),
-    OnePageStep(("event",), ("meeting", "milestone", "hearing"),
-                "life events; labels of meetings, reviews, milestones and hearings"),
-)
-# The key's forms on one page, most readable first: three columns, then four narrower ones (fewer rows).
-# An entry is never cut: it wraps to as many lines as it needs (0 lines per entry: no limit).
-ONE_PAGE_KEY_FORMS: tuple[tuple[int, int], ...] = ((3, 0), (4, 0))  # (columns, lines per entry)
-KEY_LINES_MAX = 12  # lines of a key entry when no limit is set (120-character labels need 3 or 4)
-ONE_PAGE_LEGEND_ROW = 18.0  # legend rows closer together (the 12 px text box is 14.9 px tall)
+ONE_PAGE_LEGEND_ROW = 18.0  # the one-page view's legend rows, closer together (the 12 px text box is 14.9 px tall)
 
 # The report's page 1 around the chart (mm of printable height): the header (name, dates, key figures
 # table), the training banner, and in the hearing view the "in words" paragraph under the chart.

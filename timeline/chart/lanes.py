@@ -1,0 +1,368 @@
+"""Layout stage (lanes): one lane of the chart -- bars or markers, their labels, moves, targets, overdue reviews.
+
+`span_lane` (placements, orders) and `point_lane` (hearings, meetings, milestones, life events) each take
+the pass's `Context`, the lane's top and events, and the number its key entries start after, and return a
+`Lane`: its height, primitives per event group, leader lines, what its labels became (`Tally`), what the
+legend must explain (`Needs`) and the titles of the groups that are not events (targets, overdue reviews).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .. import shapes
+from ..dates import format_age
+from ..labels import TARGET_PRIORITY, priority
+from ..model import AnyEvent
+from ..scene import Box, Group, Item, Line, Marker, Path, Rect
+from .context import EPS, Context, day_words, days_words
+from .marks import Needs, target_tick
+from .packing import first_free, stack
+from .tiers import Label, Tally, combine, place_tiers
+
+Events = list[tuple[int, AnyEvent]]
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """What one lane drew."""
+
+    height: float
+    per_event: Mapping[str, tuple[Item, ...]]  # primitives per group (event id, or a target's / review's key)
+    extras: tuple[Item, ...] = ()  # groups of their own (moves)
+    leaders: tuple[Item, ...] = ()
+    tally: Tally = field(default_factory=Tally)
+    needs: Needs = field(default_factory=Needs)
+    titles: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # a non-event group's (title, class)
+
+
+def _merged(per: dict[str, list[Item]], more: Mapping[str, tuple[Item, ...]]) -> dict[str, tuple[Item, ...]]:
+    for key, items in more.items():
+        per.setdefault(key, []).extend(items)
+    return {k: tuple(v) for k, v in per.items()}
+
+
+# ---------------------------------------------------------------------------------------------- span lanes
+
+
+def span_lane(ctx: Context, kind: str, top: float, events: Events, *, key_start: int = 0) -> Lane:
+    """Placements or orders: bars in sub-rows, overlays, labels inside or in tiers beneath."""
+    t = ctx.theme
+    bar_h = t.placement_bar if kind == "placement" else t.order_bar
+    main: list[tuple[float, float, int, AnyEvent]] = []
+    overlays: list[tuple[float, float, int, AnyEvent]] = []
+    days: dict[int, tuple[int, int]] = {}
+    for n, e in events:
+        xs = ctx.scale.x(e.first.earliest)
+        xe = max(ctx.scale.x(ctx.end_day(n, e)), xs + t.min_bar_width)
+        days[n] = ctx.day_span(n, e)
+        (overlays if ctx.term(e).overlay else main).append((xs, xe, n, e))
+    main.sort(key=lambda item: (days[item[2]][0], item[2]))
+    rows, n_rows = stack([days[n] for _, _, n, _ in main], overlays=bool(overlays))
+    moves_h = moves_height(ctx) if kind == "placement" and ctx.facts is not None and ctx.facts.move_list else 0.0
+    bars_top = top + moves_h
+    row_y = [bars_top + i * (bar_h + t.sub_row_gap) for i in range(n_rows)]
+    bars_bottom = bars_top + n_rows * (bar_h + t.sub_row_gap) - t.sub_row_gap
+    per: dict[str, list[Item]] = {}
+    labels: list[Label] = []
+    flags: set[str] = set()
+    drawn: set[tuple[str, str]] = set()
+    bars = [(xs, xe, n, e, row_y[row], bar_h, False) for (xs, xe, n, e), row in zip(main, rows, strict=True)
+            if row is not None]
+    oh = round(bar_h * t.respite_ratio, 2)
+    bars += [(xs, xe, n, e, row_y[0] + bar_h - oh, oh, True)
+             for xs, xe, n, e in sorted(overlays, key=lambda item: (item[0], item[2]))]
+    for xs, xe, n, e, y, h, overlay in bars:
+        drawn.add((e.kind, e.type))
+        items, marks = _bar_shapes(ctx, n, e, xs, xe, y, h, overlay=overlay)
+        label = _bar_label(ctx, items, n, e, xs, xe, y, h, bars_bottom, overlay=overlay)
+        per.setdefault(ctx.ids[n], []).extend(items)
+        flags |= marks
+        if label is not None:
+            labels.append(label)
+    tiers = place_tiers(ctx, labels, bars_bottom + t.lane_pad, lane=kind, key_start=key_start)
+    extras = tuple(moves(ctx, top, moves_h, bars_bottom)) if kind == "placement" and moves_h else ()
+    if extras:
+        flags.add("move")
+    height = (bars_bottom - top) + (t.lane_pad + tiers.height if tiers.height else 0.0)
+    return Lane(height, _merged(per, tiers.per), extras, tiers.leaders, tiers.tally,
+                Needs(frozenset(drawn), frozenset(flags)))
+
+
+def _bar_shapes(ctx: Context, n: int, e: AnyEvent, xs: float, xe: float, y: float, h: float, *,
+                overlay: bool) -> tuple[list[Item], set[str]]:
+    """A bar's fill, hatching, faded ends for approximate dates and its open end; and the marks it used."""
+    t, sc = ctx.theme, ctx.scale
+    eid = ctx.ids[n]
+    term = ctx.term(e)
+    flags: set[str] = set()
+    w = round(xe - xs, 2)
+    fill_cls = f"bar fill-{e.kind}-{e.type}"
+    if e.kind == "order" and term.route:
+        fill_cls += " permanence"
+    if overlay:
+        fill_cls += " overlay"
+    items: list[Item] = [Rect(xs, y, w, h, fill_cls, event=eid)]
+    if e.kind == "placement" and term.pattern and t.pattern(term.pattern):
+        items.append(Rect(xs, y, w, h, "hatch", event=eid, fill_pattern=f"pat-{term.pattern}"))
+    fuzz = []
+    if e.first.approximate:
+        fw = max(t.fuzzy_min, sc.x(e.first.latest) - sc.x(e.first.earliest))
+        fuzz.append((xs, min(w, fw)))
+    if e.last is not None and e.last.approximate:
+        fw = min(w, max(t.fuzzy_min, sc.x(e.last.latest) - sc.x(e.last.earliest)))
+        fuzz.append((xe - fw, fw))
+    for fx, fw in fuzz:
+        items.append(Rect(fx, y, fw, h, "fuzzy", event=eid, fill_pattern="pat-hatch"))
+        flags.add("approx")
+    if e.last is None and n in ctx.inferred:
+        fw = min(w, max(t.fuzzy_min, 2 * t.arrow_len))
+        items.append(Rect(xe - fw, y, fw, h, "fuzzy inferred", event=eid, fill_pattern="pat-hatch"))
+        flags.add("inferred")
+    elif e.last is None:
+        a = t.arrow_len
+        d = (shapes.move(xe, y), shapes.line(xe + a, y + h / 2), shapes.line(xe, y + h), shapes.close())
+        items.append(Path(d, Box(xe, y, a, h), f"arrow fill-{e.kind}-{e.type}", event=eid))
+        flags.add("open")
+    if e.planned:
+        flags.add("planned")
+    return items, flags
+
+
+def _bar_label(ctx: Context, items: list[Item], n: int, e: AnyEvent, xs: float, xe: float, y: float, h: float,
+               bars_bottom: float, *, overlay: bool) -> Label | None:
+    """A bar's words inside it when they fit (added to `items`, None returned), else its label for the tiers."""
+    t = ctx.theme
+    eid = ctx.ids[n]
+    term = ctx.term(e)
+    full = ctx.chart_label(e)
+    candidates = [full]
+    if e.kind == "order":
+        body = e.label or ""
+        if body and not body.upper().startswith(term.abbr.upper()):
+            candidates = [f"{term.abbr}: {ctx.chart_label(e)}"]
+        approx = "c. " if e.first.qualifier == "~" else ""
+        candidates.append(f"{approx}{term.abbr}")
+    else:
+        candidates.append(ctx.chart_label(e, short=True))
+    size = t.bar_text_size
+    inside = None
+    if not overlay and h >= ctx.text_h:
+        visible = min(xe, ctx.right) - xs
+        inside = next((c for c in candidates if ctx.metrics.width(c, size) + 2 * t.label_pad <= visible), None)
+    if inside is not None:
+        tw = ctx.metrics.width(inside, size)
+        tx = xs + t.label_pad
+        ty = y + (h - ctx.text_h) / 2
+        if e.kind == "placement":  # hatching and dark fills need a calm ground under the words
+            items.append(Rect(tx - t.label_pad / 2, ty, tw + t.label_pad, ctx.text_h, "bar-label-bg",
+                              event=eid, rx=2.0))
+        items.append(ctx.text(tx, ty, inside, "bar-label", size=size, event=eid))
+        return None
+    text = candidates[0] if e.kind == "order" else full
+    lines, lw = ctx.wrap_label(text)
+    return Label(cut=ctx.is_cut(lines, text), anchor=xs, lines=lines, width=lw, event=eid, order=n,
+                 key_text=f"{text} ({ctx.dates_text(e)})", top_y=bars_bottom, group=eid,
+                 priority=priority(e.kind, e.type), kind=e.kind)
+
+
+# --------------------------------------------------------------------------------------------- point lanes
+
+
+def point_lane(ctx: Context, kind: str, top: float, events: Events, *, key_start: int = 0) -> Lane:
+    """Hearings, meetings, milestones, life events: shaped markers on one row, labels in tiers beneath."""
+    t = ctx.theme
+    cy = top + t.marker_row / 2
+    per: dict[str, list[Item]] = {}
+    labels: list[Label] = []
+    flags: set[str] = set()
+    late = ctx.late_reviews() if kind == "meeting" else {}
+    for n, e in events:
+        items, label, marks = _marker(ctx, kind, n, e, cy, late)
+        per.setdefault(ctx.ids[n], []).extend(items)
+        labels.append(label)
+        flags |= marks
+    if ctx.policy.combine_labels and len(labels) > 1:
+        labels = combine(ctx, kind, labels)
+    extras_start = len(ctx.case.events) + 1
+    titles: dict[str, tuple[str, str]] = {}
+    if kind == "milestone":
+        flags |= _targets(ctx, per, labels, titles, cy, extras_start)
+    if kind == "meeting":
+        flags |= _overdue_reviews(ctx, per, labels, titles, cy, extras_start)
+    if kind in ctx.policy.unlabelled_lanes:  # markers only: the legend explains them, the key stays short
+        labels = []
+    blocks = [(b.x - t.label_gap / 2, b.x + b.width + t.label_gap / 2)
+              for items in per.values() for b in (item.box for item in items if not isinstance(item, Group))]
+    tiers = place_tiers(ctx, labels, top + t.marker_row + t.lane_pad, lane=kind, key_start=key_start,
+                        row=(cy, blocks))
+    height = t.marker_row + (t.lane_pad + tiers.height if tiers.height else 0.0)
+    drawn = frozenset((kind, e.type) for _, e in events)
+    return Lane(height, _merged(per, tiers.per), (), tiers.leaders, tiers.tally, Needs(drawn, frozenset(flags)),
+                titles)
+
+
+def _marker(ctx: Context, kind: str, n: int, e: AnyEvent, cy: float, late: Mapping[int, int]
+            ) -> tuple[list[Item], Label, set[str]]:
+    """One event's marker (with its approximate range and late ring), its label, and the marks it used."""
+    t = ctx.theme
+    eid = ctx.ids[n]
+    items: list[Item] = []
+    flags: set[str] = set()
+    cx = ctx.scale.x(e.first.mid)
+    if e.first.approximate:
+        xa, xb = ctx.scale.x(e.first.earliest), ctx.scale.x(e.first.latest)
+        if xb - xa > 1.0:
+            items.append(Rect(xa, cy - 2.0, xb - xa, 4.0, "fuzzy-range", event=eid))
+            flags.add("approx")
+    shape = ctx.term(e).marker or "circle"
+    cls = f"marker marker-{kind}" + (" court" if shape == "triangle" else "")
+    if n in late:
+        items.append(Marker("circle", cx, cy, t.marker_size + 6, "late-ring", event=eid))
+        flags.add("late")
+    items.append(Marker(shape, cx, cy, t.marker_size, cls, event=eid))
+    if e.planned:
+        flags.add("planned")
+    text = ctx.chart_label(e, short=True)
+    if n in late and "late" not in text.lower():
+        text = f"{text} ({days_words(late[n])} late)"
+    lines, lw = ctx.wrap_label(text)
+    label = Label(cut=ctx.is_cut(lines, text), anchor=cx, lines=lines, width=lw, event=eid, order=n,
+                  key_text=f"{text} ({ctx.dates_text(e)})", top_y=cy + t.marker_size / 2,
+                  group=eid, priority=priority(kind, e.type), kind=kind,
+                  beside=round(cx + t.marker_size / 2 + t.label_gap / 2 + EPS, 2))
+    return items, label, flags
+
+
+def _overdue_reviews(ctx: Context, per: dict[str, list[Item]], labels: list[Label],
+                     titles: dict[str, tuple[str, str]], cy: float, order0: int) -> set[str]:
+    """Reviews due and not held, as hollow markers with labels, added to the meeting lane's working lists."""
+    if ctx.facts is None:
+        return set()
+    t = ctx.theme
+    flags: set[str] = set()
+    for i, r in enumerate(ctx.facts.reviews):
+        if not r.overdue or r.due < ctx.scale.start or r.due > ctx.scale.end:
+            continue
+        key = f"review-overdue-{i + 1}"
+        cx = ctx.scale.x(r.due)
+        title = (f"{day_words(r.due)} (age {format_age(ctx.born, r.due)}): looked-after review due, "
+                 f"not held by {day_words(ctx.as_of)} ({days_words(r.days_late)} overdue)")
+        per.setdefault(key, []).append(Marker("circle", cx, cy, t.marker_size, "marker review-overdue"))
+        text = f"Review due {day_words(r.due)}: not held"
+        lines, lw = ctx.wrap_label(text)
+        labels.append(Label(cut=ctx.is_cut(lines, text), anchor=cx, lines=lines, width=lw, event=None,
+                            order=order0 + i, key_text=text, top_y=cy + t.marker_size / 2, group=key))
+        titles[key] = (title, "review-overdue")
+        flags.add("overdue-review")
+    return flags
+
+
+def _targets(ctx: Context, per: dict[str, list[Item]], labels: list[Label], titles: dict[str, tuple[str, str]],
+             cy: float, order0: int) -> set[str]:
+    """Milestone targets, as ticks (and the time beyond a missed or overdue one), added to the lane's lists."""
+    if ctx.facts is None:
+        return set()
+    t, sc = ctx.theme, ctx.scale
+    flags: set[str] = set()
+    for i, m in enumerate(ctx.facts.milestones):
+        if m.target_date is None or m.target_date < sc.start or m.target_date > sc.end:
+            continue
+        if m.status not in ("met", "missed", "overdue", "pending"):
+            continue
+        key = f"target-{m.type}"
+        name = ctx.vocab.term("milestone", m.type).abbr
+        tx = sc.x(m.target_date)
+        items = per.setdefault(key, [])
+        over_to = m.date if m.status == "missed" else (ctx.as_of if m.status == "overdue" else None)
+        if over_to is not None and over_to > m.target_date:
+            ox = sc.x(over_to)
+            items.append(Rect(tx, cy - t.marker_row / 4, ox - tx, t.marker_row / 2, "overrun", fill_pattern=None))
+            flags.add("overrun")
+        half = t.target_tick / 2
+        items.append(Path(target_tick(tx, cy, half), Box(tx - half / 2, cy - half, half, 2 * half), "target-tick"))
+        flags.add("target")
+        over = days_words(m.days_over or 0)
+        status = {"met": "met", "missed": f"missed by {over}", "overdue": f"overdue by {over}",
+                  "pending": "not yet due"}[m.status]
+        title = f"{day_words(m.target_date)}: target for {name} ({status})"
+        if m.extensions:  # the record extends the timetable: the target drawn is the extended one
+            title += f", extended {'once' if m.extensions == 1 else f'{m.extensions} times'}"
+        titles[key] = (title, f"target status-{m.status}")
+        if m.status == "overdue":
+            text = f"{name}: due {day_words(m.target_date)}, overdue"
+            lines, lw = ctx.wrap_label(text)
+            labels.append(Label(cut=ctx.is_cut(lines, text), anchor=tx, lines=lines, width=lw, event=None,
+                                order=order0 + 100 + i, key_text=text, top_y=cy + half, group=key,
+                                priority=TARGET_PRIORITY))
+    return flags
+
+
+# ------------------------------------------------------------------------------------------------- moves
+
+
+def _move_rows(ctx: Context) -> tuple[list[tuple[float, float, int]], list[int], float]:
+    """Moves as (x, diameter, number) by x, their stacking rows, and the row height."""
+    assert ctx.facts is not None
+    t = ctx.theme
+    found = []
+    for mv in ctx.facts.move_list:
+        d = max(2 * t.move_radius, ctx.metrics.width(str(mv.number), t.text_size, True) + t.label_pad + 1.0)
+        found.append((ctx.scale.x(mv.date), d, mv.number))
+    found.sort()
+    rows = first_free([(x - d / 2, x + d / 2 + 1.0) for x, d, _ in found])
+    row_h = max((d for _, d, _ in found), default=2 * t.move_radius) + t.sub_row_gap
+    return found, [r or 0 for r in rows], row_h
+
+
+def moves_height(ctx: Context) -> float:
+    """The height of the placement lane's moves row(s), above its bars."""
+    _, rows, row_h = _move_rows(ctx)
+    return (max(rows, default=0) + 1) * row_h + ctx.theme.sub_row_gap
+
+
+def moves(ctx: Context, top: float, height: float, bars_bottom: float) -> list[Item]:
+    """One <g class="move"> per move between consecutive main placements: numbered circle and a line."""
+    assert ctx.facts is not None
+    t = ctx.theme
+    by_number = {mv.number: mv for mv in ctx.facts.move_list}
+    found, rows, row_h = _move_rows(ctx)
+    out: list[Item] = []
+    for (cx, d, number), row in zip(found, rows, strict=True):
+        mv = by_number[number]
+        cy = top + height - t.sub_row_gap - (row + 0.5) * row_h
+        items: list[Item] = [Line(cx, cy + d / 2, cx, bars_bottom, "move-line"),
+                             Marker("circle", cx, cy, d, "move-marker")]
+        label = str(number)
+        w = ctx.metrics.width(label, t.text_size, True)
+        items.append(ctx.text(cx - w / 2, cy - ctx.text_h / 2, label, "move-number", bold=True))
+        to_e = ctx.case.events[mv.to_event - 1]
+        title = (f"Move {number}: {day_words(mv.date)} (age {format_age(ctx.born, mv.date)}), "
+                 f"to {ctx.term(to_e).label.lower()}")
+        out.append(Group(tuple(items), "move", id=f"move-{number}", title=title))
+    return out
+
+
+# ------------------------------------------------------------------------------------------- event groups
+
+
+def event_groups(ctx: Context, lane: Lane) -> list[Item]:
+    """A lane's primitives as one titled <g> per event (or per target / overdue review)."""
+    out: list[Item] = []
+    late = ctx.late_reviews()
+    for key, items in lane.per_event.items():
+        if key in ctx.by_id:
+            n, e = ctx.by_id[key]
+            extra = f" (held {days_words(late[n])} late)" if n in late else ""
+            more: list[str] = ["open"] if e.is_span and e.last is None and n not in ctx.inferred else []
+            if e.is_span and e.last is None and n in ctx.inferred:
+                more.append("inferred")
+            if n in late:
+                more.append("late")
+            out.append(Group(tuple(items), ctx.event_classes(e, *more), id=key, event=key,
+                             title=ctx.title_of(e, extra)))
+        else:
+            title, cls = lane.titles.get(key, ("", key))
+            out.append(Group(tuple(items), cls, id=key, title=title))
+    return out
