@@ -16,28 +16,32 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from test_layout import AS_OF, BORN, an_event, check_invariants, make_case, outside, overlapping_texts
 
+from timeline.chart import draw
 from timeline.facts import compute_facts
 from timeline.io import load_case
-from timeline.layout import _Layout, fit_one_page, layout, layout_pass, one_page_theme
+from timeline.layout import (
+    DEFAULT_POLICY,
+    ONE_PAGE_KEY_FORMS,
+    ONE_PAGE_STEPS,
+    fit_one_page,
+    layout,
+    layout_pass,
+    one_page_policy,
+    one_page_theme,
+)
 from timeline.model import Case, event_id
 from timeline.pipeline import RenderOptions, render_case
 from timeline.render.pdf import hearing_room, make_fetcher, pdf_bytes
 from timeline.report import chart_budget, one_page_chart, scaled_note, scaled_width
 from timeline.scene import Line, Scene, Text
 from timeline.text import default_metrics
-from timeline.theme import (
-    COMPACT,
-    DEFAULT_THEME,
-    ONE_PAGE_KEY_FORMS,
-    ONE_PAGE_STEPS,
-    printable_height_px,
-    printable_width_px,
-)
+from timeline.theme import COMPACT, DEFAULT_THEME, printable_height_px, printable_width_px
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
 GOLDEN = Path(__file__).resolve().parent / "golden"
 T = DEFAULT_THEME
+P = DEFAULT_POLICY
 DASH = "–"
 MIN_PT = 9.0
 
@@ -80,9 +84,9 @@ def sample_or_synth(stem: str) -> Case:
 
 
 def laid_out(case: Case, *, page: str = "A4", max_height: float | None = None, title_block: bool = True,
-             theme: Any = T) -> Scene:
+             theme: Any = T, policy: Any = P) -> Scene:
     return layout(case, facts=compute_facts(case), theme=theme, metrics=default_metrics(),
-                  width=printable_width_px(page), title_block=title_block, max_height=max_height)
+                  width=printable_width_px(page), title_block=title_block, max_height=max_height, policy=policy)
 
 
 # ---------------------------------------------------------------- budgets
@@ -106,6 +110,7 @@ def test_every_sample_fits_each_budget_or_is_the_documented_exception(path: Path
             misses.add((path.stem, name))
             # what happens then: the tightest level, legend and key moved out to the appendix
             tightest = layout_pass(case, facts=compute_facts(case), theme=T.compact(COMPACT.levels),
+                                   policy=P.compact(COMPACT.levels),
                                    metrics=default_metrics(), width=printable_width_px(options.page),
                                    title_block=False, split=True).scene
             assert scene.to_json() == tightest.to_json()
@@ -140,10 +145,11 @@ def test_invariants_hold_at_every_compact_level(events: list[dict[str, Any]], le
     case = make_case(events, born=BORN.isoformat(), as_of=AS_OF.isoformat())
     facts = compute_facts(case)
     width = printable_width_px("A4")
-    inline = layout(case, facts=facts, theme=T.compact(level), metrics=default_metrics(), width=width)
+    inline = layout(case, facts=facts, theme=T.compact(level), metrics=default_metrics(), width=width,
+                    policy=P.compact(level))
     check_invariants(case, inline)
     split = layout_pass(case, facts=facts, theme=T.compact(level), metrics=default_metrics(), width=width,
-                        title_block=False, split=True).scene
+                        title_block=False, split=True, policy=P.compact(level)).scene
     check_invariants(case, split)
     for page in split.appendix:  # the moved legend and key: on their own canvas, no overlaps
         assert not overlapping_texts(page) and not outside(page)
@@ -155,9 +161,10 @@ def test_invariants_hold_at_every_compact_level(events: list[dict[str, Any]], le
 def test_invariants_hold_at_every_one_page_step(events: list[dict[str, Any]], level: int, step: int,
                                                 form: tuple[int, int]) -> None:
     case = make_case(events, born=BORN.isoformat(), as_of=AS_OF.isoformat())
-    theme = one_page_theme(T, level, ONE_PAGE_STEPS[step], form)
+    theme = one_page_theme(T, level, ONE_PAGE_STEPS[step])
+    policy = one_page_policy(P, level, ONE_PAGE_STEPS[step], form)
     scene = layout(case, facts=compute_facts(case), theme=theme, metrics=default_metrics(),
-                   width=printable_width_px("A4"), title_block=False)
+                   width=printable_width_px("A4"), title_block=False, policy=policy)
     check_shown(case, scene, ONE_PAGE_STEPS[step].hidden)
     unlabelled = {e for n, e in case.numbered() if e.kind in ONE_PAGE_STEPS[step].unlabelled}
     labelled = {t.event for t in scene.texts() if t.cls in ("label", "key-number")}
@@ -170,7 +177,7 @@ def test_one_page_gives_way_in_order_and_says_what_it_left_out() -> None:
     width = printable_width_px("A4")
     roomy = fit_one_page(case, facts=facts, theme=T, metrics=default_metrics(), width=width, max_height=5000.0)
     assert (roomy.fits, roomy.level, roomy.step, roomy.left_out) == (True, 0, 0, "")
-    assert roomy.scene.to_json() == laid_out(case, title_block=False, theme=replace(T, list_combined=True)).to_json()
+    assert roomy.scene.to_json() == laid_out(case, title_block=False, policy=replace(P, list_combined=True)).to_json()
     tight = fit_one_page(case, facts=facts, theme=T, metrics=default_metrics(), width=width, max_height=560.0)
     assert tight.fits and tight.scene.height <= 560.0
     assert tight.step == len(ONE_PAGE_STEPS) - 1
@@ -193,9 +200,9 @@ def by_kind(case: Case, kind: str) -> set[str]:
 
 def test_one_page_says_what_was_shortened_in_the_keys_gutter() -> None:
     case = sample("drifting")
-    theme = replace(one_page_theme(T, 3, ONE_PAGE_STEPS[0], ONE_PAGE_KEY_FORMS[0]), list_combined=True)
-    run = layout_pass(case, facts=compute_facts(case), theme=theme, metrics=default_metrics(),
-                      width=printable_width_px("A4"), title_block=False)
+    policy = replace(one_page_policy(P, 3, ONE_PAGE_STEPS[0], ONE_PAGE_KEY_FORMS[0]), list_combined=True)
+    run = layout_pass(case, facts=compute_facts(case), theme=one_page_theme(T, 3, ONE_PAGE_STEPS[0]),
+                      metrics=default_metrics(), width=printable_width_px("A4"), title_block=False, policy=policy)
     scene = run.scene
     note = " ".join(t.text for t in scene.texts() if t.cls == "fit-note")
     assert note.startswith("Shortened to fit:") and all(f"{n} " in note for _, n in run.numbered)
@@ -220,13 +227,13 @@ def test_page_one_spends_its_free_height_on_words_before_numbers() -> None:
 def test_when_no_candidate_of_the_last_step_fits_no_other_is_tried(monkeypatch: pytest.MonkeyPatch) -> None:
     case = sample("drifting")
     charts: list[int] = []
-    original = _Layout.chart
+    original = draw.chart
 
-    def counting(self: _Layout) -> Any:
+    def counting(ctx: Any) -> Any:
         charts.append(1)
-        return original(self)
+        return original(ctx)
 
-    monkeypatch.setattr(_Layout, "chart", counting)
+    monkeypatch.setattr(draw, "chart", counting)
     width = printable_width_px("A4")
     none = fit_one_page(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=width,
                         max_height=100.0)
@@ -256,9 +263,10 @@ def ladder(stem: str) -> tuple[tuple[int, int, tuple[int, int], float, str], ...
                                      for level in range(1, COMPACT.levels + 1) for form in ONE_PAGE_KEY_FORMS]
     out = []
     for level, index, form in candidates:
-        theme = one_page_theme(replace(T, list_combined=True), level, ONE_PAGE_STEPS[index], form)
+        theme = one_page_theme(T, level, ONE_PAGE_STEPS[index])
+        policy = one_page_policy(replace(P, list_combined=True), level, ONE_PAGE_STEPS[index], form)
         scene = layout_pass(case, facts=facts, theme=theme, metrics=default_metrics(),
-                            width=printable_width_px("A4"), title_block=False).scene
+                            width=printable_width_px("A4"), title_block=False, policy=policy).scene
         out.append((level, index, form, scene.height, scene.to_json()))
     return tuple(out)
 

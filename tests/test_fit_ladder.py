@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from timeline.chart import draw
 from timeline.io import load_case, load_text
-from timeline.layout import _Layout
+from timeline.layout import DEFAULT_POLICY, layout_floor, layout_pass
 from timeline.model import Case
 from timeline.pipeline import RenderOptions, render_case
 from timeline.prepare import facts_for
@@ -37,20 +38,20 @@ def synthetic(n_events: int) -> Case:
 
 def drawn(case: Case, monkeypatch: pytest.MonkeyPatch, *, floors: bool) -> tuple[Scene, int]:
     """The page-1 chart of the full report on A4 (`chart_scenes`, which calls `layout` with the page's room)
-    and how many full layouts (`_Layout.chart`) it took; without `floors`, every level is laid out, as
+    and how many full layouts (`chart.draw.chart`) it took; without `floors`, every level is laid out, as
     before the shortcut."""
     calls = 0
-    chart = _Layout.chart
+    chart = draw.chart
 
-    def counted(self: _Layout) -> Any:
+    def counted(ctx: Any) -> Any:
         nonlocal calls
         calls += 1
-        return chart(self)
+        return chart(ctx)
 
     with monkeypatch.context() as m:
-        m.setattr(_Layout, "chart", counted)
+        m.setattr(draw, "chart", counted)
         if not floors:
-            m.setattr(_Layout, "floor", lambda self, limit=float("inf"): float("-inf"))
+            m.setattr(draw, "floor", lambda ctx, limit=float("inf"): float("-inf"))
         scene = chart_scenes(case, options=RenderOptions(page="A4")).chart
     return scene, calls
 
@@ -81,24 +82,26 @@ def test_a_case_that_fits_is_drawn_as_before(monkeypatch: pytest.MonkeyPatch, pa
 
 @pytest.mark.parametrize("name", [*(p.stem for p in SAMPLES), "synth-300"])
 def test_the_floor_is_never_above_the_height(name: str) -> None:
-    """`_Layout.floor` is a lower bound of the height at every compact level, split or not, with and without
-    the title block, whether it stops early (a room) or lays out every lane (no room)."""
+    """`layout_floor` (the fit ladder's `chart.draw.floor`) is a lower bound of the height at every compact
+    level, split or not, with and without the title block, whether it stops early (a room) or lays out every
+    lane (no room)."""
     case = synthetic(300) if name == "synth-300" else load_case(ROOT / "samples" / f"{name}.yaml").case
     options = RenderOptions(page="A4")
     facts = facts_for(case, options)
     width = printable_width_px(options.page)
     room = chart_budget(options)
-    themes = [(DEFAULT_THEME, False), *((DEFAULT_THEME.compact(level), True) for level in range(COMPACT.levels + 1))]
-    for theme in themes:
+    themes = [(DEFAULT_THEME, DEFAULT_POLICY, False),
+              *((DEFAULT_THEME.compact(level), DEFAULT_POLICY.compact(level), True)
+                for level in range(COMPACT.levels + 1))]
+    for theme, policy, split in themes:
         for title_block in (True, False):
-            def make(theme: Any = theme, title_block: bool = title_block) -> _Layout:
-                return _Layout(case, facts, theme[0], default_metrics(), width, title_block, split=theme[1])
-
-            height = make().run().height
-            assert make().floor() <= height, (theme[1], title_block)
-            assert make().floor(room) <= height, (theme[1], title_block)
-            if theme[1]:  # legend and key in the appendix: only the line on what was shortened is left out
-                assert make().floor() > height - 80, "the floor with every lane laid out is near the height"
+            args: dict[str, Any] = {"facts": facts, "theme": theme, "policy": policy, "metrics": default_metrics(),
+                                    "width": width, "title_block": title_block, "split": split}
+            height = layout_pass(case, **args).scene.height
+            assert layout_floor(case, **args) <= height, (split, title_block)
+            assert layout_floor(case, **args, limit=room) <= height, (split, title_block)
+            if split:  # legend and key in the appendix: only the line on what was shortened is left out
+                assert layout_floor(case, **args) > height - 80, "the floor with every lane laid out is near the height"
 
 
 def test_the_workspace_measures_a_hearing_page_once(client: Any) -> None:  # noqa: F811

@@ -95,17 +95,17 @@ def test_the_counter_sees_numbers_as_not_worded() -> None:
     from dataclasses import replace
 
     from timeline.facts import compute_facts
-    from timeline.layout import layout
+    from timeline.layout import DEFAULT_POLICY, layout
     from timeline.text import default_metrics
     from timeline.theme import DEFAULT_THEME, printable_width_px
 
     case = case_of("kinship")
-    numbers_only = replace(DEFAULT_THEME.compact(1), lane_tiers=tuple((k, 0) for k in
-                                                                      ("order", "placement", "hearing", "meeting",
-                                                                       "milestone", "event")),
+    numbers_only = replace(DEFAULT_POLICY.compact(1), lane_tiers=tuple((k, 0) for k in
+                                                                       ("order", "placement", "hearing", "meeting",
+                                                                        "milestone", "event")),
                            combine_labels=False)
-    scene = layout(case, facts=compute_facts(case), theme=numbers_only, metrics=default_metrics(),
-                   width=printable_width_px("A4"))
+    scene = layout(case, facts=compute_facts(case), theme=DEFAULT_THEME.compact(1), policy=numbers_only,
+                   metrics=default_metrics(), width=printable_width_px("A4"))
     full = layout(case, facts=compute_facts(case), theme=DEFAULT_THEME, metrics=default_metrics(),
                   width=printable_width_px("A4"))
     assert worded(scene, case)[0] < worded(full, case)[0]

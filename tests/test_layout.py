@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from timeline.facts import compute_facts
-from timeline.layout import first_free, layout
+from timeline.layout import Policy, first_free, layout
 from timeline.model import Case, event_id
 from timeline.scale import AgeScale
 from timeline.scene import Box, Group, Line, Marker, Path, Rect, Scene, Text
@@ -212,7 +212,6 @@ def test_point_labels_sit_beside_their_markers_when_the_row_is_free_else_in_tier
 
 def test_what_matters_to_a_hearing_keeps_its_words_first() -> None:
     """Where only one of two labels can keep its words, the permanence step does, not the routine review."""
-    from dataclasses import replace
 
     from timeline.labels import priority
 
@@ -227,8 +226,8 @@ def test_what_matters_to_a_hearing_keeps_its_words_first() -> None:
         {"kind": "meeting", "type": "laac_review", "date": "2016-03-01", "label": "Another routine review",
          "id": "q"},
     ])
-    theme = replace(T, max_tiers=0)  # no tiers: only the marker row has room, left and right of the markers
-    scene = layout(case, facts=compute_facts(case), theme=theme, metrics=default_metrics(), width=WIDTH)
+    policy = Policy(max_tiers=0)  # no tiers: only the marker row has room, left and right of the markers
+    scene = layout(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=WIDTH, policy=policy)
     words = {t.text for t in scene.texts() if t.cls == "label"}
     assert "Permanence planning met" in words
     assert not {"Routine review of the plan", "Another routine review"} <= words
@@ -257,9 +256,10 @@ def test_a_key_entry_is_never_cut() -> None:
               for d in range(1, 29)]
     from dataclasses import replace
 
-    theme = replace(T.compact(4), key_columns=4)
+    policy = replace(Policy().compact(4), key_columns=4)
     case = make_case(events)
-    scene = layout(case, facts=compute_facts(case), theme=theme, metrics=default_metrics(), width=WIDTH)
+    scene = layout(case, facts=compute_facts(case), theme=T.compact(4), metrics=default_metrics(), width=WIDTH,
+                   policy=policy)
     key = " ".join(t.text for t in scene.texts() if t.cls == "key-text")
     for d in range(1, 29):
         assert f"next hearing {d}" in key
