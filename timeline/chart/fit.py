@@ -9,7 +9,7 @@ it, and one drawn chart is finished under several key forms only through `Contex
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..labels import GROW_LOOKAHEAD, GROW_MAX_EVENTS, GROW_MAX_TIERS, GROW_MAX_TRIES, GROW_ORDER, counted
@@ -46,24 +46,56 @@ def run(ctx: Context) -> Pass:
 Make = Callable[[Policy], Pass]
 
 
+_Key = tuple[Theme, Policy, bool, float | None]  # look, policy, split, page height
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
-    """What every pass of one ladder shares: the case, its facts, the metrics and the canvas."""
+    """What every pass of one ladder shares: the case, its facts, the metrics and the canvas; and the passes
+    already made in this ladder, by look and policy.
+
+    A ladder asks for the same pass more than once (a fitted candidate is laid out again to grow it; giving
+    back settles on a policy whose pass it already made, then grows it again), and the key's forms differ
+    only in how the same drawing is finished. A pass is a pure function of the job, look and policy, so each
+    is made once per ladder: `drawn` draws once per look and drawing policy (`Policy.drawing`), `run`
+    finishes once per policy. The memos live as long as the ladder's call."""
 
     case: Case
     facts: Facts | None
     metrics: TextMetrics
     width: float
     title_block: bool
+    _drawings: dict[_Key, tuple[Context, draw.Drawn]] = field(default_factory=dict, compare=False, repr=False)
+    _passes: dict[_Key, Pass] = field(default_factory=dict, compare=False, repr=False)
 
     def context(self, theme: Theme, policy: Policy, *, split: bool = False,
                 page_height: float | None = None) -> Context:
         return make_context(self.case, self.facts, theme, policy, self.metrics, self.width, self.title_block,
                             split=split, page_height=page_height)
 
+    def drawn(self, theme: Theme, policy: Policy, *, split: bool = False,
+              page_height: float | None = None) -> tuple[Context, draw.Drawn]:
+        """The chart drawn at `theme` under `policy` (made once per look and drawing policy), and its context."""
+        key = (theme, policy.drawing(), split, page_height)
+        hit = self._drawings.get(key)
+        if hit is None:
+            ctx = self.context(theme, policy, split=split, page_height=page_height)
+            hit = self._drawings[key] = (ctx, draw.chart(ctx))
+        return hit
+
+    def run(self, theme: Theme, policy: Policy, *, split: bool = False, page_height: float | None = None) -> Pass:
+        """One pass, drawn and finished (made once per look and policy)."""
+        key = (theme, policy, split, page_height)
+        hit = self._passes.get(key)
+        if hit is None:
+            ctx, drawn = self.drawn(theme, policy, split=split, page_height=page_height)
+            scene = draw.finish(ctx if ctx.policy == policy else ctx.with_policy(policy), drawn)
+            hit = self._passes[key] = Pass(scene, drawn.tally, policy)
+        return hit
+
     def maker(self, theme: Theme, *, split: bool = False, page_height: float | None = None) -> Make:
         """Passes at `theme` under a policy given later (the grow ladder changes only the policy)."""
-        return lambda policy: run(self.context(theme, policy, split=split, page_height=page_height))
+        return lambda policy: self.run(theme, policy, split=split, page_height=page_height)
 
 
 # ------------------------------------------------------------------------------------ a height budget
@@ -76,7 +108,7 @@ def fit_height(job: Job, theme: Theme, policy: Policy, max_height: float, page_h
     it is not laid out; the tightest level is always laid out when reached (it is returned when nothing
     fits)."""
     if draw.floor(job.context(theme, policy), max_height) <= max_height:
-        scene = run(job.context(theme, policy)).scene
+        scene = job.run(theme, policy).scene
         if scene.height <= max_height:
             return scene
     for level in range(COMPACT.levels + 1):
@@ -268,7 +300,7 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
     """
     page = _Page(Job(case, facts, metrics, width, title_block), theme,
                  replace(policy, list_combined=True), max_height)  # no table on the page: the key lists them
-    first = page.named(run(page.job.context(theme, page.policy)).scene, 0, 0)
+    first = page.named(page.job.run(theme, page.policy).scene, 0, 0)
     if first.fits:
         return first
     done: dict[tuple[int, int], list[OnePage]] = {}  # (level, step) -> its candidates, one per key form
@@ -285,7 +317,7 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
         if index == 0 and _candidates(page, done, 1, index, whole=False):  # before anything is left out:
             # words for numbers, if that is shorter (not when the chart alone is already too tall)
             form = ONE_PAGE_KEY_FORMS[0]
-            scene = run(page.job.context(page.look(1, index), page.rules(1, index, form))).scene
+            scene = page.job.run(page.look(1, index), page.rules(1, index, form)).scene
             rescued = _page_grown(page, page.named(scene, 1, index, form))
             if rescued.scene.height <= max_height:
                 return replace(rescued, fits=True)
@@ -298,13 +330,12 @@ def _candidates(page: _Page, done: dict[tuple[int, int], list[OnePage]], level: 
     when the chart alone is too tall (they could not fit). The forms share one drawn chart."""
     if (level, index) in done:
         return done[(level, index)]
-    ctx = page.job.context(page.look(level, index), page.rules(level, index, ONE_PAGE_KEY_FORMS[0]))
-    drawn = draw.chart(ctx)
+    look = page.look(level, index)
+    ctx, drawn = page.job.drawn(look, page.rules(level, index, ONE_PAGE_KEY_FORMS[0]))
     out: list[OnePage] = []
     if whole or drawn.bottom + ctx.theme.margin <= page.max_height:
         for form in ONE_PAGE_KEY_FORMS:  # the same look and drawing; only the key's form differs
-            scene = draw.finish(ctx.with_policy(page.rules(level, index, form)), drawn)
-            out.append(page.named(scene, level, index, form))
+            out.append(page.named(page.job.run(look, page.rules(level, index, form)).scene, level, index, form))
     done[(level, index)] = out
     return out
 

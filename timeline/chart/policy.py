@@ -38,6 +38,11 @@ class Policy:
         return replace(self, number_cut_labels=True, merge_numbers=True, say_shortened=True,
                        max_tiers=max(COMPACT_MIN_TIERS, COMPACT_MAX_TIERS - (level - 1)))
 
+    def drawing(self) -> Policy:
+        """The part of the policy the chart's drawing reads: all but the key's form (`chart.draw.chart` draws
+        the same under any key form; only `chart.draw.finish` reads it)."""
+        return replace(self, key_columns=0, key_max_lines=0)
+
     def tiers_for(self, kind: str) -> int:
         """Label tiers lane `kind` may use before its labels turn into numbers."""
         return next((n for k, n in self.lane_tiers if k == kind), self.max_tiers)
