@@ -9,7 +9,7 @@ age and <title>).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -59,6 +59,8 @@ class Context:
     by_id: Mapping[str, tuple[int, AnyEvent]]  # contract id -> (position, event)
     number_of: Mapping[int, int]  # id() of an event object -> position (for its <title>)
     inferred: Mapping[int, date]  # position -> the end the record implies
+    by_kind: Mapping[str, list[tuple[int, AnyEvent]]]  # lane kind -> its events, in file order (read only)
+    heads: dict[str, tuple[str, str]]  # the record's memo of each event group's (class, title): `group_head`
     line_h: float
     text_h: float
     left: float
@@ -142,6 +144,22 @@ class Context:
         planned = " (planned)" if e.planned else ""
         return f"{self.dates_text(e)} ({self.age_text(e)}): {said}{planned}{extra}"
 
+    def group_head(self, key: str) -> tuple[str, str]:
+        """(class, title) of the <g> of event `key`: its classes and its <title>, with what the facts add (an
+        open or inferred end, a review held late). The same in every pass over the record, so made once."""
+        head = self.heads.get(key)
+        if head is None:
+            n, e = self.by_id[key]
+            late = self.late_reviews()
+            extra = f" (held {days_words(late[n])} late)" if n in late else ""
+            more: list[str] = ["open"] if e.is_span and e.last is None and n not in self.inferred else []
+            if e.is_span and e.last is None and n in self.inferred:
+                more.append("inferred")
+            if n in late:
+                more.append("late")
+            head = self.heads[key] = (self.event_classes(e, *more), self.title_of(e, extra))
+        return head
+
     def event_classes(self, e: AnyEvent, *more: str) -> str:
         parts = ["event", f"kind-{e.kind}", f"type-{e.type}"]
         if e.planned:
@@ -154,7 +172,8 @@ class Context:
     # ---------------------------------------------------------------- the record, as the chart reads it
 
     def lane_events(self, kind: str) -> list[tuple[int, AnyEvent]]:
-        return [(n, e) for n, e in self.case.numbered() if e.kind == kind]
+        """The events of lane `kind`, in file order (shared: not to be changed)."""
+        return self.by_kind.get(kind, [])
 
     def end_day(self, n: int, e: AnyEvent) -> date:
         """The day a bar ends: its end, else the end the record implies (drawn as inferred), else as at."""
@@ -187,37 +206,70 @@ class Context:
         return any(r.overdue and self.scale.start <= r.due <= self.scale.end for r in self.facts.reviews)
 
 
-def make_context(case: Case, facts: Facts | None, theme: Theme, policy: Policy, metrics: TextMetrics,
-                 width: float, title_block: bool, *, split: bool = False,
-                 page_height: float | None = None) -> Context:
-    """The context of one pass: the inputs, and the lookups, edges and scale that follow from them."""
+@dataclass(frozen=True, slots=True, eq=False)
+class Record:
+    """What every pass over one case and its facts reads the same, whatever the look or policy: the
+    vocabulary, the dates, the lookups by position and id, each lane kind's events, and the first and last
+    day anything is drawn. Made once per ladder (`record`), not once per pass."""
+
+    case: Case
+    facts: Facts | None
+    vocab: Vocabulary
+    as_of: date
+    ids: Mapping[int, str]
+    by_id: Mapping[str, tuple[int, AnyEvent]]
+    number_of: Mapping[int, int]
+    inferred: Mapping[int, date]
+    by_kind: Mapping[str, list[tuple[int, AnyEvent]]]
+    first_day: date  # the earliest day of the child's life or of any event
+    last_day: date  # the latest: as at, or an event's end (an open span runs to as at)
+    heads: dict[str, tuple[str, str]] = field(default_factory=dict)  # memo of `Context.group_head`, per event
+
+
+def record(case: Case, facts: Facts | None) -> Record:
+    """The case-derived part of every pass's context."""
     numbered = list(case.numbered())
-    case_as_of = case.as_of_date
+    as_of = case.as_of_date
+    born = case.child.date_of_birth
     ids = {n: event_id(n, e) for n, e in numbered}
+    by_kind: dict[str, list[tuple[int, AnyEvent]]] = {}
+    first, last = born, as_of
+    for n, e in numbered:
+        by_kind.setdefault(e.kind, []).append((n, e))
+        first = min(first, e.first.earliest)
+        end = e.last.latest if e.last is not None else max(as_of, e.first.latest)
+        last = max(last, end, e.first.latest)
+    return Record(case=case, facts=facts, vocab=load_vocabulary(case.jurisdiction), as_of=as_of,
+                  ids=MappingProxyType(ids), by_id=MappingProxyType({ids[n]: (n, e) for n, e in numbered}),
+                  number_of=MappingProxyType({id(e): n for n, e in numbered}),
+                  inferred=MappingProxyType(dict(facts.inferred_ends) if facts is not None else {}),
+                  by_kind=MappingProxyType(by_kind), first_day=first, last_day=last)
+
+
+def make_context(case: Case, facts: Facts | None, theme: Theme, policy: Policy, metrics: TextMetrics,
+                 width: float, title_block: bool, *, split: bool = False, page_height: float | None = None,
+                 known: Record | None = None) -> Context:
+    """The context of one pass: the inputs, and the lookups, edges and scale that follow from them
+    (`known`: the case's `record`, when a ladder has made it already)."""
+    rec = known if known is not None and known.case is case and known.facts is facts else record(case, facts)
     left = theme.margin
     right = float(width) - theme.margin
     x0 = theme.margin + theme.gutter + theme.gutter_gap
     x1 = max(x0 + 1.0, right - theme.right_pad)
     return Context(
         case=case, facts=facts, theme=theme, policy=policy, metrics=metrics, width=float(width),
-        title_block=title_block, split=split, page_height=page_height, vocab=load_vocabulary(case.jurisdiction),
-        born=case.child.date_of_birth, as_of=case_as_of, ids=MappingProxyType(ids),
-        by_id=MappingProxyType({ids[n]: (n, e) for n, e in numbered}),
-        number_of=MappingProxyType({id(e): n for n, e in numbered}),
-        inferred=MappingProxyType(dict(facts.inferred_ends) if facts is not None else {}),
-        line_h=theme.line_height(theme.text_size), text_h=metrics.height(theme.text_size),
-        left=left, right=right, x0=x0, x1=x1, scale=age_scale(case, theme, case_as_of, x0, x1))
+        title_block=title_block, split=split, page_height=page_height, vocab=rec.vocab,
+        born=case.child.date_of_birth, as_of=rec.as_of, ids=rec.ids, by_id=rec.by_id, number_of=rec.number_of,
+        inferred=rec.inferred, by_kind=rec.by_kind, heads=rec.heads, line_h=theme.line_height(theme.text_size),
+        text_h=metrics.height(theme.text_size), left=left, right=right, x0=x0, x1=x1,
+        scale=age_scale(rec, theme, x0, x1))
 
 
-def age_scale(case: Case, theme: Theme, as_of: date, x0: float, x1: float) -> AgeScale:
+def age_scale(rec: Record, theme: Theme, x0: float, x1: float) -> AgeScale:
     """The chart's x axis: birth (or up to `prebirth_max_days` before it) to the last day drawn."""
-    born = case.child.date_of_birth
-    first, last = born, as_of
-    for _, e in case.numbered():
-        first = min(first, e.first.earliest)
-        end = e.last.latest if e.last is not None else max(as_of, e.first.latest)
-        last = max(last, end, e.first.latest)
-    start = max(first, born - timedelta(days=theme.prebirth_max_days))
+    born = rec.case.child.date_of_birth
+    last = rec.last_day
+    start = max(rec.first_day, born - timedelta(days=theme.prebirth_max_days))
     if (last - start).days < theme.min_span_days:
         last = start + timedelta(days=theme.min_span_days)
     return AgeScale(born=born, start=start, end=last, x0=x0, x1=x1)

@@ -18,7 +18,7 @@ from ..scene import Scene
 from ..text import TextMetrics
 from ..theme import COMPACT, ONE_PAGE_LEGEND_ROW, Theme
 from . import draw
-from .context import EPS, Context, make_context
+from .context import EPS, Context, Record, make_context, record
 from .policy import DEFAULT_POLICY, ONE_PAGE_KEY_FORMS, ONE_PAGE_STEPS, OnePageStep, Policy
 from .tiers import Tally
 
@@ -67,11 +67,17 @@ class Job:
     title_block: bool
     _drawings: dict[_Key, tuple[Context, draw.Drawn]] = field(default_factory=dict, compare=False, repr=False)
     _passes: dict[_Key, Pass] = field(default_factory=dict, compare=False, repr=False)
+    _known: list[Record] = field(default_factory=list, compare=False, repr=False)  # the case's record, once made
 
     def context(self, theme: Theme, policy: Policy, *, split: bool = False,
                 page_height: float | None = None) -> Context:
         return make_context(self.case, self.facts, theme, policy, self.metrics, self.width, self.title_block,
-                            split=split, page_height=page_height)
+                            split=split, page_height=page_height, known=self._record())
+
+    def _record(self) -> Record:
+        if not self._known:
+            self._known.append(record(self.case, self.facts))
+        return self._known[0]
 
     def drawn(self, theme: Theme, policy: Policy, *, split: bool = False,
               page_height: float | None = None) -> tuple[Context, draw.Drawn]:

@@ -350,18 +350,10 @@ def moves(ctx: Context, top: float, height: float, bars_bottom: float) -> list[I
 def event_groups(ctx: Context, lane: Lane) -> list[Item]:
     """A lane's primitives as one titled <g> per event (or per target / overdue review)."""
     out: list[Item] = []
-    late = ctx.late_reviews()
     for key, items in lane.per_event.items():
         if key in ctx.by_id:
-            n, e = ctx.by_id[key]
-            extra = f" (held {days_words(late[n])} late)" if n in late else ""
-            more: list[str] = ["open"] if e.is_span and e.last is None and n not in ctx.inferred else []
-            if e.is_span and e.last is None and n in ctx.inferred:
-                more.append("inferred")
-            if n in late:
-                more.append("late")
-            out.append(Group(tuple(items), ctx.event_classes(e, *more), id=key, event=key,
-                             title=ctx.title_of(e, extra)))
+            cls, title = ctx.group_head(key)
+            out.append(Group(tuple(items), cls, id=key, event=key, title=title))
         else:
             title, cls = lane.titles.get(key, ("", key))
             out.append(Group(tuple(items), cls, id=key, title=title))
