@@ -1,0 +1,96 @@
+"""The layout stage's units (timeline.chart) through their public entry: the look apart from the policy, the
+cached stylesheet, and fit ladders that make each pass once."""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from timeline.chart import draw
+from timeline.facts import compute_facts
+from timeline.io import load_case
+from timeline.layout import DEFAULT_POLICY, Policy, fit_one_page, layout, layout_pass, stylesheet
+from timeline.model import Case
+from timeline.text import default_metrics
+from timeline.theme import DEFAULT_THEME, Theme, printable_width_px
+from timeline.vocabulary import load_vocabulary
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sample(stem: str) -> Case:
+    return load_case(ROOT / "samples" / f"{stem}.yaml").case
+
+
+def test_the_look_holds_no_layout_policy() -> None:
+    """What gives way to fit a room is the policy's; the theme holds only the look."""
+    look = {f.name for f in fields(Theme)}
+    rules = {f.name for f in fields(Policy)}
+    assert not look & rules
+    assert {"hidden_lanes", "unlabelled_lanes", "number_cut_labels", "lane_tiers", "key_columns"} <= rules
+
+
+def test_looks_and_policies_are_hashable_and_equal_by_value() -> None:
+    assert hash(Theme()) == hash(DEFAULT_THEME) and Theme() == DEFAULT_THEME
+    assert replace(DEFAULT_THEME, ink="#000001") != DEFAULT_THEME
+    assert replace(DEFAULT_THEME, marker_fills={"hearing": "#000000"}) != DEFAULT_THEME  # compared, not hashed
+    assert hash(DEFAULT_POLICY.compact(2)) == hash(Policy().compact(2))
+    assert DEFAULT_POLICY.compact(2) != DEFAULT_POLICY.compact(3)
+
+
+def test_the_stylesheet_is_built_once_per_look_and_vocabulary() -> None:
+    vocab = load_vocabulary("scotland")
+    sheet = stylesheet(DEFAULT_THEME, vocab)
+    assert stylesheet(Theme(), vocab) is sheet  # an equal look: the same sheet, not a rebuilt one
+    other = stylesheet(replace(DEFAULT_THEME, ink="#000001"), vocab)
+    assert other is not sheet and other != sheet
+    assert stylesheet(DEFAULT_THEME, load_vocabulary("england-wales")) != sheet  # the vocabulary's fills differ
+
+
+def test_the_scene_of_a_pass_carries_the_cached_stylesheet() -> None:
+    case = sample("drifting")
+    scene = layout(case, facts=compute_facts(case), theme=DEFAULT_THEME, metrics=default_metrics(),
+                   width=printable_width_px("A4"))
+    assert scene.style is stylesheet(DEFAULT_THEME, load_vocabulary(case.jurisdiction))
+
+
+@pytest.mark.parametrize("room", [560.0, 577.8, 5000.0])
+def test_a_one_page_fit_draws_each_look_and_policy_once(monkeypatch: pytest.MonkeyPatch, room: float) -> None:
+    """The ladder asks again for passes it made (a fitted candidate is grown from itself; giving back settles on
+    a pass it made): each is drawn once, and the key's forms share one drawing."""
+    case = sample("drifting")
+    drawn: list[tuple[Theme, Policy]] = []
+    chart = draw.chart
+
+    def counted(ctx: Any) -> Any:
+        drawn.append((ctx.theme, ctx.policy.drawing()))
+        return chart(ctx)
+
+    monkeypatch.setattr(draw, "chart", counted)
+    fitted = fit_one_page(case, facts=compute_facts(case), theme=DEFAULT_THEME, metrics=default_metrics(),
+                          width=printable_width_px("A4"), max_height=room)
+    assert fitted.fits
+    assert drawn and len(drawn) == len(set(drawn))
+
+
+def test_the_keys_form_changes_only_the_key() -> None:
+    """The chart's drawing does not read the key's form (`Policy.drawing`), which is why the one-page ladder
+    finishes one drawing under each form: four columns instead of three move only the key."""
+    case = sample("drifting")
+    args: dict[str, Any] = {"facts": compute_facts(case), "theme": DEFAULT_THEME.compact(2),
+                            "metrics": default_metrics(), "width": printable_width_px("A4"), "title_block": False}
+    three = replace(DEFAULT_POLICY.compact(2), key_columns=3)
+    four = replace(three, key_columns=4)
+    assert three.drawing() == four.drawing() and three != four
+    a, b = (layout_pass(case, policy=p, **args).scene for p in (three, four))
+    key = {"key-number", "key-text", "key-mark"}
+
+    def chart_part(scene: Any) -> list[Any]:
+        return [item for item in scene.items if getattr(item, "cls", "") not in key | {"canvas"}]
+
+    assert chart_part(a) == chart_part(b)
+    a_key, b_key = ([t.x for t in s.texts() if t.cls == "key-text"] for s in (a, b))
+    assert len(set(b_key)) == len(set(a_key)) + 1  # one more column
