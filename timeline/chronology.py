@@ -28,7 +28,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from .dates import DateFormatError, PartialDate, interval, month_date, parse_date, year_date
-from .io import Loaded, SourceMap, Table, is_table, load_case, read_table, validate_data
+from .io import (
+    Loaded,
+    SourceMap,
+    Table,
+    as_of_today,
+    is_table,
+    load_case,
+    read_table,
+    validate_data,
+    validation_message,
+)
 from .model import Case, Child
 from .problems import CaseError, Problem, visible
 from .vocabulary import JURISDICTIONS, KINDS, SPAN_KINDS, Vocabulary, load_vocabulary
@@ -1332,8 +1342,7 @@ def import_table(
     except ValidationError as exc:
         for err in exc.errors(include_input=False, include_url=False):
             option = {"name": "--name", "ref": "--ref"}.get(str(err["loc"][0]), "--dob")
-            message = str(err["msg"])
-            problems.append(Problem(table.file, None, None, option, message[:1].lower() + message[1:]))
+            problems.append(Problem(table.file, None, None, option, validation_message(err, child)))
 
     found, header_notes = find_columns(table, jurisdiction=read_as, columns=columns)
     selected: str | None = None
@@ -1515,11 +1524,7 @@ def load_any(
     assert name is not None and dob is not None
     imported = import_file(path, name=name, dob=dob, ref=ref, as_of=as_of_date, sheet=sheet,
                            jurisdiction=jurisdiction)
-    case = imported.case
-    if case.as_of is None:
-        case = case.model_copy(update={"as_of": today()})
-        if case.child.date_of_birth > case.as_of_date:
-            raise CaseError([Problem(str(path), None, None, "--dob", "is after today; check the date")])
+    case = as_of_today(imported.case, today, lambda message: Problem(str(path), None, None, "--dob", message))
     lint = [_relocate(w, imported.rows) for w in lint_case(case, imported.source)]
     return Loaded(case=case, source=imported.source, warnings=(*imported.warnings, *lint))
 

@@ -33,6 +33,7 @@ from .io_messages import (
     cut,
     in_file_order,
     problems_from_validation,
+    validation_message,
 )
 from .io_tables import (
     MAX_CELL_CHARS,
@@ -59,8 +60,9 @@ __all__ = [
     "CASE_SUFFIXES", "MAX_BYTES", "MAX_CELL_CHARS", "MAX_DEPTH", "MAX_MERGED_RANGES", "MAX_NODES",
     "MAX_NUMBER_DIGITS", "MAX_TABLE_COLUMNS", "MAX_TABLE_ROWS", "MAX_XLSX_CELLS", "MAX_XLSX_MEMBERS",
     "MAX_XLSX_SHARED_STRINGS", "MAX_XLSX_UNPACKED", "QUOTE_LIMIT", "TABLE_SUFFIXES", "Lines", "Loaded",
-    "SourceMap", "Table", "cut", "display_name", "is_table", "load_case", "load_text", "parse_document",
+    "SourceMap", "Table", "as_of_today", "cut", "display_name", "is_table", "load_case", "load_text", "parse_document",
     "parse_json", "parse_yaml", "read_csv_text", "read_limited", "read_table", "read_text", "validate_data",
+    "validation_message",
 ]
 
 
@@ -205,11 +207,19 @@ def load_text(
 
     data, source = parse_document(name, text)
     case = validate_data(data, source, as_of=as_of)
-    if case.as_of is None:
-        case = case.model_copy(update={"as_of": today()})
-        if case.child.date_of_birth > case.as_of_date:
-            raise CaseError([source.problem(("child", "date_of_birth"), "is after today; check the date")])
+    case = as_of_today(case, today, lambda message: source.problem(("child", "date_of_birth"), message))
     return Loaded(case=case, source=source, warnings=tuple(lint_case(case, source)))
+
+
+def as_of_today(case: Case, today: Callable[[], date], dob_problem: Callable[[str], Problem]) -> Case:
+    """`case` drawn up to today when neither the option nor the file gave an as-at date (the one place that
+    default is applied); a date of birth after today is refused, located by `dob_problem`."""
+    if case.as_of is not None:
+        return case
+    case = case.model_copy(update={"as_of": today()})
+    if case.child.date_of_birth > case.as_of_date:
+        raise CaseError([dob_problem("is after today; check the date")])
+    return case
 
 
 def read_table(path: str | Path, *, sheet: str | None = None, data: bytes | None = None) -> Table:

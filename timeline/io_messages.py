@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .model import EVENT_CLASSES, KINDS, Case, Child, did_you_mean
 from .problems import Loc, Problem, format_path, visible
@@ -139,59 +140,72 @@ def problems_from_validation(exc: ValidationError, data: Any, source: SourceMap)
         # Drop the discriminator tag pydantic inserts into event paths: events.3.placement.end -> events[3].end
         if len(loc) >= 3 and loc[0] == "events" and loc[2] in KINDS:
             loc = loc[:2] + loc[3:]
-        kind = err["type"]
-        message = str(err["msg"])
-        key = False
-        if kind == "extra_forbidden":
-            name = str(loc[-1])
-            allowed = _allowed_fields(loc[:-1], data)
-            message = f"unknown field '{name[:40]}'{did_you_mean(name, allowed)}"
-            if allowed:
-                message += f" (allowed here: {', '.join(allowed)})"
-            key = True
-        elif kind == "missing":
-            hint = _REQUIRED_HINTS.get(str(loc[-1]), "")
-            message = "is required" + (f": {hint}" if hint else "")
-        elif kind == "union_tag_invalid":
-            loc = (*loc, "kind")
-            value = _get(data, loc)
-            message = (
-                f"'{str(value)[:40]}' is not a kind of event{did_you_mean(value, KINDS)} (one of: {', '.join(KINDS)})"
-            )
-        elif kind == "union_tag_not_found":
-            loc = (*loc, "kind")
-            message = f"is required: what kind of event this is (one of: {', '.join(KINDS)})"
-        elif kind == "end_before_start":
-            loc = (*loc, "end")
-        elif kind == "route_not_allowed":
-            loc = (*loc, "route")
-        elif kind == "literal_error":
-            expected = (err.get("ctx") or {}).get("expected", "")
-            value = _get(data, loc)
-            choices = re.findall(r"'([^']*)'", str(expected))
-            message = f"'{str(value)[:40]}' is not allowed{did_you_mean(value, choices)} (expected {expected})"
-        elif kind == "too_long" and not isinstance(_get(data, loc), str):
-            ctx = err.get("ctx") or {}
-            message = f"has {ctx.get('actual_length')} entries; at most {ctx.get('max_length')} are allowed"
-        elif kind in ("string_too_long", "too_long"):
-            ctx = err.get("ctx") or {}
-            message = f"is too long: at most {ctx.get('max_length')} characters"
-            value = _get(data, loc)
-            if isinstance(value, str):
-                message += f" (this has {len(value)}); shorten it" + (
-                    ", or move the detail to `note`" if loc[-1] == "label" else ""
-                )
-        elif kind in ("string_too_short", "too_short"):
-            message = "is empty; write some text"
-        elif kind in _TYPE_MESSAGES:
-            message = _TYPE_MESSAGES[kind]
-        elif kind == "value_error":
-            message = message.removeprefix("Value error, ")
-        else:
-            message = message[:1].lower() + message[1:]
+        loc, message, key = _translate(err, loc, data)
         out.append(source.problem(loc, message, key=key))
     return out
 
+
+def validation_message(err: ErrorDetails, data: Any) -> str:
+    """One pydantic error in the user's words (for a caller that places it itself, e.g. under an option)."""
+    return _translate(err, tuple(err["loc"]), data)[1]
+
+
+def _translate(err: ErrorDetails, loc: Loc, data: Any) -> tuple[Loc, str, bool]:
+    """(where, what is wrong, whether it is the key that is wrong) for one error: unknown fields get 'did you
+    mean', missing ones what to add, a bad kind the list of kinds; pydantic's own text is the last resort."""
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        allowed = _allowed_fields(loc[:-1], data)
+        message = f"unknown field '{name[:40]}'{did_you_mean(name, allowed)}"
+        if allowed:
+            message += f" (allowed here: {', '.join(allowed)})"
+        return loc, message, True
+    if kind == "missing":
+        hint = _REQUIRED_HINTS.get(str(loc[-1]), "")
+        return loc, "is required" + (f": {hint}" if hint else ""), False
+    if kind == "union_tag_invalid":
+        loc = (*loc, "kind")
+        value = _get(data, loc)
+        return loc, (f"'{str(value)[:40]}' is not a kind of event{did_you_mean(value, KINDS)} "
+                     f"(one of: {', '.join(KINDS)})"), False
+    if kind == "union_tag_not_found":
+        return (*loc, "kind"), f"is required: what kind of event this is (one of: {', '.join(KINDS)})", False
+    if kind in _MOVED_TO:
+        return (*loc, _MOVED_TO[kind]), str(err["msg"]), False
+    return loc, _value_message(err, loc, data), False
+
+
+_MOVED_TO = {"end_before_start": "end", "route_not_allowed": "route"}  # the model's own errors, placed on the field
+
+
+def _value_message(err: ErrorDetails, loc: Loc, data: Any) -> str:
+    """What is wrong with a value itself: not allowed, too long, empty, of the wrong type, or the model's text."""
+    kind = err["type"]
+    message = str(err["msg"])
+    ctx = err.get("ctx") or {}
+    if kind == "literal_error":
+        expected = ctx.get("expected", "")
+        value = _get(data, loc)
+        choices = re.findall(r"'([^']*)'", str(expected))
+        return f"'{str(value)[:40]}' is not allowed{did_you_mean(value, choices)} (expected {expected})"
+    if kind == "too_long" and not isinstance(_get(data, loc), str):
+        return f"has {ctx.get('actual_length')} entries; at most {ctx.get('max_length')} are allowed"
+    if kind in ("string_too_long", "too_long"):
+        message = f"is too long: at most {ctx.get('max_length')} characters"
+        value = _get(data, loc)
+        if isinstance(value, str):
+            message += f" (this has {len(value)}); shorten it" + (
+                ", or move the detail to `note`" if loc[-1] == "label" else ""
+            )
+        return message
+    if kind in ("string_too_short", "too_short"):
+        return "is empty; write some text"
+    if kind in _TYPE_MESSAGES:
+        return _TYPE_MESSAGES[kind]
+    if kind == "value_error":
+        return message.removeprefix("Value error, ")
+    return message[:1].lower() + message[1:]
 
 
 def in_file_order(problems: Iterable[Problem]) -> list[Problem]:

@@ -330,7 +330,33 @@ def _fill_merged(rows: list[tuple[int, tuple[str, ...]]], merged: list[tuple[int
     return out
 
 
+_DAMAGED = ("cannot be read as an Excel workbook (a damaged or unusual file); open and re-save it in Excel, "
+            "or save it as CSV UTF-8")
+
+
 def _read_xlsx(data: bytes, name: str, *, sheet: str | None) -> Table:
+    """An .xlsx workbook's chosen sheet -> Table, every limit checked before the cost it bounds is paid."""
+    book = _open_workbook(data, name)
+    try:
+        ws = _choose_sheet(book, name, sheet)
+        chosen = str(ws.title)
+        where = f"sheet '{cut(chosen)}'"
+        merged = _bounded_scan(book, ws, name, where)
+        rows, top_left = _sheet_rows(ws, name, where, {(r0, c0) for r0, c0, _, _ in merged})
+    finally:
+        with contextlib.suppress(Exception):  # closing a damaged archive may fail; nothing to keep
+            book.close()
+    rows = _fill_merged(rows, merged, top_left)
+    if not rows:
+        names = ", ".join(cut(n) for n in book.sheetnames[:20])
+        raise table_fail(name, f"{where} holds no rows; a chronology needs a header row and one row per event "
+                               f"(sheets: {names}); choose one with --sheet")
+    return Table(file=name, rows=tuple(rows), sheet=chosen, merged=tuple(merged))
+
+
+def _open_workbook(data: bytes, name: str) -> Any:
+    """The workbook opened read-only, after the bytes are known to be a zip within the limits; a plain refusal
+    for an old .xls, an encrypted file, a damaged one, or when openpyxl is not installed."""
     if data.startswith(_OLE_MAGIC):
         raise table_fail(name, _ole_message(data))
     if not data.startswith(b"PK\x03\x04"):
@@ -340,73 +366,70 @@ def _read_xlsx(data: bytes, name: str, *, sheet: str | None) -> Table:
         import openpyxl
     except ImportError:
         raise table_fail(name, "reading Excel files needs openpyxl: pip install 'child-timeline[xlsx]', "
-                                "or save the sheet as CSV UTF-8") from None
+                               "or save the sheet as CSV UTF-8") from None
     import io as _io
     import warnings as _warnings
 
-    damaged = ("cannot be read as an Excel workbook (a damaged or unusual file); open and re-save it in Excel, "
-               "or save it as CSV UTF-8")
     try:
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read
-            book = openpyxl.load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
+            return openpyxl.load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
     except MemoryError:
         raise table_fail(name, "is too large to read; split it, or save it as CSV UTF-8") from None
     except Exception:  # a crafted or damaged workbook: openpyxl raises anything (KeyError, TypeError ...)
-        raise table_fail(name, damaged) from None
+        raise table_fail(name, _DAMAGED) from None
+
+
+def _bounded_scan(book: Any, ws: Any, name: str, where: str) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges, after its cells and ranges are counted against the limits (before openpyxl
+    parses a cell)."""
     try:
-        ws = _choose_sheet(book, name, sheet)
-        chosen = str(ws.title)
-        where = f"sheet '{cut(chosen)}'"
-        rows: list[tuple[int, tuple[str, ...]]] = []
-        top_left: dict[tuple[int, int], str] = {}
+        cell_count, merged = _scan_sheet(book, ws)
+    except _MergedTooMany:
+        raise table_fail(name, f"has more than {MAX_MERGED_RANGES:,} merged ranges; unmerge the cells, or "
+                               "save it as CSV UTF-8", where) from None
+    if cell_count > MAX_XLSX_CELLS:
+        raise table_fail(name, f"has more than {MAX_XLSX_CELLS:,} cells ({cell_count:,}, formatted empty ones "
+                               "too); split the chronology, clear the formatting of unused rows and columns, "
+                               "or save it as CSV UTF-8", where)
+    return merged
+
+
+def _sheet_rows(ws: Any, name: str, where: str, corners: set[tuple[int, int]]
+                ) -> tuple[list[tuple[int, tuple[str, ...]]], dict[tuple[int, int], str]]:
+    """The sheet's non-blank rows as text cells, and the values at the top-left `corners` of merged ranges."""
+    import warnings as _warnings
+
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    top_left: dict[tuple[int, int], str] = {}
+    number = 0
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")
         try:
-            cell_count, merged = _scan_sheet(book, ws)
-        except _MergedTooMany:
-            raise table_fail(name, f"has more than {MAX_MERGED_RANGES:,} merged ranges; unmerge the cells, or "
-                                    "save it as CSV UTF-8", where) from None
-        if cell_count > MAX_XLSX_CELLS:
-            raise table_fail(name, f"has more than {MAX_XLSX_CELLS:,} cells ({cell_count:,}, formatted empty ones "
-                                    "too); split the chronology, clear the formatting of unused rows and columns, "
-                                    "or save it as CSV UTF-8", where)
-        corners = {(r0, c0) for r0, c0, _, _ in merged}
-        number = 0
-        with _warnings.catch_warnings():
-            _warnings.simplefilter("ignore")
-            try:
-                ws.reset_dimensions()  # the <dimension> a program wrote may be too small: read every row
-                for number, row in enumerate(ws.iter_rows(max_col=MAX_TABLE_COLUMNS), start=1):
-                    if number > MAX_TABLE_ROWS:
-                        raise table_fail(name, f"has more than {MAX_TABLE_ROWS:,} rows; split the chronology",
-                                          where)
-                    end = len(row)  # rows come padded to MAX_TABLE_COLUMNS; the cells were counted above
-                    while end and row[end - 1].value is None:
-                        end -= 1
-                    texts = []
-                    for c in row[:end]:
-                        text = _excel_cell_text(c.value, getattr(c, "number_format", None))
-                        if len(text) > MAX_CELL_CHARS:
-                            text = text[:MAX_CELL_CHARS]
-                        texts.append(text)
-                    for col, text in enumerate(texts):
-                        if text and (number - 1, col) in corners:
-                            top_left[(number - 1, col)] = text
-                    while texts and not texts[-1]:
-                        texts.pop()  # sheets often report formatted but empty columns to the right
-                    if texts:
-                        rows.append((number, tuple(texts)))
-            except CaseError:
-                raise
-            except MemoryError:
-                raise table_fail(name, "is too large to read; split it, or save it as CSV UTF-8", where) from None
-            except Exception:
-                raise table_fail(name, damaged + " (the trouble is after row " + f"{number})", where) from None
-    finally:
-        with contextlib.suppress(Exception):  # closing a damaged archive may fail; nothing to keep
-            book.close()
-    rows = _fill_merged(rows, merged, top_left)
-    if not rows:
-        names = ", ".join(cut(n) for n in book.sheetnames[:20])
-        raise table_fail(name, f"{where} holds no rows; a chronology needs a header row and one row per event "
-                                f"(sheets: {names}); choose one with --sheet")
-    return Table(file=name, rows=tuple(rows), sheet=chosen, merged=tuple(merged))
+            ws.reset_dimensions()  # the <dimension> a program wrote may be too small: read every row
+            for number, row in enumerate(ws.iter_rows(max_col=MAX_TABLE_COLUMNS), start=1):
+                if number > MAX_TABLE_ROWS:
+                    raise table_fail(name, f"has more than {MAX_TABLE_ROWS:,} rows; split the chronology", where)
+                texts = _row_texts(row)
+                for col, text in enumerate(texts):
+                    if text and (number - 1, col) in corners:
+                        top_left[(number - 1, col)] = text
+                while texts and not texts[-1]:
+                    texts.pop()  # sheets often report formatted but empty columns to the right
+                if texts:
+                    rows.append((number, tuple(texts)))
+        except CaseError:
+            raise
+        except MemoryError:
+            raise table_fail(name, "is too large to read; split it, or save it as CSV UTF-8", where) from None
+        except Exception:
+            raise table_fail(name, _DAMAGED + " (the trouble is after row " + f"{number})", where) from None
+    return rows, top_left
+
+
+def _row_texts(row: Any) -> list[str]:
+    """One sheet row's cells as text, up to its last non-empty cell, each cut to Excel's own cell limit."""
+    end = len(row)  # rows come padded to MAX_TABLE_COLUMNS; the cells were counted already
+    while end and row[end - 1].value is None:
+        end -= 1
+    return [_excel_cell_text(c.value, getattr(c, "number_format", None))[:MAX_CELL_CHARS] for c in row[:end]]
