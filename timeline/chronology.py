@@ -1076,26 +1076,38 @@ class _Build:
         return None
 
 
+_Guess = tuple[str, str, str | None, bool]  # kind, type, why, confident
+
+
+@dataclass
+class _RowRead:
+    """One data row while it is read: its cells by field, the column names for messages, and its report."""
+
+    number: int
+    cells: tuple[str, ...]
+    columns: Columns
+    vocab: Vocabulary
+    file: str
+    build: _Build
+    header: dict[str, str]
+    value: dict[str, str]
+    report: _RowDraft
+
+    def where(self, name: str) -> str:
+        """How a message names this row's cell of field `name`."""
+        return f"row {self.number}, column '{_short(self.header.get(name, name))}'"
+
+    def bad(self, name: str, message: str) -> None:
+        """A problem in this row's `name` cell: the row is not imported, and the import fails with the rest."""
+        self.build.problems.append(Problem(self.file, None, None, self.where(name), message))
+        self.report.status = "error"
+
+
 def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Vocabulary, file: str,
               pivot_year: int, build: _Build) -> None:
     """One data row -> events (or an undated entry, or a skipped heading), with its report; problems located."""
-    from .classify import classify_text, says_move
-
-    header = {f: _column_name(f, columns.headers[w[0]]) for f, w in columns.fields.items()}
-    value = {f: _cell(cells, w) for f, w in columns.fields.items()}
-    read_cells = {f: v for f, v in value.items() if v and f in ("date", "end", "text", "type", "kind", "category")}
-    if "text" not in read_cells and value.get("note"):
-        read_cells["text"] = value["note"]
-    report = _RowDraft(number, {k: _short(v, 80) for k, v in read_cells.items()})
-    build.reports.append(report)
-
-    def where(name: str) -> str:
-        return f"row {number}, column '{_short(header.get(name, name))}'"
-
-    def bad(name: str, message: str) -> None:
-        build.problems.append(Problem(file, None, None, where(name), message))
-        report.status = "error"
-
+    row = _row_read(number, cells, columns, vocab, file, build)
+    value = row.value
     date_text = value.get("date", "")
     read: DateRead | None = None
     date_error: str | None = None
@@ -1103,130 +1115,201 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
         read = read_date(date_text, pivot_year=pivot_year)
     except DateFormatError as exc:
         date_error = str(exc)
-    if _is_heading(value, cells, read is not None and not read.undated):
-        report.status = "skipped"
-        report.why.append("a section heading (one short text alone in the row): not an event")
+    dated = read is not None and not read.undated
+    if _is_heading(value, cells, dated):
+        row.report.status = "skipped"
+        row.report.why.append("a section heading (one short text alone in the row): not an event")
         return
     text = value.get("text", "")
     notes = [(columns.headers[i], cells[i].strip()) for i in columns.fields.get("note", ())
              if i < len(cells) and cells[i].strip()]
     if date_error is not None and len(date_text) > MAX_DATE_CELL:
-        bad("date", date_error)
+        row.bad("date", date_error)
         return
     label, note = _event_label(text, notes)
-    source = value.get("source") or None
-    if source is not None:
-        source = " ".join(source.split())[:200]
-    typed = any(value.get(f) for f in ("type", "kind", "category"))
-    if label is None and not typed:
-        report.status = "skipped"
-        if read is not None and not read.undated:  # "2011 - 2012" alone: a period heading, not an event
-            report.why.append("a date with no text, type or kind (a period heading?): nothing to draw")
-            report.warnings.append("the row has a date but nothing else; skipped")
-        else:
-            report.why.append("no text and no date: nothing to keep")
+    source = " ".join(value["source"].split())[:200] if value.get("source") else None
+    if label is None and not any(value.get(f) for f in ("type", "kind", "category")):
+        _skip_empty(row.report, dated)
         return
     status = _status(value.get("status", ""))
     if status is None:
-        bad("status", f"'{_short(value['status'])}' is not a status; write planned (a future or proposed event) "
-                      "or leave it empty")
+        row.bad("status", f"'{_short(value['status'])}' is not a status; write planned (a future or proposed "
+                          "event) or leave it empty")
         return
-    end_read: DateRead | None = None
-    end_text = value.get("end", "")
-    if end_text and _norm(end_text) in ONGOING_WORDS:
-        report.why.append(f"end '{_short(end_text, 20)}': still running")
-    elif end_text:
-        try:
-            end_read = read_date(end_text, pivot_year=pivot_year)
-        except DateFormatError as exc:
-            if len(end_text) > MAX_DATE_CELL:
-                bad("end", str(exc))
-                return
-            report.warnings.append(f"{where('end')}: {exc}; the end is left open")
-            note = _fit_note(f"End as written: {visible(_short(end_text, 60))}" + (f"\n\n{note}" if note else ""))
-        else:
-            report.warnings.extend(f"{where('end')}: {w}" for w in end_read.warnings)
-            report.why.extend(end_read.why)
-
-    hints = _type_hints(value, vocab, report, header)
-    decided = hints.decided
-    guesses: list[tuple[str, str, str | None, bool]] = []  # kind, type, why, confident
-    court: str | None = None
+    ended = _read_end(row, pivot_year, note)
+    if ended is None:
+        return
+    end_read, note = ended
+    hints = _type_hints(value, vocab, row.report, row.header)
     exact = build.exact and value.get("kind") in KINDS and value.get("type", "") in vocab.codes(value["kind"])
     if exact:  # a case file's own row: its kind and code are the event, its text is never read again
-        guesses.append((value["kind"], value["type"], None, True))
-    elif decided is not None and not hints.from_text:
-        guesses.append((decided[0], decided[1], None, True))
+        guesses: list[_Guess] = [(value["kind"], value["type"], None, True)]
+        court = None
+    elif hints.decided is not None and not hints.from_text:
+        guesses, court = [(hints.decided[0], hints.decided[1], None, True)], None
     else:
-        kind_hint = hints.kind
-        type_words = value.get("type", "")
-        if hints.kind is not None and _norm(type_words) in (*KINDS, *KIND_ALIASES):
-            type_words = ""  # "Meeting" says the kind (the hint), not what happened
-        words = " ".join(p for p in (text, type_words) if p) or (notes[0][1] if notes else "")
-        classified = classify_text(words, jurisdiction=vocab.name, kind_hint=kind_hint,
-                                   type_hint=value.get("type") or None) if words else None
-        hint_column = header.get("kind", "kind") if value.get("kind") else header.get("type", "type")
-        if kind_hint is None and hints.category_kind is not None:
-            kind_hint, hint_column = hints.category_kind, header.get("category", "category")
-        known = [g for g in (classified.guesses if classified is not None else ())
-                 if g.kind in KINDS and g.type in vocab.codes(g.kind)]  # a classifier's slip never fails a row
-        if classified is not None and known:
-            court = classified.court
-            for g in known:
-                guesses.append((g.kind, g.type, g.why, g.confident))
-        elif decided is not None:
-            guesses.append((decided[0], decided[1], f"from the column '{_short(header.get('category', 'category'))}'",
-                            True))
-        elif kind_hint is not None and "other" in vocab.codes(kind_hint):
-            guesses.append((kind_hint, "other", f"the column '{_short(hint_column)}' says {kind_hint}; the text "
-                                                "names no type", False))
-        else:
-            if kind_hint is not None:
-                report.warnings.append(f"the column '{_short(hint_column)}' says {kind_hint} but the text names no "
-                                       f"{kind_hint} type; kept as a life event")
-            guesses.append(("event", "other", None, True))
-    if read is not None and not read.undated and hints.from_text and not exact:
-        if build.born is not None and read.start and parse_date(read.end or read.start).latest < build.born:
-            for guess in [x for x in guesses if x[0] == "placement" or (x[0] == "order" and x[1] != "cp_register")]:
-                # "Older half-brother ... now lives with his grandparents", c. 2013: another child's home
-                report.notes.append(f"names {vocab.term(guess[0], guess[1]).label.lower()} before the child was "
-                                    "born: not the child's; kept as a life event")
-                guesses.remove(guess)
-        for guess in [x for x in guesses if x[0] == "order"]:  # "CSO continues": the order running goes on
-            if guess[3] and end_read is not None:
-                continue  # the same order again, with its end: keep what it adds
-            running = build.running_order(guess[1], read.start or "", same_day=guess[3])
-            if running is not None:  # a weak "continues", or the same order again on the same day
-                what = "goes on" if not guess[3] else "is the same order"
-                report.notes.append(f"the {vocab.term('order', guess[1]).abbr} of row {running} {what}: "
-                                    "not a new order")
-                guesses.remove(guess)
+        guesses, court = _read_guesses(row, hints, text, notes)
+    if read is not None and dated and hints.from_text and not exact:
+        _drop_not_new(row, guesses, read, end_read)
     if not exact:
-        guesses = _one_each(guesses, build.open_placement, says_move(text, jurisdiction=vocab.name), vocab, report)
-    report.guessed = any(not confident for _, _, _, confident in guesses)
-    report.why.extend(why for _, _, why, _ in guesses if why)
-
+        guesses = _one_each(guesses, build.open_placement, _says_move(text, vocab), vocab, row.report)
+    row.report.guessed = any(not confident for _, _, _, confident in guesses)
+    row.report.why.extend(why for _, _, why, _ in guesses if why)
     if read is None or read.undated:
-        if date_error is not None:
-            report.warnings.append(f"{where('date')}: {date_error}; the row is kept with no date")
-            note = _fit_note(f"Date as written: {visible(_short(date_text, 60))}" + (f"\n\n{note}" if note else ""))
-        kept = {"label": label or _short(text or date_text, LABEL_MAX) or "(no text)", "note": note,
-                "source": source, "after": len(build.rows) - 1 if build.rows else None}
-        build.undated.append({k: v for k, v in kept.items() if v is not None or k == "after"})
-        report.status = "undated"
-        names = [vocab.term(k, t).label for k, t, _, _ in guesses if (k, t) != ("event", "other")]
-        said = f" (it reads as {', '.join(names)}, but with no date it is not drawn or counted)" if names else ""
-        report.notes.append(f"no date: kept in the chronology table where the spreadsheet has it{said}")
+        _keep_undated(row, guesses, label, note, source, date_text, date_error)
         return
-    report.warnings.extend(f"{where('date')}: {w}" for w in read.warnings)
-    report.why.extend(read.why)
+    row.report.warnings.extend(f"{row.where('date')}: {w}" for w in read.warnings)
+    row.report.why.extend(read.why)
+    _add_events(row, guesses, read, end_read, _Texts(label, note, source, court), status)
 
+
+def _says_move(text: str, vocab: Vocabulary) -> bool:
+    from .classify import says_move
+
+    return says_move(text, jurisdiction=vocab.name)
+
+
+def _row_read(number: int, cells: tuple[str, ...], columns: Columns, vocab: Vocabulary, file: str,
+              build: _Build) -> _RowRead:
+    """The row's cells by field, and its report begun with what was read (the text falls back to the note)."""
+    header = {f: _column_name(f, columns.headers[w[0]]) for f, w in columns.fields.items()}
+    value = {f: _cell(cells, w) for f, w in columns.fields.items()}
+    read_cells = {f: v for f, v in value.items() if v and f in ("date", "end", "text", "type", "kind", "category")}
+    if "text" not in read_cells and value.get("note"):
+        read_cells["text"] = value["note"]
+    report = _RowDraft(number, {k: _short(v, 80) for k, v in read_cells.items()})
+    build.reports.append(report)
+    return _RowRead(number, cells, columns, vocab, file, build, header, value, report)
+
+
+def _skip_empty(report: _RowDraft, dated: bool) -> None:
+    """A row with no text, type or kind is skipped, and says why (a date alone is a period heading)."""
+    report.status = "skipped"
+    if dated:  # "2011 - 2012" alone: a period heading, not an event
+        report.why.append("a date with no text, type or kind (a period heading?): nothing to draw")
+        report.warnings.append("the row has a date but nothing else; skipped")
+    else:
+        report.why.append("no text and no date: nothing to keep")
+
+
+def _read_end(row: _RowRead, pivot_year: int, note: str | None) -> tuple[DateRead | None, str | None] | None:
+    """The End cell read (None when open or unreadable, the words kept in the note), and the note; None when
+    the cell is so long that the row is a problem."""
+    end_text = row.value.get("end", "")
+    if end_text and _norm(end_text) in ONGOING_WORDS:
+        row.report.why.append(f"end '{_short(end_text, 20)}': still running")
+        return None, note
+    if not end_text:
+        return None, note
+    try:
+        end_read = read_date(end_text, pivot_year=pivot_year)
+    except DateFormatError as exc:
+        if len(end_text) > MAX_DATE_CELL:
+            row.bad("end", str(exc))
+            return None
+        row.report.warnings.append(f"{row.where('end')}: {exc}; the end is left open")
+        return None, _fit_note(f"End as written: {visible(_short(end_text, 60))}" + (f"\n\n{note}" if note else ""))
+    row.report.warnings.extend(f"{row.where('end')}: {w}" for w in end_read.warnings)
+    row.report.why.extend(end_read.why)
+    return end_read, note
+
+
+def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str, str]]
+                  ) -> tuple[list[_Guess], str | None]:
+    """What the row's words say it is (the classifier, with the Kind or Type column as a hint), and the court
+    they name; when they name nothing known, the Category column's reading, the hinted kind's 'other', or a
+    life event."""
+    from .classify import classify_text
+
+    value, header, vocab = row.value, row.header, row.vocab
+    kind_hint = hints.kind
+    type_words = value.get("type", "")
+    if hints.kind is not None and _norm(type_words) in (*KINDS, *KIND_ALIASES):
+        type_words = ""  # "Meeting" says the kind (the hint), not what happened
+    words = " ".join(p for p in (text, type_words) if p) or (notes[0][1] if notes else "")
+    classified = classify_text(words, jurisdiction=vocab.name, kind_hint=kind_hint,
+                               type_hint=value.get("type") or None) if words else None
+    hint_column = header.get("kind", "kind") if value.get("kind") else header.get("type", "type")
+    if kind_hint is None and hints.category_kind is not None:
+        kind_hint, hint_column = hints.category_kind, header.get("category", "category")
+    known = [g for g in (classified.guesses if classified is not None else ())
+             if g.kind in KINDS and g.type in vocab.codes(g.kind)]  # a classifier's slip never fails a row
+    if classified is not None and known:
+        return [(g.kind, g.type, g.why, g.confident) for g in known], classified.court
+    if hints.decided is not None:
+        return [(hints.decided[0], hints.decided[1],
+                 f"from the column '{_short(header.get('category', 'category'))}'", True)], None
+    if kind_hint is not None and "other" in vocab.codes(kind_hint):
+        return [(kind_hint, "other", f"the column '{_short(hint_column)}' says {kind_hint}; the text names no "
+                                     "type", False)], None
+    if kind_hint is not None:
+        row.report.warnings.append(f"the column '{_short(hint_column)}' says {kind_hint} but the text names no "
+                                   f"{kind_hint} type; kept as a life event")
+    return [("event", "other", None, True)], None
+
+
+def _drop_not_new(row: _RowRead, guesses: list[_Guess], read: DateRead, end_read: DateRead | None) -> None:
+    """Take out (in place, each with a note) what the words name that is not a new fact of this child's: a home
+    or order dated before the child was born (another child's), and an order already running ("CSO
+    continues", or the same order written twice on one day)."""
+    build, vocab, report = row.build, row.vocab, row.report
+    if build.born is not None and read.start and parse_date(read.end or read.start).latest < build.born:
+        for guess in [x for x in guesses if x[0] == "placement" or (x[0] == "order" and x[1] != "cp_register")]:
+            # "Older half-brother ... now lives with his grandparents", c. 2013: another child's home
+            report.notes.append(f"names {vocab.term(guess[0], guess[1]).label.lower()} before the child was "
+                                "born: not the child's; kept as a life event")
+            guesses.remove(guess)
+    for guess in [x for x in guesses if x[0] == "order"]:  # "CSO continues": the order running goes on
+        if guess[3] and end_read is not None:
+            continue  # the same order again, with its end: keep what it adds
+        running = build.running_order(guess[1], read.start or "", same_day=guess[3])
+        if running is not None:  # a weak "continues", or the same order again on the same day
+            what = "goes on" if not guess[3] else "is the same order"
+            report.notes.append(f"the {vocab.term('order', guess[1]).abbr} of row {running} {what}: "
+                                "not a new order")
+            guesses.remove(guess)
+
+
+def _keep_undated(row: _RowRead, guesses: list[_Guess], label: str | None, note: str | None, source: str | None,
+                  date_text: str, date_error: str | None) -> None:
+    """A row with no date it can be drawn at is kept, undated, where the spreadsheet has it (never given a
+    date); what its words read as is said, and the date as written is kept in its note."""
+    build, report = row.build, row.report
+    if date_error is not None:
+        report.warnings.append(f"{row.where('date')}: {date_error}; the row is kept with no date")
+        note = _fit_note(f"Date as written: {visible(_short(date_text, 60))}" + (f"\n\n{note}" if note else ""))
+    kept = {"label": label or _short(row.value.get("text", "") or date_text, LABEL_MAX) or "(no text)",
+            "note": note, "source": source, "after": len(build.rows) - 1 if build.rows else None}
+    build.undated.append({k: v for k, v in kept.items() if v is not None or k == "after"})
+    report.status = "undated"
+    names = [row.vocab.term(k, t).label for k, t, _, _ in guesses if (k, t) != ("event", "other")]
+    said = f" (it reads as {', '.join(names)}, but with no date it is not drawn or counted)" if names else ""
+    report.notes.append(f"no date: kept in the chronology table where the spreadsheet has it{said}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """The texts a row's events carry: the chart label, the note (on the first event only), the source, and
+    the court a hearing's label names."""
+
+    label: str | None
+    note: str | None
+    source: str | None
+    court: str | None
+
+
+def _add_events(row: _RowRead, guesses: list[_Guess], read: DateRead, end_read: DateRead | None, texts: _Texts,
+                status: str) -> None:
+    """One event per reading kept, in order, each with its dates, texts and the columns it came from; a main
+    placement (not planned) ends the one before it."""
+    build, header, value, report = row.build, row.header, row.value, row.report
     spans = any(kind in SPAN_KINDS for kind, _, _, _ in guesses)
     for i, (kind, code, _, _) in enumerate(guesses):
         dates = _dates_for(kind, read, end_read, report, with_span=spans)
         event: dict[str, Any] = {"kind": kind, "type": code, **dates}
-        event_label = _with_court(label, court) if kind == "hearing" else label
-        for name, text_value in (("label", event_label), ("note", note if i == 0 else None), ("source", source)):
+        event_label = _with_court(texts.label, texts.court) if kind == "hearing" else texts.label
+        for name, text_value in (("label", event_label), ("note", texts.note if i == 0 else None),
+                                 ("source", texts.source)):
             if text_value:
                 event[name] = text_value
         if value.get("route") and kind == "milestone":
@@ -1238,13 +1321,13 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
         row_columns = {**header, "start": header.get("date", "date"), "label": header.get("text", "text"),
                        "note": header.get("note", header.get("text", "note"))}
         index = len(build.rows)
-        build.rows.append(_Row(number, event, row_columns))
+        build.rows.append(_Row(row.number, event, row_columns))
         report.became.append({"index": index, "kind": kind, "type": code,
                               "date": event.get("start", event.get("date")), "end": event.get("end")})
-        if kind == "placement" and not vocab.term(kind, code).overlay and status != "planned":
+        if kind == "placement" and not row.vocab.term(kind, code).overlay and status != "planned":
             if build.open_placement is not None:
                 report.notes.append(f"ends the previous placement (row {build.open_placement[0]}) on this date")
-            build.open_placement = (number, code) if "end" not in event else None
+            build.open_placement = (row.number, code) if "end" not in event else None
 
 
 # ---------------------------------------------------------------- whole table
@@ -1315,92 +1398,28 @@ def import_table(
     hold a kind and one of its codes is that event, its text not classified (a table written from a case file,
     as the workspace does).
     """
-    from .classify import detect_jurisdiction
-
     forced = jurisdiction is not None
     read_as = jurisdiction or "scotland"
-    vocab = load_vocabulary(read_as)
     problems: list[Problem] = []
-    child: dict[str, Any] = {"name": name}
-    as_of_date: date | None = as_of if isinstance(as_of, date) else None
-    for option, what, raw in (("--dob", "the date of birth", dob), ("--as-of", "as-of", as_of)):
-        if raw is None or (isinstance(raw, date) and option == "--as-of"):
-            continue
-        try:
-            parsed = full_date(raw, what)
-        except DateFormatError as exc:
-            problems.append(Problem(table.file, None, None, option, str(exc)))
-            continue
-        if option == "--dob":
-            child["date_of_birth"] = parsed.isoformat()
-        else:
-            as_of_date = parsed
-    if ref:
-        child["ref"] = ref
-    try:
-        Child.model_validate({**child, "date_of_birth": child.get("date_of_birth", "2000-01-01")})
-    except ValidationError as exc:
-        for err in exc.errors(include_input=False, include_url=False):
-            option = {"name": "--name", "ref": "--ref"}.get(str(err["loc"][0]), "--dob")
-            problems.append(Problem(table.file, None, None, option, validation_message(err, child)))
-
-    found, header_notes = find_columns(table, jurisdiction=read_as, columns=columns)
-    selected: str | None = None
-    selected_words: list[str] = []
-    if not forced:  # a chronology in another known jurisdiction's words is read in that jurisdiction's
-        detection = detect_jurisdiction(_texts(table, found), expected=read_as)
-        if detection.jurisdiction in JURISDICTIONS:
-            selected = read_as = detection.jurisdiction
-            selected_words = list(detection.words)
-            vocab = load_vocabulary(read_as)
-            found, header_notes = find_columns(table, jurisdiction=read_as, columns=columns)
-    pivot = (as_of_date or today()).year
+    child, as_of_date = _child_from_options(table.file, name=name, dob=dob, ref=ref, as_of=as_of,
+                                            problems=problems)
+    reading = _choose_jurisdiction(table, read_as, forced, columns)
+    read_as, found = reading.read_as, reading.found
     build = _Build(born=date.fromisoformat(child["date_of_birth"]) if "date_of_birth" in child else None,
                    exact=exact_types)
     data_rows = [(n, c) for n, c in table.rows if n > found.header_row]
+    vocab = load_vocabulary(read_as)
+    pivot = (as_of_date or today()).year
     for number, cells in data_rows:
         _read_row(number, cells, found, vocab, table.file, pivot, build)
-    notes = list(header_notes)
+    notes = list(reading.header_notes)
     if not data_rows:
         notes.append(f"the table has a header (row {found.header_row}) but no rows under it: no events")
-
-    detection = detect_jurisdiction(_texts(table, found), expected=read_as)
-    jurisdiction_info: dict[str, Any] = {"read_as": read_as, "detected": detection.jurisdiction,
-                                         "words": list(detection.words)}
-    if selected is not None:
-        jurisdiction_info = {"read_as": read_as, "detected": selected, "words": selected_words, "selected": True}
-        notes.append(f"read as {load_vocabulary(read_as).title}: its words were found; give --jurisdiction "
-                     "scotland to read it with the Scottish vocabulary instead")
-    elif detection.jurisdiction is not None:
-        if forced:
-            notes.append(_english_message(detection.words).split("; the tool")[0]
-                         + f"; read as {read_as} because --jurisdiction {read_as} was given: check every guess")
-        else:
-            problems.insert(0, Problem(table.file, None, None, "", _english_message(detection.words)))
+    jurisdiction_info = _jurisdiction_said(table, reading, forced, notes, problems)
     problems.extend(build.problems)
 
     def report(extra: list[Problem]) -> ImportReport:
-        all_problems = [*problems, *extra]
-        warnings = [w for r in build.reports for w in r.warnings]
-        events = [b for r in build.reports for b in r.became]
-        life = sum(1 for b in events if (b["kind"], b["type"]) == ("event", "other"))
-        counts = {"rows": len(data_rows), "events": len(events), "classified": len(events) - life,
-                  "life_events": life, "undated": sum(1 for r in build.reports if r.status == "undated"),
-                  "skipped": sum(1 for r in build.reports if r.status == "skipped"),
-                  "guesses": sum(1 for r in build.reports if r.guessed), "problems": len(all_problems),
-                  "warnings": len(warnings) + len(notes)}
-        headers = found.headers
-        shown: dict[str, Any] = {}
-        for name_ in ("date", "end", "text", "type", "kind", "category", "source", "note"):
-            where_ = [headers[i] for i in found.fields.get(name_, ())]
-            shown[name_] = where_ if name_ in MULTI and name_ != "source" else (
-                "; ".join(where_) if where_ else None)
-        return ImportReport(
-            file=table.file, sheet=table.sheet, header_row=found.header_row, columns=shown,
-            jurisdiction=jurisdiction_info, counts=counts, rows=tuple(r.freeze() for r in build.reports),
-            problems=tuple({"row": _row_of(p.path), "column": _column_of(p.path), "message": p.message}
-                           for p in all_problems),
-            notes=tuple(notes))
+        return _import_report(table, found, build, len(data_rows), jurisdiction_info, [*problems, *extra], notes)
 
     if problems:
         raise ImportFailed(problems, report([]))
@@ -1421,6 +1440,107 @@ def import_table(
     warnings.extend(Problem(table.file, None, None, "", n, severity="warning") for n in notes)
     return Imported(case=case, source=source, warnings=tuple(warnings), rows=tuple(build.rows),
                     report=report([]))
+
+
+def _child_from_options(file: str, *, name: str, dob: str | date, ref: str | None, as_of: str | date | None,
+                        problems: list[Problem]) -> tuple[dict[str, Any], date | None]:
+    """The child's block and the as-at date from the command's options (a chronology holds neither); what is
+    wrong with them is added to `problems`, named by the option."""
+    child: dict[str, Any] = {"name": name}
+    as_of_date: date | None = as_of if isinstance(as_of, date) else None
+    for option, what, raw in (("--dob", "the date of birth", dob), ("--as-of", "as-of", as_of)):
+        if raw is None or (isinstance(raw, date) and option == "--as-of"):
+            continue
+        try:
+            parsed = full_date(raw, what)
+        except DateFormatError as exc:
+            problems.append(Problem(file, None, None, option, str(exc)))
+            continue
+        if option == "--dob":
+            child["date_of_birth"] = parsed.isoformat()
+        else:
+            as_of_date = parsed
+    if ref:
+        child["ref"] = ref
+    try:
+        Child.model_validate({**child, "date_of_birth": child.get("date_of_birth", "2000-01-01")})
+    except ValidationError as exc:
+        for err in exc.errors(include_input=False, include_url=False):
+            option = {"name": "--name", "ref": "--ref"}.get(str(err["loc"][0]), "--dob")
+            problems.append(Problem(file, None, None, option, validation_message(err, child)))
+    return child, as_of_date
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """The jurisdiction a table is read in, the columns found in its words, and what chose it."""
+
+    read_as: str
+    found: Columns
+    header_notes: tuple[str, ...]
+    selected_words: tuple[str, ...] | None  # the words that chose another jurisdiction than asked; None if none
+
+
+def _choose_jurisdiction(table: Table, read_as: str, forced: bool,
+                         columns: dict[str, str | list[str]] | None) -> _Reading:
+    """Unless `--jurisdiction` was given, a chronology in another known jurisdiction's words is read in that
+    jurisdiction's (its columns found again in its words)."""
+    from .classify import detect_jurisdiction
+
+    found, header_notes = find_columns(table, jurisdiction=read_as, columns=columns)
+    if not forced:
+        detection = detect_jurisdiction(_texts(table, found), expected=read_as)
+        if detection.jurisdiction in JURISDICTIONS:
+            read_as = detection.jurisdiction
+            found, header_notes = find_columns(table, jurisdiction=read_as, columns=columns)
+            return _Reading(read_as, found, tuple(header_notes), tuple(detection.words))
+    return _Reading(read_as, found, tuple(header_notes), None)
+
+
+def _jurisdiction_said(table: Table, reading: _Reading, forced: bool, notes: list[str],
+                       problems: list[Problem]) -> dict[str, Any]:
+    """The report's jurisdiction block; a note when another jurisdiction's words chose the reading, or were
+    found in a forced one; a problem when they are found in a table read as Scottish by default."""
+    from .classify import detect_jurisdiction
+
+    read_as = reading.read_as
+    detection = detect_jurisdiction(_texts(table, reading.found), expected=read_as)
+    if reading.selected_words is not None:
+        notes.append(f"read as {load_vocabulary(read_as).title}: its words were found; give --jurisdiction "
+                     "scotland to read it with the Scottish vocabulary instead")
+        return {"read_as": read_as, "detected": read_as, "words": list(reading.selected_words), "selected": True}
+    if detection.jurisdiction is not None:
+        if forced:
+            notes.append(_english_message(detection.words).split("; the tool")[0]
+                         + f"; read as {read_as} because --jurisdiction {read_as} was given: check every guess")
+        else:
+            problems.insert(0, Problem(table.file, None, None, "", _english_message(detection.words)))
+    return {"read_as": read_as, "detected": detection.jurisdiction, "words": list(detection.words)}
+
+
+def _import_report(table: Table, found: Columns, build: _Build, rows: int, jurisdiction: dict[str, Any],
+                   problems: list[Problem], notes: list[str]) -> ImportReport:
+    """The import report: the columns used, the counts, each row's report, and every problem by row and column."""
+    warnings = [w for r in build.reports for w in r.warnings]
+    events = [b for r in build.reports for b in r.became]
+    life = sum(1 for b in events if (b["kind"], b["type"]) == ("event", "other"))
+    counts = {"rows": rows, "events": len(events), "classified": len(events) - life,
+              "life_events": life, "undated": sum(1 for r in build.reports if r.status == "undated"),
+              "skipped": sum(1 for r in build.reports if r.status == "skipped"),
+              "guesses": sum(1 for r in build.reports if r.guessed), "problems": len(problems),
+              "warnings": len(warnings) + len(notes)}
+    headers = found.headers
+    shown: dict[str, Any] = {}
+    for name_ in ("date", "end", "text", "type", "kind", "category", "source", "note"):
+        where_ = [headers[i] for i in found.fields.get(name_, ())]
+        shown[name_] = where_ if name_ in MULTI and name_ != "source" else (
+            "; ".join(where_) if where_ else None)
+    return ImportReport(
+        file=table.file, sheet=table.sheet, header_row=found.header_row, columns=shown,
+        jurisdiction=jurisdiction, counts=counts, rows=tuple(r.freeze() for r in build.reports),
+        problems=tuple({"row": _row_of(p.path), "column": _column_of(p.path), "message": p.message}
+                       for p in problems),
+        notes=tuple(notes))
 
 
 def _row_of(path: str) -> int | None:
