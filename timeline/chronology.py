@@ -278,66 +278,92 @@ def _span(a: PartialDate, b: PartialDate) -> str:
 
 
 def _compact(s: str, r: _Reader) -> str | None:
-    """Forms that name one span: w/c, early/mid/late, seasons, '14-16/03/2016', 'Jan-Mar 2016'."""
-    m = _WEEK.match(s)
-    if m:
-        inner = _single(m.group(2).strip(), r)
-        if inner is None or inner.precision != "day":
-            raise DateFormatError(f"'{_short(r.raw)}': a week needs its first (or last) day, e.g. w/c 18/07/2011")
-        ending = m.group(1).startswith(("w/e", "we", "w.e", "week ending"))
-        first = inner.earliest - timedelta(days=6) if ending else inner.earliest
-        last = first + timedelta(days=6)
-        r.why.append(f"'{m.group(1)}' date: the week {PartialDate.of(first).display()} to "
-                     f"{PartialDate.of(last).display()}")
-        return _span(PartialDate.of(first), PartialDate.of(last))
-    m = _PART.match(s)
-    if m:
-        inner = _single(m.group(2).strip(), r)
-        part = _PARTS[m.group(1)]
-        if inner is None or inner.precision == "day":
-            return None
-        e = inner.earliest
-        if inner.precision == "month":
-            last_day = calendar.monthrange(e.year, e.month)[1]
-            lo, hi = ((1, 10), (11, 20), (21, last_day))[part]
-            a, b = PartialDate.of(date(e.year, e.month, lo)), PartialDate.of(date(e.year, e.month, hi))
-        else:
-            lo, hi = ((1, 4), (5, 8), (9, 12))[part]
-            a, b = month_date(e.year, lo), month_date(e.year, hi)
-        r.why.append(f"'{m.group(1)}' read as {_PART_WORDS[part]} {inner.display()}: {interval(a, b).display()}")
-        return _span(a, b)
-    m = _SEASON.match(s)
-    if m:
-        season, year_text, second = m.groups()
-        year = int(year_text)
-        lo, hi = _SEASONS[season]
-        a = month_date(year, lo)
-        b = month_date(year + 1 if hi < lo else year, hi)
-        if second is not None and season != "winter":
-            return None
-        r.why.append(f"'{season} {year_text}' read as {interval(a, b).display()}")
-        return _span(a, b)
-    m = _DAYS_NUMERIC.match(s)
-    if m:
-        year = r.year(m.group(5))
-        month = int(m.group(4))
-        a, b = _day(year, month, int(m.group(1)), r.raw), _day(year, month, int(m.group(2)), r.raw)
-        r.why.append(f"the days {interval(a, b).display()}")
-        return _span(a, b)
-    m = _DAYS_TEXT.match(s)
-    if m:
-        year = r.year(m.group(4))
-        month = r.month(m.group(3))
-        a, b = _day(year, month, int(m.group(1)), r.raw), _day(year, month, int(m.group(2)), r.raw)
-        r.why.append(f"the days {interval(a, b).display()}")
-        return _span(a, b)
-    m = _MONTHS_TEXT.match(s)
-    if m and m.group(1) in _MONTHS and m.group(2) in _MONTHS:
-        year = r.year(m.group(3))
-        a, b = month_date(year, _MONTHS[m.group(1)]), month_date(year, _MONTHS[m.group(2)])
-        r.why.append(f"the months {interval(a, b).display()}")
-        return _span(a, b)
+    """Forms that name one span: w/c, early/mid/late, seasons, '14-16/03/2016', 'Jan-Mar 2016'.
+
+    The first form whose pattern matches decides (its reader may still refuse, giving None)."""
+    for pattern, form in _COMPACT_FORMS:
+        m = pattern.match(s)
+        if m:
+            return form(m, r)
     return None
+
+
+def _week(m: re.Match[str], r: _Reader) -> str | None:
+    """'w/c 18/07/2011': the seven days from that day ('w/e': the seven days to it)."""
+    inner = _single(m.group(2).strip(), r)
+    if inner is None or inner.precision != "day":
+        raise DateFormatError(f"'{_short(r.raw)}': a week needs its first (or last) day, e.g. w/c 18/07/2011")
+    ending = m.group(1).startswith(("w/e", "we", "w.e", "week ending"))
+    first = inner.earliest - timedelta(days=6) if ending else inner.earliest
+    last = first + timedelta(days=6)
+    r.why.append(f"'{m.group(1)}' date: the week {PartialDate.of(first).display()} to "
+                 f"{PartialDate.of(last).display()}")
+    return _span(PartialDate.of(first), PartialDate.of(last))
+
+
+def _part_of(m: re.Match[str], r: _Reader) -> str | None:
+    """'early March 2016', 'late 2015': a third of the month (days 1-10, 11-20, 21-end) or of the year."""
+    inner = _single(m.group(2).strip(), r)
+    part = _PARTS[m.group(1)]
+    if inner is None or inner.precision == "day":
+        return None
+    e = inner.earliest
+    if inner.precision == "month":
+        last_day = calendar.monthrange(e.year, e.month)[1]
+        lo, hi = ((1, 10), (11, 20), (21, last_day))[part]
+        a, b = PartialDate.of(date(e.year, e.month, lo)), PartialDate.of(date(e.year, e.month, hi))
+    else:
+        lo, hi = ((1, 4), (5, 8), (9, 12))[part]
+        a, b = month_date(e.year, lo), month_date(e.year, hi)
+    r.why.append(f"'{m.group(1)}' read as {_PART_WORDS[part]} {inner.display()}: {interval(a, b).display()}")
+    return _span(a, b)
+
+
+def _season(m: re.Match[str], r: _Reader) -> str | None:
+    """'summer 2016': its three months (winter runs into the next year, 'winter 2016/17')."""
+    season, year_text, second = m.groups()
+    year = int(year_text)
+    lo, hi = _SEASONS[season]
+    a = month_date(year, lo)
+    b = month_date(year + 1 if hi < lo else year, hi)
+    if second is not None and season != "winter":
+        return None
+    r.why.append(f"'{season} {year_text}' read as {interval(a, b).display()}")
+    return _span(a, b)
+
+
+def _days_numeric(m: re.Match[str], r: _Reader) -> str | None:
+    """'14-16/03/2016': the days of one month."""
+    year, month = r.year(m.group(5)), int(m.group(4))
+    return _days(year, month, m, r)
+
+
+def _days_text(m: re.Match[str], r: _Reader) -> str | None:
+    """'14-16 March 2016': the days of one month."""
+    year, month = r.year(m.group(4)), r.month(m.group(3))
+    return _days(year, month, m, r)
+
+
+def _days(year: int, month: int, m: re.Match[str], r: _Reader) -> str:
+    a, b = _day(year, month, int(m.group(1)), r.raw), _day(year, month, int(m.group(2)), r.raw)
+    r.why.append(f"the days {interval(a, b).display()}")
+    return _span(a, b)
+
+
+def _months_text(m: re.Match[str], r: _Reader) -> str | None:
+    """'Jan-Mar 2016': the months of one year (None when the words are not both months)."""
+    if m.group(1) not in _MONTHS or m.group(2) not in _MONTHS:
+        return None
+    year = r.year(m.group(3))
+    a, b = month_date(year, _MONTHS[m.group(1)]), month_date(year, _MONTHS[m.group(2)])
+    r.why.append(f"the months {interval(a, b).display()}")
+    return _span(a, b)
+
+
+_COMPACT_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], _Reader], str | None]], ...] = (
+    (_WEEK, _week), (_PART, _part_of), (_SEASON, _season), (_DAYS_NUMERIC, _days_numeric),
+    (_DAYS_TEXT, _days_text), (_MONTHS_TEXT, _months_text),
+)
 
 
 def _two_ends(s: str, r: _Reader) -> tuple[PartialDate, PartialDate] | None:
@@ -1423,21 +1449,28 @@ def import_table(
 
     if problems:
         raise ImportFailed(problems, report([]))
+    return _validated(table.file, child, read_as, as_of_date, build, notes, report)
+
+
+def _validated(file: str, child: dict[str, Any], read_as: str, as_of_date: date | None, build: _Build,
+               notes: list[str], report: Callable[[list[Problem]], ImportReport]) -> Imported:
+    """The case the rows make, validated as any case file is; a problem is moved back to the row and column it
+    came from, and each row's warnings (and the table's notes) become warnings of the import."""
     data: dict[str, Any] = {"version": 1, "child": child, "jurisdiction": read_as}
     if as_of_date is not None:
         data["as_of"] = as_of_date.isoformat()
     data["events"] = [r.event for r in build.rows]
     if build.undated:
         data["undated"] = build.undated
-    source = SourceMap(table.file)
+    source = SourceMap(file)
     try:
         case = validate_data(data, source)
     except CaseError as exc:
         moved = [_relocate(p, build.rows) for p in exc.problems]
         raise ImportFailed(moved, report(moved)) from None
-    warnings = [Problem(table.file, None, None, f"row {r.row}" if not w.startswith("row ") else "", w,
+    warnings = [Problem(file, None, None, f"row {r.row}" if not w.startswith("row ") else "", w,
                         severity="warning") for r in build.reports for w in r.warnings]
-    warnings.extend(Problem(table.file, None, None, "", n, severity="warning") for n in notes)
+    warnings.extend(Problem(file, None, None, "", n, severity="warning") for n in notes)
     return Imported(case=case, source=source, warnings=tuple(warnings), rows=tuple(build.rows),
                     report=report([]))
 
