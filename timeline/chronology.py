@@ -42,13 +42,13 @@ from .io import (
 from .model import Case, Child
 from .problems import CaseError, Problem, visible
 from .vocabulary import JURISDICTIONS, KINDS, SPAN_KINDS, Vocabulary, load_vocabulary
+from .words import ELLIPSIS, shorten
 
 LABEL_MAX = 120  # the case format's limit for a label (model.py)
 NOTE_MAX = 2000  # and for a note
 HEADER_SEARCH_ROWS = 20  # title rows, a notes block or a child's details above the header are skipped
 SUGGESTIONS = 2
 SUGGEST_CUTOFF = 0.6
-ELLIPSIS = "…"
 HEADING_MAX = 80  # a section heading row ("Pre-birth", "Section 2: Accommodated") is short
 
 KIND_ALIASES: dict[str, str] = {
@@ -109,11 +109,6 @@ def _norm(text: str) -> str:
     """Lower case, apostrophes dropped, other punctuation as spaces: "Children's Hearing" -> "childrens hearing"."""
     text = text.lower().replace("’", "").replace("'", "")
     return _PUNCTUATION.sub(" ", text).strip()
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
 
 
 # ---------------------------------------------------------------- dates
@@ -215,29 +210,29 @@ class _Reader:
         if month is None:
             near = difflib.get_close_matches(name, list(_MONTHS), n=1, cutoff=SUGGEST_CUTOFF)
             hint = f"; did you mean '{near[0].capitalize()}'?" if near else ""
-            raise DateFormatError(f"'{_short(self.raw)}': '{name}' is not a month{hint}")
+            raise DateFormatError(f"'{shorten(self.raw)}': '{name}' is not a month{hint}")
         return month
 
     def fail(self) -> DateFormatError:
-        return DateFormatError(f"'{_short(self.raw)}' is not a date that can be read; write it as {DATE_FORMS}")
+        return DateFormatError(f"'{shorten(self.raw)}' is not a date that can be read; write it as {DATE_FORMS}")
 
 
 def _day(year: int, month: int, day: int, raw: str) -> PartialDate:
     if not 1 <= month <= 12:
-        raise DateFormatError(f"'{_short(raw)}': month {month} does not exist; dates are read day first, "
+        raise DateFormatError(f"'{shorten(raw)}': month {month} does not exist; dates are read day first, "
                               "as in 20/01/2016")
     last = calendar.monthrange(year, month)[1] if year >= 1 else 31
     if year < 1:
-        raise DateFormatError(f"'{_short(raw)}': year {year} is not a year")
+        raise DateFormatError(f"'{shorten(raw)}': year {year} is not a year")
     if not 1 <= day <= last:
-        raise DateFormatError(f"'{_short(raw)}': day {day} does not exist in "
+        raise DateFormatError(f"'{shorten(raw)}': day {day} does not exist in "
                               f"{calendar.month_abbr[month]} {year} (it has {last} days)")
     return PartialDate.of(date(year, month, day))
 
 
 def _month(year: int, month: int, raw: str) -> PartialDate:
     if not 1 <= month <= 12:
-        raise DateFormatError(f"'{_short(raw)}': month {month} does not exist; dates are read day first, "
+        raise DateFormatError(f"'{shorten(raw)}': month {month} does not exist; dates are read day first, "
                               "as in 20/01/2016")
     return month_date(year, month)
 
@@ -292,7 +287,7 @@ def _week(m: re.Match[str], r: _Reader) -> str | None:
     """'w/c 18/07/2011': the seven days from that day ('w/e': the seven days to it)."""
     inner = _single(m.group(2).strip(), r)
     if inner is None or inner.precision != "day":
-        raise DateFormatError(f"'{_short(r.raw)}': a week needs its first (or last) day, e.g. w/c 18/07/2011")
+        raise DateFormatError(f"'{shorten(r.raw)}': a week needs its first (or last) day, e.g. w/c 18/07/2011")
     ending = m.group(1).startswith(("w/e", "we", "w.e", "week ending"))
     first = inner.earliest - timedelta(days=6) if ending else inner.earliest
     last = first + timedelta(days=6)
@@ -411,7 +406,7 @@ def read_date(text: str, *, pivot_year: int) -> DateRead:
     except DateFormatError:
         raise
     except (ValueError, OverflowError):  # a year the calendar does not hold (0000, or past 9999)
-        raise DateFormatError(f"'{_short(text.strip())}' is not a date in the calendar; check the year") from None
+        raise DateFormatError(f"'{shorten(text.strip())}' is not a date in the calendar; check the year") from None
 
 
 def _read_date(text: str, pivot_year: int) -> DateRead:
@@ -461,7 +456,7 @@ def _read_date(text: str, pivot_year: int) -> DateRead:
         if pair is None:
             raise r.fail()
         if pair[1].latest < pair[0].earliest:
-            raise DateFormatError(f"'{_short(r.raw)}' ends before it starts; write the earlier date first")
+            raise DateFormatError(f"'{shorten(r.raw)}' ends before it starts; write the earlier date first")
         start, end = pair[0].isoformat(), pair[1].isoformat()
     if qualifier:
         start = _qualified(start, qualifier)
@@ -484,7 +479,7 @@ def chronology_date(text: str, *, pivot_year: int | None = None) -> str:
     read = read_date(text, pivot_year=pivot_year or date.today().year)
     if read.start is None:
         raise DateFormatError(f"is empty; write the date, e.g. {DATE_FORMS}" if not text.strip()
-                              else f"'{_short(text)}' is not a date; write it as {DATE_FORMS}")
+                              else f"'{shorten(text)}' is not a date; write it as {DATE_FORMS}")
     result = read.start if read.end is None else interval(parse_date(read.start), parse_date(read.end)).isoformat()
     parse_date(result)
     return result
@@ -497,7 +492,7 @@ def full_date(value: str | date, what: str) -> date:
     edtf = chronology_date(value)
     parsed = parse_date(edtf)
     if parsed.precision != "day" or parsed.qualifier:
-        raise DateFormatError(f"'{_short(value)}': {what} needs a full date, e.g. 14/03/2015")
+        raise DateFormatError(f"'{shorten(value)}': {what} needs a full date, e.g. 14/03/2015")
     return parsed.earliest
 
 
@@ -568,7 +563,7 @@ def match_kind(text: str, vocab: Vocabulary) -> str:
     choices = [*KINDS, *by_label, *KIND_ALIASES]
     near = difflib.get_close_matches(key, choices, n=1, cutoff=SUGGEST_CUTOFF)
     hint = f"; did you mean '{near[0]}'?" if near else ""
-    raise RowError(f"'{_short(text)}' is not a kind of event{hint} (one of: {', '.join(KINDS)})")
+    raise RowError(f"'{shorten(text)}' is not a kind of event{hint} (one of: {', '.join(KINDS)})")
 
 
 def match_type(text: str, kind: str | None, vocab: Vocabulary) -> tuple[str, str]:
@@ -582,14 +577,14 @@ def match_type(text: str, kind: str | None, vocab: Vocabulary) -> tuple[str, str
             return fitting[0]
         if options:
             kinds = " or ".join(sorted({k for k, _ in options}))
-            raise RowError(f"'{_short(text)}' is a {kinds} type, not a {kind} type; correct the kind or the type")
+            raise RowError(f"'{shorten(text)}' is a {kinds} type, not a {kind} type; correct the kind or the type")
     elif len(options) == 1:
         return options[0]
     elif any(k == "event" for k, _ in options):
         return next(o for o in options if o[0] == "event")  # "other" with no kind: a life event, as a typeless row
     elif options:
         kinds = ", ".join(k for k, _ in options)
-        raise RowError(f"'{_short(text)}' could be a type of {kinds}; fill in the kind column to say which")
+        raise RowError(f"'{shorten(text)}' could be a type of {kinds}; fill in the kind column to say which")
     from .classify import safe_suggestions
 
     asked = [kind] if kind is not None else list(KINDS)
@@ -602,7 +597,7 @@ def match_type(text: str, kind: str | None, vocab: Vocabulary) -> tuple[str, str
         hint = f" (the {kind} types: {', '.join(vocab.codes(kind))})"
     else:
         hint = "; `timeline vocab` lists the types (leave the type empty for a free-text event)"
-    raise RowError(f"'{_short(text)}' is not a known {what}{hint}")
+    raise RowError(f"'{shorten(text)}' is not a known {what}{hint}")
 
 
 # ---------------------------------------------------------------- columns
@@ -709,7 +704,7 @@ def find_columns(table: Table, *, jurisdiction: str = "scotland",
     if columns is not None:
         bad = sorted(set(columns) - set(FIELDS))
         if bad:
-            raise CaseError([Problem(table.file, None, None, "columns", f"'{_short(bad[0])}' is not a field; "
+            raise CaseError([Problem(table.file, None, None, "columns", f"'{shorten(bad[0])}' is not a field; "
                                      f"fields: {', '.join(FIELDS)}")])
     chosen: tuple[int, tuple[str, ...], dict[str, list[int]]] | None = None
     fallback: tuple[int, tuple[str, ...], dict[str, list[int]]] | None = None
@@ -735,15 +730,15 @@ def find_columns(table: Table, *, jurisdiction: str = "scotland",
     for name, where in found.items():
         if len(where) > 1 and name not in MULTI:
             extra = where[1:]
-            notes.append(" and ".join(f"'{_short(cells[i])}'" for i in extra) + f" also look like the {name}; "
-                         f"'{_short(cells[where[0]])}' is used and the others are kept in the note")
+            notes.append(" and ".join(f"'{shorten(cells[i])}'" for i in extra) + f" also look like the {name}; "
+                         f"'{shorten(cells[where[0]])}' is used and the others are kept in the note")
             fields.setdefault("note", []).extend(extra)
             where = where[:1]
         fields.setdefault(name, []).extend(where)
     used = {i for w in fields.values() for i in w}
     for i, cell in enumerate(cells):
         if cell.strip() and i not in used:  # a column nobody named is kept too: its cells go to the note
-            notes.append(f"column '{_short(cell)}' is not a known column; its cells are kept in the note")
+            notes.append(f"column '{shorten(cell)}' is not a known column; its cells are kept in the note")
             fields.setdefault("note", []).append(i)
     ordered = {name: tuple(sorted(fields[name])) for name in FIELDS if name in fields}
     return Columns(number, cells, ordered), notes
@@ -753,14 +748,14 @@ def _no_header(table: Table, words: ColumnWords, columns: dict[str, str | list[s
     """Where the header probably is and what it lacks: the row with most known headings, else the fullest row."""
     rows = table.rows[:HEADER_SEARCH_ROWS]
     if columns is not None:
-        wanted = ", ".join(f"'{_short(str(v))}'" for v in columns.values())
+        wanted = ", ".join(f"'{shorten(str(v))}'" for v in columns.values())
         return Problem(table.file, None, None, "columns",
                        f"no row among the first {len(rows)} has all of the headings {wanted}")
     best = max(rows, key=lambda r: (len(_mapping(r[1], words)), sum(1 for c in r[1] if c)), default=None)
     if best is None:
         return Problem(table.file, None, None, "", "holds no rows; a chronology needs a header row (Date, Event, ...)")
     number, cells = best
-    seen = ", ".join(f"'{_short(c, 25)}'" for c in cells if c) or "nothing"
+    seen = ", ".join(f"'{shorten(c, 25)}'" for c in cells if c) or "nothing"
     known = _mapping(cells, words)
     if known:
         return Problem(table.file, None, None, f"row {number}",
@@ -962,7 +957,7 @@ def _type_hints(value: dict[str, str], vocab: Vocabulary, report: _RowDraft, hea
         try:
             kind = match_kind(value["kind"], vocab)
         except RowError as exc:
-            report.warnings.append(f"column '{_short(header['kind'])}': {exc}; the kind is read from the text")
+            report.warnings.append(f"column '{shorten(header['kind'])}': {exc}; the kind is read from the text")
     category = value.get("category", "")
     if category:
         key = _norm(category)
@@ -974,7 +969,7 @@ def _type_hints(value: dict[str, str], vocab: Vocabulary, report: _RowDraft, hea
             try:
                 decided = match_type(category, kind, vocab)
             except RowError:
-                report.notes.append(f"category '{_short(category)}' names no kind or type; read from the text")
+                report.notes.append(f"category '{shorten(category)}' names no kind or type; read from the text")
     type_text = value.get("type", "")
     if type_text and _norm(type_text) != "other":
         key = _norm(type_text)
@@ -984,7 +979,7 @@ def _type_hints(value: dict[str, str], vocab: Vocabulary, report: _RowDraft, hea
         try:
             return _Hints(kind, match_type(type_text, kind, vocab), False, category_kind)
         except RowError as exc:
-            report.warnings.append(f"column '{_short(header['type'])}': {exc}; the row is read from its text")
+            report.warnings.append(f"column '{shorten(header['type'])}': {exc}; the row is read from its text")
     return _Hints(kind, decided, True, category_kind)
 
 
@@ -1121,7 +1116,7 @@ class _RowRead:
 
     def where(self, name: str) -> str:
         """How a message names this row's cell of field `name`."""
-        return f"row {self.number}, column '{_short(self.header.get(name, name))}'"
+        return f"row {self.number}, column '{shorten(self.header.get(name, name))}'"
 
     def bad(self, name: str, message: str) -> None:
         """A problem in this row's `name` cell: the row is not imported, and the import fails with the rest."""
@@ -1159,7 +1154,7 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
         return
     status = _status(value.get("status", ""))
     if status is None:
-        row.bad("status", f"'{_short(value['status'])}' is not a status; write planned (a future or proposed "
+        row.bad("status", f"'{shorten(value['status'])}' is not a status; write planned (a future or proposed "
                           "event) or leave it empty")
         return
     ended = _read_end(row, pivot_year, note)
@@ -1203,7 +1198,7 @@ def _row_read(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
     read_cells = {f: v for f, v in value.items() if v and f in ("date", "end", "text", "type", "kind", "category")}
     if "text" not in read_cells and value.get("note"):
         read_cells["text"] = value["note"]
-    report = _RowDraft(number, {k: _short(v, 80) for k, v in read_cells.items()})
+    report = _RowDraft(number, {k: shorten(v, 80) for k, v in read_cells.items()})
     build.reports.append(report)
     return _RowRead(number, cells, columns, vocab, file, build, header, value, report)
 
@@ -1223,7 +1218,7 @@ def _read_end(row: _RowRead, pivot_year: int, note: str | None) -> tuple[DateRea
     the cell is so long that the row is a problem."""
     end_text = row.value.get("end", "")
     if end_text and _norm(end_text) in ONGOING_WORDS:
-        row.report.why.append(f"end '{_short(end_text, 20)}': still running")
+        row.report.why.append(f"end '{shorten(end_text, 20)}': still running")
         return None, note
     if not end_text:
         return None, note
@@ -1234,7 +1229,7 @@ def _read_end(row: _RowRead, pivot_year: int, note: str | None) -> tuple[DateRea
             row.bad("end", str(exc))
             return None
         row.report.warnings.append(f"{row.where('end')}: {exc}; the end is left open")
-        return None, _fit_note(f"End as written: {visible(_short(end_text, 60))}" + (f"\n\n{note}" if note else ""))
+        return None, _fit_note(f"End as written: {visible(shorten(end_text, 60))}" + (f"\n\n{note}" if note else ""))
     row.report.warnings.extend(f"{row.where('end')}: {w}" for w in end_read.warnings)
     row.report.why.extend(end_read.why)
     return end_read, note
@@ -1264,12 +1259,12 @@ def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str
         return [(g.kind, g.type, g.why, g.confident) for g in known], classified.court
     if hints.decided is not None:
         return [(hints.decided[0], hints.decided[1],
-                 f"from the column '{_short(header.get('category', 'category'))}'", True)], None
+                 f"from the column '{shorten(header.get('category', 'category'))}'", True)], None
     if kind_hint is not None and "other" in vocab.codes(kind_hint):
-        return [(kind_hint, "other", f"the column '{_short(hint_column)}' says {kind_hint}; the text names no "
+        return [(kind_hint, "other", f"the column '{shorten(hint_column)}' says {kind_hint}; the text names no "
                                      "type", False)], None
     if kind_hint is not None:
-        row.report.warnings.append(f"the column '{_short(hint_column)}' says {kind_hint} but the text names no "
+        row.report.warnings.append(f"the column '{shorten(hint_column)}' says {kind_hint} but the text names no "
                                    f"{kind_hint} type; kept as a life event")
     return [("event", "other", None, True)], None
 
@@ -1303,8 +1298,8 @@ def _keep_undated(row: _RowRead, guesses: list[_Guess], label: str | None, note:
     build, report = row.build, row.report
     if date_error is not None:
         report.warnings.append(f"{row.where('date')}: {date_error}; the row is kept with no date")
-        note = _fit_note(f"Date as written: {visible(_short(date_text, 60))}" + (f"\n\n{note}" if note else ""))
-    kept = {"label": label or _short(row.value.get("text", "") or date_text, LABEL_MAX) or "(no text)",
+        note = _fit_note(f"Date as written: {visible(shorten(date_text, 60))}" + (f"\n\n{note}" if note else ""))
+    kept = {"label": label or shorten(row.value.get("text", "") or date_text, LABEL_MAX) or "(no text)",
             "note": note, "source": source, "after": len(build.rows) - 1 if build.rows else None}
     build.undated.append({k: v for k, v in kept.items() if v is not None or k == "after"})
     report.status = "undated"
@@ -1387,7 +1382,7 @@ def _relocate(problem: Problem, rows: list[_Row] | tuple[_Row, ...]) -> Problem:
         return Problem(problem.file, problem.line, problem.col, problem.path, message, problem.severity)
     row = rows[int(m.group(1))]
     name = m.group(2)
-    where = f"row {row.number}" + (f", column '{_short(row.columns.get(name, name))}'" if name else "")
+    where = f"row {row.number}" + (f", column '{shorten(row.columns.get(name, name))}'" if name else "")
     return Problem(problem.file, None, None, where, message, problem.severity)
 
 
@@ -1611,7 +1606,7 @@ def format_report(report: ImportReport) -> str:
     for r in report.rows:
         mark = {"skipped": "-", "undated": "u", "error": "!"}.get(r.status, "?" if r.guessed else " ")
         date_read = r.read.get("date", "")
-        words = _short(r.read.get("text", ""), 42)
+        words = shorten(r.read.get("text", ""), 42)
         if r.status == "skipped":
             became = "skipped: " + "; ".join(r.why)
         elif r.status == "undated":
@@ -1621,7 +1616,7 @@ def format_report(report: ImportReport) -> str:
         else:
             became = ", ".join(f"{b['kind']} {b['type']} {_display(b['date'])}"
                                + (f" to {_display(b['end'])}" if b.get("end") else "") for b in r.became)
-        lines.append(f"{mark} row {r.row:<4} {_short(date_read, 16):<16} {words:<42} -> {became}")
+        lines.append(f"{mark} row {r.row:<4} {shorten(date_read, 16):<16} {words:<42} -> {became}")
         details = [*(r.why if r.status != "skipped" and (r.guessed or r.why) else []), *r.notes]
         for text in details:
             lines.append(f"      {text}")

@@ -33,8 +33,10 @@ from .words import (
     duration_words,
     no_plan_words,
     percent_value,
+    period_words,
     plural,
     target_words,
+    times_words,
     when_words,
 )
 
@@ -634,9 +636,9 @@ def _flags(
         out.append(Flag(
             code=FLAG_CSO_AT_HOME,
             text=(f"{name} {tense} on a compulsory supervision order while living at home for "
-                  f"{duration_words((began, until))} (from {_day(began)}"
-                  f"{'' if until >= as_of else ' to ' + _day(until)}). PACE aim: review the plan for a "
-                  f"child on a home supervision order by {_period(rules.home_supervision_days)}."),
+                  f"{duration_words((began, until))} (from {date_words(began)}"
+                  f"{'' if until >= as_of else ' to ' + date_words(until)}). PACE aim: review the plan for a "
+                  f"child on a home supervision order by {target_words(rules.home_supervision_days)}."),
             date=began + timedelta(days=rules.home_supervision_days),
         ))
 
@@ -646,8 +648,8 @@ def _flags(
             inside = [m for m in moves if first <= m.date <= first + timedelta(days=rules.moves_window_days)]
             out.append(Flag(
                 code=FLAG_MOVES,
-                text=(f"{len(inside)} placement moves within {_period(rules.moves_window_days)} "
-                      f"({_day(inside[0].date)} to {_day(inside[-1].date)}): frequent moves harm a child's "
+                text=(f"{len(inside)} placement moves within {target_words(rules.moves_window_days)} "
+                      f"({date_words(inside[0].date)} to {date_words(inside[-1].date)}): frequent moves harm a child's "
                       "attachments; look at what would keep the next placement stable."),
                 date=moves[i + rules.moves_count - 1].date,
             ))
@@ -661,8 +663,8 @@ def _flags(
             code=FLAG_NO_PLAN,
             text=(f"Looked after for {duration_words(la_span)} with no permanence recommendation recorded. "
                   f"{load_vocabulary(case.jurisdiction).words.get('plan_aim', 'PACE aim')}: a "
-                  f"permanence decision within {_period(rules.no_plan_days)} of becoming looked after "
-                  f"(by {_day(due)})."),
+                  f"permanence decision within {target_words(rules.no_plan_days)} of becoming looked after "
+                  f"(by {date_words(due)})."),
             date=due,
         ))
     return tuple(out)
@@ -731,16 +733,6 @@ def _intersect(left: list[tuple[date, date]], right: list[tuple[date, date]]) ->
         else:
             j += 1
     return out
-
-
-def _day(day: date) -> str:
-    """'3 Mar 2016', as the chart and tables print full dates (words.date_words)."""
-    return date_words(day)
-
-
-def _period(days: int) -> str:
-    """A target period in words: '6 months', '12 months', '2 years', '12 weeks' (words.target_words)."""
-    return target_words(days)
 
 
 def looked_after_since(case: Case, facts: Facts) -> str:
@@ -925,15 +917,15 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
 
     ref = f" (ref {case.child.ref})" if case.child.ref else ""
     lines.append(f"Summary for {name}{ref}")
-    lines.append(f"Born {_day(born)}; as at {_day(facts.as_of)}, aged {format_age(born, facts.as_of)}")
+    lines.append(f"Born {date_words(born)}; as at {date_words(facts.as_of)}, aged {format_age(born, facts.as_of)}")
     lines.append("")
 
     rows: list[list[str]] = []
     if facts.looked_after_start is None:
-        rows.append(["Looked after", f"not looked after on or before {_day(facts.as_of)}"])
+        rows.append(["Looked after", f"not looked after on or before {date_words(facts.as_of)}"])
     else:
-        until = (f"to {_day(facts.looked_after_end)}" if facts.looked_after_end is not None
-                 else f"and still looked after at {_day(facts.as_of)}")
+        until = (f"to {date_words(facts.looked_after_end)}" if facts.looked_after_end is not None
+                 else f"and still looked after at {date_words(facts.as_of)}")
         rows.append(["Looked after", f"from {looked_after_since(case, facts)} (aged "
                      f"{format_age(born, facts.looked_after_start)}) {until}"])
         periods = facts.looked_after_periods
@@ -942,10 +934,10 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
                      f"{facts.percent_of_life_looked_after:.1f}% of {name}'s life"])
         if len(periods) > 1:
             for i, p in enumerate(periods, start=1):
-                until = f"to {_day(p.end)}" if not p.ongoing else f"still looked after at {_day(p.end)}"
-                rows.append([f"  period {i}", f"from {_day(p.start)} {until}: {span((p.start, p.end), p.days)}"])
+                until = f"to {date_words(p.end)}" if not p.ongoing else f"still looked after at {date_words(p.end)}"
+                rows.append([f"  period {i}", f"from {date_words(p.start)} {until}: {span((p.start, p.end), p.days)}"])
     rows.append(["Placements", f"{facts.placements} (not counting short breaks), {plural(facts.moves, 'move')}"])
-    rows.append(["Hearings", f"{facts.hearings} up to {_day(facts.as_of)}"])
+    rows.append(["Hearings", f"{facts.hearings} up to {date_words(facts.as_of)}"])
     lp = facts.legal_permanence
     if lp is None:
         rows.append(["Legal permanence", "not reached"])
@@ -966,14 +958,11 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
     for m in facts.milestones:
         target = std.target(m.type)
         if m.target_days is not None and target.after is not None:
-            aim = (f"{_period(m.target_days)} ({m.target_days} days) after "
+            aim = (f"{target_words(m.target_days)} ({m.target_days} days) after "
                    f"{vocab.term('milestone', target.after).abbr.lower()}")
             if m.extensions:  # the record extends the timetable (CA 1989 s32(5)): say so beside the target
-                from .measures import period_words
-
-                times = "once" if m.extensions == 1 else f"{m.extensions} times"
                 aim = (f"{period_words(m.target_days)} ({m.target_days} days) after "
-                       f"{vocab.term('milestone', target.after).abbr.lower()}, extended {times}")
+                       f"{vocab.term('milestone', target.after).abbr.lower()}, extended {times_words(m.extensions)}")
         else:
             aim = "no target"
         steps.append([
@@ -1001,7 +990,7 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
         for g in facts.review_gaps:
             placement = case.events[g.placement_event - 1]
             where = placement.label or vocab.term(placement.kind, placement.type).label
-            lines.append(f"  no review recorded between {_day(g.start)} and {_day(g.end)} "
+            lines.append(f"  no review recorded between {date_words(g.start)} and {date_words(g.end)} "
                          f"({days_words(g.days)}; {where})")
     elif not facts.reviews:
         lines.append("  none due")
@@ -1013,16 +1002,16 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
             if sched.counts_from == "looked_after":  # one schedule per period, named by when it began
                 where = f"looked after from {placement.first.display()}"
             if r.held is not None:
-                state = f"{_days_words(r.days_late)} late" if r.days_late else "on time"
+                state = f"{days_words(r.days_late, months=True)} late" if r.days_late else "on time"
             elif r.overdue:
-                state = f"NOT HELD, overdue by {_days_words(r.days_late)}"
+                state = f"NOT HELD, overdue by {days_words(r.days_late, months=True)}"
             else:
                 state = "not yet due"
-            review_rows.append([where, str(r.number), _day(r.due), _day(r.held) if r.held else "-", state])
+            review_rows.append([where, str(r.number), date_words(r.due), date_words(r.held) if r.held else "-", state])
         lines.extend(_table(["Placement", "Review", "Due", "Held", "Status"], review_rows))
         due = sum(1 for r in facts.reviews if r.due <= facts.as_of)
         late = sum(1 for r in facts.reviews if r.held is not None and r.days_late > 0)
-        lines.append(f"  {due} due by {_day(facts.as_of)}: {late} held late, {facts.reviews_overdue} not held")
+        lines.append(f"  {due} due by {date_words(facts.as_of)}: {late} held late, {facts.reviews_overdue} not held")
     lines.append("")
 
     if facts.as_of_warnings:
@@ -1065,9 +1054,9 @@ def _measures_text(case: Case, facts: Facts, std: Standards) -> list[str]:
             time = plural(m.days, "day") if m.days is not None else "-"
         target = m.target_text or "-"
         if m.target_date is not None:
-            target += f", by {_day(m.target_date)}"
-        rows.append([m.label, _day(m.start) if m.start else "-", _day(m.end) if m.end else "-", time, target,
-                     STATUS_WORDS.get(m.status, m.status)])
+            target += f", by {date_words(m.target_date)}"
+        rows.append([m.label, date_words(m.start) if m.start else "-", date_words(m.end) if m.end else "-", time,
+                     target, STATUS_WORDS.get(m.status, m.status)])
         if m.note:
             notes.append(f"  {m.label}: {m.note}")
     out = [f"Measures ({std.name})"]
@@ -1083,13 +1072,13 @@ def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | N
     if m.status == "met":
         return "met"
     if m.status == "missed" and m.days_over is not None:
-        return f"missed by {_days_words(m.days_over)}"
+        return f"missed by {days_words(m.days_over, months=True)}"
     if m.status == "overdue" and m.target_date is not None and m.days_over is not None:
-        return f"OVERDUE by {_days_words(m.days_over)}; was due {_day(m.target_date)}"
+        return f"OVERDUE by {days_words(m.days_over, months=True)}; was due {date_words(m.target_date)}"
     if m.status == "not_recorded":
         return "not recorded (a later step shows it happened)" if kept else "not recorded (the source does not hold it)"
     if m.status == "pending" and m.target_date is not None:
-        return f"not yet due (due by {_day(m.target_date)})"
+        return f"not yet due (due by {date_words(m.target_date)})"
     if m.target_days is None:
         return "done (no target)" if m.date is not None else "no target"
     evidence = std.route_evidence({x.type for x in facts.milestones if x.date is not None})
@@ -1101,11 +1090,6 @@ def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | N
     if reference is not None and reference.date is None:
         return f"not measured: no {target.after.replace('_', ' ') if target.after else 'earlier'} date"
     return "no longer applies"
-
-
-def _days_words(days: int) -> str:
-    """'9 days', or '97 days (3 months)' when long enough for months to say more (words.days_words)."""
-    return days_words(days, months=True)
 
 
 def _table(headers: list[str] | None, rows: list[list[str]]) -> list[str]:

@@ -31,6 +31,7 @@ from .io import SourceMap, read_limited, read_table, validate_data
 from .model import Case
 from .problems import CaseError, Problem
 from .vocabulary import load_vocabulary
+from .words import noun
 
 MAX_XML_BYTES = 64 * 1024 * 1024  # a whole council's return as XML is a few MB; past this it is not one
 _YEAR = re.compile(r"((?:19|20)\d{2})(?:\s*[-_/]\s*(\d{2}))?")
@@ -876,7 +877,7 @@ def _sources(rows: list[Row]) -> str:
     parts = []
     for f, numbers in by_file.items():
         unit = rows[0].element or "row"
-        parts.append(f"{f} {unit}{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}")
+        parts.append(f"{f} {noun(len(numbers), unit)} {', '.join(numbers)}")
     return "; ".join(parts)
 
 
