@@ -806,9 +806,6 @@ def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) 
 def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
     """The `timeline summary --json` object (docs/summary.md): fixed key order, ISO dates, event ids."""
 
-    def iso(day: date | None) -> str | None:
-        return day.isoformat() if day is not None else None
-
     def ident(n: int | None) -> str | None:
         return event_id(n, case.events[n - 1]) if n is not None else None
 
@@ -827,21 +824,53 @@ def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
         "days_from_looked_after": lp.days_from_looked_after,
         "event": ident(lp.event),
     }
-    milestones = [
-        {
-            "type": m.type,
-            "date": iso(m.date),
-            "days_from_looked_after": m.days_from_looked_after,
-            "days_from_previous": m.days_from_previous,
-            "target_days": m.target_days,
-            "status": m.status,
-            "target_date": iso(m.target_date),
-            "days_over": m.days_over,
-            "event": ident(m.event),
-        }
-        for m in facts.milestones
-    ]
-    reviews: dict[str, object] = {
+    return {
+        "child": child,
+        "as_of": facts.as_of.isoformat(),
+        "looked_after_start": _iso(facts.looked_after_start),
+        "looked_after_end": _iso(facts.looked_after_end),
+        "days_looked_after": facts.days_looked_after,
+        "looked_after_periods": [
+            {"start": p.start.isoformat(), "end": p.end.isoformat(), "days": p.days, "ongoing": p.ongoing}
+            for p in facts.looked_after_periods
+        ],
+        "percent_of_life_looked_after": facts.percent_of_life_looked_after,
+        "placements": facts.placements,
+        "moves": facts.moves,
+        "hearings": facts.hearings,
+        "legal_permanence": permanence,
+        "milestones": [_milestone_dict(m, ident) for m in facts.milestones],
+        "reviews": _reviews_dict(facts, ident),
+        "flags": [{"code": f.code, "text": f.text, "date": _iso(f.date)} for f in facts.flags],
+        "inferred_ends": [{"event": ident(n), "end": day.isoformat()} for n, day in facts.inferred_ends.items()],
+        "warnings": list(facts.as_of_warnings),
+        **_measures_dict(facts, ident),
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    """A date in the JSON (ISO), or null when not known."""
+    return day.isoformat() if day is not None else None
+
+
+def _milestone_dict(m: MilestoneFact, ident: Callable[[int | None], str | None]) -> dict[str, object]:
+    """One PACE step in the JSON: its date, time from looked after and from the step before, target and status."""
+    return {
+        "type": m.type,
+        "date": _iso(m.date),
+        "days_from_looked_after": m.days_from_looked_after,
+        "days_from_previous": m.days_from_previous,
+        "target_days": m.target_days,
+        "status": m.status,
+        "target_date": _iso(m.target_date),
+        "days_over": m.days_over,
+        "event": ident(m.event),
+    }
+
+
+def _reviews_dict(facts: Facts, ident: Callable[[int | None], str | None]) -> dict[str, object]:
+    """The reviews in the JSON: how complete the record is, each review due, and the gaps with none recorded."""
+    return {
         "record": facts.reviews_record,
         "recorded": facts.reviews_recorded,
         "overdue": facts.reviews_overdue,
@@ -851,7 +880,7 @@ def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
                 "placement": ident(r.placement_event),
                 "number": r.number,
                 "due": r.due.isoformat(),
-                "held": iso(r.held),
+                "held": _iso(r.held),
                 "event": ident(r.event),
                 "days_late": r.days_late,
                 "overdue": r.overdue,
@@ -868,28 +897,6 @@ def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
             }
             for g in facts.review_gaps
         ],
-    }
-    return {
-        "child": child,
-        "as_of": facts.as_of.isoformat(),
-        "looked_after_start": iso(facts.looked_after_start),
-        "looked_after_end": iso(facts.looked_after_end),
-        "days_looked_after": facts.days_looked_after,
-        "looked_after_periods": [
-            {"start": p.start.isoformat(), "end": p.end.isoformat(), "days": p.days, "ongoing": p.ongoing}
-            for p in facts.looked_after_periods
-        ],
-        "percent_of_life_looked_after": facts.percent_of_life_looked_after,
-        "placements": facts.placements,
-        "moves": facts.moves,
-        "hearings": facts.hearings,
-        "legal_permanence": permanence,
-        "milestones": milestones,
-        "reviews": reviews,
-        "flags": [{"code": f.code, "text": f.text, "date": iso(f.date)} for f in facts.flags],
-        "inferred_ends": [{"event": ident(n), "end": day.isoformat()} for n, day in facts.inferred_ends.items()],
-        "warnings": list(facts.as_of_warnings),
-        **_measures_dict(facts, ident),
     }
 
 
@@ -908,18 +915,35 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
     std = standards if standards is not None else load_standards(jurisdiction=case.jurisdiction)
     vocab = load_vocabulary(case.jurisdiction)
     born = case.child.date_of_birth
-    name = case.child.name
-    route = _recommended_route(_happened(case, facts.as_of))
-    lines: list[str] = []
-
-    def span(what: Span, days: int) -> str:
-        return f"{duration_words(what, short=True)} ({plural(days, 'day')})"
-
     ref = f" (ref {case.child.ref})" if case.child.ref else ""
-    lines.append(f"Summary for {name}{ref}")
-    lines.append(f"Born {date_words(born)}; as at {date_words(facts.as_of)}, aged {format_age(born, facts.as_of)}")
+    lines = [f"Summary for {case.child.name}{ref}",
+             f"Born {date_words(born)}; as at {date_words(facts.as_of)}, aged {format_age(born, facts.as_of)}", ""]
+    lines.extend(_table(None, [*_looked_after_rows(case, facts), *_permanence_rows(case, facts, vocab)]))
     lines.append("")
+    lines.extend(_steps_text(case, facts, std, vocab))
+    if facts.measures:
+        lines.extend(_measures_text(case, facts, std))
+    lines.extend(_reviews_text(case, facts, std, vocab))
+    if facts.as_of_warnings:
+        lines.append("Check the as-at date")
+        lines.extend(f"  ! {w[:1].upper()}{w[1:]}{'' if w.endswith('?') else '.'}" for w in facts.as_of_warnings)
+        lines.append("")
+    lines.append("Flags")
+    if not facts.flags:
+        lines.append("  none")
+    lines.extend(f"  ! {f.text}" for f in facts.flags)
+    return "\n".join(lines) + "\n"
 
+
+def _span_text(what: Span, days: int) -> str:
+    """A duration as the summary's table gives it: '2 y 8 m (974 days)'."""
+    return f"{duration_words(what, short=True)} ({plural(days, 'day')})"
+
+
+def _looked_after_rows(case: Case, facts: Facts) -> list[list[str]]:
+    """When the child was looked after, for how long (each period when there were several), and how
+    many placements, moves and hearings."""
+    born, name = case.child.date_of_birth, case.child.name
     rows: list[list[str]] = []
     if facts.looked_after_start is None:
         rows.append(["Looked after", f"not looked after on or before {date_words(facts.as_of)}"])
@@ -930,39 +954,47 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
                      f"{format_age(born, facts.looked_after_start)}) {until}"])
         periods = facts.looked_after_periods
         count = f" in {len(periods)} periods" if len(periods) > 1 else ""
-        rows.append(["Time looked after", f"{span(facts.looked_after_span, facts.days_looked_after)}{count}, "
+        rows.append(["Time looked after", f"{_span_text(facts.looked_after_span, facts.days_looked_after)}{count}, "
                      f"{facts.percent_of_life_looked_after:.1f}% of {name}'s life"])
         if len(periods) > 1:
             for i, p in enumerate(periods, start=1):
                 until = f"to {date_words(p.end)}" if not p.ongoing else f"still looked after at {date_words(p.end)}"
-                rows.append([f"  period {i}", f"from {date_words(p.start)} {until}: {span((p.start, p.end), p.days)}"])
+                rows.append([f"  period {i}",
+                             f"from {date_words(p.start)} {until}: {_span_text((p.start, p.end), p.days)}"])
     rows.append(["Placements", f"{facts.placements} (not counting short breaks), {plural(facts.moves, 'move')}"])
     rows.append(["Hearings", f"{facts.hearings} up to {date_words(facts.as_of)}"])
+    return rows
+
+
+def _permanence_rows(case: Case, facts: Facts, vocab: Vocabulary) -> list[list[str]]:
+    """Legal permanence: not reached, or when, by which order or route, and how long after becoming looked after."""
     lp = facts.legal_permanence
     if lp is None:
-        rows.append(["Legal permanence", "not reached"])
-    else:
-        what = (vocab.term("order", lp.type).label if lp.type != "final_order"
-                else vocab.term("milestone", "final_order").label)
-        routed = f" (route: {vocab.routes.get(lp.route, lp.route)})" if lp.route else ""
-        after = (f", {span((facts.looked_after_start, lp.date), lp.days_from_looked_after)} after becoming "
-                 "looked after" if lp.days_from_looked_after is not None and facts.looked_after_start is not None
-                 else "")
-        when = when_words([e.first for e in case.events], lp.event, lp.date)
-        rows.append(["Legal permanence", f"{when}: {what}{routed}{after}"])
-    lines.extend(_table(None, rows))
-    lines.append("")
+        return [["Legal permanence", "not reached"]]
+    what = (vocab.term("order", lp.type).label if lp.type != "final_order"
+            else vocab.term("milestone", "final_order").label)
+    routed = f" (route: {vocab.routes.get(lp.route, lp.route)})" if lp.route else ""
+    after = (f", {_span_text((facts.looked_after_start, lp.date), lp.days_from_looked_after)} after becoming "
+             "looked after" if lp.days_from_looked_after is not None and facts.looked_after_start is not None
+             else "")
+    when = when_words([e.first for e in case.events], lp.event, lp.date)
+    return [["Legal permanence", f"{when}: {what}{routed}{after}"]]
 
-    lines.append(f"Steps to permanence (targets: {std.name})")
+
+def _steps_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -> list[str]:
+    """The steps to permanence as a table: date, age, time since looked after and since the step before,
+    the target (and its extensions) and the status."""
+    born = case.child.date_of_birth
+    route = _recommended_route(_happened(case, facts.as_of))
     steps: list[list[str]] = []
     for m in facts.milestones:
         target = std.target(m.type)
         if m.target_days is not None and target.after is not None:
-            aim = (f"{target_words(m.target_days)} ({m.target_days} days) after "
-                   f"{vocab.term('milestone', target.after).abbr.lower()}")
+            after = vocab.term("milestone", target.after).abbr.lower()
+            aim = f"{target_words(m.target_days)} ({m.target_days} days) after {after}"
             if m.extensions:  # the record extends the timetable (CA 1989 s32(5)): say so beside the target
-                aim = (f"{period_words(m.target_days)} ({m.target_days} days) after "
-                       f"{vocab.term('milestone', target.after).abbr.lower()}, extended {times_words(m.extensions)}")
+                aim = (f"{period_words(m.target_days)} ({m.target_days} days) after {after}, "
+                       f"extended {times_words(m.extensions)}")
         else:
             aim = "no target"
         steps.append([
@@ -974,56 +1006,48 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
             aim,
             _status_words(m, target, facts, route, std, kept=m.type not in case.records.steps_not_kept),
         ])
-    lines.extend(_table(["Step", "Date", "Age", "Since looked after", "Since previous", "Target", "Status"],
-                        steps))
-    lines.append("")
+    return [f"Steps to permanence (targets: {std.name})",
+            *_table(["Step", "Date", "Age", "Since looked after", "Since previous", "Target", "Status"], steps), ""]
 
-    if facts.measures:
-        lines.extend(_measures_text(case, facts, std))
+
+def _reviews_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -> list[str]:
+    """The reviews section: none recorded; a partial record (with its gaps); or each review due, held or not."""
     sched = std.reviews
-    lines.append(_review_heading(vocab.words, sched))
+    lines = [_review_heading(vocab.words, sched)]
+
+    def where(placement_event: int) -> str:
+        placement = case.events[placement_event - 1]
+        return placement.label or vocab.term(placement.kind, placement.type).label
+
     if facts.reviews_record == "none":
         lines.append(f"  {NO_REVIEWS_RECORDED}")
     elif facts.reviews_record == "partial":
         lines.append(f"  {plural(facts.reviews_recorded, 'review')} recorded; the record of reviews is not "
                      "declared complete, so reviews are not matched to the schedule")
-        for g in facts.review_gaps:
-            placement = case.events[g.placement_event - 1]
-            where = placement.label or vocab.term(placement.kind, placement.type).label
-            lines.append(f"  no review recorded between {date_words(g.start)} and {date_words(g.end)} "
-                         f"({days_words(g.days)}; {where})")
+        lines.extend(f"  no review recorded between {date_words(g.start)} and {date_words(g.end)} "
+                     f"({days_words(g.days)}; {where(g.placement_event)})" for g in facts.review_gaps)
     elif not facts.reviews:
         lines.append("  none due")
     else:
         review_rows = []
         for r in facts.reviews:
-            placement = case.events[r.placement_event - 1]
-            where = placement.label or vocab.term(placement.kind, placement.type).label
+            named = where(r.placement_event)
             if sched.counts_from == "looked_after":  # one schedule per period, named by when it began
-                where = f"looked after from {placement.first.display()}"
+                named = f"looked after from {case.events[r.placement_event - 1].first.display()}"
             if r.held is not None:
                 state = f"{days_words(r.days_late, months=True)} late" if r.days_late else "on time"
             elif r.overdue:
                 state = f"NOT HELD, overdue by {days_words(r.days_late, months=True)}"
             else:
                 state = "not yet due"
-            review_rows.append([where, str(r.number), date_words(r.due), date_words(r.held) if r.held else "-", state])
+            review_rows.append([named, str(r.number), date_words(r.due), date_words(r.held) if r.held else "-",
+                                state])
         lines.extend(_table(["Placement", "Review", "Due", "Held", "Status"], review_rows))
         due = sum(1 for r in facts.reviews if r.due <= facts.as_of)
         late = sum(1 for r in facts.reviews if r.held is not None and r.days_late > 0)
         lines.append(f"  {due} due by {date_words(facts.as_of)}: {late} held late, {facts.reviews_overdue} not held")
     lines.append("")
-
-    if facts.as_of_warnings:
-        lines.append("Check the as-at date")
-        lines.extend(f"  ! {w[:1].upper()}{w[1:]}{'' if w.endswith('?') else '.'}" for w in facts.as_of_warnings)
-        lines.append("")
-
-    lines.append("Flags")
-    if not facts.flags:
-        lines.append("  none")
-    lines.extend(f"  ! {f.text}" for f in facts.flags)
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _review_heading(jurisdiction_words: dict[str, str], sched: ReviewSchedule) -> str:
