@@ -192,20 +192,14 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
     happened = _happened(case, as_of)
 
     inferred = inferred_ends(case, happened)
-    adult = _adult_on(born, vocab)
-    periods = _looked_after_periods(happened, vocab, inferred, min(as_of, adult))
-    if adult < as_of:  # no one is looked after past the 18th birthday: what ran on to as_of ended then
-        periods = tuple(replace(p, ongoing=False) for p in periods)
+    periods = _periods_to_adulthood(happened, vocab, inferred, born, as_of)
     la_start = periods[0].start if periods else None
     la_event = _origin_event(case, happened, la_start)
     la_end = None if not periods or periods[-1].ongoing else periods[-1].end
     days_la = sum(p.days for p in periods)
 
     placements = [(n, e) for n, e in main_placements(case) if not e.planned and e.start.mid <= as_of]
-    move_list = tuple(
-        Move(number=i, date=b.start.mid, from_event=na, to_event=nb)
-        for i, ((na, _a), (nb, b)) in enumerate(itertools.pairwise(placements), start=1)
-    )
+    move_list = _moves(placements)
     hearings = sum(1 for _, e in happened if isinstance(e, HearingEvent))
 
     route = _recommended_route(happened)
@@ -281,6 +275,25 @@ def inferred_ends(case: Case, happened: list[tuple[int, AnyEvent]] | None = None
             if i < len(days):
                 out[n] = days[i]
     return dict(sorted(out.items()))
+
+
+def _moves(placements: list[tuple[int, PlacementEvent]]) -> tuple[Move, ...]:
+    """Each change from one main placement to the next, dated by the start of the new one."""
+    return tuple(
+        Move(number=i, date=b.start.mid, from_event=na, to_event=nb)
+        for i, ((na, _a), (nb, b)) in enumerate(itertools.pairwise(placements), start=1)
+    )
+
+
+def _periods_to_adulthood(happened: list[tuple[int, AnyEvent]], vocab: Vocabulary, inferred: dict[int, date],
+                          born: date, as_of: date) -> tuple[Period, ...]:
+    """The looked-after periods up to as_of, or to the 18th birthday: no one is looked after past it, so what
+    ran on to as_of ended then."""
+    adult = _adult_on(born, vocab)
+    periods = _looked_after_periods(happened, vocab, inferred, min(as_of, adult))
+    if adult < as_of:
+        periods = tuple(replace(p, ongoing=False) for p in periods)
+    return periods
 
 
 def _adult_on(born: date, vocab: Vocabulary) -> date:
@@ -410,18 +423,7 @@ def _milestones(
     A step is dated by its milestone, or by the start of an event whose term names it as its `step`
     (England and Wales: a placement order dates `placement_order`); the earliest counts.
     """
-    dated: dict[str, tuple[date, int]] = {}
-    if la_start is not None and la_event is not None:
-        dated["looked_after"] = (la_start, la_event)
-    for n, e in happened:
-        step = e.type if isinstance(e, MilestoneEvent) else (
-            vocab.term(e.kind, e.type).step if vocab is not None else None)
-        if step is not None and step != "looked_after":
-            current = dated.get(step)
-            if current is None or (e.first.mid, n) < current:
-                dated[step] = (e.first.mid, n)
-    if "final_order" not in dated and permanence is not None:
-        dated["final_order"] = (permanence.date, permanence.event)  # the order granted is the final order
+    dated = _step_dates(happened, la_start, la_event, permanence, vocab)
     settled = (permanence is not None) or (la_end is not None)
     # the plan the exemptions follow: the recommended route, else the route the legal order took
     plan = route if route is not None else (permanence.route if permanence is not None else None)
@@ -461,6 +463,26 @@ def _milestones(
         if day is not None:
             previous = day
     return tuple(out)
+
+
+def _step_dates(happened: list[tuple[int, AnyEvent]], la_start: date | None, la_event: int | None,
+                permanence: LegalPermanence | None, vocab: Vocabulary | None) -> dict[str, tuple[date, int]]:
+    """(date, event) of each step taken: by its milestone, or by an event whose term names it as its `step`;
+    the earliest counts. Becoming looked after is dated by the looked-after periods, and the order that gave
+    legal permanence is the final order when no milestone says so."""
+    dated: dict[str, tuple[date, int]] = {}
+    if la_start is not None and la_event is not None:
+        dated["looked_after"] = (la_start, la_event)
+    for n, e in happened:
+        step = e.type if isinstance(e, MilestoneEvent) else (
+            vocab.term(e.kind, e.type).step if vocab is not None else None)
+        if step is not None and step != "looked_after":
+            current = dated.get(step)
+            if current is None or (e.first.mid, n) < current:
+                dated[step] = (e.first.mid, n)
+    if "final_order" not in dated and permanence is not None:
+        dated["final_order"] = (permanence.date, permanence.event)  # the order granted is the final order
+    return dated
 
 
 def _extensions(happened: list[tuple[int, AnyEvent]], target: Target, reference: date | None,
