@@ -420,10 +420,24 @@ class MilestoneEvent(_PointEvent):
     KIND: ClassVar[str] = "milestone"
     kind: Literal["milestone"] = Field(description="milestone: a step to permanence.")
     type: str = _type_field("milestone", "milestone")
-    route: Route | None = Field(
+    route: str | None = Field(
         default=None,
-        description="Only on permanence_recommended: home | kinship | permanence_order | adoption.",
+        description="Only on permanence_recommended: a route of the case's jurisdiction: home | kinship | "
+                    "permanence_order | adoption (Scotland); home | special_guardianship | child_arrangements | "
+                    "adoption (England and Wales).",
+        json_schema_extra={"enum": [*ROUTES, None]},
     )
+
+    @field_validator("route", mode="before")
+    @classmethod
+    def _route_of_jurisdiction(cls, value: Any) -> Any:
+        """A route is a legal route of the case's own jurisdiction (a Scottish Permanence Order is no route in
+        England): checked against that jurisdiction's vocabulary, as the event types are."""
+        routes = tuple(load_vocabulary(_CASE_JURISDICTION.get()).routes)
+        if value is None or (isinstance(value, str) and value in routes):
+            return value
+        expected = ", ".join(f"'{r}'" for r in routes[:-1]) + f" or '{routes[-1]}'"
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
 
     @model_validator(mode="after")
     def _route_only_when_recommended(self) -> MilestoneEvent:
