@@ -571,8 +571,12 @@ class Case(_Frozen):
 
     @property
     def as_of_date(self) -> date:
-        """`as_of`, or today when the file leaves it out (the loader normally fills it in)."""
-        return self.as_of if self.as_of is not None else date.today()
+        """`as_of`. No stage after the loader reads a clock: a case that leaves `as_of` out is given today's date
+        where the input is read (`io.as_of_today`, `pipeline.with_as_of`: the caller passes "today"), so asking
+        before then is a bug, said as one rather than answered with whatever day the code happens to run."""
+        if self.as_of is None:
+            raise ValueError("the case has no as-at date yet: fill it in first (io.as_of_today or pipeline.with_as_of)")
+        return self.as_of
 
     def numbered(self) -> Iterator[tuple[int, AnyEvent]]:
         """(1-based position in the file, event), in file order."""
