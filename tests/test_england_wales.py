@@ -30,6 +30,25 @@ def test_an_english_order_is_refused_in_a_scottish_case_and_accepted_in_an_engli
     assert "'cso' is not a known order type" in str(err2.value)
 
 
+def test_a_recommended_route_is_checked_against_the_cases_own_jurisdiction() -> None:
+    """A route is a legal route of the case's jurisdiction: special guardianship is England's, a Permanence
+    Order Scotland's; neither is accepted in the other's case (the route was once Scotland's four everywhere)."""
+
+    def recommended(route: str) -> list[dict[str, object]]:
+        return [{"kind": "milestone", "type": "permanence_recommended", "date": "2017-03-16", "route": route}]
+
+    english = _case("england-wales", recommended("special_guardianship"))
+    assert english.events[0].route == "special_guardianship"  # type: ignore[union-attr]
+    assert _case("wales", recommended("child_arrangements")).events[0].route == "child_arrangements"  # type: ignore[union-attr]
+    assert _case("scotland", recommended("permanence_order")).events[0].route == "permanence_order"  # type: ignore[union-attr]
+    with pytest.raises(ValidationError) as err:
+        _case("scotland", recommended("special_guardianship"))
+    assert "'home', 'kinship', 'permanence_order' or 'adoption'" in str(err.value)
+    with pytest.raises(ValidationError) as err2:
+        _case("england-wales", recommended("permanence_order"))
+    assert "'home', 'special_guardianship', 'child_arrangements' or 'adoption'" in str(err2.value)
+
+
 def test_routes_and_looked_after_are_data() -> None:
     v = load_vocabulary("england-wales")
     assert v.term("order", "adoption").route == "adoption"

@@ -397,71 +397,100 @@ def _parallel(
     context = _context()
     if context.get_start_method() == "fork":
         _warm(options.format)
-    done: list[Outcome | None] = [None] * len(planned)
-    queue = list(range(len(planned)))[::-1]  # pop() takes the next in input order
-    slots: list[_Slot] = []
-    idle_deaths = 0
+    pool = _Pool(planned, context, (options, as_of, force), progress)
+    try:
+        pool.slots = [pool.start() for _ in range(workers)]
+        while pool.queue or any(s.index is not None for s in pool.slots):
+            pool.hand_out()
+            waiting: list[Any] = [s.conn for s in pool.slots] + [s.process.sentinel for s in pool.slots]
+            ready = set(wait(waiting))
+            for n, slot in enumerate(pool.slots):
+                if not pool.collect(slot, ready):
+                    pool.replace_if_dead(n, slot, ready)
+    finally:
+        pool.close()
+    return pool.done
 
-    def start() -> _Slot:
-        ours, theirs = context.Pipe(duplex=True)
-        spawner: Any = context  # BaseContext's stubs leave out Process
-        process: BaseProcess = spawner.Process(target=_worker, args=(theirs, os.getpid(), options, as_of, force),
-                                               daemon=True, name="timeline-batch-worker")
+
+class _Pool:
+    """The worker processes of one `_parallel` run: who holds which job, what is done, and what is left."""
+
+    def __init__(self, planned: Sequence[Job], context: Any, args: tuple[RenderOptions, date | None, bool],
+                 progress: Callable[[int], None] | None) -> None:
+        self.planned = planned
+        self.context = context
+        self.args = args
+        self.progress = progress
+        self.done: list[Outcome | None] = [None] * len(planned)
+        self.queue = list(range(len(planned)))[::-1]  # pop() takes the next in input order
+        self.slots: list[_Slot] = []
+        self.idle_deaths = 0
+
+    def start(self) -> _Slot:
+        """A new worker process, with our end of its pipe."""
+        ours, theirs = self.context.Pipe(duplex=True)
+        process: BaseProcess = self.context.Process(target=_worker, args=(theirs, os.getpid(), *self.args),
+                                                    daemon=True, name="timeline-batch-worker")
         process.start()
         theirs.close()
         return _Slot(process, ours)
 
-    def finish(index: int, outcome: Outcome) -> None:
-        done[index] = outcome
-        if progress is not None:
-            progress(1)
+    def finish(self, index: int, outcome: Outcome) -> None:
+        self.done[index] = outcome
+        if self.progress is not None:
+            self.progress(1)
 
-    try:
-        slots = [start() for _ in range(workers)]
-        while queue or any(s.index is not None for s in slots):
-            for slot in slots:
-                if slot.index is None and queue:
-                    slot.index = queue.pop()
-                    with contextlib.suppress(OSError):  # a worker gone: its sentinel says so below
-                        slot.conn.send((slot.index, planned[slot.index]))
-            waiting: list[Any] = [s.conn for s in slots] + [s.process.sentinel for s in slots]
-            ready = set(wait(waiting))
-            for n, slot in enumerate(slots):
+    def hand_out(self) -> None:
+        """The next jobs, in input order, to the idle workers."""
+        for slot in self.slots:
+            if slot.index is None and self.queue:
+                slot.index = self.queue.pop()
+                with contextlib.suppress(OSError):  # a worker gone: its sentinel says so below
+                    slot.conn.send((slot.index, self.planned[slot.index]))
+
+    def collect(self, slot: _Slot, ready: set[Any]) -> bool:
+        """A finished job's outcome from `slot`, if it sent one (True then)."""
+        result = None
+        if slot.conn in ready or slot.process.sentinel in ready:
+            try:
+                if slot.conn.poll():
+                    result = slot.conn.recv()
+            except (EOFError, OSError):
                 result = None
-                if slot.conn in ready or slot.process.sentinel in ready:
-                    try:
-                        if slot.conn.poll():
-                            result = slot.conn.recv()
-                    except (EOFError, OSError):
-                        result = None
-                if result is not None:
-                    index, outcome = result
-                    slot.index = None
-                    finish(index, outcome)
-                    continue
-                if slot.process.sentinel in ready and not slot.process.is_alive():
-                    slot.process.join()
-                    if slot.index is not None:
-                        finish(slot.index, _died(planned[slot.index], slot.process))
-                    else:
-                        idle_deaths += 1
-                        if idle_deaths > _MAX_IDLE_DEATHS:
-                            raise OutputError("the worker processes keep stopping before they render anything; "
-                                              "try -j 1")
-                    slot.conn.close()
-                    slots[n] = start()
-    finally:
-        for slot in slots:
+        if result is None:
+            return False
+        index, outcome = result
+        slot.index = None
+        self.finish(index, outcome)
+        return True
+
+    def replace_if_dead(self, n: int, slot: _Slot, ready: set[Any]) -> None:
+        """A worker that died: its job (if any) is reported as failed, and a new worker takes its place; workers
+        that keep dying before they render anything stop the run."""
+        if not (slot.process.sentinel in ready and not slot.process.is_alive()):
+            return
+        slot.process.join()
+        if slot.index is not None:
+            self.finish(slot.index, _died(self.planned[slot.index], slot.process))
+        else:
+            self.idle_deaths += 1
+            if self.idle_deaths > _MAX_IDLE_DEATHS:
+                raise OutputError("the worker processes keep stopping before they render anything; try -j 1")
+        slot.conn.close()
+        self.slots[n] = self.start()
+
+    def close(self) -> None:
+        """Every worker told to stop, given five seconds in all, then killed."""
+        for slot in self.slots:
             with contextlib.suppress(OSError):
                 slot.conn.send(None)
         deadline = time.monotonic() + 5
-        for slot in slots:
+        for slot in self.slots:
             slot.process.join(max(0.0, deadline - time.monotonic()))
             if slot.process.is_alive():
                 slot.process.kill()
                 slot.process.join()
             slot.conn.close()
-    return done
 
 
 # ---------------------------------------------------------------- the command's side

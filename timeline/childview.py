@@ -318,12 +318,36 @@ def layout_story(s: Story, *, metrics: TextMetrics, width: float, standalone: bo
     end = max(s.as_of, s.born)
     scale = AgeScale(born=s.born, start=s.born, end=end, x0=gutter, x1=width - PAD)
     chart_top = y
-    lane_tops = [y + AXIS_H, y + AXIS_H + LANE_H + LANE_GAP, y + AXIS_H + 2 * (LANE_H + LANE_GAP)]
+    lane_tops = (y + AXIS_H, y + AXIS_H + LANE_H + LANE_GAP, y + AXIS_H + 2 * (LANE_H + LANE_GAP))
     stars = _place_stars(s, scale, gutter, width)
     rows = max(2, 1 + max((row for _, row, _ in stars), default=0))
     days_h = rows * STAR_ROW + 2 * PAD
     chart_bottom = lane_tops[2] + days_h
-    # Year bands and labels: "When you were" | a baby | 1 | 2 ...
+    items.extend(_year_bands(s, metrics, scale, end, chart_top, chart_bottom))
+    items.append(_text(metrics, str(lanes["ages"]), 0, chart_top + (AXIS_H - metrics.height(TEXT_PX, True)) / 2,
+                       "cv-bold", bold=True))
+    items.append(Line(gutter, chart_top + AXIS_H - 2, width - PAD, chart_top + AXIS_H - 2, "cv-rule"))
+    items.extend(_lane_titles(s, metrics, lane_tops, days_h, gutter))
+    items.extend(_home_bar(s, metrics, scale, end, lane_tops, e) for e in s.entries if e.lane == "lived")
+    for e, row, cx in stars:
+        cy = lane_tops[2] + PAD + STAR_ROW * (row + 0.5)
+        g: list[Item] = [star(cx, cy, STAR + 6), _centred(metrics, str(e.number), cx, cy + 2)]
+        items.append(Group(tuple(g), "cv-day", id=f"story-{e.number}", event=f"story-{e.number}",
+                           title=f"{e.when}: {e.sentence}"))
+    y = chart_bottom + PAD
+    if standalone:
+        y = _sentences(s, metrics, width, y + PAD, items)
+    title = f"{s.words['words']['title']}: {s.name}"
+    desc = (f"{lanes['lived']}, {lanes['carers']} and {lanes['days']}, by how old you were. "
+            + " ".join(f"{e.number}. {e.when}: {e.sentence}" for e in s.entries))
+    return Scene(width=width, height=round(y, 2), title=title, desc=desc, style=STYLE, items=tuple(items))
+
+
+def _year_bands(s: Story, metrics: TextMetrics, scale: Any, end: date, chart_top: float,
+                chart_bottom: float) -> list[Item]:
+    """A soft band per year of age with its label ("a baby", 1, 2 ...), every `step` years where the years
+    are too narrow for every label, and a tick at each birthday."""
+    items: list[Item] = []
     years = age_at(s.born, end)[0] + 1
     cells = []
     for k in range(years):
@@ -346,70 +370,70 @@ def layout_story(s: Story, *, metrics: TextMetrics, width: float, standalone: bo
         if k % step == 0 and metrics.width(label, TEXT_PX, True) <= (b - a) * step:
             items.append(_centred(metrics, label, (a + b) / 2, chart_top + AXIS_H / 2))
         items.append(Line(a, chart_top + 4, a, chart_bottom, "cv-tick"))
-    items.append(_text(metrics, str(lanes["ages"]), 0, chart_top + (AXIS_H - metrics.height(TEXT_PX, True)) / 2,
-                       "cv-bold", bold=True))
-    items.append(Line(gutter, chart_top + AXIS_H - 2, width - PAD, chart_top + AXIS_H - 2, "cv-rule"))
-    # Lane titles with their pictures.
+    return items
+
+
+def _lane_titles(s: Story, metrics: TextMetrics, lane_tops: tuple[float, float, float], days_h: float,
+                 gutter: float) -> list[Item]:
+    """Each lane's title in the gutter beside its picture (a house, a heart, a star)."""
+    items: list[Item] = []
     icons = (house, heart, None)
     for top, key, icon, h in zip(lane_tops, ("lived", "carers", "days"), icons, (LANE_H, LANE_H, days_h), strict=True):
         cy = top + h / 2
         items.append(icon(0, cy - ICON / 2, ICON) if icon else star(ICON / 2, cy, ICON))
-        lines = metrics.wrap(str(lanes[key]), TEXT_PX, gutter - ICON - 2 * PAD, 2, True)
+        lines = metrics.wrap(str(s.words["lanes"][key]), TEXT_PX, gutter - ICON - 2 * PAD, 2, True)
         ty = cy - len(lines) * LINE_H / 2 + (LINE_H - metrics.height(TEXT_PX, True)) / 2
         for k, line in enumerate(lines):
             items.append(_text(metrics, line, ICON + PAD, ty + k * LINE_H, "cv-bold", bold=True))
-    # Homes: a bar in each of the first two lanes.
+    return items
+
+
+def _home_bar(s: Story, metrics: TextMetrics, scale: Any, end: date, lane_tops: tuple[float, float, float],
+               e: Entry) -> Group:
+    """One home: a bar in the first lane (the place, with its number) and one in the second (the carers),
+    each with its picture and words where they fit whole (words cut short read badly: all or none)."""
+    a = scale.x(max(e.start, s.born))
+    b = scale.x(min(e.end, end)) if e.end is not None else scale.x(end)
+    b = max(b, a + 4)
+    kind_cls = next((f"cv-place-{t}" for t in PLACE_TYPES if s.words["placement"][t]["place"] == e.place),
+                    "cv-place-other")
+    group: list[Item] = []
+    for top, cls, text, icon in ((lane_tops[0], kind_cls, e.place, house),
+                                 (lane_tops[1], "cv-carer", e.carers, heart)):
+        group.append(Rect(a, top + 6, b - a, LANE_H - 12, f"cv-bar {cls}", rx=10))
+        cy = top + LANE_H / 2
+        x = a + PAD
+        if top == lane_tops[0] and b - a >= BADGE + 2 * PAD:
+            group.extend(_badge(metrics, e.number, x, cy))
+            x += BADGE + PAD
+        if b - x - PAD >= ICON + MIN_BAR_TEXT:
+            group.append(icon(x, cy - ICON / 2, ICON))
+            x += ICON + PAD
+        room = b - x - PAD
+        lines = metrics.wrap(text, TEXT_PX, room, 2) if room >= MIN_BAR_TEXT else ()
+        if " ".join(lines) == " ".join(text.split()):  # words cut short read badly: all or none
+            ty = cy - len(lines) * BAR_LINE / 2 + (BAR_LINE - metrics.height(TEXT_PX)) / 2
+            for k, line in enumerate(lines):
+                group.append(_text(metrics, line, x, ty + k * BAR_LINE))
+    return Group(tuple(group), "cv-home", id=f"story-{e.number}", event=f"story-{e.number}",
+                 title=f"{e.when}: {e.sentence}")
+
+
+def _sentences(s: Story, metrics: TextMetrics, width: float, y: float, items: list[Item]) -> float:
+    """The numbered sentences under the chart (and the line saying what was left out), added to `items`;
+    the y below them."""
     for e in s.entries:
-        if e.lane != "lived":
-            continue
-        a = scale.x(max(e.start, s.born))
-        b = scale.x(min(e.end, end)) if e.end is not None else scale.x(end)
-        b = max(b, a + 4)
-        kind_cls = next((f"cv-place-{t}" for t in PLACE_TYPES if s.words["placement"][t]["place"] == e.place),
-                        "cv-place-other")
-        group: list[Item] = []
-        for top, cls, text, icon in ((lane_tops[0], kind_cls, e.place, house),
-                                     (lane_tops[1], "cv-carer", e.carers, heart)):
-            group.append(Rect(a, top + 6, b - a, LANE_H - 12, f"cv-bar {cls}", rx=10))
-            cy = top + LANE_H / 2
-            x = a + PAD
-            if top == lane_tops[0] and b - a >= BADGE + 2 * PAD:
-                group.extend(_badge(metrics, e.number, x, cy))
-                x += BADGE + PAD
-            if b - x - PAD >= ICON + MIN_BAR_TEXT:
-                group.append(icon(x, cy - ICON / 2, ICON))
-                x += ICON + PAD
-            room = b - x - PAD
-            lines = metrics.wrap(text, TEXT_PX, room, 2) if room >= MIN_BAR_TEXT else ()
-            if " ".join(lines) == " ".join(text.split()):  # words cut short read badly: all or none
-                ty = cy - len(lines) * BAR_LINE / 2 + (BAR_LINE - metrics.height(TEXT_PX)) / 2
-                for k, line in enumerate(lines):
-                    group.append(_text(metrics, line, x, ty + k * BAR_LINE))
-        items.append(Group(tuple(group), "cv-home", id=f"story-{e.number}", event=f"story-{e.number}",
-                           title=f"{e.when}: {e.sentence}"))
-    for e, row, cx in stars:
-        cy = lane_tops[2] + PAD + STAR_ROW * (row + 0.5)
-        g: list[Item] = [star(cx, cy, STAR + 6), _centred(metrics, str(e.number), cx, cy + 2)]
-        items.append(Group(tuple(g), "cv-day", id=f"story-{e.number}", event=f"story-{e.number}",
-                           title=f"{e.when}: {e.sentence}"))
-    y = chart_bottom + PAD
-    if standalone:
-        y += PAD
-        for e in s.entries:
-            items.extend(_badge(metrics, e.number, 0, y + LINE_H / 2))
-            head = f"{e.when}:"
-            items.append(_text(metrics, head, BADGE + PAD, y + 3, "cv-bold", bold=True))
-            x = BADGE + PAD + metrics.width(head, TEXT_PX, True) + 8
-            said = _wrapped(metrics, e.sentence, x, y + 3, width - x - PAD, 4)
-            items.extend(said)
-            y += LINE_H * max(1, len(said)) + 8
-        if s.left_out:
-            items.extend(_wrapped(metrics, str(s.words["words"]["left_out"]), 0, y + 4, width - PAD, 2))
-            y += 2 * LINE_H
-    title = f"{s.words['words']['title']}: {s.name}"
-    desc = (f"{lanes['lived']}, {lanes['carers']} and {lanes['days']}, by how old you were. "
-            + " ".join(f"{e.number}. {e.when}: {e.sentence}" for e in s.entries))
-    return Scene(width=width, height=round(y, 2), title=title, desc=desc, style=STYLE, items=tuple(items))
+        items.extend(_badge(metrics, e.number, 0, y + LINE_H / 2))
+        head = f"{e.when}:"
+        items.append(_text(metrics, head, BADGE + PAD, y + 3, "cv-bold", bold=True))
+        x = BADGE + PAD + metrics.width(head, TEXT_PX, True) + 8
+        said = _wrapped(metrics, e.sentence, x, y + 3, width - x - PAD, 4)
+        items.extend(said)
+        y += LINE_H * max(1, len(said)) + 8
+    if s.left_out:
+        items.extend(_wrapped(metrics, str(s.words["words"]["left_out"]), 0, y + 4, width - PAD, 2))
+        y += 2 * LINE_H
+    return y
 
 
 def scene_of(case: Case, options: RenderOptions, *, standalone: bool) -> tuple[Story, Scene]:

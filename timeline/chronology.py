@@ -28,17 +28,27 @@ from typing import Any
 from pydantic import ValidationError
 
 from .dates import DateFormatError, PartialDate, interval, month_date, parse_date, year_date
-from .io import Loaded, SourceMap, Table, is_table, load_case, read_table, validate_data
+from .io import (
+    Loaded,
+    SourceMap,
+    Table,
+    as_of_today,
+    is_table,
+    load_case,
+    read_table,
+    validate_data,
+    validation_message,
+)
 from .model import Case, Child
 from .problems import CaseError, Problem, visible
 from .vocabulary import JURISDICTIONS, KINDS, SPAN_KINDS, Vocabulary, load_vocabulary
+from .words import ELLIPSIS, shorten
 
 LABEL_MAX = 120  # the case format's limit for a label (model.py)
 NOTE_MAX = 2000  # and for a note
 HEADER_SEARCH_ROWS = 20  # title rows, a notes block or a child's details above the header are skipped
 SUGGESTIONS = 2
 SUGGEST_CUTOFF = 0.6
-ELLIPSIS = "…"
 HEADING_MAX = 80  # a section heading row ("Pre-birth", "Section 2: Accommodated") is short
 
 KIND_ALIASES: dict[str, str] = {
@@ -99,11 +109,6 @@ def _norm(text: str) -> str:
     """Lower case, apostrophes dropped, other punctuation as spaces: "Children's Hearing" -> "childrens hearing"."""
     text = text.lower().replace("’", "").replace("'", "")
     return _PUNCTUATION.sub(" ", text).strip()
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
 
 
 # ---------------------------------------------------------------- dates
@@ -205,29 +210,29 @@ class _Reader:
         if month is None:
             near = difflib.get_close_matches(name, list(_MONTHS), n=1, cutoff=SUGGEST_CUTOFF)
             hint = f"; did you mean '{near[0].capitalize()}'?" if near else ""
-            raise DateFormatError(f"'{_short(self.raw)}': '{name}' is not a month{hint}")
+            raise DateFormatError(f"'{shorten(self.raw)}': '{name}' is not a month{hint}")
         return month
 
     def fail(self) -> DateFormatError:
-        return DateFormatError(f"'{_short(self.raw)}' is not a date that can be read; write it as {DATE_FORMS}")
+        return DateFormatError(f"'{shorten(self.raw)}' is not a date that can be read; write it as {DATE_FORMS}")
 
 
 def _day(year: int, month: int, day: int, raw: str) -> PartialDate:
     if not 1 <= month <= 12:
-        raise DateFormatError(f"'{_short(raw)}': month {month} does not exist; dates are read day first, "
+        raise DateFormatError(f"'{shorten(raw)}': month {month} does not exist; dates are read day first, "
                               "as in 20/01/2016")
     last = calendar.monthrange(year, month)[1] if year >= 1 else 31
     if year < 1:
-        raise DateFormatError(f"'{_short(raw)}': year {year} is not a year")
+        raise DateFormatError(f"'{shorten(raw)}': year {year} is not a year")
     if not 1 <= day <= last:
-        raise DateFormatError(f"'{_short(raw)}': day {day} does not exist in "
+        raise DateFormatError(f"'{shorten(raw)}': day {day} does not exist in "
                               f"{calendar.month_abbr[month]} {year} (it has {last} days)")
     return PartialDate.of(date(year, month, day))
 
 
 def _month(year: int, month: int, raw: str) -> PartialDate:
     if not 1 <= month <= 12:
-        raise DateFormatError(f"'{_short(raw)}': month {month} does not exist; dates are read day first, "
+        raise DateFormatError(f"'{shorten(raw)}': month {month} does not exist; dates are read day first, "
                               "as in 20/01/2016")
     return month_date(year, month)
 
@@ -268,66 +273,92 @@ def _span(a: PartialDate, b: PartialDate) -> str:
 
 
 def _compact(s: str, r: _Reader) -> str | None:
-    """Forms that name one span: w/c, early/mid/late, seasons, '14-16/03/2016', 'Jan-Mar 2016'."""
-    m = _WEEK.match(s)
-    if m:
-        inner = _single(m.group(2).strip(), r)
-        if inner is None or inner.precision != "day":
-            raise DateFormatError(f"'{_short(r.raw)}': a week needs its first (or last) day, e.g. w/c 18/07/2011")
-        ending = m.group(1).startswith(("w/e", "we", "w.e", "week ending"))
-        first = inner.earliest - timedelta(days=6) if ending else inner.earliest
-        last = first + timedelta(days=6)
-        r.why.append(f"'{m.group(1)}' date: the week {PartialDate.of(first).display()} to "
-                     f"{PartialDate.of(last).display()}")
-        return _span(PartialDate.of(first), PartialDate.of(last))
-    m = _PART.match(s)
-    if m:
-        inner = _single(m.group(2).strip(), r)
-        part = _PARTS[m.group(1)]
-        if inner is None or inner.precision == "day":
-            return None
-        e = inner.earliest
-        if inner.precision == "month":
-            last_day = calendar.monthrange(e.year, e.month)[1]
-            lo, hi = ((1, 10), (11, 20), (21, last_day))[part]
-            a, b = PartialDate.of(date(e.year, e.month, lo)), PartialDate.of(date(e.year, e.month, hi))
-        else:
-            lo, hi = ((1, 4), (5, 8), (9, 12))[part]
-            a, b = month_date(e.year, lo), month_date(e.year, hi)
-        r.why.append(f"'{m.group(1)}' read as {_PART_WORDS[part]} {inner.display()}: {interval(a, b).display()}")
-        return _span(a, b)
-    m = _SEASON.match(s)
-    if m:
-        season, year_text, second = m.groups()
-        year = int(year_text)
-        lo, hi = _SEASONS[season]
-        a = month_date(year, lo)
-        b = month_date(year + 1 if hi < lo else year, hi)
-        if second is not None and season != "winter":
-            return None
-        r.why.append(f"'{season} {year_text}' read as {interval(a, b).display()}")
-        return _span(a, b)
-    m = _DAYS_NUMERIC.match(s)
-    if m:
-        year = r.year(m.group(5))
-        month = int(m.group(4))
-        a, b = _day(year, month, int(m.group(1)), r.raw), _day(year, month, int(m.group(2)), r.raw)
-        r.why.append(f"the days {interval(a, b).display()}")
-        return _span(a, b)
-    m = _DAYS_TEXT.match(s)
-    if m:
-        year = r.year(m.group(4))
-        month = r.month(m.group(3))
-        a, b = _day(year, month, int(m.group(1)), r.raw), _day(year, month, int(m.group(2)), r.raw)
-        r.why.append(f"the days {interval(a, b).display()}")
-        return _span(a, b)
-    m = _MONTHS_TEXT.match(s)
-    if m and m.group(1) in _MONTHS and m.group(2) in _MONTHS:
-        year = r.year(m.group(3))
-        a, b = month_date(year, _MONTHS[m.group(1)]), month_date(year, _MONTHS[m.group(2)])
-        r.why.append(f"the months {interval(a, b).display()}")
-        return _span(a, b)
+    """Forms that name one span: w/c, early/mid/late, seasons, '14-16/03/2016', 'Jan-Mar 2016'.
+
+    The first form whose pattern matches decides (its reader may still refuse, giving None)."""
+    for pattern, form in _COMPACT_FORMS:
+        m = pattern.match(s)
+        if m:
+            return form(m, r)
     return None
+
+
+def _week(m: re.Match[str], r: _Reader) -> str | None:
+    """'w/c 18/07/2011': the seven days from that day ('w/e': the seven days to it)."""
+    inner = _single(m.group(2).strip(), r)
+    if inner is None or inner.precision != "day":
+        raise DateFormatError(f"'{shorten(r.raw)}': a week needs its first (or last) day, e.g. w/c 18/07/2011")
+    ending = m.group(1).startswith(("w/e", "we", "w.e", "week ending"))
+    first = inner.earliest - timedelta(days=6) if ending else inner.earliest
+    last = first + timedelta(days=6)
+    r.why.append(f"'{m.group(1)}' date: the week {PartialDate.of(first).display()} to "
+                 f"{PartialDate.of(last).display()}")
+    return _span(PartialDate.of(first), PartialDate.of(last))
+
+
+def _part_of(m: re.Match[str], r: _Reader) -> str | None:
+    """'early March 2016', 'late 2015': a third of the month (days 1-10, 11-20, 21-end) or of the year."""
+    inner = _single(m.group(2).strip(), r)
+    part = _PARTS[m.group(1)]
+    if inner is None or inner.precision == "day":
+        return None
+    e = inner.earliest
+    if inner.precision == "month":
+        last_day = calendar.monthrange(e.year, e.month)[1]
+        lo, hi = ((1, 10), (11, 20), (21, last_day))[part]
+        a, b = PartialDate.of(date(e.year, e.month, lo)), PartialDate.of(date(e.year, e.month, hi))
+    else:
+        lo, hi = ((1, 4), (5, 8), (9, 12))[part]
+        a, b = month_date(e.year, lo), month_date(e.year, hi)
+    r.why.append(f"'{m.group(1)}' read as {_PART_WORDS[part]} {inner.display()}: {interval(a, b).display()}")
+    return _span(a, b)
+
+
+def _season(m: re.Match[str], r: _Reader) -> str | None:
+    """'summer 2016': its three months (winter runs into the next year, 'winter 2016/17')."""
+    season, year_text, second = m.groups()
+    year = int(year_text)
+    lo, hi = _SEASONS[season]
+    a = month_date(year, lo)
+    b = month_date(year + 1 if hi < lo else year, hi)
+    if second is not None and season != "winter":
+        return None
+    r.why.append(f"'{season} {year_text}' read as {interval(a, b).display()}")
+    return _span(a, b)
+
+
+def _days_numeric(m: re.Match[str], r: _Reader) -> str | None:
+    """'14-16/03/2016': the days of one month."""
+    year, month = r.year(m.group(5)), int(m.group(4))
+    return _days(year, month, m, r)
+
+
+def _days_text(m: re.Match[str], r: _Reader) -> str | None:
+    """'14-16 March 2016': the days of one month."""
+    year, month = r.year(m.group(4)), r.month(m.group(3))
+    return _days(year, month, m, r)
+
+
+def _days(year: int, month: int, m: re.Match[str], r: _Reader) -> str:
+    a, b = _day(year, month, int(m.group(1)), r.raw), _day(year, month, int(m.group(2)), r.raw)
+    r.why.append(f"the days {interval(a, b).display()}")
+    return _span(a, b)
+
+
+def _months_text(m: re.Match[str], r: _Reader) -> str | None:
+    """'Jan-Mar 2016': the months of one year (None when the words are not both months)."""
+    if m.group(1) not in _MONTHS or m.group(2) not in _MONTHS:
+        return None
+    year = r.year(m.group(3))
+    a, b = month_date(year, _MONTHS[m.group(1)]), month_date(year, _MONTHS[m.group(2)])
+    r.why.append(f"the months {interval(a, b).display()}")
+    return _span(a, b)
+
+
+_COMPACT_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], _Reader], str | None]], ...] = (
+    (_WEEK, _week), (_PART, _part_of), (_SEASON, _season), (_DAYS_NUMERIC, _days_numeric),
+    (_DAYS_TEXT, _days_text), (_MONTHS_TEXT, _months_text),
+)
 
 
 def _two_ends(s: str, r: _Reader) -> tuple[PartialDate, PartialDate] | None:
@@ -375,7 +406,7 @@ def read_date(text: str, *, pivot_year: int) -> DateRead:
     except DateFormatError:
         raise
     except (ValueError, OverflowError):  # a year the calendar does not hold (0000, or past 9999)
-        raise DateFormatError(f"'{_short(text.strip())}' is not a date in the calendar; check the year") from None
+        raise DateFormatError(f"'{shorten(text.strip())}' is not a date in the calendar; check the year") from None
 
 
 def _read_date(text: str, pivot_year: int) -> DateRead:
@@ -425,7 +456,7 @@ def _read_date(text: str, pivot_year: int) -> DateRead:
         if pair is None:
             raise r.fail()
         if pair[1].latest < pair[0].earliest:
-            raise DateFormatError(f"'{_short(r.raw)}' ends before it starts; write the earlier date first")
+            raise DateFormatError(f"'{shorten(r.raw)}' ends before it starts; write the earlier date first")
         start, end = pair[0].isoformat(), pair[1].isoformat()
     if qualifier:
         start = _qualified(start, qualifier)
@@ -448,7 +479,7 @@ def chronology_date(text: str, *, pivot_year: int | None = None) -> str:
     read = read_date(text, pivot_year=pivot_year or date.today().year)
     if read.start is None:
         raise DateFormatError(f"is empty; write the date, e.g. {DATE_FORMS}" if not text.strip()
-                              else f"'{_short(text)}' is not a date; write it as {DATE_FORMS}")
+                              else f"'{shorten(text)}' is not a date; write it as {DATE_FORMS}")
     result = read.start if read.end is None else interval(parse_date(read.start), parse_date(read.end)).isoformat()
     parse_date(result)
     return result
@@ -461,7 +492,7 @@ def full_date(value: str | date, what: str) -> date:
     edtf = chronology_date(value)
     parsed = parse_date(edtf)
     if parsed.precision != "day" or parsed.qualifier:
-        raise DateFormatError(f"'{_short(value)}': {what} needs a full date, e.g. 14/03/2015")
+        raise DateFormatError(f"'{shorten(value)}': {what} needs a full date, e.g. 14/03/2015")
     return parsed.earliest
 
 
@@ -532,7 +563,7 @@ def match_kind(text: str, vocab: Vocabulary) -> str:
     choices = [*KINDS, *by_label, *KIND_ALIASES]
     near = difflib.get_close_matches(key, choices, n=1, cutoff=SUGGEST_CUTOFF)
     hint = f"; did you mean '{near[0]}'?" if near else ""
-    raise RowError(f"'{_short(text)}' is not a kind of event{hint} (one of: {', '.join(KINDS)})")
+    raise RowError(f"'{shorten(text)}' is not a kind of event{hint} (one of: {', '.join(KINDS)})")
 
 
 def match_type(text: str, kind: str | None, vocab: Vocabulary) -> tuple[str, str]:
@@ -546,14 +577,14 @@ def match_type(text: str, kind: str | None, vocab: Vocabulary) -> tuple[str, str
             return fitting[0]
         if options:
             kinds = " or ".join(sorted({k for k, _ in options}))
-            raise RowError(f"'{_short(text)}' is a {kinds} type, not a {kind} type; correct the kind or the type")
+            raise RowError(f"'{shorten(text)}' is a {kinds} type, not a {kind} type; correct the kind or the type")
     elif len(options) == 1:
         return options[0]
     elif any(k == "event" for k, _ in options):
         return next(o for o in options if o[0] == "event")  # "other" with no kind: a life event, as a typeless row
     elif options:
         kinds = ", ".join(k for k, _ in options)
-        raise RowError(f"'{_short(text)}' could be a type of {kinds}; fill in the kind column to say which")
+        raise RowError(f"'{shorten(text)}' could be a type of {kinds}; fill in the kind column to say which")
     from .classify import safe_suggestions
 
     asked = [kind] if kind is not None else list(KINDS)
@@ -566,7 +597,7 @@ def match_type(text: str, kind: str | None, vocab: Vocabulary) -> tuple[str, str
         hint = f" (the {kind} types: {', '.join(vocab.codes(kind))})"
     else:
         hint = "; `timeline vocab` lists the types (leave the type empty for a free-text event)"
-    raise RowError(f"'{_short(text)}' is not a known {what}{hint}")
+    raise RowError(f"'{shorten(text)}' is not a known {what}{hint}")
 
 
 # ---------------------------------------------------------------- columns
@@ -673,7 +704,7 @@ def find_columns(table: Table, *, jurisdiction: str = "scotland",
     if columns is not None:
         bad = sorted(set(columns) - set(FIELDS))
         if bad:
-            raise CaseError([Problem(table.file, None, None, "columns", f"'{_short(bad[0])}' is not a field; "
+            raise CaseError([Problem(table.file, None, None, "columns", f"'{shorten(bad[0])}' is not a field; "
                                      f"fields: {', '.join(FIELDS)}")])
     chosen: tuple[int, tuple[str, ...], dict[str, list[int]]] | None = None
     fallback: tuple[int, tuple[str, ...], dict[str, list[int]]] | None = None
@@ -699,15 +730,15 @@ def find_columns(table: Table, *, jurisdiction: str = "scotland",
     for name, where in found.items():
         if len(where) > 1 and name not in MULTI:
             extra = where[1:]
-            notes.append(" and ".join(f"'{_short(cells[i])}'" for i in extra) + f" also look like the {name}; "
-                         f"'{_short(cells[where[0]])}' is used and the others are kept in the note")
+            notes.append(" and ".join(f"'{shorten(cells[i])}'" for i in extra) + f" also look like the {name}; "
+                         f"'{shorten(cells[where[0]])}' is used and the others are kept in the note")
             fields.setdefault("note", []).extend(extra)
             where = where[:1]
         fields.setdefault(name, []).extend(where)
     used = {i for w in fields.values() for i in w}
     for i, cell in enumerate(cells):
         if cell.strip() and i not in used:  # a column nobody named is kept too: its cells go to the note
-            notes.append(f"column '{_short(cell)}' is not a known column; its cells are kept in the note")
+            notes.append(f"column '{shorten(cell)}' is not a known column; its cells are kept in the note")
             fields.setdefault("note", []).append(i)
     ordered = {name: tuple(sorted(fields[name])) for name in FIELDS if name in fields}
     return Columns(number, cells, ordered), notes
@@ -717,14 +748,14 @@ def _no_header(table: Table, words: ColumnWords, columns: dict[str, str | list[s
     """Where the header probably is and what it lacks: the row with most known headings, else the fullest row."""
     rows = table.rows[:HEADER_SEARCH_ROWS]
     if columns is not None:
-        wanted = ", ".join(f"'{_short(str(v))}'" for v in columns.values())
+        wanted = ", ".join(f"'{shorten(str(v))}'" for v in columns.values())
         return Problem(table.file, None, None, "columns",
                        f"no row among the first {len(rows)} has all of the headings {wanted}")
     best = max(rows, key=lambda r: (len(_mapping(r[1], words)), sum(1 for c in r[1] if c)), default=None)
     if best is None:
         return Problem(table.file, None, None, "", "holds no rows; a chronology needs a header row (Date, Event, ...)")
     number, cells = best
-    seen = ", ".join(f"'{_short(c, 25)}'" for c in cells if c) or "nothing"
+    seen = ", ".join(f"'{shorten(c, 25)}'" for c in cells if c) or "nothing"
     known = _mapping(cells, words)
     if known:
         return Problem(table.file, None, None, f"row {number}",
@@ -926,7 +957,7 @@ def _type_hints(value: dict[str, str], vocab: Vocabulary, report: _RowDraft, hea
         try:
             kind = match_kind(value["kind"], vocab)
         except RowError as exc:
-            report.warnings.append(f"column '{_short(header['kind'])}': {exc}; the kind is read from the text")
+            report.warnings.append(f"column '{shorten(header['kind'])}': {exc}; the kind is read from the text")
     category = value.get("category", "")
     if category:
         key = _norm(category)
@@ -938,7 +969,7 @@ def _type_hints(value: dict[str, str], vocab: Vocabulary, report: _RowDraft, hea
             try:
                 decided = match_type(category, kind, vocab)
             except RowError:
-                report.notes.append(f"category '{_short(category)}' names no kind or type; read from the text")
+                report.notes.append(f"category '{shorten(category)}' names no kind or type; read from the text")
     type_text = value.get("type", "")
     if type_text and _norm(type_text) != "other":
         key = _norm(type_text)
@@ -948,7 +979,7 @@ def _type_hints(value: dict[str, str], vocab: Vocabulary, report: _RowDraft, hea
         try:
             return _Hints(kind, match_type(type_text, kind, vocab), False, category_kind)
         except RowError as exc:
-            report.warnings.append(f"column '{_short(header['type'])}': {exc}; the row is read from its text")
+            report.warnings.append(f"column '{shorten(header['type'])}': {exc}; the row is read from its text")
     return _Hints(kind, decided, True, category_kind)
 
 
@@ -1066,26 +1097,38 @@ class _Build:
         return None
 
 
+_Guess = tuple[str, str, str | None, bool]  # kind, type, why, confident
+
+
+@dataclass
+class _RowRead:
+    """One data row while it is read: its cells by field, the column names for messages, and its report."""
+
+    number: int
+    cells: tuple[str, ...]
+    columns: Columns
+    vocab: Vocabulary
+    file: str
+    build: _Build
+    header: dict[str, str]
+    value: dict[str, str]
+    report: _RowDraft
+
+    def where(self, name: str) -> str:
+        """How a message names this row's cell of field `name`."""
+        return f"row {self.number}, column '{shorten(self.header.get(name, name))}'"
+
+    def bad(self, name: str, message: str) -> None:
+        """A problem in this row's `name` cell: the row is not imported, and the import fails with the rest."""
+        self.build.problems.append(Problem(self.file, None, None, self.where(name), message))
+        self.report.status = "error"
+
+
 def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Vocabulary, file: str,
               pivot_year: int, build: _Build) -> None:
     """One data row -> events (or an undated entry, or a skipped heading), with its report; problems located."""
-    from .classify import classify_text, says_move
-
-    header = {f: _column_name(f, columns.headers[w[0]]) for f, w in columns.fields.items()}
-    value = {f: _cell(cells, w) for f, w in columns.fields.items()}
-    read_cells = {f: v for f, v in value.items() if v and f in ("date", "end", "text", "type", "kind", "category")}
-    if "text" not in read_cells and value.get("note"):
-        read_cells["text"] = value["note"]
-    report = _RowDraft(number, {k: _short(v, 80) for k, v in read_cells.items()})
-    build.reports.append(report)
-
-    def where(name: str) -> str:
-        return f"row {number}, column '{_short(header.get(name, name))}'"
-
-    def bad(name: str, message: str) -> None:
-        build.problems.append(Problem(file, None, None, where(name), message))
-        report.status = "error"
-
+    row = _row_read(number, cells, columns, vocab, file, build)
+    value = row.value
     date_text = value.get("date", "")
     read: DateRead | None = None
     date_error: str | None = None
@@ -1093,130 +1136,201 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
         read = read_date(date_text, pivot_year=pivot_year)
     except DateFormatError as exc:
         date_error = str(exc)
-    if _is_heading(value, cells, read is not None and not read.undated):
-        report.status = "skipped"
-        report.why.append("a section heading (one short text alone in the row): not an event")
+    dated = read is not None and not read.undated
+    if _is_heading(value, cells, dated):
+        row.report.status = "skipped"
+        row.report.why.append("a section heading (one short text alone in the row): not an event")
         return
     text = value.get("text", "")
     notes = [(columns.headers[i], cells[i].strip()) for i in columns.fields.get("note", ())
              if i < len(cells) and cells[i].strip()]
     if date_error is not None and len(date_text) > MAX_DATE_CELL:
-        bad("date", date_error)
+        row.bad("date", date_error)
         return
     label, note = _event_label(text, notes)
-    source = value.get("source") or None
-    if source is not None:
-        source = " ".join(source.split())[:200]
-    typed = any(value.get(f) for f in ("type", "kind", "category"))
-    if label is None and not typed:
-        report.status = "skipped"
-        if read is not None and not read.undated:  # "2011 - 2012" alone: a period heading, not an event
-            report.why.append("a date with no text, type or kind (a period heading?): nothing to draw")
-            report.warnings.append("the row has a date but nothing else; skipped")
-        else:
-            report.why.append("no text and no date: nothing to keep")
+    source = " ".join(value["source"].split())[:200] if value.get("source") else None
+    if label is None and not any(value.get(f) for f in ("type", "kind", "category")):
+        _skip_empty(row.report, dated)
         return
     status = _status(value.get("status", ""))
     if status is None:
-        bad("status", f"'{_short(value['status'])}' is not a status; write planned (a future or proposed event) "
-                      "or leave it empty")
+        row.bad("status", f"'{shorten(value['status'])}' is not a status; write planned (a future or proposed "
+                          "event) or leave it empty")
         return
-    end_read: DateRead | None = None
-    end_text = value.get("end", "")
-    if end_text and _norm(end_text) in ONGOING_WORDS:
-        report.why.append(f"end '{_short(end_text, 20)}': still running")
-    elif end_text:
-        try:
-            end_read = read_date(end_text, pivot_year=pivot_year)
-        except DateFormatError as exc:
-            if len(end_text) > MAX_DATE_CELL:
-                bad("end", str(exc))
-                return
-            report.warnings.append(f"{where('end')}: {exc}; the end is left open")
-            note = _fit_note(f"End as written: {visible(_short(end_text, 60))}" + (f"\n\n{note}" if note else ""))
-        else:
-            report.warnings.extend(f"{where('end')}: {w}" for w in end_read.warnings)
-            report.why.extend(end_read.why)
-
-    hints = _type_hints(value, vocab, report, header)
-    decided = hints.decided
-    guesses: list[tuple[str, str, str | None, bool]] = []  # kind, type, why, confident
-    court: str | None = None
+    ended = _read_end(row, pivot_year, note)
+    if ended is None:
+        return
+    end_read, note = ended
+    hints = _type_hints(value, vocab, row.report, row.header)
     exact = build.exact and value.get("kind") in KINDS and value.get("type", "") in vocab.codes(value["kind"])
     if exact:  # a case file's own row: its kind and code are the event, its text is never read again
-        guesses.append((value["kind"], value["type"], None, True))
-    elif decided is not None and not hints.from_text:
-        guesses.append((decided[0], decided[1], None, True))
+        guesses: list[_Guess] = [(value["kind"], value["type"], None, True)]
+        court = None
+    elif hints.decided is not None and not hints.from_text:
+        guesses, court = [(hints.decided[0], hints.decided[1], None, True)], None
     else:
-        kind_hint = hints.kind
-        type_words = value.get("type", "")
-        if hints.kind is not None and _norm(type_words) in (*KINDS, *KIND_ALIASES):
-            type_words = ""  # "Meeting" says the kind (the hint), not what happened
-        words = " ".join(p for p in (text, type_words) if p) or (notes[0][1] if notes else "")
-        classified = classify_text(words, jurisdiction=vocab.name, kind_hint=kind_hint,
-                                   type_hint=value.get("type") or None) if words else None
-        hint_column = header.get("kind", "kind") if value.get("kind") else header.get("type", "type")
-        if kind_hint is None and hints.category_kind is not None:
-            kind_hint, hint_column = hints.category_kind, header.get("category", "category")
-        known = [g for g in (classified.guesses if classified is not None else ())
-                 if g.kind in KINDS and g.type in vocab.codes(g.kind)]  # a classifier's slip never fails a row
-        if classified is not None and known:
-            court = classified.court
-            for g in known:
-                guesses.append((g.kind, g.type, g.why, g.confident))
-        elif decided is not None:
-            guesses.append((decided[0], decided[1], f"from the column '{_short(header.get('category', 'category'))}'",
-                            True))
-        elif kind_hint is not None and "other" in vocab.codes(kind_hint):
-            guesses.append((kind_hint, "other", f"the column '{_short(hint_column)}' says {kind_hint}; the text "
-                                                "names no type", False))
-        else:
-            if kind_hint is not None:
-                report.warnings.append(f"the column '{_short(hint_column)}' says {kind_hint} but the text names no "
-                                       f"{kind_hint} type; kept as a life event")
-            guesses.append(("event", "other", None, True))
-    if read is not None and not read.undated and hints.from_text and not exact:
-        if build.born is not None and read.start and parse_date(read.end or read.start).latest < build.born:
-            for guess in [x for x in guesses if x[0] == "placement" or (x[0] == "order" and x[1] != "cp_register")]:
-                # "Older half-brother ... now lives with his grandparents", c. 2013: another child's home
-                report.notes.append(f"names {vocab.term(guess[0], guess[1]).label.lower()} before the child was "
-                                    "born: not the child's; kept as a life event")
-                guesses.remove(guess)
-        for guess in [x for x in guesses if x[0] == "order"]:  # "CSO continues": the order running goes on
-            if guess[3] and end_read is not None:
-                continue  # the same order again, with its end: keep what it adds
-            running = build.running_order(guess[1], read.start or "", same_day=guess[3])
-            if running is not None:  # a weak "continues", or the same order again on the same day
-                what = "goes on" if not guess[3] else "is the same order"
-                report.notes.append(f"the {vocab.term('order', guess[1]).abbr} of row {running} {what}: "
-                                    "not a new order")
-                guesses.remove(guess)
+        guesses, court = _read_guesses(row, hints, text, notes)
+    if read is not None and dated and hints.from_text and not exact:
+        _drop_not_new(row, guesses, read, end_read)
     if not exact:
-        guesses = _one_each(guesses, build.open_placement, says_move(text, jurisdiction=vocab.name), vocab, report)
-    report.guessed = any(not confident for _, _, _, confident in guesses)
-    report.why.extend(why for _, _, why, _ in guesses if why)
-
+        guesses = _one_each(guesses, build.open_placement, _says_move(text, vocab), vocab, row.report)
+    row.report.guessed = any(not confident for _, _, _, confident in guesses)
+    row.report.why.extend(why for _, _, why, _ in guesses if why)
     if read is None or read.undated:
-        if date_error is not None:
-            report.warnings.append(f"{where('date')}: {date_error}; the row is kept with no date")
-            note = _fit_note(f"Date as written: {visible(_short(date_text, 60))}" + (f"\n\n{note}" if note else ""))
-        kept = {"label": label or _short(text or date_text, LABEL_MAX) or "(no text)", "note": note,
-                "source": source, "after": len(build.rows) - 1 if build.rows else None}
-        build.undated.append({k: v for k, v in kept.items() if v is not None or k == "after"})
-        report.status = "undated"
-        names = [vocab.term(k, t).label for k, t, _, _ in guesses if (k, t) != ("event", "other")]
-        said = f" (it reads as {', '.join(names)}, but with no date it is not drawn or counted)" if names else ""
-        report.notes.append(f"no date: kept in the chronology table where the spreadsheet has it{said}")
+        _keep_undated(row, guesses, label, note, source, date_text, date_error)
         return
-    report.warnings.extend(f"{where('date')}: {w}" for w in read.warnings)
-    report.why.extend(read.why)
+    row.report.warnings.extend(f"{row.where('date')}: {w}" for w in read.warnings)
+    row.report.why.extend(read.why)
+    _add_events(row, guesses, read, end_read, _Texts(label, note, source, court), status)
 
+
+def _says_move(text: str, vocab: Vocabulary) -> bool:
+    from .classify import says_move
+
+    return says_move(text, jurisdiction=vocab.name)
+
+
+def _row_read(number: int, cells: tuple[str, ...], columns: Columns, vocab: Vocabulary, file: str,
+              build: _Build) -> _RowRead:
+    """The row's cells by field, and its report begun with what was read (the text falls back to the note)."""
+    header = {f: _column_name(f, columns.headers[w[0]]) for f, w in columns.fields.items()}
+    value = {f: _cell(cells, w) for f, w in columns.fields.items()}
+    read_cells = {f: v for f, v in value.items() if v and f in ("date", "end", "text", "type", "kind", "category")}
+    if "text" not in read_cells and value.get("note"):
+        read_cells["text"] = value["note"]
+    report = _RowDraft(number, {k: shorten(v, 80) for k, v in read_cells.items()})
+    build.reports.append(report)
+    return _RowRead(number, cells, columns, vocab, file, build, header, value, report)
+
+
+def _skip_empty(report: _RowDraft, dated: bool) -> None:
+    """A row with no text, type or kind is skipped, and says why (a date alone is a period heading)."""
+    report.status = "skipped"
+    if dated:  # "2011 - 2012" alone: a period heading, not an event
+        report.why.append("a date with no text, type or kind (a period heading?): nothing to draw")
+        report.warnings.append("the row has a date but nothing else; skipped")
+    else:
+        report.why.append("no text and no date: nothing to keep")
+
+
+def _read_end(row: _RowRead, pivot_year: int, note: str | None) -> tuple[DateRead | None, str | None] | None:
+    """The End cell read (None when open or unreadable, the words kept in the note), and the note; None when
+    the cell is so long that the row is a problem."""
+    end_text = row.value.get("end", "")
+    if end_text and _norm(end_text) in ONGOING_WORDS:
+        row.report.why.append(f"end '{shorten(end_text, 20)}': still running")
+        return None, note
+    if not end_text:
+        return None, note
+    try:
+        end_read = read_date(end_text, pivot_year=pivot_year)
+    except DateFormatError as exc:
+        if len(end_text) > MAX_DATE_CELL:
+            row.bad("end", str(exc))
+            return None
+        row.report.warnings.append(f"{row.where('end')}: {exc}; the end is left open")
+        return None, _fit_note(f"End as written: {visible(shorten(end_text, 60))}" + (f"\n\n{note}" if note else ""))
+    row.report.warnings.extend(f"{row.where('end')}: {w}" for w in end_read.warnings)
+    row.report.why.extend(end_read.why)
+    return end_read, note
+
+
+def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str, str]]
+                  ) -> tuple[list[_Guess], str | None]:
+    """What the row's words say it is (the classifier, with the Kind or Type column as a hint), and the court
+    they name; when they name nothing known, the Category column's reading, the hinted kind's 'other', or a
+    life event."""
+    from .classify import classify_text
+
+    value, header, vocab = row.value, row.header, row.vocab
+    kind_hint = hints.kind
+    type_words = value.get("type", "")
+    if hints.kind is not None and _norm(type_words) in (*KINDS, *KIND_ALIASES):
+        type_words = ""  # "Meeting" says the kind (the hint), not what happened
+    words = " ".join(p for p in (text, type_words) if p) or (notes[0][1] if notes else "")
+    classified = classify_text(words, jurisdiction=vocab.name, kind_hint=kind_hint,
+                               type_hint=value.get("type") or None) if words else None
+    hint_column = header.get("kind", "kind") if value.get("kind") else header.get("type", "type")
+    if kind_hint is None and hints.category_kind is not None:
+        kind_hint, hint_column = hints.category_kind, header.get("category", "category")
+    known = [g for g in (classified.guesses if classified is not None else ())
+             if g.kind in KINDS and g.type in vocab.codes(g.kind)]  # a classifier's slip never fails a row
+    if classified is not None and known:
+        return [(g.kind, g.type, g.why, g.confident) for g in known], classified.court
+    if hints.decided is not None:
+        return [(hints.decided[0], hints.decided[1],
+                 f"from the column '{shorten(header.get('category', 'category'))}'", True)], None
+    if kind_hint is not None and "other" in vocab.codes(kind_hint):
+        return [(kind_hint, "other", f"the column '{shorten(hint_column)}' says {kind_hint}; the text names no "
+                                     "type", False)], None
+    if kind_hint is not None:
+        row.report.warnings.append(f"the column '{shorten(hint_column)}' says {kind_hint} but the text names no "
+                                   f"{kind_hint} type; kept as a life event")
+    return [("event", "other", None, True)], None
+
+
+def _drop_not_new(row: _RowRead, guesses: list[_Guess], read: DateRead, end_read: DateRead | None) -> None:
+    """Take out (in place, each with a note) what the words name that is not a new fact of this child's: a home
+    or order dated before the child was born (another child's), and an order already running ("CSO
+    continues", or the same order written twice on one day)."""
+    build, vocab, report = row.build, row.vocab, row.report
+    if build.born is not None and read.start and parse_date(read.end or read.start).latest < build.born:
+        for guess in [x for x in guesses if x[0] == "placement" or (x[0] == "order" and x[1] != "cp_register")]:
+            # "Older half-brother ... now lives with his grandparents", c. 2013: another child's home
+            report.notes.append(f"names {vocab.term(guess[0], guess[1]).label.lower()} before the child was "
+                                "born: not the child's; kept as a life event")
+            guesses.remove(guess)
+    for guess in [x for x in guesses if x[0] == "order"]:  # "CSO continues": the order running goes on
+        if guess[3] and end_read is not None:
+            continue  # the same order again, with its end: keep what it adds
+        running = build.running_order(guess[1], read.start or "", same_day=guess[3])
+        if running is not None:  # a weak "continues", or the same order again on the same day
+            what = "goes on" if not guess[3] else "is the same order"
+            report.notes.append(f"the {vocab.term('order', guess[1]).abbr} of row {running} {what}: "
+                                "not a new order")
+            guesses.remove(guess)
+
+
+def _keep_undated(row: _RowRead, guesses: list[_Guess], label: str | None, note: str | None, source: str | None,
+                  date_text: str, date_error: str | None) -> None:
+    """A row with no date it can be drawn at is kept, undated, where the spreadsheet has it (never given a
+    date); what its words read as is said, and the date as written is kept in its note."""
+    build, report = row.build, row.report
+    if date_error is not None:
+        report.warnings.append(f"{row.where('date')}: {date_error}; the row is kept with no date")
+        note = _fit_note(f"Date as written: {visible(shorten(date_text, 60))}" + (f"\n\n{note}" if note else ""))
+    kept = {"label": label or shorten(row.value.get("text", "") or date_text, LABEL_MAX) or "(no text)",
+            "note": note, "source": source, "after": len(build.rows) - 1 if build.rows else None}
+    build.undated.append({k: v for k, v in kept.items() if v is not None or k == "after"})
+    report.status = "undated"
+    names = [row.vocab.term(k, t).label for k, t, _, _ in guesses if (k, t) != ("event", "other")]
+    said = f" (it reads as {', '.join(names)}, but with no date it is not drawn or counted)" if names else ""
+    report.notes.append(f"no date: kept in the chronology table where the spreadsheet has it{said}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """The texts a row's events carry: the chart label, the note (on the first event only), the source, and
+    the court a hearing's label names."""
+
+    label: str | None
+    note: str | None
+    source: str | None
+    court: str | None
+
+
+def _add_events(row: _RowRead, guesses: list[_Guess], read: DateRead, end_read: DateRead | None, texts: _Texts,
+                status: str) -> None:
+    """One event per reading kept, in order, each with its dates, texts and the columns it came from; a main
+    placement (not planned) ends the one before it."""
+    build, header, value, report = row.build, row.header, row.value, row.report
     spans = any(kind in SPAN_KINDS for kind, _, _, _ in guesses)
     for i, (kind, code, _, _) in enumerate(guesses):
         dates = _dates_for(kind, read, end_read, report, with_span=spans)
         event: dict[str, Any] = {"kind": kind, "type": code, **dates}
-        event_label = _with_court(label, court) if kind == "hearing" else label
-        for name, text_value in (("label", event_label), ("note", note if i == 0 else None), ("source", source)):
+        event_label = _with_court(texts.label, texts.court) if kind == "hearing" else texts.label
+        for name, text_value in (("label", event_label), ("note", texts.note if i == 0 else None),
+                                 ("source", texts.source)):
             if text_value:
                 event[name] = text_value
         if value.get("route") and kind == "milestone":
@@ -1228,13 +1342,13 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
         row_columns = {**header, "start": header.get("date", "date"), "label": header.get("text", "text"),
                        "note": header.get("note", header.get("text", "note"))}
         index = len(build.rows)
-        build.rows.append(_Row(number, event, row_columns))
+        build.rows.append(_Row(row.number, event, row_columns))
         report.became.append({"index": index, "kind": kind, "type": code,
                               "date": event.get("start", event.get("date")), "end": event.get("end")})
-        if kind == "placement" and not vocab.term(kind, code).overlay and status != "planned":
+        if kind == "placement" and not row.vocab.term(kind, code).overlay and status != "planned":
             if build.open_placement is not None:
                 report.notes.append(f"ends the previous placement (row {build.open_placement[0]}) on this date")
-            build.open_placement = (number, code) if "end" not in event else None
+            build.open_placement = (row.number, code) if "end" not in event else None
 
 
 # ---------------------------------------------------------------- whole table
@@ -1268,7 +1382,7 @@ def _relocate(problem: Problem, rows: list[_Row] | tuple[_Row, ...]) -> Problem:
         return Problem(problem.file, problem.line, problem.col, problem.path, message, problem.severity)
     row = rows[int(m.group(1))]
     name = m.group(2)
-    where = f"row {row.number}" + (f", column '{_short(row.columns.get(name, name))}'" if name else "")
+    where = f"row {row.number}" + (f", column '{shorten(row.columns.get(name, name))}'" if name else "")
     return Problem(problem.file, None, None, where, message, problem.severity)
 
 
@@ -1305,12 +1419,61 @@ def import_table(
     hold a kind and one of its codes is that event, its text not classified (a table written from a case file,
     as the workspace does).
     """
-    from .classify import detect_jurisdiction
-
     forced = jurisdiction is not None
     read_as = jurisdiction or "scotland"
-    vocab = load_vocabulary(read_as)
     problems: list[Problem] = []
+    child, as_of_date = _child_from_options(table.file, name=name, dob=dob, ref=ref, as_of=as_of,
+                                            problems=problems)
+    reading = _choose_jurisdiction(table, read_as, forced, columns)
+    read_as, found = reading.read_as, reading.found
+    build = _Build(born=date.fromisoformat(child["date_of_birth"]) if "date_of_birth" in child else None,
+                   exact=exact_types)
+    data_rows = [(n, c) for n, c in table.rows if n > found.header_row]
+    vocab = load_vocabulary(read_as)
+    pivot = (as_of_date or today()).year
+    for number, cells in data_rows:
+        _read_row(number, cells, found, vocab, table.file, pivot, build)
+    notes = list(reading.header_notes)
+    if not data_rows:
+        notes.append(f"the table has a header (row {found.header_row}) but no rows under it: no events")
+    jurisdiction_info = _jurisdiction_said(table, reading, forced, notes, problems)
+    problems.extend(build.problems)
+
+    def report(extra: list[Problem]) -> ImportReport:
+        return _import_report(table, found, build, len(data_rows), jurisdiction_info, [*problems, *extra], notes)
+
+    if problems:
+        raise ImportFailed(problems, report([]))
+    return _validated(table.file, child, read_as, as_of_date, build, notes, report)
+
+
+def _validated(file: str, child: dict[str, Any], read_as: str, as_of_date: date | None, build: _Build,
+               notes: list[str], report: Callable[[list[Problem]], ImportReport]) -> Imported:
+    """The case the rows make, validated as any case file is; a problem is moved back to the row and column it
+    came from, and each row's warnings (and the table's notes) become warnings of the import."""
+    data: dict[str, Any] = {"version": 1, "child": child, "jurisdiction": read_as}
+    if as_of_date is not None:
+        data["as_of"] = as_of_date.isoformat()
+    data["events"] = [r.event for r in build.rows]
+    if build.undated:
+        data["undated"] = build.undated
+    source = SourceMap(file)
+    try:
+        case = validate_data(data, source)
+    except CaseError as exc:
+        moved = [_relocate(p, build.rows) for p in exc.problems]
+        raise ImportFailed(moved, report(moved)) from None
+    warnings = [Problem(file, None, None, f"row {r.row}" if not w.startswith("row ") else "", w,
+                        severity="warning") for r in build.reports for w in r.warnings]
+    warnings.extend(Problem(file, None, None, "", n, severity="warning") for n in notes)
+    return Imported(case=case, source=source, warnings=tuple(warnings), rows=tuple(build.rows),
+                    report=report([]))
+
+
+def _child_from_options(file: str, *, name: str, dob: str | date, ref: str | None, as_of: str | date | None,
+                        problems: list[Problem]) -> tuple[dict[str, Any], date | None]:
+    """The child's block and the as-at date from the command's options (a chronology holds neither); what is
+    wrong with them is added to `problems`, named by the option."""
     child: dict[str, Any] = {"name": name}
     as_of_date: date | None = as_of if isinstance(as_of, date) else None
     for option, what, raw in (("--dob", "the date of birth", dob), ("--as-of", "as-of", as_of)):
@@ -1319,7 +1482,7 @@ def import_table(
         try:
             parsed = full_date(raw, what)
         except DateFormatError as exc:
-            problems.append(Problem(table.file, None, None, option, str(exc)))
+            problems.append(Problem(file, None, None, option, str(exc)))
             continue
         if option == "--dob":
             child["date_of_birth"] = parsed.isoformat()
@@ -1332,86 +1495,80 @@ def import_table(
     except ValidationError as exc:
         for err in exc.errors(include_input=False, include_url=False):
             option = {"name": "--name", "ref": "--ref"}.get(str(err["loc"][0]), "--dob")
-            message = str(err["msg"])
-            problems.append(Problem(table.file, None, None, option, message[:1].lower() + message[1:]))
+            problems.append(Problem(file, None, None, option, validation_message(err, child)))
+    return child, as_of_date
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """The jurisdiction a table is read in, the columns found in its words, and what chose it."""
+
+    read_as: str
+    found: Columns
+    header_notes: tuple[str, ...]
+    selected_words: tuple[str, ...] | None  # the words that chose another jurisdiction than asked; None if none
+
+
+def _choose_jurisdiction(table: Table, read_as: str, forced: bool,
+                         columns: dict[str, str | list[str]] | None) -> _Reading:
+    """Unless `--jurisdiction` was given, a chronology in another known jurisdiction's words is read in that
+    jurisdiction's (its columns found again in its words)."""
+    from .classify import detect_jurisdiction
 
     found, header_notes = find_columns(table, jurisdiction=read_as, columns=columns)
-    selected: str | None = None
-    selected_words: list[str] = []
-    if not forced:  # a chronology in another known jurisdiction's words is read in that jurisdiction's
+    if not forced:
         detection = detect_jurisdiction(_texts(table, found), expected=read_as)
         if detection.jurisdiction in JURISDICTIONS:
-            selected = read_as = detection.jurisdiction
-            selected_words = list(detection.words)
-            vocab = load_vocabulary(read_as)
+            read_as = detection.jurisdiction
             found, header_notes = find_columns(table, jurisdiction=read_as, columns=columns)
-    pivot = (as_of_date or today()).year
-    build = _Build(born=date.fromisoformat(child["date_of_birth"]) if "date_of_birth" in child else None,
-                   exact=exact_types)
-    data_rows = [(n, c) for n, c in table.rows if n > found.header_row]
-    for number, cells in data_rows:
-        _read_row(number, cells, found, vocab, table.file, pivot, build)
-    notes = list(header_notes)
-    if not data_rows:
-        notes.append(f"the table has a header (row {found.header_row}) but no rows under it: no events")
+            return _Reading(read_as, found, tuple(header_notes), tuple(detection.words))
+    return _Reading(read_as, found, tuple(header_notes), None)
 
-    detection = detect_jurisdiction(_texts(table, found), expected=read_as)
-    jurisdiction_info: dict[str, Any] = {"read_as": read_as, "detected": detection.jurisdiction,
-                                         "words": list(detection.words)}
-    if selected is not None:
-        jurisdiction_info = {"read_as": read_as, "detected": selected, "words": selected_words, "selected": True}
+
+def _jurisdiction_said(table: Table, reading: _Reading, forced: bool, notes: list[str],
+                       problems: list[Problem]) -> dict[str, Any]:
+    """The report's jurisdiction block; a note when another jurisdiction's words chose the reading, or were
+    found in a forced one; a problem when they are found in a table read as Scottish by default."""
+    from .classify import detect_jurisdiction
+
+    read_as = reading.read_as
+    detection = detect_jurisdiction(_texts(table, reading.found), expected=read_as)
+    if reading.selected_words is not None:
         notes.append(f"read as {load_vocabulary(read_as).title}: its words were found; give --jurisdiction "
                      "scotland to read it with the Scottish vocabulary instead")
-    elif detection.jurisdiction is not None:
+        return {"read_as": read_as, "detected": read_as, "words": list(reading.selected_words), "selected": True}
+    if detection.jurisdiction is not None:
         if forced:
             notes.append(_english_message(detection.words).split("; the tool")[0]
                          + f"; read as {read_as} because --jurisdiction {read_as} was given: check every guess")
         else:
             problems.insert(0, Problem(table.file, None, None, "", _english_message(detection.words)))
-    problems.extend(build.problems)
+    return {"read_as": read_as, "detected": detection.jurisdiction, "words": list(detection.words)}
 
-    def report(extra: list[Problem]) -> ImportReport:
-        all_problems = [*problems, *extra]
-        warnings = [w for r in build.reports for w in r.warnings]
-        events = [b for r in build.reports for b in r.became]
-        life = sum(1 for b in events if (b["kind"], b["type"]) == ("event", "other"))
-        counts = {"rows": len(data_rows), "events": len(events), "classified": len(events) - life,
-                  "life_events": life, "undated": sum(1 for r in build.reports if r.status == "undated"),
-                  "skipped": sum(1 for r in build.reports if r.status == "skipped"),
-                  "guesses": sum(1 for r in build.reports if r.guessed), "problems": len(all_problems),
-                  "warnings": len(warnings) + len(notes)}
-        headers = found.headers
-        shown: dict[str, Any] = {}
-        for name_ in ("date", "end", "text", "type", "kind", "category", "source", "note"):
-            where_ = [headers[i] for i in found.fields.get(name_, ())]
-            shown[name_] = where_ if name_ in MULTI and name_ != "source" else (
-                "; ".join(where_) if where_ else None)
-        return ImportReport(
-            file=table.file, sheet=table.sheet, header_row=found.header_row, columns=shown,
-            jurisdiction=jurisdiction_info, counts=counts, rows=tuple(r.freeze() for r in build.reports),
-            problems=tuple({"row": _row_of(p.path), "column": _column_of(p.path), "message": p.message}
-                           for p in all_problems),
-            notes=tuple(notes))
 
-    if problems:
-        raise ImportFailed(problems, report([]))
-    data: dict[str, Any] = {"version": 1, "child": child, "jurisdiction": read_as}
-    if as_of_date is not None:
-        data["as_of"] = as_of_date.isoformat()
-    data["events"] = [r.event for r in build.rows]
-    if build.undated:
-        data["undated"] = build.undated
-    source = SourceMap(table.file)
-    try:
-        case = validate_data(data, source)
-    except CaseError as exc:
-        moved = [_relocate(p, build.rows) for p in exc.problems]
-        raise ImportFailed(moved, report(moved)) from None
-    warnings = [Problem(table.file, None, None, f"row {r.row}" if not w.startswith("row ") else "", w,
-                        severity="warning") for r in build.reports for w in r.warnings]
-    warnings.extend(Problem(table.file, None, None, "", n, severity="warning") for n in notes)
-    return Imported(case=case, source=source, warnings=tuple(warnings), rows=tuple(build.rows),
-                    report=report([]))
+def _import_report(table: Table, found: Columns, build: _Build, rows: int, jurisdiction: dict[str, Any],
+                   problems: list[Problem], notes: list[str]) -> ImportReport:
+    """The import report: the columns used, the counts, each row's report, and every problem by row and column."""
+    warnings = [w for r in build.reports for w in r.warnings]
+    events = [b for r in build.reports for b in r.became]
+    life = sum(1 for b in events if (b["kind"], b["type"]) == ("event", "other"))
+    counts = {"rows": rows, "events": len(events), "classified": len(events) - life,
+              "life_events": life, "undated": sum(1 for r in build.reports if r.status == "undated"),
+              "skipped": sum(1 for r in build.reports if r.status == "skipped"),
+              "guesses": sum(1 for r in build.reports if r.guessed), "problems": len(problems),
+              "warnings": len(warnings) + len(notes)}
+    headers = found.headers
+    shown: dict[str, Any] = {}
+    for name_ in ("date", "end", "text", "type", "kind", "category", "source", "note"):
+        where_ = [headers[i] for i in found.fields.get(name_, ())]
+        shown[name_] = where_ if name_ in MULTI and name_ != "source" else (
+            "; ".join(where_) if where_ else None)
+    return ImportReport(
+        file=table.file, sheet=table.sheet, header_row=found.header_row, columns=shown,
+        jurisdiction=jurisdiction, counts=counts, rows=tuple(r.freeze() for r in build.reports),
+        problems=tuple({"row": _row_of(p.path), "column": _column_of(p.path), "message": p.message}
+                       for p in problems),
+        notes=tuple(notes))
 
 
 def _row_of(path: str) -> int | None:
@@ -1449,7 +1606,7 @@ def format_report(report: ImportReport) -> str:
     for r in report.rows:
         mark = {"skipped": "-", "undated": "u", "error": "!"}.get(r.status, "?" if r.guessed else " ")
         date_read = r.read.get("date", "")
-        words = _short(r.read.get("text", ""), 42)
+        words = shorten(r.read.get("text", ""), 42)
         if r.status == "skipped":
             became = "skipped: " + "; ".join(r.why)
         elif r.status == "undated":
@@ -1459,7 +1616,7 @@ def format_report(report: ImportReport) -> str:
         else:
             became = ", ".join(f"{b['kind']} {b['type']} {_display(b['date'])}"
                                + (f" to {_display(b['end'])}" if b.get("end") else "") for b in r.became)
-        lines.append(f"{mark} row {r.row:<4} {_short(date_read, 16):<16} {words:<42} -> {became}")
+        lines.append(f"{mark} row {r.row:<4} {shorten(date_read, 16):<16} {words:<42} -> {became}")
         details = [*(r.why if r.status != "skipped" and (r.guessed or r.why) else []), *r.notes]
         for text in details:
             lines.append(f"      {text}")
@@ -1515,11 +1672,7 @@ def load_any(
     assert name is not None and dob is not None
     imported = import_file(path, name=name, dob=dob, ref=ref, as_of=as_of_date, sheet=sheet,
                            jurisdiction=jurisdiction)
-    case = imported.case
-    if case.as_of is None:
-        case = case.model_copy(update={"as_of": today()})
-        if case.child.date_of_birth > case.as_of_date:
-            raise CaseError([Problem(str(path), None, None, "--dob", "is after today; check the date")])
+    case = as_of_today(imported.case, today, lambda message: Problem(str(path), None, None, "--dob", message))
     lint = [_relocate(w, imported.rows) for w in lint_case(case, imported.source)]
     return Loaded(case=case, source=imported.source, warnings=(*imported.warnings, *lint))
 

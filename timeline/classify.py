@@ -267,6 +267,9 @@ def _entry(spec: dict[str, Any], family: str, kind: str | None, code: str | None
     )
 
 
+_Phrase = tuple[tuple[str, ...], Entry | None, str | None, str | None]  # key, entry, other jurisdiction, shown
+
+
 @cache
 def load_words(jurisdiction: str = "scotland") -> Words:
     """Read and compile a jurisdiction's words once per process; ValueError names a bad entry (a data bug)."""
@@ -275,73 +278,12 @@ def load_words(jurisdiction: str = "scotland") -> Words:
     vocab = load_vocabulary(jurisdiction)
     text = resources.files("timeline").joinpath("vocab").joinpath(words_file(jurisdiction)).read_text("utf-8")
     raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    index: dict[tuple[str, ...], Entry] = {}
-    phrases: list[tuple[tuple[str, ...], Entry | None, str | None, str | None]] = []
-
-    def add(words: list[str], entry: Entry) -> None:
-        for w in words:
-            key = _phrase(str(w))
-            if not key:
-                raise ValueError(f"{words_file(jurisdiction)}: '{w}' has no words")
-            if key in index and index[key] != entry:
-                raise ValueError(f"{words_file(jurisdiction)}: '{w}' is listed twice with different meanings")
-            index[key] = entry
-            phrases.append((key, entry, None, None))
-
-    moves = {_phrase(str(w)) for spec in raw["terms"] if spec["family"] == "move" for w in spec["words"]}
-    move_words = {key[0] for key in moves if len(key) == 1}
-    for spec in raw["terms"]:
-        family = str(spec["family"])
-        if family not in FAMILIES:
-            raise ValueError(f"{words_file(jurisdiction)}: unknown family '{family}'")
-        kind = spec.get("kind", FACT_FAMILIES.get(family))
-        code = spec.get("type")
-        if (kind is None) != (code is None) or (kind is not None and code not in vocab.codes(kind)):
-            raise ValueError(f"{words_file(jurisdiction)}: {family} entry names no known type ({kind}, {code})")
-        also = tuple((str(k), str(c)) for k, c in spec.get("also", ()))
-        for k, c in also:
-            if c not in vocab.codes(k):
-                raise ValueError(f"{words_file(jurisdiction)}: 'also' names no known type ({k}, {c})")
-        needs_move = str(spec.get("needs_move", "weak" if kind == "placement" else "none"))
-        if kind == "placement" and needs_move != "none":
-            # "placed with F/C", "moved to gran" say the move themselves: only the bare noun needs one.
-            plain = [w for w in spec["words"] if not set(_phrase(str(w))) & move_words]
-            if len(plain) != len(spec["words"]):
-                add([w for w in spec["words"] if w not in plain], _entry(spec, family, kind, code, "none", also))
-                spec = {**spec, "words": plain}
-        entry = _entry(spec, family, kind, code, needs_move, also)
-        add(list(spec["words"]), entry)
-    for court in raw.get("courts", ()):
-        add(list(court["words"]), Entry(family="court", name=str(court["name"])))
-
-    foreign: dict[tuple[str, ...], Foreign] = {}
-    titles: dict[str, str] = {}
-    for other, spec in (raw.get("other_jurisdictions") or {}).items():
-        titles[str(other)] = str(spec.get("title", other))
-        for strength in ("distinctive", "supporting"):
-            for item in spec.get(strength, ()):
-                mark = Foreign(str(item["show"]), str(other), strength == "distinctive")
-                for w in item["words"]:
-                    key = _phrase(str(w))
-                    if key in foreign and foreign[key] != mark:
-                        raise ValueError(f"{words_file(jurisdiction)}: '{w}' is listed twice for {other}")
-                    foreign[key] = mark
-                    phrases.append((key, None, str(other), mark.show))
-
-    by_type: dict[tuple[str, ...], list[tuple[str, str]]] = {}
-    for term in vocab.all_terms():
-        for written in (term.code, term.code.replace("_", " "), term.label, term.abbr):
-            meanings = by_type.setdefault(_phrase(written), [])
-            if (term.kind, term.code) not in meanings:
-                meanings.append((term.kind, term.code))
+    index, phrases, move_words = _term_index(raw, vocab, words_file(jurisdiction))
+    foreign, titles = _foreign_words(raw, phrases, words_file(jurisdiction))
+    by_type = _type_names(vocab)
     known = {w for key in (*index, *foreign, *by_type) for w in key}
     stop = frozenset(_phrase(" ".join(raw.get("stop_words", ()))))
-    candidates: list[tuple[tuple[str, ...], tuple[str, str] | None]] = []
-    for key, said, _other, _show in phrases:
-        may = said is not None and said.kind is not None and said.confident and said.family not in CUE_FAMILIES
-        candidates.append((key, (str(said.kind), str(said.type)) if may and said is not None else None))
-    candidates += [(key, meaning) for key, meanings in by_type.items() for meaning in meanings]
-    candidates = [(tuple(w for w in key if w not in stop), meaning) for key, meaning in candidates]
+    candidates = _candidates(phrases, by_type, stop)
     postings: dict[str, set[int]] = {}
     for n, (key, _meaning) in enumerate(candidates):
         for w in key:
@@ -367,6 +309,101 @@ def load_words(jurisdiction: str = "scotland") -> Words:
         candidates=tuple(candidates),
         postings={w: frozenset(ids) for w, ids in postings.items()},
     )
+
+
+def _term_index(raw: dict[str, Any], vocab: Vocabulary, file: str
+                ) -> tuple[dict[tuple[str, ...], Entry], list[_Phrase], set[str]]:
+    """The phrase index of the terms and courts, the phrases in file order, and the one-word move words.
+
+    Every entry is checked against the vocabulary (a data bug names the file). A placement's words that say
+    the move themselves ("placed with F/C") need no other move word; only the bare noun does."""
+    index: dict[tuple[str, ...], Entry] = {}
+    phrases: list[_Phrase] = []
+
+    def add(words: list[str], entry: Entry) -> None:
+        for w in words:
+            key = _phrase(str(w))
+            if not key:
+                raise ValueError(f"{file}: '{w}' has no words")
+            if key in index and index[key] != entry:
+                raise ValueError(f"{file}: '{w}' is listed twice with different meanings")
+            index[key] = entry
+            phrases.append((key, entry, None, None))
+
+    moves = {_phrase(str(w)) for spec in raw["terms"] if spec["family"] == "move" for w in spec["words"]}
+    move_words = {key[0] for key in moves if len(key) == 1}
+    for spec in raw["terms"]:
+        family, kind, code, also = _checked_term(spec, vocab, file)
+        needs_move = str(spec.get("needs_move", "weak" if kind == "placement" else "none"))
+        if kind == "placement" and needs_move != "none":
+            # "placed with F/C", "moved to gran" say the move themselves: only the bare noun needs one.
+            plain = [w for w in spec["words"] if not set(_phrase(str(w))) & move_words]
+            if len(plain) != len(spec["words"]):
+                add([w for w in spec["words"] if w not in plain], _entry(spec, family, kind, code, "none", also))
+                spec = {**spec, "words": plain}
+        add(list(spec["words"]), _entry(spec, family, kind, code, needs_move, also))
+    for court in raw.get("courts", ()):
+        add(list(court["words"]), Entry(family="court", name=str(court["name"])))
+    return index, phrases, move_words
+
+
+def _checked_term(spec: dict[str, Any], vocab: Vocabulary, file: str
+                  ) -> tuple[str, str | None, str | None, tuple[tuple[str, str], ...]]:
+    """A term's family, kind, type and 'also' types, each known to the vocabulary (else ValueError)."""
+    family = str(spec["family"])
+    if family not in FAMILIES:
+        raise ValueError(f"{file}: unknown family '{family}'")
+    kind = spec.get("kind", FACT_FAMILIES.get(family))
+    code = spec.get("type")
+    if (kind is None) != (code is None) or (kind is not None and code not in vocab.codes(kind)):
+        raise ValueError(f"{file}: {family} entry names no known type ({kind}, {code})")
+    also = tuple((str(k), str(c)) for k, c in spec.get("also", ()))
+    for k, c in also:
+        if c not in vocab.codes(k):
+            raise ValueError(f"{file}: 'also' names no known type ({k}, {c})")
+    return family, kind, code, also
+
+
+def _foreign_words(raw: dict[str, Any], phrases: list[_Phrase], file: str
+                   ) -> tuple[dict[tuple[str, ...], Foreign], dict[str, str]]:
+    """Other jurisdictions' words (distinctive or supporting) and their titles; each is added to `phrases`."""
+    foreign: dict[tuple[str, ...], Foreign] = {}
+    titles: dict[str, str] = {}
+    for other, spec in (raw.get("other_jurisdictions") or {}).items():
+        titles[str(other)] = str(spec.get("title", other))
+        for strength in ("distinctive", "supporting"):
+            for item in spec.get(strength, ()):
+                mark = Foreign(str(item["show"]), str(other), strength == "distinctive")
+                for w in item["words"]:
+                    key = _phrase(str(w))
+                    if key in foreign and foreign[key] != mark:
+                        raise ValueError(f"{file}: '{w}' is listed twice for {other}")
+                    foreign[key] = mark
+                    phrases.append((key, None, str(other), mark.show))
+    return foreign, titles
+
+
+def _type_names(vocab: Vocabulary) -> dict[tuple[str, ...], list[tuple[str, str]]]:
+    """Every way the vocabulary writes a type (code, code in words, label, abbreviation) -> its meanings."""
+    by_type: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for term in vocab.all_terms():
+        for written in (term.code, term.code.replace("_", " "), term.label, term.abbr):
+            meanings = by_type.setdefault(_phrase(written), [])
+            if (term.kind, term.code) not in meanings:
+                meanings.append((term.kind, term.code))
+    return by_type
+
+
+def _candidates(phrases: list[_Phrase], by_type: dict[tuple[str, ...], list[tuple[str, str]]],
+                stop: frozenset[str]) -> list[tuple[tuple[str, ...], tuple[str, str] | None]]:
+    """The phrases a misspelt word may be suggested from, without stop words, each with the type it may
+    suggest (only a confident fact's phrase, or a type's own name, may suggest one)."""
+    candidates: list[tuple[tuple[str, ...], tuple[str, str] | None]] = []
+    for key, said, _other, _show in phrases:
+        may = said is not None and said.kind is not None and said.confident and said.family not in CUE_FAMILIES
+        candidates.append((key, (str(said.kind), str(said.type)) if may and said is not None else None))
+    candidates += [(key, meaning) for key, meanings in by_type.items() for meaning in meanings]
+    return [(tuple(w for w in key if w not in stop), meaning) for key, meaning in candidates]
 
 
 # ---------------------------------------------------------------- reading one text
@@ -430,26 +467,17 @@ def _said(text: str, toks: list[_Tok], i: int, j: int) -> str:
 
 
 def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _Reading:
+    """Everything one text says: its statements' facts, settled into one reading of each type."""
     text = text[:MAX_SCAN]
     toks = _tokens(text)
     matches, foreign_hits = _both(toks, words)
     foreign = list(dict.fromkeys(m.what for m in foreign_hits))
     court = next((m.what.name for m in matches if m.what.family == "court"), None)
-
-    # Statements: split at breaks and at "and", "but", ... that are not inside a matched phrase.
     covered = [False] * len(toks)
     for m in matches:
         for k in range(m.i, m.j):
             covered[k] = True
-    clause_of: list[int] = []
-    sentence_of: dict[int, int] = {}  # clause -> its sentence (a sentence ends at a break, a clause also at "and")
-    clause = sentence = 0
-    for k, tok in enumerate(toks):
-        if tok.norm == _BREAK or (not covered[k] and tok.norm in words.clause_words):
-            clause += 1
-            sentence += tok.norm == _BREAK
-        clause_of.append(clause)
-        sentence_of[clause] = sentence
+    clause_of, sentence_of = _clauses(toks, covered, words)
     statements: dict[int, list[_Match]] = {}
     for m in matches:
         statements.setdefault(clause_of[m.i], []).append(m)
@@ -461,9 +489,48 @@ def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _
     moves |= {clause_of[m.i] for m in matches if m.what.family == "move"}
     # "an initial writ for a residence order and parental rights (s11)": the application covers both orders.
     applied = {sentence_of[clause_of[m.i]] for m in matches if m.what.family in ("application", "petition")}
+    others = _another_childs(toks, matches, clause_of, sentence_of, words)
+    review_named = any(m.what.kind == "meeting" and m.what.type == "laac_review" for m in matches)
+    out: list[_Candidate] = []
+    for number, ms in statements.items():
+        moved = number in moves or as_type or kind_hint == "placement"
+        in_application = sentence_of[number] in applied
+        out.extend(_statement(text, toks, ms, words, court, foreign, review_named, moved, in_application,
+                              number in others, loose.get(number, 0)))
+    result = _settled(out, words)
+    if not result and court is not None:
+        first = next(m for m in matches if m.what.family == "court")
+        said = _said(text, toks, first.i, first.j)
+        result = [_Candidate(first.i, "hearing", "court", said,
+                             f'read "{said}" as a court hearing (a guess: only the court is named)', False)]
+    if kind_hint in KINDS and result and not any(c.kind == kind_hint for c in result):
+        for c in result:
+            if c.confident:
+                c.confident = False
+                c.why += f" (a guess: the row's kind says {kind_hint})"
+    return _Reading(result, matches, foreign, court)
 
-    # "Older half-brother accommodated; he now lives with his grandparents": what follows a sibling named, to the
-    # end of the sentence and on through statements that begin "he", "she", "they", is that child's.
+
+def _clauses(toks: list[_Tok], covered: list[bool], words: Words) -> tuple[list[int], dict[int, int]]:
+    """Each token's statement (clause), and each clause's sentence: a sentence ends at a break, a clause also
+    at "and", "but", ... that are not inside a matched phrase."""
+    clause_of: list[int] = []
+    sentence_of: dict[int, int] = {}
+    clause = sentence = 0
+    for k, tok in enumerate(toks):
+        if tok.norm == _BREAK or (not covered[k] and tok.norm in words.clause_words):
+            clause += 1
+            sentence += tok.norm == _BREAK
+        clause_of.append(clause)
+        sentence_of[clause] = sentence
+    return clause_of, sentence_of
+
+
+def _another_childs(toks: list[_Tok], matches: list[_Match], clause_of: list[int], sentence_of: dict[int, int],
+                    words: Words) -> set[int]:
+    """The clauses about another child: "Older half-brother accommodated; he now lives with his
+    grandparents": what follows a sibling named, to the end of the sentence and on through statements that
+    begin "he", "she", "they", is that child's."""
     first_word: dict[int, str] = {}
     for k, tok in enumerate(toks):
         if tok.norm != _BREAK:
@@ -471,7 +538,7 @@ def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _
     sibling_from = {clause_of[m.i] for m in matches if m.what.family == "other_child"}
     others: set[int] = set()
     carry: int | None = None  # the sentence a sibling was named in
-    for number in range(clause + 1):
+    for number in range((clause_of[-1] if clause_of else 0) + 1):
         if number in sibling_from:
             carry = sentence_of.get(number)
             continue
@@ -480,16 +547,13 @@ def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _
             carry = sentence_of.get(number)
         else:
             carry = None if number in first_word else carry
+    return others
 
-    review_named = any(m.what.kind == "meeting" and m.what.type == "laac_review" for m in matches)
-    out: list[_Candidate] = []
-    for number, ms in statements.items():
-        moved = number in moves or as_type or kind_hint == "placement"
-        in_application = sentence_of[number] in applied
-        out.extend(_statement(text, toks, ms, words, court, foreign, review_named, moved, in_application,
-                              number in others, loose.get(number, 0)))
 
-    out.sort(key=lambda c: c.pos)
+def _settled(out: list[_Candidate], words: Words) -> list[_Candidate]:
+    """The statements' facts as one reading, in text order: a life event only when nothing else is stated (and
+    one), no type beside a narrower one of it, each type once (confident if any reading of it is)."""
+    out = sorted(out, key=lambda c: c.pos)
     # A life event only when nothing else is stated, and one: "Referral from health visitor" is a referral.
     stated = [c for c in out if c.kind != "event"]
     out = stated or out[:1]
@@ -502,18 +566,62 @@ def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _
             merged[(c.kind, c.type)] = c
         elif c.confident and not seen.confident:
             merged[(c.kind, c.type)] = _Candidate(seen.pos, c.kind, c.type, c.matched, c.why, True)
-    result = sorted(merged.values(), key=lambda c: c.pos)
-    if not result and court is not None:
-        first = next(m for m in matches if m.what.family == "court")
-        said = _said(text, toks, first.i, first.j)
-        result = [_Candidate(first.i, "hearing", "court", said,
-                             f'read "{said}" as a court hearing (a guess: only the court is named)', False)]
-    if kind_hint in KINDS and result and not any(c.kind == kind_hint for c in result):
-        for c in result:
-            if c.confident:
-                c.confident = False
-                c.why += f" (a guess: the row's kind says {kind_hint})"
-    return _Reading(result, matches, foreign, court)
+    return sorted(merged.values(), key=lambda c: c.pos)
+
+
+@dataclass(slots=True)
+class _Statement:
+    """One statement's matches and what its other words do to them, worked out once for its facts."""
+
+    text: str
+    toks: list[_Tok]
+    ms: list[_Match]
+    words: Words
+    court: str | None
+    foreign: list[Foreign]
+    review_named: bool
+    moved: bool
+    in_application: bool
+    loose: int
+    reference_at: int | None
+    cues: set[str]
+    unsure_at: list[int]
+    from_reach: set[int]
+    other_child_at: int | None
+    facts: list[_Match]
+    adm: bool
+    deciding_body: bool
+    hearings: set[str]
+    argued: bool
+    affirm_at: dict[int, int]
+    route_orders: list[_Match] = field(default_factory=list)  # route orders an application names (filled in)
+
+    @property
+    def not_fact(self) -> bool:
+        """A negation, a plan or a future: the statement says nothing happened."""
+        return bool(self.cues & _NOT_FACT)
+
+    @property
+    def ended(self) -> bool:
+        return "end" in self.cues
+
+    @property
+    def applying(self) -> bool:
+        return bool(self.cues & {"application", "petition"})
+
+    def unsure(self, m: _Match) -> bool:
+        """Whether a cue just around `m` says it may not have happened ("review cancelled")."""
+        return any(m.i - UNSURE_REACH <= k < m.j + UNSURE_REACH for k in self.unsure_at)
+
+    def said(self, m: _Match, extend: bool = False) -> str:
+        """The words of `m` as written; `extend`: with the verb that says an order was made ("ICSO made")."""
+        return _said(self.text, self.toks, m.i, self.affirm_at.get(m.j, m.j) if extend else m.j)
+
+    def about_else(self, m: _Match) -> bool:
+        """Whether `m` comes after "following", "re", "since" or a sibling named: about something else."""
+        return (self.reference_at is not None and m.i > self.reference_at) or (
+            self.other_child_at is not None and m.i > self.other_child_at  # "older siblings adopted": not this child
+        )
 
 
 def _statement(
@@ -530,7 +638,30 @@ def _statement(
     loose: int,
 ) -> list[_Candidate]:
     """The facts one statement makes, after what its other words do to them (see the words file's families)."""
-    vocab = words.vocab
+    st = _statement_of(text, toks, ms, words, court, foreign, review_named, moved, in_application,
+                       another_child, loose)
+    out: list[_Candidate] = []
+    for m in st.facts:
+        entry: Entry = m.what
+        if st.adm and (entry.family == "panel" or (entry.kind == "hearing" and not entry.confident)):
+            continue  # "ADM ratified the panel's recommendation": the panel sat earlier
+        for kind, code in [(str(entry.kind), str(entry.type)), *entry.also]:
+            candidate = _fact(st, m, kind, code)
+            if candidate is not None:
+                out.append(candidate)
+    application = _application(st, out)
+    if application is not None:
+        out.append(application)
+    recommended = _recommended(st)
+    if recommended is not None:
+        out.append(recommended)
+    return out
+
+
+def _statement_of(text: str, toks: list[_Tok], ms: list[_Match], words: Words, court: str | None,
+                  foreign: list[Foreign], review_named: bool, moved: bool, in_application: bool,
+                  another_child: bool, loose: int) -> _Statement:
+    """What the statement's cue words are and where they stand, and which of its matches are facts."""
     reference_at = min((m.i for m in ms if m.what.family == "reference"), default=None)
     # After "following", "re", "since" the words are about something else: their cues are not this statement's.
     cues = {
@@ -538,171 +669,194 @@ def _statement(
         for m in ms
         if m.what.family in CUE_FAMILIES and (reference_at is None or m.i <= reference_at)
     }
-    not_fact = bool(cues & _NOT_FACT)
-    ended = "end" in cues
-    applying = bool(cues & {"application", "petition"})
     # "Review cancelled", "hearing to be arranged": a cue just around a hearing or meeting says it may not have
     # happened; "LAAC review: plan for rehabilitation considered" is a review that happened.
     unsure_at = [m.i for m in ms if m.what.family in _MAY_NOT_HAVE_HAPPENED
                  and (reference_at is None or m.i <= reference_at)]
-
-    def unsure(m: _Match) -> bool:
-        return any(m.i - UNSURE_REACH <= k < m.j + UNSURE_REACH for k in unsure_at)
-
     from_at = [m.j for m in ms if m.what.family == "from"]
     other_child_at = min((m.i for m in ms if m.what.family == "other_child"), default=None)
     if another_child:
         other_child_at = -1
     facts = [m for m in ms if m.what.kind is not None]
     adm = any((m.what.kind, m.what.type) == ("milestone", "adm_decision") for m in facts)
-    deciding_body = adm or any(m.what.family == "panel" or m.what.kind == "meeting" for m in facts)
-    foreign_note = ""
-    if foreign:
-        foreign_note = "a guess: words of another jurisdiction are in the same text: " + ", ".join(
-            f.show for f in foreign
-        )
-    out: list[_Candidate] = []
-    route_orders: list[_Match] = []
-
-    affirm_at = {x.i: x.j for x in ms if x.what.family == "affirm"}
-    from_reach = {f + k for f in from_at for k in range(FROM_REACH)}
     hearings = {str(m.what.type) for m in facts if m.what.kind == "hearing"}
-    argued = bool(hearings & words.hearings_about_orders)
+    return _Statement(
+        text=text, toks=toks, ms=ms, words=words, court=court, foreign=foreign, review_named=review_named,
+        moved=moved, in_application=in_application, loose=loose, reference_at=reference_at, cues=cues,
+        unsure_at=unsure_at, from_reach={f + k for f in from_at for k in range(FROM_REACH)},
+        other_child_at=other_child_at, facts=facts, adm=adm,
+        deciding_body=adm or any(m.what.family == "panel" or m.what.kind == "meeting" for m in facts),
+        hearings=hearings, argued=bool(hearings & words.hearings_about_orders),
+        affirm_at={x.i: x.j for x in ms if x.what.family == "affirm"},
+    )
 
-    def said(m: _Match, extend: bool = False) -> str:
-        # "ICSO made": the verb that says the order was made is shown with it
-        return _said(text, toks, m.i, affirm_at.get(m.j, m.j) if extend else m.j)
 
-    for m in facts:
-        entry: Entry = m.what
-        if adm and (entry.family == "panel" or (entry.kind == "hearing" and not entry.confident)):
-            continue  # "ADM ratified the panel's recommendation": the panel sat earlier
-        yields = [(str(entry.kind), str(entry.type)), *entry.also]
-        for kind, code in yields:
-            confident = entry.confident
-            reasons: list[str] = []
-            if entry.note:
-                reasons.append(entry.note)
-            after_reference = (reference_at is not None and m.i > reference_at) or (
-                other_child_at is not None and m.i > other_child_at  # "older siblings adopted": not this child
-            )
-            if kind == "order":
-                if foreign:
-                    continue  # an order is a fact of law: never read across jurisdictions
-                if applying or (in_application and vocab.term(kind, code).route is not None):
-                    if applying and vocab.term(kind, code).route is not None:
-                        route_orders.append(m)
-                    continue  # an application or petition is never an order
-                if not_fact or ended or after_reference or "recommend" in cues:
-                    continue
-                if deciding_body and code != "cp_register":
-                    continue  # a review, panel or ADM decides plans, not orders
-                permanent = vocab.term(kind, code).route is not None
-                if permanent and "affirm" not in cues and loose > LOOSE_WORDS:
-                    continue  # "Solicitor advised that a PO is the appropriate order": permanence needs "granted"
-                if hearings and "affirm" not in cues:
-                    if argued or permanent:
-                        continue  # "POA proof", "PO hearing": about the order; nothing says it was granted
-                    confident = False
-                    reasons.append("a guess: no word says the hearing made it")
-                if "hedge" in cues:
-                    continue  # "CSO continued", "remains subject to a PO": an order going on is not one made
-                shown = said(m, extend=True)
-            elif kind == "placement":
-                if not_fact or ended or after_reference or applying or "recommend" in cues:
-                    continue
-                if m.i in from_reach:
-                    continue  # "moved from F/C to gran": the foster placement is the one left
-                if entry.family == "placement" and deciding_body:
-                    confident = False
-                    reasons.append("a guess: a meeting or panel named it")
-                if entry.needs_move != "none" and not moved and entry.family == "placement":
-                    if entry.needs_move == "required":
-                        continue  # "F/C reported ...": a carer named is not a move
-                    confident = False
-                    reasons.append("a guess: no word says the child moved or lives there")
-                if "hedge" in cues:
-                    continue  # "kinship placement continues", "remains with F/C": no move
-                shown = said(m)
-            elif kind in ("hearing", "meeting") or entry.family == "panel":
-                if entry.in_court and court is not None:
-                    code = entry.in_court
-                    confident = False
-                    reasons.append(f"a guess: the text names the {court}")
-                elif entry.in_court and any(_route(vocab, o.what) for o in facts):
-                    code = entry.in_court  # "PO hearing": a court decides a PO, not a children's hearing
-                    confident = False
-                    reasons.append("a guess: a court order is named")
-                if unsure(m):
-                    confident = False
-                    reasons.append("a guess: the words say it may not have happened")
-                shown = said(m)
-            elif kind == "milestone" and code == "adm_decision":
-                if unsure(m) or "negation" in cues:  # the decision is a fact even when it is about a plan
-                    confident = False
-                    reasons.append("a guess: the words say it may not have happened")
-                shown = said(m)
-            elif kind == "milestone":
-                if cues & {"negation", "future"} or ended or after_reference:
-                    continue
-                if code == "permanence_recommended" and not review_named:
-                    confident = False
-                    reasons.append("a guess: no review is named")
-                if code == "final_order" and any(_route(vocab, o.what) for o in facts):
-                    continue  # the order itself says it
-                if code == "looked_after" and any(o.what.family == "order" for o in facts):
-                    continue  # the order names the basis; "accommodated under s25" is not two facts
-                shown = said(m)
-            else:  # a life event
-                if not_fact:
-                    confident = False
-                    reasons.append("a guess: check")
-                shown = said(m)
-            if foreign and confident:
-                confident = False
-                reasons.append(foreign_note)
-            why = f'read "{shown}" as {_name(vocab, kind, code)}'
-            if not confident and not any("guess" in r or "check" in r for r in reasons):
-                reasons.append("a guess: check")
-            if reasons:
-                why += " (" + "; ".join(dict.fromkeys(reasons)) + ")"
-            out.append(_Candidate(m.i, kind, code, shown, why, confident))
+# What a fact of each kind becomes: (type, the words shown, confident), or None when the statement does not
+# make it; each reads the statement and adds its reasons to the list.
+_Judged = tuple[str, str, bool] | None
 
-    # An application or petition to a court: "application lodged", never the order it asks for.
-    if applying and not (not_fact or ended or "affirm" in cues or foreign):
-        apps = [m for m in ms if m.what.family in ("application", "petition")]
-        petition = any(m.what.family == "petition" for m in apps)
-        lodged = "lodged" in cues or any(m.what.lodged for m in apps)
-        other = any(c.kind != "event" for c in out)
-        if (route_orders or petition or court is not None) and (lodged or not other):
-            span = [*route_orders, *apps]
-            first = min(span, key=lambda m: m.i)
-            last = max(span, key=lambda m: m.j)
-            shown = _said(text, toks, first.i, last.j)
-            confident = lodged and bool(route_orders or petition)
-            why = f'read "{shown}" as {_name(vocab, "milestone", "application_lodged")} '
-            why += "(an application or petition is not an order"
-            why += ")" if confident else "; a guess: it may not be lodged)"
-            out.append(_Candidate(first.i, "milestone", "application_lodged", shown, why, confident))
 
-    # "LAAC review recommended permanence": at most the milestone, and only beside a review.
+def _fact(st: _Statement, m: _Match, kind: str, code: str) -> _Candidate | None:
+    """One fact a match names, judged by its kind's rules; its `why` says what was read and every doubt."""
+    entry: Entry = m.what
+    vocab = st.words.vocab
+    reasons: list[str] = [entry.note] if entry.note else []
+    if kind == "order":
+        judged = _order(st, m, code, entry.confident, reasons)
+    elif kind == "placement":
+        judged = _placement(st, m, code, entry.confident, reasons)
+    elif kind in ("hearing", "meeting") or entry.family == "panel":
+        judged = _sitting(st, m, code, entry.confident, reasons)
+    elif kind == "milestone":
+        judged = _milestone(st, m, code, entry.confident, reasons)
+    else:  # a life event
+        if st.not_fact:
+            reasons.append("a guess: check")
+        judged = (code, st.said(m), entry.confident and not st.not_fact)
+    if judged is None:
+        return None
+    code, shown, confident = judged
+    if st.foreign and confident:
+        confident = False
+        reasons.append("a guess: words of another jurisdiction are in the same text: "
+                       + ", ".join(f.show for f in st.foreign))
+    why = f'read "{shown}" as {_name(vocab, kind, code)}'
+    if not confident and not any("guess" in r or "check" in r for r in reasons):
+        reasons.append("a guess: check")
+    if reasons:
+        why += " (" + "; ".join(dict.fromkeys(reasons)) + ")"
+    return _Candidate(m.i, kind, code, shown, why, confident)
+
+
+def _order(st: _Statement, m: _Match, code: str, confident: bool, reasons: list[str]) -> _Judged:
+    """An order is a fact of law: never read across jurisdictions, from an application, a plan, a decision
+    body's words, or a hearing that is about it; a permanence order needs a word that it was granted."""
+    vocab = st.words.vocab
+    if st.foreign:
+        return None  # an order is a fact of law: never read across jurisdictions
+    route = vocab.term("order", code).route is not None
+    if st.applying or (st.in_application and route):
+        if st.applying and route:
+            st.route_orders.append(m)
+        return None  # an application or petition is never an order
+    if st.not_fact or st.ended or st.about_else(m) or "recommend" in st.cues:
+        return None
+    if st.deciding_body and code != "cp_register":
+        return None  # a review, panel or ADM decides plans, not orders
+    if route and "affirm" not in st.cues and st.loose > LOOSE_WORDS:
+        return None  # "Solicitor advised that a PO is the appropriate order": permanence needs "granted"
+    if st.hearings and "affirm" not in st.cues:
+        if st.argued or route:
+            return None  # "POA proof", "PO hearing": about the order; nothing says it was granted
+        confident = False
+        reasons.append("a guess: no word says the hearing made it")
+    if "hedge" in st.cues:
+        return None  # "CSO continued", "remains subject to a PO": an order going on is not one made
+    return code, st.said(m, extend=True), confident
+
+
+def _placement(st: _Statement, m: _Match, code: str, confident: bool, reasons: list[str]) -> _Judged:
+    """A placement is a move: not one left ("moved from F/C"), planned, ended or going on, and a guess when
+    only a meeting names it or no word says the child moved."""
+    entry: Entry = m.what
+    if st.not_fact or st.ended or st.about_else(m) or st.applying or "recommend" in st.cues:
+        return None
+    if m.i in st.from_reach:
+        return None  # "moved from F/C to gran": the foster placement is the one left
+    if entry.family == "placement" and st.deciding_body:
+        confident = False
+        reasons.append("a guess: a meeting or panel named it")
+    if entry.needs_move != "none" and not st.moved and entry.family == "placement":
+        if entry.needs_move == "required":
+            return None  # "F/C reported ...": a carer named is not a move
+        confident = False
+        reasons.append("a guess: no word says the child moved or lives there")
+    if "hedge" in st.cues:
+        return None  # "kinship placement continues", "remains with F/C": no move
+    return code, st.said(m), confident
+
+
+def _sitting(st: _Statement, m: _Match, code: str, confident: bool, reasons: list[str]) -> _Judged:
+    """A hearing, meeting or panel: a court named (or a court order) makes it the court's; a cue around it
+    that it may not have happened makes it a guess."""
+    entry: Entry = m.what
+    if entry.in_court and st.court is not None:
+        code = entry.in_court
+        confident = False
+        reasons.append(f"a guess: the text names the {st.court}")
+    elif entry.in_court and any(_route(st.words.vocab, o.what) for o in st.facts):
+        code = entry.in_court  # "PO hearing": a court decides a PO, not a children's hearing
+        confident = False
+        reasons.append("a guess: a court order is named")
+    if st.unsure(m):
+        confident = False
+        reasons.append("a guess: the words say it may not have happened")
+    return code, st.said(m), confident
+
+
+def _milestone(st: _Statement, m: _Match, code: str, confident: bool, reasons: list[str]) -> _Judged:
+    """A milestone: an agency decision is a fact even about a plan; the others not when negated, planned,
+    ended, about something else, or already said by the order named."""
+    vocab = st.words.vocab
+    if code == "adm_decision":
+        if st.unsure(m) or "negation" in st.cues:  # the decision is a fact even when it is about a plan
+            confident = False
+            reasons.append("a guess: the words say it may not have happened")
+        return code, st.said(m), confident
+    if st.cues & {"negation", "future"} or st.ended or st.about_else(m):
+        return None
+    if code == "permanence_recommended" and not st.review_named:
+        confident = False
+        reasons.append("a guess: no review is named")
+    if code == "final_order" and any(_route(vocab, o.what) for o in st.facts):
+        return None  # the order itself says it
+    if code == "looked_after" and any(o.what.family == "order" for o in st.facts):
+        return None  # the order names the basis; "accommodated under s25" is not two facts
+    return code, st.said(m), confident
+
+
+def _application(st: _Statement, out: list[_Candidate]) -> _Candidate | None:
+    """An application or petition to a court: "application lodged", never the order it asks for."""
+    if not st.applying or st.not_fact or st.ended or "affirm" in st.cues or st.foreign:
+        return None
+    apps = [m for m in st.ms if m.what.family in ("application", "petition")]
+    petition = any(m.what.family == "petition" for m in apps)
+    lodged = "lodged" in st.cues or any(m.what.lodged for m in apps)
+    other = any(c.kind != "event" for c in out)
+    if not ((st.route_orders or petition or st.court is not None) and (lodged or not other)):
+        return None
+    span = [*st.route_orders, *apps]
+    first = min(span, key=lambda m: m.i)
+    last = max(span, key=lambda m: m.j)
+    shown = _said(st.text, st.toks, first.i, last.j)
+    confident = lodged and bool(st.route_orders or petition)
+    why = f'read "{shown}" as {_name(st.words.vocab, "milestone", "application_lodged")} '
+    why += "(an application or petition is not an order"
+    why += ")" if confident else "; a guess: it may not be lodged)"
+    return _Candidate(first.i, "milestone", "application_lodged", shown, why, confident)
+
+
+def _recommended(st: _Statement) -> _Candidate | None:
+    """ "LAAC review recommended permanence": at most the milestone, and only beside a review."""
+    vocab = st.words.vocab
+    facts = st.facts
     has_recommended = any((m.what.kind, m.what.type) == ("milestone", "permanence_recommended") for m in facts)
     if (
-        not has_recommended
-        and review_named
-        and cues & {"recommend", "decide"}
-        and ("permanence" in cues or route_orders or any(_route(vocab, m.what) for m in facts))
-        and not (not_fact or ended or applying or foreign)
-        and not any(m.what.family == "panel" or m.what.type == "adm_decision" for m in facts)
+        has_recommended
+        or not st.review_named
+        or not st.cues & {"recommend", "decide"}
+        or not ("permanence" in st.cues or st.route_orders or any(_route(vocab, m.what) for m in facts))
+        or st.not_fact or st.ended or st.applying or st.foreign
+        or any(m.what.family == "panel" or m.what.type == "adm_decision" for m in facts)
     ):
-        span = [m for m in ms if m.what.family in ("recommend", "decide", "permanence") or m.what.kind == "order"]
-        first = min(span, key=lambda m: m.i)
-        last = max(span, key=lambda m: m.j)
-        shown = _said(text, toks, first.i, last.j)
-        why = (f'read "{shown}" as {_name(vocab, "milestone", "permanence_recommended")} '
-               "(a guess: check that the review recommended permanence)")
-        out.append(_Candidate(first.i, "milestone", "permanence_recommended", shown, why, False))
-    return out
+        return None
+    span = [m for m in st.ms if m.what.family in ("recommend", "decide", "permanence") or m.what.kind == "order"]
+    first = min(span, key=lambda m: m.i)
+    last = max(span, key=lambda m: m.j)
+    shown = _said(st.text, st.toks, first.i, last.j)
+    why = (f'read "{shown}" as {_name(vocab, "milestone", "permanence_recommended")} '
+           "(a guess: check that the review recommended permanence)")
+    return _Candidate(first.i, "milestone", "permanence_recommended", shown, why, False)
 
 
 def _exact_type(text: str, words: Words, kind: str | None) -> tuple[str, str] | None:

@@ -299,24 +299,14 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
     per failure and a summary, and exit 1 if any failed. Two inputs with the same name are refused.
     """
     from .batch import DEFAULT_FORMAT, is_batch
-    from .chronology import load_any
-    from .output import atomic_output
-    from .pipeline import RenderOptions, format_for, render_case
+    from .pipeline import RenderOptions, format_for
 
     if ssda903:
         if child_ref is None or mapping_file is not None or len(case_files) != 1:
             raise click.UsageError("--ssda903 draws one child of one return: give the folder and --child ID")
-        try:
-            chosen = format_for(output, fmt)
-        except ValueError as exc:
-            raise click.UsageError(str(exc)) from None
-        with atomic_output(output, inputs=(case_files[0],)) as out:
-            found = _ssda903_child(case_files[0], child_ref, as_of)
-            out.write(render_case(found.case, RenderOptions(
-                format=chosen, width=width, page=page,  # type: ignore[arg-type]
-                marking=marking, title=title, view=view or "full", dpi=dpi,  # type: ignore[arg-type]
-                page_range=page_range, standards=standards_file, as_drawn=view is not None,
-                holidays=holidays_file)))
+        _render_ssda903_child(case_files[0], child_ref, output, fmt, as_of, dict(
+            width=width, page=page, marking=marking, title=title, view=view or "full", dpi=dpi,
+            page_range=page_range, standards=standards_file, as_drawn=view is not None, holidays=holidays_file))
         return
     if (mapping_file is None) != (child_ref is None):
         raise click.UsageError("--mapping and --child go together: the table's mapping and the child to draw")
@@ -338,12 +328,7 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
         chosen = (fmt or DEFAULT_FORMAT) if many else format_for(output, fmt)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    if seed is not None and view != "training":
-        raise click.UsageError("--seed applies to --view training (the anonymised copy)")
-    if view == "training" and seed is None:
-        seed = new_seed()
-        click.echo(f"training view: pseudonym and date shift from the secret seed {seed}; keep it to make the same "
-                   f"copy again (--seed {seed}), and do not share it with the copy", err=True)
+    seed = _training_seed(view, seed)
     options = RenderOptions(format=chosen, width=width, page=page,  # type: ignore[arg-type]
                             marking=marking, title=title, view=view or "full",  # type: ignore[arg-type]
                             dpi=dpi, page_range=page_range, standards=standards_file, seed=seed,
@@ -352,8 +337,15 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
         from .batch import run
 
         sys.exit(run(case_files, outdir=output, options=options, jobs=jobs, as_of=as_of, force=force))
-    case_file = case_files[0]
-    from .output import check_target
+    _render_one(case_files[0], output, options, force=force, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet)
+
+
+def _render_one(case_file: str, output: str, options: Any, *, force: bool, name: str | None, dob: str | None,
+                ref: str | None, as_of: date | None, sheet: str | None) -> None:
+    """One case (a case file or a chronology table) drawn into `output`, its warnings printed."""
+    from .chronology import load_any
+    from .output import atomic_output, check_target
+    from .pipeline import render_case
 
     check_target(output, inputs=(case_file,))
     _refuse_overwrite(output, force)
@@ -363,6 +355,33 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
         loaded = load_any(case_file, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet)
         report(loaded.warnings)
         out.write(render_case(loaded.case, options))
+
+
+def _training_seed(view: str | None, seed: str | None) -> str | None:
+    """The training view's secret seed: the one given, or a new one, said once on stderr so that the same
+    copy can be made again (a seed for another view is a usage error)."""
+    if seed is not None and view != "training":
+        raise click.UsageError("--seed applies to --view training (the anonymised copy)")
+    if view == "training" and seed is None:
+        seed = new_seed()
+        click.echo(f"training view: pseudonym and date shift from the secret seed {seed}; keep it to make the same "
+                   f"copy again (--seed {seed}), and do not share it with the copy", err=True)
+    return seed
+
+
+def _render_ssda903_child(folder: str, child_ref: str, output: str, fmt: str | None, as_of: date | None,
+                          settings: dict[str, Any]) -> None:
+    """One child of an SSDA903 return drawn into `output`."""
+    from .output import atomic_output
+    from .pipeline import RenderOptions, format_for, render_case
+
+    try:
+        chosen = format_for(output, fmt)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    with atomic_output(output, inputs=(folder,)) as out:
+        found = _ssda903_child(folder, child_ref, as_of)
+        out.write(render_case(found.case, RenderOptions(format=chosen, **settings)))
 
 
 def _ssda903_child(folder: str, child_ref: str, as_of: date | None) -> Any:
@@ -551,6 +570,7 @@ def import_(table: str, name: str, dob: str, ref: str | None, as_of: str | None,
     from .chronology import ImportFailed, ImportReport, import_file
     from .io import parse_yaml, validate_data
     from .output import write_atomic
+    from .words import plural
 
     _refuse_existing(output, force)
     if report_file is not None:
@@ -559,25 +579,14 @@ def import_(table: str, name: str, dob: str, ref: str | None, as_of: str | None,
         if not ssda903 or child_ref is None or any(v is not None for v in (name, dob, ref, sheet, jurisdiction)):
             raise click.UsageError("--ssda903 and --child ID go together (a return holds the child's details: "
                                    "--name, --dob, --ref, --sheet and --jurisdiction do not apply)")
-        from .chronology import full_date
-
-        found = _ssda903_child(table, child_ref, full_date(as_of, "--as-of") if as_of else None)
-        text = dump_case(found.case)
-        validate_data(*parse_yaml(text, output))  # what is written must load as it stands
-        click.echo(found.text(), nl=False)
-        if report_file is not None:
-            data = json.dumps(found.to_json(), indent=2, ensure_ascii=False) + "\n"
-            write_atomic(report_file, data.encode("utf-8"), inputs=(table,))
-        write_atomic(output, text.encode("utf-8"), inputs=(table,))
-        click.echo(f"wrote {output} ({len(found.case.events)} events); check it with: timeline validate {output}")
+        _import_ssda903_child(table, child_ref, as_of, output, report_file)
         return
     if name is None or dob is None:
         raise click.UsageError("a chronology needs --name and --dob (it does not hold them)")
 
     def write_report(found: ImportReport | None) -> None:
-        if report_file is not None and found is not None:
-            data = json.dumps(found.to_json(), indent=2, ensure_ascii=False) + "\n"
-            write_atomic(report_file, data.encode("utf-8"), inputs=(table,))
+        if found is not None:
+            _write_report(report_file, found.to_json(), table)
 
     try:
         imported = import_file(table, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet,
@@ -591,10 +600,36 @@ def import_(table: str, name: str, dob: str, ref: str | None, as_of: str | None,
         click.echo(imported.report.text(), nl=False)
     write_report(imported.report)
     write_atomic(output, text.encode("utf-8"), inputs=(table,))
-    n = len(imported.case.events)
     kept = len(imported.case.undated)
-    undated = f", {kept} undated row{'s' if kept != 1 else ''} kept" if kept else ""
-    click.echo(f"wrote {output} ({n} event{'s' if n != 1 else ''}{undated}); check it with: timeline validate {output}")
+    undated = f", {plural(kept, 'undated row')} kept" if kept else ""
+    click.echo(f"wrote {output} ({plural(len(imported.case.events), 'event')}{undated}); check it with: "
+               f"timeline validate {output}")
+
+
+def _write_report(report_file: str | None, report: dict[str, Any], table: str) -> None:
+    """The import report as JSON into `report_file`, when one was asked for."""
+    from .output import write_atomic
+
+    if report_file is not None:
+        data = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        write_atomic(report_file, data.encode("utf-8"), inputs=(table,))
+
+
+def _import_ssda903_child(folder: str, child_ref: str, as_of: str | None, output: str,
+                          report_file: str | None) -> None:
+    """One child of an SSDA903 return written as a case file (checked to load as it stands), with its report."""
+    from .casefile import dump_case
+    from .chronology import full_date
+    from .io import parse_yaml, validate_data
+    from .output import write_atomic
+
+    found = _ssda903_child(folder, child_ref, full_date(as_of, "--as-of") if as_of else None)
+    text = dump_case(found.case)
+    validate_data(*parse_yaml(text, output))  # what is written must load as it stands
+    click.echo(found.text(), nl=False)
+    _write_report(report_file, found.to_json(), folder)
+    write_atomic(output, text.encode("utf-8"), inputs=(folder,))
+    click.echo(f"wrote {output} ({len(found.case.events)} events); check it with: timeline validate {output}")
 
 
 @main.command()

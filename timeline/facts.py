@@ -33,8 +33,10 @@ from .words import (
     duration_words,
     no_plan_words,
     percent_value,
+    period_words,
     plural,
     target_words,
+    times_words,
     when_words,
 )
 
@@ -190,20 +192,14 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
     happened = _happened(case, as_of)
 
     inferred = inferred_ends(case, happened)
-    adult = _adult_on(born, vocab)
-    periods = _looked_after_periods(happened, vocab, inferred, min(as_of, adult))
-    if adult < as_of:  # no one is looked after past the 18th birthday: what ran on to as_of ended then
-        periods = tuple(replace(p, ongoing=False) for p in periods)
+    periods = _periods_to_adulthood(happened, vocab, inferred, born, as_of)
     la_start = periods[0].start if periods else None
     la_event = _origin_event(case, happened, la_start)
     la_end = None if not periods or periods[-1].ongoing else periods[-1].end
     days_la = sum(p.days for p in periods)
 
     placements = [(n, e) for n, e in main_placements(case) if not e.planned and e.start.mid <= as_of]
-    move_list = tuple(
-        Move(number=i, date=b.start.mid, from_event=na, to_event=nb)
-        for i, ((na, _a), (nb, b)) in enumerate(itertools.pairwise(placements), start=1)
-    )
+    move_list = _moves(placements)
     hearings = sum(1 for _, e in happened if isinstance(e, HearingEvent))
 
     route = _recommended_route(happened)
@@ -279,6 +275,25 @@ def inferred_ends(case: Case, happened: list[tuple[int, AnyEvent]] | None = None
             if i < len(days):
                 out[n] = days[i]
     return dict(sorted(out.items()))
+
+
+def _moves(placements: list[tuple[int, PlacementEvent]]) -> tuple[Move, ...]:
+    """Each change from one main placement to the next, dated by the start of the new one."""
+    return tuple(
+        Move(number=i, date=b.start.mid, from_event=na, to_event=nb)
+        for i, ((na, _a), (nb, b)) in enumerate(itertools.pairwise(placements), start=1)
+    )
+
+
+def _periods_to_adulthood(happened: list[tuple[int, AnyEvent]], vocab: Vocabulary, inferred: dict[int, date],
+                          born: date, as_of: date) -> tuple[Period, ...]:
+    """The looked-after periods up to as_of, or to the 18th birthday: no one is looked after past it, so what
+    ran on to as_of ended then."""
+    adult = _adult_on(born, vocab)
+    periods = _looked_after_periods(happened, vocab, inferred, min(as_of, adult))
+    if adult < as_of:
+        periods = tuple(replace(p, ongoing=False) for p in periods)
+    return periods
 
 
 def _adult_on(born: date, vocab: Vocabulary) -> date:
@@ -408,18 +423,7 @@ def _milestones(
     A step is dated by its milestone, or by the start of an event whose term names it as its `step`
     (England and Wales: a placement order dates `placement_order`); the earliest counts.
     """
-    dated: dict[str, tuple[date, int]] = {}
-    if la_start is not None and la_event is not None:
-        dated["looked_after"] = (la_start, la_event)
-    for n, e in happened:
-        step = e.type if isinstance(e, MilestoneEvent) else (
-            vocab.term(e.kind, e.type).step if vocab is not None else None)
-        if step is not None and step != "looked_after":
-            current = dated.get(step)
-            if current is None or (e.first.mid, n) < current:
-                dated[step] = (e.first.mid, n)
-    if "final_order" not in dated and permanence is not None:
-        dated["final_order"] = (permanence.date, permanence.event)  # the order granted is the final order
+    dated = _step_dates(happened, la_start, la_event, permanence, vocab)
     settled = (permanence is not None) or (la_end is not None)
     # the plan the exemptions follow: the recommended route, else the route the legal order took
     plan = route if route is not None else (permanence.route if permanence is not None else None)
@@ -459,6 +463,26 @@ def _milestones(
         if day is not None:
             previous = day
     return tuple(out)
+
+
+def _step_dates(happened: list[tuple[int, AnyEvent]], la_start: date | None, la_event: int | None,
+                permanence: LegalPermanence | None, vocab: Vocabulary | None) -> dict[str, tuple[date, int]]:
+    """(date, event) of each step taken: by its milestone, or by an event whose term names it as its `step`;
+    the earliest counts. Becoming looked after is dated by the looked-after periods, and the order that gave
+    legal permanence is the final order when no milestone says so."""
+    dated: dict[str, tuple[date, int]] = {}
+    if la_start is not None and la_event is not None:
+        dated["looked_after"] = (la_start, la_event)
+    for n, e in happened:
+        step = e.type if isinstance(e, MilestoneEvent) else (
+            vocab.term(e.kind, e.type).step if vocab is not None else None)
+        if step is not None and step != "looked_after":
+            current = dated.get(step)
+            if current is None or (e.first.mid, n) < current:
+                dated[step] = (e.first.mid, n)
+    if "final_order" not in dated and permanence is not None:
+        dated["final_order"] = (permanence.date, permanence.event)  # the order granted is the final order
+    return dated
 
 
 def _extensions(happened: list[tuple[int, AnyEvent]], target: Target, reference: date | None,
@@ -634,9 +658,9 @@ def _flags(
         out.append(Flag(
             code=FLAG_CSO_AT_HOME,
             text=(f"{name} {tense} on a compulsory supervision order while living at home for "
-                  f"{duration_words((began, until))} (from {_day(began)}"
-                  f"{'' if until >= as_of else ' to ' + _day(until)}). PACE aim: review the plan for a "
-                  f"child on a home supervision order by {_period(rules.home_supervision_days)}."),
+                  f"{duration_words((began, until))} (from {date_words(began)}"
+                  f"{'' if until >= as_of else ' to ' + date_words(until)}). PACE aim: review the plan for a "
+                  f"child on a home supervision order by {target_words(rules.home_supervision_days)}."),
             date=began + timedelta(days=rules.home_supervision_days),
         ))
 
@@ -646,8 +670,8 @@ def _flags(
             inside = [m for m in moves if first <= m.date <= first + timedelta(days=rules.moves_window_days)]
             out.append(Flag(
                 code=FLAG_MOVES,
-                text=(f"{len(inside)} placement moves within {_period(rules.moves_window_days)} "
-                      f"({_day(inside[0].date)} to {_day(inside[-1].date)}): frequent moves harm a child's "
+                text=(f"{len(inside)} placement moves within {target_words(rules.moves_window_days)} "
+                      f"({date_words(inside[0].date)} to {date_words(inside[-1].date)}): frequent moves harm a child's "
                       "attachments; look at what would keep the next placement stable."),
                 date=moves[i + rules.moves_count - 1].date,
             ))
@@ -661,8 +685,8 @@ def _flags(
             code=FLAG_NO_PLAN,
             text=(f"Looked after for {duration_words(la_span)} with no permanence recommendation recorded. "
                   f"{load_vocabulary(case.jurisdiction).words.get('plan_aim', 'PACE aim')}: a "
-                  f"permanence decision within {_period(rules.no_plan_days)} of becoming looked after "
-                  f"(by {_day(due)})."),
+                  f"permanence decision within {target_words(rules.no_plan_days)} of becoming looked after "
+                  f"(by {date_words(due)})."),
             date=due,
         ))
     return tuple(out)
@@ -731,16 +755,6 @@ def _intersect(left: list[tuple[date, date]], right: list[tuple[date, date]]) ->
         else:
             j += 1
     return out
-
-
-def _day(day: date) -> str:
-    """'3 Mar 2016', as the chart and tables print full dates (words.date_words)."""
-    return date_words(day)
-
-
-def _period(days: int) -> str:
-    """A target period in words: '6 months', '12 months', '2 years', '12 weeks' (words.target_words)."""
-    return target_words(days)
 
 
 def looked_after_since(case: Case, facts: Facts) -> str:
@@ -814,9 +828,6 @@ def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) 
 def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
     """The `timeline summary --json` object (docs/summary.md): fixed key order, ISO dates, event ids."""
 
-    def iso(day: date | None) -> str | None:
-        return day.isoformat() if day is not None else None
-
     def ident(n: int | None) -> str | None:
         return event_id(n, case.events[n - 1]) if n is not None else None
 
@@ -835,21 +846,53 @@ def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
         "days_from_looked_after": lp.days_from_looked_after,
         "event": ident(lp.event),
     }
-    milestones = [
-        {
-            "type": m.type,
-            "date": iso(m.date),
-            "days_from_looked_after": m.days_from_looked_after,
-            "days_from_previous": m.days_from_previous,
-            "target_days": m.target_days,
-            "status": m.status,
-            "target_date": iso(m.target_date),
-            "days_over": m.days_over,
-            "event": ident(m.event),
-        }
-        for m in facts.milestones
-    ]
-    reviews: dict[str, object] = {
+    return {
+        "child": child,
+        "as_of": facts.as_of.isoformat(),
+        "looked_after_start": _iso(facts.looked_after_start),
+        "looked_after_end": _iso(facts.looked_after_end),
+        "days_looked_after": facts.days_looked_after,
+        "looked_after_periods": [
+            {"start": p.start.isoformat(), "end": p.end.isoformat(), "days": p.days, "ongoing": p.ongoing}
+            for p in facts.looked_after_periods
+        ],
+        "percent_of_life_looked_after": facts.percent_of_life_looked_after,
+        "placements": facts.placements,
+        "moves": facts.moves,
+        "hearings": facts.hearings,
+        "legal_permanence": permanence,
+        "milestones": [_milestone_dict(m, ident) for m in facts.milestones],
+        "reviews": _reviews_dict(facts, ident),
+        "flags": [{"code": f.code, "text": f.text, "date": _iso(f.date)} for f in facts.flags],
+        "inferred_ends": [{"event": ident(n), "end": day.isoformat()} for n, day in facts.inferred_ends.items()],
+        "warnings": list(facts.as_of_warnings),
+        **_measures_dict(facts, ident),
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    """A date in the JSON (ISO), or null when not known."""
+    return day.isoformat() if day is not None else None
+
+
+def _milestone_dict(m: MilestoneFact, ident: Callable[[int | None], str | None]) -> dict[str, object]:
+    """One PACE step in the JSON: its date, time from looked after and from the step before, target and status."""
+    return {
+        "type": m.type,
+        "date": _iso(m.date),
+        "days_from_looked_after": m.days_from_looked_after,
+        "days_from_previous": m.days_from_previous,
+        "target_days": m.target_days,
+        "status": m.status,
+        "target_date": _iso(m.target_date),
+        "days_over": m.days_over,
+        "event": ident(m.event),
+    }
+
+
+def _reviews_dict(facts: Facts, ident: Callable[[int | None], str | None]) -> dict[str, object]:
+    """The reviews in the JSON: how complete the record is, each review due, and the gaps with none recorded."""
+    return {
         "record": facts.reviews_record,
         "recorded": facts.reviews_recorded,
         "overdue": facts.reviews_overdue,
@@ -859,7 +902,7 @@ def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
                 "placement": ident(r.placement_event),
                 "number": r.number,
                 "due": r.due.isoformat(),
-                "held": iso(r.held),
+                "held": _iso(r.held),
                 "event": ident(r.event),
                 "days_late": r.days_late,
                 "overdue": r.overdue,
@@ -876,28 +919,6 @@ def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
             }
             for g in facts.review_gaps
         ],
-    }
-    return {
-        "child": child,
-        "as_of": facts.as_of.isoformat(),
-        "looked_after_start": iso(facts.looked_after_start),
-        "looked_after_end": iso(facts.looked_after_end),
-        "days_looked_after": facts.days_looked_after,
-        "looked_after_periods": [
-            {"start": p.start.isoformat(), "end": p.end.isoformat(), "days": p.days, "ongoing": p.ongoing}
-            for p in facts.looked_after_periods
-        ],
-        "percent_of_life_looked_after": facts.percent_of_life_looked_after,
-        "placements": facts.placements,
-        "moves": facts.moves,
-        "hearings": facts.hearings,
-        "legal_permanence": permanence,
-        "milestones": milestones,
-        "reviews": reviews,
-        "flags": [{"code": f.code, "text": f.text, "date": iso(f.date)} for f in facts.flags],
-        "inferred_ends": [{"event": ident(n), "end": day.isoformat()} for n, day in facts.inferred_ends.items()],
-        "warnings": list(facts.as_of_warnings),
-        **_measures_dict(facts, ident),
     }
 
 
@@ -916,64 +937,86 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
     std = standards if standards is not None else load_standards(jurisdiction=case.jurisdiction)
     vocab = load_vocabulary(case.jurisdiction)
     born = case.child.date_of_birth
-    name = case.child.name
-    route = _recommended_route(_happened(case, facts.as_of))
-    lines: list[str] = []
-
-    def span(what: Span, days: int) -> str:
-        return f"{duration_words(what, short=True)} ({plural(days, 'day')})"
-
     ref = f" (ref {case.child.ref})" if case.child.ref else ""
-    lines.append(f"Summary for {name}{ref}")
-    lines.append(f"Born {_day(born)}; as at {_day(facts.as_of)}, aged {format_age(born, facts.as_of)}")
+    lines = [f"Summary for {case.child.name}{ref}",
+             f"Born {date_words(born)}; as at {date_words(facts.as_of)}, aged {format_age(born, facts.as_of)}", ""]
+    lines.extend(_table(None, [*_looked_after_rows(case, facts), *_permanence_rows(case, facts, vocab)]))
     lines.append("")
+    lines.extend(_steps_text(case, facts, std, vocab))
+    if facts.measures:
+        lines.extend(_measures_text(case, facts, std))
+    lines.extend(_reviews_text(case, facts, std, vocab))
+    if facts.as_of_warnings:
+        lines.append("Check the as-at date")
+        lines.extend(f"  ! {w[:1].upper()}{w[1:]}{'' if w.endswith('?') else '.'}" for w in facts.as_of_warnings)
+        lines.append("")
+    lines.append("Flags")
+    if not facts.flags:
+        lines.append("  none")
+    lines.extend(f"  ! {f.text}" for f in facts.flags)
+    return "\n".join(lines) + "\n"
 
+
+def _span_text(what: Span, days: int) -> str:
+    """A duration as the summary's table gives it: '2 y 8 m (974 days)'."""
+    return f"{duration_words(what, short=True)} ({plural(days, 'day')})"
+
+
+def _looked_after_rows(case: Case, facts: Facts) -> list[list[str]]:
+    """When the child was looked after, for how long (each period when there were several), and how
+    many placements, moves and hearings."""
+    born, name = case.child.date_of_birth, case.child.name
     rows: list[list[str]] = []
     if facts.looked_after_start is None:
-        rows.append(["Looked after", f"not looked after on or before {_day(facts.as_of)}"])
+        rows.append(["Looked after", f"not looked after on or before {date_words(facts.as_of)}"])
     else:
-        until = (f"to {_day(facts.looked_after_end)}" if facts.looked_after_end is not None
-                 else f"and still looked after at {_day(facts.as_of)}")
+        until = (f"to {date_words(facts.looked_after_end)}" if facts.looked_after_end is not None
+                 else f"and still looked after at {date_words(facts.as_of)}")
         rows.append(["Looked after", f"from {looked_after_since(case, facts)} (aged "
                      f"{format_age(born, facts.looked_after_start)}) {until}"])
         periods = facts.looked_after_periods
         count = f" in {len(periods)} periods" if len(periods) > 1 else ""
-        rows.append(["Time looked after", f"{span(facts.looked_after_span, facts.days_looked_after)}{count}, "
+        rows.append(["Time looked after", f"{_span_text(facts.looked_after_span, facts.days_looked_after)}{count}, "
                      f"{facts.percent_of_life_looked_after:.1f}% of {name}'s life"])
         if len(periods) > 1:
             for i, p in enumerate(periods, start=1):
-                until = f"to {_day(p.end)}" if not p.ongoing else f"still looked after at {_day(p.end)}"
-                rows.append([f"  period {i}", f"from {_day(p.start)} {until}: {span((p.start, p.end), p.days)}"])
+                until = f"to {date_words(p.end)}" if not p.ongoing else f"still looked after at {date_words(p.end)}"
+                rows.append([f"  period {i}",
+                             f"from {date_words(p.start)} {until}: {_span_text((p.start, p.end), p.days)}"])
     rows.append(["Placements", f"{facts.placements} (not counting short breaks), {plural(facts.moves, 'move')}"])
-    rows.append(["Hearings", f"{facts.hearings} up to {_day(facts.as_of)}"])
+    rows.append(["Hearings", f"{facts.hearings} up to {date_words(facts.as_of)}"])
+    return rows
+
+
+def _permanence_rows(case: Case, facts: Facts, vocab: Vocabulary) -> list[list[str]]:
+    """Legal permanence: not reached, or when, by which order or route, and how long after becoming looked after."""
     lp = facts.legal_permanence
     if lp is None:
-        rows.append(["Legal permanence", "not reached"])
-    else:
-        what = (vocab.term("order", lp.type).label if lp.type != "final_order"
-                else vocab.term("milestone", "final_order").label)
-        routed = f" (route: {vocab.routes.get(lp.route, lp.route)})" if lp.route else ""
-        after = (f", {span((facts.looked_after_start, lp.date), lp.days_from_looked_after)} after becoming "
-                 "looked after" if lp.days_from_looked_after is not None and facts.looked_after_start is not None
-                 else "")
-        when = when_words([e.first for e in case.events], lp.event, lp.date)
-        rows.append(["Legal permanence", f"{when}: {what}{routed}{after}"])
-    lines.extend(_table(None, rows))
-    lines.append("")
+        return [["Legal permanence", "not reached"]]
+    what = (vocab.term("order", lp.type).label if lp.type != "final_order"
+            else vocab.term("milestone", "final_order").label)
+    routed = f" (route: {vocab.routes.get(lp.route, lp.route)})" if lp.route else ""
+    after = (f", {_span_text((facts.looked_after_start, lp.date), lp.days_from_looked_after)} after becoming "
+             "looked after" if lp.days_from_looked_after is not None and facts.looked_after_start is not None
+             else "")
+    when = when_words([e.first for e in case.events], lp.event, lp.date)
+    return [["Legal permanence", f"{when}: {what}{routed}{after}"]]
 
-    lines.append(f"Steps to permanence (targets: {std.name})")
+
+def _steps_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -> list[str]:
+    """The steps to permanence as a table: date, age, time since looked after and since the step before,
+    the target (and its extensions) and the status."""
+    born = case.child.date_of_birth
+    route = _recommended_route(_happened(case, facts.as_of))
     steps: list[list[str]] = []
     for m in facts.milestones:
         target = std.target(m.type)
         if m.target_days is not None and target.after is not None:
-            aim = (f"{_period(m.target_days)} ({m.target_days} days) after "
-                   f"{vocab.term('milestone', target.after).abbr.lower()}")
+            after = vocab.term("milestone", target.after).abbr.lower()
+            aim = f"{target_words(m.target_days)} ({m.target_days} days) after {after}"
             if m.extensions:  # the record extends the timetable (CA 1989 s32(5)): say so beside the target
-                from .measures import period_words
-
-                times = "once" if m.extensions == 1 else f"{m.extensions} times"
-                aim = (f"{period_words(m.target_days)} ({m.target_days} days) after "
-                       f"{vocab.term('milestone', target.after).abbr.lower()}, extended {times}")
+                aim = (f"{period_words(m.target_days)} ({m.target_days} days) after {after}, "
+                       f"extended {times_words(m.extensions)}")
         else:
             aim = "no target"
         steps.append([
@@ -985,56 +1028,48 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
             aim,
             _status_words(m, target, facts, route, std, kept=m.type not in case.records.steps_not_kept),
         ])
-    lines.extend(_table(["Step", "Date", "Age", "Since looked after", "Since previous", "Target", "Status"],
-                        steps))
-    lines.append("")
+    return [f"Steps to permanence (targets: {std.name})",
+            *_table(["Step", "Date", "Age", "Since looked after", "Since previous", "Target", "Status"], steps), ""]
 
-    if facts.measures:
-        lines.extend(_measures_text(case, facts, std))
+
+def _reviews_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -> list[str]:
+    """The reviews section: none recorded; a partial record (with its gaps); or each review due, held or not."""
     sched = std.reviews
-    lines.append(_review_heading(vocab.words, sched))
+    lines = [_review_heading(vocab.words, sched)]
+
+    def where(placement_event: int) -> str:
+        placement = case.events[placement_event - 1]
+        return placement.label or vocab.term(placement.kind, placement.type).label
+
     if facts.reviews_record == "none":
         lines.append(f"  {NO_REVIEWS_RECORDED}")
     elif facts.reviews_record == "partial":
         lines.append(f"  {plural(facts.reviews_recorded, 'review')} recorded; the record of reviews is not "
                      "declared complete, so reviews are not matched to the schedule")
-        for g in facts.review_gaps:
-            placement = case.events[g.placement_event - 1]
-            where = placement.label or vocab.term(placement.kind, placement.type).label
-            lines.append(f"  no review recorded between {_day(g.start)} and {_day(g.end)} "
-                         f"({days_words(g.days)}; {where})")
+        lines.extend(f"  no review recorded between {date_words(g.start)} and {date_words(g.end)} "
+                     f"({days_words(g.days)}; {where(g.placement_event)})" for g in facts.review_gaps)
     elif not facts.reviews:
         lines.append("  none due")
     else:
         review_rows = []
         for r in facts.reviews:
-            placement = case.events[r.placement_event - 1]
-            where = placement.label or vocab.term(placement.kind, placement.type).label
+            named = where(r.placement_event)
             if sched.counts_from == "looked_after":  # one schedule per period, named by when it began
-                where = f"looked after from {placement.first.display()}"
+                named = f"looked after from {case.events[r.placement_event - 1].first.display()}"
             if r.held is not None:
-                state = f"{_days_words(r.days_late)} late" if r.days_late else "on time"
+                state = f"{days_words(r.days_late, months=True)} late" if r.days_late else "on time"
             elif r.overdue:
-                state = f"NOT HELD, overdue by {_days_words(r.days_late)}"
+                state = f"NOT HELD, overdue by {days_words(r.days_late, months=True)}"
             else:
                 state = "not yet due"
-            review_rows.append([where, str(r.number), _day(r.due), _day(r.held) if r.held else "-", state])
+            review_rows.append([named, str(r.number), date_words(r.due), date_words(r.held) if r.held else "-",
+                                state])
         lines.extend(_table(["Placement", "Review", "Due", "Held", "Status"], review_rows))
         due = sum(1 for r in facts.reviews if r.due <= facts.as_of)
         late = sum(1 for r in facts.reviews if r.held is not None and r.days_late > 0)
-        lines.append(f"  {due} due by {_day(facts.as_of)}: {late} held late, {facts.reviews_overdue} not held")
+        lines.append(f"  {due} due by {date_words(facts.as_of)}: {late} held late, {facts.reviews_overdue} not held")
     lines.append("")
-
-    if facts.as_of_warnings:
-        lines.append("Check the as-at date")
-        lines.extend(f"  ! {w[:1].upper()}{w[1:]}{'' if w.endswith('?') else '.'}" for w in facts.as_of_warnings)
-        lines.append("")
-
-    lines.append("Flags")
-    if not facts.flags:
-        lines.append("  none")
-    lines.extend(f"  ! {f.text}" for f in facts.flags)
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _review_heading(jurisdiction_words: dict[str, str], sched: ReviewSchedule) -> str:
@@ -1065,9 +1100,9 @@ def _measures_text(case: Case, facts: Facts, std: Standards) -> list[str]:
             time = plural(m.days, "day") if m.days is not None else "-"
         target = m.target_text or "-"
         if m.target_date is not None:
-            target += f", by {_day(m.target_date)}"
-        rows.append([m.label, _day(m.start) if m.start else "-", _day(m.end) if m.end else "-", time, target,
-                     STATUS_WORDS.get(m.status, m.status)])
+            target += f", by {date_words(m.target_date)}"
+        rows.append([m.label, date_words(m.start) if m.start else "-", date_words(m.end) if m.end else "-", time,
+                     target, STATUS_WORDS.get(m.status, m.status)])
         if m.note:
             notes.append(f"  {m.label}: {m.note}")
     out = [f"Measures ({std.name})"]
@@ -1083,13 +1118,13 @@ def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | N
     if m.status == "met":
         return "met"
     if m.status == "missed" and m.days_over is not None:
-        return f"missed by {_days_words(m.days_over)}"
+        return f"missed by {days_words(m.days_over, months=True)}"
     if m.status == "overdue" and m.target_date is not None and m.days_over is not None:
-        return f"OVERDUE by {_days_words(m.days_over)}; was due {_day(m.target_date)}"
+        return f"OVERDUE by {days_words(m.days_over, months=True)}; was due {date_words(m.target_date)}"
     if m.status == "not_recorded":
         return "not recorded (a later step shows it happened)" if kept else "not recorded (the source does not hold it)"
     if m.status == "pending" and m.target_date is not None:
-        return f"not yet due (due by {_day(m.target_date)})"
+        return f"not yet due (due by {date_words(m.target_date)})"
     if m.target_days is None:
         return "done (no target)" if m.date is not None else "no target"
     evidence = std.route_evidence({x.type for x in facts.milestones if x.date is not None})
@@ -1101,11 +1136,6 @@ def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | N
     if reference is not None and reference.date is None:
         return f"not measured: no {target.after.replace('_', ' ') if target.after else 'earlier'} date"
     return "no longer applies"
-
-
-def _days_words(days: int) -> str:
-    """'9 days', or '97 days (3 months)' when long enough for months to say more (words.days_words)."""
-    return days_words(days, months=True)
 
 
 def _table(headers: list[str] | None, rows: list[list[str]]) -> list[str]:

@@ -19,7 +19,7 @@ from .dates import add_months
 from .model import HearingEvent, MeetingEvent, PlacementEvent
 from .record import main_placements, placement_at, recommended_route
 from .vocabulary import load_vocabulary
-from .words import date_words, duration_words, no_plan_words, plural, target_words
+from .words import date_words, duration_words, no_plan_words, period_words, plural, target_words, times_words
 
 if TYPE_CHECKING:
     from .facts import Facts
@@ -66,13 +66,6 @@ def _fact(spec: MeasureSpec, **kw: object) -> MeasureFact:
                        **kw)  # type: ignore[arg-type]
 
 
-def period_words(days: int) -> str:
-    """A target as the rules word it: whole weeks up to a year ("26 weeks", "34 weeks"), else months."""
-    if days % 7 == 0 and days <= 364:
-        return plural(days // 7, "week")
-    return target_words(days)
-
-
 def _timed(start: date | None, end: date | None, target_days: int | None, as_of: date) -> tuple[str, date | None]:
     """(status, target date) of a step from `start` with `target_days`, done at `end` or not yet."""
     if start is None:
@@ -113,8 +106,7 @@ def _step(case: Case, facts: Facts, std: Standards, spec: MeasureSpec) -> Measur
         base = period_words(target.days)
         if m.extensions:
             ext = target.extension_days or 0
-            times = "once" if m.extensions == 1 else f"{m.extensions} times"
-            notes.append(f"extended {times} by up to {period_words(ext)} each: measured "
+            notes.append(f"extended {times_words(m.extensions)} by up to {period_words(ext)} each: measured "
                          f"against {period_words(target.days + m.extensions * ext)} (was {base})")
         else:
             notes.append(f"no extension recorded: measured against {base}")

@@ -420,10 +420,24 @@ class MilestoneEvent(_PointEvent):
     KIND: ClassVar[str] = "milestone"
     kind: Literal["milestone"] = Field(description="milestone: a step to permanence.")
     type: str = _type_field("milestone", "milestone")
-    route: Route | None = Field(
+    route: str | None = Field(
         default=None,
-        description="Only on permanence_recommended: home | kinship | permanence_order | adoption.",
+        description="Only on permanence_recommended: a route of the case's jurisdiction: home | kinship | "
+                    "permanence_order | adoption (Scotland); home | special_guardianship | child_arrangements | "
+                    "adoption (England and Wales).",
+        json_schema_extra={"enum": [*ROUTES, None]},
     )
+
+    @field_validator("route", mode="before")
+    @classmethod
+    def _route_of_jurisdiction(cls, value: Any) -> Any:
+        """A route is a legal route of the case's own jurisdiction (a Scottish Permanence Order is no route in
+        England): checked against that jurisdiction's vocabulary, as the event types are."""
+        routes = tuple(load_vocabulary(_CASE_JURISDICTION.get()).routes)
+        if value is None or (isinstance(value, str) and value in routes):
+            return value
+        expected = ", ".join(f"'{r}'" for r in routes[:-1]) + f" or '{routes[-1]}'"
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
 
     @model_validator(mode="after")
     def _route_only_when_recommended(self) -> MilestoneEvent:
@@ -557,8 +571,12 @@ class Case(_Frozen):
 
     @property
     def as_of_date(self) -> date:
-        """`as_of`, or today when the file leaves it out (the loader normally fills it in)."""
-        return self.as_of if self.as_of is not None else date.today()
+        """`as_of`. No stage after the loader reads a clock: a case that leaves `as_of` out is given today's date
+        where the input is read (`io.as_of_today`, `pipeline.with_as_of`: the caller passes "today"), so asking
+        before then is a bug, said as one rather than answered with whatever day the code happens to run."""
+        if self.as_of is None:
+            raise ValueError("the case has no as-at date yet: fill it in first (io.as_of_today or pipeline.with_as_of)")
+        return self.as_of
 
     def numbered(self) -> Iterator[tuple[int, AnyEvent]]:
         """(1-based position in the file, event), in file order."""

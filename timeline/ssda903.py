@@ -31,6 +31,7 @@ from .io import SourceMap, read_limited, read_table, validate_data
 from .model import Case
 from .problems import CaseError, Problem
 from .vocabulary import load_vocabulary
+from .words import noun
 
 MAX_XML_BYTES = 64 * 1024 * 1024  # a whole council's return as XML is a few MB; past this it is not one
 _YEAR = re.compile(r"((?:19|20)\d{2})(?:\s*[-_/]\s*(\d{2}))?")
@@ -458,8 +459,8 @@ def child_case(ret: Return, child_id: str, *, as_of: date | None = None) -> Chil
     return _Child(ret, child_id, rows, as_of).build()
 
 
-class _Child:
-    """Reads one child's rows into events (see the module docstring); warnings as it goes."""
+class _Reader:
+    """One child's rows and what reading them has made so far: the events drafted, warnings and row notes."""
 
     def __init__(self, ret: Return, ident: str, rows: tuple[Row, ...], as_of: date | None) -> None:
         self.ret, self.ident, self.rows = ret, ident, rows
@@ -508,45 +509,36 @@ class _Child:
         data = {**data, "source": f"SSDA903 {sources}"[:200]}
         self.drafts.append(_Draft(data, rows, (day, order), list(notes)))
 
-    # -- the child
-    def child(self) -> dict[str, Any]:
-        headers = self.table("header")
-        name = f"Child {self.ident[:40]}"
-        dob_text = ""
-        where: Row | None = None
-        for h in reversed(headers):  # the latest return's header wins
-            if h.cells.get("DOB"):
-                if dob_text and h.cells["DOB"] != dob_text:
-                    self.warn(h, "dob_differs", f"DOB {h.cells['DOB'][:12]} differs from the later return's "
-                                                f"{dob_text[:12]}; the later is used")
-                elif not dob_text:
-                    dob_text, where = h.cells["DOB"], h
-        if not headers:
-            first = self.rows[0]
-            self.warn(first, "no_header", "the child has no Header row; the date of birth is taken from another "
-                                          "table")
-            for r in self.rows:
-                if r.cells.get("DOB"):
-                    dob_text, where = r.cells["DOB"], r
-                    break
-        born = _day(dob_text)
-        if born is None and where is not None:
-            month = _month(dob_text)
-            if month is not None:
-                born = date(month[0], month[1], 15)
-                shown = date(month[0], month[1], 1).strftime("%b %Y")
-                name = f"{name} (born {shown}, day not given)"
-                self.warn(where, "dob_month", f"DOB {dob_text} gives the month only; ages are counted from the "
-                                              f"15th, so they may be out by half a month")
-        if born is None:
-            place = where.where if where is not None else self.rows[0].where
-            raise CaseError([Problem(self.ret.folder, None, None, f"child {self.ident[:40]}",
-                                     f"no readable date of birth (DOB '{dob_text[:20]}' at {place}); the child "
-                                     "cannot be drawn against age")])
-        return {"name": name, "date_of_birth": born.isoformat(), "ref": self.ident[:40]}
+@dataclass
+class _Lanes:
+    """The placement and the order being drawn while a period of care's episodes are read, in order."""
 
-    # -- episodes
+    main: dict[str, Any] | None = None  # {type, code, label, eps, same_carer}
+    temps: list[_Episode] = field(default_factory=list)  # temporary placements since the main one
+    order: dict[str, Any] | None = None  # {type, code, label, eps}
+
+
+class _Episodes(_Reader):
+    """The episodes table read into periods of care, placements and legal statuses."""
+
     def episodes(self) -> list[_Episode]:
+        """The child's episodes in date order, one copy of each, open ends inferred where the return implies one."""
+        kept = self._distinct_episodes()
+        adopted = [e for e in kept if self.c["rec"].get(e.row.cells.get("REC", ""), {}).get("adopted")]
+        if adopted and not self.table("ad1"):
+            e = adopted[-1]
+            self.warn(e.row, "adopted_no_record", f"REC {e.row.cells['REC']} says the child was adopted, but the "
+                                                  "return holds no AD1 row (adoption details) for the child")
+        for i, e in enumerate(kept):
+            nxt = kept[i + 1] if i + 1 < len(kept) else None
+            if e.end is None:
+                self._infer_end(e, nxt)
+            self._check_next(e, nxt)
+        return kept
+
+    def _distinct_episodes(self) -> list[_Episode]:
+        """Episodes with a readable start, sorted; an episode in two returns read once (the later return's
+        copy replaces the earlier one), an exact repeat dropped with a warning."""
         found: list[_Episode] = []
         for r in self.table("episodes"):
             start = self.date_of(r, "DECOM")
@@ -571,47 +563,47 @@ class _Child:
                     self.warn(e.row, "duplicate", f"repeats {prev.row.where} exactly; read once")
                     continue
             kept.append(e)
-        last_year = len(self.ret.year_ends) - 1
-        adopted = [e for e in kept if self.c["rec"].get(e.row.cells.get("REC", ""), {}).get("adopted")]
-        if adopted and not self.table("ad1"):
-            e = adopted[-1]
-            self.warn(e.row, "adopted_no_record", f"REC {e.row.cells['REC']} says the child was adopted, but the "
-                                                  "return holds no AD1 row (adoption details) for the child")
-        for i, e in enumerate(kept):
-            nxt = kept[i + 1] if i + 1 < len(kept) else None
-            if e.end is None:
-                if nxt is not None:
-                    year_end = self.ret.year_ends[e.row.year]
-                    if nxt.row.cells.get("RNE") == "S" and year_end < nxt.start:
-                        e.end_text = f"{year_end.isoformat()}/{(nxt.start - timedelta(days=1)).isoformat()}?"
-                        e.inferred = (f"end inferred: open in the return for the year ending {year_end:%d %b %Y}; "
-                                      f"the next episode ({nxt.row.where}) starts a new period of care, so it "
-                                      f"ended between then and {nxt.start:%d %b %Y}")
-                    else:
-                        e.end_text, e.by_next = f"{nxt.start.isoformat()}?", True
-                        e.inferred = f"end inferred: left open, and the next episode ({nxt.row.where}) starts then"
-                    e.end = nxt.start
-                    self.warn(e.row, "open_inferred", e.inferred)
-                elif e.row.year < last_year:
-                    year_end = self.ret.year_ends[e.row.year]
-                    e.end, e.end_text = year_end, f"{year_end.isoformat()}?"
-                    e.inferred = (f"end inferred: open at {year_end:%d %b %Y}, and the child is in no later "
-                                  f"return, so the episode ended by then")
-                    self.warn(e.row, "open_not_in_later_return", e.inferred)
-                rec = e.row.cells.get("REC", "")
-                if rec and rec != "X1" and e.inferred is None:
-                    self.warn(e.row, "ended_without_date", f"REC {rec} says the period ended, but DEC is empty")
-            if nxt is not None and e.end is not None and e.inferred is None:
-                if nxt.start < e.end:
-                    self.warn(nxt.row, "overlap", f"starts {nxt.start:%d/%m/%Y}, before the previous episode "
-                                                  f"({e.row.where}) ends {e.end:%d/%m/%Y}; both drawn as given")
-                elif nxt.start > e.end and e.row.cells.get("REC", "") == "X1":
-                    self.warn(nxt.row, "gap", f"starts {nxt.start:%d/%m/%Y}, {(nxt.start - e.end).days} days after "
-                                              f"the previous episode ({e.row.where}) ended with X1 (a new episode "
-                                              f"the same day); the gap is left empty")
-            if nxt is None and e.end is not None and e.row.cells.get("REC", "") == "X1":
-                self.warn(e.row, "x1_without_next", "ends with X1 (a new episode the same day) but no episode follows")
         return kept
+
+    def _infer_end(self, e: _Episode, nxt: _Episode | None) -> None:
+        """An open episode's end, where the return implies one: the next episode's start (between the year's
+        end and it, when that starts a new period of care), or the year's end when no later return holds the
+        child; always said as inferred."""
+        last_year = len(self.ret.year_ends) - 1
+        if nxt is not None:
+            year_end = self.ret.year_ends[e.row.year]
+            if nxt.row.cells.get("RNE") == "S" and year_end < nxt.start:
+                e.end_text = f"{year_end.isoformat()}/{(nxt.start - timedelta(days=1)).isoformat()}?"
+                e.inferred = (f"end inferred: open in the return for the year ending {year_end:%d %b %Y}; "
+                              f"the next episode ({nxt.row.where}) starts a new period of care, so it "
+                              f"ended between then and {nxt.start:%d %b %Y}")
+            else:
+                e.end_text, e.by_next = f"{nxt.start.isoformat()}?", True
+                e.inferred = f"end inferred: left open, and the next episode ({nxt.row.where}) starts then"
+            e.end = nxt.start
+            self.warn(e.row, "open_inferred", e.inferred)
+        elif e.row.year < last_year:
+            year_end = self.ret.year_ends[e.row.year]
+            e.end, e.end_text = year_end, f"{year_end.isoformat()}?"
+            e.inferred = (f"end inferred: open at {year_end:%d %b %Y}, and the child is in no later "
+                          f"return, so the episode ended by then")
+            self.warn(e.row, "open_not_in_later_return", e.inferred)
+        rec = e.row.cells.get("REC", "")
+        if rec and rec != "X1" and e.inferred is None:
+            self.warn(e.row, "ended_without_date", f"REC {rec} says the period ended, but DEC is empty")
+
+    def _check_next(self, e: _Episode, nxt: _Episode | None) -> None:
+        """Warnings where an episode and the next do not meet: an overlap, a gap after X1, X1 with nothing next."""
+        if nxt is not None and e.end is not None and e.inferred is None:
+            if nxt.start < e.end:
+                self.warn(nxt.row, "overlap", f"starts {nxt.start:%d/%m/%Y}, before the previous episode "
+                                              f"({e.row.where}) ends {e.end:%d/%m/%Y}; both drawn as given")
+            elif nxt.start > e.end and e.row.cells.get("REC", "") == "X1":
+                self.warn(nxt.row, "gap", f"starts {nxt.start:%d/%m/%Y}, {(nxt.start - e.end).days} days after "
+                                          f"the previous episode ({e.row.where}) ended with X1 (a new episode "
+                                          f"the same day); the gap is left empty")
+        if nxt is None and e.end is not None and e.row.cells.get("REC", "") == "X1":
+            self.warn(e.row, "x1_without_next", "ends with X1 (a new episode the same day) but no episode follows")
 
     def periods(self, eps: list[_Episode]) -> list[list[_Episode]]:
         """Periods of care: from RNE S to the first REC other than X1 (an open or unreadable REC continues)."""
@@ -630,75 +622,79 @@ class _Child:
         return out
 
     def lanes(self, period: list[_Episode]) -> None:
-        place_codes, ls_codes, rne_codes = self.c["place"], self.c["ls"], self.c["rne"]
-        main: dict[str, Any] | None = None  # {type, code, eps, start}
-        temps: list[_Episode] = []
-        order: dict[str, Any] | None = None
-
-        def close_main() -> None:
-            nonlocal main
-            if main is not None:
-                self.placement(main)
-            main = None
-
-        def close_order() -> None:
-            nonlocal order
-            if order is not None:
-                self.order_event(order)
-            order = None
-
+        """A period of care's episodes as placements (a main one runs on while the carer stays; temporary ones
+        are drawn over it) and orders (one while the legal status stays), then how the period ended."""
+        lanes = _Lanes()
         for k, e in enumerate(period):
             cells = e.row.cells
-            rne = rne_codes.get(cells.get("RNE", ""))
+            rne = self.c["rne"].get(cells.get("RNE", ""))
             if rne is None:
                 self.warn(e.row, "unknown_code", f"RNE '{cells.get('RNE', '')[:8]}' is not a DfE code; read from the "
                                                  "placement and legal status themselves")
-            code = cells.get("PLACE", "")
-            term = place_codes.get(code)
-            if term is None:
-                self.warn(e.row, "unknown_code", f"PLACE '{code[:8]}' is not a DfE placement code; drawn as 'other'")
-                term = {"type": "other", "label": f"Placement code {code[:8] or '(blank)'} (not known)"}
-            if term.get("temporary"):
-                if main is None:
-                    what = "starts a period of care" if k == 0 else "has no main placement before it"
-                    self.warn(e.row, "temporary_first", f"temporary placement {code} {what}; DfE rule 380 says a "
-                                                        "period cannot start with one; drawn on its own")
-                temps.append(e)
-                self.temporary(e, term)
-            else:
-                new_carer = rne is None or rne["carer"] or k == 0
-                if main is not None and not new_carer and code == main["code"]:
-                    main["eps"].append(e)
-                    if temps:
-                        self.note(e.row, "returns to the placement before the temporary one")
-                else:
-                    if main is not None and rne is not None and not rne["placement"]:
-                        self.warn(e.row, "rne_mismatch", f"PLACE changes ({main['code']} -> {code}) but RNE "
-                                                         f"'{cells.get('RNE')}' says the placement did not")
-                    if main is not None and temps and main["eps"][-1].end == temps[0].start:
-                        self.warn(temps[0].row, "temporary_not_returned", "after this temporary placement the child "
-                                  "did not return to the placement before it (DfE rule 383)")
-                    close_main()
-                    main = {"type": term["type"], "code": code, "label": term["label"], "eps": [e],
-                            "same_carer": rne is not None and not rne["carer"] and k > 0}
-                temps = []
-            ls = cells.get("LS", "")
-            lterm = ls_codes.get(ls)
-            if lterm is None:
-                self.warn(e.row, "unknown_code", f"LS '{ls[:8]}' is not a DfE legal status; no order drawn for it")
-                close_order()
-                continue
-            if order is not None and ls == order["code"]:
-                order["eps"].append(e)
-            else:
-                if order is not None and rne is not None and not rne["legal"]:
-                    self.warn(e.row, "rne_mismatch", f"LS changes ({order['code']} -> {ls}) but RNE "
-                                                     f"'{cells.get('RNE')}' says the legal status did not")
-                close_order()
-                order = {"type": lterm["type"], "code": ls, "label": lterm["label"], "eps": [e]}
-        close_main()
-        close_order()
+            self._place(lanes, e, k, rne)
+            self._legal_status(lanes, e, rne)
+        if lanes.main is not None:
+            self.placement(lanes.main)
+        if lanes.order is not None:
+            self.order_event(lanes.order)
         self.period_end(period[-1])
+
+    def _place(self, lanes: _Lanes, e: _Episode, k: int, rne: dict[str, Any] | None) -> None:
+        """Episode `e`'s placement: a temporary one drawn over the main; the main one continued (same carer and
+        code) or ended and a new one begun."""
+        code = e.row.cells.get("PLACE", "")
+        term = self.c["place"].get(code)
+        if term is None:
+            self.warn(e.row, "unknown_code", f"PLACE '{code[:8]}' is not a DfE placement code; drawn as 'other'")
+            term = {"type": "other", "label": f"Placement code {code[:8] or '(blank)'} (not known)"}
+        main = lanes.main
+        if term.get("temporary"):
+            if main is None:
+                what = "starts a period of care" if k == 0 else "has no main placement before it"
+                self.warn(e.row, "temporary_first", f"temporary placement {code} {what}; DfE rule 380 says a "
+                                                    "period cannot start with one; drawn on its own")
+            lanes.temps.append(e)
+            self.temporary(e, term)
+            return
+        new_carer = rne is None or rne["carer"] or k == 0
+        if main is not None and not new_carer and code == main["code"]:
+            main["eps"].append(e)
+            if lanes.temps:
+                self.note(e.row, "returns to the placement before the temporary one")
+        else:
+            if main is not None and rne is not None and not rne["placement"]:
+                self.warn(e.row, "rne_mismatch", f"PLACE changes ({main['code']} -> {code}) but RNE "
+                                                 f"'{e.row.cells.get('RNE')}' says the placement did not")
+            if main is not None and lanes.temps and main["eps"][-1].end == lanes.temps[0].start:
+                self.warn(lanes.temps[0].row, "temporary_not_returned", "after this temporary placement the child "
+                          "did not return to the placement before it (DfE rule 383)")
+            if main is not None:
+                self.placement(main)
+            lanes.main = {"type": term["type"], "code": code, "label": term["label"], "eps": [e],
+                          "same_carer": rne is not None and not rne["carer"] and k > 0}
+        lanes.temps = []
+
+    def _legal_status(self, lanes: _Lanes, e: _Episode, rne: dict[str, Any] | None) -> None:
+        """Episode `e`'s legal status: the order running continued, or ended and the next begun (an unknown
+        status ends it and draws none)."""
+        ls = e.row.cells.get("LS", "")
+        lterm = self.c["ls"].get(ls)
+        order = lanes.order
+        if lterm is None:
+            self.warn(e.row, "unknown_code", f"LS '{ls[:8]}' is not a DfE legal status; no order drawn for it")
+            if order is not None:
+                self.order_event(order)
+            lanes.order = None
+            return
+        if order is not None and ls == order["code"]:
+            order["eps"].append(e)
+            return
+        if order is not None and rne is not None and not rne["legal"]:
+            self.warn(e.row, "rne_mismatch", f"LS changes ({order['code']} -> {ls}) but RNE "
+                                             f"'{e.row.cells.get('RNE')}' says the legal status did not")
+        if order is not None:
+            self.order_event(order)
+        lanes.order = {"type": lterm["type"], "code": ls, "label": lterm["label"], "eps": [e]}
 
     def span(self, eps: list[_Episode]) -> tuple[dict[str, Any], list[str]]:
         last = eps[-1]
@@ -751,6 +747,47 @@ class _Child:
             self.add({"kind": "order", "type": rec["order"], "start": last.end.isoformat(),
                       "label": rec["label"][:120], "note": f"REC {rec_code}: {rec['label']}; the order's date is "
                       "the day the last episode ended (DEC)"}, [last.row], last.end, 3)
+
+
+class _Child(_Episodes):
+    """Reads one child's rows into events (see the module docstring); warnings as it goes."""
+
+    # -- the child
+    def child(self) -> dict[str, Any]:
+        headers = self.table("header")
+        name = f"Child {self.ident[:40]}"
+        dob_text = ""
+        where: Row | None = None
+        for h in reversed(headers):  # the latest return's header wins
+            if h.cells.get("DOB"):
+                if dob_text and h.cells["DOB"] != dob_text:
+                    self.warn(h, "dob_differs", f"DOB {h.cells['DOB'][:12]} differs from the later return's "
+                                                f"{dob_text[:12]}; the later is used")
+                elif not dob_text:
+                    dob_text, where = h.cells["DOB"], h
+        if not headers:
+            first = self.rows[0]
+            self.warn(first, "no_header", "the child has no Header row; the date of birth is taken from another "
+                                          "table")
+            for r in self.rows:
+                if r.cells.get("DOB"):
+                    dob_text, where = r.cells["DOB"], r
+                    break
+        born = _day(dob_text)
+        if born is None and where is not None:
+            month = _month(dob_text)
+            if month is not None:
+                born = date(month[0], month[1], 15)
+                shown = date(month[0], month[1], 1).strftime("%b %Y")
+                name = f"{name} (born {shown}, day not given)"
+                self.warn(where, "dob_month", f"DOB {dob_text} gives the month only; ages are counted from the "
+                                              f"15th, so they may be out by half a month")
+        if born is None:
+            place = where.where if where is not None else self.rows[0].where
+            raise CaseError([Problem(self.ret.folder, None, None, f"child {self.ident[:40]}",
+                                     f"no readable date of birth (DOB '{dob_text[:20]}' at {place}); the child "
+                                     "cannot be drawn against age")])
+        return {"name": name, "date_of_birth": born.isoformat(), "ref": self.ident[:40]}
 
     # -- the other tables
     def reviews(self) -> None:
@@ -876,7 +913,7 @@ def _sources(rows: list[Row]) -> str:
     parts = []
     for f, numbers in by_file.items():
         unit = rows[0].element or "row"
-        parts.append(f"{f} {unit}{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}")
+        parts.append(f"{f} {noun(len(numbers), unit)} {', '.join(numbers)}")
     return "; ".join(parts)
 
 

@@ -262,47 +262,10 @@ def _build(data: Any, source: SourceMap, *, base: dict[str, Any], name: str,
     base_milestones = base.get("milestones") or {}
     given_milestones = check.block(top.get("milestones"), ("milestones",), steps)
 
-    targets: list[Target] = []
-    for position, code in enumerate(steps):
-        loc: Loc = ("milestones", code)
-        given = check.block(given_milestones.get(code), loc, _MILESTONE_KEYS)
-        spec = {**(base_milestones.get(code) or {}), **given}
-        after = spec.get("after")
-        earlier = steps[:position]
-        days = check.days(spec.get("days"), (*loc, "days"), nullable=True)
-        if after is not None and after not in earlier:
-            allowed = ", ".join(earlier) if earlier else "none (it is the first step; use null)"
-            check.fail((*loc, "after"), f"'{str(after)[:40]}' is not an earlier milestone (one of: {allowed})")
-            after = None
-        elif after is None and days is not None:
-            check.fail((*loc, "days"), "a target needs `after:` (the earlier milestone it counts from)")
-        why = spec.get("why")
-        if why is not None and not isinstance(why, str):
-            check.fail((*loc, "why"), "should be text saying where the target comes from")
-            why = None
-        routes = _routes(check, spec, "not_for_routes", loc, routes_known)
-        only = _routes(check, spec, "only_for_routes", loc, routes_known)
-        extended_by = spec.get("extended_by")
-        extension_days = check.days(spec.get("extension_days"), (*loc, "extension_days"), nullable=True)
-        if extended_by is not None and extended_by not in load_vocabulary(jurisdiction).codes("milestone"):
-            check.fail((*loc, "extended_by"), f"'{str(extended_by)[:40]}' is not a milestone of this jurisdiction")
-            extended_by = None
-        targets.append(Target(code, after, days, why, routes, extended_by, extension_days, only))
-
-    def numbers(section: str, keys: tuple[str, ...], minimum: int, extra: tuple[str, ...] = ()) -> dict[str, int]:
-        given = check.block(top.get(section), (section,), keys + extra)
-        merged = {**(base.get(section) or {}), **given}
-        out: dict[str, int] = {}
-        for k in keys:
-            if k not in merged:
-                check.fail((section,), f"is missing `{k}`")
-                continue
-            value = check.days(merged[k], (section, k), nullable=False, minimum=minimum)
-            out[k] = value if value is not None else minimum
-        return out
-
-    reviews = numbers("reviews", _REVIEW_KEYS, 1, _REVIEW_EXACT_KEYS)
-    flags = numbers("flags", _FLAG_KEYS, 1)
+    targets = [_target(check, code, steps[:position], base_milestones, given_milestones, routes_known,
+                       jurisdiction) for position, code in enumerate(steps)]
+    reviews = _numbers(check, top, base, "reviews", _REVIEW_KEYS, 1, _REVIEW_EXACT_KEYS)
+    flags = _numbers(check, top, base, "flags", _FLAG_KEYS, 1)
     exact = _review_exact(check, {**(base.get("reviews") or {}), **(top.get("reviews") or {})})
     holidays = _holidays(check, top.get("holidays", base.get("holidays")))
     measures = _measures(check, {**(base.get("measures") or {}), **(top.get("measures") or {})})
@@ -321,6 +284,51 @@ def _build(data: Any, source: SourceMap, *, base: dict[str, Any], name: str,
         flags=FlagRules(**flags),
         measures=measures,
     )
+
+
+def _target(check: _Checker, code: str, earlier: tuple[str, ...], base_milestones: dict[str, Any],
+            given_milestones: dict[str, Any], routes_known: tuple[str, ...], jurisdiction: str) -> Target:
+    """One step's target (the file's fields over the base's), each field checked: `after` an earlier step,
+    days with an `after`, `why` text, known routes, an extension by a milestone of this jurisdiction."""
+    loc: Loc = ("milestones", code)
+    given = check.block(given_milestones.get(code), loc, _MILESTONE_KEYS)
+    spec = {**(base_milestones.get(code) or {}), **given}
+    after = spec.get("after")
+    days = check.days(spec.get("days"), (*loc, "days"), nullable=True)
+    if after is not None and after not in earlier:
+        allowed = ", ".join(earlier) if earlier else "none (it is the first step; use null)"
+        check.fail((*loc, "after"), f"'{str(after)[:40]}' is not an earlier milestone (one of: {allowed})")
+        after = None
+    elif after is None and days is not None:
+        check.fail((*loc, "days"), "a target needs `after:` (the earlier milestone it counts from)")
+    why = spec.get("why")
+    if why is not None and not isinstance(why, str):
+        check.fail((*loc, "why"), "should be text saying where the target comes from")
+        why = None
+    routes = _routes(check, spec, "not_for_routes", loc, routes_known)
+    only = _routes(check, spec, "only_for_routes", loc, routes_known)
+    extended_by = spec.get("extended_by")
+    extension_days = check.days(spec.get("extension_days"), (*loc, "extension_days"), nullable=True)
+    if extended_by is not None and extended_by not in load_vocabulary(jurisdiction).codes("milestone"):
+        check.fail((*loc, "extended_by"), f"'{str(extended_by)[:40]}' is not a milestone of this jurisdiction")
+        extended_by = None
+    return Target(code, after, days, why, routes, extended_by, extension_days, only)
+
+
+def _numbers(check: _Checker, top: dict[str, Any], base: dict[str, Any], section: str, keys: tuple[str, ...],
+             minimum: int, extra: tuple[str, ...] = ()) -> dict[str, int]:
+    """A section of whole numbers (reviews, flags), the file's over the base's; each missing or bad one is a
+    problem, and stands at `minimum` meanwhile so that checking goes on."""
+    given = check.block(top.get(section), (section,), keys + extra)
+    merged = {**(base.get(section) or {}), **given}
+    out: dict[str, int] = {}
+    for k in keys:
+        if k not in merged:
+            check.fail((section,), f"is missing `{k}`")
+            continue
+        value = check.days(merged[k], (section, k), nullable=False, minimum=minimum)
+        out[k] = value if value is not None else minimum
+    return out
 
 
 def load_holidays(path: str | Path) -> frozenset[date]:

@@ -168,6 +168,51 @@ def join_words(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def period_words(days: int) -> str:
+    """A target as the rules word it: whole weeks up to a year ("26 weeks", "34 weeks"), else months (England's
+    measures; `target_words` is the PACE steps' wording, weeks only under six months)."""
+    if days % 7 == 0 and days <= 364:
+        return plural(days // 7, "week")
+    return target_words(days)
+
+
+def noun(n: int, one: str, many: str | None = None) -> str:
+    """The noun alone for a count: 'row', 'rows' ('rows 3, 4' names the rows after it)."""
+    return one if n == 1 else (many or one + "s")
+
+
+def times_words(n: int) -> str:
+    """How often: 'once', '3 times'."""
+    return "once" if n == 1 else f"{n} times"
+
+
+ELLIPSIS = "\u2026"
+EN_DASH = "\u2013"
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """A user's text on one line (runs of white space as one space), cut to `limit` characters with an
+    ellipsis that says so: enough to find the row in a report, never a whole note."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
+
+def span_dates_words(first: PartialDate, last: PartialDate | None, *, is_span: bool, inferred: date | None = None,
+                     open_end: str = "dash") -> str:
+    """An event's dates as recorded: '3 Mar 2016' (a point), '3 Mar 2016 – Jun 2017', '3 Mar 2016 – 5 Jun 2017
+    (end inferred)' (an end the record implies: a guess, said), and a span still running either as the
+    tables write it, '3 Mar 2016 – ongoing' (`open_end="dash"`), or as a chart title, 'from 3 Mar 2016
+    (ongoing)' (`open_end="from"`)."""
+    text = first.display()
+    if not is_span:
+        return text
+    if last is not None:
+        return f"{text} {EN_DASH} {last.display()}"
+    if inferred is not None:
+        return f"{text} {EN_DASH} {date_words(inferred)} (end inferred)"
+    return f"from {text} (ongoing)" if open_end == "from" else f"{text} {EN_DASH} ongoing"
+
+
 __all__ = [
     "Span",
     "a_or_an",
@@ -176,10 +221,16 @@ __all__ = [
     "days_words",
     "duration_words",
     "join_words",
+    "no_plan_words",
+    "noun",
     "percent_value",
     "percent_words",
+    "period_words",
     "plural",
+    "shorten",
+    "span_dates_words",
     "target_words",
+    "times_words",
     "when_words",
     "with_article",
 ]
