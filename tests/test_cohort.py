@@ -271,6 +271,19 @@ def test_table_extract_through_a_mapping() -> None:
     assert ex2.looked_after_now and ex2.placement_now == "residential"
 
 
+def test_an_extract_given_as_its_files_or_its_folder_is_read_once() -> None:
+    """A data team passes the extract's three CSVs, or its folder (which holds the mapping too): the same
+    two children and three left out as the children table alone, never each child once per file given."""
+    mapping = str(EXTRACT / "mapping.yaml")
+    alone = read_inputs([str(EXTRACT / "children.csv")], as_of=AS_OF, mapping=mapping, jobs=1)
+    files = [str(EXTRACT / n) for n in ("children.csv", "placements.csv", "legal.csv")]
+    for inputs in (files, [str(EXTRACT)]):
+        records, left = read_inputs(inputs, as_of=AS_OF, mapping=mapping, jobs=1)
+        assert sorted(r.ref for r in records) == ["EX-01", "EX-02"], inputs
+        assert sorted(lo.source for lo in left) == sorted(lo.source for lo in alone[1]), inputs
+        assert not any("mapping.yaml" in lo.source for lo in left)  # the mapping file is not a case file
+
+
 def test_render_one_child_of_a_table(tmp_path: Path) -> None:
     out = tmp_path / "ex1.svg"
     args = ["render", str(EXTRACT / "children.csv"), "--mapping", str(EXTRACT / "mapping.yaml"), "--as-of",

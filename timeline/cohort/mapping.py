@@ -11,6 +11,7 @@ file; a child with a bad row is reported by table and row and left out.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -108,8 +109,18 @@ def load_mapping(path: str) -> Mapping:
     return Mapping(file=str(path), sections=sections, jurisdiction=str(data.get("jurisdiction", "scotland")))
 
 
+def _section_path(section: Section, table_path: str) -> str:
+    """The file a section is read from: its `file:` beside the input, or the input itself."""
+    return str(Path(table_path).parent / section.file) if section.file else table_path
+
+
+def children_table(table_path: str, mapping: Mapping) -> str:
+    """Which extract an input belongs to (its children table's real path): each extract is read once."""
+    return os.path.realpath(_section_path(mapping.sections["children"], table_path))
+
+
 def _table_for(section: Section, table_path: str) -> Table:
-    path = str(Path(table_path).parent / section.file) if section.file else table_path
+    path = _section_path(section, table_path)
     sheet = section.sheet if path.lower().endswith((".xlsx", ".xlsm")) else None
     return read_table(path, sheet=sheet)
 
