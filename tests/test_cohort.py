@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from timeline.cli import main
-from timeline.cohort import CohortOptions, build_cohort, read_inputs
+from timeline.cohort import CohortOptions, LeftOut, build_cohort, read_inputs
 from timeline.cohort.layout import layout_cohort, stylesheet
 from timeline.scene import Marker, Rect, Text
 from timeline.theme import DEFAULT_THEME, printable_height_px, printable_width_px
@@ -398,6 +398,12 @@ def test_fast_reading_gives_the_projects_case_or_defers_to_it(tmp_path: Path) ->
         left = read_case_file(str(path), index=0, as_of=AS_OF, standards=std)
         assert left.messages and str(path) in left.messages[0]  # type: ignore[union-attr]
     assert "appears twice" in read_case_file(str(repeated), index=0, as_of=AS_OF, standards=std).messages[0]  # type: ignore[union-attr]
+    repeated_json = tmp_path / "repeated.json"  # the JSON fast path refuses a repeated key just the same
+    repeated_json.write_text('{"child": {"name": "A", "date_of_birth": "2015-01-01", "name": "B"}, "events": []}',
+                             encoding="utf-8")
+    assert _quick(repeated_json.read_text(encoding="utf-8"), str(repeated_json), AS_OF) is None
+    left = read_case_file(str(repeated_json), index=0, as_of=AS_OF, standards=std)
+    assert isinstance(left, LeftOut) and "appears twice" in left.messages[0]
 
 
 def test_a_cohort_counts_one_jurisdiction_and_takes_its_steps(tmp_path: Path) -> None:
