@@ -221,6 +221,33 @@ def test_greyscale_tells_series_apart() -> None:
     assert any(isinstance(i, Text) and "signals: trend" in i.text for i in page.items)
 
 
+def test_journeys_placements_each_have_a_grey_of_their_own() -> None:
+    """In the single-child colours foster, kinship and residential care are all mid-greys (151-162); the
+    cohort pages keep each colour's hue and move it to its own grey level, 20 or more apart, so that a
+    greyscale print of the journeys tells them apart (rows are too thin for the chart's patterns)."""
+    import colorsys
+
+    from timeline.cohort.layout import grey, grey_ladder
+    from timeline.vocabulary import load_vocabulary
+
+    for jurisdiction in ("scotland", "england-wales"):
+        vocab = load_vocabulary(jurisdiction)
+        fills = grey_ladder(vocab)
+        drawn = [c for c in vocab.codes("placement") if not vocab.term("placement", c).overlay]
+        levels = sorted({round(grey(fills[c])) for c in drawn})
+        assert len(levels) == len({vocab.term("placement", c).colour for c in drawn}), jurisdiction
+        assert all(b - a >= 20 for a, b in zip(levels, levels[1:], strict=False)), levels
+        assert levels[0] >= 35 and levels[-1] <= 220  # none as black as the text, none lost on the paper
+        for code in drawn:
+            before, after = (colorsys.rgb_to_hsv(*(int(h.lstrip("#")[k:k + 2], 16) / 255 for k in (0, 2, 4)))
+                             for h in (vocab.term("placement", code).colour, fills[code]))
+            if before[1] > 0.1:  # a colour, not a grey: the hue is the single-child chart's
+                assert abs(before[0] - after[0]) * 360 < 3, (code, before, after)
+    rules = {rule.selectors[0].chain[0].text(): dict(rule.declarations) for rule in stylesheet(DEFAULT_THEME).rules}
+    assert rules[".fill-placement-foster"]["fill"].text == grey_ladder(load_vocabulary("scotland"))["foster"]
+    assert ".fill-order-po" in rules  # orders keep the single-child chart's fills
+
+
 def test_cli_pdf_and_json(tmp_path: Path) -> None:
     out, js = tmp_path / "cohort.pdf", tmp_path / "cohort.json"
     result = CliRunner().invoke(main, ["cohort", str(HAND), "-o", str(out), "--json", str(js),

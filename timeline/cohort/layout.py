@@ -22,7 +22,7 @@ from ..scene import Box, Item, Line, Marker, Path, Rect, Scene, Text
 from ..style import StyleSheet, rule
 from ..text import TextMetrics, default_metrics
 from ..theme import DEFAULT_THEME, OKABE_ITO, Theme, printable_height_px, printable_width_px
-from ..vocabulary import load_vocabulary
+from ..vocabulary import Vocabulary, load_vocabulary
 from .km import KMCurve
 from .measures import (
     AGE_BANDS,
@@ -54,6 +54,7 @@ MIN_ROW = 0.6  # px per child in the journeys; fewer fit a page: more pages
 MAX_ROW = 12.0
 ORDERS_FROM_ROW = 2.5  # px per child from which the journeys draw orders and the permanence tick
 GROUP_MIN = 34.0  # px: a journeys group is at least as tall as its name and count
+GREY_DARKEST, GREY_LIGHTEST = 40.0, 215.0  # the journeys' placement fills span these grey levels (255: paper)
 
 
 def milestone_words(code: str, jurisdiction: str = "scotland") -> str:
@@ -106,8 +107,48 @@ def stylesheet(theme: Theme, jurisdiction: str = "scotland") -> StyleSheet:
     for i, (dash, colour) in enumerate(zip(KM_DASHES, KM_COLOURS, strict=True)):
         width = 2.6 if i == 0 else 1.8
         rules.append(rule(f".km-{i}", fill=None, stroke=colour, stroke_width=width, stroke_dasharray=dash))
-    rules.extend(fill_rules(t, vocab))
+    placement_fills = grey_ladder(vocab)
+    rules.extend(rule(f".fill-placement-{code}", fill=colour) for code, colour in placement_fills.items())
+    rules.extend(r for r in fill_rules(t, vocab) if r.selectors[0].chain[0].text().startswith(".fill-order-"))
     return StyleSheet(tuple(rules))
+
+
+def grey(colour: str) -> float:
+    """A colour's grey level (0 black .. 255 white) as a greyscale print or `pdftoppm -gray` makes it
+    (ITU-R BT.601 weights)."""
+    r, g, b = (int(colour.lstrip("#")[k:k + 2], 16) for k in (0, 2, 4))
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def _to_grey(colour: str, target: float) -> str:
+    """The colour darkened towards black or lightened towards white until its grey level is `target`; the
+    hue stays (the grey level is linear in each channel, so scaling or mixing hits the target exactly)."""
+    rgb = [int(colour.lstrip("#")[k:k + 2], 16) for k in (0, 2, 4)]
+    now = grey(colour)
+    if target <= now:
+        out = [c * target / now for c in rgb] if now else rgb
+    else:
+        out = [255 - (255 - c) * (255 - target) / (255 - now) for c in rgb]
+    return "#" + "".join(f"{round(max(0.0, min(255.0, c))):02X}" for c in out)
+
+
+def grey_ladder(vocab: Vocabulary) -> dict[str, str]:
+    """Each placement code's fill on the cohort pages: the single-child chart's colour, moved to a grey level
+    of its own.
+
+    The single-child chart tells placements apart in greyscale by pattern; the journeys' rows are too thin
+    for a pattern (a pixel or two at a council's size), and foster, kinship and residential care are all
+    mid-greys in the Okabe-Ito colours. So the colours (distinct ones; codes that share a colour keep
+    sharing it; short-break overlays, not drawn in the rows, keep theirs) are ranked by their own grey and spread evenly from GREY_DARKEST to GREY_LIGHTEST, keeping
+    their hue: the same colour family as the single-child chart, and a different grey for each.
+    """
+    colours = {code: vocab.term("placement", code).colour or DEFAULT_THEME.placement_default_fill
+               for code in vocab.codes("placement")}
+    drawn = {code for code in colours if not vocab.term("placement", code).overlay}  # overlays: not in the rows
+    distinct = sorted({colours[code] for code in drawn}, key=lambda c: (grey(c), c))
+    span = GREY_LIGHTEST - GREY_DARKEST
+    levels = {c: GREY_DARKEST + span * (k / max(1, len(distinct) - 1)) for k, c in enumerate(distinct)}
+    return {code: _to_grey(colour, levels[colour]) if code in drawn else colour for code, colour in colours.items()}
 
 
 @dataclass
