@@ -226,6 +226,7 @@ def test_journeys_placements_each_have_a_grey_of_their_own() -> None:
     cohort pages keep each colour's hue and move it to its own grey level, 20 or more apart, so that a
     greyscale print of the journeys tells them apart (rows are too thin for the chart's patterns)."""
     import colorsys
+    import itertools
 
     from timeline.cohort.layout import grey, grey_ladder
     from timeline.vocabulary import load_vocabulary
@@ -236,7 +237,7 @@ def test_journeys_placements_each_have_a_grey_of_their_own() -> None:
         drawn = [c for c in vocab.codes("placement") if not vocab.term("placement", c).overlay]
         levels = sorted({round(grey(fills[c])) for c in drawn})
         assert len(levels) == len({vocab.term("placement", c).colour for c in drawn}), jurisdiction
-        assert all(b - a >= 20 for a, b in zip(levels, levels[1:], strict=False)), levels
+        assert all(b - a >= 20 for a, b in itertools.pairwise(levels)), levels
         assert levels[0] >= 35 and levels[-1] <= 220  # none as black as the text, none lost on the paper
         for code in drawn:
             before, after = (colorsys.rgb_to_hsv(*(int(h.lstrip("#")[k:k + 2], 16) / 255 for k in (0, 2, 4)))
@@ -246,6 +247,24 @@ def test_journeys_placements_each_have_a_grey_of_their_own() -> None:
     rules = {rule.selectors[0].chain[0].text(): dict(rule.declarations) for rule in stylesheet(DEFAULT_THEME).rules}
     assert rules[".fill-placement-foster"]["fill"].text == grey_ladder(load_vocabulary("scotland"))["foster"]
     assert ".fill-order-po" in rules  # orders keep the single-child chart's fills
+
+
+def test_journeys_legend_fits_the_page_in_either_jurisdiction() -> None:
+    """England's placement names are longer: the legend takes a second line rather than run off the page
+    (an SSDA903 cohort's legend was cut at 'Supp'), and the rows make room for it."""
+    from timeline.cohort.layout import _journey_legend, _legend_lines, _Page
+    from timeline.text import default_metrics
+
+    w, h = printable_width_px("A4"), printable_height_px("A4")
+    m = default_metrics()
+    assert len(_legend_lines(m, w, "scotland")) == 1
+    assert len(_legend_lines(m, w, "england-wales")) == 2
+    for jurisdiction in ("scotland", "england-wales"):
+        page = _Page(m, w, h)
+        _journey_legend(page, w, h, jurisdiction)
+        texts = [i for i in page.items if isinstance(i, Text)]
+        assert texts and all(t.x + t.width <= w + 0.5 and t.y + t.height <= h + 0.5 for t in texts), jurisdiction
+        assert len({t.text for t in texts}) == len(texts)  # every type once
 
 
 def test_cli_pdf_and_json(tmp_path: Path) -> None:

@@ -139,8 +139,9 @@ def grey_ladder(vocab: Vocabulary) -> dict[str, str]:
     The single-child chart tells placements apart in greyscale by pattern; the journeys' rows are too thin
     for a pattern (a pixel or two at a council's size), and foster, kinship and residential care are all
     mid-greys in the Okabe-Ito colours. So the colours (distinct ones; codes that share a colour keep
-    sharing it; short-break overlays, not drawn in the rows, keep theirs) are ranked by their own grey and spread evenly from GREY_DARKEST to GREY_LIGHTEST, keeping
-    their hue: the same colour family as the single-child chart, and a different grey for each.
+    sharing it; short-break overlays, not drawn in the rows, keep theirs) are ranked by their own grey and
+    spread evenly from GREY_DARKEST to GREY_LIGHTEST, keeping their hue: the same colour family as the
+    single-child chart, and a different grey for each.
     """
     colours = {code: vocab.term("placement", code).colour or DEFAULT_THEME.placement_default_fill
                for code in vocab.codes("placement")}
@@ -770,7 +771,7 @@ def _journeys(c: Cohort, m: TextMetrics, w: float, h: float) -> list[_Page]:
     shared_counts_groups = shared_counts(c).groups
     ordered = [(name, sorted(rs, key=_journey_order)) for name, rs in groups]
     n = sum(len(rs) for _, rs in ordered)
-    top, bottom_room = 52.0 + 26, 40.0
+    top, bottom_room = 52.0 + 26, 40.0 + 16 * (len(_legend_lines(m, w, c.jurisdiction)) - 1)
     header = 18.0 if c.groups else 0.0
     avail = h - top - bottom_room - (GROUP_MIN + 4) * len(ordered) * (1 if c.groups else 0)
     row = min(MAX_ROW, max(MIN_ROW, avail / max(n, 1)))
@@ -846,13 +847,35 @@ def _journey_row(p: _Page, r: ChildRecord, y: float, row: float, xv: object) -> 
             p.items.append(Line(px, y, px, y + row, "tick-perm"))
 
 
-def _journey_legend(p: _Page, w: float, h: float, jurisdiction: str = "scotland") -> None:
+LEGEND_X = 220.0  # the journeys' legend starts right of the axis words ("age in years")
+
+
+def _legend_lines(m: TextMetrics, w: float, jurisdiction: str) -> list[list[str]]:
+    """The journeys' legend entries (drawn placement codes) in lines that fit the page from LEGEND_X."""
     vocab = load_vocabulary(jurisdiction)
-    x = 220.0
-    y = h - 18
+    lines: list[list[str]] = [[]]
+    x = LEGEND_X
     for code in [k for k in vocab.codes("placement") if not vocab.term("placement", k).overlay]:
-        p.items.append(Rect(x, y + 2, 12, 11, f"swatch fill-placement-{code}"))
-        x += 16 + p.text(x + 16, y, vocab.term("placement", code).abbr) + 12
+        width = 16 + m.width(vocab.term("placement", code).abbr, TEXT) + 12
+        if lines[-1] and x + width - 12 > w:
+            lines.append([])
+            x = LEGEND_X
+        lines[-1].append(code)
+        x += width
+    return lines
+
+
+def _journey_legend(p: _Page, w: float, h: float, jurisdiction: str = "scotland") -> None:
+    """Swatch and name of each placement type under the rows; a second line when one does not fit the
+    page (England's names are longer), the last line at the page's foot."""
+    vocab = load_vocabulary(jurisdiction)
+    lines = _legend_lines(p.metrics, w, jurisdiction)
+    for k, codes in enumerate(lines):
+        x = LEGEND_X
+        y = h - 18 - 16 * (len(lines) - 1 - k)
+        for code in codes:
+            p.items.append(Rect(x, y + 2, 12, 11, f"swatch fill-placement-{code}"))
+            x += 16 + p.text(x + 16, y, vocab.term("placement", code).abbr) + 12
 
 
 # ---------------------------------------------------------------- left out
