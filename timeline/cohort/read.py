@@ -114,8 +114,6 @@ def record_for(case: Case, *, index: int, source: str, standards: Standards | St
     now = facts.looked_after_start is not None and facts.looked_after_end is None
     current = placement_at(case, as_of) if now else None
     lp = facts.legal_permanence
-    from ..facts import recommended_route
-
     return ChildRecord(
         index=index,
         ref=case.child.ref or f"#{index + 1}",
@@ -133,7 +131,7 @@ def record_for(case: Case, *, index: int, source: str, standards: Standards | St
         permanence=lp.date if lp is not None else None,
         permanence_route=lp.route if lp is not None else None,
         permanence_days=lp.days_from_looked_after if lp is not None else None,
-        route=recommended_route(case, as_of),
+        route=facts.plan_route,  # the plan in force at as_of, worked out once by the facts
         steps=steps,
         journey=_spans(case, born, as_of, PlacementEvent),
         orders=_spans(case, born, as_of, OrderEvent),
