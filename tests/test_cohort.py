@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from timeline.cli import main
-from timeline.cohort import CohortOptions, build_cohort, read_inputs
+from timeline.cohort import CohortOptions, LeftOut, build_cohort, read_inputs
 from timeline.cohort.layout import layout_cohort, stylesheet
 from timeline.scene import Marker, Rect, Text
 from timeline.theme import DEFAULT_THEME, printable_height_px, printable_width_px
@@ -221,6 +221,52 @@ def test_greyscale_tells_series_apart() -> None:
     assert any(isinstance(i, Text) and "signals: trend" in i.text for i in page.items)
 
 
+def test_journeys_placements_each_have_a_grey_of_their_own() -> None:
+    """In the single-child colours foster, kinship and residential care are all mid-greys (151-162); the
+    cohort pages keep each colour's hue and move it to its own grey level, 20 or more apart, so that a
+    greyscale print of the journeys tells them apart (rows are too thin for the chart's patterns)."""
+    import colorsys
+    import itertools
+
+    from timeline.cohort.layout import grey, grey_ladder
+    from timeline.vocabulary import load_vocabulary
+
+    for jurisdiction in ("scotland", "england-wales"):
+        vocab = load_vocabulary(jurisdiction)
+        fills = grey_ladder(vocab)
+        drawn = [c for c in vocab.codes("placement") if not vocab.term("placement", c).overlay]
+        levels = sorted({round(grey(fills[c])) for c in drawn})
+        assert len(levels) == len({vocab.term("placement", c).colour for c in drawn}), jurisdiction
+        assert all(b - a >= 20 for a, b in itertools.pairwise(levels)), levels
+        assert levels[0] >= 35 and levels[-1] <= 220  # none as black as the text, none lost on the paper
+        for code in drawn:
+            before, after = (colorsys.rgb_to_hsv(*(int(h.lstrip("#")[k:k + 2], 16) / 255 for k in (0, 2, 4)))
+                             for h in (vocab.term("placement", code).colour, fills[code]))
+            if before[1] > 0.1:  # a colour, not a grey: the hue is the single-child chart's
+                assert abs(before[0] - after[0]) * 360 < 3, (code, before, after)
+    rules = {rule.selectors[0].chain[0].text(): dict(rule.declarations) for rule in stylesheet(DEFAULT_THEME).rules}
+    assert rules[".fill-placement-foster"]["fill"].text == grey_ladder(load_vocabulary("scotland"))["foster"]
+    assert ".fill-order-po" in rules  # orders keep the single-child chart's fills
+
+
+def test_journeys_legend_fits_the_page_in_either_jurisdiction() -> None:
+    """England's placement names are longer: the legend takes a second line rather than run off the page
+    (an SSDA903 cohort's legend was cut at 'Supp'), and the rows make room for it."""
+    from timeline.cohort.layout import _journey_legend, _legend_lines, _Page
+    from timeline.text import default_metrics
+
+    w, h = printable_width_px("A4"), printable_height_px("A4")
+    m = default_metrics()
+    assert len(_legend_lines(m, w, "scotland")) == 1
+    assert len(_legend_lines(m, w, "england-wales")) == 2
+    for jurisdiction in ("scotland", "england-wales"):
+        page = _Page(m, w, h)
+        _journey_legend(page, w, h, jurisdiction)
+        texts = [i for i in page.items if isinstance(i, Text)]
+        assert texts and all(t.x + t.width <= w + 0.5 and t.y + t.height <= h + 0.5 for t in texts), jurisdiction
+        assert len({t.text for t in texts}) == len(texts)  # every type once
+
+
 def test_cli_pdf_and_json(tmp_path: Path) -> None:
     out, js = tmp_path / "cohort.pdf", tmp_path / "cohort.json"
     result = CliRunner().invoke(main, ["cohort", str(HAND), "-o", str(out), "--json", str(js),
@@ -269,6 +315,19 @@ def test_table_extract_through_a_mapping() -> None:
     assert ex1.moves == 1 and [s.days for s in ex1.steps][:3] == [225, 70, 10]
     ex2 = next(r for r in records if r.ref == "EX-02")
     assert ex2.looked_after_now and ex2.placement_now == "residential"
+
+
+def test_an_extract_given_as_its_files_or_its_folder_is_read_once() -> None:
+    """A data team passes the extract's three CSVs, or its folder (which holds the mapping too): the same
+    two children and three left out as the children table alone, never each child once per file given."""
+    mapping = str(EXTRACT / "mapping.yaml")
+    alone = read_inputs([str(EXTRACT / "children.csv")], as_of=AS_OF, mapping=mapping, jobs=1)
+    files = [str(EXTRACT / n) for n in ("children.csv", "placements.csv", "legal.csv")]
+    for inputs in (files, [str(EXTRACT)]):
+        records, left = read_inputs(inputs, as_of=AS_OF, mapping=mapping, jobs=1)
+        assert sorted(r.ref for r in records) == ["EX-01", "EX-02"], inputs
+        assert sorted(lo.source for lo in left) == sorted(lo.source for lo in alone[1]), inputs
+        assert not any("mapping.yaml" in lo.source for lo in left)  # the mapping file is not a case file
 
 
 def test_render_one_child_of_a_table(tmp_path: Path) -> None:
@@ -385,6 +444,12 @@ def test_fast_reading_gives_the_projects_case_or_defers_to_it(tmp_path: Path) ->
         left = read_case_file(str(path), index=0, as_of=AS_OF, standards=std)
         assert left.messages and str(path) in left.messages[0]  # type: ignore[union-attr]
     assert "appears twice" in read_case_file(str(repeated), index=0, as_of=AS_OF, standards=std).messages[0]  # type: ignore[union-attr]
+    repeated_json = tmp_path / "repeated.json"  # the JSON fast path refuses a repeated key just the same
+    repeated_json.write_text('{"child": {"name": "A", "date_of_birth": "2015-01-01", "name": "B"}, "events": []}',
+                             encoding="utf-8")
+    assert _quick(repeated_json.read_text(encoding="utf-8"), str(repeated_json), AS_OF) is None
+    left = read_case_file(str(repeated_json), index=0, as_of=AS_OF, standards=std)
+    assert isinstance(left, LeftOut) and "appears twice" in left.messages[0]
 
 
 def test_a_cohort_counts_one_jurisdiction_and_takes_its_steps(tmp_path: Path) -> None:

@@ -98,3 +98,16 @@ def test_interval_shift_and_order() -> None:
         parse_date("2016-03-16/2016-03-14")
     with pytest.raises(DateFormatError, match="at most 80"):
         parse_date(" " * 1_000_000)
+
+
+def test_parsed_dates_are_shared_but_a_bad_date_always_raises() -> None:
+    """Parsing is cached (a cohort repeats the same dates thousands of times): the same text gives an equal,
+    frozen date; a bad date raises every time, never a remembered answer; `mid` is unchanged by the cache."""
+    first, again = parse_date("2019-03-14"), parse_date("2019-03-14")
+    assert first == again and first.mid == date(2019, 3, 14)
+    with pytest.raises(AttributeError):
+        first.earliest = date(2000, 1, 1)  # type: ignore[misc]  # frozen: sharing it is safe
+    for _ in range(2):
+        with pytest.raises(DateFormatError, match="day 30 does not exist"):
+            parse_date("2015-02-30")
+    assert parse_date("2019-03").mid == date(2019, 3, 16) and parse_date("2019").mid == date(2019, 7, 2)

@@ -9,6 +9,7 @@ one day. An EDTF interval (`2016-03-14/2016-03-16`, `2016-01/2016-03`) is one su
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -46,7 +47,12 @@ class PartialDate:
 
     @property
     def mid(self) -> date:
-        """The day used for arithmetic: the middle of the span (the day itself for a full date)."""
+        """The day used for arithmetic: the middle of the span (the day itself for a full date).
+
+        Asked for hundreds of times per case by the measures: a full date answers without arithmetic.
+        """
+        if self.earliest == self.latest:
+            return self.earliest
         return self.earliest + timedelta(days=(self.latest - self.earliest).days // 2)
 
     @property
@@ -170,7 +176,10 @@ def parse_date(text: str) -> PartialDate:
     return _single(text)
 
 
+@functools.lru_cache(maxsize=16384)
 def _single(text: str) -> PartialDate:
+    """One EDTF date. Cached: a cohort of thousands of children writes the same few thousand dates over and
+    over, and a PartialDate is frozen, so one parse serves them all (a bad date raises, and is not cached)."""
     m = _EDTF.match(text.strip())
     if not m:
         hint = suggest_iso(text)

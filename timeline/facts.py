@@ -162,6 +162,7 @@ class Facts:
     as_of_warnings: tuple[str, ...] = ()
     measures: tuple[MeasureFact, ...] = ()  # the jurisdiction's named measures (timeline/measures.py)
     review_dates_approximate: bool = False  # working days counted without a bank holiday list
+    plan_route: str | None = None  # the route of the permanence plan in force (record.recommended_route)
 
     @property
     def looked_after_span(self) -> Span:
@@ -233,6 +234,7 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
         reviews_recorded=recorded,
         review_gaps=gaps,
         as_of_warnings=as_of_warnings(case),
+        plan_route=route,
     )
     if not std.measures:
         return facts
@@ -798,7 +800,7 @@ def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) 
     """Each PACE step pair of `facts.milestones` (from its `after` milestone), as the cohort counts it."""
     std = standards if standards is not None else load_standards()
     dated = {m.type: m for m in facts.milestones}
-    route = recommended_route(case, facts.as_of)
+    route = facts.plan_route if facts.as_of == case.as_of_date else recommended_route(case, facts.as_of)
     settled = facts.legal_permanence is not None or facts.looked_after_end is not None
     evidence = std.route_evidence({m.type for m in facts.milestones if m.date is not None})
     out: list[Step] = []

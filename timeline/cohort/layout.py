@@ -22,7 +22,7 @@ from ..scene import Box, Item, Line, Marker, Path, Rect, Scene, Text
 from ..style import StyleSheet, rule
 from ..text import TextMetrics, default_metrics
 from ..theme import DEFAULT_THEME, OKABE_ITO, Theme, printable_height_px, printable_width_px
-from ..vocabulary import load_vocabulary
+from ..vocabulary import Vocabulary, load_vocabulary
 from .km import KMCurve
 from .measures import (
     AGE_BANDS,
@@ -32,7 +32,9 @@ from .measures import (
     SUPPRESS_BELOW,
     SUPPRESSED,
     Cohort,
+    Point,
     RunChart,
+    SharedCounts,
     shared_counts,
 )
 from .measures import shown as _shown
@@ -52,6 +54,7 @@ MIN_ROW = 0.6  # px per child in the journeys; fewer fit a page: more pages
 MAX_ROW = 12.0
 ORDERS_FROM_ROW = 2.5  # px per child from which the journeys draw orders and the permanence tick
 GROUP_MIN = 34.0  # px: a journeys group is at least as tall as its name and count
+GREY_DARKEST, GREY_LIGHTEST = 40.0, 215.0  # the journeys' placement fills span these grey levels (255: paper)
 
 
 def milestone_words(code: str, jurisdiction: str = "scotland") -> str:
@@ -104,8 +107,49 @@ def stylesheet(theme: Theme, jurisdiction: str = "scotland") -> StyleSheet:
     for i, (dash, colour) in enumerate(zip(KM_DASHES, KM_COLOURS, strict=True)):
         width = 2.6 if i == 0 else 1.8
         rules.append(rule(f".km-{i}", fill=None, stroke=colour, stroke_width=width, stroke_dasharray=dash))
-    rules.extend(fill_rules(t, vocab))
+    placement_fills = grey_ladder(vocab)
+    rules.extend(rule(f".fill-placement-{code}", fill=colour) for code, colour in placement_fills.items())
+    rules.extend(r for r in fill_rules(t, vocab) if r.selectors[0].chain[0].text().startswith(".fill-order-"))
     return StyleSheet(tuple(rules))
+
+
+def grey(colour: str) -> float:
+    """A colour's grey level (0 black .. 255 white) as a greyscale print or `pdftoppm -gray` makes it
+    (ITU-R BT.601 weights)."""
+    r, g, b = (int(colour.lstrip("#")[k:k + 2], 16) for k in (0, 2, 4))
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def _to_grey(colour: str, target: float) -> str:
+    """The colour darkened towards black or lightened towards white until its grey level is `target`; the
+    hue stays (the grey level is linear in each channel, so scaling or mixing hits the target exactly)."""
+    rgb = [int(colour.lstrip("#")[k:k + 2], 16) for k in (0, 2, 4)]
+    now = grey(colour)
+    if target <= now:
+        out = [c * target / now for c in rgb] if now else rgb
+    else:
+        out = [255 - (255 - c) * (255 - target) / (255 - now) for c in rgb]
+    return "#" + "".join(f"{round(max(0.0, min(255.0, c))):02X}" for c in out)
+
+
+def grey_ladder(vocab: Vocabulary) -> dict[str, str]:
+    """Each placement code's fill on the cohort pages: the single-child chart's colour, moved to a grey level
+    of its own.
+
+    The single-child chart tells placements apart in greyscale by pattern; the journeys' rows are too thin
+    for a pattern (a pixel or two at a council's size), and foster, kinship and residential care are all
+    mid-greys in the Okabe-Ito colours. So the colours (distinct ones; codes that share a colour keep
+    sharing it; short-break overlays, not drawn in the rows, keep theirs) are ranked by their own grey and
+    spread evenly from GREY_DARKEST to GREY_LIGHTEST, keeping their hue: the same colour family as the
+    single-child chart, and a different grey for each.
+    """
+    colours = {code: vocab.term("placement", code).colour or DEFAULT_THEME.placement_default_fill
+               for code in vocab.codes("placement")}
+    drawn = {code for code in colours if not vocab.term("placement", code).overlay}  # overlays: not in the rows
+    distinct = sorted({colours[code] for code in drawn}, key=lambda c: (grey(c), c))
+    span = GREY_LIGHTEST - GREY_DARKEST
+    levels = {c: GREY_DARKEST + span * (k / max(1, len(distinct) - 1)) for k, c in enumerate(distinct)}
+    return {code: _to_grey(colour, levels[colour]) if code in drawn else colour for code, colour in colours.items()}
 
 
 @dataclass
@@ -232,40 +276,50 @@ def _table(p: _Page, x: float, y: float, rows: Sequence[Sequence[str]], widths: 
     return y
 
 
+PLACEMENT_NOW_CODES = {"at_home": "home", "kinship": "kinship", "foster": "foster", "residential": "residential",
+                       "secure": "secure", "prospective_adopters": "adoptive", "other": "other"}
+
+
 def _key_figures(c: Cohort, p: _Page) -> _Page:
-    share = c.options.share
-    counts = shared_counts(c)
+    """Page 1: three columns of figures (who and where, ages and moves, time to permanence), then the steps."""
     y0 = _header(c, p, "Looked-after children: the cohort view")
     col = (p.width - 2 * GAP) / 3
-    ever = c.ever_looked_after
+    y_who = _who_column(c, p, 0.0, y0, col)
+    y_ages = _ages_column(c, p, col + GAP, y0, col)
+    y_km = _permanence_column(c, p, 2 * (col + GAP), y0, col)
+    _steps_table(c, p, max(y_km, y_who, y_ages) + 28)
+    return p
 
-    # Column 1: who, and where they live now.
-    x = 0.0
+
+def _who_column(c: Cohort, p: _Page, x: float, y0: float, col: float) -> float:
+    """How many children, and where those looked after now live (swatches as on the single-child chart)."""
+    share = c.options.share
+    counts = shared_counts(c)
     p.text(x, y0, "Children", cls="head")
     y = _table(p, x, y0 + 22, [
         ["In the cohort", _count(len(c.records), share)],
-        ["Ever looked after", _count(ever, share)],
+        ["Ever looked after", _count(c.ever_looked_after, share)],
         [f"Looked after on {day_words(c.options.as_of)}", _count(c.looked_after_now, share)],
     ], [col - 70, 70], header=False)
     p.text(x, y + 8, "Where they live now", cls="head")
-    rows = [["(children looked after now)", ""]]
-    y = y + 30
-    y = _table(p, x, y, rows, [col - 70, 70], header=False) - 4
+    y = _table(p, x, y + 30, [["(children looked after now)", ""]], [col - 70, 70], header=False) - 4
     vocab = load_vocabulary(c.jurisdiction)
-    codes = {"at_home": "home", "kinship": "kinship", "foster": "foster", "residential": "residential",
-             "secure": "secure", "prospective_adopters": "adoptive", "other": "other"}
     step = DEFAULT_THEME.line_height(TEXT) + 3
     for key in PLACEMENT_NOW_KEYS:
-        code = codes.get(key)
+        code = PLACEMENT_NOW_CODES.get(key)
         if code is not None and code in vocab.codes("placement"):
             p.items.append(Rect(x, y + 2, 12, 11, f"swatch fill-placement-{code}"))
         p.text(x + 18, y, PLACEMENT_NOW_WORDS[key], max_width=col - 100)
         p.text(x + col - 4, y, _cell(counts.placement_now[key]), anchor="end")
         y += step
+    return y
 
-    y_columns = y
-    # Column 2: ages, placements and moves.
-    x = col + GAP
+
+def _ages_column(c: Cohort, p: _Page, x: float, y0: float, col: float) -> float:
+    """Age at becoming looked after (bars, hidden with their count under --share), placements and moves."""
+    share = c.options.share
+    counts = shared_counts(c)
+    step = DEFAULT_THEME.line_height(TEXT) + 3
     p.text(x, y0, "Age at becoming looked after", cls="head")
     y = y0 + 22
     biggest = max(c.age_at_entry.values(), default=0) or 1
@@ -280,50 +334,57 @@ def _key_figures(c: Cohort, p: _Page) -> _Page:
     y = _table(p, x, y + 30, [
         ["Median placements", _days(c.median_placements)],
         ["Median moves", _days(c.median_moves)],
-        ["3 or more moves within 12 months", _pct(c.moves_flagged, ever, share)],
+        ["3 or more moves within 12 months", _pct(c.moves_flagged, c.ever_looked_after, share)],
     ], [col - 70, 70], header=False)
-    y_columns = max(y_columns, p.lines(x, y + 2, "Of the children ever looked after; short breaks are not moves.",
-                                       col, cls="muted"))
+    return p.lines(x, y + 2, "Of the children ever looked after; short breaks are not moves.", col, cls="muted")
 
-    # Column 3: time to legal permanence.
-    x = 2 * (col + GAP)
+
+def _median_words(km: KMCurve, small: bool) -> tuple[str, str]:
+    """The median time to permanence and its 95% interval as the page writes them ('-' when not shown)."""
+    median = "-" if small or km.median is None else f"{km.median:,} days"
+    if small or km.median is None:
+        return median, "not reached by half" if km.n and not small else "-"
+    lo = f"{km.median_lower:,}" if km.median_lower is not None else "-"
+    hi = f"{km.median_upper:,}" if km.median_upper is not None else "not reached"
+    return median, f"{lo} to {hi}"
+
+
+def _permanence_column(c: Cohort, p: _Page, x: float, y0: float, col: float) -> float:
+    """Time to legal permanence in figures: the median, its interval, the share reached within 1-4 years."""
+    share = c.options.share
     p.text(x, y0, "Time to legal permanence", cls="head")
     km = c.permanence
     small = share and km.n < SUPPRESS_BELOW
-    median = "-" if small or km.median is None else f"{km.median:,} days"
-    if small or km.median is None:
-        interval = "not reached by half" if km.n and not small else "-"
-    else:
-        lo = f"{km.median_lower:,}" if km.median_lower is not None else "-"
-        hi = f"{km.median_upper:,}" if km.median_upper is not None else "not reached"
-        interval = f"{lo} to {hi}"
-    rows2 = [["Median from looked after", median], ["95% interval", interval]]
+    median, interval = _median_words(km, small)
+    rows = [["Median from looked after", median], ["95% interval", interval]]
     for d in REACHED_BY_DAYS:
         value = "-" if small or km.n == 0 else f"{round(100 * (1 - km.survival_at(d)))}%"
-        rows2.append([f"Reached within {d // 365} year{'s' if d > 365 else ''}", value])
-    rows2.append(["Reached so far", f"{_count(km.events, share)} of {_count(km.n, share)}"])
-    y = _table(p, x, y0 + 22, rows2, [col - 110, 110], header=False)
+        rows.append([f"Reached within {d // 365} year{'s' if d > 365 else ''}", value])
+    rows.append(["Reached so far", f"{_count(km.events, share)} of {_count(km.n, share)}"])
+    y = _table(p, x, y0 + 22, rows, [col - 110, 110], header=False)
     p.lines(x, y + 2, "Kaplan-Meier estimate: children still waiting count until the as-at date, or until "
                       "they stopped being looked after.", col, cls="muted")
+    return y
 
-    # The steps table, full width.
-    y = max(y, y_columns) + 28
+
+def _steps_table(c: Cohort, p: _Page, y: float) -> None:
+    """The steps to permanence, full width: done, waiting, median and upper quartile, target, within it."""
+    share = c.options.share
     p.text(0, y, "Steps to permanence", cls="head")
     widths = [p.width - 6 * 110, 110, 110, 110, 110, 110, 110]
-    rows3 = [["Step", "Done", "Still waiting", "Median days", "Upper quartile", "Target days", "Within target"]]
+    rows = [["Step", "Done", "Still waiting", "Median days", "Upper quartile", "Target days", "Within target"]]
     for s in c.steps:
-        small_s = share and s.done < SUPPRESS_BELOW
-        rows3.append([step_words(s.after, s.milestone, c.jurisdiction), _count(s.done, share), _count(s.waiting, share),
-                      "-" if small_s else _days(s.median_days), "-" if small_s else _days(s.upper_quartile_days),
-                      _days(s.target_days) if s.target_days is not None else "none",
-                      "-" if small_s or s.within_target is None else f"{round(100 * s.within_target)}%"])
-    y = _table(p, 0, y + 24, rows3, widths)
+        small = share and s.done < SUPPRESS_BELOW
+        rows.append([step_words(s.after, s.milestone, c.jurisdiction), _count(s.done, share), _count(s.waiting, share),
+                     "-" if small else _days(s.median_days), "-" if small else _days(s.upper_quartile_days),
+                     _days(s.target_days) if s.target_days is not None else "none",
+                     "-" if small or s.within_target is None else f"{round(100 * s.within_target)}%"])
+    y = _table(p, 0, y + 24, rows, widths)
     p.lines(0, y + 4, "Days from the first milestone of the pair to the second, for the children who took the "
                       "step; still waiting: the first is dated, the second not yet, and the child is still looked "
                       "after without legal permanence. Steps that do not apply to a child's plan (such as the "
                       "adoption steps for a plan of home or kinship), and steps the record's source does not hold "
                       "(an SSDA903 return has no permanence plan date), are not counted.", p.width, cls="muted")
-    return p
 
 
 # ---------------------------------------------------------------- page 2
@@ -342,7 +403,28 @@ def _run_charts(c: Cohort, p: _Page) -> _Page:
     return p
 
 
+@dataclass(frozen=True, slots=True)
+class _RunPlot:
+    """Where one run chart's points go: the plot box, its day scale and the points taken in date order."""
+
+    left: float
+    top: float
+    right: float  # the grid's right edge (the waiting strip included)
+    bottom: float
+    plot_right: float  # the points' right edge (left of the waiting strip)
+    ymax: float
+    step: float
+    n: int  # children who took the step (or months)
+
+    def xv(self, i: int) -> float:
+        return self.left + (self.plot_right - self.left) * ((i + 0.5) / self.n) if self.n else self.left
+
+    def yv(self, v: float) -> float:
+        return self.bottom - (self.bottom - self.top) * (v / self.ymax)
+
+
 def _run_chart(c: Cohort, p: _Page, rc: RunChart, x: float, y: float, w: float, h: float) -> None:
+    """One step's run chart in its frame: title, scale, centre and target, points, the waiting strip, foot."""
     p.items.append(Rect(x, y, w, h, "frame"))
     p.text(x + 6, y + 4, step_words(rc.after, rc.milestone, c.jurisdiction), cls="bold", max_width=w - 12)
     a = rc.analysis
@@ -355,90 +437,116 @@ def _run_chart(c: Cohort, p: _Page, rc: RunChart, x: float, y: float, w: float, 
     if not rc.points:
         p.lines(x + 6, y + 50, "No child has begun this step by the as-at date.", w - 12, cls="muted")
         return
-    left, top = x + 46, y + 44
-    right, bottom = x + w - 8, y + h - 56
     zone = 44.0 if opened else 0.0
-    plot_right = right - zone - (6 if opened else 0)
-    # The scale fits the children who took the step (and the target): children waiting longer than that
-    # sit on the top edge of the waiting strip, counted, rather than squash every other point flat.
-    values = [pt.days for pt in closed] or [pt.days for pt in opened]
+    plot = _run_plot(rc, x, y, w, h, zone)
+    _run_scale(p, plot, closed)
+    _run_lines(p, plot, rc)
+    _run_points(p, plot, rc, closed)
+    if opened:
+        _run_waiting(c, p, plot, opened, zone)
+    share = c.options.share
+    n = len(closed)
+    done_words = f"{_count(n, share)} done" if c.options.per != "month" else f"{n} months"
+    foot = f"{done_words}, {_count(len(opened), share)} waiting"
+    rules = sorted({s.rule.replace('_', ' ') for s in a.signals})
+    foot += ("  \u00b7  signals: " + ", ".join(rules)) if rules else "  \u00b7  no signal"
+    p.text(x + 6, plot.bottom + 22, foot, max_width=w - 12)
+    if a.notes:
+        p.text(x + 6, plot.bottom + 22 + 15, a.notes[0], cls="muted", max_width=w - 12)
+
+
+def _run_plot(rc: RunChart, x: float, y: float, w: float, h: float, zone: float) -> _RunPlot:
+    """The plot box inside the frame, and a scale that fits the children who took the step (and the target).
+
+    Children waiting longer than that sit on the top edge of the waiting strip, counted, rather than
+    squash every other point flat.
+    """
+    a = rc.analysis
+    closed = rc.points[: rc.closed]
+    values = [pt.days for pt in closed] or [pt.days for pt in rc.points[rc.closed:]]
     top_value = max([*values, rc.target_days or 0, a.upper or 0, 1])
     step = _nice_step(top_value)
-    ymax = step * math.ceil(top_value / step)
+    right = x + w - 8
+    return _RunPlot(left=x + 46, top=y + 44, right=right, bottom=y + h - 56,
+                    plot_right=right - zone - (6 if zone else 0), ymax=step * math.ceil(top_value / step),
+                    step=step, n=len(closed))
 
-    def yv(v: float) -> float:
-        return bottom - (bottom - top) * (v / ymax)
 
+def _run_scale(p: _Page, plot: _RunPlot, closed: Sequence[Point]) -> None:
+    """Day grid lines with their numbers, the axes, and a year under the first point of each calendar year."""
     tick = 0.0
-    while tick <= ymax + 1e-9:
-        ty = yv(tick)
-        p.items.append(Line(left, ty, right, ty, "grid"))
-        p.text(left - 4, ty - 7, f"{tick:,.0f}", anchor="end", cls="muted")
-        tick += step
-    p.items.append(Line(left, bottom, right, bottom, "axis"))
-    p.items.append(Line(left, top, left, bottom, "axis"))
-    n = len(closed)
-
-    def xv(i: int) -> float:
-        return left + (plot_right - left) * ((i + 0.5) / n) if n else left
-
-    # Year ticks under the points: the first point of each calendar year.
+    while tick <= plot.ymax + 1e-9:
+        ty = plot.yv(tick)
+        p.items.append(Line(plot.left, ty, plot.right, ty, "grid"))
+        p.text(plot.left - 4, ty - 7, f"{tick:,.0f}", anchor="end", cls="muted")
+        tick += plot.step
+    p.items.append(Line(plot.left, plot.bottom, plot.right, plot.bottom, "axis"))
+    p.items.append(Line(plot.left, plot.top, plot.left, plot.bottom, "axis"))
     seen: set[int] = set()
     last_label = -1e9
     for i, pt in enumerate(closed):
         if pt.date.year not in seen:
             seen.add(pt.date.year)
-            tx = xv(i)
-            p.items.append(Line(tx, bottom, tx, bottom + 4, "axis"))
+            tx = plot.xv(i)
+            p.items.append(Line(tx, plot.bottom, tx, plot.bottom + 4, "axis"))
             label = str(pt.date.year)
             width = p.metrics.width(label, TEXT)
-            if tx - width / 2 > last_label + 4 and tx + width / 2 <= plot_right + 10:
-                p.text(tx, bottom + 5, label, anchor="middle", cls="muted")
+            if tx - width / 2 > last_label + 4 and tx + width / 2 <= plot.plot_right + 10:  # labels never overlap
+                p.text(tx, plot.bottom + 5, label, anchor="middle", cls="muted")
                 last_label = tx + width / 2
-    if a.centre is not None and n:
-        base_end = xv(max(0, rc.baseline - 1)) if rc.baseline else plot_right
-        p.items.append(Line(left, yv(a.centre), base_end, yv(a.centre), "centre"))
-        if rc.baseline and rc.baseline < n:
-            p.items.append(Line(base_end, yv(a.centre), plot_right, yv(a.centre), "centre-ext"))
+
+
+def _run_lines(p: _Page, plot: _RunPlot, rc: RunChart) -> None:
+    """The centre (solid over the baseline, dashed past it), the target, and (mdc) the limits."""
+    a = rc.analysis
+    if a.centre is not None and plot.n:
+        base_end = plot.xv(max(0, rc.baseline - 1)) if rc.baseline else plot.plot_right
+        p.items.append(Line(plot.left, plot.yv(a.centre), base_end, plot.yv(a.centre), "centre"))
+        if rc.baseline and rc.baseline < plot.n:
+            p.items.append(Line(base_end, plot.yv(a.centre), plot.plot_right, plot.yv(a.centre), "centre-ext"))
     if rc.target_days is not None:
-        p.items.append(Line(left, yv(rc.target_days), right, yv(rc.target_days), "target"))
+        p.items.append(Line(plot.left, plot.yv(rc.target_days), plot.right, plot.yv(rc.target_days), "target"))
     for limit in (a.lower, a.upper):
         if limit is not None:
-            p.items.append(Line(left, yv(limit), plot_right, yv(limit), "limit"))
-    flagged = {i for s in a.signals for i in range(s.first, s.last + 1)}
+            p.items.append(Line(plot.left, plot.yv(limit), plot.plot_right, plot.yv(limit), "limit"))
+
+
+def _run_points(p: _Page, plot: _RunPlot, rc: RunChart, closed: Sequence[Point]) -> None:
+    """The children who took the step: squares, diamonds where a rule fired (shape, not only colour)."""
+    flagged = {i for s in rc.analysis.signals for i in range(s.first, s.last + 1)}
+    n = plot.n
     size = 5.0 if n <= 150 else 3.5 if n <= 600 else 2.4
     if 1 < n <= MAX_SERIES_LINE:
-        d = _polyline([(xv(i), yv(pt.days)) for i, pt in enumerate(closed)])
-        p.items.append(Path(d, Box(left, top, plot_right - left, bottom - top), "series", form="fixed"))
+        d = _polyline([(plot.xv(i), plot.yv(pt.days)) for i, pt in enumerate(closed)])
+        p.items.append(Path(d, Box(plot.left, plot.top, plot.plot_right - plot.left, plot.bottom - plot.top),
+                            "series", form="fixed"))
     for i, pt in enumerate(closed):
-        cx, cy = xv(i), yv(pt.days)
+        cx, cy = plot.xv(i), plot.yv(pt.days)
         if i in flagged:
             p.items.append(Marker("diamond", cx, cy, size + 3, "pt-signal"))
         else:
             p.items.append(Rect(cx - size / 2, cy - size / 2, size, size, "pt"))
-    if opened:
-        zx = right - zone
-        p.items.append(Rect(zx, top, zone, bottom - top, "open-zone"))
-        p.text(zx + zone / 2, bottom + 5, "waiting", anchor="middle", cls="muted")
-        above = 0
-        for j, pt in enumerate(opened):
-            ox = zx + 6 + (zone - 12) * ((j * 0.618) % 1)
-            if pt.days > ymax:
-                above += 1
-                oy = top + 4
-            else:
-                oy = yv(pt.days)
-            p.items.append(Marker("triangle", ox, oy, 6, "pt-open"))
-        if above:
-            p.text(zx + zone / 2, top - 15, f"{_count(above, c.options.share)} above", anchor="middle", cls="muted")
-    share = c.options.share
-    done_words = f"{_count(n, share)} done" if c.options.per != "month" else f"{n} months"
-    foot = f"{done_words}, {_count(len(opened), share)} waiting"
-    rules = sorted({s.rule.replace('_', ' ') for s in a.signals})
-    foot += ("  \u00b7  signals: " + ", ".join(rules)) if rules else "  \u00b7  no signal"
-    p.text(x + 6, bottom + 22, foot, max_width=w - 12)
-    if a.notes:
-        p.text(x + 6, bottom + 22 + 15, a.notes[0], cls="muted", max_width=w - 12)
+
+
+def _run_waiting(c: Cohort, p: _Page, plot: _RunPlot, opened: Sequence[Point], zone: float) -> None:
+    """Children still waiting, days so far, as hollow triangles in a strip of their own on the right.
+
+    So recent months cannot look better than they are; those beyond the scale sit on its top edge, counted.
+    """
+    zx = plot.right - zone
+    p.items.append(Rect(zx, plot.top, zone, plot.bottom - plot.top, "open-zone"))
+    p.text(zx + zone / 2, plot.bottom + 5, "waiting", anchor="middle", cls="muted")
+    above = 0
+    for j, pt in enumerate(opened):
+        ox = zx + 6 + (zone - 12) * ((j * 0.618) % 1)
+        if pt.days > plot.ymax:
+            above += 1
+            oy = plot.top + 4
+        else:
+            oy = plot.yv(pt.days)
+        p.items.append(Marker("triangle", ox, oy, 6, "pt-open"))
+    if above:
+        p.text(zx + zone / 2, plot.top - 15, f"{_count(above, c.options.share)} above", anchor="middle", cls="muted")
 
 
 def _run_legend(c: Cohort, p: _Page, x: float, y: float, w: float, h: float) -> None:
@@ -502,104 +610,151 @@ def _km_path(curve: KMCurve, xv: object, yv: object, until: float) -> tuple[shap
     return tuple(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class _KMPlot:
+    """The Kaplan-Meier plot box and its scales: years since becoming looked after across, share reached up."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+    years: int
+
+    def xv(self, t: float) -> float:
+        return self.left + (self.right - self.left) * (t / (self.years * 365))
+
+    def yv(self, share_reached: float) -> float:
+        return self.bottom - (self.bottom - self.top) * share_reached
+
+    def box(self) -> Box:
+        return Box(self.left, self.top, self.right - self.left, self.bottom - self.top)
+
+
+@dataclass(frozen=True, slots=True)
+class _KMSeries:
+    """The curves drawn (all children first, then each route, as many as there are dashes) and what --share
+    hides of them: a curve whose children are hidden shows no line, median or counts of its own."""
+
+    curves: tuple[tuple[str, KMCurve], ...]
+    keys: tuple[str | None, ...]  # the route of each curve; None: all children
+    share: bool
+    counts: SharedCounts
+
+    def hidden(self, i: int) -> bool:
+        key, curve = self.keys[i], self.curves[i][1]
+        return self.share and (curve.n < SUPPRESS_BELOW or (key is not None
+                                                            and not _shown(self.counts.route_children[key])))
+
+    def at_risk(self, i: int, yr: int) -> str:
+        key, curve = self.keys[i], self.curves[i][1]
+        if key is None:
+            return _count(curve.at_risk(yr * 365), self.share)
+        return _cell(self.counts.route_at_risk[yr][key])
+
+
 def _permanence(c: Cohort, p: _Page) -> _Page:
-    share = c.options.share
+    """Page 3: time to legal permanence as curves (left), with who is still followed; the children waiting
+    longest (right)."""
     y0 = _header(c, p, "Time to legal permanence, from becoming looked after")
     kw = p.width * 0.64
-    left, top, right = 220.0, y0 + 30, kw - 10
-    counts = shared_counts(c)
-    curves: list[tuple[str, KMCurve]] = [("All children", c.permanence)]
+    curves = [("All children", c.permanence)]
     curves += [(_route_words(k, c.jurisdiction), v) for k, v in c.permanence_by_route.items()]
-    keys: list[str | None] = [None, *c.permanence_by_route]  # None: all children
     curves = curves[: len(KM_DASHES)]
-
-    def hidden(i: int, curve: KMCurve) -> bool:
-        key = keys[i]
-        return share and (curve.n < SUPPRESS_BELOW or (key is not None and not _shown(counts.route_children[key])))
-
-    def at_risk(i: int, curve: KMCurve, yr: int) -> str:
-        key = keys[i]
-        return _count(curve.at_risk(yr * 365), share) if key is None else _cell(counts.route_at_risk[yr][key])
-
+    series = _KMSeries(tuple(curves), (None, *c.permanence_by_route)[: len(curves)], c.options.share,
+                       shared_counts(c))
     last_event = max((v.steps[-1].time for _, v in curves if v.steps), default=365)
-    years = max(4, min(10, math.ceil(last_event / 365) + 1))
-    bottom = p.height - 110 - 16 * len(curves)  # room below: the at-risk table and two lines of notes
-
-    def xv(t: float) -> float:
-        return left + (right - left) * (t / (years * 365))
-
-    def yv(share_reached: float) -> float:
-        return bottom - (bottom - top) * share_reached
-
-    p.text(left, top - 24, "Share who have reached legal permanence", cls="muted")
-    for k in range(0, 11, 2):
-        ty = yv(k / 10)
-        p.items.append(Line(left, ty, right, ty, "grid"))
-        p.text(left - 4, ty - 7, f"{k * 10}%", anchor="end", cls="muted")
-    for yr in range(years + 1):
-        tx = xv(yr * 365)
-        p.items.append(Line(tx, bottom, tx, bottom + 4, "axis"))
-        p.text(tx, bottom + 5, f"{yr}", anchor="middle", cls="muted")
-    p.text((left + right) / 2, bottom + 20, "years since becoming looked after", anchor="middle", cls="muted")
-    p.items.append(Line(left, bottom, right, bottom, "axis"))
-    p.items.append(Line(left, top, left, bottom, "axis"))
-    overall = c.permanence
-    if overall.steps and not (share and overall.n < SUPPRESS_BELOW):
-        # The overall curve's 95% interval as a band (reached = 1 - S, so the bounds swap).
-        # A step band, as the curve: each step's interval holds until the next event time.
-        upper_pts: list[tuple[float, float]] = []
-        lower_pts: list[tuple[float, float]] = []
-        last = min(years * 365, max(overall.times))
-        shown = [st for st in overall.steps if st.lower is not None and st.upper is not None
-                 and st.time <= years * 365]
-        for k, st in enumerate(shown):
-            until = shown[k + 1].time if k + 1 < len(shown) else max(last, st.time)
-            assert st.lower is not None and st.upper is not None
-            for t in (st.time, until):
-                upper_pts.append((xv(t), yv(1 - st.lower)))
-                lower_pts.append((xv(t), yv(1 - st.upper)))
-        if len(upper_pts) > 1:
-            d = (*_polyline(upper_pts + lower_pts[::-1]), shapes.close())
-            p.items.append(Path(d, Box(left, top, right - left, bottom - top), "ci", form="fixed"))
+    plot = _KMPlot(left=220.0, top=y0 + 30, right=kw - 10,
+                   bottom=p.height - 110 - 16 * len(curves),  # room below: the at-risk table and two lines of notes
+                   years=max(4, min(10, math.ceil(last_event / 365) + 1)))
+    _km_axes(p, plot)
+    _km_band(c, p, plot)
     for i, (_, curve) in enumerate(curves):
-        if curve.n == 0 or hidden(i, curve):
+        if curve.n == 0 or series.hidden(i):
             continue
-        p.items.append(Path(_km_path(curve, xv, yv, years * 365), Box(left, top, right - left, bottom - top),
-                            f"km-{i}", form="fixed"))
-    # Legend and numbers at risk, under the axis.
-    y = bottom + 40
+        p.items.append(Path(_km_path(curve, plot.xv, plot.yv, plot.years * 365), plot.box(), f"km-{i}",
+                            form="fixed"))
+    _km_at_risk(p, plot, series, kw)
+    _waiting_longest(c, p, kw + GAP, y0)
+    return p
+
+
+def _km_axes(p: _Page, plot: _KMPlot) -> None:
+    """Grid lines every 20%, a tick and number for each year, the axes and their words."""
+    p.text(plot.left, plot.top - 24, "Share who have reached legal permanence", cls="muted")
+    for k in range(0, 11, 2):
+        ty = plot.yv(k / 10)
+        p.items.append(Line(plot.left, ty, plot.right, ty, "grid"))
+        p.text(plot.left - 4, ty - 7, f"{k * 10}%", anchor="end", cls="muted")
+    for yr in range(plot.years + 1):
+        tx = plot.xv(yr * 365)
+        p.items.append(Line(tx, plot.bottom, tx, plot.bottom + 4, "axis"))
+        p.text(tx, plot.bottom + 5, f"{yr}", anchor="middle", cls="muted")
+    p.text((plot.left + plot.right) / 2, plot.bottom + 20, "years since becoming looked after", anchor="middle",
+           cls="muted")
+    p.items.append(Line(plot.left, plot.bottom, plot.right, plot.bottom, "axis"))
+    p.items.append(Line(plot.left, plot.top, plot.left, plot.bottom, "axis"))
+
+
+def _km_band(c: Cohort, p: _Page, plot: _KMPlot) -> None:
+    """The overall curve's 95% interval as a shaded step band (reached = 1 - S, so the bounds swap).
+
+    A step band, as the curve: each step's interval holds until the next event time.
+    """
+    overall = c.permanence
+    if not overall.steps or (c.options.share and overall.n < SUPPRESS_BELOW):
+        return
+    upper_pts: list[tuple[float, float]] = []
+    lower_pts: list[tuple[float, float]] = []
+    last = min(plot.years * 365, max(overall.times))
+    shown = [st for st in overall.steps if st.lower is not None and st.upper is not None
+             and st.time <= plot.years * 365]
+    for k, st in enumerate(shown):
+        until = shown[k + 1].time if k + 1 < len(shown) else max(last, st.time)
+        assert st.lower is not None and st.upper is not None
+        for t in (st.time, until):
+            upper_pts.append((plot.xv(t), plot.yv(1 - st.lower)))
+            lower_pts.append((plot.xv(t), plot.yv(1 - st.upper)))
+    if len(upper_pts) > 1:
+        d = (*_polyline(upper_pts + lower_pts[::-1]), shapes.close())
+        p.items.append(Path(d, plot.box(), "ci", form="fixed"))
+
+
+def _km_at_risk(p: _Page, plot: _KMPlot, series: _KMSeries, kw: float) -> None:
+    """Under the axis: each curve's line, name and median, and the children still followed each year."""
+    left = plot.left
+    y = plot.bottom + 40
     p.text(0, y, "Children still followed (at risk) at each year since becoming looked after", cls="bold")
     y += 18
     p.text(left - 22, y, "median", anchor="end", cls="muted")
     y += 16
-    for i, (name, curve) in enumerate(curves):
+    for i, (name, curve) in enumerate(series.curves):
         p.items.append(Line(0, y + 7, 26, y + 7, f"km-{i}"))
-        med = "-" if hidden(i, curve) or curve.median is None else f"{curve.median:,} d"
+        med = "-" if series.hidden(i) or curve.median is None else f"{curve.median:,} d"
         p.text(32, y, name, max_width=left - 105)
         p.text(left - 22, y, med, anchor="end", cls="muted")
-        for yr in range(years + 1):
-            p.text(xv(yr * 365), y, at_risk(i, curve, yr), anchor="middle")
+        for yr in range(plot.years + 1):
+            p.text(plot.xv(yr * 365), y, series.at_risk(i, yr), anchor="middle")
         y += 16
     p.lines(0, y + 2, "Shaded: the 95% interval of the curve for all children (Greenwood, log-log). Route: the "
                       "plan in force (latest permanence recommendation). A dash: not reached by half.", kw,
             cls="muted", max_lines=2)
 
-    # The children waiting longest, on the right.
-    x = kw + GAP
+
+def _waiting_longest(c: Cohort, p: _Page, x: float, y0: float) -> None:
+    """The children waiting longest: reference, step waited for, since when, days (never with --share)."""
     cw = p.width - x
     p.text(x, y0, "Children waiting longest", cls="head")
-    if share:
+    if c.options.share:
         p.lines(x, y0 + 24, "Not shown in figures for sharing (--share): the list is about single children.",
                 cw, cls="muted")
-        return p
+        return
     if not c.waiting:
         p.lines(x, y0 + 24, "No child is waiting for a step at the as-at date.", cw, cls="muted")
-        return p
+        return
     rows = [["Child", "Waiting for", "Since", "Days"]]
     for wt in c.waiting:
         rows.append([wt.ref, milestone_words(wt.milestone, c.jurisdiction), day_words(wt.since), f"{wt.days:,}"])
     _table(p, x, y0 + 24, rows, [cw * 0.21, cw * 0.4, cw * 0.26, cw * 0.13], left=3)
-    return p
 
 
 def _route_words(route: str, jurisdiction: str = "scotland") -> str:
@@ -616,7 +771,7 @@ def _journeys(c: Cohort, m: TextMetrics, w: float, h: float) -> list[_Page]:
     shared_counts_groups = shared_counts(c).groups
     ordered = [(name, sorted(rs, key=_journey_order)) for name, rs in groups]
     n = sum(len(rs) for _, rs in ordered)
-    top, bottom_room = 52.0 + 26, 40.0
+    top, bottom_room = 52.0 + 26, 40.0 + 16 * (len(_legend_lines(m, w, c.jurisdiction)) - 1)
     header = 18.0 if c.groups else 0.0
     avail = h - top - bottom_room - (GROUP_MIN + 4) * len(ordered) * (1 if c.groups else 0)
     row = min(MAX_ROW, max(MIN_ROW, avail / max(n, 1)))
@@ -692,13 +847,35 @@ def _journey_row(p: _Page, r: ChildRecord, y: float, row: float, xv: object) -> 
             p.items.append(Line(px, y, px, y + row, "tick-perm"))
 
 
-def _journey_legend(p: _Page, w: float, h: float, jurisdiction: str = "scotland") -> None:
+LEGEND_X = 220.0  # the journeys' legend starts right of the axis words ("age in years")
+
+
+def _legend_lines(m: TextMetrics, w: float, jurisdiction: str) -> list[list[str]]:
+    """The journeys' legend entries (drawn placement codes) in lines that fit the page from LEGEND_X."""
     vocab = load_vocabulary(jurisdiction)
-    x = 220.0
-    y = h - 18
+    lines: list[list[str]] = [[]]
+    x = LEGEND_X
     for code in [k for k in vocab.codes("placement") if not vocab.term("placement", k).overlay]:
-        p.items.append(Rect(x, y + 2, 12, 11, f"swatch fill-placement-{code}"))
-        x += 16 + p.text(x + 16, y, vocab.term("placement", code).abbr) + 12
+        width = 16 + m.width(vocab.term("placement", code).abbr, TEXT) + 12
+        if lines[-1] and x + width - 12 > w:
+            lines.append([])
+            x = LEGEND_X
+        lines[-1].append(code)
+        x += width
+    return lines
+
+
+def _journey_legend(p: _Page, w: float, h: float, jurisdiction: str = "scotland") -> None:
+    """Swatch and name of each placement type under the rows; a second line when one does not fit the
+    page (England's names are longer), the last line at the page's foot."""
+    vocab = load_vocabulary(jurisdiction)
+    lines = _legend_lines(p.metrics, w, jurisdiction)
+    for k, codes in enumerate(lines):
+        x = LEGEND_X
+        y = h - 18 - 16 * (len(lines) - 1 - k)
+        for code in codes:
+            p.items.append(Rect(x, y + 2, 12, 11, f"swatch fill-placement-{code}"))
+            x += 16 + p.text(x + 16, y, vocab.term("placement", code).abbr) + 12
 
 
 # ---------------------------------------------------------------- left out

@@ -11,6 +11,7 @@ file; a child with a bad row is reported by table and row and left out.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -108,8 +109,18 @@ def load_mapping(path: str) -> Mapping:
     return Mapping(file=str(path), sections=sections, jurisdiction=str(data.get("jurisdiction", "scotland")))
 
 
+def _section_path(section: Section, table_path: str) -> str:
+    """The file a section is read from: its `file:` beside the input, or the input itself."""
+    return str(Path(table_path).parent / section.file) if section.file else table_path
+
+
+def children_table(table_path: str, mapping: Mapping) -> str:
+    """Which extract an input belongs to (its children table's real path): each extract is read once."""
+    return os.path.realpath(_section_path(mapping.sections["children"], table_path))
+
+
 def _table_for(section: Section, table_path: str) -> Table:
-    path = str(Path(table_path).parent / section.file) if section.file else table_path
+    path = _section_path(section, table_path)
     sheet = section.sheet if path.lower().endswith((".xlsx", ".xlsm")) else None
     return read_table(path, sheet=sheet)
 
@@ -156,15 +167,15 @@ def _code(section: Section, raw: str, kind: str, codes: tuple[str, ...], where: 
     return value
 
 
-def table_children(table_path: str, mapping: Mapping, *, as_of: date) -> tuple[list[TableChild], list[tuple[str, str]]]:
-    """Every child of the extract as case data, and (source, message) for each child that cannot be built."""
-    vocab = load_vocabulary(mapping.jurisdiction)
-    children: dict[str, dict[str, Any]] = {}
-    order: list[str] = []
-    events: dict[str, list[tuple[dict[str, Any], str]]] = {}
-    broken: dict[str, list[str]] = {}
+_Events = dict[str, list[tuple[dict[str, Any], str]]]  # ref -> (event data, "table row") in table order
+_Broken = dict[str, list[str]]  # ref (or a row with no reference) -> what is wrong
+
+
+def _children_rows(mapping: Mapping, table_path: str, broken: _Broken) -> dict[str, dict[str, Any]]:
+    """The children table: ref -> reference, date of birth, name and row, in table order."""
     kid = mapping.sections["children"]
     kid_table = _table_for(kid, table_path)
+    children: dict[str, dict[str, Any]] = {}
     for number, row in _rows(kid, kid_table):
         ref = row["ref"]
         where = f"{kid_table.file} row {number}"
@@ -180,8 +191,11 @@ def table_children(table_path: str, mapping: Mapping, *, as_of: date) -> tuple[l
             broken.setdefault(ref, []).append(str(exc))
             dob = ""
         children[ref] = {"ref": ref, "date_of_birth": dob, "name": row.get("name") or ref, "where": where}
-        order.append(ref)
+    return children
 
+
+def _span_rows(mapping: Mapping, table_path: str, vocab: Any, events: _Events, broken: _Broken) -> None:
+    """The placements and legal tables: one event per row, its codes turned into the vocabulary's."""
     for name, kind in (("placements", "placement"), ("legal", "order")):
         section = mapping.sections.get(name)
         if section is None:
@@ -202,32 +216,47 @@ def table_children(table_path: str, mapping: Mapping, *, as_of: date) -> tuple[l
             event["source"] = where
             events.setdefault(ref, []).append((event, where))
 
-    miles = mapping.sections.get("milestones")
-    if miles is not None:
-        table = _table_for(miles, table_path)
-        for number, row in _rows(miles, table):
-            ref = row["ref"]
-            where = f"{table.file} row {number}"
-            for milestone in PACE_MILESTONES:
-                text = row.get(milestone, "")
-                if not text:
-                    continue
-                try:
-                    event = {"kind": "milestone", "type": milestone, "date": _iso(text, where), "source": where}
-                    if milestone == "permanence_recommended" and row.get("route"):
-                        event["route"] = _code(miles, row["route"], "route", tuple(vocab.routes), where)
-                except RowError as exc:
-                    broken.setdefault(ref, []).append(str(exc))
-                    continue
-                events.setdefault(ref, []).append((event, where))
 
+def _milestone_rows(mapping: Mapping, table_path: str, vocab: Any, events: _Events, broken: _Broken) -> None:
+    """The milestones section: one milestone event per filled PACE date cell (the route on the recommendation)."""
+    miles = mapping.sections.get("milestones")
+    if miles is None:
+        return
+    table = _table_for(miles, table_path)
+    for number, row in _rows(miles, table):
+        ref = row["ref"]
+        where = f"{table.file} row {number}"
+        for milestone in PACE_MILESTONES:
+            text = row.get(milestone, "")
+            if not text:
+                continue
+            try:
+                event = {"kind": "milestone", "type": milestone, "date": _iso(text, where), "source": where}
+                if milestone == "permanence_recommended" and row.get("route"):
+                    event["route"] = _code(miles, row["route"], "route", tuple(vocab.routes), where)
+            except RowError as exc:
+                broken.setdefault(ref, []).append(str(exc))
+                continue
+            events.setdefault(ref, []).append((event, where))
+
+
+def table_children(table_path: str, mapping: Mapping, *, as_of: date) -> tuple[list[TableChild], list[tuple[str, str]]]:
+    """Every child of the extract as case data, and (source, message) for each child that cannot be built.
+
+    A child with any bad row is left out whole (with every message), never drawn from the rows that did read.
+    """
+    vocab = load_vocabulary(mapping.jurisdiction)
+    events: _Events = {}
+    broken: _Broken = {}
+    children = _children_rows(mapping, table_path, broken)
+    _span_rows(mapping, table_path, vocab, events, broken)
+    _milestone_rows(mapping, table_path, vocab, events, broken)
     out: list[TableChild] = []
     left: list[tuple[str, str]] = []
     for ref in [r for r in events if r not in children]:
         first = events[ref][0][1]
         left.append((f"{first} (child {ref[:40]})", "has rows but no row in the children table"))
-    for ref in order:
-        child = children[ref]
+    for ref, child in children.items():
         if ref in broken:
             left.extend((f"{child['where']} (child {ref[:40]})", m) for m in broken.pop(ref))
             continue

@@ -166,14 +166,9 @@ def _trends(values: Sequence[float], *, ties: str) -> list[tuple[int, int, int]]
     return out
 
 
-def analyse(values: Sequence[float], rules: RuleSet, *, baseline: int | None = None) -> Analysis:
-    """Apply `rules` to `values` (in date order); the centre and limits come from the first `baseline`
-    points (None: all of them)."""
-    n = len(values)
-    base = list(values[: baseline if baseline else n]) or list(values)
-    notes: list[str] = []
-    if not base:
-        return Analysis(rules.name, None, None, None, (), 0, 0, 0, 0, ("no points",))
+def _centre_and_limits(base: Sequence[float], rules: RuleSet) -> tuple[float, float | None, float | None,
+                                                                       float | None]:
+    """The centre of the baseline, and (mdc) the limits and the mean moving range they are built from."""
     centre = median(base) if rules.centre == "median" else sum(base) / len(base)
     lower = upper = None
     amr: float | None = None
@@ -185,16 +180,12 @@ def analyse(values: Sequence[float], rules: RuleSet, *, baseline: int | None = N
         lower = centre - rules.limits * amr
         if rules.lower_bound is not None:
             lower = max(lower, rules.lower_bound)
-    sides = _sides(values, centre)
-    skip_runs = _runs_of_sides(sides, on_centre="skip")
-    useful = sum(1 for s in sides if s)
-    runs = len(skip_runs)
-    crossings = max(0, runs - 1)
-    longest = max((r[2] for r in skip_runs), default=0)
-    if n < rules.min_points:
-        notes.append(f"fewer than {rules.min_points} points: no rule applied")
-        return Analysis(rules.name, centre, lower, upper, (), useful, runs, crossings, longest, tuple(notes))
+    return centre, lower, upper, amr
 
+
+def _shape_signals(values: Sequence[float], rules: RuleSet, centre: float, lower: float | None,
+                   upper: float | None, amr: float | None) -> list[Signal]:
+    """Signals from single points and their neighbours: beyond the limits, trends, 2 of 3 beyond 2 sigma."""
     signals: list[Signal] = []
     if rules.limits is not None and lower is not None and upper is not None:
         signals.extend(Signal("outside_limits", i, i) for i, v in enumerate(values) if v > upper or v < lower)
@@ -204,31 +195,64 @@ def analyse(values: Sequence[float], rules: RuleSet, *, baseline: int | None = N
     if rules.two_of_three is not None and amr is not None:
         high = centre + rules.two_of_three * amr
         low = centre - rules.two_of_three * amr
-        for i in range(n - 2):
+        for i in range(len(values) - 2):
             window = values[i:i + 3]
             if sum(1 for v in window if v > high) >= 2 or sum(1 for v in window if v < low) >= 2:
                 signals.append(Signal("two_of_three", i, i + 2))
+    return signals
+
+
+def _side_signals(sides: Sequence[int], rules: RuleSet, skip_runs: list[tuple[int, int, int]],
+                  notes: list[str]) -> list[Signal]:
+    """Signals from the runs on each side of the centre: shifts, the runs table, long runs, few crossings.
+
+    A rule that judges the whole series marks it from its first to its last useful point; a size the
+    runs table does not hold adds a note rather than a guessed judgement.
+    """
+    useful = sum(1 for s in sides if s)
+    runs = len(skip_runs)
+    signals: list[Signal] = []
     if rules.shift is not None:
         shift_runs = skip_runs if rules.shift_on_centre == "skip" else _runs_of_sides(sides, on_centre="break")
         signals.extend(Signal("shift", a, b) for a, b, count in shift_runs if count >= rules.shift)
-    if rules.runs_table and useful:
+    if not useful:
+        return signals
+    first = next(i for i, s in enumerate(sides) if s)
+    last = max(i for i, s in enumerate(sides) if s)
+    if rules.runs_table:
         limits = RUNS_TABLE.get(useful)
         if limits is None:
             notes.append(f"runs rule not applied: no verified table entry for {useful} points")
-        else:
-            first = next(i for i, s in enumerate(sides) if s)
-            last = max(i for i, s in enumerate(sides) if s)
-            if runs < limits[0]:
-                signals.append(Signal("too_few_runs", first, last))
-            elif runs > limits[1]:
-                signals.append(Signal("too_many_runs", first, last))
-    if rules.long_run and useful:
+        elif runs < limits[0]:
+            signals.append(Signal("too_few_runs", first, last))
+        elif runs > limits[1]:
+            signals.append(Signal("too_many_runs", first, last))
+    if rules.long_run:
         limit = round(math.log2(useful) + rules.long_run_add)
         signals.extend(Signal("long_run", a, b) for a, b, count in skip_runs if count > limit)
-    if rules.crossings and useful:
-        limit = qbinom(rules.crossings_alpha, useful - 1)
-        if crossings < limit:
-            first = next(i for i, s in enumerate(sides) if s)
-            last = max(i for i, s in enumerate(sides) if s)
-            signals.append(Signal("few_crossings", first, last))
+    if rules.crossings and max(0, runs - 1) < qbinom(rules.crossings_alpha, useful - 1):
+        signals.append(Signal("few_crossings", first, last))
+    return signals
+
+
+def analyse(values: Sequence[float], rules: RuleSet, *, baseline: int | None = None) -> Analysis:
+    """Apply `rules` to `values` (in date order); the centre and limits come from the first `baseline`
+    points (None: all of them)."""
+    n = len(values)
+    base = list(values[: baseline if baseline else n]) or list(values)
+    notes: list[str] = []
+    if not base:
+        return Analysis(rules.name, None, None, None, (), 0, 0, 0, 0, ("no points",))
+    centre, lower, upper, amr = _centre_and_limits(base, rules)
+    sides = _sides(values, centre)
+    skip_runs = _runs_of_sides(sides, on_centre="skip")
+    useful = sum(1 for s in sides if s)
+    runs = len(skip_runs)
+    crossings = max(0, runs - 1)
+    longest = max((r[2] for r in skip_runs), default=0)
+    if n < rules.min_points:
+        notes.append(f"fewer than {rules.min_points} points: no rule applied")
+        return Analysis(rules.name, centre, lower, upper, (), useful, runs, crossings, longest, tuple(notes))
+    signals = _shape_signals(values, rules, centre, lower, upper, amr)
+    signals += _side_signals(sides, rules, skip_runs, notes)
     return Analysis(rules.name, centre, lower, upper, tuple(signals), useful, runs, crossings, longest, tuple(notes))
