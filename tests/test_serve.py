@@ -831,3 +831,22 @@ def test_the_preview_is_the_chart_as_the_view_draws_it(client: Any, case_id: str
     full = client.get(f"/api/cases/{case_id}/timeline.svg?view=full&partial=1&pages=1").data.decode()
     assert full.count("<svg ") >= 2 and "their words are in the key after the chart" in full
     assert "key-1-title" in full  # the key page that follows page 1, with its own ids
+
+
+def test_a_row_s_route_is_a_column_of_the_table(client: Any, case_id: str) -> None:
+    """The route to permanence is edited in the table like any field: the page is given the routes in words,
+    a route typed as words the importer reads is drawn, and one on a row that is no recommendation is marked."""
+    case = client.get(f"/api/cases/{case_id}").json
+    assert case["routes"]["permanence_order"] == "Permanence Order" and set(case["routes"]) >= {"home", "adoption"}
+    assert "route" in case["fields"]
+    row = next(r["row"] for r in case["rows"] if r["cells"]["type"] == "Permanence recommended")
+    r = send(client, "PATCH", f"/api/cases/{case_id}/events/{row}", {"route": "permanence order"})
+    assert r.status_code == 200 and r.json["problems"] == []
+    assert "route: permanence_order" in client.get(f"/api/cases/{case_id}/case.yaml").get_data(as_text=True)
+    again = client.get(f"/api/cases/{case_id}").json
+    assert next(x for x in again["rows"] if x["row"] == row)["cells"]["route"] == "permanence order"  # as typed
+    other = next(r["row"] for r in case["rows"] if r["cells"]["type"] == "Referral")
+    r = send(client, "PATCH", f"/api/cases/{case_id}/events/{other}", {"route": "adoption"})
+    assert r.json["problems"] == []  # the row is still drawn; its route is not, and the page says so there
+    said = [w for w in r.json["warnings"] if w["row"] == other]
+    assert [w["field"] for w in said] == ["route"] and "not drawn" in said[0]["message"]

@@ -796,6 +796,13 @@ def vocabulary_json(jurisdiction: str) -> dict[str, Any]:
             for k in KINDS}
 
 
+def routes_json(jurisdiction: str) -> dict[str, str]:
+    """The routes to permanence, code -> the vocabulary's words, for the route picker."""
+    from ..vocabulary import load_vocabulary
+
+    return dict(load_vocabulary(jurisdiction).routes)
+
+
 def case_json(case: WorkCase) -> dict[str, Any]:
     """Everything the workspace page shows of a case."""
     draft = case.draft
@@ -806,6 +813,6 @@ def case_json(case: WorkCase) -> dict[str, Any]:
         "headers": list(draft.headers), "header_row": draft.header_row, "columns": draft.columns_json(),
         "fields": list(state.EDITABLE),
         "rows": [{"row": n, "cells": {f: draft.cell(cells, f) for f in state.EDITABLE}} for n, cells in draft.rows],
-        "vocabulary": vocabulary_json(draft.jurisdiction),
+        "vocabulary": vocabulary_json(draft.jurisdiction), "routes": routes_json(draft.jurisdiction),
     })
     return out
