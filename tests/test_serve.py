@@ -643,6 +643,9 @@ def test_twenty_simultaneous_renders_are_pooled(client: Any, case_id: str, monke
         serial[url(i)] = r.data
     assert len(set(serial.values())) == 8
     monkeypatch.setattr(pipeline, "render_case", counted)
+    # On a machine shared with other work 20 renders, the PDFs one at a time, can take longer than the minute a
+    # request normally waits (then it is told the server is busy: `test_a_render_waits_then_is_told_busy`).
+    client.application.extensions["timeline_workspace"].render_wait = 900.0
     results: list[int] = []
     wrong: list[str] = []
 
@@ -850,3 +853,43 @@ def test_a_row_s_route_is_a_column_of_the_table(client: Any, case_id: str) -> No
     assert r.json["problems"] == []  # the row is still drawn; its route is not, and the page says so there
     said = [w for w in r.json["warnings"] if w["row"] == other]
     assert [w["field"] for w in said] == ["route"] and "not drawn" in said[0]["message"]
+
+
+def test_a_render_waits_then_is_told_busy(client: Any, case_id: str) -> None:
+    """Every render slot taken for longer than a request waits: a 503 in plain words, not a hang or a crash."""
+    ws = client.application.extensions["timeline_workspace"]
+    ws.render_wait = 0.05
+    taken = 0
+    while ws.slots.acquire(blocking=False):
+        taken += 1
+    try:
+        r = client.get(f"/api/cases/{case_id}/timeline.svg")
+        assert r.status_code == 503 and "busy" in r.json["error"]
+    finally:
+        for _ in range(taken):
+            ws.slots.release()
+    assert client.get(f"/api/cases/{case_id}/timeline.svg").status_code == 200
+
+
+def test_a_hearing_preview_waits_for_the_pdf_slot_only_to_measure_its_page(client: Any, case_id: str) -> None:
+    """The hearing page is measured with WeasyPrint (one at a time, in the PDF slot) once; after an edit the
+    preview uses the room remembered and does not wait behind a PDF download, which still waits its turn."""
+    ws = client.application.extensions["timeline_workspace"]
+    ws.render_wait = 0.2
+    url = f"/api/cases/{case_id}/timeline.svg?partial=1&pages=1&view=hearing"
+    ws.pdf_slot.acquire()
+    try:
+        assert client.get(url).status_code == 503  # not measured yet: it must wait for WeasyPrint's turn
+    finally:
+        ws.pdf_slot.release()
+    before = client.get(url)
+    assert before.status_code == 200
+    assert send(client, "PATCH", f"/api/cases/{case_id}/events/6", {"end": "10/01/2016"}).status_code == 200
+    ws.pdf_slot.acquire()
+    try:
+        r = client.get(url + "&v=after-edit")
+        assert r.status_code == 200 and r.data != before.data  # drawn anew, with the edit
+        assert client.get(f"/api/cases/{case_id}/timeline.pdf?view=hearing").status_code == 503
+    finally:
+        ws.pdf_slot.release()
+    assert ws.rooms.measured == 1

@@ -17,7 +17,8 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -78,6 +79,18 @@ class Workspace:
     slots: threading.BoundedSemaphore
     pdf_slot: threading.Lock = field(default_factory=threading.Lock)
     rooms: HearingRooms = field(default_factory=lambda: HearingRooms())
+    render_wait: float = RENDER_WAIT  # seconds a request waits for a slot before it is told the server is busy
+
+    @contextmanager
+    def pdf_turn(self, start: float | None = None) -> Iterator[None]:
+        """The one PDF slot (WeasyPrint's work, one at a time), waited for until `render_wait` from `start`."""
+        begun = time.monotonic() if start is None else start
+        if not self.pdf_slot.acquire(timeout=max(0.0, self.render_wait - (time.monotonic() - begun))):
+            raise ApiError(503, BUSY)
+        try:
+            yield
+        finally:
+            self.pdf_slot.release()
 
     def pooled(self, work: Callable[[], bytes], *, pdf: bool = False) -> bytes:
         """Run a render in one of the pool's slots; a PDF (or the PNG made from one) also waits for the one
@@ -85,17 +98,13 @@ class Workspace:
         renderer pinned SOURCE_DATE_EPOCH in the process environment; it no longer changes any process-wide
         state, and renders from several threads give the same bytes as one at a time: tested.)"""
         start = time.monotonic()
-        if not self.slots.acquire(timeout=RENDER_WAIT):
+        if not self.slots.acquire(timeout=self.render_wait):
             raise ApiError(503, BUSY)
         try:
             if not pdf:
                 return work()
-            if not self.pdf_slot.acquire(timeout=max(0.0, RENDER_WAIT - (time.monotonic() - start))):
-                raise ApiError(503, BUSY)
-            try:
+            with self.pdf_turn(start):
                 return work()
-            finally:
-                self.pdf_slot.release()
         finally:
             self.slots.release()
 
@@ -122,6 +131,7 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
                    slots=threading.BoundedSemaphore(render_slots))
     app.extensions["timeline_rooms"] = ws.rooms  # the hearing page's measured room, for the server's life
     app.extensions["timeline_store"] = ws.store
+    app.extensions["timeline_workspace"] = ws
     _who_gets_in(app, ws)
     _answer_headers(app)
     _refusals(app)
@@ -459,9 +469,12 @@ def _chart_api(app: Flask, ws: Workspace) -> None:
         # PDF will show -- fitted to page 1, anonymised for training, one canvas with legend and key for a hearing.
         options = RenderOptions(format=fmt, view=view, page=page, marking=marking or None,  # type: ignore[arg-type]
                                 as_drawn=fmt in ("svg", "scene-json"))
-        # A hearing page is measured by the PDF renderer even for its chart, so it waits for the PDF slot too.
-        work = (lambda: with_key_pages(drawn, options, ws.rooms)) if pages else (lambda: render_case(drawn, options))
-        data = ws.pooled(work, pdf=fmt in ("pdf", "png") or view == "hearing")
+        # A hearing page is measured by the PDF renderer even for its chart, so it waits for the PDF slot too; the
+        # page's preview only when its room is not remembered yet (after an edit it seldom is not), so that the
+        # preview does not wait behind a PDF download.
+        work = ((lambda: with_key_pages(drawn, options, ws.rooms, ws.pdf_turn)) if pages
+                else (lambda: render_case(drawn, options)))
+        data = ws.pooled(work, pdf=fmt in ("pdf", "png") or (view == "hearing" and not pages))
         if fmt == "svg":
             with case.lock:
                 case.preview = (key, data)
@@ -676,8 +689,10 @@ class HearingRooms:
         self._rooms: OrderedDict[bytes, float | None] = OrderedDict()
         self._lock = threading.Lock()
 
-    def room(self, prepared: Any, options: Any) -> float | None:
-        """The room of the hearing page of `prepared` (what `prepare` made) drawn with `options`."""
+    def room(self, prepared: Any, options: Any,
+             turn: Callable[[], AbstractContextManager[None]] | None = None) -> float | None:
+        """The room of the hearing page of `prepared` (what `prepare` made) drawn with `options`; a page not yet
+        measured is measured in `turn` (the app's PDF slot: WeasyPrint's work is done one at a time)."""
         from dataclasses import replace
 
         from ..pipeline import hearing_room
@@ -691,7 +706,8 @@ class HearingRooms:
             if key in self._rooms:
                 self._rooms.move_to_end(key)
                 return self._rooms[key]
-        room = hearing_room(prepared.case, options, prepared=prepared)
+        with turn() if turn is not None else nullcontext():
+            room = hearing_room(prepared.case, options, prepared=prepared)
         with self._lock:
             self.measured += 1
             self._rooms[key] = room
@@ -700,7 +716,8 @@ class HearingRooms:
         return room
 
 
-def preview_scene(case: Any, options: Any, rooms: HearingRooms | None = None) -> Any:
+def preview_scene(case: Any, options: Any, rooms: HearingRooms | None = None,
+                  turn: Callable[[], AbstractContextManager[None]] | None = None) -> Any:
     """`pipeline.view_scene`, with the hearing page's room from `rooms` (measured once per page)."""
     from dataclasses import replace
 
@@ -711,12 +728,13 @@ def preview_scene(case: Any, options: Any, rooms: HearingRooms | None = None) ->
     if rooms is None or options.view != "hearing" or not options.as_drawn:
         return view_scene(case, options)
     prepared = prepare(case, options)  # as `view_scene` draws a hearing chart, with the remembered room
-    room = rooms.room(prepared, options)
+    room = rooms.room(prepared, options, turn)
     return one_page_chart(prepared.case, options=replace(options, page="A4"), room=room,
                           facts=prepared.facts).chart
 
 
-def with_key_pages(case: Any, options: Any, rooms: HearingRooms | None = None) -> bytes:
+def with_key_pages(case: Any, options: Any, rooms: HearingRooms | None = None,
+                   turn: Callable[[], AbstractContextManager[None]] | None = None) -> bytes:
     """The page's preview: the chart as the view draws it and, under it, the legend and key pages that follow
     it in the PDF when they had to move off page 1 (`Scene.appendix`), as one SVG; so that a label drawn as a
     number can be looked up in the preview as in the download. The chart is `render.svg`'s own; a hearing
@@ -727,7 +745,7 @@ def with_key_pages(case: Any, options: Any, rooms: HearingRooms | None = None) -
 
     check_report(case, fmt="svg", view=options.view)  # as `pipeline.render_case` checks
     check_reviews(case, load_standards(options.standards, case.jurisdiction).reviews)
-    scene = preview_scene(case, options, rooms)
+    scene = preview_scene(case, options, rooms, turn)
     drawings = [scene_to_svg(scene, standalone=False)]
     drawings += [scene_to_svg(p, standalone=False, ids=f"key-{i}") for i, p in enumerate(scene.appendix, 1)]
     if len(drawings) == 1:

@@ -276,6 +276,9 @@
       } else {
         $("#report-counts").textContent = `(${state.problems.length} problem${state.problems.length === 1 ? "" : "s"}, ${state.warnings.length} warning${state.warnings.length === 1 ? "" : "s"})`;
       }
+      // The report's body (every row: 1,000 rows are 1,000 table rows) is built only while its card is open, and
+      // when it is opened: an edit does not rebuild what nobody sees.
+      if (!$("#report-card").open) { box.replaceChildren(); return; }
       if (state.problems.length) {
         parts.push(el("h3", {text: "Problems"}));
         const list = el("ul", {class: "problems"});
@@ -551,6 +554,7 @@
       }
     });
 
+    $("#report-card").addEventListener("toggle", () => { if (state) renderReport(); });
     const chart = $("#chart");
     chart.addEventListener("mouseover", (ev) => { const g = ev.target.closest && ev.target.closest("g.event"); if (g) linkFromChart(g); });
     chart.addEventListener("focusin", (ev) => { const g = ev.target.closest && ev.target.closest("g.event"); if (g) linkFromChart(g); });
