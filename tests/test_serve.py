@@ -893,3 +893,28 @@ def test_a_hearing_preview_waits_for_the_pdf_slot_only_to_measure_its_page(clien
     finally:
         ws.pdf_slot.release()
     assert ws.rooms.measured == 1
+
+
+def test_serve_open_opens_the_printed_address_in_the_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    import webbrowser
+
+    import timeline.serve as serve
+    from timeline.cli import main
+
+    class FakeServer:
+        server_port = 8124
+
+        def serve_forever(self) -> None:
+            raise KeyboardInterrupt  # Ctrl-C
+
+        def server_close(self) -> None:
+            pass
+
+    opened: list[str] = []
+    monkeypatch.setattr(serve, "make_server", lambda host, port, *, token: FakeServer())
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url))
+    result = CliRunner().invoke(main, ["serve", "--open"])
+    assert result.exit_code == 0, result.output
+    assert len(opened) == 1 and f"Open {opened[0]}" in result.output and "?token=" in opened[0]
+    assert "stopped; nothing was kept" in result.output
+    assert CliRunner().invoke(main, ["serve"]).exit_code == 0 and len(opened) == 1  # only when asked

@@ -110,6 +110,8 @@ def test_the_workspace_by_keyboard(server: tuple[str, str]) -> None:
         page.set_default_timeout(60_000)
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        asked: list[str] = []  # every address the page asked for: nothing from outside (offline, no CDN)
+        page.on("request", lambda r: asked.append(r.url))
         page.goto(f"{base}/?token={token}")
         assert unnamed_controls(page) == []
 
@@ -193,6 +195,10 @@ def test_the_workspace_by_keyboard(server: tuple[str, str]) -> None:
         expect(page.locator("#status")).to_contain_text("Page changed")
         page.get_by_label("Protective marking").fill("OFFICIAL-SENSITIVE")
         expect(page.locator("#status")).to_contain_text("Marking changed")
+        as_of = page.get_by_label("As at", exact=True)
+        as_of.focus()
+        page.keyboard.type("01/06/2019")
+        held(context, f"{base}/api/cases/{case_id}/case.yaml", "as_of: 2019-06-01")
         hrefs = page.eval_on_selector_all("#downloads a[href]", "as => as.map((a) => a.getAttribute('href'))")
         assert len(hrefs) == 8
         starts = {"timeline.pdf": b"%PDF", "timeline.png": b"\x89PNG", "timeline.svg": b"<?xml",
@@ -209,6 +215,10 @@ def test_the_workspace_by_keyboard(server: tuple[str, str]) -> None:
         width, height = (float(x) for x in pdf.pages[0].mediabox[2:])
         assert round(max(width, height)) == 1191  # A3 (points)
         assert not errors, errors
+        assert asked and all(u.startswith(f"{base}/") or u.startswith(("blob:", "data:")) for u in asked), asked
+        assert not any("Robin" in u for u in asked)  # no case data in an address
+        stored = page.evaluate("() => [localStorage.length, sessionStorage.length, document.cookie]")
+        assert stored == [0, 0, ""]  # nothing in browser storage; the session cookie is not the script's
         browser.close()
 
 
