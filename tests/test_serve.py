@@ -845,6 +845,7 @@ def test_a_row_s_route_is_a_column_of_the_table(client: Any, case_id: str) -> No
     row = next(r["row"] for r in case["rows"] if r["cells"]["type"] == "Permanence recommended")
     r = send(client, "PATCH", f"/api/cases/{case_id}/events/{row}", {"route": "permanence order"})
     assert r.status_code == 200 and r.json["problems"] == []
+    assert r.json["became"][str(row)].endswith(", route: Permanence Order")  # "Drawn as", in words
     assert "route: permanence_order" in client.get(f"/api/cases/{case_id}/case.yaml").get_data(as_text=True)
     again = client.get(f"/api/cases/{case_id}").json
     assert next(x for x in again["rows"] if x["row"] == row)["cells"]["route"] == "permanence order"  # as typed

@@ -1,15 +1,17 @@
 """The workspace by keyboard alone in Debian's chromium: the parts of the flow the mouse walk does not take.
 
-Start from an empty table, add a row and fill it in by typing and Tab (kind and route chosen by their words
-with the arrow keys), duplicate, delete and undo rows, reach the chart's events with Tab (each shows its
+Start from an empty table, add a row and fill it in by typing and Tab (kind and route chosen by typing the
+start of their words), duplicate, delete and undo rows, reach the chart's events with Tab (each shows its
 details and marks its row), change the page and the marking, and fetch every download the page offers; then
 a spreadsheet: its column mapping changed on the page and read again, and its corrected chronology (XLSX)
 uploaded back. The page's accessibility tree is checked on the way: every control named, the live regions.
+Set TIMELINE_SCREENSHOTS=docs to write its screenshot (docs/serve-6-keyboard.png).
 """
 
 from __future__ import annotations
 
 import io
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +23,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "chronology.csv"
+SHOTS = os.environ.get("TIMELINE_SCREENSHOTS")
 ROLES = ("textbox", "combobox", "button", "link", "checkbox", "listbox", "spinbutton")
 
 
@@ -164,6 +167,9 @@ def test_the_workspace_by_keyboard(server: tuple[str, str]) -> None:
         yaml = held(context, f"{base}/api/cases/{case_id}/case.yaml", "route: adoption")
         assert 'label: "Plan: adoption"' in yaml and "type: permanence_recommended" in yaml
         expect(page.locator("#status")).to_contain_text("Chart drawn: 2 events")
+        if SHOTS:  # the table scrolled to the route being chosen, the chart above it
+            route.focus()
+            page.screenshot(path=str(Path(SHOTS) / "serve-6-keyboard.png"))
         assert unnamed_controls(page) == []
 
         # duplicate, delete and undo, by keyboard
