@@ -798,7 +798,7 @@ def became(case: WorkCase) -> dict[str, str]:
             except KeyError:  # pragma: no cover
                 what = e.type
             when = e.first.display() + (f" to {e.last.display()}" if e.is_span and e.last else "")
-            route = getattr(e, "route", None)
+            route = getattr(e, "route", None) if e.kind == "milestone" else None  # (a missing attribute is slow)
             parts.append(f"{what} ({vocab.kind_labels.get(e.kind, e.kind).lower()}), {when}"
                          + (", planned" if e.planned else "")
                          + (f", route: {vocab.routes.get(route, route)}" if route else ""))
