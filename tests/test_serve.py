@@ -643,6 +643,9 @@ def test_twenty_simultaneous_renders_are_pooled(client: Any, case_id: str, monke
         serial[url(i)] = r.data
     assert len(set(serial.values())) == 8
     monkeypatch.setattr(pipeline, "render_case", counted)
+    # On a machine shared with other work 20 renders, the PDFs one at a time, can take longer than the minute a
+    # request normally waits (then it is told the server is busy: `test_a_render_waits_then_is_told_busy`).
+    client.application.extensions["timeline_workspace"].render_wait = 900.0
     results: list[int] = []
     wrong: list[str] = []
 
@@ -831,3 +834,88 @@ def test_the_preview_is_the_chart_as_the_view_draws_it(client: Any, case_id: str
     full = client.get(f"/api/cases/{case_id}/timeline.svg?view=full&partial=1&pages=1").data.decode()
     assert full.count("<svg ") >= 2 and "their words are in the key after the chart" in full
     assert "key-1-title" in full  # the key page that follows page 1, with its own ids
+
+
+def test_a_row_s_route_is_a_column_of_the_table(client: Any, case_id: str) -> None:
+    """The route to permanence is edited in the table like any field: the page is given the routes in words,
+    a route typed as words the importer reads is drawn, and one on a row that is no recommendation is marked."""
+    case = client.get(f"/api/cases/{case_id}").json
+    assert case["routes"]["permanence_order"] == "Permanence Order" and set(case["routes"]) >= {"home", "adoption"}
+    assert "route" in case["fields"]
+    row = next(r["row"] for r in case["rows"] if r["cells"]["type"] == "Permanence recommended")
+    r = send(client, "PATCH", f"/api/cases/{case_id}/events/{row}", {"route": "permanence order"})
+    assert r.status_code == 200 and r.json["problems"] == []
+    assert r.json["became"][str(row)].endswith(", route: Permanence Order")  # "Drawn as", in words
+    assert "route: permanence_order" in client.get(f"/api/cases/{case_id}/case.yaml").get_data(as_text=True)
+    again = client.get(f"/api/cases/{case_id}").json
+    assert next(x for x in again["rows"] if x["row"] == row)["cells"]["route"] == "permanence order"  # as typed
+    other = next(r["row"] for r in case["rows"] if r["cells"]["type"] == "Referral")
+    r = send(client, "PATCH", f"/api/cases/{case_id}/events/{other}", {"route": "adoption"})
+    assert r.json["problems"] == []  # the row is still drawn; its route is not, and the page says so there
+    said = [w for w in r.json["warnings"] if w["row"] == other]
+    assert [w["field"] for w in said] == ["route"] and "not drawn" in said[0]["message"]
+
+
+def test_a_render_waits_then_is_told_busy(client: Any, case_id: str) -> None:
+    """Every render slot taken for longer than a request waits: a 503 in plain words, not a hang or a crash."""
+    ws = client.application.extensions["timeline_workspace"]
+    ws.render_wait = 0.05
+    taken = 0
+    while ws.slots.acquire(blocking=False):
+        taken += 1
+    try:
+        r = client.get(f"/api/cases/{case_id}/timeline.svg")
+        assert r.status_code == 503 and "busy" in r.json["error"]
+    finally:
+        for _ in range(taken):
+            ws.slots.release()
+    assert client.get(f"/api/cases/{case_id}/timeline.svg").status_code == 200
+
+
+def test_a_hearing_preview_waits_for_the_pdf_slot_only_to_measure_its_page(client: Any, case_id: str) -> None:
+    """The hearing page is measured with WeasyPrint (one at a time, in the PDF slot) once; after an edit the
+    preview uses the room remembered and does not wait behind a PDF download, which still waits its turn."""
+    ws = client.application.extensions["timeline_workspace"]
+    ws.render_wait = 0.2
+    url = f"/api/cases/{case_id}/timeline.svg?partial=1&pages=1&view=hearing"
+    ws.pdf_slot.acquire()
+    try:
+        assert client.get(url).status_code == 503  # not measured yet: it must wait for WeasyPrint's turn
+    finally:
+        ws.pdf_slot.release()
+    before = client.get(url)
+    assert before.status_code == 200
+    assert send(client, "PATCH", f"/api/cases/{case_id}/events/6", {"end": "10/01/2016"}).status_code == 200
+    ws.pdf_slot.acquire()
+    try:
+        r = client.get(url + "&v=after-edit")
+        assert r.status_code == 200 and r.data != before.data  # drawn anew, with the edit
+        assert client.get(f"/api/cases/{case_id}/timeline.pdf?view=hearing").status_code == 503
+    finally:
+        ws.pdf_slot.release()
+    assert ws.rooms.measured == 1
+
+
+def test_serve_open_opens_the_printed_address_in_the_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    import webbrowser
+
+    import timeline.serve as serve
+    from timeline.cli import main
+
+    class FakeServer:
+        server_port = 8124
+
+        def serve_forever(self) -> None:
+            raise KeyboardInterrupt  # Ctrl-C
+
+        def server_close(self) -> None:
+            pass
+
+    opened: list[str] = []
+    monkeypatch.setattr(serve, "make_server", lambda host, port, *, token: FakeServer())
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url))
+    result = CliRunner().invoke(main, ["serve", "--open"])
+    assert result.exit_code == 0, result.output
+    assert len(opened) == 1 and f"Open {opened[0]}" in result.output and "?token=" in opened[0]
+    assert "stopped; nothing was kept" in result.output
+    assert CliRunner().invoke(main, ["serve"]).exit_code == 0 and len(opened) == 1  # only when asked

@@ -17,12 +17,14 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from typing import Any, cast
 
-from flask import Flask, Request, Response, abort, g, redirect, render_template, request
+from flask import Flask, Request, Response, abort, current_app, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..problems import CaseError
@@ -66,96 +68,174 @@ class ApiError(Exception):
         self.problems = problems
 
 
+@dataclass
+class Workspace:
+    """What every route of one app shares: the cases held, the per-launch token, the Host allow-list, the
+    render pool and the hearing rooms remembered. One per `create_app`, so two apps (tests) share nothing."""
+
+    token: str
+    store: Store
+    hosts: frozenset[str]
+    slots: threading.BoundedSemaphore
+    pdf_slot: threading.Lock = field(default_factory=threading.Lock)
+    rooms: HearingRooms = field(default_factory=lambda: HearingRooms())
+    render_wait: float = RENDER_WAIT  # seconds a request waits for a slot before it is told the server is busy
+
+    @contextmanager
+    def pdf_turn(self, start: float | None = None) -> Iterator[None]:
+        """The one PDF slot (WeasyPrint's work, one at a time), waited for until `render_wait` from `start`."""
+        begun = time.monotonic() if start is None else start
+        if not self.pdf_slot.acquire(timeout=max(0.0, self.render_wait - (time.monotonic() - begun))):
+            raise ApiError(503, BUSY)
+        try:
+            yield
+        finally:
+            self.pdf_slot.release()
+
+    def pooled(self, work: Callable[[], bytes], *, pdf: bool = False) -> bytes:
+        """Run a render in one of the pool's slots; a PDF (or the PNG made from one) also waits for the one
+        PDF slot, which bounds the heaviest work to one at a time. (It was first needed because the PDF
+        renderer pinned SOURCE_DATE_EPOCH in the process environment; it no longer changes any process-wide
+        state, and renders from several threads give the same bytes as one at a time: tested.)"""
+        start = time.monotonic()
+        if not self.slots.acquire(timeout=self.render_wait):
+            raise ApiError(503, BUSY)
+        try:
+            if not pdf:
+                return work()
+            with self.pdf_turn(start):
+                return work()
+        finally:
+            self.slots.release()
+
+
+BUSY = "The workspace is busy drawing other timelines; try again in a moment"
+
+
 def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[str, ...] = ("127.0.0.1",
                "localhost", "::1"), render_slots: int = RENDER_SLOTS,
                today: Callable[[], date] = date.today) -> Flask:
-    """The workspace app. `token` is the per-launch secret; `allowed_hosts` the names the Host header may give."""
+    """The workspace app. `token` is the per-launch secret; `allowed_hosts` the names the Host header may give.
+
+    The routes come in groups, each added by one function below, so that what a group may do is read in one
+    place: who gets in (`_who_gets_in`, before every request), the headers every answer carries, how every
+    failure becomes a message (`_refusals`), the pages, and the API's cases, rows, chart and files."""
     app = Flask(__name__, static_folder="static", static_url_path="/assets", template_folder="templates")
     app.request_class = InMemoryRequest
     app.config.update(MAX_CONTENT_LENGTH=InMemoryRequest.max_content_length, JSON_SORT_KEYS=False,
                       SEND_FILE_MAX_AGE_DEFAULT=0, TEMPLATES_AUTO_RELOAD=False)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.jinja_env.autoescape = True
-    store = store if store is not None else Store(today=today)
-    slots = threading.BoundedSemaphore(render_slots)
-    pdf_slot = threading.Lock()
-    rooms = HearingRooms()  # the hearing page's measured room, for the server's life
-    app.extensions["timeline_rooms"] = rooms
-    hosts = frozenset(h.lower().strip("[]") for h in allowed_hosts)
-    app.extensions["timeline_store"] = store
+    ws = Workspace(token=token, store=store if store is not None else Store(today=today),
+                   hosts=frozenset(h.lower().strip("[]") for h in allowed_hosts),
+                   slots=threading.BoundedSemaphore(render_slots))
+    app.extensions["timeline_rooms"] = ws.rooms  # the hearing page's measured room, for the server's life
+    app.extensions["timeline_store"] = ws.store
+    app.extensions["timeline_workspace"] = ws
+    _who_gets_in(app, ws)
+    _answer_headers(app)
+    _refusals(app)
+    _pages(app, ws)
+    _case_api(app, ws)
+    _row_api(app, ws)
+    _chart_api(app, ws)
+    _file_api(app, ws)
+    return app
 
-    def answer(body: Any) -> Response:
-        return cast(Response, app.json.response(body))
 
-    def navigating() -> bool:
-        """A page the browser itself asked for (a form posted without the script, a download link followed),
-        not the script's or a program's call: it prefers HTML, so a refusal is a page that says why."""
-        return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+# ---------------------------------------------------------------- answers and refusals (in a request)
 
-    def wants_json() -> bool:
-        return request.path.startswith("/api/") and not navigating()
 
-    def fail(status: int, message: str, problems: list[dict[str, Any]] | None = None) -> Response:
-        if wants_json():
-            body: dict[str, Any] = {"error": message}
-            if problems is not None:
-                body["problems"] = problems
-            resp = answer(body)
-            resp.status_code = status
-            return resp
-        html = render_template("error.html", status=status, message=message, problems=problems or [])
-        return Response(html, status=status, mimetype="text/html")
+def answer(body: Any) -> Response:
+    """A JSON answer, keys in the order given."""
+    return cast(Response, current_app.json.response(body))
 
-    # ------------------------------------------------------------ who gets in
+
+def navigating() -> bool:
+    """A page the browser itself asked for (a form posted without the script, a download link followed), not
+    the script's or a program's call: it prefers HTML, so a refusal is a page that says why."""
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
+
+def wants_json() -> bool:
+    """The script's or a program's call to the API (not a page): it is answered in JSON."""
+    return request.path.startswith("/api/") and not navigating()
+
+
+def fail(status: int, message: str, problems: list[dict[str, Any]] | None = None) -> Response:
+    """A refusal in plain words: `{"error": ...}` for the API, a page (the message in `role=alert`) otherwise."""
+    if wants_json():
+        body: dict[str, Any] = {"error": message}
+        if problems is not None:
+            body["problems"] = problems
+        resp = answer(body)
+        resp.status_code = status
+        return resp
+    html = render_template("error.html", status=status, message=message, problems=problems or [])
+    return Response(html, status=status, mimetype="text/html")
+
+
+# ---------------------------------------------------------------- who gets in
+
+
+def _who_gets_in(app: Flask, ws: Workspace) -> None:
+    """Before every request: the Host allow-list (DNS rebinding), then the token (header, or once in the
+    printed address, which is swapped for the session cookie), then the Origin of every change."""
 
     @app.before_request
     def guard() -> Response | None:
         host = (request.host or "").lower()
         name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1:].split("]", 1)[0]
-        if name not in hosts:
+        if name not in ws.hosts:
             return fail(400, "This address is not one the workspace answers to (the Host header is not allowed); "
                              "open the address `timeline serve` printed")
         if request.path.startswith("/assets/") or request.path == "/favicon.ico":
             return None
         given = request.headers.get(TOKEN_HEADER)
         if given is not None:
-            if not hmac.compare_digest(given.encode(), token.encode()):
+            if not hmac.compare_digest(given.encode(), ws.token.encode()):
                 return fail(401, "The token is wrong; use the one `timeline serve` printed when it started")
             g.owner = "*"
             return check_origin(header_token=True)
         query = request.args.get("token")
         if query is not None and request.method == "GET" and not request.path.startswith("/api/"):
-            if not hmac.compare_digest(query.encode(), token.encode()):
+            if not hmac.compare_digest(query.encode(), ws.token.encode()):
                 return fail(401, "The token in the address is wrong; open the address `timeline serve` printed")
             sid = request.cookies.get(COOKIE)
-            if not store.known_owner(sid):
-                sid = store.new_owner()
+            if not ws.store.known_owner(sid):
+                sid = ws.store.new_owner()
             resp = redirect(request.path, code=303)  # the token leaves the address bar and the history
             resp.set_cookie(COOKIE, sid or "", httponly=True, samesite="Strict", secure=False, path="/")
             return resp  # type: ignore[return-value]
         sid = request.cookies.get(COOKIE)
-        if not store.known_owner(sid):
+        if not ws.store.known_owner(sid):
             return fail(401, "This workspace needs its key: open the address `timeline serve` printed "
                              "(http://127.0.0.1:PORT/?token=...). The key is new each time it starts")
         g.owner = sid
         return check_origin(header_token=False)
 
-    def check_origin(*, header_token: bool) -> Response | None:
-        if request.method in ("GET", "HEAD"):
-            return None
-        origin = request.headers.get("Origin")
-        expected = f"{request.scheme}://{request.host}"
-        if origin is None:
-            if header_token:
-                return None  # a script with the token; a browser cannot add that header across sites
-            return fail(403, "The request did not say which page sent it (no Origin header); changes are "
-                             "accepted only from the workspace's own pages")
-        if origin != expected:
-            return fail(403, "Changes are accepted only from the workspace's own pages; this request came from "
-                             "another site (its Origin is not this server)")
-        if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
-            return fail(403, "Changes are accepted only from the workspace's own pages")
+
+def check_origin(*, header_token: bool) -> Response | None:
+    """A change (not GET/HEAD) must come from this server's own pages: its Origin is this server's."""
+    if request.method in ("GET", "HEAD"):
         return None
+    origin = request.headers.get("Origin")
+    expected = f"{request.scheme}://{request.host}"
+    if origin is None:
+        if header_token:
+            return None  # a script with the token; a browser cannot add that header across sites
+        return fail(403, "The request did not say which page sent it (no Origin header); changes are "
+                         "accepted only from the workspace's own pages")
+    if origin != expected:
+        return fail(403, "Changes are accepted only from the workspace's own pages; this request came from "
+                         "another site (its Origin is not this server)")
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return fail(403, "Changes are accepted only from the workspace's own pages")
+    return None
+
+
+def _answer_headers(app: Flask) -> None:
+    """Every answer: not stored, a strict Content Security Policy, not framed, and no CORS header at all."""
 
     @app.after_request
     def headers(resp: Response) -> Response:
@@ -170,6 +250,10 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
         for name in [k for k, _ in resp.headers.items() if k.lower().startswith("access-control-")]:
             del resp.headers[name]
         return resp
+
+
+def _refusals(app: Flask) -> None:
+    """Every failure is a message in plain words (JSON or a page), never a traceback or a blank page."""
 
     @app.errorhandler(ApiError)
     def api_error(exc: ApiError) -> Response:
@@ -196,7 +280,12 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
         return fail(500, f"Something went wrong inside the workspace ({exc.__class__.__name__}); your case is "
                          "as it was before this step. Try again, or download the chronology to keep your work")
 
-    # ------------------------------------------------------------ pages
+
+# ---------------------------------------------------------------- pages
+
+
+def _pages(app: Flask, ws: Workspace) -> None:
+    """The start page, the workspace page of one case, the bundled font and the blank templates."""
 
     @app.get("/favicon.ico")
     def favicon() -> Response:
@@ -211,12 +300,12 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
 
     @app.get("/")
     def start() -> str:
-        return render_template("start.html", cases=store.cases_of(g.owner), cleared=request.args.get("cleared"),
-                               max_mb=MAX_UPLOAD // (1024 * 1024))
+        return render_template("start.html", cases=ws.store.cases_of(g.owner),
+                               cleared=request.args.get("cleared"), max_mb=MAX_UPLOAD // (1024 * 1024))
 
     @app.get("/cases/<cid>")
     def workspace(cid: str) -> str:
-        case = store.get(cid, g.owner)
+        case = ws.store.get(cid, g.owner)
         return render_template("workspace.html", case_id=case.id)
 
     @app.get("/template.csv")
@@ -231,12 +320,17 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
 
         return download(make(), XLSX, "chronology-template.xlsx")
 
-    # ------------------------------------------------------------ the API: cases
+
+# ---------------------------------------------------------------- the API: cases, rows, chart, files
+
+
+def _case_api(app: Flask, ws: Workspace) -> None:
+    """Upload a case, read it, change its child, columns and options, undo, forget it (or all of a browser's)."""
 
     @app.post("/api/cases")
     def create_case() -> tuple[Response, int]:
         draft = read_upload()
-        case, evicted = store.add(g.owner, draft)
+        case, evicted = ws.store.add(g.owner, draft)
         body = case_json(case)
         if evicted:
             body["notice"] = ("The server was full, so the case unused the longest (perhaps in another tab) was "
@@ -247,64 +341,71 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
 
     @app.get("/api/cases")
     def list_cases() -> Response:
-        return answer({"cases": [{"id": c.id, "events": events_of(c)} for c in store.cases_of(g.owner)]})
+        return answer({"cases": [{"id": c.id, "events": events_of(c)} for c in ws.store.cases_of(g.owner)]})
 
     @app.get("/api/cases/<cid>")
     def get_case(cid: str) -> Response:
-        return answer(case_json(store.get(cid, g.owner)))
+        return answer(case_json(ws.store.get(cid, g.owner)))
 
     @app.patch("/api/cases/<cid>")
     def patch_case(cid: str) -> Response:
-        case = store.get(cid, g.owner)
-        body = json_body()
+        case = ws.store.get(cid, g.owner)
         with case.lock:
-            options = {k: body.pop(k) for k in ("view", "page", "marking") if k in body}
-            for key, value in options.items():
-                case.options[key] = check_option(key, value)
-            new = case.draft
-            try:
-                if "columns" in body:
-                    columns = body.pop("columns")
-                    if not isinstance(columns, dict):
-                        raise EditError("columns must be an object: field -> header text")
-                    new = state.set_mapping(new, columns)
-                child = {k: body.pop(k) for k in state.CHILD_FIELDS if k in body}
-                if child:
-                    new = state.set_child(new, child)
-                if body:
-                    raise EditError(f"'{next(iter(body))[:40]}' cannot be changed here; the case takes "
-                                    "name, dob, as_of, ref, columns, view, page and marking")
-            except EditError as exc:
-                raise ApiError(422, str(exc)) from None
-            if new is not case.draft:
-                case.change(new)
-            elif options:
-                case.version += 1
+            change_case(case, json_body())
             return answer(case_json(case))
 
     @app.delete("/api/cases/<cid>")
     def delete_case(cid: str) -> Response:
-        store.delete(cid, g.owner)
+        ws.store.delete(cid, g.owner)
         return Response(status=204)
 
     @app.post("/api/clear")
     def clear() -> Response:
-        n = store.clear_owner(g.owner) if g.owner != "*" else 0
+        n = ws.store.clear_owner(g.owner) if g.owner != "*" else 0
         return answer({"cleared": n})
 
     @app.post("/api/cases/<cid>/undo")
     def undo(cid: str) -> Response:
-        case = store.get(cid, g.owner)
+        case = ws.store.get(cid, g.owner)
         with case.lock:
             if not case.undo_last():
                 raise ApiError(422, "There is nothing to undo")
             return answer(case_json(case))
 
-    # ------------------------------------------------------------ the API: rows
+
+def change_case(case: WorkCase, body: dict[str, Any]) -> None:
+    """`PATCH /api/cases/ID`: the render options, the column mapping and the child's details, all or nothing
+    (a 422 changes none of the draft); the caller holds the case's lock."""
+    options = {k: body.pop(k) for k in ("view", "page", "marking") if k in body}
+    for key, value in options.items():
+        case.options[key] = check_option(key, value)
+    new = case.draft
+    try:
+        if "columns" in body:
+            columns = body.pop("columns")
+            if not isinstance(columns, dict):
+                raise EditError("columns must be an object: field -> header text")
+            new = state.set_mapping(new, columns)
+        child = {k: body.pop(k) for k in state.CHILD_FIELDS if k in body}
+        if child:
+            new = state.set_child(new, child)
+        if body:
+            raise EditError(f"'{next(iter(body))[:40]}' cannot be changed here; the case takes "
+                            "name, dob, as_of, ref, columns, view, page and marking")
+    except EditError as exc:
+        raise ApiError(422, str(exc)) from None
+    if new is not case.draft:
+        case.change(new)
+    elif options:
+        case.version += 1
+
+
+def _row_api(app: Flask, ws: Workspace) -> None:
+    """Add (or duplicate), change and delete one row; each answers with the updated problems (`edit_json`)."""
 
     @app.post("/api/cases/<cid>/events")
     def add_event(cid: str) -> tuple[Response, int]:
-        case = store.get(cid, g.owner)
+        case = ws.store.get(cid, g.owner)
         body = json_body()
         copy_of = body.pop("copy_of", None)
         if copy_of is not None and (not isinstance(copy_of, int) or isinstance(copy_of, bool)):
@@ -321,7 +422,7 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
 
     @app.patch("/api/cases/<cid>/events/<int:number>")
     def patch_event(cid: str, number: int) -> Response:
-        case = store.get(cid, g.owner)
+        case = ws.store.get(cid, g.owner)
         body = json_body()
         if not body:
             raise ApiError(422, "Nothing to change: send the fields to change, e.g. {\"date\": \"20/01/2016\"}")
@@ -336,18 +437,21 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
 
     @app.delete("/api/cases/<cid>/events/<int:number>")
     def delete_event(cid: str, number: int) -> Response:
-        case = store.get(cid, g.owner)
+        case = ws.store.get(cid, g.owner)
         with case.lock:
             case.change(state.delete_row(case.draft, number))
             return answer(edit_json(case))
 
-    # ------------------------------------------------------------ the API: what comes out
+
+def _chart_api(app: Flask, ws: Workspace) -> None:
+    """The chart and report as SVG, PDF, PNG or scene JSON; the page's preview (`pages=1`) is remembered per
+    version and options, so asking again for an unchanged case draws nothing."""
 
     @app.get("/api/cases/<cid>/timeline.<ext>")
     def timeline(cid: str, ext: str) -> Response:
         if ext not in FORMATS:
             abort(404)
-        case = store.get(cid, g.owner)
+        case = ws.store.get(cid, g.owner)
         fmt, mimetype = FORMATS[ext]
         view = check_option("view", request.args.get("view", case.options["view"]))
         page = check_option("page", request.args.get("page", case.options["page"]))
@@ -365,19 +469,26 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
         # PDF will show -- fitted to page 1, anonymised for training, one canvas with legend and key for a hearing.
         options = RenderOptions(format=fmt, view=view, page=page, marking=marking or None,  # type: ignore[arg-type]
                                 as_drawn=fmt in ("svg", "scene-json"))
-        # A hearing page is measured by the PDF renderer even for its chart, so it waits for the PDF slot too.
-        work = (lambda: with_key_pages(drawn, options, rooms)) if pages else (lambda: render_case(drawn, options))
-        data = pooled(work, pdf=fmt in ("pdf", "png") or view == "hearing")
+        # A hearing page is measured by the PDF renderer even for its chart, so it waits for the PDF slot too; the
+        # page's preview only when its room is not remembered yet (after an edit it seldom is not), so that the
+        # preview does not wait behind a PDF download.
+        work = ((lambda: with_key_pages(drawn, options, ws.rooms, ws.pdf_turn)) if pages
+                else (lambda: render_case(drawn, options)))
+        data = ws.pooled(work, pdf=fmt in ("pdf", "png") or (view == "hearing" and not pages))
         if fmt == "svg":
             with case.lock:
                 case.preview = (key, data)
         return download(data, mimetype, name)
 
+
+def _file_api(app: Flask, ws: Workspace) -> None:
+    """The case file (YAML), the corrected chronology (CSV, XLSX: every row as typed) and the summary."""
+
     @app.get("/api/cases/<cid>/case.yaml")
     def case_yaml(cid: str) -> Response:
         from ..casefile import dump_case
 
-        case = store.get(cid, g.owner)
+        case = ws.store.get(cid, g.owner)
         with case.lock:
             drawn = drawable(case)
         return download(dump_case(drawn).encode("utf-8"), "application/yaml", "case.yaml")
@@ -386,20 +497,20 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
     def chronology(cid: str, ext: str) -> Response:
         from . import tables
 
-        case = store.get(cid, g.owner)
+        case = ws.store.get(cid, g.owner)
         with case.lock:
             draft = case.draft
         if ext == "csv":
             return download(tables.draft_csv(draft), "text/csv", "chronology.csv")
         if ext == "xlsx":
-            return download(pooled(lambda: tables.draft_xlsx(draft)), XLSX, "chronology.xlsx")
+            return download(ws.pooled(lambda: tables.draft_xlsx(draft)), XLSX, "chronology.xlsx")
         abort(404)
 
     @app.get("/api/cases/<cid>/summary.<ext>")
     def summary(cid: str, ext: str) -> Response:
         from ..facts import compute_facts, summary_dict, summary_text
 
-        case = store.get(cid, g.owner)
+        case = ws.store.get(cid, g.owner)
         with case.lock:
             drawn = drawable(case)
         facts = compute_facts(drawn)
@@ -410,72 +521,56 @@ def create_app(*, token: str, store: Store | None = None, allowed_hosts: tuple[s
             return download(summary_text(drawn, facts).encode("utf-8"), "text/plain", "summary.txt")
         abort(404)
 
-    # ------------------------------------------------------------ helpers (closures over the app's state)
 
-    def pooled(work: Callable[[], bytes], *, pdf: bool = False) -> bytes:
-        """Run a render in one of the pool's slots; a PDF (or the PNG made from one) also waits for the one
-        PDF slot, which bounds the heaviest work to one at a time. (It was first needed because the PDF
-        renderer pinned SOURCE_DATE_EPOCH in the process environment; it no longer changes any process-wide
-        state, and renders from several threads give the same bytes as one at a time: tested.)"""
-        start = time.monotonic()
-        if not slots.acquire(timeout=RENDER_WAIT):
-            raise ApiError(503, "The workspace is busy drawing other timelines; try again in a moment")
-        try:
-            if not pdf:
-                return work()
-            if not pdf_slot.acquire(timeout=max(0.0, RENDER_WAIT - (time.monotonic() - start))):
-                raise ApiError(503, "The workspace is busy drawing other timelines; try again in a moment")
-            try:
-                return work()
-            finally:
-                pdf_slot.release()
-        finally:
-            slots.release()
+# ---------------------------------------------------------------- in a request: the case's chart, an upload
 
-    def drawable(case: WorkCase) -> Any:
-        from .words import problem_in_words
 
-        derived = case.derived
-        partial = request.args.get("partial") in ("1", "true", "yes")
-        if derived.case is None:
-            raise ApiError(422, "Nothing can be drawn yet: " + "; ".join(
-                located_text(p, case.draft.jurisdiction) for p in derived.problems[:5]),
-                [problem_in_words(p.to_json(), case.draft.jurisdiction) for p in derived.problems])
-        if derived.problems and not partial:
-            rows = sorted(derived.bad_rows)
-            shown = ", ".join(str(r) for r in rows[:8]) + (" ..." if len(rows) > 8 else "")
-            raise ApiError(422, f"Row{'s' if len(rows) != 1 else ''} {shown} "
-                                f"{'have' if len(rows) != 1 else 'has'} a problem and would be missing; fix or "
-                                "delete them first (or ask with partial=1 for the rows that can be read)",
-                           [problem_in_words(p.to_json(), case.draft.jurisdiction) for p in derived.problems])
-        return derived.case
+def drawable(case: WorkCase) -> Any:
+    """The case of the rows that can be read; a 422 naming the rows with problems unless `partial=1` asks
+    for the others (the page's preview), and always when nothing at all can be drawn."""
+    from .words import problem_in_words
 
-    def read_upload() -> Draft:
-        form = request.form
-        child = {k: (form.get(k) or "").strip() for k in state.CHILD_FIELDS}
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            if form.get("empty") in ("1", "true", "yes"):
-                return state.draft_from_case(None, file="chronology.csv", child=child)
-            raise ApiError(422, "Choose a file to upload (a chronology spreadsheet .csv or .xlsx, or a case file "
-                                ".yaml or .json), or start from an empty table")
-        name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:120] or "upload"
-        data = upload.stream.read(MAX_UPLOAD + 1)
-        if len(data) > MAX_UPLOAD:
-            raise RequestEntityTooLarge()
-        lower = name.lower()
-        try:
-            if lower.endswith(CASE_SUFFIXES):
-                return case_draft(data, name, child)
-            if lower.endswith(TABLE_SUFFIXES):
-                return table_draft(data, name, child)
-        except CaseError as exc:
-            raise ApiError(422, f"{name} could not be read: " + "; ".join(
-                problem_text(p) for p in exc.problems[:3]), [problem_json(p) for p in exc.problems]) from None
-        raise ApiError(422, f"{name} is not a chronology spreadsheet (.csv, .xlsx) or a case file (.yaml, .json); "
-                            "save it as one of those")
+    derived = case.derived
+    partial = request.args.get("partial") in ("1", "true", "yes")
+    if derived.case is None:
+        raise ApiError(422, "Nothing can be drawn yet: " + "; ".join(
+            located_text(p, case.draft.jurisdiction) for p in derived.problems[:5]),
+            [problem_in_words(p.to_json(), case.draft.jurisdiction) for p in derived.problems])
+    if derived.problems and not partial:
+        rows = sorted(derived.bad_rows)
+        shown = ", ".join(str(r) for r in rows[:8]) + (" ..." if len(rows) > 8 else "")
+        raise ApiError(422, f"Row{'s' if len(rows) != 1 else ''} {shown} "
+                            f"{'have' if len(rows) != 1 else 'has'} a problem and would be missing; fix or "
+                            "delete them first (or ask with partial=1 for the rows that can be read)",
+                       [problem_in_words(p.to_json(), case.draft.jurisdiction) for p in derived.problems])
+    return derived.case
 
-    return app
+
+def read_upload() -> Draft:
+    """The request's upload (or an empty table) as a draft, read in memory; a 413 or 422 saying why not."""
+    form = request.form
+    child = {k: (form.get(k) or "").strip() for k in state.CHILD_FIELDS}
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        if form.get("empty") in ("1", "true", "yes"):
+            return state.draft_from_case(None, file="chronology.csv", child=child)
+        raise ApiError(422, "Choose a file to upload (a chronology spreadsheet .csv or .xlsx, or a case file "
+                            ".yaml or .json), or start from an empty table")
+    name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:120] or "upload"
+    data = upload.stream.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise RequestEntityTooLarge()
+    lower = name.lower()
+    try:
+        if lower.endswith(CASE_SUFFIXES):
+            return case_draft(data, name, child)
+        if lower.endswith(TABLE_SUFFIXES):
+            return table_draft(data, name, child)
+    except CaseError as exc:
+        raise ApiError(422, f"{name} could not be read: " + "; ".join(
+            problem_text(p) for p in exc.problems[:3]), [problem_json(p) for p in exc.problems]) from None
+    raise ApiError(422, f"{name} is not a chronology spreadsheet (.csv, .xlsx) or a case file (.yaml, .json); "
+                        "save it as one of those")
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -594,8 +689,10 @@ class HearingRooms:
         self._rooms: OrderedDict[bytes, float | None] = OrderedDict()
         self._lock = threading.Lock()
 
-    def room(self, prepared: Any, options: Any) -> float | None:
-        """The room of the hearing page of `prepared` (what `prepare` made) drawn with `options`."""
+    def room(self, prepared: Any, options: Any,
+             turn: Callable[[], AbstractContextManager[None]] | None = None) -> float | None:
+        """The room of the hearing page of `prepared` (what `prepare` made) drawn with `options`; a page not yet
+        measured is measured in `turn` (the app's PDF slot: WeasyPrint's work is done one at a time)."""
         from dataclasses import replace
 
         from ..pipeline import hearing_room
@@ -609,7 +706,8 @@ class HearingRooms:
             if key in self._rooms:
                 self._rooms.move_to_end(key)
                 return self._rooms[key]
-        room = hearing_room(prepared.case, options, prepared=prepared)
+        with turn() if turn is not None else nullcontext():
+            room = hearing_room(prepared.case, options, prepared=prepared)
         with self._lock:
             self.measured += 1
             self._rooms[key] = room
@@ -618,7 +716,8 @@ class HearingRooms:
         return room
 
 
-def preview_scene(case: Any, options: Any, rooms: HearingRooms | None = None) -> Any:
+def preview_scene(case: Any, options: Any, rooms: HearingRooms | None = None,
+                  turn: Callable[[], AbstractContextManager[None]] | None = None) -> Any:
     """`pipeline.view_scene`, with the hearing page's room from `rooms` (measured once per page)."""
     from dataclasses import replace
 
@@ -629,12 +728,13 @@ def preview_scene(case: Any, options: Any, rooms: HearingRooms | None = None) ->
     if rooms is None or options.view != "hearing" or not options.as_drawn:
         return view_scene(case, options)
     prepared = prepare(case, options)  # as `view_scene` draws a hearing chart, with the remembered room
-    room = rooms.room(prepared, options)
+    room = rooms.room(prepared, options, turn)
     return one_page_chart(prepared.case, options=replace(options, page="A4"), room=room,
                           facts=prepared.facts).chart
 
 
-def with_key_pages(case: Any, options: Any, rooms: HearingRooms | None = None) -> bytes:
+def with_key_pages(case: Any, options: Any, rooms: HearingRooms | None = None,
+                   turn: Callable[[], AbstractContextManager[None]] | None = None) -> bytes:
     """The page's preview: the chart as the view draws it and, under it, the legend and key pages that follow
     it in the PDF when they had to move off page 1 (`Scene.appendix`), as one SVG; so that a label drawn as a
     number can be looked up in the preview as in the download. The chart is `render.svg`'s own; a hearing
@@ -645,7 +745,7 @@ def with_key_pages(case: Any, options: Any, rooms: HearingRooms | None = None) -
 
     check_report(case, fmt="svg", view=options.view)  # as `pipeline.render_case` checks
     check_reviews(case, load_standards(options.standards, case.jurisdiction).reviews)
-    scene = preview_scene(case, options, rooms)
+    scene = preview_scene(case, options, rooms, turn)
     drawings = [scene_to_svg(scene, standalone=False)]
     drawings += [scene_to_svg(p, standalone=False, ids=f"key-{i}") for i, p in enumerate(scene.appendix, 1)]
     if len(drawings) == 1:
@@ -698,8 +798,10 @@ def became(case: WorkCase) -> dict[str, str]:
             except KeyError:  # pragma: no cover
                 what = e.type
             when = e.first.display() + (f" to {e.last.display()}" if e.is_span and e.last else "")
+            route = getattr(e, "route", None) if e.kind == "milestone" else None  # (a missing attribute is slow)
             parts.append(f"{what} ({vocab.kind_labels.get(e.kind, e.kind).lower()}), {when}"
-                         + (", planned" if e.planned else ""))
+                         + (", planned" if e.planned else "")
+                         + (f", route: {vocab.routes.get(route, route)}" if route else ""))
         out[str(row)] = "; ".join(parts)
     return out
 
@@ -714,6 +816,13 @@ def vocabulary_json(jurisdiction: str) -> dict[str, Any]:
             for k in KINDS}
 
 
+def routes_json(jurisdiction: str) -> dict[str, str]:
+    """The routes to permanence, code -> the vocabulary's words, for the route picker."""
+    from ..vocabulary import load_vocabulary
+
+    return dict(load_vocabulary(jurisdiction).routes)
+
+
 def case_json(case: WorkCase) -> dict[str, Any]:
     """Everything the workspace page shows of a case."""
     draft = case.draft
@@ -724,6 +833,6 @@ def case_json(case: WorkCase) -> dict[str, Any]:
         "headers": list(draft.headers), "header_row": draft.header_row, "columns": draft.columns_json(),
         "fields": list(state.EDITABLE),
         "rows": [{"row": n, "cells": {f: draft.cell(cells, f) for f in state.EDITABLE}} for n, cells in draft.rows],
-        "vocabulary": vocabulary_json(draft.jurisdiction),
+        "vocabulary": vocabulary_json(draft.jurisdiction), "routes": routes_json(draft.jurisdiction),
     })
     return out

@@ -452,23 +452,52 @@ def derive(draft: Draft, *, today: Callable[[], date] = date.today) -> Derived:
     as a later check may find more), so one bad row never hides the others from the chart. The report kept
     is the last import's, with the left-out rows put back as the first failing import read them.
     """
-    from ..chronology import ImportFailed, import_table
-
     names = _column_fields(draft)
     child = draft.child_values
-    problems: list[Located] = []
-    for what, label in (("name", "the child's name"), ("dob", "the date of birth")):
-        if not child.get(what, "").strip():
-            problems.append(Located(None, what, None, f"is empty; give {label}"))
+    problems = [Located(None, what, None, f"is empty; give {label}")
+                for what, label in (("name", "the child's name"), ("dob", "the date of birth"))
+                if not child.get(what, "").strip()]
     if problems:
         return Derived(None, tuple(problems), (), {}, None)
-    as_of: date | str | None = child.get("as_of") or None
-    if as_of is None:
-        as_of = today()
+    as_of: date | str = child.get("as_of") or today()
+    rounds = _import_rounds(draft, as_of, names, problems)
+    if isinstance(rounds, Derived):
+        return rounds
+    imported, failed_rows = rounds
+    case = imported.case
+    if isinstance(as_of, date) and case.child.date_of_birth > as_of:
+        problems.append(Located(None, "dob", None, "is after today; check the date, or give the as-at date"))
+        return Derived(None, _dedupe(problems), (), {}, None)
+    report = imported.report.to_json()
+    row_events = _report_row_events(report)
+    if draft.from_case_file:
+        case = _notes_stay_notes(case, draft, row_events)
+    warnings = _report_warnings(report, draft, names)
+    unread = _unread(warnings)
+    problems.extend(dataclasses.replace(w, severity="error") for w in unread)
+    problems.extend(_empty_rows(draft))
+    warnings = [w for w in warnings if w not in unread]
+    warnings.extend(_lint(case, imported, draft, names))
+    warnings.extend(_route_not_read(case, draft, row_events))
+    if failed_rows:
+        order = {n: i for i, (n, _) in enumerate(draft.rows)}
+        merged = [*report["rows"], *failed_rows.values()]
+        report["rows"] = sorted(merged, key=lambda r: order.get(r["row"], len(order)))
+    return Derived(case, _dedupe(problems), _dedupe(warnings), row_events,
+                   _with_problems(report, problems, draft))
+
+
+def _import_rounds(draft: Draft, as_of: date | str, names: Mapping[str, str],
+                   problems: list[Located]) -> tuple[Any, dict[int, dict[str, Any]]] | Derived:
+    """Import the draft, leaving out the rows a failing import located problems in, a few rounds: the last
+    import (with a report) and the left-out rows as the failing import reported them; or, when nothing can
+    be drawn, the Derived that says why. The problems found are added to `problems`."""
+    from ..chronology import ImportFailed, import_table
+
+    child = draft.child_values
     columns = _importer_columns(draft)
     left_out: set[int] = set()
     failed_rows: dict[int, dict[str, Any]] = {}  # a left-out row as the failing import reported it
-    imported = None
     for _round in range(4):
         rows = [r for r in draft.rows if r[0] not in left_out]
         try:
@@ -490,38 +519,47 @@ def derive(draft: Draft, *, today: Callable[[], date] = date.today) -> Derived:
         except CaseError as exc:  # before any row is read (the columns): nothing located in a row
             problems.extend(Located(None, None, None, p.message) for p in exc.problems)
             return Derived(None, _dedupe(problems), (), {}, None)
-        break
-    if imported is None or imported.report is None:
-        return Derived(None, _dedupe(problems), (), {}, None)
-    case = imported.case
-    if isinstance(as_of, date) and case.child.date_of_birth > as_of:
-        problems.append(Located(None, "dob", None, "is after today; check the date, or give the as-at date"))
-        return Derived(None, _dedupe(problems), (), {}, None)
-    report = imported.report.to_json()
-    row_events = _report_row_events(report)
-    if draft.from_case_file:
-        case = _notes_stay_notes(case, draft, row_events)
-    warnings = _report_warnings(report, draft, names)
-    # A date or type typed that cannot be read keeps its row (undated, its end open, read from its text): in
-    # the workspace it is a problem on that field, marked as typed, until it is fixed; the row is still kept.
-    warnings = [dataclasses.replace(w, field="type") if w.field is None and w.message.startswith("column 'type'")
-                else w for w in warnings]  # "column 'type': 'Foster carr' is not a known type ..."
-    unread = [w for w in warnings if w.field in ("date", "end", "type") and w.row is not None
-              and ("the row is kept with no date" in w.message or "the end is left open" in w.message
-                   or "the row is read from its text" in w.message)]
-    problems.extend(dataclasses.replace(w, severity="error") for w in unread)
+        if imported.report is None:
+            break
+        return imported, failed_rows
+    return Derived(None, _dedupe(problems), (), {}, None)
+
+
+def _unread(warnings: list[Located]) -> list[Located]:
+    """The importer's warnings about a date or type typed that cannot be read. Such a row is kept (undated, its
+    end open, read from its text); in the workspace it is a problem on that field, marked as typed, until it is
+    fixed. A type warning not placed on a field ("column 'type': 'Foster carr' is not a known type ...") is
+    placed on the type (the list is changed in place, so the caller's copy holds the placed one)."""
+    for i, w in enumerate(warnings):
+        if w.field is None and w.message.startswith("column 'type'"):
+            warnings[i] = dataclasses.replace(w, field="type")
+    return [w for w in warnings if w.field in ("date", "end", "type") and w.row is not None
+            and ("the row is kept with no date" in w.message or "the end is left open" in w.message
+                 or "the row is read from its text" in w.message)]
+
+
+def _route_not_read(case: Case, draft: Draft, row_events: Mapping[int, tuple[int, ...]]) -> list[Located]:
+    """A route typed on a row that did not become a permanence recommendation: the importer reads a route only
+    there, so it is not drawn; said on its field (the cell keeps what was typed) rather than dropped unsaid."""
+    out = []
+    cols = draft.fields.get("route", ())
+    for number, cells in draft.rows:
+        if number not in row_events or not draft.cell(cells, "route").strip():
+            continue  # a row left out has its problem said already
+        events = [case.events[i] for i in row_events.get(number, ()) if i < len(case.events)]
+        if not any(getattr(e, "route", None) for e in events):
+            out.append(Located(number, "route", draft.headers[cols[0]] if cols else None,
+                               "is read only on a 'Permanence recommended' milestone, which this row is not; "
+                               "the route is not drawn", "warning"))
+    return out
+
+
+def _empty_rows(draft: Draft) -> list[Located]:
+    """A new, empty row: a problem on its date until the user types what happened."""
     date_col = next((cols[0] for f, cols in draft.mapping if f == "date"), None)
-    problems.extend(Located(n, "date", draft.headers[date_col] if date_col is not None else None,
-                            "is empty; give the date and what happened")
-                    for n, cells in draft.rows if not any(c.strip() for c in cells))  # a new, empty row
-    warnings = [w for w in warnings if w not in unread]
-    warnings.extend(_lint(case, imported, draft, names))
-    if failed_rows:
-        order = {n: i for i, (n, _) in enumerate(draft.rows)}
-        merged = [*report["rows"], *failed_rows.values()]
-        report["rows"] = sorted(merged, key=lambda r: order.get(r["row"], len(order)))
-    return Derived(case, _dedupe(problems), _dedupe(warnings), row_events,
-                   _with_problems(report, problems, draft))
+    return [Located(n, "date", draft.headers[date_col] if date_col is not None else None,
+                    "is empty; give the date and what happened")
+            for n, cells in draft.rows if not any(c.strip() for c in cells)]
 
 
 def _with_problems(report: dict[str, Any], problems: Iterable[Located], draft: Draft) -> dict[str, Any]:

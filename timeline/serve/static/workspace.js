@@ -5,9 +5,9 @@
 (function () {
   const $ = (sel, root) => (root || document).querySelector(sel);
   const READ = {date: "Date", end: "End date", text: "Text", type: "Type", kind: "Kind", category: "Category"};
-  const FIELDS = ["date", "end", "kind", "type", "label", "note", "source", "status"];
+  const FIELDS = ["date", "end", "kind", "type", "label", "note", "source", "status", "route"];
   const NAMES = {date: "date", end: "end date", kind: "kind", type: "type", label: "label", note: "note",
-                 source: "source", status: "status"};
+                 source: "source", status: "status", route: "route"};
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -145,6 +145,8 @@
           control.append(el("option", {value: selected ? value : info.label, text: info.label, selected}));
         }
         if (!known) control.append(el("option", {value, text: `${value} (as typed)`, selected: true}));
+      } else if (f === "route") {
+        control = routeControl(cid, label, value);
       } else {
         const attrs = {id: cid, "aria-label": label, autocomplete: "off", value};
         if (f === "type") { attrs.list = typeList(kindOf(rowKind(row))); attrs.value = typeWords(row, value); }
@@ -157,6 +159,23 @@
       const msg = el("span", {class: "msg", id: `${cid}-msg`});
       control.setAttribute("aria-describedby", msg.id);
       return el("td", {class: `f-${f}`}, control, msg);
+    }
+
+    // The route to permanence (only on a permanence-recommended milestone), chosen by its words; the cell
+    // keeps what was typed when it is one of the routes (the importer reads "permanence order" and
+    // "permanence_order" alike), else the route's code. A value that is none of them stays, marked as typed.
+    function routeKey(value) { return (value || "").trim().toLowerCase().replace(/[\s-]+/g, "_"); }
+    function routeControl(cid, label, value) {
+      const control = el("select", {id: cid, "aria-label": label});
+      control.append(el("option", {value: "", text: "(none)"}));
+      let known = value.trim() === "";
+      for (const [code, words] of Object.entries(state.routes || {})) {
+        const selected = value.trim() !== "" && (routeKey(value) === code || routeKey(value) === routeKey(words));
+        if (selected) known = true;
+        control.append(el("option", {value: selected ? value : code, text: words, selected}));
+      }
+      if (!known) control.append(el("option", {value, text: `${value} (as typed)`, selected: true}));
+      return control;
     }
 
     // A case file's row holds its type as the vocabulary's code ("cso"); it is shown in words ("Compulsory
@@ -257,6 +276,9 @@
       } else {
         $("#report-counts").textContent = `(${state.problems.length} problem${state.problems.length === 1 ? "" : "s"}, ${state.warnings.length} warning${state.warnings.length === 1 ? "" : "s"})`;
       }
+      // The report's body (every row: 1,000 rows are 1,000 table rows) is built only while its card is open, and
+      // when it is opened: an edit does not rebuild what nobody sees.
+      if (!$("#report-card").open) { box.replaceChildren(); return; }
       if (state.problems.length) {
         parts.push(el("h3", {text: "Problems"}));
         const list = el("ul", {class: "problems"});
@@ -305,7 +327,8 @@
       box.replaceChildren();
       if (state.from_case_file) { $("#columns-card").hidden = true; return; }
       const names = {date: "Date (or start)", end: "End date", kind: "Kind", type: "Type", label: "Label (short text)",
-                     note: "Note (details)", source: "Source", status: "Status"};
+                     note: "Note (details)", source: "Source", status: "Status",
+                     route: "Route (to permanence)"};
       for (const f of Object.keys(state.columns)) if (!(f in names)) names[f] = f === "text" ? "Text (read for the type)" : f;
       for (const [f, label] of Object.entries(names)) {
         const sel = el("select", {id: `col-${f}`, "data-column": f});
@@ -339,8 +362,9 @@
       const r = await api("GET", base);
       if (!r.ok) { if (!gone(r)) alarm(r.data.error); return; }
       merge(r.data, true);
-      fillChild(); buildColumns(); buildTable(); applyProblems(); refreshChart();
+      fillChild(); buildColumns(); buildTable(); applyProblems();
       if (r.data.problems.length) $("#report-card").open = true;
+      await refreshChart();
     }
 
     // the chart ------------------------------------------------------
@@ -452,11 +476,16 @@
       timers.set(key, setTimeout(() => { timers.delete(key); sendEdit(row, field, control.value); }, 250));
     }
 
-    async function reloadAfter(r, message) {
+    // After a change that rebuilds the table, the message says what was done and then what was drawn (one
+    // announcement, not one overwritten by the other), and the focus goes to `focusId` (the button pressed
+    // was replaced with its row), so that a keyboard user goes on from where they were.
+    async function reloadAfter(r, message, focusId) {
       if (!r.ok) { if (!gone(r)) alarm(r.data.error); return; }
       alarm("");
       await load();
-      say(message);
+      say(`${message} ${statusBox.textContent}`.trim());
+      const target = focusId ? document.getElementById(focusId) || $(focusId) : null;
+      if (target) target.focus();
     }
 
     async function childEdit(control) {
@@ -499,16 +528,23 @@
       if (!t) return;
       if (t.dataset.act) {
         const row = Number(t.closest("tr").dataset.row);
-        if (t.dataset.act === "dup") await reloadAfter(await api("POST", `${base}/events`, {copy_of: row}), `Row ${row} duplicated.`);
-        if (t.dataset.act === "del") await reloadAfter(await api("DELETE", `${base}/events/${row}`), `Row ${row} deleted (Undo brings it back).`);
+        if (t.dataset.act === "dup") {
+          const r = await api("POST", `${base}/events`, {copy_of: row});
+          await reloadAfter(r, `Row ${row} duplicated as row ${r.ok ? r.data.row : ""}.`, r.ok ? `r${r.data.row}-date` : null);
+        }
+        if (t.dataset.act === "del") {
+          const rows = [...tbody.querySelectorAll("tr")].map((tr) => tr.dataset.row);
+          const next = rows[rows.indexOf(String(row)) + 1] || rows[rows.indexOf(String(row)) - 1];
+          await reloadAfter(await api("DELETE", `${base}/events/${row}`), `Row ${row} deleted (Undo brings it back).`,
+                            next ? `#row-${next} [data-act=del]` : "add");
+        }
       } else if (t.dataset.go) {
         const [row, field] = t.dataset.go.split(":");
         const control = document.getElementById(`r${row}-${FIELDS.includes(field) ? field : "date"}`);
         if (control) { control.focus(); control.scrollIntoView({block: "center"}); }
       } else if (t.id === "add") {
         const r = await api("POST", `${base}/events`, {});
-        await reloadAfter(r, "Row added at the end.");
-        if (r.ok) { const c = document.getElementById(`r${r.data.row}-date`); if (c) c.focus(); }
+        await reloadAfter(r, `Row ${r.ok ? r.data.row : ""} added at the end.`, r.ok ? `r${r.data.row}-date` : null);
       } else if (t.id === "undo") {
         await reloadAfter(await api("POST", `${base}/undo`), "Undone.");
       } else if (t.id === "clear") {
@@ -518,6 +554,7 @@
       }
     });
 
+    $("#report-card").addEventListener("toggle", () => { if (state) renderReport(); });
     const chart = $("#chart");
     chart.addEventListener("mouseover", (ev) => { const g = ev.target.closest && ev.target.closest("g.event"); if (g) linkFromChart(g); });
     chart.addEventListener("focusin", (ev) => { const g = ev.target.closest && ev.target.closest("g.event"); if (g) linkFromChart(g); });
