@@ -244,7 +244,7 @@ class ScenePainter:
         return layout
 
     def _text(self, item: Text, paint: Style) -> None:
-        """One line of text, left-aligned at (x, baseline), shaped as one run (as `pdf._whole_run_text`)."""
+        """One line of text, left-aligned at (x, baseline), shaped by Pango as one run (kerning kept)."""
         from .weasy_private import private
 
         wp = private()
