@@ -585,3 +585,18 @@ def test_a_fallback_font_subset_by_fonttools_keeps_its_own_date(tmp_path: Path) 
         fonts = _embedded_fonts(out.stdout)
     assert len(digests) == 1
     assert any(not name.startswith("Atkinson") for name in fonts), f"no fallback font was subset: {fonts}"
+
+
+def test_a_pdf_render_depends_on_its_arguments_not_on_an_open_scene_registry(amy: Case, amy_pdf: bytes) -> None:
+    """The PDF renderer hands the report its own registry's `image_uri`: a registry left open around it
+    (`pdfdraw.scene_images`, still used by other callers) registers nothing and changes no byte."""
+    from timeline.render.pdfdraw import SceneRegistry, scene_images
+
+    outside = SceneRegistry()
+    with scene_images(outside):
+        data, pages = pdf_bytes(amy, options=RenderOptions(format="pdf", marking=MARKING))
+    assert data == amy_pdf
+    assert pages >= 2
+    assert len(outside) == 0  # the render used its own registry
+    with scene_images(None):  # None used to mean "full SVG": the render still paints its scenes
+        assert pdf_bytes(amy, options=RenderOptions(format="pdf", marking=MARKING))[0] == amy_pdf

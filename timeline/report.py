@@ -30,7 +30,7 @@ from .model import AnyEvent, Case
 from .options import RenderOptions
 from .prepare import Prepared, facts_for, prepare, shown_case
 from .text import font_bytes, font_path
-from .vocabulary import Term, load_vocabulary
+from .vocabulary import Term, Vocabulary, load_vocabulary
 
 if TYPE_CHECKING:
     from .facts import Facts, LegalPermanence, MilestoneFact
@@ -505,15 +505,22 @@ def court_summary(case: Case, facts: Facts) -> tuple[Figure, ...]:
     """What a family court needs on one page (the hearing view where the jurisdiction's words give a
     `court_summary_title`): the child's age, proceedings and their week against the target, the orders in
     force, placements, reviews, the permanence plan and the jurisdiction's named measures, each from the
-    facts (never worked out again here)."""
-    from .facts import placement_at, recommended_route
-
+    facts (never worked out again here). The child's name, date of birth and age head the page."""
     vocab = load_vocabulary(case.jurisdiction)
     if "court_summary_title" not in vocab.words:
         return ()
-    as_of = facts.as_of
-    out: list[Figure] = []  # the child's name, date of birth and age head the page
     steps = {m.type: m for m in facts.milestones}
+    measures = _court_measures(facts, vocab)
+    return (*_proceedings_figures(facts, vocab, steps), _orders_in_force(case, facts, vocab),
+            _placements_figure(case, facts, vocab), _reviews_figure(facts, vocab),
+            _plan_figure(case, facts, vocab, steps), *measures)
+
+
+def _proceedings_figures(facts: Facts, vocab: Vocabulary, steps: dict[str, MilestoneFact]) -> list[Figure]:
+    """The court proceedings measure in words: issued, the week it is in (or ended in), its target."""
+    from .measures import STATUS_WORDS, week_of
+
+    out: list[Figure] = []
     for m in facts.measures:
         if m.code != vocab.words.get("court_proceedings_measure"):
             continue
@@ -521,60 +528,80 @@ def court_summary(case: Case, facts: Facts) -> tuple[Figure, ...]:
         if m.start is None or issued is None or issued.date is None:
             out.append(Figure("Proceedings", "the date proceedings were issued is not recorded"))
             continue
-        from .measures import STATUS_WORDS, week_of
-
         target = f"target {m.target_text}" + (f" (to {words.date_words(m.target_date)})" if m.target_date else "")
         if m.end is not None:
             now = f"concluded {words.date_words(m.end)}, in week {week_of(m.start, m.end)}"
         else:
-            now = f"now in week {week_of(m.start, as_of)}"
+            now = f"now in week {week_of(m.start, facts.as_of)}"
         extra = f"; {m.note.split(':')[0]}" if "extended" in m.note else ""
         out.append(Figure("Proceedings", f"issued {words.date_words(m.start)}; {now}; {target}: "
                                          f"{STATUS_WORDS.get(m.status, m.status)}{extra}"))
+    return out
+
+
+def _orders_in_force(case: Case, facts: Facts, vocab: Vocabulary) -> Figure:
+    """The orders that started by the as-at date and have not ended (an inferred end counts)."""
     running = []
     for n, e in case.numbered():
-        if e.kind != "order" or e.planned or e.first.mid > as_of:
+        if e.kind != "order" or e.planned or e.first.mid > facts.as_of:
             continue
         end = e.last.mid if e.last is not None else facts.inferred_ends.get(n)
-        if end is None or end > as_of:
+        if end is None or end > facts.as_of:
             term = vocab.term("order", e.type)
             running.append(f"{term.label} (from {e.first.display()})")
-    out.append(Figure("Orders in force", "; ".join(running) if running else "none recorded"))
-    now_placed = placement_at(case, as_of)
+    return Figure("Orders in force", "; ".join(running) if running else "none recorded")
+
+
+def _placements_figure(case: Case, facts: Facts, vocab: Vocabulary) -> Figure:
+    """How many placements and moves, and where the child is now."""
+    from .facts import placement_at
+
+    now_placed = placement_at(case, facts.as_of)
     where = (f"; now {now_placed.label or vocab.term('placement', now_placed.type).label} since "
              f"{now_placed.start.display()}" if now_placed is not None else "")
-    out.append(Figure("Placements", f"{_plural(facts.placements, 'placement')}, "
-                                    f"{_plural(facts.moves, 'move')}{where}"))
+    return Figure("Placements", f"{_plural(facts.placements, 'placement')}, {_plural(facts.moves, 'move')}{where}")
+
+
+def _reviews_figure(facts: Facts, vocab: Vocabulary) -> Figure:
+    """Reviews held, late and overdue, and the next one due (approximate without a bank holiday list)."""
     title = vocab.words.get("reviews_title", "Looked-after reviews")
-    if facts.reviews:
-        held = sum(1 for r in facts.reviews if r.held is not None)
-        late = sum(1 for r in facts.reviews if r.held is not None and r.days_late > 0)
-        upcoming = next((r for r in facts.reviews if r.held is None and not r.overdue), None)
-        text = f"{held} held ({late} late), {facts.reviews_overdue} overdue"
-        if upcoming is not None:
-            text += f"; next due {words.date_words(upcoming.due)}"
-        if facts.review_dates_approximate:
-            text += " (due dates approximate: no bank holiday list)"
-        out.append(Figure(title, text))
-    else:
-        out.append(Figure(title, f"{_plural(facts.reviews_recorded, 'review')} recorded"))
-    route = recommended_route(case, as_of)
+    if not facts.reviews:
+        return Figure(title, f"{_plural(facts.reviews_recorded, 'review')} recorded")
+    held = sum(1 for r in facts.reviews if r.held is not None)
+    late = sum(1 for r in facts.reviews if r.held is not None and r.days_late > 0)
+    upcoming = next((r for r in facts.reviews if r.held is None and not r.overdue), None)
+    text = f"{held} held ({late} late), {facts.reviews_overdue} overdue"
+    if upcoming is not None:
+        text += f"; next due {words.date_words(upcoming.due)}"
+    if facts.review_dates_approximate:
+        text += " (due dates approximate: no bank holiday list)"
+    return Figure(title, text)
+
+
+def _plan_figure(case: Case, facts: Facts, vocab: Vocabulary, steps: dict[str, MilestoneFact]) -> Figure:
+    """The permanence route and the date it was agreed, or that it is not recorded."""
+    from .facts import recommended_route
+
+    route = recommended_route(case, facts.as_of)
     plan = steps.get("permanence_recommended")
-    if plan is not None and plan.date is not None:
-        out.append(Figure("Permanence plan", f"{vocab.routes.get(route or '', route or 'route not recorded')}, "
-                                             f"agreed {words.date_words(plan.date)}"))
-    else:
-        out.append(Figure("Permanence plan", "not recorded"))
+    if plan is None or plan.date is None:
+        return Figure("Permanence plan", "not recorded")
+    return Figure("Permanence plan", f"{vocab.routes.get(route or '', route or 'route not recorded')}, "
+                                     f"agreed {words.date_words(plan.date)}")
+
+
+def _court_measures(facts: Facts, vocab: Vocabulary) -> tuple[Figure, ...]:
+    """The jurisdiction's other named measures that have a status worth a court's eye, in one line."""
     from .measures import STATUS_WORDS
 
     shown = [m for m in facts.measures if m.code != vocab.words.get("court_proceedings_measure")
              and m.status in ("met", "missed", "overdue", "pending", "flag")]
-    if shown:
-        parts = [f"{m.short} {STATUS_WORDS.get(m.status, m.status)}"
-                 + (f" ({m.days} d)" if m.days is not None and m.count is None else "")
-                 for m in shown]
-        out.append(Figure("Measures", "; ".join(parts)))
-    return tuple(out)
+    if not shown:
+        return ()
+    parts = [f"{m.short} {STATUS_WORDS.get(m.status, m.status)}"
+             + (f" ({m.days} d)" if m.days is not None and m.count is None else "")
+             for m in shown]
+    return (Figure("Measures", "; ".join(parts)),)
 
 
 def hearing_paragraph(case: Case, facts: Facts) -> str:
@@ -797,6 +824,42 @@ def case_for_view(case: Case, *, options: RenderOptions) -> Case:
     return shown_case(case, options)
 
 
+@dataclass(frozen=True, slots=True)
+class _Drawings:
+    """The drawings of one view (none on a measuring pass) and the notes about them."""
+
+    chart: Drawing | None
+    keys: tuple[Drawing, ...]
+    chart_note: str | None
+    left_out: str | None
+
+
+def _drawings(case: Case, *, options: RenderOptions, target: Target, chart_room: float | None,
+              measuring: bool, facts: Facts, image_uri: ImageUri | None) -> _Drawings:
+    """The chart and its page-sized legend and key, as the report embeds them (`drawing`); a measuring
+    pass draws none and reserves the longest note of what gave way instead."""
+    if measuring:
+        from .chart.policy import ONE_PAGE_STEPS
+
+        return _Drawings(None, (), None, left_out_sentence(max((step.words for step in ONE_PAGE_STEPS), key=len)))
+    name = case.child.name
+    charts = (chart_scenes(case, options=options, facts=facts) if options.view != "hearing"
+              else one_page_chart(case, options=options, room=chart_room, facts=facts))
+    chart_alt = f"Timeline of {name}'s journey against age; the chronology lists every event."
+    chart = drawing(charts.chart, target=target, alt=chart_alt, prefix="chart", room=charts.room,
+                    image_uri=image_uri)
+    parts = len(charts.keys)
+
+    def key_alt(n: int) -> str:
+        part = f" (part {n} of {parts})" if parts > 1 else ""
+        return f"Legend and numbered labels{part} of {name}'s timeline; the chronology lists every event."
+
+    keys = tuple(drawing(scene, target=target, prefix=f"key-{n}", alt=key_alt(n), image_uri=image_uri)
+                 for n, scene in enumerate(charts.keys, start=1))
+    return _Drawings(chart, keys, scaled_note(chart.width, view=options.view) if chart.width else None,
+                     left_out_sentence(charts.left_out) if charts.left_out else None)
+
+
 def build_report(case: Case, *, options: RenderOptions, target: Target, tight: bool = False,
                  chart_room: float | None = None, measuring: bool = False, facts: Facts | None = None,
                  image_uri: ImageUri | None = None) -> Report:
@@ -814,7 +877,6 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
 
     view = options.view
     page = HEARING_PAGE if view == "hearing" else options.page
-    chart_options = replace(options, page=page)  # type: ignore[arg-type]
     facts = facts if facts is not None else facts_for(case, options)
     if target == "html":
         regular, bold = font_data_uri(False), font_data_uri(True)
@@ -822,60 +884,23 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
         regular, bold = font_file(False).as_uri(), font_file(True).as_uri()
     full = view != "hearing"
     rows = chronology_rows(case, facts.inferred_ends) if full else ()
-    left_out: str | None = None
-    name = case.child.name
-    chart_alt = f"Timeline of {name}'s journey against age; the chronology lists every event."
-    chart: Drawing | None = None
-    keys: tuple[Drawing, ...] = ()
-    chart_note: str | None = None
-    if measuring:
-        from .chart.policy import ONE_PAGE_STEPS
-
-        left_out = left_out_sentence(max((step.words for step in ONE_PAGE_STEPS), key=len))
-    else:
-        charts = (chart_scenes(case, options=chart_options, facts=facts) if full
-                  else one_page_chart(case, options=chart_options, room=chart_room, facts=facts))
-        chart = drawing(charts.chart, target=target, alt=chart_alt, prefix="chart", room=charts.room,
-                        image_uri=image_uri)
-        parts = len(charts.keys)
-
-        def key_alt(n: int) -> str:
-            part = f" (part {n} of {parts})" if parts > 1 else ""
-            return f"Legend and numbered labels{part} of {name}'s timeline; the chronology lists every event."
-
-        keys = tuple(drawing(scene, target=target, prefix=f"key-{n}", alt=key_alt(n), image_uri=image_uri)
-                     for n, scene in enumerate(charts.keys, start=1))
-        left_out = left_out_sentence(charts.left_out) if charts.left_out else None
-        chart_note = scaled_note(chart.width, view=view) if chart.width else None
+    drawn = _drawings(case, options=replace(options, page=page), target=target,  # type: ignore[arg-type]
+                      chart_room=chart_room, measuring=measuring, facts=facts, image_uri=image_uri)
+    court = court_summary(case, facts) if view == "hearing" else ()
     return Report(
-        lang=LANG,
-        title=options.title or _report_title(case, view),
-        view=view,
-        page=page,
-        page_class=page.lower(),
-        marking=options.marking,
+        lang=LANG, title=options.title or _report_title(case, view), view=view, page=page,
+        page_class=page.lower(), marking=options.marking,
         banner=TRAINING_BANNER if view == "training" else None,
-        header=header_for(case),
-        key_figures=key_figures_for(case, facts) if full else (),
-        chart=chart,
-        keys=keys,
-        chart_note=chart_note,
-        summary=summary_for(case, facts),
-        show_summary=full,
+        header=header_for(case), key_figures=key_figures_for(case, facts) if full else (),
+        chart=drawn.chart, keys=drawn.keys, chart_note=drawn.chart_note,
+        summary=summary_for(case, facts), show_summary=full,
         research=_research(case.jurisdiction) if full else (),
-        paragraph=hearing_paragraph(case, facts) if view == "hearing" and not court_summary(case, facts) else None,
-        show_table=full,
-        rows=rows,
-        show_notes=any(r.note for r in rows),
-        show_sources=any(r.source for r in rows),
+        paragraph=hearing_paragraph(case, facts) if view == "hearing" and not court else None,
+        show_table=full, rows=rows,
+        show_notes=any(r.note for r in rows), show_sources=any(r.source for r in rows),
         columns=BASE_COLUMNS + any(r.note for r in rows) + any(r.source for r in rows),
-        css=Markup(_css_text()),
-        tight=tight,
-        left_out=left_out,
-        measuring=measuring,
-        font_regular=regular,
-        font_bold=bold,
-        court=court_summary(case, facts) if view == "hearing" else (),
+        css=Markup(_css_text()), tight=tight, left_out=drawn.left_out, measuring=measuring,
+        font_regular=regular, font_bold=bold, court=court,
         court_title=load_vocabulary(case.jurisdiction).words.get("court_summary_title") if view == "hearing" else None,
     )
 

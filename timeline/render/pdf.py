@@ -32,10 +32,10 @@ from urllib.parse import unquote_to_bytes
 from ..model import Case
 from ..options import RenderOptions
 from ..prepare import Prepared, prepare
-from ..report import ReportError, allowed_assets, report_html
+from ..report import ImageUri, ReportError, allowed_assets, report_html
 from ..text import font_bytes
 from ..theme import MEASURE_SAFETY_PX, MEASURE_STAND_IN_PX
-from .pdfdraw import SCENE_ATTRIBUTE, SceneRegistry, draw_scene, scene_image_uri, scene_images
+from .pdfdraw import SCENE_ATTRIBUTE, SceneRegistry, draw_scene
 from .weasy_private import page_box, private, weasyprint_tested
 
 PDF_VARIANT = "pdf/ua-1"  # tagged, so a screen reader reads the chronology table as a table
@@ -239,6 +239,14 @@ def make_fetcher(log: FetchLog | None = None) -> Any:
     return _fetcher_class()(log if log is not None else FetchLog())
 
 
+def image_uri(fetcher: Any) -> ImageUri | None:
+    """The report's image of a drawing in a render with `fetcher`: a stub registered in the fetcher's scene
+    registry (painted by `pdfdraw`), or None (full SVG, `report.svg_image_uri`) where WeasyPrint cannot
+    paint scenes. Passed to `report_html` explicitly, so what it returns depends on its arguments only."""
+    registry = getattr(fetcher, "scenes", None)
+    return registry.image_uri if isinstance(registry, SceneRegistry) else None
+
+
 def render_document(html: str, *, fetcher: Any) -> Any:
     """Lay out the HTML into pages (a weasyprint Document), with no base URL and the safe fetcher."""
     weasyprint = import_weasyprint()
@@ -275,7 +283,7 @@ def hearing_room(case: Case, *, options: RenderOptions, fetcher: Any, prepared: 
     """The room (px) for the hearing view's chart, legend and key: page 1 less what the header and the
     words take, measured by laying out the page without its chart (`prepared`: what `prepare` made)."""
     html = report_html(case, options=options, target="pdf", measuring=True, prepared=prepared,
-                       image_uri=scene_image_uri)
+                       image_uri=image_uri(fetcher))
     measuring = render_document(html, fetcher=fetcher)
     return round(page_room(measuring) + MEASURE_STAND_IN_PX - MEASURE_SAFETY_PX, 2)
 
@@ -295,13 +303,12 @@ def pdf_bytes(case: Case, *, options: RenderOptions, log: FetchLog | None = None
     """
     prepared = prepared if prepared is not None else prepare(case, options)
     fetcher = make_fetcher(log)
-    with scene_images(fetcher.scenes if draw_scenes else None):
-        room = (hearing_room(case, options=options, fetcher=fetcher, prepared=prepared)
-                if options.view == "hearing" else None)
-        html = report_html(case, options=options, target="pdf", chart_room=room, prepared=prepared,
-                           image_uri=scene_image_uri)
-        document = render_document(html, fetcher=fetcher)
-        data = write_document(document)
+    room = (hearing_room(case, options=options, fetcher=fetcher, prepared=prepared)
+            if options.view == "hearing" else None)
+    html = report_html(case, options=options, target="pdf", chart_room=room, prepared=prepared,
+                       image_uri=image_uri(fetcher) if draw_scenes else None)
+    document = render_document(html, fetcher=fetcher)
+    data = write_document(document)
     missing = fetcher.scenes.undrawn() if draw_scenes and fetcher.scenes is not None else []
     if missing:  # WeasyPrint logs and skips an image it cannot load: a report without its chart is a failure
         raise ReportError(f"the PDF would lack {len(missing)} of its drawings (chart or key); nothing was written")

@@ -244,7 +244,7 @@ class ScenePainter:
         return layout
 
     def _text(self, item: Text, paint: Style) -> None:
-        """One line of text, left-aligned at (x, baseline), shaped as one run (as `pdf._whole_run_text`)."""
+        """One line of text, left-aligned at (x, baseline), shaped by Pango as one run (kerning kept)."""
         from .weasy_private import private
 
         wp = private()
@@ -388,6 +388,11 @@ class SceneRegistry:
         self._scenes.append(scene)
         return str(len(self._scenes) - 1)
 
+    def image_uri(self, scene: Scene) -> str:
+        """Register a scene; the data: URI of its stub SVG, which WeasyPrint sizes and this render's
+        `draw_scene` paints (the report's `image_uri` for a PDF render that holds this registry)."""
+        return "data:image/svg+xml;base64," + base64.b64encode(stub_svg(scene, self.add(scene))).decode("ascii")
+
     def drawn(self, token: str) -> None:
         """Note that the scene of `token` was painted into the PDF."""
         self._drawn.add(int(token))
@@ -412,7 +417,8 @@ _ACTIVE: ContextVar[SceneRegistry | None] = ContextVar("timeline_scene_registry"
 @contextlib.contextmanager
 def scene_images(registry: SceneRegistry | None) -> Iterator[None]:
     """Within the block (this thread / context only), `scene_image_uri` registers scenes in `registry`;
-    None makes it hand over full SVG, as before."""
+    None makes it hand over full SVG, as before. `render/pdf.py` no longer needs this: it hands the report
+    its registry's `image_uri` explicitly; the child view, the cohort report and the workspace still do."""
     token = _ACTIVE.set(registry)
     try:
         yield
@@ -438,7 +444,7 @@ def scene_image_uri(scene: Scene) -> str:
     """
     registry = _ACTIVE.get()
     if registry is not None:
-        return "data:image/svg+xml;base64," + base64.b64encode(stub_svg(scene, registry.add(scene))).decode("ascii")
+        return registry.image_uri(scene)
     from ..report import check_svg, svg_data_uri
     from .svg import scene_to_svg
 
