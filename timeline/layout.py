@@ -27,12 +27,18 @@ from .labels import (
     GROW_MAX_TRIES,
     GROW_ORDER,
     TARGET_PRIORITY,
+    Numbers,
+    Rows,
+    Spot,
     Want,
     assign_words,
     clusters,
     combined_words,
     counted,
     priority,
+    share_left,
+    shared_noun,
+    shared_words,
     shortened_note,
 )
 from .model import AnyEvent, Case, event_id
@@ -121,6 +127,7 @@ class _Label:
     kind: str = ""  # the lane it belongs to (for the note on what was shortened)
     beside: float | None = None  # where its box would start right of its marker, on the marker row
     members: tuple[tuple[str, float], ...] = ()  # a combined label: (event id, marker x) of each event
+    listed: tuple[str, ...] | None = None  # a shared label's key entries (any view; none in a bare lane)
     words: bool = False  # it keeps its words on the chart
     x: float = 0.0
     tier: int = 0
@@ -328,12 +335,14 @@ class _Layout:
         spots, rows = assign_words(wants, cap=t.tiers_for(lane), gap=t.label_gap, right=self.right, lo=self.x0,
                                    shift=t.label_shift if row is not None else min(t.label_shift, SPAN_SHIFT),
                                    row_blocks=row[1] if row is not None else ())
+        if t.combine_labels and row is not None:  # events of one type left without words share a label
+            labels, spots = self._share(labels, spots, wants, rows, lane)
         keyed: list[_Label] = []
         for lb, spot in zip(labels, spots, strict=True):
             if spot is not None:
                 lb.tier, lb.x = spot.tier, spot.x
                 self._worded(lb)
-                if lb.members and t.list_combined:
+                if lb.members and (t.list_combined or lb.listed):
                     keyed.append(lb)
             else:
                 keyed.append(lb)
@@ -342,7 +351,7 @@ class _Layout:
         bare: set[int] = set()  # labels left off (bare markers): neither drawn nor counted in the tiers
         for lb in keyed:
             if lb.words:  # a combined label with its words on the chart: its events listed in the key
-                self.key.append((None, lb.key_text))
+                self.key.extend((None, text) for text in ((lb.key_text,) if lb.listed is None else lb.listed))
                 continue
             if (lb.kind or lane) in t.bare_lanes:  # no room: a bare marker, said in the note
                 self.bare[lb.kind or lane] = self.bare.get(lb.kind or lane, 0) + max(1, len(lb.members))
@@ -411,6 +420,45 @@ class _Layout:
             if y > start + _EPS:
                 leaders.append(Line(lb.anchor if not lb.members else ax, start, ax, y, "leader", event=lb.event))
         return used * tier_h, leaders, per
+
+    def _share(self, labels: list[_Label], spots: list[Spot | None], wants: list[Want], rows: Rows, lane: str
+               ) -> tuple[list[_Label], list[Spot | None]]:
+        """Nearby events of one type whose words found no room share one label, true of each of them ("LAAC
+        reviews × 3, Mar 2019–Jun 2021"; `labels.share_left` decides which and where); the labels it stands
+        for are replaced by it, and it lists their dates in the key as a combined label does."""
+        events = [self.by_id[lb.event][1] if lb.event in self.by_id and not lb.members else None for lb in labels]
+
+        def words(run: Sequence[int]) -> list[tuple[tuple[str, ...], float]]:
+            first = events[run[0]]
+            assert first is not None
+            term = self.term(first)
+            mids = [e.first.mid for e in (events[i] for i in run) if e is not None]
+            noun = shared_noun(first.kind, first.type, term.label, term.abbr)
+            return [self.wrap_label(content) for content in shared_words(noun, len(run), min(mids), max(mids))]
+
+        keys = [None if e is None else (e.kind, e.type) for e in events]
+        shares = share_left(wants, spots, rows, keys, words, cap=self.t.tiers_for(lane), gap=self.t.label_gap,
+                            right=self.right, lo=self.x0, numbers=None if lane in self.t.bare_lanes else Numbers(
+                                self.m.width("00", self.t.text_size) + 2 * self.t.label_pad, self.t.label_gap,
+                                NUMBER_SHIFT, self.x0, self.right))
+        taken = {i for share in shares for i in share.members}
+        out = [(lb, spot) for i, (lb, spot) in enumerate(zip(labels, spots, strict=True)) if i not in taken]
+        for share in shares:
+            members = [labels[i] for i in share.members]
+            first = events[share.members[0]]
+            assert first is not None
+            term = self.term(first)
+            noun = shared_noun(first.kind, first.type, term.label, term.abbr)
+            dates = ", ".join(self.dates_text(e) for e in (events[i] for i in share.members) if e is not None)
+            head = members[0]
+            out.append((_Label(anchor=head.anchor, lines=share.lines, width=share.width, event=head.event,
+                               order=head.order, key_text=f"{noun}: {dates}", top_y=head.top_y, group=head.group,
+                               priority=max(lb.priority for lb in members), kind=head.kind or lane,
+                               members=tuple((lb.event or "", lb.anchor) for lb in members),
+                               listed=() if lane in self.t.bare_lanes else (f"{noun}: {dates}",)
+                               if self.t.list_combined else tuple(lb.key_text for lb in members)), share.spot))
+        out.sort(key=lambda pair: pair[0].order)
+        return [lb for lb, _ in out], [spot for _, spot in out]
 
     def _worded(self, lb: _Label) -> None:
         """Count a label that keeps its words (and the events a combined one stands for)."""
