@@ -357,7 +357,7 @@ class _Layout:
                 self.bare[lb.kind or lane] = self.bare.get(lb.kind or lane, 0) + max(1, len(lb.members))
                 bare.add(id(lb))
                 continue
-            number = len(self.key) + 1
+            number = next((n for n, _ in reversed(self.key) if n is not None), 0) + 1  # bullets take none
             self.key.append((number, lb.key_text))
             lb.number = number
             self.numbered[lb.kind or lane] = self.numbered.get(lb.kind or lane, 0) + 1
@@ -426,7 +426,9 @@ class _Layout:
         """Nearby events of one type whose words found no room share one label, true of each of them ("LAAC
         reviews × 3, Mar 2019–Jun 2021"; `labels.share_left` decides which and where); the labels it stands
         for are replaced by it, and it lists their dates in the key as a combined label does."""
-        events = [self.by_id[lb.event][1] if lb.event in self.by_id and not lb.members else None for lb in labels]
+        events = [e if e is not None and not (e.planned or e.first.qualifier) else None  # planned, c. or ?: own words
+                  for e in (self.by_id[lb.event][1] if lb.event in self.by_id and not lb.members else None
+                            for lb in labels)]
 
         def words(run: Sequence[int]) -> list[tuple[tuple[str, ...], float]]:
             first = events[run[0]]
