@@ -13,7 +13,7 @@ the note that says what was shortened to fit.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -143,6 +143,12 @@ class Rows:
                 k += step
         return best
 
+    def copy(self) -> Rows:
+        """An independent copy (to try placements without keeping them)."""
+        out = Rows()
+        out._rows = [list(row) for row in self._rows]
+        return out
+
     def lowest(self, a: float, b: float) -> int:
         """The lowest tier (0..) where [a, b) is free, opening a new one when none is."""
         tier = 0
@@ -236,6 +242,161 @@ def combined_words(kind: str, text: str, count: int, first: date, last: date, *,
     return f"{plural(text)} {TIMES} {count}, {when}", f"{plural(text)} {TIMES} {count}"
 
 
+# Shared labels: nearby events of one type whose own words found no room share one label instead of each
+# becoming a number or a bare marker ("LAAC reviews × 3, Mar 2019–Jun 2021"), its events ticked on a bracket.
+SHARE_REACH = 150.0  # px: an event joins its type's run when at most this far from the run's last event
+SHARE_EXTRA_MIN = 3  # events a shared label must stand for to take the tier its numbers would have opened
+SHARED_NOUN: dict[tuple[str, str], str] = {  # plural nouns where the vocabulary's words do not simply take an s
+    ("hearing", "childrens_hearing"): "Children's Hearings", ("hearing", "proof"): "Proofs",
+    ("hearing", "court"): "Court hearings", ("meeting", "cp_planning_meeting"): "CP planning meetings",
+    ("meeting", "ird"): "IRDs", ("meeting", "other"): "Meetings", ("event", "other"): "Life events",
+    ("event", "worker_change"): "Changes of social worker", ("event", "contact"): "Contact events",
+}
+
+
+def shared_noun(kind: str, code: str, label: str, abbr: str) -> str:
+    """What a shared label calls its events, plural: the table's noun, else the type's short name (or its
+    full name when the short one is an acronym), plus 'events' for a life event."""
+    if (kind, code) in SHARED_NOUN:
+        return SHARED_NOUN[(kind, code)]
+    name = label if abbr.isupper() or len(abbr) <= 3 else abbr
+    if kind == "event":
+        return f"{name.removesuffix(' event').removesuffix(' events')} events"
+    return plural(name.split(" (")[0])
+
+
+def shared_words(noun: str, count: int, first: date, last: date) -> tuple[str, str]:
+    """A shared label's words, long and short: 'LAAC reviews × 3, Mar 2019–Jun 2021' / 'LAAC reviews × 3'."""
+    return f"{noun} {TIMES} {count}, {month_range(first, last)}", f"{noun} {TIMES} {count}"
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """A shared label that found room: the labels it stands for (indices), its one line, width and spot."""
+
+    members: tuple[int, ...]
+    lines: tuple[str, ...]
+    width: float
+    spot: Spot
+
+
+def type_runs(anchors: Sequence[float], keys: Sequence[object | None], reach: float = SHARE_REACH
+              ) -> list[list[int]]:
+    """Runs of two or more labels of one key (their kind and type; None: not to share), each at most `reach`
+    px from the run's previous label, in anchor order. Labels of other types in between do not break a run."""
+    by_key: dict[object, list[int]] = {}
+    for i in sorted(range(len(anchors)), key=lambda i: (anchors[i], i)):
+        if keys[i] is not None:
+            by_key.setdefault(keys[i], []).append(i)
+    out: list[list[int]] = []
+    for members in by_key.values():
+        run = [members[0]]
+        for i in members[1:]:
+            if anchors[i] - anchors[run[-1]] > reach:
+                out.append(run)
+                run = []
+            run.append(i)
+        out.append(run)
+    out = [run for run in out if len(run) > 1]
+    return sorted(out, key=lambda run: anchors[run[0]])
+
+
+def share_spot(rows: Rows, first: Want, last: Want, width: float, *, cap: int, gap: float, right: float,
+               lo: float, extra: int = 0) -> Spot | None:
+    """Room for a shared label's one line: on the marker row just left of its first marker or just right of
+    its last (no height), else in one of `cap` tiers, its box over the bracket so that one straight leader
+    joins them (nearest to the first marker). None: no room."""
+    if first.beside_left is not None:
+        x = round(first.beside_left + first.width - width, 2)
+        if x >= lo - _EPS and rows.free(-1, x, x + width + gap):
+            return Spot(-1, x)
+    if last.beside is not None and last.beside + width <= right + _EPS and rows.free(
+            -1, last.beside, last.beside + width + gap):
+        return Spot(-1, last.beside)
+    for tier in range(cap + extra):
+        found = rows.nearest(tier, first.x, width + gap, max(lo, first.anchor - width + 2.0),
+                             min(right + gap, last.anchor - 2.0 + width + gap))
+        if found is not None:
+            return Spot(tier, round(found, 2))
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Numbers:
+    """How the layout places numbers, to try them on a copy of the rows: a number box's width, the gap, how far
+    aside it may move into a tier already open, and the stretch it must stay in."""
+
+    width: float
+    gap: float
+    shift: float
+    lo: float
+    right: float
+
+
+def number_tiers(rows: Rows, left: Sequence[Want], n: Numbers) -> int:
+    """The lowest tier the numbers of `left` would reach (-1: none in a tier), tried on a copy of the rows as
+    the layout places them: in x order, beside the marker where that row is free, touching ones joined in
+    one box, else the lowest free tier or up to `n.shift` px aside in a tier already open."""
+    trial = rows.copy()
+    deepest = -1
+    last: tuple[int, float, float] | None = None  # the previous number's tier and box, open to joining
+    for w in sorted(left, key=lambda w: (w.x, w.anchor, w.order)):
+        a = w.x
+        if last is not None and a < last[2] + n.gap + _EPS and trial.free(
+                last[0], last[1], last[2] + n.width + n.gap, ignore=(last[1], last[2] + n.gap)):
+            trial.replace(last[0], (last[1], last[2] + n.gap), (last[1], last[2] + n.width + n.gap))
+            last = (last[0], last[1], last[2] + n.width)
+            continue
+        if w.beside is not None and trial.free(-1, w.beside, w.beside + n.width + n.gap):
+            trial.add(-1, w.beside, w.beside + n.width + n.gap)
+            last = None
+            continue
+        tier = trial.lowest(a, a + n.width + n.gap)
+        for open_tier in range(tier):
+            found = trial.nearest(open_tier, a, n.width + n.gap, max(n.lo, a - n.shift),
+                                  min(n.right + n.gap, a + n.shift + n.width + n.gap))
+            if found is not None:
+                tier, a = open_tier, found
+                break
+        trial.add(tier, a, a + n.width + n.gap)
+        deepest = max(deepest, tier)
+        last = (tier, a, a + n.width)
+    return deepest
+
+
+def share_left(wants: Sequence[Want], spots: Sequence[Spot | None], rows: Rows, keys: Sequence[object | None],
+               words: Callable[[Sequence[int]], Sequence[tuple[tuple[str, ...], float]]], *, cap: int,
+               gap: float, right: float, lo: float, numbers: Numbers | None = None) -> list[Share]:
+    """Shared labels for the labels `assign_words` left without room (`spots` None), by runs of one type
+    (`type_runs`), each in the first of its `words` (long, then short; one line) that finds room
+    (`share_spot`). With `numbers` (the others become numbers) a run of `SHARE_EXTRA_MIN` or more may also
+    take the tier below the cap, but no shared label may make the lane deeper than its numbers would have
+    (`number_tiers`). The rows are updated, so that the numbers are placed around the shared labels."""
+    left = [i for i, spot in enumerate(spots) if spot is None]
+    keys = [k if spot is None else None for k, spot in zip(keys, spots, strict=True)]
+    deepest = max((spot.tier for spot in spots if spot is not None), default=-1)
+    if numbers is not None:
+        deepest = max(deepest, number_tiers(rows, [wants[i] for i in left], numbers))
+    out: list[Share] = []
+    for run in type_runs([w.anchor for w in wants], keys):
+        extra = 1 if numbers is not None and len(run) >= SHARE_EXTRA_MIN else 0
+        rest = [i for i in left if i not in run]
+        for lines, width in words(run):
+            spot = share_spot(rows, wants[run[0]], wants[run[-1]], width, cap=cap, gap=gap, right=right, lo=lo,
+                              extra=extra) if len(lines) == 1 else None
+            if spot is None:
+                continue
+            trial = rows.copy()
+            trial.add(spot.tier, spot.x, spot.x + width + gap)
+            if numbers is not None and max(spot.tier, number_tiers(trial, [wants[i] for i in rest], numbers)) > deepest:
+                continue
+            rows.add(spot.tier, spot.x, spot.x + width + gap)
+            out.append(Share(tuple(run), lines, width, spot))
+            left = rest
+            break
+    return out
+
+
 def shortened_note(numbered: dict[str, int], *, key_after: bool = False, short: bool = False) -> str:
     """What was shortened to fit, for the reader ('' when nothing): labels drawn as numbers, by kind, most
     first, and where their words are; `short`, for the key's own gutter, says only what. (A combined label
@@ -254,7 +415,10 @@ def shortened_note(numbered: dict[str, int], *, key_after: bool = False, short: 
 
 __all__ = [
     "GROW_ORDER",
+    "SHARE_REACH",
+    "Numbers",
     "Rows",
+    "Share",
     "Spot",
     "Want",
     "assign_words",
@@ -262,6 +426,12 @@ __all__ = [
     "combined_words",
     "counted",
     "month_range",
+    "number_tiers",
     "priority",
+    "share_left",
+    "share_spot",
+    "shared_noun",
+    "shared_words",
     "shortened_note",
+    "type_runs",
 ]

@@ -84,7 +84,7 @@ def _lanes(ctx: Context, y: float) -> _Lanes:
     tops: list[float] = []
     tally, needs = Tally(), Needs()
     for kind, title, events in shown_lanes(ctx):
-        lane = _lane(ctx, kind, y + t.lane_pad, events, len(tally.key))
+        lane = _lane(ctx, kind, y + t.lane_pad, events, tally.last_number)
         title_lines = _title_lines(ctx, title)
         height = max(lane.height, len(title_lines) * ctx.line_h) + 2 * t.lane_pad
         titles += [ctx.text(ctx.left, y + t.lane_pad + i * ctx.line_h, line, "lane-title",
@@ -166,7 +166,7 @@ def floor(ctx: Context, limit: float = float("inf")) -> float:
             break
         rest -= least
         lane = _lane(ctx, kind, y + t.lane_pad, events, numbers)
-        numbers += len(lane.tally.key)
+        numbers = max(numbers, lane.tally.last_number)
         y += max(lane.height, len(_title_lines(ctx, title)) * ctx.line_h) + 2 * t.lane_pad + t.lane_gap
     return bound(y + rest)
 

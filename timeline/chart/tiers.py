@@ -8,10 +8,21 @@ decided by `labels.assign_words`; the numbers are placed here, around the words.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..labels import Rows, Want, assign_words, clusters, combined_words
+from ..labels import (
+    Numbers,
+    Rows,
+    Spot,
+    Want,
+    assign_words,
+    clusters,
+    combined_words,
+    share_left,
+    shared_noun,
+    shared_words,
+)
 from ..scene import Item, Line, Rect
 from .context import DASH, EPS, Context
 
@@ -44,6 +55,12 @@ class Tally:
         return Tally(self.key + other.key, _add(self.numbered, other.numbered),  # type: ignore[arg-type]
                      _add(self.bare, other.bare), _add(self.kept, other.kept))  # type: ignore[arg-type]
 
+    @property
+    def last_number(self) -> int:
+        """The highest number in the key so far (0 for none): the next lane's numbers continue from it, and
+        listed entries (bullets) take no number."""
+        return max((n for n, _ in self.key if n is not None), default=0)
+
     def score(self) -> tuple[int, ...]:
         """Events with their words on the chart, most important first: compared as a tuple, a layout that
         keeps one more legal order's words beats one that keeps any number more life events'."""
@@ -70,6 +87,7 @@ class Label:
     kind: str = ""  # the lane it belongs to (for the note on what was shortened)
     beside: float | None = None  # where its box would start right of its marker, on the marker row
     members: tuple[tuple[str, float], ...] = ()  # a combined label: (event id, marker x) of each event
+    listed: tuple[str, ...] | None = None  # a shared label's key entries (any view; none in a bare lane)
     words: bool = False  # it keeps its words on the chart
     x: float = 0.0
     tier: int = 0
@@ -101,7 +119,7 @@ def place_tiers(ctx: Context, labels: list[Label], top: float, *, lane: str = ""
     if not labels:
         return Tiers()
     tier_h = max(len(lb.lines) for lb in labels) * ctx.line_h + ctx.theme.tier_gap  # before any became a number
-    rows, keyed, kept = _words(ctx, labels, lane, row)
+    labels, rows, keyed, kept = _words(ctx, labels, lane, row)
     key, numbered, bare = _numbers(ctx, keyed, rows, lane, row, key_start)
     labels = [lb for lb in labels if id(lb) not in bare]
     used = max((lb.tier + 1 for lb in labels if lb.joined is None), default=0)
@@ -114,9 +132,10 @@ def place_tiers(ctx: Context, labels: list[Label], top: float, *, lane: str = ""
 
 
 def _words(ctx: Context, labels: list[Label], lane: str, row: Row | None
-           ) -> tuple[Rows, list[Label], dict[int, int]]:
-    """Room for the labels' words (`labels.assign_words`): the occupied rows, the labels still to key (in x
-    order) and the events that kept their words, by priority."""
+           ) -> tuple[list[Label], Rows, list[Label], dict[int, int]]:
+    """Room for the labels' words (`labels.assign_words`, then `_share`): the labels (shared ones in place of
+    those they stand for), the occupied rows, the labels still to key (in x order) and the events that kept
+    their words, by priority."""
     t, p = ctx.theme, ctx.policy
     for lb in labels:
         lb.x = ctx.clamp_x(lb.anchor - t.label_pad, lb.width)
@@ -128,6 +147,8 @@ def _words(ctx: Context, labels: list[Label], lane: str, row: Row | None
     spots, rows = assign_words(wants, cap=p.tiers_for(lane), gap=t.label_gap, right=ctx.right, lo=ctx.x0,
                                shift=t.label_shift if row is not None else min(t.label_shift, SPAN_SHIFT),
                                row_blocks=row[1] if row is not None else ())
+    if p.combine_labels and row is not None:  # events of one type left without words share a label
+        labels, spots = _share(ctx, labels, spots, wants, rows, lane)
     keyed: list[Label] = []
     kept: dict[int, int] = {}
     for lb, spot in zip(labels, spots, strict=True):
@@ -135,12 +156,55 @@ def _words(ctx: Context, labels: list[Label], lane: str, row: Row | None
             lb.tier, lb.x = spot.tier, spot.x
             lb.words = True
             kept[lb.priority] = kept.get(lb.priority, 0) + max(1, len(lb.members))
-            if lb.members and p.list_combined:
+            if lb.members and (p.list_combined or lb.listed):
                 keyed.append(lb)
         else:
             keyed.append(lb)
     keyed.sort(key=lambda lb: (lb.x, lb.anchor, lb.order))
-    return rows, keyed, kept
+    return labels, rows, keyed, kept
+
+
+def _share(ctx: Context, labels: list[Label], spots: list[Spot | None], wants: list[Want], rows: Rows, lane: str
+           ) -> tuple[list[Label], list[Spot | None]]:
+    """Nearby events of one type whose words found no room share one label, true of each of them ("LAAC
+    reviews × 3, Mar 2019–Jun 2021"; `labels.share_left` decides which and where); the labels it stands for
+    are replaced by it, and it lists their dates in the key as a combined label does."""
+    t, p = ctx.theme, ctx.policy
+    events = [e if e is not None and not (e.planned or e.first.qualifier) else None  # planned, c. or ?: own words
+              for e in (ctx.by_id[lb.event][1] if lb.event is not None and lb.event in ctx.by_id and not lb.members else None
+                        for lb in labels)]
+
+    def words(run: Sequence[int]) -> list[tuple[tuple[str, ...], float]]:
+        first = events[run[0]]
+        assert first is not None
+        term = ctx.term(first)
+        mids = [e.first.mid for e in (events[i] for i in run) if e is not None]
+        noun = shared_noun(first.kind, first.type, term.label, term.abbr)
+        return [ctx.wrap_label(content) for content in shared_words(noun, len(run), min(mids), max(mids))]
+
+    keys = [None if e is None else (e.kind, e.type) for e in events]
+    numbers = None if lane in p.bare_lanes else Numbers(
+        ctx.metrics.width("00", t.text_size) + 2 * t.label_pad, t.label_gap, NUMBER_SHIFT, ctx.x0, ctx.right)
+    shares = share_left(wants, spots, rows, keys, words, cap=p.tiers_for(lane), gap=t.label_gap, right=ctx.right,
+                        lo=ctx.x0, numbers=numbers)
+    taken = {i for share in shares for i in share.members}
+    out = [(lb, spot) for i, (lb, spot) in enumerate(zip(labels, spots, strict=True)) if i not in taken]
+    for share in shares:
+        members = [labels[i] for i in share.members]
+        first = events[share.members[0]]
+        assert first is not None
+        term = ctx.term(first)
+        noun = shared_noun(first.kind, first.type, term.label, term.abbr)
+        dates = ", ".join(ctx.dates_text(e) for e in (events[i] for i in share.members) if e is not None)
+        listed = (() if lane in p.bare_lanes else (f"{noun}: {dates}",) if p.list_combined
+                  else tuple(lb.key_text for lb in members))
+        head = members[0]
+        out.append((Label(anchor=head.anchor, lines=share.lines, width=share.width, event=head.event,
+                          order=head.order, key_text=f"{noun}: {dates}", top_y=head.top_y, group=head.group,
+                          priority=max(lb.priority for lb in members), kind=head.kind or lane,
+                          members=tuple((lb.event or "", lb.anchor) for lb in members), listed=listed), share.spot))
+    out.sort(key=lambda pair: pair[0].order)
+    return [lb for lb, _ in out], [spot for _, spot in out]
 
 
 def _numbers(ctx: Context, keyed: list[Label], rows: Rows, lane: str, row: Row | None, key_start: int
@@ -155,12 +219,12 @@ def _numbers(ctx: Context, keyed: list[Label], rows: Rows, lane: str, row: Row |
     for lb in keyed:
         kind = lb.kind or lane
         if lb.words:  # a combined label with its words on the chart: its events listed in the key
-            key.append((None, lb.key_text))
+            key.extend((None, text) for text in ((lb.key_text,) if lb.listed is None else lb.listed))
             continue
         if kind in p.bare_lanes:  # no room: a bare marker, said in the note
             bare[id(lb)] = (kind, max(1, len(lb.members)))
             continue
-        number = key_start + len(key) + 1
+        number = max((n for n, _ in key if n is not None), default=key_start) + 1  # bullets take none
         key.append((number, lb.key_text))
         lb.number = number
         numbered[kind] = numbered.get(kind, 0) + 1
