@@ -170,9 +170,10 @@ def _share(ctx: Context, labels: list[Label], spots: list[Spot | None], wants: l
     reviews × 3, Mar 2019–Jun 2021"; `labels.share_left` decides which and where); the labels it stands for
     are replaced by it, and it lists their dates in the key as a combined label does."""
     t, p = ctx.theme, ctx.policy
+    found = (ctx.by_id[lb.event][1] if lb.event is not None and lb.event in ctx.by_id and not lb.members else None
+             for lb in labels)
     events = [e if e is not None and not (e.planned or e.first.qualifier) else None  # planned, c. or ?: own words
-              for e in (ctx.by_id[lb.event][1] if lb.event is not None and lb.event in ctx.by_id and not lb.members else None
-                        for lb in labels)]
+              for e in found]
 
     def words(run: Sequence[int]) -> list[tuple[tuple[str, ...], float]]:
         first = events[run[0]]
