@@ -22,8 +22,8 @@ matplotlib.use("Agg")  # no display; savefig picks the SVG/PDF backend by format
 
 import matplotlib.pyplot as plt
 
-from timeline.model import Case
-from timeline.vocabulary import load_vocabulary
+from timeline.model.case import Case
+from timeline.model.vocabulary import load_vocabulary
 
 A4_LANDSCAPE_IN = (11.69, 8.27)
 DAYS_PER_YEAR = 365.25
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     import sys
     from pathlib import Path
 
-    from timeline.io import load_case
+    from timeline.io.read import load_case
 
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:

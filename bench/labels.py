@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from timeline.io import load_case  # noqa: E402
-from timeline.model import Case, event_id  # noqa: E402
-from timeline.scene import Group, Line, Scene, Text  # noqa: E402
+from timeline.io.read import load_case  # noqa: E402
+from timeline.model.case import Case, event_id  # noqa: E402
+from timeline.scene.items import Group, Line, Scene, Text  # noqa: E402
 
 VIEWS = ("standalone", "full", "training", "hearing")
 SYNTH = ((40, 1), (40, 2), (80, 1), (80, 2))
@@ -80,7 +80,7 @@ def count(scene: Scene, case: Case, name: str, view: str, room: float | None = N
 
 def measure(path: Path, name: str, views: tuple[str, ...]) -> list[Count]:
     from timeline.pipeline import RenderOptions, scene_for
-    from timeline.report import chart_scenes, one_page_chart
+    from timeline.report.content import chart_scenes, one_page_chart
 
     case = load_case(str(path)).case
     out: list[Count] = []
@@ -90,7 +90,7 @@ def measure(path: Path, name: str, views: tuple[str, ...]) -> list[Count]:
         if view == "standalone":
             out.append(count(scene_for(case, options), case, name, view))
         elif view in ("full", "training"):
-            from timeline.report import case_for_view
+            from timeline.report.content import case_for_view
 
             shown = case_for_view(case, options=options)
             charts = chart_scenes(shown, options=options)

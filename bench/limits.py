@@ -75,7 +75,7 @@ def case_report_limit() -> str:
     """The largest printed report allowed: MAX_REPORT_EVENTS events (the bench's mix of kinds), with
     MAX_REPORT_NOTE_CHARS characters of notes spread over them, every label at its longest (120)."""
     from bench.synth import make_case
-    from timeline.limits import MAX_REPORT_EVENTS, MAX_REPORT_NOTE_CHARS
+    from timeline.model.limits import MAX_REPORT_EVENTS, MAX_REPORT_NOTE_CHARS
 
     data = make_case(MAX_REPORT_EVENTS, seed=20)
     each = MAX_REPORT_NOTE_CHARS // MAX_REPORT_EVENTS
@@ -90,7 +90,7 @@ def case_report_limit() -> str:
 
 def case_long_notes() -> str:
     """The notes limit in the fewest rows: 100 notes of 2,000 characters (the longest a note may be)."""
-    from timeline.limits import MAX_REPORT_NOTE_CHARS
+    from timeline.model.limits import MAX_REPORT_NOTE_CHARS
 
     out = []
     for i in range(MAX_REPORT_NOTE_CHARS // 2000):
@@ -143,7 +143,7 @@ def xlsx_largest() -> bytes:
 
 def xlsx_many_cells() -> bytes:
     """The cell bound: a sheet of tiny cells (200 columns), just within the cell limit, inline."""
-    from timeline.io import MAX_XLSX_CELLS
+    from timeline.io.read import MAX_XLSX_CELLS
 
     rows = []
     for r in range(1, MAX_XLSX_CELLS // 200 + 1):
@@ -217,7 +217,7 @@ def cases() -> list[Case]:
             return ["validate", str(path), "--name", "Bench Child", "--dob", "14/03/2005"]
         return make
 
-    from timeline import model
+    from timeline.model import case as model
 
     over = model.MAX_OVERLAPPING  # the limit itself
     return [

@@ -102,7 +102,7 @@ class Stages:
 
 def find_stages() -> Stages:
     """Import what exists of the pipeline."""
-    from timeline.io import load_case
+    from timeline.io.read import load_case
     from timeline.pipeline import RenderOptions, render_case
 
     def load(path: Path) -> Any:
@@ -112,15 +112,15 @@ def find_stages() -> Stages:
     layout_fn: Callable[[Any, Any], Any] | None = None
     svg_fn: Callable[[Any], str] | None = None
     try:
-        from timeline.facts import compute_facts
+        from timeline.facts.compute import compute_facts
 
         facts_fn = compute_facts
     except ImportError:
         pass
     try:
-        from timeline.layout import layout
-        from timeline.text import default_metrics
-        from timeline.theme import DEFAULT_THEME, printable_width_px
+        from timeline.chart.layout import layout
+        from timeline.chart.metrics import default_metrics
+        from timeline.scene.theme import DEFAULT_THEME, printable_width_px
 
         width = printable_width_px("A4")
 
@@ -231,7 +231,7 @@ def child_main(what: str, n: int, *, runs: int, pdf_max: int, mpl: bool) -> int:
 def bench_fit(folder: Path, stages: Stages, sizes: tuple[int, ...], *, runs: int) -> dict[str, Any]:
     """Layout (and layout + SVG) time at each size, and the fitted growth exponents."""
     if stages.layout is None:
-        return {"error": "timeline.layout is not there yet"}
+        return {"error": "timeline.chart.layout is not there yet"}
     layout_pts: list[tuple[int, float]] = []
     both_pts: list[tuple[int, float]] = []
     points = []
@@ -379,7 +379,7 @@ def bench_cold_pdf_against_mpl(folder: Path, sample: Path, *, runs: int, env: di
 
 _BATCH_CHILD = """
 import json, sys, time
-from timeline.batch import run_batch
+from timeline.cli.batch import run_batch
 from timeline.pipeline import RenderOptions
 start = time.perf_counter()
 r = run_batch([sys.argv[1]], outdir=sys.argv[2], options=RenderOptions(format=sys.argv[3]), jobs=int(sys.argv[4]))
@@ -391,9 +391,9 @@ print(json.dumps({"seconds": r.seconds, "workers": r.workers, "written": r.writt
 def bench_batch(folder: Path, *, cases: int, jobs: int, fmt: str = "svg") -> dict[str, Any]:
     """Render `cases` typical synthetic cases with the batch engine in a fresh process; wall time and memory."""
     try:
-        import timeline.batch  # noqa: F401
+        import timeline.cli.batch  # noqa: F401
     except ImportError:
-        return {"error": "timeline.batch is not there yet"}
+        return {"error": "timeline.cli.batch is not there yet"}
     inputs = folder / "caseload"
     outdir = folder / "caseload-out"
     synth.write_caseload(inputs, cases, TYPICAL_EVENTS)

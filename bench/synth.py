@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from timeline.standards import PACE_MILESTONES
+from timeline.facts.standards import PACE_MILESTONES
 
 BORN = date(2008, 3, 14)
 DAYS_PER_EVENT = 60  # a typical chronology has an entry every month or two ...

@@ -21,10 +21,10 @@ def main(argv: list[str]) -> int:
     import pypdfium2
     import weasyprint
 
-    from timeline.io import load_case
+    from timeline.io.read import load_case
     from timeline.pipeline import RenderOptions, scene_for
     from timeline.render.svg import scene_to_svg
-    from timeline.text import font_bytes
+    from timeline.chart.metrics import font_bytes
 
     case_path = Path(argv[1]) if len(argv) > 1 else ROOT / "samples" / "adoption.yaml"
     out = Path(argv[2]) if len(argv) > 2 else ROOT / "docs" / "timeline.png"

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from timeline.anonymise import anonymise, case_seed, default_shift, leaks, pseudonyms
-from timeline.casefile import dump_case
-from timeline.cli import main
-from timeline.facts import compute_facts, summary_dict
-from timeline.io import load_case, load_text
-from timeline.model import Case
-from timeline.standards import load_standards
-from timeline.vocabulary import load_vocabulary
+from timeline.cli.commands import main
+from timeline.facts.compute import compute_facts, summary_dict
+from timeline.facts.standards import load_standards
+from timeline.io.casefile import dump_case
+from timeline.io.read import load_case, load_text
+from timeline.model.anonymise import anonymise, case_seed, default_shift, leaks, pseudonyms
+from timeline.model.case import Case
+from timeline.model.vocabulary import load_vocabulary
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 CASES = sorted(p.name for p in SAMPLES.glob("*.yaml"))

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from timeline import batch
-from timeline.batch import Job, find_inputs, is_batch, plan_jobs, render_one, run_batch
-from timeline.cli import main
+from timeline.cli import batch
+from timeline.cli.batch import Job, find_inputs, is_batch, plan_jobs, render_one, run_batch
+from timeline.cli.commands import main
 from timeline.pipeline import RenderOptions
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -323,7 +323,7 @@ def test_an_unwritable_output_folder_is_found_before_rendering(tmp_path: Path, m
 
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
-    monkeypatch.setattr("timeline.output._create_temp", denied)
+    monkeypatch.setattr("timeline.io.output._create_temp", denied)
     result = CliRunner().invoke(main, ["render", str(SAMPLES / "home.yaml"), str(SAMPLES / "kinship.yaml"),
                                        "-o", str(tmp_path / "o") + "/", "--format", "svg"])
     assert result.exit_code == 1

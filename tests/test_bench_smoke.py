@@ -60,7 +60,7 @@ def test_synthetic_cases_are_deterministic_valid_and_the_asked_size() -> None:
         import synth
     finally:
         sys.path.remove(str(BENCH))
-    from timeline.io import load_text
+    from timeline.io.read import load_text
 
     assert synth.case_yaml(100, seed=3) == synth.case_yaml(100, seed=3)
     assert synth.case_yaml(100, seed=3) != synth.case_yaml(100, seed=4)

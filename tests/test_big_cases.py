@@ -15,16 +15,16 @@ import pytest
 from pypdf import PdfReader
 from test_layout import outside, overlapping_texts
 
-from timeline.facts import compute_facts
-from timeline.io import load_case
-from timeline.layout import key_columns, layout
-from timeline.model import Case
+from timeline.chart.layout import key_columns, layout
+from timeline.chart.metrics import default_metrics
+from timeline.facts.compute import compute_facts
+from timeline.io.read import load_case
+from timeline.model.case import Case
 from timeline.pipeline import RenderOptions
 from timeline.render.pdf import pdf_bytes
-from timeline.report import chart_budget, chart_scenes, scaled_note, scaled_width
-from timeline.scene import Scene, Text
-from timeline.text import default_metrics
-from timeline.theme import DEFAULT_THEME, key_page_height_px, printable_width_px
+from timeline.report.content import chart_budget, chart_scenes, scaled_note, scaled_width
+from timeline.scene.items import Scene, Text
+from timeline.scene.theme import DEFAULT_THEME, key_page_height_px, printable_width_px
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -122,7 +122,7 @@ def test_html_report_with_several_key_pages_repeats_no_id() -> None:
     import collections
     import re
 
-    from timeline.report import report_html
+    from timeline.report.content import report_html
 
     html = report_html(synthetic(600), options=RenderOptions(format="html"), target="html")
     assert html.count("<svg") >= 4
@@ -153,7 +153,7 @@ def test_html_keeps_label_text_that_looks_like_an_id_as_written() -> None:
 
     from test_layout import make_case
 
-    from timeline.report import report_html
+    from timeline.report.content import report_html
 
     label = 'Note see url(#pat-dots) and id="pat-x"'
     events = [{"kind": "placement", "type": "foster", "start": f"{2010 + i // 12}-{i % 12 + 1:02d}-01",

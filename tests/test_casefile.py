@@ -8,11 +8,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.casefile import dump_case, quote
 from timeline.dates import PartialDate, month_date, year_date
-from timeline.io import load_case, parse_yaml, validate_data
-from timeline.model import EVENT_CLASSES, Case
-from timeline.vocabulary import KINDS, SPAN_KINDS, load_vocabulary
+from timeline.io.casefile import dump_case, quote
+from timeline.io.read import load_case, parse_yaml, validate_data
+from timeline.model.case import EVENT_CLASSES, Case
+from timeline.model.vocabulary import KINDS, SPAN_KINDS, load_vocabulary
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 VOCAB = load_vocabulary("scotland")

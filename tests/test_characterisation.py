@@ -29,13 +29,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from timeline.cli import main
-from timeline.io import load_case, load_text
-from timeline.model import Case
+from timeline.cli.commands import main
+from timeline.io.read import load_case, load_text
+from timeline.model.case import Case
 from timeline.pipeline import RenderOptions, hearing_room, render_case, view_scene
 from timeline.render.svg import scene_to_svg
-from timeline.report import chart_scenes
-from timeline.scene import Scene
+from timeline.report.content import chart_scenes
+from timeline.scene.items import Scene
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "characterisation"

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from timeline.chart import draw
-from timeline.facts import compute_facts
-from timeline.io import load_case
-from timeline.layout import DEFAULT_POLICY, Policy, fit_one_page, layout, layout_pass, stylesheet
-from timeline.model import Case
-from timeline.text import default_metrics
-from timeline.theme import DEFAULT_THEME, Theme, printable_width_px
-from timeline.vocabulary import load_vocabulary
+from timeline.chart.layout import DEFAULT_POLICY, Policy, fit_one_page, layout, layout_pass, stylesheet
+from timeline.chart.metrics import default_metrics
+from timeline.facts.compute import compute_facts
+from timeline.io.read import load_case
+from timeline.model.case import Case
+from timeline.model.vocabulary import load_vocabulary
+from timeline.scene.theme import DEFAULT_THEME, Theme, printable_width_px
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from timeline.childview import child_words, project, story, when_words
-from timeline.cli import main
+from timeline.cli.commands import main
 from timeline.dates import parse_date
-from timeline.model import Case
+from timeline.model.case import Case
 from timeline.pipeline import FORMATS, RenderOptions, render_case
+from timeline.report.child import child_words, project, story, when_words
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
@@ -214,7 +214,7 @@ def text_sizes(data: bytes) -> list[tuple[float, str]]:
 
 @pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
 def test_every_sample_renders_and_no_text_is_below_14pt(path: Path) -> None:
-    from timeline.io import load_case
+    from timeline.io.read import load_case
 
     case = load_case(str(path)).case
     data = render_case(case, RenderOptions(format="pdf", view="child"))
@@ -225,7 +225,7 @@ def test_every_sample_renders_and_no_text_is_below_14pt(path: Path) -> None:
 
 
 def test_scene_pictures_are_shapes_and_nothing_overlaps() -> None:
-    from timeline.childview import scene_of
+    from timeline.report.child import scene_of
 
     _, scene = scene_of(planted_case(), RenderOptions(view="child"), standalone=True)
     paths = [item for item, _ in scene.walk() if type(item).__name__ == "Path"]
@@ -254,7 +254,7 @@ def test_cli_view_child(tmp_path: Path) -> None:
 def test_for_child_text_rules_and_training_copy_drops_it() -> None:
     from pydantic import ValidationError
 
-    from timeline.anonymise import anonymise
+    from timeline.model.anonymise import anonymise
 
     data = planted_case().model_dump(mode="json", exclude_none=True)
     data["events"][0]["for_child"] = "x" * 121
@@ -267,8 +267,8 @@ def test_for_child_text_rules_and_training_copy_drops_it() -> None:
 
 
 def test_new_fields_round_trip_through_a_written_case_file() -> None:
-    from timeline.casefile import dump_case
-    from timeline.io import parse_yaml, validate_data
+    from timeline.io.casefile import dump_case
+    from timeline.io.read import parse_yaml, validate_data
 
     data = planted_case(agreed=True).model_dump(mode="json", exclude_none=True)
     data["child"]["known_as"] = "Mimi"

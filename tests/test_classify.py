@@ -1,4 +1,4 @@
-"""Reading a chronology row's free text (timeline.classify): what it states, and never a different fact in law."""
+"""Reading a chronology row's free text (timeline.io.classify): what it states, and never a different fact in law."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.classify import (
+from timeline.io.classify import (
     MAX_SCAN,
     Classified,
     classify_text,
@@ -17,9 +17,9 @@ from timeline.classify import (
     load_words,
     safe_suggestions,
 )
-from timeline.io import load_case
+from timeline.io.read import load_case
+from timeline.model.vocabulary import KINDS, load_vocabulary
 from timeline.problems import CaseError
-from timeline.vocabulary import KINDS, load_vocabulary
 
 VOCAB = load_vocabulary("scotland")
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.cli import main
-from timeline.formatdoc import format_reference
-from timeline.io import load_text
-from timeline.model import case_json_schema
+from timeline.cli.commands import main
+from timeline.io.read import load_text
+from timeline.model.case import case_json_schema
+from timeline.model.reference import format_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
@@ -94,7 +94,7 @@ _day = st.dates(min_value=__import__("datetime").date(1990, 1, 1), max_value=__i
 @st.composite
 def _event(draw: st.DrawFn) -> dict[str, object]:
     kind = draw(st.sampled_from(["placement", "order", "hearing", "meeting", "milestone", "event"]))
-    from timeline.vocabulary import load_vocabulary
+    from timeline.model.vocabulary import load_vocabulary
 
     ev: dict[str, object] = {"kind": kind, "type": draw(st.sampled_from(load_vocabulary().codes(kind)))}
     start = draw(_day)

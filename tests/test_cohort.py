@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from timeline.cli import main
+from timeline.cli.commands import main
 from timeline.cohort import CohortOptions, LeftOut, build_cohort, read_inputs
 from timeline.cohort.layout import layout_cohort, stylesheet
-from timeline.scene import Marker, Rect, Text
-from timeline.theme import DEFAULT_THEME, printable_height_px, printable_width_px
+from timeline.scene.items import Marker, Rect, Text
+from timeline.scene.theme import DEFAULT_THEME, printable_height_px, printable_width_px
 
 DATA = Path(__file__).parent / "data" / "cohort"
 HAND = DATA / "hand"
@@ -229,7 +229,7 @@ def test_journeys_placements_each_have_a_grey_of_their_own() -> None:
     import itertools
 
     from timeline.cohort.layout import grey, grey_ladder
-    from timeline.vocabulary import load_vocabulary
+    from timeline.model.vocabulary import load_vocabulary
 
     for jurisdiction in ("scotland", "england-wales"):
         vocab = load_vocabulary(jurisdiction)
@@ -252,8 +252,8 @@ def test_journeys_placements_each_have_a_grey_of_their_own() -> None:
 def test_journeys_legend_fits_the_page_in_either_jurisdiction() -> None:
     """England's placement names are longer: the legend takes a second line rather than run off the page
     (an SSDA903 cohort's legend was cut at 'Supp'), and the rows make room for it."""
+    from timeline.chart.metrics import default_metrics
     from timeline.cohort.layout import _journey_legend, _legend_lines, _Page
-    from timeline.text import default_metrics
 
     w, h = printable_width_px("A4"), printable_height_px("A4")
     m = default_metrics()
@@ -384,8 +384,8 @@ def test_example_mapping_reads_a_three_sheet_workbook(tmp_path: Path) -> None:
 
 
 def test_facts_helpers_for_the_cohort() -> None:
-    from timeline.facts import compute_facts, pace_steps, placement_at, recommended_route
-    from timeline.io import load_case
+    from timeline.facts.compute import compute_facts, pace_steps, placement_at, recommended_route
+    from timeline.io.read import load_case
 
     case = load_case(HAND / "hc-03.yaml").case
     assert placement_at(case, date(2024, 3, 1)).type == "foster"  # type: ignore[union-attr]
@@ -406,7 +406,7 @@ def test_bench_cohort_children_are_valid_cases_of_60_events() -> None:
     sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
     import cohort_bench
 
-    from timeline.io import SourceMap, validate_data
+    from timeline.io.read import SourceMap, validate_data
 
     for seed in range(5):
         data = cohort_bench.make_child(seed)
@@ -417,8 +417,8 @@ def test_bench_cohort_children_are_valid_cases_of_60_events() -> None:
 
 def test_fast_reading_gives_the_projects_case_or_defers_to_it(tmp_path: Path) -> None:
     from timeline.cohort.read import _quick, read_case_file
-    from timeline.io import load_case
-    from timeline.standards import load_standards
+    from timeline.facts.standards import load_standards
+    from timeline.io.read import load_case
 
     samples = sorted((Path(__file__).parent.parent / "samples").glob("*.yaml")) + sorted(HAND.glob("hc-0[1-5].yaml"))
     text = {"label": None, "note": None, "source": None, "for_child": None}
@@ -478,9 +478,9 @@ def test_a_cohort_counts_one_jurisdiction_and_takes_its_steps(tmp_path: Path) ->
 def test_a_step_dated_before_its_start_is_not_a_duration() -> None:
     """An ADM decision recorded before the child became looked after is neither done nor waiting (a
     negative number of days would pull the median down), and the figures count it as out of order."""
-    from timeline.facts import compute_facts, pace_steps
-    from timeline.model import Case
-    from timeline.standards import load_standards
+    from timeline.facts.compute import compute_facts, pace_steps
+    from timeline.facts.standards import load_standards
+    from timeline.model.case import Case
 
     case = Case.model_validate({"child": {"name": "Io", "date_of_birth": "2014-05-01"},
                                 "jurisdiction": "england-wales", "as_of": "2019-01-01", "events": [

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from timeline.cli import main
+from timeline.cli.commands import main
 from timeline.dates import add_months, add_working_days
-from timeline.facts import compute_facts, summary_dict, summary_text
-from timeline.io import load_case
-from timeline.model import Case
-from timeline.standards import load_standards
+from timeline.facts.compute import compute_facts, summary_dict, summary_text
+from timeline.facts.standards import load_standards
+from timeline.io.read import load_case
+from timeline.model.case import Case
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "english-care-proceedings.yaml"
 
@@ -169,14 +169,14 @@ def test_wales_is_a_variant_with_welsh_names_and_no_adoption_scorecard() -> None
 
 
 def test_jurisdiction_choices_match_the_data() -> None:
-    from timeline.vocabulary import JURISDICTIONS
+    from timeline.model.vocabulary import JURISDICTIONS
 
     param = next(p for p in main.commands["vocab"].params if p.name == "jurisdiction")
     assert tuple(param.type.choices) == JURISDICTIONS  # type: ignore[attr-defined]
 
 
 def test_english_chronology_dates_the_issue_so_the_26_weeks_is_measured() -> None:
-    from timeline.chronology import load_any
+    from timeline.io.chronology import load_any
 
     path = Path(__file__).resolve().parent / "data" / "chronologies" / "english-care-proceedings.csv"
     case = load_any(str(path), name="Ruby", dob="2015-04-09", as_of=date(2018, 3, 1)).case
@@ -207,7 +207,7 @@ def test_each_looked_after_period_restarts_the_english_review_schedule() -> None
 
 
 def test_report_words_for_an_english_case() -> None:
-    from timeline.report import APPROXIMATE_REVIEWS, _report_title, _research, court_summary, summary_for
+    from timeline.report.content import APPROXIMATE_REVIEWS, _report_title, _research, court_summary, summary_for
 
     case = load_case(SAMPLE).case
     facts = compute_facts(case)

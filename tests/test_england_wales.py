@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from timeline.facts import compute_facts
-from timeline.model import Case
-from timeline.standards import load_standards
-from timeline.vocabulary import load_vocabulary
+from timeline.facts.compute import compute_facts
+from timeline.facts.standards import load_standards
+from timeline.model.case import Case
+from timeline.model.vocabulary import load_vocabulary
 
 
 def _case(jurisdiction: str, events: list[dict[str, object]], **more: object) -> Case:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline.facts import (
+from timeline.facts.compute import (
     FLAG_CSO_AT_HOME,
     FLAG_MOVES,
     FLAG_NO_PLAN,
@@ -18,10 +18,10 @@ from timeline.facts import (
     main_placements,
     summary_dict,
 )
-from timeline.io import load_text
-from timeline.model import Case
+from timeline.facts.standards import PACE_MILESTONES, load_standards
+from timeline.io.read import load_text
+from timeline.model.case import Case
 from timeline.problems import CaseError
-from timeline.standards import PACE_MILESTONES, load_standards
 
 
 def make(events: list[str], *, dob: str = "2015-01-01", as_of: str = "2017-01-01", records: str = "") -> Case:

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-import timeline.anonymise
-import timeline.facts
-import timeline.standards
-from timeline.io import load_case
-from timeline.model import Case
+import timeline.facts.compute
+import timeline.facts.standards
+import timeline.model.anonymise
+from timeline.io.read import load_case
+from timeline.model.case import Case
 from timeline.pipeline import RenderOptions, render_case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,9 +45,9 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
         monkeypatch.setattr(module, attr, counted)
 
-    counting("facts", timeline.facts, "compute_facts")
-    counting("standards file reads", timeline.standards, "read_text")
-    counting("anonymise", timeline.anonymise, "anonymise")
+    counting("facts", timeline.facts.compute, "compute_facts")
+    counting("standards file reads", timeline.facts.standards, "read_text")
+    counting("anonymise", timeline.model.anonymise, "anonymise")
     return counts
 
 

@@ -17,9 +17,7 @@ from pypdf import PdfReader
 from test_layout import AS_OF, BORN, an_event, check_invariants, make_case, outside, overlapping_texts
 
 from timeline.chart import draw
-from timeline.facts import compute_facts
-from timeline.io import load_case
-from timeline.layout import (
+from timeline.chart.layout import (
     DEFAULT_POLICY,
     ONE_PAGE_KEY_FORMS,
     ONE_PAGE_STEPS,
@@ -29,13 +27,15 @@ from timeline.layout import (
     one_page_policy,
     one_page_theme,
 )
-from timeline.model import Case, event_id
+from timeline.chart.metrics import default_metrics
+from timeline.facts.compute import compute_facts
+from timeline.io.read import load_case
+from timeline.model.case import Case, event_id
 from timeline.pipeline import RenderOptions, render_case
 from timeline.render.pdf import hearing_room, make_fetcher, pdf_bytes
-from timeline.report import chart_budget, one_page_chart, scaled_note, scaled_width
-from timeline.scene import Line, Scene, Text
-from timeline.text import default_metrics
-from timeline.theme import COMPACT, DEFAULT_THEME, printable_height_px, printable_width_px
+from timeline.report.content import chart_budget, one_page_chart, scaled_note, scaled_width
+from timeline.scene.items import Line, Scene, Text
+from timeline.scene.theme import COMPACT, DEFAULT_THEME, printable_height_px, printable_width_px
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
@@ -434,8 +434,8 @@ def test_scene_json_of_a_view_is_the_chart_that_view_draws(view: str, tmp_path: 
 
     from click.testing import CliRunner
 
-    from timeline.cli import main
-    from timeline.report import case_for_view, chart_scenes, one_page_chart
+    from timeline.cli.commands import main
+    from timeline.report.content import case_for_view, chart_scenes, one_page_chart
 
     path = ROOT / "samples" / "kinship.yaml"
     out = tmp_path / "x.json"

@@ -12,15 +12,15 @@ from typing import Any
 import pytest
 
 from timeline.chart import draw
-from timeline.io import load_case, load_text
-from timeline.layout import DEFAULT_POLICY, layout_floor, layout_pass
-from timeline.model import Case
+from timeline.chart.layout import DEFAULT_POLICY, layout_floor, layout_pass
+from timeline.chart.metrics import default_metrics
+from timeline.chart.prepare import facts_for
+from timeline.io.read import load_case, load_text
+from timeline.model.case import Case
 from timeline.pipeline import RenderOptions, render_case
-from timeline.prepare import facts_for
-from timeline.report import chart_budget, chart_scenes
-from timeline.scene import Scene
-from timeline.text import default_metrics
-from timeline.theme import COMPACT, DEFAULT_THEME, printable_width_px
+from timeline.report.content import chart_budget, chart_scenes
+from timeline.scene.items import Scene
+from timeline.scene.theme import COMPACT, DEFAULT_THEME, printable_width_px
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

@@ -21,8 +21,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.chronology import import_table
-from timeline.io import load_text, read_csv_text
+from timeline.io.chronology import import_table
+from timeline.io.read import load_text, read_csv_text
 from timeline.pipeline import RenderOptions, render_case
 from timeline.problems import CaseError
 
@@ -196,7 +196,7 @@ def fuzz(examples: int) -> Callable[[Callable[..., None]], Callable[..., None]]:
 @fuzz(DEFAULT_EXAMPLES)
 @given(data=st.binary(max_size=400), suffix=st.sampled_from(["fuzz.yaml", "fuzz.json"]))
 def test_arbitrary_bytes(tmp_path: Path, tally: Tally, data: bytes, suffix: str) -> None:
-    from timeline.io import load_case
+    from timeline.io.read import load_case
 
     path = tmp_path / suffix
     path.write_bytes(data)

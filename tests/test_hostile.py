@@ -22,8 +22,8 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
-from timeline.cli import main
-from timeline.io import load_case
+from timeline.cli.commands import main
+from timeline.io.read import load_case
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 OK_FILES = sorted(p.name for p in HOSTILE.glob("ok-*"))
@@ -344,7 +344,7 @@ def test_hostile_sheets(name: str, verdict: str, text: str) -> None:
 
 
 def test_xlsx_every_row_is_read_and_the_sheet_read_is_named() -> None:
-    from timeline.io import read_table
+    from timeline.io.read import read_table
 
     small = read_table(SHEETS / "small-dimension.xlsx")
     assert [n for n, _ in small.rows] == [1, 2, 3, 4, 5, 6]  # not just the <dimension>'s one row
@@ -355,7 +355,7 @@ def test_xlsx_every_row_is_read_and_the_sheet_read_is_named() -> None:
 
 
 def test_xlsx_merged_cells_fill_their_range() -> None:
-    from timeline.io import read_table
+    from timeline.io.read import read_table
 
     table = read_table(SHEETS / "merged-date.xlsx")
     assert table.merged == ((2, 0, 4, 0),)
@@ -383,7 +383,7 @@ def test_a_long_note_is_counted_in_characters(tmp_path: Path) -> None:
 
 def test_a_long_note_in_a_spreadsheet_is_kept_cut_and_says_so(tmp_path: Path) -> None:
     """A chronology row is never lost for a long cell: its note keeps what fits and says it was cut."""
-    from timeline.chronology import import_file
+    from timeline.io.chronology import import_file
 
     path = tmp_path / "note.csv"
     path.write_text("Date,Type,Details,Note\n20/01/2016,Foster care,Placed," + "x" * 2500 + "\n", encoding="utf-8")
@@ -398,7 +398,7 @@ def test_an_xlsx_with_too_many_cells_is_refused(tmp_path: Path) -> None:
 
     import openpyxl
 
-    from timeline.io import MAX_XLSX_CELLS
+    from timeline.io.read import MAX_XLSX_CELLS
 
     book = openpyxl.Workbook()
     book.active.title = "Chronology"
@@ -457,7 +457,7 @@ def _placements(count: int) -> str:
 
 
 def test_too_many_placements_at_once_is_a_located_error(tmp_path: Path) -> None:
-    from timeline.model import MAX_OVERLAPPING
+    from timeline.model.case import MAX_OVERLAPPING
 
     path = tmp_path / "overlap.yaml"
     path.write_text(_placements(MAX_OVERLAPPING + 1), encoding="utf-8")
@@ -469,7 +469,7 @@ def test_too_many_placements_at_once_is_a_located_error(tmp_path: Path) -> None:
 
 
 def test_a_review_schedule_too_dense_for_the_chart_is_refused(tmp_path: Path) -> None:
-    from timeline.limits import MAX_REVIEWS_DUE
+    from timeline.model.limits import MAX_REVIEWS_DUE
 
     case = tmp_path / "long.yaml"
     case.write_text("child:\n  name: Amy\n  date_of_birth: 1900-01-01\nas_of: 2199-12-31\nevents:\n"
@@ -487,7 +487,7 @@ def test_a_review_schedule_too_dense_for_the_chart_is_refused(tmp_path: Path) ->
 def test_a_printed_report_too_big_to_make_in_time_is_refused_before_rendering(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from timeline.limits import MAX_REPORT_EVENTS
+    from timeline.model.limits import MAX_REPORT_EVENTS
 
     rows = "".join(f"  - {{kind: hearing, type: proof, date: 2016-01-{1 + i % 28:02d}}}\n"
                    for i in range(MAX_REPORT_EVENTS + 1))

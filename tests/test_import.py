@@ -10,12 +10,12 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from timeline.chronology import chronology_date, import_file, load_any, match_type, read_date
-from timeline.cli import main
+from timeline.cli.commands import main
 from timeline.dates import DateFormatError
-from timeline.io import load_case, read_table
+from timeline.io.chronology import chronology_date, import_file, load_any, match_type, read_date
+from timeline.io.read import load_case, read_table
+from timeline.model.vocabulary import load_vocabulary
 from timeline.problems import CaseError
-from timeline.vocabulary import load_vocabulary
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 VOCAB = load_vocabulary("scotland")
@@ -403,8 +403,8 @@ def test_a_huge_date_cell_is_refused_by_its_length() -> None:
 
 
 def test_a_huge_date_cell_in_a_table_is_a_located_problem() -> None:
-    from timeline.chronology import import_table
-    from timeline.io import Table
+    from timeline.io.chronology import import_table
+    from timeline.io.read import Table
 
     table = Table("c.csv", ((1, ("Date", "Event")), (2, ("1" + " " * 1_000_000 + "2016", "x"))))
     with pytest.raises(CaseError) as err:
@@ -468,7 +468,7 @@ def test_columns_override(tmp_path: Path) -> None:
 def test_another_jurisdiction_is_selected_and_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An English chronology is read as England and Wales (no longer refused); --jurisdiction scotland forces
     the Scottish reading and says which foreign words it saw."""
-    import timeline.classify as classify
+    import timeline.io.classify as classify
 
     real = classify.detect_jurisdiction
     monkeypatch.setattr(classify, "detect_jurisdiction",
@@ -549,7 +549,7 @@ def test_a_value_the_case_format_refuses_is_located_by_row_and_column(tmp_path: 
 def test_a_category_is_never_a_kind_hint_for_the_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """'Legal' groups petitions, hearings and orders: it must not push "POA petition lodged" towards an order.
     The Kind column is a hint; a Category is used only when the text names nothing."""
-    import timeline.classify as classify
+    import timeline.io.classify as classify
 
     seen: list[str | None] = []
     real = classify.classify_text
@@ -569,8 +569,8 @@ def test_a_category_is_never_a_kind_hint_for_the_text(tmp_path: Path, monkeypatc
 
 def test_a_heading_merged_across_the_row_is_skipped_and_said() -> None:
     """A reader that fills merged cells repeats a heading's text in every cell of its row: still a heading."""
-    from timeline.chronology import import_table
-    from timeline.io import Table
+    from timeline.io.chronology import import_table
+    from timeline.io.read import Table
 
     table = Table("c.xlsx", ((6, ("Date or Period of Event", "Significant Event", "Action taken")),
                              (7, ("Looked after away from home",) * 3),

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from timeline.io import load_case
-from timeline.model import Case, event_id
+from timeline.io.read import load_case
+from timeline.model.case import Case, event_id
 from timeline.pipeline import RenderOptions, view_scene
-from timeline.report import case_for_view
-from timeline.scene import Line, Scene, Text
+from timeline.report.content import case_for_view
+from timeline.scene.items import Line, Scene, Text
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(p.stem for p in (ROOT / "samples").glob("*.yaml"))
@@ -93,10 +93,10 @@ def test_the_counter_sees_numbers_as_not_worded() -> None:
     """The count can fail: a chart whose labels all became numbers has no events in words."""
     from dataclasses import replace
 
-    from timeline.facts import compute_facts
-    from timeline.layout import DEFAULT_POLICY, layout
-    from timeline.text import default_metrics
-    from timeline.theme import DEFAULT_THEME, printable_width_px
+    from timeline.chart.layout import DEFAULT_POLICY, layout
+    from timeline.chart.metrics import default_metrics
+    from timeline.facts.compute import compute_facts
+    from timeline.scene.theme import DEFAULT_THEME, printable_width_px
 
     case = case_of("kinship")
     numbers_only = replace(DEFAULT_POLICY.compact(1), lane_tiers=tuple((k, 0) for k in

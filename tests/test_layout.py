@@ -10,13 +10,13 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from timeline.facts import compute_facts
-from timeline.layout import Policy, first_free, layout
-from timeline.model import Case, event_id
-from timeline.scale import AgeScale
-from timeline.scene import Box, Group, Line, Marker, Path, Rect, Scene, Text
-from timeline.text import TextMetrics, default_metrics
-from timeline.theme import DEFAULT_THEME, printable_width_px, printed_pt
+from timeline.chart.layout import Policy, first_free, layout
+from timeline.chart.metrics import TextMetrics, default_metrics
+from timeline.chart.scale import AgeScale
+from timeline.facts.compute import compute_facts
+from timeline.model.case import Case, event_id
+from timeline.scene.items import Box, Group, Line, Marker, Path, Rect, Scene, Text
+from timeline.scene.theme import DEFAULT_THEME, printable_width_px, printed_pt
 
 T = DEFAULT_THEME
 WIDTH = printable_width_px("A4")
@@ -213,7 +213,7 @@ def test_point_labels_sit_beside_their_markers_when_the_row_is_free_else_in_tier
 def test_what_matters_to_a_hearing_keeps_its_words_first() -> None:
     """Where only one of two labels can keep its words, the permanence step does, not the routine review."""
 
-    from timeline.labels import priority
+    from timeline.chart.labels import priority
 
     assert priority("order", "po") > priority("hearing", "childrens_hearing") > priority("meeting", "laac_review")
     assert priority("meeting", "laac_review") > priority("event", "school")
@@ -462,11 +462,11 @@ def test_layout_invariants_thousands(seed: int, n: int) -> None:
 
 def test_bundled_metrics_file_is_what_the_fonts_say() -> None:
     """fonts/metrics.json (read at start-up instead of the TTFs) equals what fontTools reads from the fonts
-    now; after changing a font, `python -m timeline.text` rewrites it."""
+    now; after changing a font, `python -m timeline.chart.metrics` rewrites it."""
     import json
     from importlib import resources
 
-    from timeline.text import FONT_FILES, METRICS_FILE, load_font, measure_font, metrics_table
+    from timeline.chart.metrics import FONT_FILES, METRICS_FILE, load_font, measure_font, metrics_table
 
     stored = json.loads(resources.files("timeline").joinpath("fonts", METRICS_FILE).read_text(encoding="utf-8"))
     assert stored == json.loads(json.dumps(metrics_table()))

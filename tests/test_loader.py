@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline.io import MAX_BYTES, load_case, load_text
+from timeline.io.read import MAX_BYTES, load_case, load_text
 from timeline.problems import CaseError
 
 HEAD = "child:\n  name: Amy\n  date_of_birth: 2015-03-14\nas_of: 2019-06-01\nevents:\n"

@@ -58,7 +58,7 @@ def hook(event, args):
         if not any(real == a or real.startswith(a.rstrip("/") + "/") for a in allowed):
             found["opens"].append(real)
 sys.addaudithook(hook)
-from timeline.cli import main
+from timeline.cli.commands import main
 codes = {}
 for fmt in ("svg", "html", "pdf"):
     try:

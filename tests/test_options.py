@@ -6,7 +6,7 @@ from dataclasses import fields
 
 import click
 
-from timeline.cli import main
+from timeline.cli.commands import main
 from timeline.options import FORMATS, PAGES, VIEWS, RenderOptions, option_help
 
 

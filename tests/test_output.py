@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from timeline import output as output_module
-from timeline.cli import main
-from timeline.output import TEMP_PREFIX, OutputError, atomic_output, write_atomic
+from timeline.cli.commands import main
+from timeline.io import output as output_module
+from timeline.io.output import TEMP_PREFIX, OutputError, atomic_output, write_atomic
 
 SAMPLE = Path(__file__).parent.parent / "samples" / "adoption.yaml"
 OLD = b"<svg>the good output of yesterday</svg>\n"

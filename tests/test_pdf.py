@@ -22,10 +22,10 @@ from test_report import (
     hostile_case,
 )
 
-from timeline.model import Case
+from timeline.model.case import Case
 from timeline.pipeline import RenderOptions, render_case
 from timeline.render.pdf import FetchLog, decode_data_uri, make_fetcher, pdf_bytes
-from timeline.report import TRAINING_BANNER, allowed_assets
+from timeline.report.content import TRAINING_BANNER, allowed_assets
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKING = "OFFICIAL-SENSITIVE"
@@ -138,7 +138,7 @@ def test_page_count_grows_with_the_chronology() -> None:
 def test_two_renders_are_byte_identical_across_processes(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from timeline.io import load_case\n"
+        "from timeline.io.read import load_case\n"
         "from timeline.pipeline import RenderOptions, render_case\n"
         "c = load_case(sys.argv[1]).case\n"
         "sys.stdout.buffer.write(render_case(c, RenderOptions(format='pdf', marking='M')))\n"
@@ -286,7 +286,7 @@ def test_png_needs_no_extra() -> None:
 def test_cli_render_pdf_html_png_with_marking_title_and_view(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from timeline.cli import main
+    from timeline.cli.commands import main
 
     sample = str(ROOT / "samples" / "kinship.yaml")
     runner = CliRunner()
@@ -379,9 +379,9 @@ REPORT_PROCESS_STATE = (
 def test_library_renders_change_no_process_wide_state(hide_subsetter: bool, tmp_path: Path) -> None:
     """Importing and rendering PDF (full and hearing view), SVG and PNG through the library changes no garbage
     collector setting, no environment variable, no `ctypes` function, puts no stand-in into `sys.modules`
-    and leaves WeasyPrint's logger alone: that is the command line's start-up (`timeline.startup`)."""
+    and leaves WeasyPrint's logger alone: that is the command line's start-up (`timeline.cli.startup`)."""
     code = WATCH_PROCESS_STATE + (
-        "from timeline.io import load_case\n"
+        "from timeline.io.read import load_case\n"
         "from timeline.pipeline import RenderOptions, render_case\n"
         f"case = load_case({str(ROOT / 'samples' / 'adoption.yaml')!r}).case\n"
         "for options in (RenderOptions(format='pdf'), RenderOptions(format='pdf', view='hearing'),\n"
@@ -393,14 +393,14 @@ def test_library_renders_change_no_process_wide_state(hide_subsetter: bool, tmp_
 
 def test_the_command_line_start_up_is_where_the_tuning_happens() -> None:
     """The same watch sees the command's start-up tuning (so the watch can fail), and only there."""
-    code = WATCH_PROCESS_STATE + "from timeline.startup import tune\ntune()\ntune()\n" + REPORT_PROCESS_STATE
+    code = WATCH_PROCESS_STATE + "from timeline.cli.startup import tune\ntune()\ntune()\n" + REPORT_PROCESS_STATE
     changes = run_python(code, hide_subsetter=False)
     assert changes.count("gc.set_threshold") == 1 and "ctypes.util.find_library" in changes, changes
     assert {"sys.modules:fontTools.subset", "sys.modules:fontTools.varLib.instancer"} <= set(changes), changes
 
 
 def test_the_quick_library_search_answers_weasyprints_names_by_file_name() -> None:
-    from timeline.startup import quick_find_library
+    from timeline.cli.startup import quick_find_library
 
     asked: list[str] = []
 
@@ -422,7 +422,7 @@ _ROOT = Path(__file__).resolve().parent.parent
 def test_the_chart_is_on_page_one_for_every_sample(name: str) -> None:
     # The chart is fitted to page 1's room below the header; if the header grew past what was reserved
     # (a key figure wrapping onto more lines), the chart would be pushed whole onto page 2.
-    from timeline.io import load_case
+    from timeline.io.read import load_case
 
     case = load_case(_ROOT / "samples" / f"{name}.yaml").case
     page1 = reader_of(render_case(case, RenderOptions(format="pdf"))).pages[0].extract_text()
@@ -431,7 +431,7 @@ def test_the_chart_is_on_page_one_for_every_sample(name: str) -> None:
 
 
 def test_the_key_figures_name_the_order_by_its_abbreviation() -> None:
-    from timeline.io import load_case
+    from timeline.io.read import load_case
 
     case = load_case(_ROOT / "samples" / "adoption.yaml").case
     page1 = squash(reader_of(render_case(case, RenderOptions(format="pdf"))).pages[0].extract_text())
@@ -477,9 +477,9 @@ def test_fallback_font_modules_are_only_loaded_when_used(hide_subsetter: bool) -
     installed, and they still work when asked for."""
     code = (
         "import sys\n"
-        "from timeline.startup import tune\n"
+        "from timeline.cli.startup import tune\n"
         "tune()  # as the command does at start-up: the library itself defers nothing\n"
-        "from timeline.io import load_case\n"
+        "from timeline.io.read import load_case\n"
         "from timeline.pipeline import RenderOptions, render_case\n"
         f"data = render_case(load_case({str(ROOT / 'samples' / 'home.yaml')!r}).case, RenderOptions(format='pdf'))\n"
         "assert data.startswith(b'%PDF')\n"
@@ -501,7 +501,7 @@ def test_pdf_bytes_do_not_depend_on_the_harfbuzz_subsetter() -> None:
     write the same bytes (subset by the two subsetters, they differed)."""
     code = (
         "import hashlib\n"
-        "from timeline.io import load_case\n"
+        "from timeline.io.read import load_case\n"
         "from timeline.pipeline import RenderOptions, render_case\n"
         f"case = load_case({str(ROOT / 'samples' / 'adoption.yaml')!r}).case\n"
         "data = render_case(case, RenderOptions(format='pdf'))\n"
@@ -532,7 +532,7 @@ def test_bundled_fonts_are_embedded_whole_and_a_fallback_font_is_subset(hide_sub
                                                                        tmp_path: Path) -> None:
     """The bundled fonts go in whole (their file's exact length); a system font drawing letters the bundled
     font lacks (Cyrillic here) is still subset, by HarfBuzz or by fontTools, so it stays small."""
-    from timeline.text import font_bytes
+    from timeline.chart.metrics import font_bytes
 
     case = tmp_path / "dima.yaml"
     case.write_text("child:\n  name: Дима\n  date_of_birth: 2015-03-14\nas_of: 2019-06-01\nevents:\n"
@@ -541,7 +541,7 @@ def test_bundled_fonts_are_embedded_whole_and_a_fallback_font_is_subset(hide_sub
     out = tmp_path / "dima.pdf"
     code = (
         "from pathlib import Path\n"
-        "from timeline.io import load_case\n"
+        "from timeline.io.read import load_case\n"
         "from timeline.pipeline import RenderOptions, render_case\n"
         f"Path({str(out)!r}).write_bytes(render_case(load_case({str(case)!r}).case, RenderOptions(format='pdf')))\n"
         + SUBSETTER_REPORT
@@ -570,7 +570,7 @@ def test_a_fallback_font_subset_by_fonttools_keeps_its_own_date(tmp_path: Path) 
                     encoding="utf-8")
     code = HIDE_HARFBUZZ_SUBSET + (
         "import sys\n"
-        "from timeline.io import load_case\n"
+        "from timeline.io.read import load_case\n"
         "from timeline.pipeline import RenderOptions, render_case\n"
         f"sys.stdout.buffer.write(render_case(load_case({str(case)!r}).case, RenderOptions(format='pdf')))\n"
     )

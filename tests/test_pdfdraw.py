@@ -26,8 +26,8 @@ from typing import Any
 
 import pytest
 
-from timeline.io import load_case, load_text
-from timeline.model import Case
+from timeline.io.read import load_case, load_text
+from timeline.model.case import Case
 from timeline.pipeline import RenderOptions, scene_for
 from timeline.render.pdfdraw import (
     PATTERN_CHAIN,
@@ -36,10 +36,10 @@ from timeline.render.pdfdraw import (
     scene_image_uri,
     scene_images,
 )
-from timeline.scene import Group, Item, Line, Marker, Rect, Scene, Text
-from timeline.scene import Path as ScenePath
-from timeline.shapes import arc_curves, svg_d, trace
-from timeline.style import Chain, StyleError, StyleResolver, StyleSheet, rule
+from timeline.scene.items import Group, Item, Line, Marker, Rect, Scene, Text
+from timeline.scene.items import Path as ScenePath
+from timeline.scene.shapes import arc_curves, svg_d, trace
+from timeline.scene.style import Chain, StyleError, StyleResolver, StyleSheet, rule
 
 pytest.importorskip("pypdfium2")
 
@@ -307,7 +307,7 @@ def test_a_fill_naming_an_unknown_pattern_is_refused() -> None:
 
 
 def test_path_data_is_written_from_segments_in_each_producers_form() -> None:
-    from timeline import shapes
+    from timeline.scene import shapes
 
     segments = (shapes.move(1, 2.5), shapes.line(3.456, 4), shapes.arc(5, 5, True, False, 10, 2.5), shapes.close())
     assert svg_d(segments) == "M1 2.5L3.46 4A5 5 0 1 0 10 2.5Z"
@@ -358,7 +358,7 @@ def test_the_cascade_follows_specificity_order_inheritance_and_presentation_attr
 
 
 def _pattern() -> Any:
-    from timeline.theme import PatternSpec
+    from timeline.scene.theme import PatternSpec
 
     return PatternSpec("p", 4.0, lines=((0.0, 0.0, 4.0, 4.0),))
 
@@ -390,7 +390,7 @@ def test_a_drawing_weasyprint_could_not_load_fails_the_render(cases: dict[str, C
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """WeasyPrint logs and leaves out an image it cannot load; a report without its chart must not pass as
     done, so the render fails with a plain message instead."""
-    from timeline.report import ReportError
+    from timeline.report.content import ReportError
 
     monkeypatch.setattr(SceneRegistry, "get", lambda self, token: None)  # every stub names an unknown scene
     with pytest.raises(ReportError, match=r"would lack 1 of its drawings \(chart or key\)"):

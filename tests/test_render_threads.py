@@ -8,8 +8,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from timeline.io import load_case
-from timeline.model import Case
+from timeline.io.read import load_case
+from timeline.model.case import Case
 from timeline.pipeline import RenderOptions, render_case
 
 ROOT = Path(__file__).resolve().parent.parent

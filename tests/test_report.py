@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from timeline.model import Case
+from timeline.model.case import Case
 from timeline.pipeline import RenderOptions, render_case
-from timeline.report import (
+from timeline.report.content import (
     TRAINING_BANNER,
     UnsafeChartError,
     allowed_assets,
@@ -119,7 +119,7 @@ def test_summary_and_key_figures_come_from_the_facts(amy: Case) -> None:
 
 
 def test_hearing_paragraph_in_plain_words(amy: Case) -> None:
-    from timeline.facts import compute_facts
+    from timeline.facts.compute import compute_facts
 
     text = hearing_paragraph(amy, compute_facts(amy))
     assert text.startswith("Amy is 4. Amy has been looked after since the age of 10 months: 3 years 4 months, "
@@ -130,7 +130,7 @@ def test_hearing_paragraph_in_plain_words(amy: Case) -> None:
 
 def test_permanence_dated_before_the_looked_after_start_is_not_a_negative_span() -> None:
     """Re-entry into care after an earlier order: the order predates the (explicit) looked-after start."""
-    from timeline.facts import compute_facts
+    from timeline.facts.compute import compute_facts
 
     case = case_from([
         {"kind": "order", "type": "po", "start": "2016-05-02", "label": "Permanence Order"},
@@ -243,7 +243,7 @@ def test_svg_render_does_not_import_weasyprint(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
-        "from timeline.cli import main\n"
+        "from timeline.cli.commands import main\n"
         f"r = CliRunner().invoke(main, ['render', {str(ROOT / 'samples' / 'home.yaml')!r}, "
         f"'-o', {str(tmp_path / 'x.svg')!r}])\n"
         "assert r.exit_code == 0, r.output\n"
@@ -257,7 +257,7 @@ def test_svg_render_does_not_import_weasyprint(tmp_path: Path) -> None:
 def test_permanence_by_the_final_order_milestone_is_named_in_words_not_by_its_code() -> None:
     """Legal permanence from the `final_order` milestone (no permanence order in the file) reads as the
     vocabulary says it, in the key figures, the summary and the hearing paragraph; never `final_order`."""
-    from timeline.facts import compute_facts
+    from timeline.facts.compute import compute_facts
 
     case = case_from([
         {"kind": "placement", "type": "foster", "start": "2016-01-01"},

@@ -247,8 +247,8 @@ def test_a_case_file_upload_is_prefilled_from_the_file(client: Any) -> None:
 
 
 def test_a_case_file_goes_through_the_workspace_unchanged(client: Any) -> None:
-    from timeline.casefile import dump_case
-    from timeline.io import load_case
+    from timeline.io.casefile import dump_case
+    from timeline.io.read import load_case
 
     original = load_case(SAMPLES / "adoption.yaml").case
     r = upload(client, SAMPLES / "adoption.yaml", name="", dob="", as_of="")
@@ -694,7 +694,7 @@ def test_404_and_405_pages_are_plain(client: Any) -> None:
 
 
 def test_serve_refuses_a_remote_address_without_allow_remote() -> None:
-    from timeline.cli import main
+    from timeline.cli.commands import main
 
     result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0"])
     assert result.exit_code == 2
@@ -703,7 +703,7 @@ def test_serve_refuses_a_remote_address_without_allow_remote() -> None:
 
 def test_serve_prints_the_address_with_its_token(monkeypatch: pytest.MonkeyPatch) -> None:
     import timeline.serve as serve
-    from timeline.cli import main
+    from timeline.cli.commands import main
 
     class FakeServer:
         server_port = 8123
@@ -816,7 +816,7 @@ def test_what_the_page_shows_is_in_the_vocabularys_words_not_its_codes(client: A
 def test_the_preview_is_the_chart_as_the_view_draws_it(client: Any, case_id: str) -> None:
     """Preview = download: the page's chart is the view's own (fitted to page 1; one canvas with the key for a
     hearing; anonymised for training), and the key pages that follow it in the PDF are drawn under it."""
-    from timeline.io import load_text
+    from timeline.io.read import load_text
     from timeline.pipeline import RenderOptions, render_case
 
     drawn = load_text(client.get(f"/api/cases/{case_id}/case.yaml").get_data(as_text=True)).case
@@ -900,7 +900,7 @@ def test_serve_open_opens_the_printed_address_in_the_browser(monkeypatch: pytest
     import webbrowser
 
     import timeline.serve as serve
-    from timeline.cli import main
+    from timeline.cli.commands import main
 
     class FakeServer:
         server_port = 8124

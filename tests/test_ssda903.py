@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from timeline.cli import main
-from timeline.facts import compute_facts
-from timeline.io import load_case
-from timeline.model import OrderEvent, PlacementEvent
+from timeline.cli.commands import main
+from timeline.facts.compute import compute_facts
+from timeline.io.read import load_case
+from timeline.io.ssda903 import WARNING_KINDS, ChildImport, UnknownChild, child_case, is_ssda903, read_return
+from timeline.model.case import OrderEvent, PlacementEvent
 from timeline.problems import CaseError
-from timeline.ssda903 import WARNING_KINDS, ChildImport, UnknownChild, child_case, is_ssda903, read_return
 
 OWN = Path(__file__).parent / "data" / "ssda903"
 _HERE = Path(__file__).resolve()
@@ -260,9 +260,9 @@ def test_steps_a_return_never_holds_are_not_recorded_never_overdue(own: dict[str
     assert "permanence_recommended" in case.records.steps_not_kept
     plan = next(m for m in compute_facts(case).milestones if m.type == "permanence_recommended")
     assert plan.status == "not_recorded" and plan.target_date is None
-    from timeline.casefile import dump_case
     from timeline.cohort import read_inputs
-    from timeline.facts import summary_text
+    from timeline.facts.compute import summary_text
+    from timeline.io.casefile import dump_case
 
     assert "not recorded (the source does not hold it)" in summary_text(case, compute_facts(case))
     records, _ = read_inputs([str(OWN)], as_of=date(2018, 3, 31))

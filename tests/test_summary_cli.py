@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from timeline.cli import main
+from timeline.cli.commands import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -499,9 +499,9 @@ def test_one_duration_reads_the_same_in_header_chart_words_and_summary(tmp_path:
     assert summary(path)["days_looked_after"] == 1004
     text = run(str(path)).output
     assert "2 y 9 m (1004 days)" in text
-    from timeline.facts import compute_facts
-    from timeline.io import load_text
-    from timeline.report import hearing_paragraph, key_figures_for
+    from timeline.facts.compute import compute_facts
+    from timeline.io.read import load_text
+    from timeline.report.content import hearing_paragraph, key_figures_for
 
     loaded = load_text(case).case
     facts = compute_facts(loaded)
@@ -515,9 +515,9 @@ def test_one_duration_reads_the_same_in_header_chart_words_and_summary(tmp_path:
 
 
 def test_report_says_reviews_are_not_recorded_and_marks_inferred_ends(tmp_path: Path) -> None:
-    from timeline.facts import compute_facts
-    from timeline.io import load_text
-    from timeline.report import chronology_rows, hearing_paragraph, summary_for
+    from timeline.facts.compute import compute_facts
+    from timeline.io.read import load_text
+    from timeline.report.content import chronology_rows, hearing_paragraph, summary_for
 
     case = load_text(EPISODES).case
     facts = compute_facts(case)

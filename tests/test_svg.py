@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from timeline.cli import main
-from timeline.io import load_case
-from timeline.model import Case, event_id
+from timeline.cli.commands import main
+from timeline.io.read import load_case
+from timeline.model.case import Case, event_id
 from timeline.pipeline import RenderOptions, render_case, scene_for
 from timeline.render.svg import scene_to_svg
 
@@ -171,9 +171,9 @@ def test_an_svg_render_needs_no_xml_library() -> None:
 
     code = (
         "import sys\n"
-        "from timeline.startup import tune\n"
+        "from timeline.cli.startup import tune\n"
         "tune()\n"
-        "from timeline.io import load_case\n"
+        "from timeline.io.read import load_case\n"
         "from timeline.pipeline import RenderOptions, render_case\n"
         f"case = load_case({str(Path(__file__).resolve().parent.parent / 'samples' / 'home.yaml')!r}).case\n"
         "assert render_case(case, RenderOptions(format='svg')).startswith(b'<?xml')\n"
@@ -192,8 +192,8 @@ def test_every_user_text_and_attribute_is_escaped_and_reads_back_unchanged() -> 
     (escaped as ElementTree escapes: &, <, > in text; those, quotes and CR/LF/TAB in attributes). A CR in
     text is read back as a line feed (XML's line ends; the case file refuses control characters anyway)."""
     from timeline.render.svg import scene_to_svg
-    from timeline.scene import Group, Rect, Scene, Text
-    from timeline.style import StyleSheet, rule
+    from timeline.scene.items import Group, Rect, Scene, Text
+    from timeline.scene.style import StyleSheet, rule
 
     ns = "{http://www.w3.org/2000/svg}"
     for n, value in enumerate(HOSTILE):

@@ -17,20 +17,20 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _NAMES: dict[str, str] = {
-    "Case": "timeline.model",
+    "Case": "timeline.model.case",
     "CaseError": "timeline.problems",
     "Problem": "timeline.problems",
-    "load_case": "timeline.io",
-    "load_text": "timeline.io",
-    "load_any": "timeline.chronology",
-    "compute_facts": "timeline.facts",
-    "summary_dict": "timeline.facts",
+    "load_case": "timeline.io.read",
+    "load_text": "timeline.io.read",
+    "load_any": "timeline.io.chronology",
+    "compute_facts": "timeline.facts.compute",
+    "summary_dict": "timeline.facts.compute",
     "RenderOptions": "timeline.pipeline",
     "render_case": "timeline.pipeline",
     "scene_for": "timeline.pipeline",
-    "anonymise": "timeline.anonymise",
-    "dump_case": "timeline.casefile",
-    "write_atomic": "timeline.output",
+    "anonymise": "timeline.model.anonymise",
+    "dump_case": "timeline.io.casefile",
+    "write_atomic": "timeline.io.output",
 }
 
 __all__ = [
@@ -51,13 +51,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .anonymise import anonymise
-    from .casefile import dump_case
-    from .chronology import load_any
-    from .facts import compute_facts, summary_dict
-    from .io import load_case, load_text
-    from .model import Case
-    from .output import write_atomic
+    from .facts.compute import compute_facts, summary_dict
+    from .io.casefile import dump_case
+    from .io.chronology import load_any
+    from .io.output import write_atomic
+    from .io.read import load_case, load_text
+    from .model.anonymise import anonymise
+    from .model.case import Case
     from .pipeline import RenderOptions, render_case, scene_for
     from .problems import CaseError, Problem
 

@@ -11,17 +11,17 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .model import Case
+from .chart.prepare import Prepared, prepare, shown_case
+from .chart.prepare import scene_for as scene_for  # re-exported: the chart of a case (layout stage entry)
+from .model.case import Case
 from .options import FORMATS as FORMATS  # re-exported with the options: the one list of formats
 from .options import Format as Format
 from .options import RenderOptions as RenderOptions  # re-exported: the pipeline's public options
-from .prepare import Prepared, prepare, shown_case
-from .prepare import scene_for as scene_for  # re-exported: the chart of a case (layout stage entry)
 
 if TYPE_CHECKING:
     from types import ModuleType
 
-    from .scene import Scene
+    from .scene.items import Scene
 
 SUFFIX_FORMATS: dict[str, str] = {
     ".svg": "svg",
@@ -68,7 +68,7 @@ def view_scene(case: Case, options: RenderOptions, *, prepared: Prepared | None 
     prepared = prepared if prepared is not None else prepare(case, options)
     if not options.as_drawn:
         return scene_for(prepared.case, options, facts=prepared.facts)
-    from .report import chart_scenes, one_page_chart
+    from .report.content import chart_scenes, one_page_chart
 
     if options.view != "hearing":
         return chart_scenes(prepared.case, options=options, facts=prepared.facts).chart
@@ -108,12 +108,12 @@ def render_case(case: Case, options: RenderOptions) -> bytes:
     (`prepare`); the renderer receives them."""
     case = with_as_of(case)
     if options.view == "child":  # the child's own story: its own allow-listed projection and pages
-        from .childview import render_child
+        from .report.child import render_child
 
         return render_child(case, options)
 
-    from .limits import check_report, check_reviews
-    from .standards import load_standards, standards_for
+    from .facts.standards import load_standards, standards_for
+    from .model.limits import check_report, check_reviews
 
     check_report(case, fmt=options.format, view=options.view)
     standards = (standards_for(options.standards, case.jurisdiction, options.holidays)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .. import shapes, words
+from .. import words
 from ..dates import format_age
-from ..scene import Box, Group, Item, Line, Path, Rect, Text
+from ..scene import shapes
+from ..scene.items import Box, Group, Item, Line, Path, Rect, Text
 from .context import DASH, Context, day_words
 
 Drawn = tuple[list[Item], list[Item]]  # (background, foreground)

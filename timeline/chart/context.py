@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING
 
 from .. import words
 from ..dates import format_age
-from ..model import AnyEvent, Case, event_id
-from ..scale import AgeScale
-from ..scene import Text
-from ..text import TextMetrics
-from ..theme import Theme
-from ..vocabulary import Term, Vocabulary, load_vocabulary
+from ..model.case import AnyEvent, Case, event_id
+from ..model.vocabulary import Term, Vocabulary, load_vocabulary
+from ..scene.items import Text
+from ..scene.theme import Theme
+from .metrics import TextMetrics
 from .policy import Policy
+from .scale import AgeScale
 
 if TYPE_CHECKING:
-    from ..facts import Facts
+    from ..facts.compute import Facts
 
 EPS = 0.01
 DASH = "–"  # en dash, in the bundled font

@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import words
-from ..labels import shortened_note
-from ..model import AnyEvent
-from ..scene import Group, Item, Line, Rect, Scene
+from ..model.case import AnyEvent
+from ..scene.items import Group, Item, Line, Rect, Scene
 from . import axis
 from .context import EPS, Context, day_words
 from .key import KeyForm, key_block, key_form
+from .labels import shortened_note
 from .lanes import Lane, event_groups, moves_height, point_lane, span_lane
 from .legend import legend
 from .marks import Needs

@@ -12,18 +12,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ..labels import GROW_LOOKAHEAD, GROW_MAX_EVENTS, GROW_MAX_TIERS, GROW_MAX_TRIES, GROW_ORDER, counted
-from ..model import Case
-from ..scene import Scene
-from ..text import TextMetrics
-from ..theme import COMPACT, ONE_PAGE_LEGEND_ROW, Theme
+from ..model.case import Case
+from ..scene.items import Scene
+from ..scene.theme import COMPACT, ONE_PAGE_LEGEND_ROW, Theme
 from . import draw
 from .context import EPS, Context, Record, make_context, record
+from .labels import GROW_LOOKAHEAD, GROW_MAX_EVENTS, GROW_MAX_TIERS, GROW_MAX_TRIES, GROW_ORDER, counted
+from .metrics import TextMetrics
 from .policy import DEFAULT_POLICY, ONE_PAGE_KEY_FORMS, ONE_PAGE_STEPS, OnePageStep, Policy
 from .tiers import Tally
 
 if TYPE_CHECKING:
-    from ..facts import Facts
+    from ..facts.compute import Facts
 
 GIVE_BACK_REACH = 120.0  # px over the room within which giving back may still fit once numbers become words
 

@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..scene import Item, Text
+from ..scene.items import Item, Text
 from .context import Context
 from .policy import KEY_LINES_MAX
 from .tiers import KeyEntry

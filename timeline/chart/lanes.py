@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .. import shapes
 from ..dates import format_age
-from ..labels import TARGET_PRIORITY, priority
-from ..model import AnyEvent
-from ..scene import Box, Group, Item, Line, Marker, Path, Rect
+from ..model.case import AnyEvent
+from ..scene import shapes
+from ..scene.items import Box, Group, Item, Line, Marker, Path, Rect
 from .context import EPS, Context, day_words, days_words
+from .labels import TARGET_PRIORITY, priority
 from .marks import Needs, target_tick
 from .packing import first_free, stack
 from .tiers import Label, Tally, combine, place_tiers

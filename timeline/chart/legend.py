@@ -6,8 +6,8 @@ legend's primitives and the y below it; it reads nothing the drawing code left b
 
 from __future__ import annotations
 
-from .. import shapes
-from ..scene import Box, Group, Item, Marker, Path, Rect
+from ..scene import shapes
+from ..scene.items import Box, Group, Item, Marker, Path, Rect
 from .context import Context
 from .marks import Needs, moved, target_tick
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import shapes
-from ..scene import Box, Item, Marker, Path, Rect
-from ..shapes import Segment
+from ..scene import shapes
+from ..scene.items import Box, Item, Marker, Path, Rect
+from ..scene.shapes import Segment
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..style import Rule, StyleSheet, rule
-from ..theme import Theme
-from ..vocabulary import Vocabulary
+from ..model.vocabulary import Vocabulary
+from ..scene.style import Rule, StyleSheet, rule
+from ..scene.theme import Theme
 
 
 class _Vocab:

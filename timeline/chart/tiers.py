@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..labels import (
+from ..scene.items import Item, Line, Rect
+from .context import DASH, EPS, Context
+from .labels import (
     Numbers,
     Rows,
     Spot,
@@ -23,8 +25,6 @@ from ..labels import (
     shared_noun,
     shared_words,
 )
-from ..scene import Item, Line, Rect
-from .context import DASH, EPS, Context
 
 SPAN_SHIFT = 60.0  # a bar's label moves at most this far aside: further, it would sit under another time
 NUMBER_SHIFT = 40.0  # a number moves at most this far aside into an open tier rather than open another

@@ -1,7 +1,7 @@
 """Cohort stage (entry): a council's children together -- read, measure, lay out, render (`timeline cohort`).
 
 The same case files (and, through a column mapping, child-level tables) become the same `Case` and the
-same `timeline.facts` as the single-child timeline; this package adds only what is about many children:
+same `timeline.facts.compute` as the single-child timeline; this package adds only what is about many children:
 reading them in parallel (`read`, `mapping`), aggregating (`measures`), the run-chart rules (`rules`),
 Kaplan-Meier (`km`), the pages as Scenes (`layout`) and their bytes (`report`). Docs: docs/cohort.md.
 """
@@ -21,13 +21,13 @@ def read_inputs(inputs: Sequence[str], *, as_of: object, mapping: str | None = N
 
     Case files and folders are read as `timeline render` reads them; with `mapping`, a table input (.csv,
     .xlsx) is read through it, one child per reference; a folder holding an SSDA903 return (found by its
-    Episodes table's columns) gives every child with an episode (`timeline.ssda903`).
+    Episodes table's columns) gives every child with an episode (`timeline.io.ssda903`).
     """
-    from ..io import is_table
+    from ..io.read import is_table
     from .read import find_case_files, read_case_files
 
     assert isinstance(as_of, date)
-    from ..ssda903 import is_ssda903
+    from ..io.ssda903 import is_ssda903
 
     returns = [i for i in inputs if is_ssda903(i)]  # an SSDA903 folder (or XML): every looked-after child in it
     inputs = [i for i in inputs if i not in returns]
@@ -69,7 +69,7 @@ def _with_folder_tables(inputs: Sequence[str]) -> list[str]:
     """
     from pathlib import Path
 
-    from ..io import CASE_SUFFIXES, is_table
+    from ..io.read import CASE_SUFFIXES, is_table
 
     out: list[str] = []
     for raw in inputs:

@@ -15,14 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from .. import shapes
+from ..chart.layout import fill_rules, font_families
+from ..chart.metrics import TextMetrics, default_metrics
 from ..dates import PartialDate
-from ..layout import fill_rules, font_families
-from ..scene import Box, Item, Line, Marker, Path, Rect, Scene, Text
-from ..style import StyleSheet, rule
-from ..text import TextMetrics, default_metrics
-from ..theme import DEFAULT_THEME, OKABE_ITO, Theme, printable_height_px, printable_width_px
-from ..vocabulary import Vocabulary, load_vocabulary
+from ..model.vocabulary import Vocabulary, load_vocabulary
+from ..scene import shapes
+from ..scene.items import Box, Item, Line, Marker, Path, Rect, Scene, Text
+from ..scene.style import StyleSheet, rule
+from ..scene.theme import DEFAULT_THEME, OKABE_ITO, Theme, printable_height_px, printable_width_px
 from .km import KMCurve
 from .measures import (
     AGE_BANDS,

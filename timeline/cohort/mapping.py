@@ -18,12 +18,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..chronology import RowError, chronology_date
-from ..io import SourceMap, Table, parse_yaml, read_table, read_text, validate_data
-from ..model import Case
+from ..facts.standards import PACE_MILESTONES
+from ..io.chronology import RowError, chronology_date
+from ..io.read import SourceMap, Table, parse_yaml, read_table, read_text, validate_data
+from ..model.case import Case
+from ..model.vocabulary import load_vocabulary
 from ..problems import CaseError, Problem
-from ..standards import PACE_MILESTONES
-from ..vocabulary import load_vocabulary
 
 SECTIONS = ("children", "placements", "legal", "milestones")
 FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # section -> (required, optional) fields

@@ -1,6 +1,6 @@
 """Cohort stage (measures): many children's records -> the cohort figures, and those figures as JSON.
 
-Every number here is a count, a median or a share of per-child facts computed by `timeline.facts` (one
+Every number here is a count, a median or a share of per-child facts computed by `timeline.facts.compute` (one
 formula in one place); this module only aggregates them. Definitions (docs/cohort.md):
 
 - children: every child read; looked after now: became looked after and not stopped by as_of.

@@ -1,7 +1,7 @@
 """Cohort stage (reading): case files, folders and mapped tables -> one small `ChildRecord` per child.
 
 Each child is read into the same `Case` the single-child timeline uses and measured by the same
-`timeline.facts` (`compute_facts`, `pace_steps`, `placement_at`); the record keeps only what the cohort
+`timeline.facts.compute` (`compute_facts`, `pace_steps`, `placement_at`); the record keeps only what the cohort
 counts and draws, so that thousands of children cross process boundaries cheaply. A child that cannot be
 read is a `LeftOut` (where, and the located messages) and the rest still count.
 
@@ -27,11 +27,11 @@ from typing import Any
 import yaml
 
 from ..dates import age_at
-from ..facts import FLAG_MOVES, Step, compute_facts, pace_steps, placement_at
-from ..io import CASE_SUFFIXES, SourceMap, load_case, read_text, validate_data
-from ..model import Case, OrderEvent, PlacementEvent
+from ..facts.compute import FLAG_MOVES, Step, compute_facts, pace_steps, placement_at
+from ..facts.standards import Standards, load_standards
+from ..io.read import CASE_SUFFIXES, SourceMap, load_case, read_text, validate_data
+from ..model.case import Case, OrderEvent, PlacementEvent
 from ..problems import CaseError
-from ..standards import Standards, load_standards
 
 PARALLEL_FROM = 64  # fewer children than this are read in this process: starting workers costs more
 CHUNK = 32  # children per task sent to a worker
@@ -141,7 +141,7 @@ def record_for(case: Case, *, index: int, source: str, standards: Standards | St
 
 def _spans(case: Case, born: date, as_of: date, kind: type[PlacementEvent] | type[OrderEvent]) -> tuple[Span, ...]:
     """Actual placements (not overlays) or orders begun by as_of, clipped to it, in days since birth."""
-    from ..facts import main_placements
+    from ..facts.compute import main_placements
 
     events = ([e for _, e in main_placements(case)] if kind is PlacementEvent
               else [e for e in case.events if isinstance(e, OrderEvent)])
@@ -394,7 +394,7 @@ def read_ssda903(folder: str, *, first: int, as_of: date, standards_path: str | 
     """Every child of an SSDA903 return with at least one episode -> its record (numbered from `first`), or
     why it is left out. The case is the one `timeline import --ssda903` writes, but as at the cohort's date;
     the return's own warnings are not repeated here (import a child to see them)."""
-    from ..ssda903 import child_case, read_return
+    from ..io.ssda903 import child_case, read_return
 
     standards = StandardsBook(standards_path)
     found: list[ChildRecord] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..scene import Group, Scene
+from ..scene.items import Group, Scene
 from .layout import layout_cohort
 from .measures import Cohort
 
@@ -35,8 +35,8 @@ def _shift(item: object, dy: float) -> object:
     """A primitive moved down by dy (a path's segments are moved; a marker's follow from its centre)."""
     from dataclasses import replace
 
-    from ..scene import Box, Line, Marker, Path, Rect, Text
-    from ..shapes import translated
+    from ..scene.items import Box, Line, Marker, Path, Rect, Text
+    from ..scene.shapes import translated
 
     if isinstance(item, Text):
         return replace(item, y=item.y + dy, baseline=item.baseline + dy)
@@ -68,7 +68,7 @@ def render_svg(cohort: Cohort) -> bytes:
 
 def _html(pages: tuple[Scene, ...], *, target: str, title: str) -> str:
     from ..render.svg import scene_to_svg
-    from ..report import check_svg, font_data_uri, font_file
+    from ..report.content import check_svg, font_data_uri, font_file
 
     if target == "html":
         regular, bold = font_data_uri(False), font_data_uri(True)
@@ -112,7 +112,7 @@ def render_pdf(cohort: Cohort) -> bytes:
     """An A4 landscape PDF, one page per scene, painted from the scenes by the project's PDF renderer."""
     from ..render.pdf import make_fetcher, render_document, write_document
     from ..render.pdfdraw import scene_images
-    from ..report import ReportError
+    from ..report.content import ReportError
 
     pages = cohort_pages(cohort)
     fetcher = make_fetcher()

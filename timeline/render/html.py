@@ -6,10 +6,10 @@ in it refers to another file or to the network, so it can be e-mailed or attache
 
 from __future__ import annotations
 
-from ..model import Case
+from ..chart.prepare import Prepared
+from ..model.case import Case
 from ..options import RenderOptions
-from ..prepare import Prepared
-from ..report import report_html
+from ..report.content import report_html
 
 
 def render(case: Case, *, options: RenderOptions, prepared: Prepared | None = None) -> bytes:

@@ -11,7 +11,7 @@ date (`_install_font_dates_kept`) instead of being stamped with the time of the 
 
 Safe from threads, and it changes no process-wide state beyond WeasyPrint's own drawing code: no
 environment variable, no garbage-collector setting, no `sys.modules` entry, no logger level. The start-up
-tuning a one-shot command benefits from is the command line's (`timeline.startup`). WeasyPrint is imported
+tuning a one-shot command benefits from is the command line's (`timeline.cli.startup`). WeasyPrint is imported
 once, under a lock, and its three hooks installed then (`import_weasyprint`); each render has its own fetcher
 and scene registry. The chart, legend and key are painted straight from their scenes (`render/pdfdraw.py`,
 hooked in by `_install_scene_images`) instead of WeasyPrint parsing and cascading thousands of SVG nodes.
@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from ..model import Case
+from ..chart.metrics import font_bytes
+from ..chart.prepare import Prepared, prepare
+from ..model.case import Case
 from ..options import RenderOptions
-from ..prepare import Prepared, prepare
-from ..report import ImageUri, ReportError, allowed_assets, report_html
-from ..text import font_bytes
-from ..theme import MEASURE_SAFETY_PX, MEASURE_STAND_IN_PX
+from ..report.content import ImageUri, ReportError, allowed_assets, report_html
+from ..scene.theme import MEASURE_SAFETY_PX, MEASURE_STAND_IN_PX
 from .pdfdraw import SCENE_ATTRIBUTE, SceneRegistry, draw_scene
 from .weasy_private import page_box, private, weasyprint_tested
 

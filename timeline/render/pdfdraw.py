@@ -25,9 +25,9 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
-from ..scene import Group, Item, Line, Marker, Path, Rect, Scene, Text
-from ..shapes import Segment, trace
-from ..style import RGB, Chain, Style
+from ..scene.items import Group, Item, Line, Marker, Path, Rect, Scene, Text
+from ..scene.shapes import Segment, trace
+from ..scene.style import RGB, Chain, Style
 
 # The stub SVG's root attribute naming a scene in the render's registry (see `scene_image_uri`).
 SCENE_ATTRIBUTE = "data-timeline-scene"
@@ -445,7 +445,7 @@ def scene_image_uri(scene: Scene) -> str:
     registry = _ACTIVE.get()
     if registry is not None:
         return registry.image_uri(scene)
-    from ..report import check_svg, svg_data_uri
+    from ..report.content import check_svg, svg_data_uri
     from .svg import scene_to_svg
 
     return svg_data_uri(check_svg(str(scene_to_svg(scene, standalone=False))))

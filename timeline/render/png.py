@@ -13,11 +13,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from ..limits import LimitError
-from ..model import Case
+from ..chart.prepare import Prepared
+from ..model.case import Case
+from ..model.limits import LimitError
 from ..options import RenderOptions
-from ..prepare import Prepared
-from ..theme import PT_PER_INCH
+from ..scene.theme import PT_PER_INCH
 
 PAGE_GAP_PX = 8  # grey gap between stacked pages
 # The largest image made (all pages stacked): an A4 page at 600 dpi is 35 million pixels. Past this the

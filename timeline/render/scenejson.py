@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from ..scene import Scene
+from ..scene.items import Scene
 
 
 def serialise(scene: Scene) -> bytes:

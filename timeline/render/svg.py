@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 
-from ..scene import Group, Item, Line, Marker, Path, Rect, Scene, Text
-from ..shapes import number_text
-from ..theme import PatternSpec
+from ..scene.items import Group, Item, Line, Marker, Path, Rect, Scene, Text
+from ..scene.shapes import number_text
+from ..scene.theme import PatternSpec
 
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 CHART_IDS = "chart"  # the prefix of the ids of a chart's title and desc ("chart-title")

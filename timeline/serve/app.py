@@ -486,7 +486,7 @@ def _file_api(app: Flask, ws: Workspace) -> None:
 
     @app.get("/api/cases/<cid>/case.yaml")
     def case_yaml(cid: str) -> Response:
-        from ..casefile import dump_case
+        from ..io.casefile import dump_case
 
         case = ws.store.get(cid, g.owner)
         with case.lock:
@@ -508,7 +508,7 @@ def _file_api(app: Flask, ws: Workspace) -> None:
 
     @app.get("/api/cases/<cid>/summary.<ext>")
     def summary(cid: str, ext: str) -> Response:
-        from ..facts import compute_facts, summary_dict, summary_text
+        from ..facts.compute import compute_facts, summary_dict, summary_text
 
         case = ws.store.get(cid, g.owner)
         with case.lock:
@@ -578,7 +578,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def case_draft(data: bytes, name: str, child: dict[str, str]) -> Draft:
     """A case file (YAML/JSON) -> a draft of its events; the file's child details win over empty fields."""
-    from ..io import load_text
+    from ..io.read import load_text
 
     if b"\x00" in data:
         raise CaseError([problem(name, "is a binary file, not a YAML or JSON case file")])
@@ -589,7 +589,7 @@ def case_draft(data: bytes, name: str, child: dict[str, str]) -> Draft:
     try:
         loaded = load_text(text, name)
     except CaseError:
-        from ..io import parse_document
+        from ..io.read import parse_document
 
         try:
             data, _source = parse_document(name, text)
@@ -612,7 +612,7 @@ def case_draft(data: bytes, name: str, child: dict[str, str]) -> Draft:
 
 def table_draft(data: bytes, name: str, child: dict[str, str]) -> Draft:
     """A chronology spreadsheet -> a draft with the header row and columns the importer finds in it."""
-    from ..io import read_table
+    from ..io.read import read_table
 
     table = read_table(name, data=data)
     header_row, mapping = state.table_mapping(table)
@@ -697,7 +697,7 @@ class HearingRooms:
 
         from ..pipeline import hearing_room
         from ..render.pdfdraw import scene_image_uri
-        from ..report import report_html
+        from ..report.content import report_html
 
         page = report_html(prepared.case, options=replace(options, format="pdf"), target="pdf", measuring=True,
                            prepared=prepared, image_uri=scene_image_uri)  # as `render.pdf.hearing_room` does
@@ -721,9 +721,9 @@ def preview_scene(case: Any, options: Any, rooms: HearingRooms | None = None,
     """`pipeline.view_scene`, with the hearing page's room from `rooms` (measured once per page)."""
     from dataclasses import replace
 
+    from ..chart.prepare import prepare
     from ..pipeline import view_scene
-    from ..prepare import prepare
-    from ..report import one_page_chart
+    from ..report.content import one_page_chart
 
     if rooms is None or options.view != "hearing" or not options.as_drawn:
         return view_scene(case, options)
@@ -739,9 +739,9 @@ def with_key_pages(case: Any, options: Any, rooms: HearingRooms | None = None,
     it in the PDF when they had to move off page 1 (`Scene.appendix`), as one SVG; so that a label drawn as a
     number can be looked up in the preview as in the download. The chart is `render.svg`'s own; a hearing
     page's room comes from `rooms` when given (`HearingRooms`)."""
-    from ..limits import check_report, check_reviews
+    from ..facts.standards import load_standards
+    from ..model.limits import check_report, check_reviews
     from ..render.svg import XML_DECLARATION, scene_to_svg
-    from ..standards import load_standards
 
     check_report(case, fmt="svg", view=options.view)  # as `pipeline.render_case` checks
     check_reviews(case, load_standards(options.standards, case.jurisdiction).reviews)
@@ -780,7 +780,7 @@ def edit_json(case: WorkCase) -> dict[str, Any]:
 
 def became(case: WorkCase) -> dict[str, str]:
     """Row number -> what it is drawn as, in words ('Foster care (placement), 20 Jan 2016 - 2 Jul 2016')."""
-    from ..vocabulary import load_vocabulary
+    from ..model.vocabulary import load_vocabulary
 
     d = case.derived
     if d.case is None:
@@ -808,7 +808,7 @@ def became(case: WorkCase) -> dict[str, str]:
 
 def vocabulary_json(jurisdiction: str) -> dict[str, Any]:
     """Kinds and their types in the vocabulary's words, for the pickers."""
-    from ..vocabulary import KINDS, load_vocabulary
+    from ..model.vocabulary import KINDS, load_vocabulary
 
     vocab = load_vocabulary(jurisdiction)
     return {k: {"label": vocab.kind_labels.get(k, k), "types": [t.label for t in vocab.terms.get(k, {}).values()],
@@ -818,7 +818,7 @@ def vocabulary_json(jurisdiction: str) -> dict[str, Any]:
 
 def routes_json(jurisdiction: str) -> dict[str, str]:
     """The routes to permanence, code -> the vocabulary's words, for the route picker."""
-    from ..vocabulary import load_vocabulary
+    from ..model.vocabulary import load_vocabulary
 
     return dict(load_vocabulary(jurisdiction).routes)
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from ..io import Table
-from ..model import Case
+from ..io.read import Table
+from ..model.case import Case
 from ..problems import CaseError, Problem
 
 IDLE_SECONDS = 30 * 60  # an idle case is forgotten after this long
@@ -439,7 +439,7 @@ def _report_warnings(report: Mapping[str, Any], draft: Draft, names: Mapping[str
 def table_mapping(table: Table, *, jurisdiction: str = "scotland") -> tuple[int, dict[str, tuple[int, ...]]]:
     """The header row and the columns the importer finds in an uploaded table (`chronology.find_columns`,
     which `import_table` itself calls), in the workspace's fields; a CaseError when no header is found."""
-    from ..chronology import find_columns
+    from ..io.chronology import find_columns
 
     found, _notes = find_columns(table, jurisdiction=jurisdiction)
     return found.header_row, {FROM_IMPORTER.get(f, f): cols for f, cols in found.fields.items() if cols}
@@ -492,7 +492,7 @@ def _import_rounds(draft: Draft, as_of: date | str, names: Mapping[str, str],
     """Import the draft, leaving out the rows a failing import located problems in, a few rounds: the last
     import (with a report) and the left-out rows as the failing import reported them; or, when nothing can
     be drawn, the Derived that says why. The problems found are added to `problems`."""
-    from ..chronology import ImportFailed, import_table
+    from ..io.chronology import ImportFailed, import_table
 
     child = draft.child_values
     columns = _importer_columns(draft)
@@ -587,8 +587,8 @@ def _notes_stay_notes(case: Case, draft: Draft, row_events: Mapping[int, tuple[i
 
 
 def _lint(case: Case, imported: Any, draft: Draft, names: Mapping[str, str]) -> list[Located]:
-    from ..chronology import _relocate
-    from ..lint import lint_case
+    from ..io.chronology import _relocate
+    from ..model.lint import lint_case
 
     return [_locate(_relocate(w, imported.rows), draft, names) for w in lint_case(case, imported.source)]
 

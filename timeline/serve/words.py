@@ -19,7 +19,7 @@ _SOME = r"(?:\w+)(?:(?:, | or )\w+)*"
 
 @cache
 def _rules(jurisdiction: str) -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...]:
-    from ..vocabulary import KINDS, load_vocabulary
+    from ..model.vocabulary import KINDS, load_vocabulary
 
     vocab = load_vocabulary(jurisdiction)
     kind_words = {k: vocab.kind_labels.get(k, k)[:1].lower() + vocab.kind_labels.get(k, k)[1:] for k in KINDS}

@@ -1,0 +1,1165 @@
+"""Facts stage: pure functions from a validated Case to what the chart and the summary say about time.
+
+No drawing here. Partial dates count as the middle of their span (`PartialDate.mid`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from ..dates import format_age
+from ..model.case import (
+    AnyEvent,
+    Case,
+    HearingEvent,
+    MeetingEvent,
+    MilestoneEvent,
+    OrderEvent,
+    PlacementEvent,
+    event_id,
+)
+from ..model.record import STALE_AS_OF_DAYS as STALE_AS_OF_DAYS  # re-exported: the case queries' home is record
+from ..model.record import _recommended_route
+from ..model.record import as_of_warnings as as_of_warnings
+from ..model.record import happened as _happened
+from ..model.record import looked_after_start as looked_after_start
+from ..model.record import main_placements as main_placements
+from ..model.record import makes_looked_after as makes_looked_after
+from ..model.record import placement_at as placement_at
+from ..model.record import recommended_route as recommended_route
+from ..model.vocabulary import Vocabulary, load_vocabulary
+from ..words import (
+    Span,
+    date_words,
+    days_words,
+    duration_words,
+    no_plan_words,
+    percent_value,
+    period_words,
+    plural,
+    target_words,
+    times_words,
+    when_words,
+)
+from .measures import MeasureFact
+from .standards import FlagRules, ReviewSchedule, Standards, Target, load_standards
+
+# ---------------------------------------------------------------- measures (issue 5)
+#
+# Decisions on edge cases (documented in docs/summary.md):
+# - Facts are "as at" `as_of`: only actual events (not `status: planned`) whose date or start (mid) is on or
+#   before `as_of` count. A planned milestone has no date for status purposes.
+# - Partial dates count as the middle of their span (`PartialDate.mid`).
+# - Several milestones of one type: the earliest counts (the step was first taken then); the recommended
+#   route is that of the latest recommendation that names one (the plan in force).
+# - A step whose recommended route exempts it (panel and ADM for `home` / `kinship`) or that has no target or
+#   no dated reference milestone is `not_applicable`, dated or not; an undated step is also `not_applicable`
+#   once legal permanence is reached or the child is no longer looked after.
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One change from one main placement to the next."""
+
+    number: int  # 1-based
+    date: dt.date  # start (mid) of the new placement
+    from_event: int  # 1-based file position of the placement left
+    to_event: int  # 1-based file position of the placement moved to
+
+
+@dataclass(frozen=True, slots=True)
+class LegalPermanence:
+    """The first order (or explicit final order) that gave the child legal permanence."""
+
+    date: dt.date
+    type: str  # order code, or "final_order" for the milestone
+    route: str | None  # home | kinship | permanence_order | adoption
+    event: int  # 1-based file position
+    days_from_looked_after: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneFact:
+    """One PACE step: when it was taken, how long it took, and how that compares with its target."""
+
+    type: str
+    date: dt.date | None
+    event: int | None  # 1-based file position
+    days_from_looked_after: int | None
+    days_from_previous: int | None
+    target_days: int | None
+    target_date: dt.date | None  # reference date + target_days (None when not_applicable)
+    status: str  # met | missed | overdue | pending | not_applicable
+    days_over: int | None  # missed: date - target_date; overdue: as_of - target_date
+    extensions: int = 0  # times the target was extended (the standards' `extended_by` milestone), in target_days
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewFact:
+    """One looked-after review due under a placement away from home, and whether it was held in time."""
+
+    placement_event: int
+    number: int
+    due: date
+    held: date | None
+    event: int | None
+    days_late: int  # 0 when on time; for an unheld review, as_of - due when due < as_of
+    overdue: bool  # not held by as_of and due < as_of
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One looked-after episode: an unbroken stretch under a looked-after placement or order."""
+
+    start: date
+    end: date  # as_of while ongoing
+    days: int  # end - start
+    ongoing: bool  # still looked after at as_of
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewGap:
+    """A stretch longer than the review schedule allows with no review recorded (the record is not complete,
+    so this is "no review recorded", never "a review not held")."""
+
+    placement_event: int
+    start: date  # the placement start or the last review recorded
+    end: date  # the next review recorded, the placement's end or as_of
+    days: int
+    allowed_days: int  # the schedule's interval that was exceeded
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A plain-English warning about drift or instability, with the date it first applied."""
+
+    code: str
+    text: str
+    date: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Everything the summary and the chart say about time, as at `as_of`."""
+
+    as_of: date
+    date_of_birth: date
+    age_days: int
+    looked_after_start: date | None
+    looked_after_end: date | None
+    days_looked_after: int
+    percent_of_life_looked_after: float
+    placements: int
+    moves: int
+    move_list: tuple[Move, ...]
+    hearings: int
+    legal_permanence: LegalPermanence | None
+    milestones: tuple[MilestoneFact, ...]
+    reviews: tuple[ReviewFact, ...]
+    reviews_overdue: int
+    flags: tuple[Flag, ...]
+    looked_after_periods: tuple[Period, ...] = ()
+    inferred_ends: dict[int, date] = field(default_factory=dict)  # event (1-based) -> inferred end
+    reviews_record: str = "none"  # complete (declared) | partial (some recorded) | none (none recorded)
+    reviews_recorded: int = 0
+    review_gaps: tuple[ReviewGap, ...] = ()
+    as_of_warnings: tuple[str, ...] = ()
+    measures: tuple[MeasureFact, ...] = ()  # the jurisdiction's named measures (timeline/facts/measures.py)
+    review_dates_approximate: bool = False  # working days counted without a bank holiday list
+    plan_route: str | None = None  # the route of the permanence plan in force (record.recommended_route)
+
+    @property
+    def looked_after_span(self) -> Span:
+        """What to word the time looked after from, everywhere (words.duration_words)."""
+        return periods_span(self.looked_after_periods)
+
+
+def periods_span(periods: tuple[Period, ...]) -> Span:
+    """(start, end) of one period, worded in calendar months like an age; else the total days of several."""
+    if len(periods) == 1:
+        return (periods[0].start, periods[0].end)
+    return sum(p.days for p in periods)
+
+
+FLAG_CSO_AT_HOME = "cso_at_home"
+FLAG_MOVES = "moves_in_12_months"
+FLAG_NO_PLAN = "no_permanence_recommended"
+NO_REVIEWS_RECORDED = "No looked-after reviews are recorded in this chronology."
+
+
+def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
+    """All measures of one case as at its `as_of` (pure: the same case and standards give the same Facts)."""
+    std = standards if standards is not None else load_standards(jurisdiction=case.jurisdiction)
+    vocab = load_vocabulary(case.jurisdiction)
+    as_of = case.as_of_date
+    born = case.child.date_of_birth
+    age_days = max(0, (as_of - born).days)
+    happened = _happened(case, as_of)
+
+    inferred = inferred_ends(case, happened)
+    periods = _periods_to_adulthood(happened, vocab, inferred, born, as_of)
+    la_start = periods[0].start if periods else None
+    la_event = _origin_event(case, happened, la_start)
+    la_end = None if not periods or periods[-1].ongoing else periods[-1].end
+    days_la = sum(p.days for p in periods)
+
+    placements = [(n, e) for n, e in main_placements(case) if not e.planned and e.start.mid <= as_of]
+    move_list = _moves(placements)
+    hearings = sum(1 for _, e in happened if isinstance(e, HearingEvent))
+
+    route = _recommended_route(happened)
+    permanence = _legal_permanence(happened, vocab, la_start, route)
+    milestones = _milestones(happened, std, as_of, la_start, la_event, la_end, permanence, route, vocab,
+                             frozenset(case.records.steps_not_kept))
+    record, recorded, reviews, gaps = _reviews(case, happened, placements, std.reviews, as_of, periods, inferred)
+    la_span = periods_span(periods)
+    flags = _flags(case, happened, move_list, milestones, std.flags, as_of, la_start, days_la, permanence, inferred,
+                   la_span)
+    facts = Facts(
+        as_of=as_of,
+        date_of_birth=born,
+        age_days=age_days,
+        looked_after_start=la_start,
+        looked_after_end=la_end,
+        days_looked_after=days_la,
+        percent_of_life_looked_after=percent_value(days_la, age_days),
+        placements=len(placements),
+        moves=len(move_list),
+        move_list=move_list,
+        hearings=hearings,
+        legal_permanence=permanence,
+        milestones=milestones,
+        reviews=reviews,
+        reviews_overdue=sum(1 for r in reviews if r.overdue),
+        flags=flags,
+        looked_after_periods=periods,
+        inferred_ends=inferred,
+        reviews_record=record,
+        reviews_recorded=recorded,
+        review_gaps=gaps,
+        as_of_warnings=as_of_warnings(case),
+        plan_route=route,
+    )
+    if not std.measures:
+        return facts
+    from .measures import compute_measures
+
+    return replace(facts, measures=compute_measures(case, facts, std),
+                   review_dates_approximate=std.reviews.approximate)
+
+
+def inferred_ends(case: Case, happened: list[tuple[int, AnyEvent]] | None = None) -> dict[int, date]:
+    """Ends the record implies for placements and orders that have none (event position -> end).
+
+    Chronologies record moves, not end dates. A main placement (not an overlay such as respite) with no
+    end ends when the next main placement starts. An order with no end ends when an order replacing it is
+    made, or a placement showing it ended starts (the vocabulary's `ends_orders`: ICSO -> CSO, CSO -> PO,
+    POA -> adoption order, a return home -> s25 ...); a CSO continues at home, so nothing else is ended.
+    Each end is a guess and is drawn and listed as inferred. Sorted lists and bisection: n log n.
+    """
+    vocab = load_vocabulary(case.jurisdiction)
+    events = happened if happened is not None else _happened(case, case.as_of_date)
+    out: dict[int, date] = {}
+    mains = sorted(
+        (e.start.mid, n, e) for n, e in events
+        if isinstance(e, PlacementEvent) and not vocab.term("placement", e.type).overlay
+    )
+    for (day_a, n_a, a), (day_b, _n_b, _b) in itertools.pairwise(mains):
+        if a.end is None and day_b > day_a:
+            out[n_a] = day_b
+    enders: dict[str, list[date]] = {}
+    for _, e in events:
+        if isinstance(e, (PlacementEvent, OrderEvent)):
+            for code in vocab.term(e.kind, e.type).ends_orders:
+                enders.setdefault(code, []).append(e.first.mid)
+    for days in enders.values():
+        days.sort()
+    for n, e in events:
+        if isinstance(e, OrderEvent) and e.end is None and e.type in enders:
+            days = enders[e.type]
+            i = bisect_right(days, e.start.mid)
+            if i < len(days):
+                out[n] = days[i]
+    return dict(sorted(out.items()))
+
+
+def _moves(placements: list[tuple[int, PlacementEvent]]) -> tuple[Move, ...]:
+    """Each change from one main placement to the next, dated by the start of the new one."""
+    return tuple(
+        Move(number=i, date=b.start.mid, from_event=na, to_event=nb)
+        for i, ((na, _a), (nb, b)) in enumerate(itertools.pairwise(placements), start=1)
+    )
+
+
+def _periods_to_adulthood(happened: list[tuple[int, AnyEvent]], vocab: Vocabulary, inferred: dict[int, date],
+                          born: date, as_of: date) -> tuple[Period, ...]:
+    """The looked-after periods up to as_of, or to the 18th birthday: no one is looked after past it, so what
+    ran on to as_of ended then."""
+    adult = _adult_on(born, vocab)
+    periods = _looked_after_periods(happened, vocab, inferred, min(as_of, adult))
+    if adult < as_of:
+        periods = tuple(replace(p, ongoing=False) for p in periods)
+    return periods
+
+
+def _adult_on(born: date, vocab: Vocabulary) -> date:
+    """The birthday on which looked-after status ends at the latest (18 in Scotland; 29 Feb -> 1 Mar)."""
+    years = born.year + vocab.looked_after_until_age
+    try:
+        return born.replace(year=years)
+    except ValueError:
+        return date(years, 3, 1)
+
+
+def _span_end(n: int, e: PlacementEvent | OrderEvent, inferred: dict[int, date], as_of: date) -> tuple[date, bool]:
+    """(end, still open) of a placement or order as at as_of: its end, else its inferred end, else as_of."""
+    if e.end is not None:
+        return (min(e.end.mid, as_of), False)
+    if n in inferred:
+        return (min(inferred[n], as_of), False)
+    return (as_of, True)
+
+
+def _looked_after_periods(
+    happened: list[tuple[int, AnyEvent]], vocab: Vocabulary, inferred: dict[int, date], as_of: date
+) -> tuple[Period, ...]:
+    """The child's looked-after episodes: the union of the spans of looked-after placements and orders.
+
+    A span runs from its start to its end (given, else inferred, else as_of). An order that ends looked-after
+    status (adoption, KCO, s11) cuts every span running when it is made. The earliest explicit `looked_after`
+    milestone starts the spans running on its date (an earlier period that ended before it is kept); an explicit
+    milestone outside every span starts an episode that runs to the next looked-after span (or to such an
+    order, or to as_of). Spans that overlap or are a day apart make one episode; gaps (home with no order) are left out.
+    """
+    enders = sorted(e.first.mid for _, e in happened
+                    if isinstance(e, OrderEvent) and vocab.term("order", e.type).ends_looked_after)
+    spans: list[tuple[date, date, bool]] = []
+    for n, e in happened:
+        if not isinstance(e, (PlacementEvent, OrderEvent)) or not vocab.term(e.kind, e.type).looked_after:
+            continue
+        start = e.start.mid
+        end, is_open = _span_end(n, e, inferred, as_of)
+        i = bisect_left(enders, start)
+        if i < len(enders) and enders[i] < end:
+            end, is_open = enders[i], False
+        if end >= start:
+            spans.append((start, end, is_open))
+    explicit = sorted(e.date.mid for _, e in happened if isinstance(e, MilestoneEvent) and e.type == "looked_after")
+    if explicit:  # the record says when the child became looked after: the period it falls in starts then
+        first_day = explicit[0]
+        spans = [(first_day if start < first_day <= end else start, end, is_open) for start, end, is_open in spans]
+    spans.sort()
+    starts = [s for s, _, _ in spans]
+    reach = list(itertools.accumulate((end for _, end, _ in spans), max))  # latest end of the spans so far
+    for day in explicit:
+        if day > as_of:
+            continue  # after the last day that can count (an adult)
+        before = bisect_right(starts, day) - 1
+        if before >= 0 and reach[before] >= day:
+            continue  # inside a span already
+        nxt = bisect_right(starts, day)
+        j = bisect_left(enders, day)
+        stop = [starts[nxt]] if nxt < len(starts) else []
+        stop += [enders[j]] if j < len(enders) else []
+        spans.append((day, min(stop), False) if stop else (day, as_of, True))
+    spans.sort()
+    periods: list[Period] = []
+    first: date | None = None
+    last, running = as_of, False
+    for start, end, is_open in spans:
+        if first is not None and start <= last + timedelta(days=1):
+            last, running = max(last, end), running or is_open
+            continue
+        if first is not None:
+            periods.append(Period(start=first, end=last, days=(last - first).days, ongoing=running))
+        first, last, running = start, end, is_open
+    if first is not None:
+        periods.append(Period(start=first, end=last, days=(last - first).days, ongoing=running))
+    return tuple(periods)
+
+
+def _origin_event(case: Case, happened: list[tuple[int, AnyEvent]], la_start: date | None) -> int | None:
+    """The event that set the looked-after start: an explicit milestone that day, else the first
+    looked-after placement or order starting that day (file order)."""
+    if la_start is None:
+        return None
+    explicit = [n for n, e in happened
+                if isinstance(e, MilestoneEvent) and e.type == "looked_after" and e.date.mid == la_start]
+    if explicit:
+        return explicit[0]
+    return next((n for n, e in happened if makes_looked_after(case, e) and e.first.mid == la_start), None)
+
+
+def _legal_permanence(
+    happened: list[tuple[int, AnyEvent]], vocab: Vocabulary, la_start: date | None, route: str | None
+) -> LegalPermanence | None:
+    """The earliest permanence order (po, poa, adoption, kco, s11) or explicit final_order milestone."""
+    found: list[tuple[date, int, int, str, str | None]] = []
+    for n, e in happened:
+        if isinstance(e, OrderEvent):
+            order_route = vocab.term("order", e.type).route
+            if order_route is not None:
+                found.append((e.first.mid, 0, n, e.type, order_route))
+        elif isinstance(e, MilestoneEvent) and e.type == "final_order":
+            found.append((e.first.mid, 1, n, e.type, route))  # an order on the same day names the route
+    if not found:
+        return None
+    day, _, n, code, found_route = min(found)
+    days = (day - la_start).days if la_start is not None else None
+    return LegalPermanence(date=day, type=code, route=found_route, event=n, days_from_looked_after=days)
+
+
+def _milestones(
+    happened: list[tuple[int, AnyEvent]],
+    std: Standards,
+    as_of: date,
+    la_start: date | None,
+    la_event: int | None,
+    la_end: date | None,
+    permanence: LegalPermanence | None,
+    route: str | None,
+    vocab: Vocabulary | None = None,
+    not_kept: frozenset[str] = frozenset(),
+) -> tuple[MilestoneFact, ...]:
+    """The jurisdiction's steps to permanence in order, each measured against its target.
+
+    A step in `not_kept` (the record's source never holds it: `records.steps_not_kept`) with no date is
+    "not recorded", never overdue.
+
+    A step is dated by its milestone, or by the start of an event whose term names it as its `step`
+    (England and Wales: a placement order dates `placement_order`); the earliest counts.
+    """
+    dated = _step_dates(happened, la_start, la_event, permanence, vocab)
+    settled = (permanence is not None) or (la_end is not None)
+    # the plan the exemptions follow: the recommended route, else the route the legal order took
+    plan = route if route is not None else (permanence.route if permanence is not None else None)
+    steps = [t.milestone for t in std.targets]
+    evidence = std.route_evidence(dated)
+    out: list[MilestoneFact] = []
+    previous: date | None = None
+    for i, target in enumerate(std.targets):
+        day, event = dated.get(target.milestone, (None, None))
+        reference = dated.get(target.after)[0] if target.after in dated else None  # type: ignore[index]
+        extensions = _extensions(happened, target, reference, day)
+        target_days = (target.days + extensions * (target.extension_days or 0)
+                       if target.days is not None else None)
+        target_date = reference + timedelta(days=target_days) if (
+            reference is not None and target_days is not None) else None
+        # a later step taken (or legal permanence reached) shows this one happened, unrecorded
+        implied = permanence is not None or any(code in dated for code in steps[i + 1:])
+        status, over = _status(day, target_date, as_of, settled=settled,
+                               implied=implied or target.milestone in not_kept,
+                               exempt=target.exempt(plan, evidence))
+        if status in ("not_applicable", "not_recorded"):
+            target_date = None  # nothing to draw or count down to
+        out.append(
+            MilestoneFact(
+                type=target.milestone,
+                date=day,
+                event=event,
+                days_from_looked_after=(day - la_start).days if day is not None and la_start is not None else None,
+                days_from_previous=(day - previous).days if day is not None and previous is not None else None,
+                target_days=target_days,
+                target_date=target_date,
+                status=status,
+                days_over=over,
+                extensions=extensions,
+            )
+        )
+        if day is not None:
+            previous = day
+    return tuple(out)
+
+
+def _step_dates(happened: list[tuple[int, AnyEvent]], la_start: date | None, la_event: int | None,
+                permanence: LegalPermanence | None, vocab: Vocabulary | None) -> dict[str, tuple[date, int]]:
+    """(date, event) of each step taken: by its milestone, or by an event whose term names it as its `step`;
+    the earliest counts. Becoming looked after is dated by the looked-after periods, and the order that gave
+    legal permanence is the final order when no milestone says so."""
+    dated: dict[str, tuple[date, int]] = {}
+    if la_start is not None and la_event is not None:
+        dated["looked_after"] = (la_start, la_event)
+    for n, e in happened:
+        step = e.type if isinstance(e, MilestoneEvent) else (
+            vocab.term(e.kind, e.type).step if vocab is not None else None)
+        if step is not None and step != "looked_after":
+            current = dated.get(step)
+            if current is None or (e.first.mid, n) < current:
+                dated[step] = (e.first.mid, n)
+    if "final_order" not in dated and permanence is not None:
+        dated["final_order"] = (permanence.date, permanence.event)  # the order granted is the final order
+    return dated
+
+
+def _extensions(happened: list[tuple[int, AnyEvent]], target: Target, reference: date | None,
+                day: date | None) -> int:
+    """How many times the record extends this step's target (e.g. the court extends the 26 weeks by up to
+    8 weeks, CA 1989 s32(5)): milestones of the target's `extended_by` type dated from the reference date up
+    to the step (or as_of while waiting). None recorded: the target stands as the standards give it."""
+    if target.extended_by is None or reference is None:
+        return 0
+    return sum(1 for _, e in happened if isinstance(e, MilestoneEvent) and e.type == target.extended_by
+               and reference <= e.date.mid and (day is None or e.date.mid <= day))
+
+
+def _status(
+    day: date | None, target_date: date | None, as_of: date, *, settled: bool, exempt: bool, implied: bool = False
+) -> tuple[str, int | None]:
+    """(status, days over target) of one step; see the module notes for the order of the rules."""
+    if target_date is None or exempt:
+        return ("not_applicable", None)
+    if day is not None:
+        if day <= target_date:
+            return ("met", None)
+        return ("missed", (day - target_date).days)
+    if implied:
+        return ("not_recorded", None)
+    if settled:
+        return ("not_applicable", None)
+    if as_of > target_date:
+        return ("overdue", (as_of - target_date).days)
+    return ("pending", None)
+
+
+def _reviews(
+    case: Case,
+    happened: list[tuple[int, AnyEvent]],
+    placements: list[tuple[int, PlacementEvent]],
+    schedule: ReviewSchedule,
+    as_of: date,
+    periods: tuple[Period, ...],
+    inferred: dict[int, date],
+) -> tuple[str, int, tuple[ReviewFact, ...], tuple[ReviewGap, ...]]:
+    """(record, reviews recorded, reviews due, gaps) for the placements away from home.
+
+    What is not in a chronology was not recorded, which is not the same as not held. With no
+    `laac_review` in the file nothing is said about reviews (record "none"). With some, but the record not
+    declared complete (record "partial"), stretches longer than the schedule allows are listed as gaps
+    ("no review recorded between X and Y"). Only when the case says `records: {reviews: complete}` are
+    reviews matched to the schedule and a review due and not in the file reported as not held.
+
+    Each placement restarts the schedule (first review `first_days` after it starts, the second
+    `second_days` after the first, then every `later_days`), counting from when the previous review was
+    held, or was due if it was not. Reviews held between the placement's start and its end (given or
+    inferred, exclusive) belong to it. Nothing falls due after the placement ends or its looked-after period
+    ends; for an open placement the next review due after as_of is listed too (not overdue).
+    """
+    vocab = load_vocabulary(case.jurisdiction)
+    held_all = sorted(
+        (e.date.mid, n) for n, e in happened if isinstance(e, MeetingEvent)
+        and e.type == vocab.word("review_meeting")
+    )
+    complete = case.records.reviews == "complete"
+    record = "complete" if complete else ("partial" if held_all else "none")
+    if record == "none":
+        return (record, 0, (), ())
+    held_days = [d for d, _ in held_all]  # bisected per placement: a rescan each would be quadratic
+    period_starts = [p.start for p in periods]
+    out: list[ReviewFact] = []
+    gaps: list[ReviewGap] = []
+    for n, start, ended, limit in _review_windows(happened, placements, schedule, as_of, periods, inferred, vocab,
+                                                  period_starts):
+        # The reviews held in [start, ended), as index bounds into held_all (not a copy: windows may overlap).
+        first_held = bisect_left(held_days, start)
+        past_held = bisect_left(held_days, ended) if ended is not None else len(held_days)
+        if not complete:
+            gaps.extend(_gaps(n, start, held_days[first_held:past_held], min(limit or as_of, as_of), schedule))
+            continue
+        previous = start
+        number = 1
+        while True:
+            due = schedule.due_after(previous, number)
+            if limit is not None and due > limit:
+                break
+            at = first_held + number - 1
+            held, event = held_all[at] if at < past_held else (None, None)
+            late = max(0, ((held if held is not None else as_of) - due).days)
+            out.append(ReviewFact(placement_event=n, number=number, due=due, held=held, event=event,
+                                  days_late=late, overdue=held is None and due < as_of))
+            if held is None and due >= as_of:
+                break  # the next review still to come
+            previous = held if held is not None else due
+            number += 1
+    return (record, len(held_all), tuple(out), tuple(gaps))
+
+
+def _review_windows(
+    happened: list[tuple[int, AnyEvent]],
+    placements: list[tuple[int, PlacementEvent]],
+    schedule: ReviewSchedule,
+    as_of: date,
+    periods: tuple[Period, ...],
+    inferred: dict[int, date],
+    vocab: Vocabulary,
+    period_starts: list[date],
+) -> list[tuple[int, date, date | None, date | None]]:
+    """(event, start, ended, limit) of each stretch the review schedule runs over.
+
+    Scotland (reg 45): each placement away from home restarts it. England (reg 33, `from: looked_after`):
+    the schedule runs from becoming looked after, whatever the moves, so each looked-after period is one
+    stretch, named by the event that began it."""
+    out: list[tuple[int, date, date | None, date | None]] = []
+    if schedule.counts_from == "looked_after":
+        for p in periods:
+            # the looked-after event that began the period (the latest to start on or before its start)
+            began = [(e.first.mid, m) for m, e in happened if isinstance(e, (PlacementEvent, OrderEvent))
+                     and vocab.term(e.kind, e.type).looked_after and e.first.mid <= p.start]
+            if not began:
+                began = [(e.first.mid, m) for m, e in happened if e.first.mid <= p.start]
+            if not began:
+                continue
+            n = min(m for day, m in began if day == max(began)[0])
+            end = None if p.ongoing else p.end
+            out.append((n, p.start, end if end is not None and end <= as_of else None, end))
+        return out
+    for n, placement in placements:
+        if not vocab.term("placement", placement.type).looked_after:
+            continue
+        start = placement.start.mid
+        at_period = bisect_right(period_starts, start) - 1
+        period = periods[at_period] if at_period >= 0 else None
+        if period is None or not (start < period.end or period.ongoing):
+            continue  # not looked after then (e.g. placed after an adoption order)
+        real_end = placement.end.mid if placement.end is not None else inferred.get(n)
+        ended = real_end if real_end is not None and real_end <= as_of else None
+        limits = [d for d in (ended, None if period.ongoing else period.end) if d is not None]
+        out.append((n, start, ended, min(limits) if limits else None))
+    return out
+
+
+def _gaps(n: int, start: date, held: list[date], stop: date, schedule: ReviewSchedule) -> list[ReviewGap]:
+    """Stretches of one placement longer than the schedule allows with no review recorded in them."""
+    out: list[ReviewGap] = []
+    previous = start
+    for number, day in enumerate([*held, stop], start=1):
+        allowed = (schedule.due_after(previous, number) - previous).days
+        if (day - previous).days > allowed:
+            out.append(ReviewGap(placement_event=n, start=previous, end=day, days=(day - previous).days,
+                                 allowed_days=allowed))
+        previous = day
+    return out
+
+
+def _flags(
+    case: Case,
+    happened: list[tuple[int, AnyEvent]],
+    moves: tuple[Move, ...],
+    milestones: tuple[MilestoneFact, ...],
+    rules: FlagRules,
+    as_of: date,
+    la_start: date | None,
+    days_la: int,
+    permanence: LegalPermanence | None,
+    inferred: dict[int, date],
+    la_span: Span,
+) -> tuple[Flag, ...]:
+    """The three warnings of issue 5, in a fixed order."""
+    out: list[Flag] = []
+    name = case.child.name
+
+    run = _longest_home_cso(happened, as_of, inferred)
+    if run is not None and (run[1] - run[0]).days >= rules.home_supervision_days:
+        began, until = run
+        tense = "has been" if until >= as_of else "was"
+        out.append(Flag(
+            code=FLAG_CSO_AT_HOME,
+            text=(f"{name} {tense} on a compulsory supervision order while living at home for "
+                  f"{duration_words((began, until))} (from {date_words(began)}"
+                  f"{'' if until >= as_of else ' to ' + date_words(until)}). PACE aim: review the plan for a "
+                  f"child on a home supervision order by {target_words(rules.home_supervision_days)}."),
+            date=began + timedelta(days=rules.home_supervision_days),
+        ))
+
+    for i in range(len(moves) - rules.moves_count + 1):
+        first = moves[i].date
+        if (moves[i + rules.moves_count - 1].date - first).days <= rules.moves_window_days:
+            inside = [m for m in moves if first <= m.date <= first + timedelta(days=rules.moves_window_days)]
+            out.append(Flag(
+                code=FLAG_MOVES,
+                text=(f"{len(inside)} placement moves within {target_words(rules.moves_window_days)} "
+                      f"({date_words(inside[0].date)} to {date_words(inside[-1].date)}): frequent moves harm a child's "
+                      "attachments; look at what would keep the next placement stable."),
+                date=moves[i + rules.moves_count - 1].date,
+            ))
+            break
+
+    recommended = next((m for m in milestones if m.type == "permanence_recommended"), None)
+    unplanned = recommended is None or (recommended.date is None and recommended.status != "not_recorded")
+    if la_start is not None and days_la > rules.no_plan_days and unplanned and permanence is None:
+        due = la_start + timedelta(days=rules.no_plan_days)
+        out.append(Flag(
+            code=FLAG_NO_PLAN,
+            text=(f"Looked after for {duration_words(la_span)} with no permanence recommendation recorded. "
+                  f"{load_vocabulary(case.jurisdiction).words.get('plan_aim', 'PACE aim')}: a "
+                  f"permanence decision within {target_words(rules.no_plan_days)} of becoming looked after "
+                  f"(by {date_words(due)})."),
+            date=due,
+        ))
+    return tuple(out)
+
+
+def _longest_home_cso(
+    happened: list[tuple[int, AnyEvent]], as_of: date, inferred: dict[int, date]
+) -> tuple[date, date] | None:
+    """The longest unbroken stretch (start, end) on a CSO while placed at home, up to as_of.
+
+    The stretches are where some CSO and some home placement overlap by at least a day, joined when they
+    touch or are a day apart. Those overlaps cover exactly the days where the union of the CSOs meets the
+    union of the home placements (leaving out bare touches at one end), so the two unions are intersected
+    in one sweep: n log n, where pairing every CSO with every placement was quadratic.
+    """
+    csos: list[tuple[date, date]] = []
+    homes: list[tuple[date, date]] = []
+    for n, e in happened:
+        if isinstance(e, OrderEvent) and e.type == "cso":
+            spans = csos
+        elif isinstance(e, PlacementEvent) and e.type == "home":
+            spans = homes
+        else:
+            continue
+        began = e.first.mid
+        until, _ = _span_end(n, e, inferred, as_of)
+        if began < until:  # a one-day (or, by partial-date mids, reversed) span overlaps nothing
+            spans.append((began, until))
+
+    overlaps = _intersect(_union(csos), _union(homes))
+    best: tuple[date, date] | None = None
+    current: tuple[date, date] | None = None
+    for began, until in overlaps:
+        if current is not None and began <= current[1] + timedelta(days=1):
+            current = (current[0], max(current[1], until))
+        else:
+            current = (began, until)
+        if best is None or (current[1] - current[0]) > (best[1] - best[0]):
+            best = current
+    return best
+
+
+def _union(spans: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Spans merged where they overlap or touch: disjoint, in date order."""
+    merged: list[tuple[date, date]] = []
+    for began, until in sorted(spans):
+        if merged and began <= merged[-1][1]:
+            if until > merged[-1][1]:
+                merged[-1] = (merged[-1][0], until)
+        else:
+            merged.append((began, until))
+    return merged
+
+
+def _intersect(left: list[tuple[date, date]], right: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Where two disjoint, ordered span lists overlap by at least a day, in date order (one sweep)."""
+    out: list[tuple[date, date]] = []
+    i = j = 0
+    while i < len(left) and j < len(right):
+        began = max(left[i][0], right[j][0])
+        until = min(left[i][1], right[j][1])
+        if began < until:
+            out.append((began, until))
+        if left[i][1] < right[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def looked_after_since(case: Case, facts: Facts) -> str:
+    """The start of looked-after time as the record gives it: "2010" when the order that began it has only a
+    year, never the middle day that sums count with."""
+    start = facts.looked_after_start
+    if start is None:
+        return "-"
+    numbers = [n for n, e in case.numbered() if e.first.mid == start and makes_looked_after(case, e)]
+    return when_words([e.first for e in case.events], numbers[0] if numbers else None, start)
+
+
+# ---------------------------------------------------------------- cohort measures (issue 16)
+#
+# Small public functions the cohort view (timeline/cohort/) reads besides Facts, so that a measure across
+# many children is the single-child definition applied to each.
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One pair of PACE steps for one child: how long from `after` to `milestone`, done or still waiting.
+
+    `days` is the time the step took (done), or has taken so far at as_of (waiting); None when the step has
+    not begun, does not apply to the plan's route, or ended without being taken (permanence reached or the
+    child no longer looked after). `within_target` is None where there is no target or nothing done yet.
+    """
+
+    after: str
+    milestone: str
+    start: date | None
+    end: date | None
+    days: int | None
+    waiting: bool
+    exempt: bool
+    target_days: int | None
+    within_target: bool | None
+    out_of_order: bool = False  # dated before the step it counts from: the record contradicts itself
+
+
+def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) -> tuple[Step, ...]:
+    """Each PACE step pair of `facts.milestones` (from its `after` milestone), as the cohort counts it."""
+    std = standards if standards is not None else load_standards()
+    dated = {m.type: m for m in facts.milestones}
+    route = facts.plan_route if facts.as_of == case.as_of_date else recommended_route(case, facts.as_of)
+    settled = facts.legal_permanence is not None or facts.looked_after_end is not None
+    evidence = std.route_evidence({m.type for m in facts.milestones if m.date is not None})
+    out: list[Step] = []
+    for target in std.targets:
+        if target.after is None:
+            continue
+        begin = dated.get(target.after)
+        here = dated.get(target.milestone)
+        start = begin.date if begin is not None else None
+        end = here.date if here is not None else None
+        exempt = target.exempt(route, evidence)
+        waiting = (start is not None and end is None and not settled and not exempt
+                   and target.milestone not in case.records.steps_not_kept)
+        days: int | None = None
+        out_of_order = start is not None and end is not None and end < start
+        if start is not None and end is not None and not exempt and not out_of_order:
+            days = (end - start).days  # a step dated before its start is not a duration: not counted
+        elif waiting and start is not None:
+            days = max(0, (facts.as_of - start).days)
+        within = (here.status == "met") if here is not None and here.status in ("met", "missed") else None
+        out.append(Step(after=target.after, milestone=target.milestone, start=start, end=end, days=days,
+                        waiting=waiting, exempt=exempt, target_days=target.days,
+                        within_target=None if out_of_order else within, out_of_order=out_of_order))
+    return tuple(out)
+
+
+def summary_dict(case: Case, facts: Facts) -> dict[str, object]:
+    """The `timeline summary --json` object (docs/summary.md): fixed key order, ISO dates, event ids."""
+
+    def ident(n: int | None) -> str | None:
+        return event_id(n, case.events[n - 1]) if n is not None else None
+
+    child: dict[str, object] = {
+        "name": case.child.name,
+        "date_of_birth": case.child.date_of_birth.isoformat(),
+        "ref": case.child.ref,
+        "age": format_age(case.child.date_of_birth, facts.as_of),
+        "age_days": facts.age_days,
+    }
+    lp = facts.legal_permanence
+    permanence: dict[str, object] | None = None if lp is None else {
+        "date": lp.date.isoformat(),
+        "type": lp.type,
+        "route": lp.route,
+        "days_from_looked_after": lp.days_from_looked_after,
+        "event": ident(lp.event),
+    }
+    return {
+        "child": child,
+        "as_of": facts.as_of.isoformat(),
+        "looked_after_start": _iso(facts.looked_after_start),
+        "looked_after_end": _iso(facts.looked_after_end),
+        "days_looked_after": facts.days_looked_after,
+        "looked_after_periods": [
+            {"start": p.start.isoformat(), "end": p.end.isoformat(), "days": p.days, "ongoing": p.ongoing}
+            for p in facts.looked_after_periods
+        ],
+        "percent_of_life_looked_after": facts.percent_of_life_looked_after,
+        "placements": facts.placements,
+        "moves": facts.moves,
+        "hearings": facts.hearings,
+        "legal_permanence": permanence,
+        "milestones": [_milestone_dict(m, ident) for m in facts.milestones],
+        "reviews": _reviews_dict(facts, ident),
+        "flags": [{"code": f.code, "text": f.text, "date": _iso(f.date)} for f in facts.flags],
+        "inferred_ends": [{"event": ident(n), "end": day.isoformat()} for n, day in facts.inferred_ends.items()],
+        "warnings": list(facts.as_of_warnings),
+        **_measures_dict(facts, ident),
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    """A date in the JSON (ISO), or null when not known."""
+    return day.isoformat() if day is not None else None
+
+
+def _milestone_dict(m: MilestoneFact, ident: Callable[[int | None], str | None]) -> dict[str, object]:
+    """One PACE step in the JSON: its date, time from looked after and from the step before, target and status."""
+    return {
+        "type": m.type,
+        "date": _iso(m.date),
+        "days_from_looked_after": m.days_from_looked_after,
+        "days_from_previous": m.days_from_previous,
+        "target_days": m.target_days,
+        "status": m.status,
+        "target_date": _iso(m.target_date),
+        "days_over": m.days_over,
+        "event": ident(m.event),
+    }
+
+
+def _reviews_dict(facts: Facts, ident: Callable[[int | None], str | None]) -> dict[str, object]:
+    """The reviews in the JSON: how complete the record is, each review due, and the gaps with none recorded."""
+    return {
+        "record": facts.reviews_record,
+        "recorded": facts.reviews_recorded,
+        "overdue": facts.reviews_overdue,
+        "held_late": sum(1 for r in facts.reviews if r.held is not None and r.days_late > 0),
+        "items": [
+            {
+                "placement": ident(r.placement_event),
+                "number": r.number,
+                "due": r.due.isoformat(),
+                "held": _iso(r.held),
+                "event": ident(r.event),
+                "days_late": r.days_late,
+                "overdue": r.overdue,
+            }
+            for r in facts.reviews
+        ],
+        "gaps": [
+            {
+                "placement": ident(g.placement_event),
+                "from": g.start.isoformat(),
+                "to": g.end.isoformat(),
+                "days": g.days,
+                "allowed_days": g.allowed_days,
+            }
+            for g in facts.review_gaps
+        ],
+    }
+
+
+def _measures_dict(facts: Facts, ident: Callable[[int | None], str | None]) -> dict[str, object]:
+    """The jurisdiction's named measures in the JSON (no key at all where it has none: Scotland's stays)."""
+    if not facts.measures:
+        return {}
+    from .measures import measure_dict
+
+    return {"measures": [measure_dict(m, ident(m.event)) for m in facts.measures],
+            "review_dates_approximate": facts.review_dates_approximate}
+
+
+def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None) -> str:
+    """The plain-text summary a social worker reads before a review (`timeline summary CASE`)."""
+    std = standards if standards is not None else load_standards(jurisdiction=case.jurisdiction)
+    vocab = load_vocabulary(case.jurisdiction)
+    born = case.child.date_of_birth
+    ref = f" (ref {case.child.ref})" if case.child.ref else ""
+    lines = [f"Summary for {case.child.name}{ref}",
+             f"Born {date_words(born)}; as at {date_words(facts.as_of)}, aged {format_age(born, facts.as_of)}", ""]
+    lines.extend(_table(None, [*_looked_after_rows(case, facts), *_permanence_rows(case, facts, vocab)]))
+    lines.append("")
+    lines.extend(_steps_text(case, facts, std, vocab))
+    if facts.measures:
+        lines.extend(_measures_text(case, facts, std))
+    lines.extend(_reviews_text(case, facts, std, vocab))
+    if facts.as_of_warnings:
+        lines.append("Check the as-at date")
+        lines.extend(f"  ! {w[:1].upper()}{w[1:]}{'' if w.endswith('?') else '.'}" for w in facts.as_of_warnings)
+        lines.append("")
+    lines.append("Flags")
+    if not facts.flags:
+        lines.append("  none")
+    lines.extend(f"  ! {f.text}" for f in facts.flags)
+    return "\n".join(lines) + "\n"
+
+
+def _span_text(what: Span, days: int) -> str:
+    """A duration as the summary's table gives it: '2 y 8 m (974 days)'."""
+    return f"{duration_words(what, short=True)} ({plural(days, 'day')})"
+
+
+def _looked_after_rows(case: Case, facts: Facts) -> list[list[str]]:
+    """When the child was looked after, for how long (each period when there were several), and how
+    many placements, moves and hearings."""
+    born, name = case.child.date_of_birth, case.child.name
+    rows: list[list[str]] = []
+    if facts.looked_after_start is None:
+        rows.append(["Looked after", f"not looked after on or before {date_words(facts.as_of)}"])
+    else:
+        until = (f"to {date_words(facts.looked_after_end)}" if facts.looked_after_end is not None
+                 else f"and still looked after at {date_words(facts.as_of)}")
+        rows.append(["Looked after", f"from {looked_after_since(case, facts)} (aged "
+                     f"{format_age(born, facts.looked_after_start)}) {until}"])
+        periods = facts.looked_after_periods
+        count = f" in {len(periods)} periods" if len(periods) > 1 else ""
+        rows.append(["Time looked after", f"{_span_text(facts.looked_after_span, facts.days_looked_after)}{count}, "
+                     f"{facts.percent_of_life_looked_after:.1f}% of {name}'s life"])
+        if len(periods) > 1:
+            for i, p in enumerate(periods, start=1):
+                until = f"to {date_words(p.end)}" if not p.ongoing else f"still looked after at {date_words(p.end)}"
+                rows.append([f"  period {i}",
+                             f"from {date_words(p.start)} {until}: {_span_text((p.start, p.end), p.days)}"])
+    rows.append(["Placements", f"{facts.placements} (not counting short breaks), {plural(facts.moves, 'move')}"])
+    rows.append(["Hearings", f"{facts.hearings} up to {date_words(facts.as_of)}"])
+    return rows
+
+
+def _permanence_rows(case: Case, facts: Facts, vocab: Vocabulary) -> list[list[str]]:
+    """Legal permanence: not reached, or when, by which order or route, and how long after becoming looked after."""
+    lp = facts.legal_permanence
+    if lp is None:
+        return [["Legal permanence", "not reached"]]
+    what = (vocab.term("order", lp.type).label if lp.type != "final_order"
+            else vocab.term("milestone", "final_order").label)
+    routed = f" (route: {vocab.routes.get(lp.route, lp.route)})" if lp.route else ""
+    after = (f", {_span_text((facts.looked_after_start, lp.date), lp.days_from_looked_after)} after becoming "
+             "looked after" if lp.days_from_looked_after is not None and facts.looked_after_start is not None
+             else "")
+    when = when_words([e.first for e in case.events], lp.event, lp.date)
+    return [["Legal permanence", f"{when}: {what}{routed}{after}"]]
+
+
+def _steps_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -> list[str]:
+    """The steps to permanence as a table: date, age, time since looked after and since the step before,
+    the target (and its extensions) and the status."""
+    born = case.child.date_of_birth
+    route = _recommended_route(_happened(case, facts.as_of))
+    steps: list[list[str]] = []
+    for m in facts.milestones:
+        target = std.target(m.type)
+        if m.target_days is not None and target.after is not None:
+            after = vocab.term("milestone", target.after).abbr.lower()
+            aim = f"{target_words(m.target_days)} ({m.target_days} days) after {after}"
+            if m.extensions:  # the record extends the timetable (CA 1989 s32(5)): say so beside the target
+                aim = (f"{period_words(m.target_days)} ({m.target_days} days) after {after}, "
+                       f"extended {times_words(m.extensions)}")
+        else:
+            aim = "no target"
+        steps.append([
+            vocab.term("milestone", m.type).abbr,
+            when_words([e.first for e in case.events], m.event, m.date) if m.date is not None else "-",
+            format_age(born, m.date) if m.date is not None else "-",
+            duration_words(m.days_from_looked_after, short=True) if m.days_from_looked_after is not None else "-",
+            duration_words(m.days_from_previous, short=True) if m.days_from_previous is not None else "-",
+            aim,
+            _status_words(m, target, facts, route, std, kept=m.type not in case.records.steps_not_kept),
+        ])
+    return [f"Steps to permanence (targets: {std.name})",
+            *_table(["Step", "Date", "Age", "Since looked after", "Since previous", "Target", "Status"], steps), ""]
+
+
+def _reviews_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -> list[str]:
+    """The reviews section: none recorded; a partial record (with its gaps); or each review due, held or not."""
+    sched = std.reviews
+    lines = [_review_heading(vocab.words, sched)]
+
+    def where(placement_event: int) -> str:
+        placement = case.events[placement_event - 1]
+        return placement.label or vocab.term(placement.kind, placement.type).label
+
+    if facts.reviews_record == "none":
+        lines.append(f"  {NO_REVIEWS_RECORDED}")
+    elif facts.reviews_record == "partial":
+        lines.append(f"  {plural(facts.reviews_recorded, 'review')} recorded; the record of reviews is not "
+                     "declared complete, so reviews are not matched to the schedule")
+        lines.extend(f"  no review recorded between {date_words(g.start)} and {date_words(g.end)} "
+                     f"({days_words(g.days)}; {where(g.placement_event)})" for g in facts.review_gaps)
+    elif not facts.reviews:
+        lines.append("  none due")
+    else:
+        review_rows = []
+        for r in facts.reviews:
+            named = where(r.placement_event)
+            if sched.counts_from == "looked_after":  # one schedule per period, named by when it began
+                named = f"looked after from {case.events[r.placement_event - 1].first.display()}"
+            if r.held is not None:
+                state = f"{days_words(r.days_late, months=True)} late" if r.days_late else "on time"
+            elif r.overdue:
+                state = f"NOT HELD, overdue by {days_words(r.days_late, months=True)}"
+            else:
+                state = "not yet due"
+            review_rows.append([named, str(r.number), date_words(r.due), date_words(r.held) if r.held else "-",
+                                state])
+        lines.extend(_table(["Placement", "Review", "Due", "Held", "Status"], review_rows))
+        due = sum(1 for r in facts.reviews if r.due <= facts.as_of)
+        late = sum(1 for r in facts.reviews if r.held is not None and r.days_late > 0)
+        lines.append(f"  {due} due by {date_words(facts.as_of)}: {late} held late, {facts.reviews_overdue} not held")
+    lines.append("")
+    return lines
+
+
+def _review_heading(jurisdiction_words: dict[str, str], sched: ReviewSchedule) -> str:
+    """The reviews section's title: the schedule in days (Scotland), or as the regulations word it."""
+    if sched.first_working_days is None:
+        return (f"Looked-after reviews (first within {sched.first_days} days of each placement away from "
+                f"home, the next within {sched.second_days} days, then every {sched.later_days} days)")
+    name = jurisdiction_words.get("reviews_title", "Looked-after reviews")
+    since = "of becoming looked after" if sched.counts_from == "looked_after" else "of each placement"
+    second = (f"{plural(sched.second_months, 'month')}" if sched.second_months else f"{sched.second_days} days")
+    later = (f"{plural(sched.later_months, 'month')}" if sched.later_months else f"{sched.later_days} days")
+    approx = ("; working days counted Monday to Friday without bank holidays, so approximate: give a "
+              "holiday list (--holidays)" if sched.approximate else "; working days skip the bank holidays given")
+    return (f"{name} (first within {sched.first_working_days} working days {since}, the next within {second}, "
+            f"then every {later}{approx})")
+
+
+def _measures_text(case: Case, facts: Facts, std: Standards) -> list[str]:
+    """The jurisdiction's named measures (England: 26 weeks, CMH, A1, A2, A10, stability) as a table."""
+    from .measures import STATUS_WORDS
+
+    rows: list[list[str]] = []
+    notes: list[str] = []
+    for m in facts.measures:
+        if m.count is not None:
+            time = plural(m.count, "placement")
+        else:
+            time = plural(m.days, "day") if m.days is not None else "-"
+        target = m.target_text or "-"
+        if m.target_date is not None:
+            target += f", by {date_words(m.target_date)}"
+        rows.append([m.label, date_words(m.start) if m.start else "-", date_words(m.end) if m.end else "-", time,
+                     target, STATUS_WORDS.get(m.status, m.status)])
+        if m.note:
+            notes.append(f"  {m.label}: {m.note}")
+    out = [f"Measures ({std.name})"]
+    out.extend(_table(["Measure", "From", "To", "Time", "Target", "Status"], rows))
+    out.extend(notes)
+    out.append("")
+    return out
+
+
+def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | None, std: Standards, *,
+                  kept: bool = True) -> str:
+    """A milestone's status as a sentence fragment, including why a step does not apply."""
+    if m.status == "met":
+        return "met"
+    if m.status == "missed" and m.days_over is not None:
+        return f"missed by {days_words(m.days_over, months=True)}"
+    if m.status == "overdue" and m.target_date is not None and m.days_over is not None:
+        return f"OVERDUE by {days_words(m.days_over, months=True)}; was due {date_words(m.target_date)}"
+    if m.status == "not_recorded":
+        return "not recorded (a later step shows it happened)" if kept else "not recorded (the source does not hold it)"
+    if m.status == "pending" and m.target_date is not None:
+        return f"not yet due (due by {date_words(m.target_date)})"
+    if m.target_days is None:
+        return "done (no target)" if m.date is not None else "no target"
+    evidence = std.route_evidence({x.type for x in facts.milestones if x.date is not None})
+    if target.unplanned(route, evidence):
+        return no_plan_words(target.only_for_routes)
+    if route is not None and target.exempt(route, evidence):
+        return f"does not apply to a '{route}' plan"
+    reference = next((x for x in facts.milestones if x.type == target.after), None)
+    if reference is not None and reference.date is None:
+        return f"not measured: no {target.after.replace('_', ' ') if target.after else 'earlier'} date"
+    return "no longer applies"
+
+
+def _table(headers: list[str] | None, rows: list[list[str]]) -> list[str]:
+    """Left-aligned columns two spaces apart, indented two spaces; a dashed rule under the headers."""
+    all_rows = ([headers] if headers else []) + rows
+    widths = [max(len(r[i]) for r in all_rows) for i in range(len(all_rows[0]))]
+
+    def line(cells: list[str]) -> str:
+        return ("  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))).rstrip()
+
+    out = []
+    if headers:
+        out.append(line(headers))
+        out.append(line(["-" * w for w in widths]))
+    out.extend(line(r) for r in rows)
+    return out

@@ -1,0 +1,1 @@
+"""Input stage: the only readers of user files (case files, chronology tables, SSDA903 returns)."""

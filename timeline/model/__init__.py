@@ -1,0 +1,1 @@
+"""Model stage: the case file contract (frozen pydantic models), its vocabulary, case queries and checks."""

@@ -1,0 +1,102 @@
+"""Facts stage (case queries that need no standards): the main placements, the looked-after start, and
+what makes an as-at date look wrong.
+
+They sit below the io stage's lint (which warns with them) and the facts stage (which measures with them),
+so that reading a case file never needs the measures, and the measures never need the reader.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..dates import age_at
+from ..words import age_words, date_words, duration_words
+from .case import AnyEvent, Case, MilestoneEvent, OrderEvent, PlacementEvent
+from .vocabulary import load_vocabulary
+
+
+def main_placements(case: Case) -> list[tuple[int, PlacementEvent]]:
+    """(1-based file position, placement) for placements that are not overlays (respite), by start then file order."""
+    vocab = load_vocabulary(case.jurisdiction)
+    found = [
+        (n, e)
+        for n, e in case.numbered()
+        if isinstance(e, PlacementEvent) and not vocab.term("placement", e.type).overlay
+    ]
+    return sorted(found, key=lambda item: (item[1].start.mid, item[0]))
+
+
+def makes_looked_after(case: Case, event: AnyEvent) -> bool:
+    """True for a placement or order whose code makes the child looked after (vocabulary data)."""
+    if not isinstance(event, (PlacementEvent, OrderEvent)):
+        return False
+    return load_vocabulary(case.jurisdiction).term(event.kind, event.type).looked_after
+
+
+def looked_after_start(case: Case) -> date | None:
+    """The explicit `looked_after` milestone if present, else the earliest start of a looked-after placement/order."""
+    explicit = [e.date.mid for e in case.events if isinstance(e, MilestoneEvent) and e.type == "looked_after"]
+    if explicit:
+        return min(explicit)
+    starts = [e.first.mid for e in case.events if makes_looked_after(case, e)]
+    return min(starts) if starts else None
+
+
+STALE_AS_OF_DAYS = 730  # two years with nothing recorded: the as-at date is probably not the chronology's
+
+
+def as_of_warnings(case: Case) -> tuple[str, ...]:
+    """Plain warnings when the as-at date looks wrong for the record: the figures would run on to it.
+
+    An old chronology measured as at today reads "looked after 20 y 9 m, CSO ongoing" for a child who
+    left care long ago: an as-at date at which the child is 18 or over, or more than two years after the
+    last event, is most likely not the date the chronology was written up to.
+    """
+    as_of = case.as_of_date
+    born = case.child.date_of_birth
+    name = case.child.name
+    out: list[str] = []
+    if age_at(born, as_of)[0] >= load_vocabulary(case.jurisdiction).looked_after_until_age:
+        out.append(f"as at {date_words(as_of)} {name} is {age_words(born, as_of)} old (18 or over): looked-after time "
+                   "is counted to the 18th birthday at most, and everything else runs to the as-at date as if "
+                   "nothing had changed since the last entry; is the as-at date right?")
+    days = [e.last.mid if e.last is not None else e.first.mid for e in case.events if not e.planned]
+    if days:
+        last = max(days)
+        if (as_of - last).days > STALE_AS_OF_DAYS:
+            out.append(f"as at {date_words(as_of)} is {duration_words((last, as_of))} after the last event "
+                       f"recorded ({date_words(last)}): open placements and orders are counted as running to it; "
+                       "set the as-at date (as_of, or --as-of) to the date the chronology runs to")
+    return tuple(out)
+
+
+def _recommended_route(happened: list[tuple[int, AnyEvent]]) -> str | None:
+    """The route of the latest permanence recommendation that names one (the plan in force)."""
+    routes = [
+        (e.date.mid, n, e.route)
+        for n, e in happened
+        if isinstance(e, MilestoneEvent) and e.type == "permanence_recommended" and e.route is not None
+    ]
+    return max(routes)[2] if routes else None
+
+
+def placement_at(case: Case, day: date) -> PlacementEvent | None:
+    """The main placement (not an overlay, not planned) running on `day`: the latest to start on or before
+    it whose end is not before it; None when none is recorded."""
+    found = None
+    for _, e in main_placements(case):
+        if e.planned or e.start.mid > day:
+            continue
+        if e.end is None or e.end.mid >= day:
+            found = e
+    return found
+
+
+def recommended_route(case: Case, as_of: date | None = None) -> str | None:
+    """The route of the permanence plan in force at `as_of` (default the case's): see `_recommended_route`."""
+    return _recommended_route(happened(case, as_of if as_of is not None else case.as_of_date))
+
+
+def happened(case: Case, as_of: date) -> list[tuple[int, AnyEvent]]:
+    """Actual events that began on or before as_of, in file order: the facts are 'as at' as_of."""
+    return [(n, e) for n, e in case.numbered() if not e.planned and e.first.mid <= as_of]

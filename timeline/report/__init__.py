@@ -1,0 +1,1 @@
+"""Report stage: what the printed report and the child's own story hold, and where."""
