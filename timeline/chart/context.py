@@ -121,15 +121,8 @@ class Context:
         return text
 
     def dates_text(self, e: AnyEvent) -> str:
-        first = e.first.display()
-        if not e.is_span:
-            return first
-        if e.last is None:
-            inferred = self.inferred.get(self.number_of.get(id(e), 0))
-            if inferred is not None:
-                return f"{first} {DASH} {day_words(inferred)} (end inferred)"
-            return f"from {first} (ongoing)"
-        return f"{first} {DASH} {e.last.display()}"
+        inferred = self.inferred.get(self.number_of.get(id(e), 0)) if e.last is None else None
+        return words.span_dates_words(e.first, e.last, is_span=e.is_span, inferred=inferred, open_end="from")
 
     def age_text(self, e: AnyEvent) -> str:
         a = format_age(self.born, e.first.mid)

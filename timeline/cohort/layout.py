@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from .. import words
 from ..chart.layout import fill_rules, font_families
 from ..chart.metrics import TextMetrics, default_metrics
-from ..dates import PartialDate
 from ..model.vocabulary import Vocabulary, load_vocabulary
 from ..scene import shapes
 from ..scene.items import Box, Item, Line, Marker, Path, Rect, Scene, Text
@@ -71,7 +71,7 @@ def step_words(after: str, milestone: str, jurisdiction: str = "scotland") -> st
 
 
 def day_words(day: date) -> str:
-    return PartialDate.of(day).display()
+    return words.date_words(day)
 
 
 def stylesheet(theme: Theme, jurisdiction: str = "scotland") -> StyleSheet:
@@ -563,7 +563,7 @@ def _run_legend(c: Cohort, p: _Page, x: float, y: float, w: float, h: float) -> 
     ]
     if c.options.rules == "mdc":
         rows.append(("limit", "limits: mean +/- 2.66 x mean moving range"))
-    for cls, words in rows:
+    for cls, entry in rows:
         cx, cy = x + 14, yy + 7
         if cls == "pt":
             p.items.append(Rect(cx - 2.5, cy - 2.5, 5, 5, "pt"))
@@ -573,9 +573,9 @@ def _run_legend(c: Cohort, p: _Page, x: float, y: float, w: float, h: float) -> 
             p.items.append(Marker("diamond", cx, cy, 8, "pt-signal"))
         else:
             p.items.append(Line(cx - 9, cy, cx + 9, cy, cls))
-        yy = p.lines(x + 30, yy, words, w - 40, max_lines=2)
+        yy = p.lines(x + 30, yy, entry, w - 40, max_lines=2)
         yy += 2
-    words = {
+    rules_text = {
         "ihi": "IHI rules: 6 or more points in a row on one side of the median (points on it skipped); 5 or more "
                "rising or falling (repeats not counted); too few or too many runs (published table).",
         "anhoej": "Anhøj rules: the longest run longer than round(log2(n) + 3), or fewer crossings of the median "
@@ -583,7 +583,7 @@ def _run_legend(c: Cohort, p: _Page, x: float, y: float, w: float, h: float) -> 
         "mdc": "Making Data Count: a point beyond the limits; 7 in a row on one side of the mean; 7 rising or "
                "falling; 2 of 3 beyond 2 sigma on one side.",
     }.get(c.options.rules, c.options.rules)
-    p.lines(x + 6, yy + 6, words, w - 12, max_lines=5, cls="muted")
+    p.lines(x + 6, yy + 6, rules_text, w - 12, max_lines=5, cls="muted")
 
 
 # ---------------------------------------------------------------- page 3

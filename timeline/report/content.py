@@ -237,10 +237,6 @@ class Report:
 # ----------------------------------------------------------------------------------------------- formatting
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return words.plural(n, one, many)
-
-
 def age_words(born: date, day: date) -> str:
     """The age in words: '4', '10 months', '3 years 4 months' style (used after 'the age of')."""
     return words.age_words(born, day)
@@ -270,13 +266,8 @@ def _possessive(name: str) -> str:
 
 
 def _date_text(event: AnyEvent, inferred: date | None = None) -> str:
-    first = event.first.display()
-    if not event.is_span:
-        return first
-    last = event.last
-    if last is None and inferred is not None:  # an end the record implies (facts.inferred_ends): a guess
-        return f"{first} {EN_DASH} {words.date_words(inferred)} (end inferred)"
-    return f"{first} {EN_DASH} {last.display()}" if last is not None else f"{first} {EN_DASH} ongoing"
+    """The table's dates of an event (`words.span_dates_words`; an inferred end is facts.inferred_ends')."""
+    return words.span_dates_words(event.first, event.last, is_span=event.is_span, inferred=inferred)
 
 
 def _age_text(born: date, when: PartialDate) -> str:
@@ -401,7 +392,7 @@ def _milestone_line(case: Case, m: MilestoneFact) -> MilestoneLine:
     if m.extensions and m.target_days is not None and m.target_date is not None:
         from ..facts.measures import period_words
 
-        times = "once" if m.extensions == 1 else f"{m.extensions} times"
+        times = words.times_words(m.extensions)
         target = f"{period_words(m.target_days)} (by {PartialDate.of(m.target_date).display()}; extended {times})"
     if m.status in ("missed", "overdue") and m.days_over:
         status += f" by {duration_words(m.days_over)}"
@@ -559,14 +550,15 @@ def _placements_figure(case: Case, facts: Facts, vocab: Vocabulary) -> Figure:
     now_placed = placement_at(case, facts.as_of)
     where = (f"; now {now_placed.label or vocab.term('placement', now_placed.type).label} since "
              f"{now_placed.start.display()}" if now_placed is not None else "")
-    return Figure("Placements", f"{_plural(facts.placements, 'placement')}, {_plural(facts.moves, 'move')}{where}")
+    placed = f"{words.plural(facts.placements, 'placement')}, {words.plural(facts.moves, 'move')}"
+    return Figure("Placements", f"{placed}{where}")
 
 
 def _reviews_figure(facts: Facts, vocab: Vocabulary) -> Figure:
     """Reviews held, late and overdue, and the next one due (approximate without a bank holiday list)."""
     title = vocab.words.get("reviews_title", "Looked-after reviews")
     if not facts.reviews:
-        return Figure(title, f"{_plural(facts.reviews_recorded, 'review')} recorded")
+        return Figure(title, f"{words.plural(facts.reviews_recorded, 'review')} recorded")
     held = sum(1 for r in facts.reviews if r.held is not None)
     late = sum(1 for r in facts.reviews if r.held is not None and r.days_late > 0)
     upcoming = next((r for r in facts.reviews if r.held is None and not r.overdue), None)
@@ -626,11 +618,12 @@ def hearing_paragraph(case: Case, facts: Facts) -> str:
             f"{name} was looked after from the age of {age_words(born, facts.looked_after_start)} "
             f"to {age_words(born, facts.looked_after_end)}: {span}, {share}."
         )
-    places = _plural(facts.placements, "place")
-    moves = _plural(facts.moves, "move")
+    places = words.plural(facts.placements, "place")
+    moves = words.plural(facts.moves, "move")
     parts.append(f"{name} has lived in {places} and has had {moves} between them.")
     if facts.hearings:
-        parts.append(f"There {'has' if facts.hearings == 1 else 'have'} been {_plural(facts.hearings, 'hearing')}.")
+        been = "has" if facts.hearings == 1 else "have"
+        parts.append(f"There {been} been {words.plural(facts.hearings, 'hearing')}.")
     lp = facts.legal_permanence
     if lp is not None:
         term = permanence_term(case, lp)
