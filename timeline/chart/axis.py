@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from .. import words
 from ..dates import format_age
+from ..facts.compute import looked_after_since, started_words
 from ..scene import shapes
 from ..scene.items import Box, Group, Item, Line, Path, Rect, Text
 from .context import DASH, Context, day_words
@@ -61,11 +62,11 @@ def bracket(ctx: Context, plot_top: float) -> list[Item]:
         paths.append(Path(d, Box(pa, by - t.bracket_tick, pb - pa, t.bracket_tick), "bracket"))
     label = ctx.text(tx, ty, text, "bracket-label", bold=True)
     bg = Rect(tx - t.label_pad, ty, w + 2 * t.label_pad, ctx.text_h, "label-bg", rx=2.0)
-    each = "; ".join(
-        f"{day_words(p.start)} to "
+    each = "; ".join(  # starts as the record gives them ("2010"), never a partial date's middle day
+        f"{started_words(ctx.case, p.start)} to "
         f"{day_words(p.end) if not p.ongoing else day_words(ctx.as_of) + ' (still looked after)'}"
         for p in periods)
-    title = (f"Looked after {each or 'from ' + day_words(f.looked_after_start)}: {duration}{count}, "
+    title = (f"Looked after {each or 'from ' + looked_after_since(ctx.case, f)}: {duration}{count}, "
              f"{f.percent_of_life_looked_after}% of life")
     return [Group((*paths, bg, label), "looked-after", id="looked-after", title=title)]
 

@@ -772,10 +772,14 @@ def looked_after_since(case: Case, facts: Facts) -> str:
     """The start of looked-after time as the record gives it: "2010" when the order that began it has only a
     year, never the middle day that sums count with."""
     start = facts.looked_after_start
-    if start is None:
-        return "-"
-    numbers = [n for n, e in case.numbered() if e.first.mid == start and makes_looked_after(case, e)]
-    return when_words([e.first for e in case.events], numbers[0] if numbers else None, start)
+    return "-" if start is None else started_words(case, start)
+
+
+def started_words(case: Case, day: date) -> str:
+    """The start of a looked-after period as the record gives it (the date of the event that began it, "2010"
+    for a year-only order), or the day itself when no such event starts on it."""
+    numbers = [n for n, e in case.numbered() if e.first.mid == day and makes_looked_after(case, e)]
+    return when_words([e.first for e in case.events], numbers[0] if numbers else None, day)
 
 
 # ---------------------------------------------------------------- cohort measures (issue 16)
@@ -993,7 +997,7 @@ def _looked_after_rows(case: Case, facts: Facts) -> list[list[str]]:
             for i, p in enumerate(periods, start=1):
                 until = f"to {date_words(p.end)}" if not p.ongoing else f"still looked after at {date_words(p.end)}"
                 rows.append([f"  period {i}",
-                             f"from {date_words(p.start)} {until}: {_span_text((p.start, p.end), p.days)}"])
+                             f"from {started_words(case, p.start)} {until}: {_span_text((p.start, p.end), p.days)}"])
     rows.append(["Placements", f"{facts.placements} (not counting short breaks), {plural(facts.moves, 'move')}"])
     rows.append(["Hearings", f"{facts.hearings} up to {date_words(facts.as_of)}"])
     return rows
