@@ -122,7 +122,7 @@ def test_html_report_with_several_key_pages_repeats_no_id() -> None:
     import collections
     import re
 
-    from timeline.report.content import report_html
+    from timeline.render.html import report_html
 
     html = report_html(synthetic(600), options=RenderOptions(format="html"), target="html")
     assert html.count("<svg") >= 4
@@ -153,7 +153,7 @@ def test_html_keeps_label_text_that_looks_like_an_id_as_written() -> None:
 
     from test_layout import make_case
 
-    from timeline.report.content import report_html
+    from timeline.render.html import report_html
 
     label = 'Note see url(#pat-dots) and id="pat-x"'
     events = [{"kind": "placement", "type": "foster", "start": f"{2010 + i // 12}-{i % 12 + 1:02d}-01",

@@ -24,8 +24,9 @@ from test_report import (
 
 from timeline.model.case import Case
 from timeline.pipeline import RenderOptions, render_case
+from timeline.render.assets import allowed_assets
 from timeline.render.pdf import FetchLog, decode_data_uri, make_fetcher, pdf_bytes
-from timeline.report.content import TRAINING_BANNER, allowed_assets
+from timeline.report.content import TRAINING_BANNER
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKING = "OFFICIAL-SENSITIVE"
@@ -587,16 +588,12 @@ def test_a_fallback_font_subset_by_fonttools_keeps_its_own_date(tmp_path: Path) 
     assert any(not name.startswith("Atkinson") for name in fonts), f"no fallback font was subset: {fonts}"
 
 
-def test_a_pdf_render_depends_on_its_arguments_not_on_an_open_scene_registry(amy: Case, amy_pdf: bytes) -> None:
-    """The PDF renderer hands the report its own registry's `image_uri`: a registry left open around it
-    (`pdfdraw.scene_images`, still used by other callers) registers nothing and changes no byte."""
-    from timeline.render.pdfdraw import SceneRegistry, scene_images
+def test_a_pdf_render_depends_on_its_arguments_not_on_shared_state(amy: Case, amy_pdf: bytes) -> None:
+    """The PDF renderer hands the HTML writer its own registry's `image_uri`: no registry is shared between
+    renders (pdfdraw has no context variable any more), so the same arguments give the same bytes."""
+    from timeline.render import pdfdraw
 
-    outside = SceneRegistry()
-    with scene_images(outside):
-        data, pages = pdf_bytes(amy, options=RenderOptions(format="pdf", marking=MARKING))
+    assert not any(name.startswith("_ACTIVE") or name == "scene_images" for name in vars(pdfdraw))
+    data, pages = pdf_bytes(amy, options=RenderOptions(format="pdf", marking=MARKING))
     assert data == amy_pdf
     assert pages >= 2
-    assert len(outside) == 0  # the render used its own registry
-    with scene_images(None):  # None used to mean "full SVG": the render still paints its scenes
-        assert pdf_bytes(amy, options=RenderOptions(format="pdf", marking=MARKING))[0] == amy_pdf

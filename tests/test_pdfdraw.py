@@ -33,9 +33,8 @@ from timeline.render.pdfdraw import (
     PATTERN_CHAIN,
     DrawingError,
     SceneRegistry,
-    scene_image_uri,
-    scene_images,
 )
+from timeline.render.safety import svg_image_uri
 from timeline.scene.items import Group, Item, Line, Marker, Rect, Scene, Text
 from timeline.scene.items import Path as ScenePath
 from timeline.scene.shapes import arc_curves, svg_d, trace
@@ -93,9 +92,8 @@ def _drawings(case: Case) -> list[tuple[Scene, ...]]:
 def _page(pdf: Any, scenes: tuple[Scene, ...], *, direct: bool) -> bytes:
     """A PDF page exactly holding the scenes as images one under the other, painted or from SVG."""
     fetcher = pdf.make_fetcher()
-    with scene_images(fetcher.scenes if direct else None):
-        images = "".join(f'<img style="display:block;width:{s.width}px" src="{scene_image_uri(s)}">'
-                         for s in scenes)
+    image_uri = fetcher.scenes.image_uri if direct else svg_image_uri
+    images = "".join(f'<img style="display:block;width:{s.width}px" src="{image_uri(s)}">' for s in scenes)
     width, height = max(s.width for s in scenes), sum(s.height for s in scenes)
     html = (f"<html><head><style>@page{{size:{width}px {height + 2}px;margin:0}}body{{margin:0}}</style>"
             f"</head><body>{images}</body></html>")
@@ -225,20 +223,18 @@ def _stub_token(url: str) -> str | None:
 # ----------------------------------------------------------------------------------------------- the hand-over
 
 
-def test_scene_image_uri_is_a_stub_inside_a_render_and_full_svg_outside(cases: dict[str, Case]) -> None:
+def test_a_registrys_image_is_a_stub_and_the_full_svg_image_is_not(cases: dict[str, Case]) -> None:
     import base64
 
     scene = scene_for(cases["home"], RenderOptions())
-    outside = scene_image_uri(scene)
+    outside = svg_image_uri(scene)
     assert len(outside) > 10_000 and "data-timeline-scene" not in base64.b64decode(outside.split(",")[1]).decode()
     registry = SceneRegistry()
-    with scene_images(registry):
-        first, second = scene_image_uri(scene), scene_image_uri(scene.appendix[0] if scene.appendix else scene)
+    first, second = registry.image_uri(scene), registry.image_uri(scene.appendix[0] if scene.appendix else scene)
     stub = base64.b64decode(first.split(",", 1)[1]).decode()
     assert len(first) < 400 and 'data-timeline-scene="0"' in stub and 'viewBox="0 0 ' in stub
     assert 'data-timeline-scene="1"' in base64.b64decode(second.split(",", 1)[1]).decode()
     assert registry.get("0") is scene and registry.get("2") is None and registry.get("x") is None
-    assert "data-timeline-scene" not in base64.b64decode(scene_image_uri(scene).split(",")[1]).decode()
 
 
 # ----------------------------------------------------------------------------------------------- styles and paths

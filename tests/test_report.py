@@ -12,16 +12,15 @@ import pytest
 
 from timeline.model.case import Case
 from timeline.pipeline import RenderOptions, render_case
+from timeline.render.assets import allowed_assets
+from timeline.render.html import report_html
+from timeline.render.safety import UnsafeChartError, check_svg
 from timeline.report.content import (
     TRAINING_BANNER,
-    UnsafeChartError,
-    allowed_assets,
     build_report,
-    check_svg,
     chronology_rows,
     duration_words,
     hearing_paragraph,
-    report_html,
     templates_dir,
 )
 
@@ -103,7 +102,7 @@ def test_chronology_rows_in_date_order_with_precision_and_age(amy: Case) -> None
 
 
 def test_summary_and_key_figures_come_from_the_facts(amy: Case) -> None:
-    report = build_report(amy, options=RenderOptions(format="html"), target="html")
+    report = build_report(amy, options=RenderOptions(format="html"))
     figures = {f.label: f.value for f in report.summary.figures}
     assert figures["Placements"] == "3"
     assert figures["Moves between placements"] == "2"
@@ -140,7 +139,7 @@ def test_permanence_dated_before_the_looked_after_start_is_not_a_negative_span()
     facts = compute_facts(case)
     assert facts.legal_permanence is not None and facts.looked_after_start is not None
     assert facts.legal_permanence.date < facts.looked_after_start
-    report = build_report(case, options=RenderOptions(format="html"), target="html")
+    report = build_report(case, options=RenderOptions(format="html"))
     key = {f.label: f.value for f in report.key_figures}
     summary = {f.label: f.value for f in report.summary.figures}
     expected = "Permanence Order, 2 May 2016: granted before the current period of being looked after began"
@@ -155,7 +154,7 @@ def test_permanence_dated_before_the_looked_after_start_is_not_a_negative_span()
 
 def test_permanence_after_the_looked_after_start_counts_from_it(amy: Case) -> None:
     case = case_from([*AMY_EVENTS, {"kind": "order", "type": "po", "start": "2017-06-05", "label": "PO"}])
-    report = build_report(case, options=RenderOptions(format="html"), target="html")
+    report = build_report(case, options=RenderOptions(format="html"))
     key = {f.label: f.value for f in report.key_figures}
     summary = {f.label: f.value for f in report.summary.figures}
     # 20 Jan 2016 (looked after) .. 5 Jun 2017 = 1 year 4 completed months; the page-1 box abbreviates
@@ -265,7 +264,7 @@ def test_permanence_by_the_final_order_milestone_is_named_in_words_not_by_its_co
         {"kind": "milestone", "type": "permanence_recommended", "date": "2016-03-01", "route": "permanence_order"},
         {"kind": "milestone", "type": "final_order", "date": "2016-12-01"},
     ])
-    full = build_report(case, options=RenderOptions(format="pdf"), target="pdf")
+    full = build_report(case, options=RenderOptions(format="pdf"))
     figures = {f.label: f.value for f in full.key_figures}
     assert figures["Legal permanence"] == "11 months (Final order, 1 Dec 2016)"
     assert hearing_paragraph(case, compute_facts(case)).count("Final order granted when Amy was 1 year 8 months")

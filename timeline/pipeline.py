@@ -84,12 +84,9 @@ def hearing_room(case: Case, options: RenderOptions, *, prepared: Prepared | Non
     try:
         from .render.pdf import hearing_room as measure
         from .render.pdf import make_fetcher
-        from .render.pdfdraw import scene_images
 
-        fetcher = make_fetcher(None)
-        with scene_images(fetcher.scenes):
-            room: float = measure(prepared.case, options=replace(options, format="pdf"), fetcher=fetcher,
-                                  prepared=prepared)
+        room: float = measure(prepared.case, options=replace(options, format="pdf"), fetcher=make_fetcher(None),
+                              prepared=prepared)
     except ImportError:  # no WeasyPrint: the HTML report's reserve
         return None
     return room
@@ -108,7 +105,7 @@ def render_case(case: Case, options: RenderOptions) -> bytes:
     (`prepare`); the renderer receives them."""
     case = with_as_of(case)
     if options.view == "child":  # the child's own story: its own allow-listed projection and pages
-        from .report.child import render_child
+        from .render.story import render_child
 
         return render_child(case, options)
 

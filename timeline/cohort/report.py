@@ -8,6 +8,7 @@ paints straight from its scene, through the same allow-list fetcher as the singl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from ..scene.items import Group, Scene
@@ -66,24 +67,21 @@ def render_svg(cohort: Cohort) -> bytes:
     return scene_to_svg(stacked(cohort_pages(cohort))).encode("utf-8")
 
 
-def _html(pages: tuple[Scene, ...], *, target: str, title: str) -> str:
-    from ..render.svg import scene_to_svg
-    from ..report.content import check_svg, font_data_uri, font_file
+def _html(pages: tuple[Scene, ...], *, target: str, title: str,
+          image_uri: Callable[[Scene], str] | None = None) -> str:
+    """The pages as HTML; for the PDF each an image (`image_uri`: the PDF renderer's, else full SVG)."""
+    from ..render.assets import font_uris
+    from ..render.safety import inline_svg, svg_image_uri
 
-    if target == "html":
-        regular, bold = font_data_uri(False), font_data_uri(True)
-    else:
-        regular, bold = font_file(False).as_uri(), font_file(True).as_uri()
+    regular, bold = font_uris(target)
     body: list[str] = []
     for n, page in enumerate(pages, start=1):
         alt = escape(page.title)
         if target == "pdf":
-            from ..render.pdfdraw import scene_image_uri
-
-            body.append(f'<div class="page"><img src="{scene_image_uri(page)}" alt="{alt}" '
+            body.append(f'<div class="page"><img src="{(image_uri or svg_image_uri)(page)}" alt="{alt}" '
                         f'style="width:{page.width:.2f}px;height:{page.height:.2f}px"></div>')
         else:
-            svg = check_svg(scene_to_svg(page, standalone=False, ids=f"page-{n}"))
+            svg = inline_svg(page, ids=f"page-{n}")
             body.append(f'<div class="page" role="figure" aria-label="{alt}">{svg}</div>')
     return (
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -110,16 +108,14 @@ def render_html(cohort: Cohort) -> bytes:
 
 def render_pdf(cohort: Cohort) -> bytes:
     """An A4 landscape PDF, one page per scene, painted from the scenes by the project's PDF renderer."""
-    from ..render.pdf import make_fetcher, render_document, write_document
-    from ..render.pdfdraw import scene_images
+    from ..render.pdf import image_uri, make_fetcher, render_document, write_document
     from ..report.content import ReportError
 
     pages = cohort_pages(cohort)
     fetcher = make_fetcher()
-    with scene_images(fetcher.scenes):
-        html = _html(pages, target="pdf", title=pages[0].title)
-        document = render_document(html, fetcher=fetcher)
-        data = write_document(document)
+    html = _html(pages, target="pdf", title=pages[0].title, image_uri=image_uri(fetcher))
+    document = render_document(html, fetcher=fetcher)
+    data = write_document(document)
     missing = fetcher.scenes.undrawn() if fetcher.scenes is not None else []
     if missing:
         raise ReportError(f"the PDF would lack {len(missing)} of its pages; nothing was written")

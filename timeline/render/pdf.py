@@ -33,8 +33,10 @@ from ..chart.metrics import font_bytes
 from ..chart.prepare import Prepared, prepare
 from ..model.case import Case
 from ..options import RenderOptions
-from ..report.content import ImageUri, ReportError, allowed_assets, report_html
+from ..report.content import ReportError
 from ..scene.theme import MEASURE_SAFETY_PX, MEASURE_STAND_IN_PX
+from .assets import allowed_assets
+from .html import ImageUri, report_html
 from .pdfdraw import SCENE_ATTRIBUTE, SceneRegistry, draw_scene
 from .weasy_private import page_box, private, weasyprint_tested
 
@@ -146,7 +148,7 @@ class UnknownScene(LookupError):
 def _install_scene_images(weasyprint: Any) -> None:
     """Make WeasyPrint's SVG images paint a registered Scene when their root names one (`SCENE_ATTRIBUTE`).
 
-    The report hands every drawing over as an SVG image (`pdfdraw.scene_image_uri`); inside a PDF render it
+    The HTML writer hands every drawing over as an SVG image (`html.embed`); inside a PDF render it
     is a stub holding only the size, so WeasyPrint parses almost nothing, lays the image out as before
     (intrinsic size, CSS width, alt text, tagging) and, when drawing it, calls `pdfdraw.draw_scene` instead
     of its SVG renderer. The scene is looked up in the registry of the fetcher that served the stub, so
@@ -241,7 +243,7 @@ def make_fetcher(log: FetchLog | None = None) -> Any:
 
 def image_uri(fetcher: Any) -> ImageUri | None:
     """The report's image of a drawing in a render with `fetcher`: a stub registered in the fetcher's scene
-    registry (painted by `pdfdraw`), or None (full SVG, `report.svg_image_uri`) where WeasyPrint cannot
+    registry (painted by `pdfdraw`), or None (full SVG, `safety.svg_image_uri`) where WeasyPrint cannot
     paint scenes. Passed to `report_html` explicitly, so what it returns depends on its arguments only."""
     registry = getattr(fetcher, "scenes", None)
     return registry.image_uri if isinstance(registry, SceneRegistry) else None

@@ -10,26 +10,25 @@ Nothing here parses CSS or path data. The picture is the one WeasyPrint draws fr
 the same cascade, the same shapes, SVG's miter limit, whole-run text shaped by Pango with WeasyPrint's own
 text code, and the patterns as PDF tiling patterns.
 
-How a drawing reaches WeasyPrint: the report still hands it an SVG image (`scene_image_uri`), but for a
-PDF render that image is a stub (size and viewBox only) whose root names a scene in the render's
-`SceneRegistry`; `render/pdf.py` teaches WeasyPrint's SVG image to paint that scene with `draw_scene`.
+How a drawing reaches WeasyPrint: the HTML writer hands it an SVG image, which for a PDF render is a
+stub (size and viewBox only, `SceneRegistry.image_uri`, passed explicitly by every caller) whose root
+names a scene in the render's `SceneRegistry`; `render/pdf.py` teaches WeasyPrint's SVG image to paint
+that scene with `draw_scene`.
 WeasyPrint is imported only inside the drawing functions, and its private names come from `weasy_private`.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import re
-from collections.abc import Callable, Iterator
-from contextvars import ContextVar
+from collections.abc import Callable
 from typing import Any
 
 from ..scene.items import Group, Item, Line, Marker, Path, Rect, Scene, Text
 from ..scene.shapes import Segment, trace
 from ..scene.style import RGB, Chain, Style
 
-# The stub SVG's root attribute naming a scene in the render's registry (see `scene_image_uri`).
+# The stub SVG's root attribute naming a scene in the render's registry (see `SceneRegistry.image_uri`).
 SCENE_ATTRIBUTE = "data-timeline-scene"
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 MITER_LIMIT = 4.0  # SVG's default; PDF's own default (10) would draw the markers' sharp corners longer
@@ -411,21 +410,6 @@ class SceneRegistry:
         return len(self._scenes)
 
 
-_ACTIVE: ContextVar[SceneRegistry | None] = ContextVar("timeline_scene_registry", default=None)
-
-
-@contextlib.contextmanager
-def scene_images(registry: SceneRegistry | None) -> Iterator[None]:
-    """Within the block (this thread / context only), `scene_image_uri` registers scenes in `registry`;
-    None makes it hand over full SVG, as before. `render/pdf.py` no longer needs this: it hands the report
-    its registry's `image_uri` explicitly; the child view, the cohort report and the workspace still do."""
-    token = _ACTIVE.set(registry)
-    try:
-        yield
-    finally:
-        _ACTIVE.reset(token)
-
-
 def stub_svg(scene: Scene, token: str) -> bytes:
     """An SVG with the scene's size and viewBox and nothing else, its root naming `token`."""
     from .svg import _n
@@ -433,19 +417,3 @@ def stub_svg(scene: Scene, token: str) -> bytes:
     w, h = _n(scene.width), _n(scene.height)
     return (f'<svg xmlns="{SVG_NAMESPACE}" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
             f'{SCENE_ATTRIBUTE}="{token}"/>').encode("ascii")
-
-
-def scene_image_uri(scene: Scene) -> str:
-    """The data: URI the report's PDF target gives WeasyPrint for one drawing (chart, legend or key).
-
-    Inside a PDF render that draws scenes directly (`render/pdf.py::pdf_bytes` opens `scene_images`), a
-    stub SVG naming the scene, which WeasyPrint sizes and then paints with `draw_scene`; otherwise (other
-    WeasyPrint versions, a report built outside a PDF render) the scene's full SVG, checked as before.
-    """
-    registry = _ACTIVE.get()
-    if registry is not None:
-        return registry.image_uri(scene)
-    from ..report.content import check_svg, svg_data_uri
-    from .svg import scene_to_svg
-
-    return svg_data_uri(check_svg(str(scene_to_svg(scene, standalone=False))))

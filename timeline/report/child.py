@@ -448,66 +448,19 @@ def scene_of(case: Case, options: RenderOptions, *, standalone: bool) -> tuple[S
 
 # ----------------------------------------------------------------------------------------------- pages
 
-TEMPLATE = "child.html.j2"
-STYLESHEET = "child.css"
+
+@dataclass(frozen=True, slots=True)
+class ChildPages:
+    """The child's pages as laid out: the story (the projection's words), its chart's scene and the page.
+    Only these reach the template (`render/story.py` writes them)."""
+
+    story: Story
+    scene: Scene
+    born: str  # "born 3 March 2016": the full month name
+    page_class: str
 
 
-def child_html(case: Case, *, options: RenderOptions, target: str) -> str:
-    """The child's pages as HTML: the chart (inline SVG, or a scene image inside a PDF render) and the
-    numbered sentences as text. Only the story (the projection) reaches the template."""
-    from markupsafe import Markup
-
-    from ..render.svg import scene_to_svg
-    from .content import _environment, check_svg, font_data_uri, font_file, templates_dir
-
+def child_pages(case: Case, options: RenderOptions) -> ChildPages:
+    """The child's printable pages of `case` (through its projection only), at the page's printable width."""
     s, scene = scene_of(case, options, standalone=False)
-    if target == "pdf":
-        from ..render.pdfdraw import scene_image_uri
-
-        svg, uri = Markup(""), scene_image_uri(scene)
-        regular, bold = font_file(False).as_uri(), font_file(True).as_uri()
-    else:
-        svg, uri = Markup(check_svg(scene_to_svg(scene, standalone=False, ids="story"))), None
-        regular, bold = font_data_uri(False), font_data_uri(True)
-    css = Markup((templates_dir() / STYLESHEET).read_text(encoding="utf-8"))
-    w = s.words["words"]
-    html: str = _environment().get_template(TEMPLATE).render(
-        s=s, w=w, lanes=s.words["lanes"], svg=svg, uri=uri, css=css, font_regular=regular, font_bold=bold,
-        born=f"{s.born.day} {s.born:%B %Y}", alt=scene.desc, page=options.page.lower())
-    return html
-
-
-def render_child(case: Case, options: RenderOptions) -> bytes:
-    """The child's story in `options.format`: SVG and scene JSON hold the chart with its sentences; HTML,
-    PDF and PNG are the printable pages."""
-    fmt = options.format
-    if fmt == "svg":
-        from ..render.svg import scene_to_svg
-
-        return scene_to_svg(scene_of(case, options, standalone=True)[1]).encode("utf-8")
-    if fmt == "scene-json":
-        return scene_of(case, options, standalone=True)[1].to_json().encode("utf-8")
-    if fmt == "html":
-        return child_html(case, options=options, target="html").encode("utf-8")
-    pdf = child_pdf(case, options)
-    if fmt == "pdf":
-        return pdf
-    from ..render.png import pdf_to_png
-
-    return pdf_to_png(pdf, dpi=options.dpi, page_range=options.page_range)
-
-
-def child_pdf(case: Case, options: RenderOptions) -> bytes:
-    """The child's pages as PDF (the scene painted directly, the bundled font, nothing fetched)."""
-    from ..render.pdf import make_fetcher, render_document, write_document
-    from ..render.pdfdraw import scene_images
-    from .content import ReportError
-
-    fetcher = make_fetcher(None)
-    with scene_images(fetcher.scenes):
-        document = render_document(child_html(case, options=options, target="pdf"), fetcher=fetcher)
-        data = write_document(document)
-    if fetcher.scenes is not None and fetcher.scenes.undrawn():
-        raise ReportError("the PDF would lack its picture; nothing was written")
-    return data
-
+    return ChildPages(s, scene, f"{s.born.day} {s.born:%B %Y}", options.page.lower())

@@ -11,22 +11,18 @@ package's own stylesheet and the chart's SVG, which is checked for anything that
 
 from __future__ import annotations
 
-import base64
 import math
-import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import yaml
 
 from .. import words
-from ..chart.metrics import font_bytes, font_path
-from ..chart.prepare import Prepared, facts_for, prepare, shown_case
+from ..chart.prepare import facts_for, shown_case
 from ..dates import PartialDate, age_at, format_age
 from ..model.case import AnyEvent, Case
 from ..model.vocabulary import Term, Vocabulary, load_vocabulary
@@ -70,27 +66,6 @@ def templates_dir() -> Path:
     raise ReportError("the report templates are missing from this installation; reinstall child-timeline")
 
 
-def stylesheet_path() -> Path:
-    """The report's one stylesheet."""
-    return templates_dir() / STYLESHEET
-
-
-def font_file(bold: bool) -> Path:
-    """The bundled font file the report declares (the one the chart was measured with)."""
-    return Path(font_path(bold)).resolve()
-
-
-def allowed_assets() -> dict[str, Path]:
-    """file: URL -> path of every file the PDF renderer may read: the bundled fonts and the stylesheet."""
-    files = (font_file(False), font_file(True), stylesheet_path().resolve())
-    return {path.as_uri(): path for path in files}
-
-
-@cache
-def _css_text() -> str:
-    return stylesheet_path().read_text(encoding="utf-8")
-
-
 @cache
 def _research(jurisdiction: str = "scotland") -> tuple[ResearchItem, ...]:
     """The research context of the case's jurisdiction (its vocabulary's `research` word names the file)."""
@@ -98,29 +73,6 @@ def _research(jurisdiction: str = "scotland") -> tuple[ResearchItem, ...]:
     raw = yaml.safe_load((templates_dir() / file).read_text(encoding="utf-8"))
     source = str(raw["source"])
     return tuple(ResearchItem(text=str(t), source=source) for t in raw["figures"])
-
-
-@cache
-def _environment() -> Any:
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-
-
-def svg_data_uri(svg: str) -> str:
-    """An SVG document as a data: URI image (XML declaration added: it stands alone there)."""
-    data = ('<?xml version="1.0" encoding="utf-8"?>\n' + svg).encode("utf-8")
-    return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
-
-
-def font_data_uri(bold: bool) -> str:
-    """The bundled font as a data: URI, so a saved HTML file needs nothing beside it."""
-    return f"data:{FONT_MIME};base64," + base64.b64encode(font_bytes(bold)).decode("ascii")
 
 
 # ----------------------------------------------------------------------------------------------- the context
@@ -191,12 +143,13 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Drawing:
-    """One drawing of the report: inline SVG (HTML) or an image URI (PDF), its alt text, and its width."""
+    """One drawing of the report: its scene (the renderer writes it: inline SVG, or an image for the PDF),
+    its alt text, its width and the prefix of its ids."""
 
-    svg: Any  # markupsafe.Markup: checked SVG, inlined (HTML output); "" for the PDF
-    uri: str | None  # the image the PDF renderer draws (WeasyPrint parses an image much faster than inline SVG)
+    scene: Scene
     alt: str
     width: str | None  # a CSS percentage when drawn smaller than full size to fit its page, else None
+    prefix: str  # starts the ids of its title, desc and patterns when inlined ("key-2-title")
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,12 +177,9 @@ class Report:
     show_notes: bool  # the Note column, left out when no event has a note (e.g. an anonymised case)
     show_sources: bool
     columns: int
-    css: Any  # markupsafe.Markup: the package stylesheet
     tight: bool  # kept for callers of the earlier API; the hearing view no longer drops its key
     left_out: str | None  # hearing view: what gave way so that chart, key and words fit one page
     measuring: bool  # a measuring pass: page 1 without its chart, to find the chart's room
-    font_regular: str
-    font_bold: str
     court: tuple[Figure, ...] = ()  # hearing view, where the jurisdiction's words name a court summary
     court_title: str | None = None
 
@@ -656,43 +606,6 @@ def hearing_paragraph(case: Case, facts: Facts) -> str:
 # ----------------------------------------------------------------------------------------------- chart
 
 
-class UnsafeChartError(ReportError):
-    """The chart SVG holds something that could fetch or run; never expected from our own SVG renderer."""
-
-
-_FORBIDDEN_ELEMENTS = frozenset({"script", "foreignobject", "iframe", "object", "embed", "image", "link"})
-
-
-def _external_url(text: str) -> bool:
-    """True when CSS-like text holds a url(...) that is not a same-document #fragment."""
-    return "url(" in text.replace(" ", "").replace("url(#", "").replace("url('#", "").replace('url("#', "")
-
-
-def check_svg(svg: str) -> str:
-    """Refuse an SVG with scripts, foreign content or references outside itself (defence in depth).
-
-    The SVG renderer escapes user text; this check makes sure that, whatever a future change does, the chart
-    cannot make WeasyPrint or a browser fetch a file or run code.
-    """
-    try:
-        root = ET.fromstring(svg)
-    except ET.ParseError as exc:
-        raise UnsafeChartError(f"the chart SVG is not well-formed ({exc})") from None
-    for el in root.iter():
-        tag = el.tag.rsplit("}", 1)[-1].lower() if isinstance(el.tag, str) else ""
-        if tag in _FORBIDDEN_ELEMENTS:
-            raise UnsafeChartError(f"the chart SVG holds a <{tag}> element")
-        for key, value in el.attrib.items():
-            name = key.rsplit("}", 1)[-1].lower()
-            if name.startswith("on"):
-                raise UnsafeChartError(f"the chart SVG holds an event handler ({name})")
-            if (name in ("href", "src") and not value.startswith("#")) or _external_url(value):
-                raise UnsafeChartError("the chart SVG refers to something outside itself")
-        if tag == "style" and el.text and (_external_url(el.text) or "@import" in el.text):
-            raise UnsafeChartError("the chart SVG stylesheet refers to something outside itself")
-    return svg
-
-
 def chart_budget(options: RenderOptions) -> float:
     """The chart's room on page 1 (px at the page's printable width, so 12 px text prints at 9 pt).
 
@@ -765,13 +678,6 @@ def chart_scenes(case: Case, *, options: RenderOptions, facts: Facts | None = No
     return Charts(scene, scene.appendix, room)
 
 
-def chart_svg(case: Case, *, options: RenderOptions) -> str:
-    """The chart as an inline SVG fragment at the printable width of the page, without its own title block."""
-    from ..render.svg import scene_to_svg
-
-    return check_svg(str(scene_to_svg(chart_scenes(case, options=options).chart, standalone=False)))
-
-
 def scaled_width(height: float, room: float) -> str | None:
     """The CSS width ("87.5%") that fits a drawing `height` px tall into `room` px, or None if it fits.
 
@@ -784,28 +690,9 @@ def scaled_width(height: float, room: float) -> str | None:
     return f"{math.floor((room - mm_to_px(SCALED_NOTE_MM)) / height * 1000) / 10:g}%"
 
 
-ImageUri = Callable[["Scene"], str]  # a drawing's image for the PDF target (the PDF renderer's own, or full SVG)
-
-
-def svg_image_uri(scene: Scene) -> str:
-    """A scene's full SVG, checked, as a data: URI image (the PDF target's image when no renderer paints it)."""
-    from ..render.svg import scene_to_svg
-
-    return svg_data_uri(check_svg(str(scene_to_svg(scene, standalone=False))))
-
-
-def drawing(scene: Scene, *, target: Target, alt: str, prefix: str, room: float | None = None,
-            image_uri: ImageUri | None = None) -> Drawing:
-    """One scene as the report embeds it: inline SVG for HTML, an image for the PDF renderer (`image_uri`:
-    the renderer's, e.g. a stub it paints from the scene itself; else the full SVG)."""
-    from markupsafe import Markup
-
-    from ..render.svg import scene_to_svg
-
-    width = None if room is None else scaled_width(scene.height, room)
-    if target == "pdf":
-        return Drawing("", (image_uri or svg_image_uri)(scene), alt, width)
-    return Drawing(Markup(check_svg(str(scene_to_svg(scene, standalone=False, ids=prefix)))), None, alt, width)
+def drawing(scene: Scene, *, alt: str, prefix: str, room: float | None = None) -> Drawing:
+    """One scene as the report holds it, drawn smaller to fit `room` px when it is taller."""
+    return Drawing(scene, alt, None if room is None else scaled_width(scene.height, room), prefix)
 
 
 # ----------------------------------------------------------------------------------------------- views
@@ -827,8 +714,8 @@ class _Drawings:
     left_out: str | None
 
 
-def _drawings(case: Case, *, options: RenderOptions, target: Target, chart_room: float | None,
-              measuring: bool, facts: Facts, image_uri: ImageUri | None) -> _Drawings:
+def _drawings(case: Case, *, options: RenderOptions, chart_room: float | None, measuring: bool,
+              facts: Facts) -> _Drawings:
     """The chart and its page-sized legend and key, as the report embeds them (`drawing`); a measuring
     pass draws none and reserves the longest note of what gave way instead."""
     if measuring:
@@ -839,46 +726,36 @@ def _drawings(case: Case, *, options: RenderOptions, target: Target, chart_room:
     charts = (chart_scenes(case, options=options, facts=facts) if options.view != "hearing"
               else one_page_chart(case, options=options, room=chart_room, facts=facts))
     chart_alt = f"Timeline of {name}'s journey against age; the chronology lists every event."
-    chart = drawing(charts.chart, target=target, alt=chart_alt, prefix="chart", room=charts.room,
-                    image_uri=image_uri)
+    chart = drawing(charts.chart, alt=chart_alt, prefix="chart", room=charts.room)
     parts = len(charts.keys)
 
     def key_alt(n: int) -> str:
         part = f" (part {n} of {parts})" if parts > 1 else ""
         return f"Legend and numbered labels{part} of {name}'s timeline; the chronology lists every event."
 
-    keys = tuple(drawing(scene, target=target, prefix=f"key-{n}", alt=key_alt(n), image_uri=image_uri)
+    keys = tuple(drawing(scene, prefix=f"key-{n}", alt=key_alt(n))
                  for n, scene in enumerate(charts.keys, start=1))
     return _Drawings(chart, keys, scaled_note(chart.width, view=options.view) if chart.width else None,
                      left_out_sentence(charts.left_out) if charts.left_out else None)
 
 
-def build_report(case: Case, *, options: RenderOptions, target: Target, tight: bool = False,
-                 chart_room: float | None = None, measuring: bool = False, facts: Facts | None = None,
-                 image_uri: ImageUri | None = None) -> Report:
-    """The report context for one case and view (the case already anonymised for the training view).
+def build_report(case: Case, *, options: RenderOptions, tight: bool = False, chart_room: float | None = None,
+                 measuring: bool = False, facts: Facts | None = None) -> Report:
+    """The laid-out report for one case and view (the case already anonymised for the training view):
+    its parts, its drawings as scenes and its page; a renderer (`render/html.py`) writes it.
 
-    `target` "html" inlines the SVG and the fonts (data: URIs) for one self-contained file; "pdf" refers to
-    the bundled font files (served by the PDF renderer's allow-list fetcher) and hands the chart over as an
-    SVG image, which WeasyPrint parses with a fast XML parser instead of its HTML parser and cascade.
-    The hearing view draws chart, legend and key as one image in `chart_room` px (measured by the PDF
+    The hearing view draws chart, legend and key as one scene in `chart_room` px (measured by the PDF
     renderer; see `one_page_chart`); `measuring` leaves the chart out and reserves the longest note of what
     gave way, so the renderer can measure what else page 1 holds. `facts` are the case's (`prepare`;
-    computed here when not given); `image_uri` is the PDF renderer's image of a drawing (`drawing`).
+    computed here when not given).
     """
-    from markupsafe import Markup
-
     view = options.view
     page = HEARING_PAGE if view == "hearing" else options.page
     facts = facts if facts is not None else facts_for(case, options)
-    if target == "html":
-        regular, bold = font_data_uri(False), font_data_uri(True)
-    else:
-        regular, bold = font_file(False).as_uri(), font_file(True).as_uri()
     full = view != "hearing"
     rows = chronology_rows(case, facts.inferred_ends) if full else ()
-    drawn = _drawings(case, options=replace(options, page=page), target=target,  # type: ignore[arg-type]
-                      chart_room=chart_room, measuring=measuring, facts=facts, image_uri=image_uri)
+    drawn = _drawings(case, options=replace(options, page=page),  # type: ignore[arg-type]
+                      chart_room=chart_room, measuring=measuring, facts=facts)
     court = court_summary(case, facts) if view == "hearing" else ()
     return Report(
         lang=LANG, title=options.title or _report_title(case, view), view=view, page=page,
@@ -892,8 +769,7 @@ def build_report(case: Case, *, options: RenderOptions, target: Target, tight: b
         show_table=full, rows=rows,
         show_notes=any(r.note for r in rows), show_sources=any(r.source for r in rows),
         columns=BASE_COLUMNS + any(r.note for r in rows) + any(r.source for r in rows),
-        css=Markup(_css_text()), tight=tight, left_out=drawn.left_out, measuring=measuring,
-        font_regular=regular, font_bold=bold, court=court,
+        tight=tight, left_out=drawn.left_out, measuring=measuring, court=court,
         court_title=load_vocabulary(case.jurisdiction).words.get("court_summary_title") if view == "hearing" else None,
     )
 
@@ -903,17 +779,3 @@ def _report_title(case: Case, view: str) -> str:
     court: Maisie'."""
     named = load_vocabulary(case.jurisdiction).words.get("court_summary_title")
     return f"{named}: {case.child.name}" if view == "hearing" and named else f"Timeline: {case.child.name}"
-
-
-def report_html(case: Case, *, options: RenderOptions, target: Target, tight: bool = False,
-                chart_room: float | None = None, measuring: bool = False, prepared: Prepared | None = None,
-                image_uri: ImageUri | None = None) -> str:
-    """The report as one HTML string (for the training view, of the anonymised case).
-
-    `prepared` is what `prepare` made of `case` for this render (the case as the view shows it and its
-    facts; made here when not given), so that a render with two passes computes them once."""
-    prepared = prepared if prepared is not None else prepare(case, options)
-    report = build_report(prepared.case, options=options, target=target, tight=tight, chart_room=chart_room,
-                          measuring=measuring, facts=prepared.facts, image_uri=image_uri)
-    html: str = _environment().get_template(TEMPLATE).render(r=report)
-    return html

@@ -696,11 +696,10 @@ class HearingRooms:
         from dataclasses import replace
 
         from ..pipeline import hearing_room
-        from ..render.pdfdraw import scene_image_uri
-        from ..report.content import report_html
+        from ..render.html import report_html
 
         page = report_html(prepared.case, options=replace(options, format="pdf"), target="pdf", measuring=True,
-                           prepared=prepared, image_uri=scene_image_uri)  # as `render.pdf.hearing_room` does
+                           prepared=prepared)  # as `render.pdf.hearing_room` does (a measuring pass draws nothing)
         key = hashlib.sha256(page.encode("utf-8")).digest()
         with self._lock:
             if key in self._rooms:
