@@ -22,9 +22,11 @@ from timeline.io.read import load_case
 from timeline.model.case import Case
 from timeline.pipeline import RenderOptions
 from timeline.render.pdf import pdf_bytes
-from timeline.report.content import chart_budget, chart_scenes, scaled_note, scaled_width
+from timeline.report.content import chart_scenes
+from timeline.report.pages import chart_budget, key_page_height_px, scaled_width
+from timeline.report.prose import scaled_note
 from timeline.scene.items import Scene, Text
-from timeline.scene.theme import DEFAULT_THEME, key_page_height_px, printable_width_px
+from timeline.scene.theme import DEFAULT_THEME, printable_width_px
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -135,7 +135,7 @@ def test_undated_rows_sit_where_the_spreadsheet_has_them() -> None:
     (entry,) = case.undated
     assert entry.label.startswith("Mum moved with Callum") and entry.after is not None
     assert case.events[entry.after].label is not None and case.events[entry.after].label.startswith("Referral")
-    from timeline.report.content import chronology_rows
+    from timeline.report.prose import chronology_rows
 
     rows = chronology_rows(case)
     i = next(n for n, r in enumerate(rows) if r.date == "Date not known")

@@ -207,7 +207,8 @@ def test_each_looked_after_period_restarts_the_english_review_schedule() -> None
 
 
 def test_report_words_for_an_english_case() -> None:
-    from timeline.report.content import APPROXIMATE_REVIEWS, _report_title, _research, court_summary, summary_for
+    from timeline.report.content import _research
+    from timeline.report.prose import APPROXIMATE_REVIEWS, court_summary, report_title, summary_for
 
     case = load_case(SAMPLE).case
     facts = compute_facts(case)
@@ -218,12 +219,12 @@ def test_report_words_for_an_english_case() -> None:
     assert "in week 32; target 34 weeks (to 9 Nov 2020): met; extended once" in court["Proceedings"]
     assert court["Orders in force"] == "Care Order (from 22 Oct 2020); Placement Order (from 22 Oct 2020)"
     assert "next due 12 May 2021" in court["CLA reviews"] and "approximate" in court["CLA reviews"]
-    assert _report_title(case, "hearing") == "Summary for the family court: Maisie"
+    assert report_title(case, "hearing") == "Summary for the family court: Maisie"
     assert "Ministry of Justice" in _research(case.jurisdiction)[0].source
     scottish = load_case(SAMPLE.parent / "adoption.yaml").case
     scottish_facts = compute_facts(scottish)
     assert court_summary(scottish, scottish_facts) == ()
-    assert _report_title(scottish, "hearing") == "Timeline: Isla"
+    assert report_title(scottish, "hearing") == "Timeline: Isla"
     assert APPROXIMATE_REVIEWS not in summary_for(scottish, scottish_facts).flags
     assert "SCRA" in _research(scottish.jurisdiction)[0].source
 

@@ -33,7 +33,9 @@ from timeline.io.read import load_case
 from timeline.model.case import Case, event_id
 from timeline.pipeline import RenderOptions, render_case
 from timeline.render.pdf import hearing_room, make_fetcher, pdf_bytes
-from timeline.report.content import chart_budget, one_page_chart, scaled_note, scaled_width
+from timeline.report.content import one_page_chart
+from timeline.report.pages import chart_budget, scaled_width
+from timeline.report.prose import scaled_note
 from timeline.scene.items import Line, Scene, Text
 from timeline.scene.theme import COMPACT, DEFAULT_THEME, printable_height_px, printable_width_px
 

@@ -18,7 +18,8 @@ from timeline.chart.prepare import facts_for
 from timeline.io.read import load_case, load_text
 from timeline.model.case import Case
 from timeline.pipeline import RenderOptions, render_case
-from timeline.report.content import chart_budget, chart_scenes
+from timeline.report.content import chart_scenes
+from timeline.report.pages import chart_budget
 from timeline.scene.items import Scene
 from timeline.scene.theme import COMPACT, DEFAULT_THEME, printable_width_px
 

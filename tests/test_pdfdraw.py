@@ -386,7 +386,7 @@ def test_a_drawing_weasyprint_could_not_load_fails_the_render(cases: dict[str, C
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """WeasyPrint logs and leaves out an image it cannot load; a report without its chart must not pass as
     done, so the render fails with a plain message instead."""
-    from timeline.report.content import ReportError
+    from timeline.report.parts import ReportError
 
     monkeypatch.setattr(SceneRegistry, "get", lambda self, token: None)  # every stub names an unknown scene
     with pytest.raises(ReportError, match=r"would lack 1 of its drawings \(chart or key\)"):

@@ -15,14 +15,8 @@ from timeline.pipeline import RenderOptions, render_case
 from timeline.render.assets import allowed_assets
 from timeline.render.html import report_html
 from timeline.render.safety import UnsafeChartError, check_svg
-from timeline.report.content import (
-    TRAINING_BANNER,
-    build_report,
-    chronology_rows,
-    duration_words,
-    hearing_paragraph,
-    templates_dir,
-)
+from timeline.report.content import TRAINING_BANNER, build_report, templates_dir
+from timeline.report.prose import chronology_rows, duration_words, hearing_paragraph
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_IMG = '<img src="file:///etc/passwd">'

@@ -501,7 +501,7 @@ def test_one_duration_reads_the_same_in_header_chart_words_and_summary(tmp_path:
     assert "2 y 9 m (1004 days)" in text
     from timeline.facts.compute import compute_facts
     from timeline.io.read import load_text
-    from timeline.report.content import hearing_paragraph, key_figures_for
+    from timeline.report.prose import hearing_paragraph, key_figures_for
 
     loaded = load_text(case).case
     facts = compute_facts(loaded)
@@ -517,7 +517,7 @@ def test_one_duration_reads_the_same_in_header_chart_words_and_summary(tmp_path:
 def test_report_says_reviews_are_not_recorded_and_marks_inferred_ends(tmp_path: Path) -> None:
     from timeline.facts.compute import compute_facts
     from timeline.io.read import load_text
-    from timeline.report.content import chronology_rows, hearing_paragraph, summary_for
+    from timeline.report.prose import chronology_rows, hearing_paragraph, summary_for
 
     case = load_text(EPISODES).case
     facts = compute_facts(case)

@@ -109,7 +109,7 @@ def render_html(cohort: Cohort) -> bytes:
 def render_pdf(cohort: Cohort) -> bytes:
     """An A4 landscape PDF, one page per scene, painted from the scenes by the project's PDF renderer."""
     from ..render.pdf import image_uri, make_fetcher, render_document, write_document
-    from ..report.content import ReportError
+    from ..report.parts import ReportError
 
     pages = cohort_pages(cohort)
     fetcher = make_fetcher()

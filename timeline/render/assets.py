@@ -10,10 +10,12 @@ from __future__ import annotations
 import base64
 from functools import cache
 from pathlib import Path
+from string import Template
 from typing import Any, Literal
 
 from ..chart.metrics import font_bytes, font_path
 from ..report.content import templates_dir
+from ..report.pages import css_lengths
 
 Target = Literal["html", "pdf"]
 FONT_MIME = "font/ttf"
@@ -38,8 +40,9 @@ def allowed_assets() -> dict[str, Path]:
 
 @cache
 def css_text(name: str = STYLESHEET) -> str:
-    """A stylesheet's text, as the page holds it."""
-    return stylesheet_path(name).read_text(encoding="utf-8")
+    """A stylesheet's text as the page holds it: its page lengths (`$page_margin`, ...) written from the
+    constants they must equal (`report.pages.css_lengths`), so the CSS repeats none of them."""
+    return Template(stylesheet_path(name).read_text(encoding="utf-8")).substitute(css_lengths())
 
 
 def font_data_uri(bold: bool) -> str:

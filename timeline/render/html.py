@@ -18,7 +18,8 @@ from typing import Any
 from ..chart.prepare import Prepared, prepare
 from ..model.case import Case
 from ..options import RenderOptions
-from ..report.content import Drawing, Report, build_report
+from ..report.content import build_report
+from ..report.parts import Drawing, Report
 from ..scene.items import Scene
 from .assets import Target, css_text, environment, font_uris
 from .safety import inline_svg, svg_image_uri

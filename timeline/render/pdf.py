@@ -33,8 +33,8 @@ from ..chart.metrics import font_bytes
 from ..chart.prepare import Prepared, prepare
 from ..model.case import Case
 from ..options import RenderOptions
-from ..report.content import ReportError
-from ..scene.theme import MEASURE_SAFETY_PX, MEASURE_STAND_IN_PX
+from ..report.pages import MEASURE_SAFETY_PX, MEASURE_STAND_IN_PX
+from ..report.parts import ReportError
 from .assets import allowed_assets
 from .html import ImageUri, report_html
 from .pdfdraw import SCENE_ATTRIBUTE, SceneRegistry, draw_scene

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import xml.etree.ElementTree as ET
 
-from ..report.content import ReportError
+from ..report.parts import ReportError
 from ..scene.items import Scene
 from .svg import XML_DECLARATION, scene_to_svg
 

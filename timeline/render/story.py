@@ -56,7 +56,7 @@ def render_child(case: Case, options: RenderOptions) -> bytes:
 
 def child_pdf(case: Case, options: RenderOptions) -> bytes:
     """The child's pages as PDF (the scene painted directly, the bundled font, nothing fetched)."""
-    from ..report.content import ReportError
+    from ..report.parts import ReportError
     from .pdf import image_uri, make_fetcher, render_document, write_document
 
     fetcher = make_fetcher(None)

@@ -1,4 +1,4 @@
-"""Layout stage (the child's own story, `--view child`): an allow-listed projection of the case, laid out
+"""Report stage (the child's own story, `--view child`): an allow-listed projection of the case, laid out
 to a Scene and written to the child in plain, kind words.
 
 Why a projection: the child's story must never show what the professional record holds (labels, notes,

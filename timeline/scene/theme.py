@@ -287,31 +287,4 @@ COMPACT = CompactSpacing()
 
 ONE_PAGE_LEGEND_ROW = 18.0  # the one-page view's legend rows, closer together (the 12 px text box is 14.9 px tall)
 
-# The report's page 1 around the chart (mm of printable height): the header (name, dates, key figures
-# table), the training banner, and in the hearing view the "in words" paragraph under the chart.
-REPORT_HEADER_MM = 25.0
-TRAINING_BANNER_MM = 9.0
-HEARING_WORDS_MM = 42.0  # hearing view in HTML only: the PDF renderer measures its page instead
-# The PDF renderer's measuring pass for the hearing view (px): the chart's 1 px stand-in (report.css
-# .r-chart-measure) and the room kept for rounding between measured boxes and the laid-out image.
-MEASURE_STAND_IN_PX = 1.0
-MEASURE_SAFETY_PX = 1.0
-# A chart too tall for its page even at its tightest is drawn smaller; its note beneath (report.css
-# .r-chart-note: two lines of 10 pt and the gap above them) is kept out of the chart's room.
-SCALED_NOTE_MM = 12.0
-# A legend-and-key page (an image cannot break across pages): the page's printable height less the gap
-# above the image (report.css .r-chart-key) and a millimetre for rounding.
-KEY_PAGE_RESERVE_MM = 3.0
-
-
-def chart_budget_px(page: str = "A4", *, reserve_mm: float) -> float:
-    """Height left for the chart on page 1, in CSS px at 96 dpi, once `reserve_mm` of other content is set."""
-    return round(printable_height_px(page) - mm_to_px(reserve_mm), 2)
-
-
-def key_page_height_px(page: str = "A4") -> float:
-    """The tallest legend-and-key canvas that fits a whole page, in CSS px at 96 dpi."""
-    return chart_budget_px(page, reserve_mm=KEY_PAGE_RESERVE_MM)
-
-
 DEFAULT_THEME = Theme()
