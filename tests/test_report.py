@@ -203,6 +203,45 @@ def test_user_text_never_reaches_a_style_block() -> None:
         assert "red}body" not in block and "M}x{y" not in block and "T}x{" not in block
 
 
+def test_a_laid_out_report_holds_scenes_and_the_renderer_writes_them(amy: Case) -> None:
+    """The report stage returns frozen data (its drawings are scenes, no markup, no fonts); the HTML writer
+    embeds each drawing for its target, asking the caller's `image_uri` for the PDF's, chart first."""
+    import dataclasses
+
+    from timeline.render.html import write_report
+    from timeline.report.parts import Report
+    from timeline.scene.items import Scene
+
+    report = build_report(amy, options=RenderOptions(format="html"))
+    assert report.chart is not None and isinstance(report.chart.scene, Scene)
+    assert not {"css", "font_regular", "font_bold"} & {f.name for f in dataclasses.fields(Report)}
+    asked: list[Scene] = []
+
+    def image_uri(scene: Scene) -> str:
+        asked.append(scene)
+        return f"data:image/svg+xml;base64,{len(asked)}"
+
+    page = write_report(report, target="pdf", image_uri=image_uri)
+    assert asked == [report.chart.scene, *(key.scene for key in report.keys)]
+    assert 'src="data:image/svg+xml;base64,1"' in page and "<svg" not in page
+    inline = write_report(report, target="html")
+    assert inline.count('id="chart-title"') == 1 and "data:image/svg+xml" not in inline
+
+
+def test_the_stylesheets_page_lengths_are_written_from_the_page_constants() -> None:
+    from timeline.render.assets import css_text, stylesheet_path
+    from timeline.report.pages import KEY_GAP_MM, MEASURE_STAND_IN_PX
+    from timeline.scene.theme import PAGE_MARGIN_MM
+
+    css, child = css_text(), css_text("child.css")
+    assert f"  margin: {PAGE_MARGIN_MM:g}mm;\n" in css and "$" not in css and "$" not in child
+    assert f".r-chart-key {{ margin-top: {KEY_GAP_MM:g}mm; }}" in css
+    assert f".r-chart-measure {{ height: {MEASURE_STAND_IN_PX:g}px; }}" in css
+    assert f"14mm {PAGE_MARGIN_MM:g}mm {PAGE_MARGIN_MM:g}mm {PAGE_MARGIN_MM:g}mm;" in child
+    raw = stylesheet_path().read_text(encoding="utf-8")
+    assert "margin: $page_margin;" in raw and not re.search(r"\b12mm", raw)  # the file repeats no constant
+
+
 def test_check_svg_refuses_anything_that_could_fetch_or_run() -> None:
     ok = '<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(#p)"/><use href="#m"/></svg>'
     assert check_svg(ok) == ok

@@ -51,7 +51,7 @@ def format_for(path: str, explicit: str | None = None) -> str:
     raise ValueError(f"cannot tell the format from '{path}'; use a suffix ({', '.join(SUFFIX_FORMATS)}) or --format")
 
 
-chart_case = shown_case  # the one function (also `report.case_for_view`): the case a view draws
+chart_case = shown_case  # the one function (also `report.content.case_for_view`): the case a view draws
 
 
 def load_renderer(fmt: str) -> ModuleType:
@@ -79,7 +79,7 @@ def view_scene(case: Case, options: RenderOptions, *, prepared: Prepared | None 
 
 def hearing_room(case: Case, options: RenderOptions, *, prepared: Prepared | None = None) -> float | None:
     """The room (px) the PDF renderer measures for the hearing view's chart, legend and key on its one page;
-    None without WeasyPrint (the HTML report then reserves `report.chart_budget`)."""
+    None without WeasyPrint (the HTML report then reserves `report.pages.chart_budget`)."""
     prepared = prepared if prepared is not None else prepare(case, options)
     try:
         from .render.pdf import hearing_room as measure

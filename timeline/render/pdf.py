@@ -300,7 +300,7 @@ def pdf_bytes(case: Case, *, options: RenderOptions, log: FetchLog | None = None
     The hearing view is one page: its room is measured first (`hearing_room`), then the chart is laid out
     with its legend and key to fit it (`layout.fit_one_page`), giving way least important content first.
     Nothing is ever cut off: if even the tightest layout is taller than the room (hundreds of events), it
-    is drawn smaller to fit, and a note under it says so (`report.scaled_note`).
+    is drawn smaller to fit, and a note under it says so (`report.prose.scaled_note`).
     The case's facts are computed once (`prepare`, unless the pipeline hands them over) for both passes.
     """
     prepared = prepared if prepared is not None else prepare(case, options)
