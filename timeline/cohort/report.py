@@ -12,6 +12,7 @@ from collections.abc import Callable
 from html import escape
 
 from ..scene.items import Group, Scene
+from ..scene.theme import PAGE_MARGIN_MM, printable_width_px
 from .layout import layout_cohort
 from .measures import Cohort
 
@@ -74,6 +75,7 @@ def _html(pages: tuple[Scene, ...], *, target: str, title: str,
     from ..render.safety import inline_svg, svg_image_uri
 
     regular, bold = font_uris(target)
+    width = round(printable_width_px("A4"))  # the screen's page, as wide as the printed one's inside
     body: list[str] = []
     for n, page in enumerate(pages, start=1):
         alt = escape(page.title)
@@ -90,12 +92,12 @@ def _html(pages: tuple[Scene, ...], *, target: str, title: str,
         'format("truetype"); }\n'
         f'@font-face {{ font-family: "Atkinson Hyperlegible"; font-weight: 700; src: url("{bold}") '
         'format("truetype"); }\n'
-        "@page { size: A4 landscape; margin: 12mm; }\n"
+        f"@page {{ size: A4 landscape; margin: {PAGE_MARGIN_MM:g}mm; }}\n"
         "body { margin: 0; font-family: 'Atkinson Hyperlegible', sans-serif; }\n"
         ".page { break-after: page; page-break-after: always; line-height: 0; }\n"
         ".page:last-child { break-after: auto; page-break-after: auto; }\n"
-        "@media screen { body { background: #EEE; } .page { background: #FFF; width: 1032px; margin: 12px auto; "
-        "padding: 12px; } }\n"
+        f"@media screen {{ body {{ background: #EEE; }} .page {{ background: #FFF; width: {width:g}px; "
+        "margin: 12px auto; padding: 12px; } }\n"
         "</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
     )
 
