@@ -112,7 +112,7 @@ def test_a_label_edit_reads_one_new_text_and_no_date(workspace: tuple[Any, Any])
 
 
 def test_a_date_edit_reads_one_new_date_cell(workspace: tuple[Any, Any]) -> None:
-    app, client = workspace
+    _app, client = workspace
     cid = upload(client, "chronology.csv")
     dates, texts = chronology._read_date.cache_info(), classify._foreign_in.cache_info()
     edit(client, cid, 19, {"date": "12/08/2016"})
