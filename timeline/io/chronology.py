@@ -409,6 +409,7 @@ def read_date(text: str, *, pivot_year: int) -> DateRead:
         raise DateFormatError(f"'{shorten(text.strip())}' is not a date in the calendar; check the year") from None
 
 
+@lru_cache(maxsize=8192)  # pure: a workspace re-reads every unchanged cell after each edit
 def _read_date(text: str, pivot_year: int) -> DateRead:
     s = " ".join(text.split()).lower()
     for dash in ("–", "—", "−"):

@@ -20,7 +20,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
 
@@ -908,6 +908,13 @@ def says_move(text: str, *, jurisdiction: str = "scotland") -> bool:
     return any(tok.norm in words.moving_words for tok in _tokens(text[:MAX_SCAN]))
 
 
+@lru_cache(maxsize=16384)
+def _foreign_in(text: str, expected: str) -> tuple[Foreign, ...]:
+    """Other jurisdictions' words in one text, in order (pure, so kept: a workspace reads every unchanged
+    row's text again after each edit)."""
+    return tuple(m.what for m in _both(_tokens(text), load_words(expected))[1])
+
+
 def detect_jurisdiction(texts: Iterable[str], *, expected: str = "scotland") -> Detection:
     """Whether a chronology's texts are in another jurisdiction's words (one distinctive word, or two different).
 
@@ -919,8 +926,8 @@ def detect_jurisdiction(texts: Iterable[str], *, expected: str = "scotland") -> 
     for text in texts:
         if not isinstance(text, str) or not text:
             continue
-        for m in _both(_tokens(text[:MAX_SCAN]), words)[1]:
-            counts[m.what] = counts.get(m.what, 0) + 1
+        for what in _foreign_in(text[:MAX_SCAN], expected):
+            counts[what] = counts.get(what, 0) + 1
     best: tuple[int, int, str] | None = None
     for other in words.foreign_titles:
         mine = [f for f in counts if f.jurisdiction == other]
