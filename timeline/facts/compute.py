@@ -778,8 +778,8 @@ def looked_after_since(case: Case, facts: Facts) -> str:
 def started_words(case: Case, day: date) -> str:
     """The start of a looked-after period as the record gives it (the date of the event that began it, "2010"
     for a year-only order), or the day itself when no such event starts on it."""
-    numbers = [n for n, e in case.numbered() if e.first.mid == day and makes_looked_after(case, e)]
-    return when_words([e.first for e in case.events], numbers[0] if numbers else None, day)
+    number = next((n for n, e in case.numbered() if e.first.mid == day and makes_looked_after(case, e)), None)
+    return when_words([e.first for e in case.events] if number is not None else [], number, day)
 
 
 # ---------------------------------------------------------------- cohort measures (issue 16)
