@@ -285,7 +285,7 @@ class CompactSpacing:
 COMPACT = CompactSpacing()
 
 
-ONE_PAGE_LEGEND_ROW = 18.0  # the one-page view's legend rows, closer together (the 12 px text box is 14.9 px tall)
+ONE_PAGE_LEGEND_ROW = 16.0  # the one-page view's legend rows, closer together (the 12 px text box is 14.9 px tall)
 
 # The report's page 1 around the chart (mm of printable height): the header (name, dates, key figures
 # table), the training banner, and in the hearing view the "in words" paragraph under the chart.
