@@ -210,6 +210,8 @@ def finish(ctx: Context, drawn: Drawn) -> Scene:
         gutter = shortened_note(numbered, short=True) if p.say_shortened else ""
         legend_items, y = legend(ctx, drawn.needs, y)
         key_items, y, _ = key_block(ctx, key_form(ctx, drawn.tally.key, gutter), y)
+        if p.trim_bottom and (legend_items or key_items):  # no gap under the last row on a page that is full
+            y -= t.lane_gap
         foreground += legend_items + key_items
     height = round(y + t.margin, 2)
     items: list[Item] = [Rect(0.0, 0.0, ctx.width, height, "canvas"), *drawn.background,

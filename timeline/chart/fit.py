@@ -305,7 +305,7 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
     chart: a chart already taller than the room without its legend and key rules out all its forms.
     """
     page = _Page(Job(case, facts, metrics, width, title_block), theme,
-                 replace(policy, list_combined=True), max_height)  # no table on the page: the key lists them
+                 replace(policy, list_combined=True, trim_bottom=True), max_height)  # no table: the key lists them
     first = page.named(page.job.run(theme, page.policy).scene, 0, 0)
     if first.fits:
         return first

@@ -405,7 +405,7 @@ def shortened_note(numbered: dict[str, int], *, key_after: bool = False, short: 
     if not total:
         return ""
     kinds = sorted((k for k in numbered if numbered[k]), key=lambda k: (-numbered[k], k))
-    which = ", ".join(f"{numbered[k]} {KIND_PLURAL.get(k, k)}" for k in kinds)
+    which = ", ".join(counted(k, numbered[k]) for k in kinds)
     if short:
         return f"Shortened to fit: {which}."
     where = "the key after the chart" if key_after else "the key"

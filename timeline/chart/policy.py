@@ -26,6 +26,7 @@ class Policy:
     combine_labels: bool = True  # nearby events of one kind with the same words share one label
     list_combined: bool = False  # each combined label's events, with their dates, in the key (one page, no table)
     say_shortened: bool = False  # a line under the chart says what was numbered or combined to fit
+    trim_bottom: bool = False  # no gap under the legend or key's last row (one page, where every px counts)
     key_columns: int = 3
     key_max_lines: int = 0  # lines per key entry; 0: as many as it needs (never cut)
 

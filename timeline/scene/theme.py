@@ -285,6 +285,6 @@ class CompactSpacing:
 COMPACT = CompactSpacing()
 
 
-ONE_PAGE_LEGEND_ROW = 18.0  # the one-page view's legend rows, closer together (the 12 px text box is 14.9 px tall)
+ONE_PAGE_LEGEND_ROW = 16.0  # the one-page view's legend rows, closer together (the 12 px text box is 14.9 px tall)
 
 DEFAULT_THEME = Theme()
