@@ -280,3 +280,38 @@ def test_a_spreadsheet_columns_changed_and_its_corrected_copy_read_back(server: 
         expect(page.locator("#events tbody tr")).to_have_count(rows)
         expect(page.locator("#chart svg g.event").first).to_be_attached()
         browser.close()
+
+
+def test_a_chronology_dropped_on_the_start_page_is_read(server: tuple[str, str]) -> None:
+    """Dropping a file onto the start page's drop zone chooses it, as the file chooser would: the page then
+    reads it into a case whose table has the file's rows (the drop is dispatched with a real DataTransfer
+    holding a File, what the browser hands the page when a file is dragged in from the desktop)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    assert Path(CHROMIUM).exists(), "the browser test needs Debian's chromium (.ci/run installs it)"
+    base, token = server
+    expect.set_options(timeout=60_000)
+    text = SAMPLE.read_text(encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(60_000)
+        page.goto(f"{base}/?token={token}")
+        assert page.eval_on_selector("#file", "input => input.files.length") == 0
+        transfer = page.evaluate_handle(
+            """text => { const t = new DataTransfer();
+                         t.items.add(new File([text], "chronology.csv", {type: "text/csv"})); return t; }""", text)
+        page.dispatch_event("#drop", "dragover", {"dataTransfer": transfer})
+        expect(page.locator("#drop")).to_have_class("drop over")
+        page.dispatch_event("#drop", "drop", {"dataTransfer": transfer})
+        assert page.eval_on_selector("#file", "input => input.files[0].name") == "chronology.csv"
+        expect(page.locator("#drop")).not_to_have_class("drop over")
+        page.get_by_label("Name or pseudonym").fill("Amy")
+        page.get_by_label("Date of birth").fill("14/03/2015")
+        page.get_by_label("As at (the date the timeline runs to)").fill("01/06/2019")
+        page.get_by_role("button", name="Read the file").click()
+        page.wait_for_url("**/cases/*")
+        rows = sum(1 for line in text.splitlines()[1:] if line.strip())
+        expect(page.locator("#events tbody tr")).to_have_count(rows)
+        expect(page.locator("#chart svg g.event").first).to_be_attached()
+        browser.close()
