@@ -253,15 +253,15 @@ def test_journeys_legend_fits_the_page_in_either_jurisdiction() -> None:
     """England's placement names are longer: the legend takes a second line rather than run off the page
     (an SSDA903 cohort's legend was cut at 'Supp'), and the rows make room for it."""
     from timeline.chart.metrics import default_metrics
-    from timeline.cohort.layout import _journey_legend, _legend_lines, _Page
+    from timeline.cohort.layout import CohortPage, journey_legend, legend_lines
 
     w, h = printable_width_px("A4"), printable_height_px("A4")
     m = default_metrics()
-    assert len(_legend_lines(m, w, "scotland")) == 1
-    assert len(_legend_lines(m, w, "england-wales")) == 2
+    assert len(legend_lines(m, w, "scotland")) == 1
+    assert len(legend_lines(m, w, "england-wales")) == 2
     for jurisdiction in ("scotland", "england-wales"):
-        page = _Page(m, w, h)
-        _journey_legend(page, w, h, jurisdiction)
+        page = CohortPage(m, w, h)
+        journey_legend(page, w, h, jurisdiction)
         texts = [i for i in page.items if isinstance(i, Text)]
         assert texts and all(t.x + t.width <= w + 0.5 and t.y + t.height <= h + 0.5 for t in texts), jurisdiction
         assert len({t.text for t in texts}) == len(texts)  # every type once
@@ -416,14 +416,14 @@ def test_bench_cohort_children_are_valid_cases_of_60_events() -> None:
 
 
 def test_fast_reading_gives_the_projects_case_or_defers_to_it(tmp_path: Path) -> None:
-    from timeline.cohort.read import _quick, read_case_file
+    from timeline.cohort.read import quick_case, read_case_file
     from timeline.facts.standards import load_standards
     from timeline.io.read import load_case
 
     samples = sorted((Path(__file__).parent.parent / "samples").glob("*.yaml")) + sorted(HAND.glob("hc-0[1-5].yaml"))
     text = {"label": None, "note": None, "source": None, "for_child": None}
     for path in samples:
-        fast = _quick(path.read_text(encoding="utf-8"), str(path), AS_OF)
+        fast = quick_case(path.read_text(encoding="utf-8"), str(path), AS_OF)
         slow = load_case(path, as_of=AS_OF).case
         # The same case, less the events' free text, which the cohort neither reads nor shows.
         assert fast is not None, path
@@ -440,14 +440,14 @@ def test_fast_reading_gives_the_projects_case_or_defers_to_it(tmp_path: Path) ->
     yes.write_text("child: {name: yes, date_of_birth: 2015-01-01}\nevents: []\n", encoding="utf-8")
     std = load_standards(None)
     for path in (repeated, aliased, yes):
-        assert _quick(path.read_text(encoding="utf-8"), str(path), AS_OF) is None
+        assert quick_case(path.read_text(encoding="utf-8"), str(path), AS_OF) is None
         left = read_case_file(str(path), index=0, as_of=AS_OF, standards=std)
         assert left.messages and str(path) in left.messages[0]  # type: ignore[union-attr]
     assert "appears twice" in read_case_file(str(repeated), index=0, as_of=AS_OF, standards=std).messages[0]  # type: ignore[union-attr]
     repeated_json = tmp_path / "repeated.json"  # the JSON fast path refuses a repeated key just the same
     repeated_json.write_text('{"child": {"name": "A", "date_of_birth": "2015-01-01", "name": "B"}, "events": []}',
                              encoding="utf-8")
-    assert _quick(repeated_json.read_text(encoding="utf-8"), str(repeated_json), AS_OF) is None
+    assert quick_case(repeated_json.read_text(encoding="utf-8"), str(repeated_json), AS_OF) is None
     left = read_case_file(str(repeated_json), index=0, as_of=AS_OF, standards=std)
     assert isinstance(left, LeftOut) and "appears twice" in left.messages[0]
 

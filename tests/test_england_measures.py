@@ -207,7 +207,7 @@ def test_each_looked_after_period_restarts_the_english_review_schedule() -> None
 
 
 def test_report_words_for_an_english_case() -> None:
-    from timeline.report.content import _research
+    from timeline.report.content import research_items
     from timeline.report.prose import APPROXIMATE_REVIEWS, court_summary, report_title, summary_for
 
     case = load_case(SAMPLE).case
@@ -220,13 +220,13 @@ def test_report_words_for_an_english_case() -> None:
     assert court["Orders in force"] == "Care Order (from 22 Oct 2020); Placement Order (from 22 Oct 2020)"
     assert "next due 12 May 2021" in court["CLA reviews"] and "approximate" in court["CLA reviews"]
     assert report_title(case, "hearing") == "Summary for the family court: Maisie"
-    assert "Ministry of Justice" in _research(case.jurisdiction)[0].source
+    assert "Ministry of Justice" in research_items(case.jurisdiction)[0].source
     scottish = load_case(SAMPLE.parent / "adoption.yaml").case
     scottish_facts = compute_facts(scottish)
     assert court_summary(scottish, scottish_facts) == ()
     assert report_title(scottish, "hearing") == "Timeline: Isla"
     assert APPROXIMATE_REVIEWS not in summary_for(scottish, scottish_facts).flags
-    assert "SCRA" in _research(scottish.jurisdiction)[0].source
+    assert "SCRA" in research_items(scottish.jurisdiction)[0].source
 
 
 def test_render_takes_a_holiday_list(tmp_path: Path) -> None:

@@ -153,7 +153,7 @@ def grey_ladder(vocab: Vocabulary) -> dict[str, str]:
 
 
 @dataclass
-class _Page:
+class CohortPage:
     """Items of one page being laid out, with text measured by the bundled font's metrics."""
 
     metrics: TextMetrics
@@ -223,11 +223,11 @@ def layout_cohort(c: Cohort, *, theme: Theme = DEFAULT_THEME, metrics: TextMetri
     style = stylesheet(theme, c.jurisdiction)
     as_at = day_words(c.options.as_of)
     pages = [
-        _key_figures(c, _Page(m, w, h)).scene(f"Cohort view as at {as_at}: key figures",
+        _key_figures(c, CohortPage(m, w, h)).scene(f"Cohort view as at {as_at}: key figures",
                                              "Key figures and the steps to permanence across the cohort.", style),
-        _run_charts(c, _Page(m, w, h)).scene(f"Cohort view as at {as_at}: run charts",
+        _run_charts(c, CohortPage(m, w, h)).scene(f"Cohort view as at {as_at}: run charts",
                                             "Run charts of the days each step to permanence took.", style),
-        _permanence(c, _Page(m, w, h)).scene(f"Cohort view as at {as_at}: time to legal permanence",
+        _permanence(c, CohortPage(m, w, h)).scene(f"Cohort view as at {as_at}: time to legal permanence",
                                             "Kaplan-Meier curves of time to legal permanence, and the children "
                                             "waiting longest.", style),
     ]
@@ -235,7 +235,7 @@ def layout_cohort(c: Cohort, *, theme: Theme = DEFAULT_THEME, metrics: TextMetri
         pages.append(page.scene(f"Cohort view as at {as_at}: journeys ({k})",
                                 "Every child's placements as one thin row on the age axis.", style))
     if c.left_out and not c.options.share:
-        pages.append(_left_out(c, _Page(m, w, h)).scene(f"Cohort view as at {as_at}: children left out",
+        pages.append(_left_out(c, CohortPage(m, w, h)).scene(f"Cohort view as at {as_at}: children left out",
                                                        "The inputs that could not be read.", style))
     return tuple(pages)
 
@@ -243,7 +243,7 @@ def layout_cohort(c: Cohort, *, theme: Theme = DEFAULT_THEME, metrics: TextMetri
 # ---------------------------------------------------------------- page 1
 
 
-def _header(c: Cohort, p: _Page, title: str) -> float:
+def _header(c: Cohort, p: CohortPage, title: str) -> float:
     share = c.options.share
     p.text(0, 3, title, cls="title")  # a little below the top: bold capitals rise above the font's ascent
     left = len(c.left_out)
@@ -256,7 +256,7 @@ def _header(c: Cohort, p: _Page, title: str) -> float:
     return 54.0
 
 
-def _table(p: _Page, x: float, y: float, rows: Sequence[Sequence[str]], widths: Sequence[float],
+def _table(p: CohortPage, x: float, y: float, rows: Sequence[Sequence[str]], widths: Sequence[float],
            *, header: bool = True, left: int = 1) -> float:
     """Rows of cells; the first `left` columns left-aligned, the rest (numbers) right-aligned. The y below."""
     step = DEFAULT_THEME.line_height(TEXT) + 3
@@ -280,7 +280,7 @@ PLACEMENT_NOW_CODES = {"at_home": "home", "kinship": "kinship", "foster": "foste
                        "secure": "secure", "prospective_adopters": "adoptive", "other": "other"}
 
 
-def _key_figures(c: Cohort, p: _Page) -> _Page:
+def _key_figures(c: Cohort, p: CohortPage) -> CohortPage:
     """Page 1: three columns of figures (who and where, ages and moves, time to permanence), then the steps."""
     y0 = _header(c, p, "Looked-after children: the cohort view")
     col = (p.width - 2 * GAP) / 3
@@ -291,7 +291,7 @@ def _key_figures(c: Cohort, p: _Page) -> _Page:
     return p
 
 
-def _who_column(c: Cohort, p: _Page, x: float, y0: float, col: float) -> float:
+def _who_column(c: Cohort, p: CohortPage, x: float, y0: float, col: float) -> float:
     """How many children, and where those looked after now live (swatches as on the single-child chart)."""
     share = c.options.share
     counts = shared_counts(c)
@@ -315,7 +315,7 @@ def _who_column(c: Cohort, p: _Page, x: float, y0: float, col: float) -> float:
     return y
 
 
-def _ages_column(c: Cohort, p: _Page, x: float, y0: float, col: float) -> float:
+def _ages_column(c: Cohort, p: CohortPage, x: float, y0: float, col: float) -> float:
     """Age at becoming looked after (bars, hidden with their count under --share), placements and moves."""
     share = c.options.share
     counts = shared_counts(c)
@@ -349,7 +349,7 @@ def _median_words(km: KMCurve, small: bool) -> tuple[str, str]:
     return median, f"{lo} to {hi}"
 
 
-def _permanence_column(c: Cohort, p: _Page, x: float, y0: float, col: float) -> float:
+def _permanence_column(c: Cohort, p: CohortPage, x: float, y0: float, col: float) -> float:
     """Time to legal permanence in figures: the median, its interval, the share reached within 1-4 years."""
     share = c.options.share
     p.text(x, y0, "Time to legal permanence", cls="head")
@@ -367,7 +367,7 @@ def _permanence_column(c: Cohort, p: _Page, x: float, y0: float, col: float) -> 
     return y
 
 
-def _steps_table(c: Cohort, p: _Page, y: float) -> None:
+def _steps_table(c: Cohort, p: CohortPage, y: float) -> None:
     """The steps to permanence, full width: done, waiting, median and upper quartile, target, within it."""
     share = c.options.share
     p.text(0, y, "Steps to permanence", cls="head")
@@ -390,7 +390,7 @@ def _steps_table(c: Cohort, p: _Page, y: float) -> None:
 # ---------------------------------------------------------------- page 2
 
 
-def _run_charts(c: Cohort, p: _Page) -> _Page:
+def _run_charts(c: Cohort, p: CohortPage) -> CohortPage:
     y0 = _header(c, p, f"Run charts: days each step took ({c.options.rules} rules)")
     cols, gap = 3, GAP
     cw = (p.width - (cols - 1) * gap) / cols
@@ -423,7 +423,7 @@ class _RunPlot:
         return self.bottom - (self.bottom - self.top) * (v / self.ymax)
 
 
-def _run_chart(c: Cohort, p: _Page, rc: RunChart, x: float, y: float, w: float, h: float) -> None:
+def _run_chart(c: Cohort, p: CohortPage, rc: RunChart, x: float, y: float, w: float, h: float) -> None:
     """One step's run chart in its frame: title, scale, centre and target, points, the waiting strip, foot."""
     p.items.append(Rect(x, y, w, h, "frame"))
     p.text(x + 6, y + 4, step_words(rc.after, rc.milestone, c.jurisdiction), cls="bold", max_width=w - 12)
@@ -472,7 +472,7 @@ def _run_plot(rc: RunChart, x: float, y: float, w: float, h: float, zone: float)
                     step=step, n=len(closed))
 
 
-def _run_scale(p: _Page, plot: _RunPlot, closed: Sequence[Point]) -> None:
+def _run_scale(p: CohortPage, plot: _RunPlot, closed: Sequence[Point]) -> None:
     """Day grid lines with their numbers, the axes, and a year under the first point of each calendar year."""
     tick = 0.0
     while tick <= plot.ymax + 1e-9:
@@ -496,7 +496,7 @@ def _run_scale(p: _Page, plot: _RunPlot, closed: Sequence[Point]) -> None:
                 last_label = tx + width / 2
 
 
-def _run_lines(p: _Page, plot: _RunPlot, rc: RunChart) -> None:
+def _run_lines(p: CohortPage, plot: _RunPlot, rc: RunChart) -> None:
     """The centre (solid over the baseline, dashed past it), the target, and (mdc) the limits."""
     a = rc.analysis
     if a.centre is not None and plot.n:
@@ -511,7 +511,7 @@ def _run_lines(p: _Page, plot: _RunPlot, rc: RunChart) -> None:
             p.items.append(Line(plot.left, plot.yv(limit), plot.plot_right, plot.yv(limit), "limit"))
 
 
-def _run_points(p: _Page, plot: _RunPlot, rc: RunChart, closed: Sequence[Point]) -> None:
+def _run_points(p: CohortPage, plot: _RunPlot, rc: RunChart, closed: Sequence[Point]) -> None:
     """The children who took the step: squares, diamonds where a rule fired (shape, not only colour)."""
     flagged = {i for s in rc.analysis.signals for i in range(s.first, s.last + 1)}
     n = plot.n
@@ -528,7 +528,7 @@ def _run_points(p: _Page, plot: _RunPlot, rc: RunChart, closed: Sequence[Point])
             p.items.append(Rect(cx - size / 2, cy - size / 2, size, size, "pt"))
 
 
-def _run_waiting(c: Cohort, p: _Page, plot: _RunPlot, opened: Sequence[Point], zone: float) -> None:
+def _run_waiting(c: Cohort, p: CohortPage, plot: _RunPlot, opened: Sequence[Point], zone: float) -> None:
     """Children still waiting, days so far, as hollow triangles in a strip of their own on the right.
 
     So recent months cannot look better than they are; those beyond the scale sit on its top edge, counted.
@@ -549,7 +549,7 @@ def _run_waiting(c: Cohort, p: _Page, plot: _RunPlot, opened: Sequence[Point], z
         p.text(zx + zone / 2, plot.top - 15, f"{_count(above, c.options.share)} above", anchor="middle", cls="muted")
 
 
-def _run_legend(c: Cohort, p: _Page, x: float, y: float, w: float, h: float) -> None:
+def _run_legend(c: Cohort, p: CohortPage, x: float, y: float, w: float, h: float) -> None:
     p.text(x + 6, y + 4, "How to read the run charts", cls="bold")
     yy = y + 28
     rows: list[tuple[str, str]] = [
@@ -652,7 +652,7 @@ class _KMSeries:
         return _cell(self.counts.route_at_risk[yr][key])
 
 
-def _permanence(c: Cohort, p: _Page) -> _Page:
+def _permanence(c: Cohort, p: CohortPage) -> CohortPage:
     """Page 3: time to legal permanence as curves (left), with who is still followed; the children waiting
     longest (right)."""
     y0 = _header(c, p, "Time to legal permanence, from becoming looked after")
@@ -678,7 +678,7 @@ def _permanence(c: Cohort, p: _Page) -> _Page:
     return p
 
 
-def _km_axes(p: _Page, plot: _KMPlot) -> None:
+def _km_axes(p: CohortPage, plot: _KMPlot) -> None:
     """Grid lines every 20%, a tick and number for each year, the axes and their words."""
     p.text(plot.left, plot.top - 24, "Share who have reached legal permanence", cls="muted")
     for k in range(0, 11, 2):
@@ -695,7 +695,7 @@ def _km_axes(p: _Page, plot: _KMPlot) -> None:
     p.items.append(Line(plot.left, plot.top, plot.left, plot.bottom, "axis"))
 
 
-def _km_band(c: Cohort, p: _Page, plot: _KMPlot) -> None:
+def _km_band(c: Cohort, p: CohortPage, plot: _KMPlot) -> None:
     """The overall curve's 95% interval as a shaded step band (reached = 1 - S, so the bounds swap).
 
     A step band, as the curve: each step's interval holds until the next event time.
@@ -719,7 +719,7 @@ def _km_band(c: Cohort, p: _Page, plot: _KMPlot) -> None:
         p.items.append(Path(d, plot.box(), "ci", form="fixed"))
 
 
-def _km_at_risk(p: _Page, plot: _KMPlot, series: _KMSeries, kw: float) -> None:
+def _km_at_risk(p: CohortPage, plot: _KMPlot, series: _KMSeries, kw: float) -> None:
     """Under the axis: each curve's line, name and median, and the children still followed each year."""
     left = plot.left
     y = plot.bottom + 40
@@ -740,7 +740,7 @@ def _km_at_risk(p: _Page, plot: _KMPlot, series: _KMSeries, kw: float) -> None:
             cls="muted", max_lines=2)
 
 
-def _waiting_longest(c: Cohort, p: _Page, x: float, y0: float) -> None:
+def _waiting_longest(c: Cohort, p: CohortPage, x: float, y0: float) -> None:
     """The children waiting longest: reference, step waited for, since when, days (never with --share)."""
     cw = p.width - x
     p.text(x, y0, "Children waiting longest", cls="head")
@@ -766,27 +766,27 @@ def _route_words(route: str, jurisdiction: str = "scotland") -> str:
 # ---------------------------------------------------------------- journeys
 
 
-def _journeys(c: Cohort, m: TextMetrics, w: float, h: float) -> list[_Page]:
+def _journeys(c: Cohort, m: TextMetrics, w: float, h: float) -> list[CohortPage]:
     groups = list(c.groups.items()) if c.groups else [("", c.records)]
     shared_counts_groups = shared_counts(c).groups
     ordered = [(name, sorted(rs, key=_journey_order)) for name, rs in groups]
     n = sum(len(rs) for _, rs in ordered)
-    top, bottom_room = 52.0 + 26, 40.0 + 16 * (len(_legend_lines(m, w, c.jurisdiction)) - 1)
+    top, bottom_room = 52.0 + 26, 40.0 + 16 * (len(legend_lines(m, w, c.jurisdiction)) - 1)
     header = 18.0 if c.groups else 0.0
     avail = h - top - bottom_room - (GROUP_MIN + 4) * len(ordered) * (1 if c.groups else 0)
     row = min(MAX_ROW, max(MIN_ROW, avail / max(n, 1)))
     oldest = max((r.age_days for r in c.records), default=365)
     years = max(1, min(25, math.ceil(oldest / 365.25)))
     gutter = 96.0
-    pages: list[_Page] = []
-    page: _Page | None = None
+    pages: list[CohortPage] = []
+    page: CohortPage | None = None
     y = 0.0
 
     def xv(days: float) -> float:
         return gutter + (w - gutter - 12) * (days / (years * 365.25))
 
-    def new_page() -> _Page:
-        pg = _Page(m, w, h)
+    def new_page() -> CohortPage:
+        pg = CohortPage(m, w, h)
         by = f" by {c.options.by.replace('-', ' ')}" if c.options.by else ""
         _header(c, pg, f"Journeys: every child's placements against age{by}")
         detail = ("thin band: legal order; tick: legal permanence." if row >= ORDERS_FROM_ROW else
@@ -799,7 +799,7 @@ def _journeys(c: Cohort, m: TextMetrics, w: float, h: float) -> list[_Page]:
             pg.items.append(Line(tx, top - 4, tx, h - bottom_room, "grid"))
             pg.text(tx, h - bottom_room + 4, f"{yr}", anchor="middle", cls="muted")
         pg.text(gutter, h - bottom_room + 20, "age in years", cls="muted")
-        _journey_legend(pg, w, h, c.jurisdiction)
+        journey_legend(pg, w, h, c.jurisdiction)
         pages.append(pg)
         return pg
 
@@ -831,7 +831,7 @@ def _journey_order(r: ChildRecord) -> tuple[int, int, int]:
     return (0, (r.entry - r.date_of_birth).days, r.index)
 
 
-def _journey_row(p: _Page, r: ChildRecord, y: float, row: float, xv: object) -> None:
+def _journey_row(p: CohortPage, r: ChildRecord, y: float, row: float, xv: object) -> None:
     fx = xv  # type: ignore[assignment]
     bar = row * (0.72 if row >= 2 else 1.0)
     for s in r.journey:
@@ -850,7 +850,7 @@ def _journey_row(p: _Page, r: ChildRecord, y: float, row: float, xv: object) -> 
 LEGEND_X = 220.0  # the journeys' legend starts right of the axis words ("age in years")
 
 
-def _legend_lines(m: TextMetrics, w: float, jurisdiction: str) -> list[list[str]]:
+def legend_lines(m: TextMetrics, w: float, jurisdiction: str) -> list[list[str]]:
     """The journeys' legend entries (drawn placement codes) in lines that fit the page from LEGEND_X."""
     vocab = load_vocabulary(jurisdiction)
     lines: list[list[str]] = [[]]
@@ -865,11 +865,11 @@ def _legend_lines(m: TextMetrics, w: float, jurisdiction: str) -> list[list[str]
     return lines
 
 
-def _journey_legend(p: _Page, w: float, h: float, jurisdiction: str = "scotland") -> None:
+def journey_legend(p: CohortPage, w: float, h: float, jurisdiction: str = "scotland") -> None:
     """Swatch and name of each placement type under the rows; a second line when one does not fit the
     page (England's names are longer), the last line at the page's foot."""
     vocab = load_vocabulary(jurisdiction)
-    lines = _legend_lines(p.metrics, w, jurisdiction)
+    lines = legend_lines(p.metrics, w, jurisdiction)
     for k, codes in enumerate(lines):
         x = LEGEND_X
         y = h - 18 - 16 * (len(lines) - 1 - k)
@@ -881,7 +881,7 @@ def _journey_legend(p: _Page, w: float, h: float, jurisdiction: str = "scotland"
 # ---------------------------------------------------------------- left out
 
 
-def _left_out(c: Cohort, p: _Page) -> _Page:
+def _left_out(c: Cohort, p: CohortPage) -> CohortPage:
     y = _header(c, p, f"Children left out ({len(c.left_out)})")
     p.lines(0, y, "These inputs could not be read; nothing about them is counted. Fix the file or row and run "
                   "again.", p.width, cls="muted")

@@ -283,7 +283,7 @@ def _without_text(data: Any) -> Any:
     return {**data, "events": events}
 
 
-def _quick(text: str, name: str, as_of: date) -> Case | None:
+def quick_case(text: str, name: str, as_of: date) -> Case | None:
     """The case by the fast path, or None when the project's reader must decide (and report)."""
     try:
         if name.lower().endswith(".json"):
@@ -302,7 +302,7 @@ def read_case_file(path: str, *, index: int, as_of: date,
     """One case file -> its record, or why it is left out (the project's located messages)."""
     try:
         text = read_text(path)
-        case = _quick(text, str(path), as_of)
+        case = quick_case(text, str(path), as_of)
         if case is None:
             case = load_case(path, as_of=as_of).case
         return record_for(case, index=index, source=str(path), standards=standards)

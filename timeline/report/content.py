@@ -64,7 +64,7 @@ def templates_dir() -> Path:
 
 
 @cache
-def _research(jurisdiction: str = "scotland") -> tuple[ResearchItem, ...]:
+def research_items(jurisdiction: str = "scotland") -> tuple[ResearchItem, ...]:
     """The research context of the case's jurisdiction (its vocabulary's `research` word names the file)."""
     file = load_vocabulary(jurisdiction).words.get("research", RESEARCH)
     raw = yaml.safe_load((templates_dir() / file).read_text(encoding="utf-8"))
@@ -192,7 +192,7 @@ def build_report(case: Case, *, options: RenderOptions, tight: bool = False, cha
         header=header_for(case), key_figures=key_figures_for(case, facts) if full else (),
         chart=drawn.chart, keys=drawn.keys, chart_note=drawn.chart_note,
         summary=summary_for(case, facts), show_summary=full,
-        research=_research(case.jurisdiction) if full else (),
+        research=research_items(case.jurisdiction) if full else (),
         paragraph=hearing_paragraph(case, facts) if view == "hearing" and not court else None,
         show_table=full, rows=rows,
         show_notes=any(r.note for r in rows), show_sources=any(r.source for r in rows),
