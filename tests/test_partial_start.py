@@ -40,3 +40,36 @@ def test_chart_title_starts_as_recorded() -> None:
     assert title is not None
     assert title.group(1).startswith("Looked after 2010 to 1 Feb 2011; 1 May 2014 to 30 Jun 2016"), title.group(1)
     assert "Jul 2010" not in title.group(1)
+
+
+def test_a_target_counted_from_a_year_only_start_is_a_window_not_a_day() -> None:
+    """The 6-month aim counted from "2010" may fall anywhere from 2 Jul 2010 to 1 Jul 2011: the facts keep
+    that window, and every place that words the target says the months and "about", never "31 Dec 2010"."""
+    from timeline import summary_dict
+
+    case = load_text(CASE).case
+    facts = compute_facts(case)
+    step = next(m for m in facts.milestones if m.type == "permanence_recommended")
+    assert step.status == "overdue"
+    assert [d.isoformat() for d in step.due_window or ()] == ["2010-07-02", "2011-07-01"]
+    as_json = next(m for m in summary_dict(case, facts)["milestones"] if m["type"] == "permanence_recommended")
+    assert as_json["due_window"] == ["2010-07-02", "2011-07-01"]
+    text = summary_text(case, facts)
+    assert "OVERDUE by about 5 years 6 months; was due between Jul 2010 and Jul 2011" in text
+    assert "(due between Jul 2010 and Jul 2011)." in text  # the no-plan flag
+    assert "31 Dec 2010" not in text and "2008 days" not in text
+    svg = render_case(case, RenderOptions(format="svg")).decode("utf-8")
+    assert "Between Jul 2010 and Jul 2011: target for Permanence recommended (overdue by about 5 years" in svg
+    assert ">Jul 2010\u2013Jul 2011, overdue<" in svg  # the label, wrapped after "due"
+    assert "31 Dec 2010" not in svg
+    html = render_case(case, RenderOptions(format="html")).decode("utf-8")
+    assert "(due between Jul 2010 and Jul 2011)" in html and "Overdue by about 5 years 6 months" in html
+    assert "31 Dec 2010" not in html
+
+
+def test_a_target_counted_from_a_day_keeps_its_day() -> None:
+    """A start recorded to the day gives one due day, as before (no window, no "about")."""
+    case = load_text(CASE.replace("start: 2010,", "start: 2010-03-01,")).case
+    step = next(m for m in compute_facts(case).milestones if m.type == "permanence_recommended")
+    assert step.due_window is None
+    assert "was due 30 Aug 2010" in summary_text(case, compute_facts(case))

@@ -152,6 +152,26 @@ def date_words(day: date) -> str:
     return PartialDate.of(day).display()
 
 
+def due_words(day: date, window: tuple[date, date] | None, *, short: bool = False) -> str:
+    """When a target falls: '31 Dec 2010'; counted from a date with no single day ("2010", "c. Mar 2016"), the
+    months it may fall in, 'between Jul 2010 and Jul 2011' ('Jul 2010–Jul 2011' when `short`, for a label;
+    'about 3 Mar 2016' for a c. day), never one day as if it were known (`MilestoneFact.due_window`)."""
+    if window is None:
+        return date_words(day)
+    first, last = window
+    if first == last:
+        return f"about {date_words(first)}"
+    a, b = (PartialDate(d, d, "month").display() for d in (first, last))
+    if a == b:
+        return a if short else f"in {a}"
+    return f"{a}{EN_DASH}{b}" if short else f"between {a} and {b}"
+
+
+def about(window: tuple[date, date] | None) -> str:
+    """'about ' before a count of days measured from an estimated date (a `due_window` is set), else ''."""
+    return "about " if window is not None else ""
+
+
 def when_words(dates: Sequence[PartialDate], number: int | None, day: date) -> str:
     """The date of a fact as its event recorded it ("2015", "Mar 2016", "c. 2016", "14–16 Mar 2016"), never
     the middle day that sums count with; `dates` are the events' dates in file order, `number` the 1-based
@@ -216,9 +236,11 @@ def span_dates_words(first: PartialDate, last: PartialDate | None, *, is_span: b
 __all__ = [
     "Span",
     "a_or_an",
+    "about",
     "age_words",
     "date_words",
     "days_words",
+    "due_words",
     "duration_words",
     "join_words",
     "no_plan_words",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .. import words
 from ..dates import format_age
 from ..model.case import AnyEvent
 from ..scene import shapes
@@ -283,15 +284,17 @@ def _targets(ctx: Context, per: dict[str, list[Item]], labels: list[Label], titl
         half = t.target_tick / 2
         items.append(Path(target_tick(tx, cy, half), Box(tx - half / 2, cy - half, half, 2 * half), "target-tick"))
         flags.add("target")
-        over = days_words(m.days_over or 0)
+        over = (days_words(m.days_over or 0) if m.due_window is None  # counted from a date with no day: about
+                else f"about {words.duration_words(m.days_over or 0)}")
         status = {"met": "met", "missed": f"missed by {over}", "overdue": f"overdue by {over}",
                   "pending": "not yet due"}[m.status]
-        title = f"{day_words(m.target_date)}: target for {name} ({status})"
+        due = words.due_words(m.target_date, m.due_window)  # months, when counted from a date with no day
+        title = f"{due[:1].upper() + due[1:]}: target for {name} ({status})"
         if m.extensions:  # the record extends the timetable: the target drawn is the extended one
             title += f", extended {'once' if m.extensions == 1 else f'{m.extensions} times'}"
         titles[key] = (title, f"target status-{m.status}")
         if m.status == "overdue":
-            text = f"{name}: due {day_words(m.target_date)}, overdue"
+            text = f"{name}: due {words.due_words(m.target_date, m.due_window, short=True)}, overdue"
             lines, lw = ctx.wrap_label(text)
             labels.append(Label(cut=ctx.is_cut(lines, text), anchor=tx, lines=lines, width=lw, event=None,
                                 order=order0 + 100 + i, key_text=text, top_y=cy + half, group=key,

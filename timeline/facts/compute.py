@@ -37,6 +37,7 @@ from ..words import (
     Span,
     date_words,
     days_words,
+    due_words,
     duration_words,
     no_plan_words,
     percent_value,
@@ -97,6 +98,9 @@ class MilestoneFact:
     status: str  # met | missed | overdue | pending | not_applicable
     days_over: int | None  # missed: date - target_date; overdue: as_of - target_date
     extensions: int = 0  # times the target was extended (the standards' `extended_by` milestone), in target_days
+    # the days the target may fall on when the date it counts from is not one day ("2010", "c. Mar 2016"):
+    # target_date and days_over are then counted from that date's middle day, an estimate, and say so
+    due_window: tuple[dt.date, dt.date] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,14 +446,11 @@ def _milestones(
     evidence = std.route_evidence(dated)
     out: list[MilestoneFact] = []
     previous: date | None = None
+    events = dict(happened)
     for i, target in enumerate(std.targets):
         day, event = dated.get(target.milestone, (None, None))
-        reference = dated.get(target.after)[0] if target.after in dated else None  # type: ignore[index]
-        extensions = _extensions(happened, target, reference, day)
-        target_days = (target.days + extensions * (target.extension_days or 0)
-                       if target.days is not None else None)
-        target_date = reference + timedelta(days=target_days) if (
-            reference is not None and target_days is not None) else None
+        reference, from_event = dated.get(target.after or "", (None, None))
+        extensions, target_days, target_date = _target(happened, target, reference, day)
         # a later step taken (or legal permanence reached) shows this one happened, unrecorded
         implied = permanence is not None or any(code in dated for code in steps[i + 1:])
         status, over = _status(day, target_date, as_of, settled=settled,
@@ -457,6 +458,7 @@ def _milestones(
                                exempt=target.exempt(plan, evidence))
         if status in ("not_applicable", "not_recorded"):
             target_date = None  # nothing to draw or count down to
+        window = _due_window(events.get(from_event) if from_event is not None else None, target_date, target_days)
         out.append(
             MilestoneFact(
                 type=target.milestone,
@@ -469,6 +471,7 @@ def _milestones(
                 status=status,
                 days_over=over,
                 extensions=extensions,
+                due_window=window,
             )
         )
         if day is not None:
@@ -505,6 +508,23 @@ def _extensions(happened: list[tuple[int, AnyEvent]], target: Target, reference:
         return 0
     return sum(1 for _, e in happened if isinstance(e, MilestoneEvent) and e.type == target.extended_by
                and reference <= e.date.mid and (day is None or e.date.mid <= day))
+
+
+def _target(happened: list[tuple[int, AnyEvent]], target: Target, reference: date | None, day: date | None
+            ) -> tuple[int, int | None, date | None]:
+    """(extensions, target days, target date) of one step: the standards' days, extended as the record says."""
+    extensions = _extensions(happened, target, reference, day)
+    days = target.days + extensions * (target.extension_days or 0) if target.days is not None else None
+    return extensions, days, reference + timedelta(days=days) if reference is not None and days is not None else None
+
+
+def _due_window(start: AnyEvent | None, target_date: date | None, target_days: int | None
+                ) -> tuple[date, date] | None:
+    """The days a target may fall on when the event it counts from has no single day: its earliest and latest
+    possible day plus the target's days (None when the start is a day, or there is no target)."""
+    if start is None or target_date is None or target_days is None or not start.first.approximate:
+        return None
+    return (start.first.earliest + timedelta(days=target_days), start.first.latest + timedelta(days=target_days))
 
 
 def _status(
@@ -692,15 +712,24 @@ def _flags(
     unplanned = recommended is None or (recommended.date is None and recommended.status != "not_recorded")
     if la_start is not None and days_la > rules.no_plan_days and unplanned and permanence is None:
         due = la_start + timedelta(days=rules.no_plan_days)
-        out.append(Flag(
-            code=FLAG_NO_PLAN,
-            text=(f"Looked after for {duration_words(la_span)} with no permanence recommendation recorded. "
-                  f"{load_vocabulary(case.jurisdiction).words.get('plan_aim', 'PACE aim')}: a "
-                  f"permanence decision within {target_words(rules.no_plan_days)} of becoming looked after "
-                  f"(by {date_words(due)})."),
-            date=due,
-        ))
+        out.append(_no_plan_flag(case, rules, due, la_span, recommended))
     return tuple(out)
+
+
+def _no_plan_flag(case: Case, rules: FlagRules, due: date, la_span: Span, recommended: MilestoneFact | None
+                  ) -> Flag:
+    """The flag of a child looked after past the aim with no permanence recommendation; when the start it
+    counts from has no single day, the aim's date is the months it may fall in (the step's `due_window`)."""
+    window = recommended.due_window if recommended is not None else None
+    if window is not None and recommended is not None and recommended.target_days is not None:
+        shift = timedelta(days=rules.no_plan_days - recommended.target_days)
+        window = (window[0] + shift, window[1] + shift)
+    when = f"by {date_words(due)}" if window is None else f"due {due_words(due, window)}"
+    aim = load_vocabulary(case.jurisdiction).words.get("plan_aim", "PACE aim")
+    return Flag(code=FLAG_NO_PLAN, date=due,
+                text=(f"Looked after for {duration_words(la_span)} with no permanence recommendation recorded. "
+                      f"{aim}: a permanence decision within {target_words(rules.no_plan_days)} of becoming looked "
+                      f"after ({when})."))
 
 
 def _longest_home_cso(
@@ -901,6 +930,7 @@ def _milestone_dict(m: MilestoneFact, ident: Callable[[int | None], str | None])
         "status": m.status,
         "target_date": _iso(m.target_date),
         "days_over": m.days_over,
+        "due_window": [_iso(m.due_window[0]), _iso(m.due_window[1])] if m.due_window is not None else None,
         "event": ident(m.event),
     }
 
@@ -1127,19 +1157,27 @@ def _measures_text(case: Case, facts: Facts, std: Standards) -> list[str]:
     return out
 
 
+def _over_words(m: MilestoneFact) -> str:
+    """How far past its target a step is: '242 days (8 months)'; counted from a date with no single day, an
+    estimate said as one, 'about 5 years 6 months' (no count of days that would look exact)."""
+    days = m.days_over or 0
+    return f"about {duration_words(days)}" if m.due_window is not None else days_words(days, months=True)
+
+
 def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | None, std: Standards, *,
                   kept: bool = True) -> str:
     """A milestone's status as a sentence fragment, including why a step does not apply."""
     if m.status == "met":
         return "met"
     if m.status == "missed" and m.days_over is not None:
-        return f"missed by {days_words(m.days_over, months=True)}"
+        return f"missed by {_over_words(m)}"
     if m.status == "overdue" and m.target_date is not None and m.days_over is not None:
-        return f"OVERDUE by {days_words(m.days_over, months=True)}; was due {date_words(m.target_date)}"
+        due = due_words(m.target_date, m.due_window)
+        return f"OVERDUE by {_over_words(m)}; was due {due}"
     if m.status == "not_recorded":
         return "not recorded (a later step shows it happened)" if kept else "not recorded (the source does not hold it)"
     if m.status == "pending" and m.target_date is not None:
-        return f"not yet due (due by {date_words(m.target_date)})"
+        return f"not yet due (due {'by ' if m.due_window is None else ''}{due_words(m.target_date, m.due_window)})"
     if m.target_days is None:
         return "done (no target)" if m.date is not None else "no target"
     evidence = std.route_evidence({x.type for x in facts.milestones if x.date is not None})

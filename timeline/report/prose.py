@@ -160,12 +160,20 @@ def _notes(facts: Facts) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _due(m: MilestoneFact) -> str:
+    """'by 31 Dec 2010', or, counted from a date with no single day, 'due between Jul 2010 and Jul 2011'."""
+    assert m.target_date is not None
+    if m.due_window is None:
+        return f"by {PartialDate.of(m.target_date).display()}"
+    return f"due {words.due_words(m.target_date, m.due_window)}"
+
+
 def _milestone_line(case: Case, m: MilestoneFact) -> MilestoneLine:
     vocab = load_vocabulary(case.jurisdiction)
     name = vocab.term("milestone", m.type).label if m.type in vocab.terms["milestone"] else str(m.type)
     when = words.when_words([e.first for e in case.events], m.event, m.date) if m.date else "not yet"
     if m.target_days is not None and m.target_date is not None:
-        target = f"{words.target_words(m.target_days)} (by {PartialDate.of(m.target_date).display()})"
+        target = f"{words.target_words(m.target_days)} ({_due(m)})"
     elif m.target_days is not None:
         target = words.target_words(m.target_days)  # as the standards state it: "12 weeks", "6 months"
     else:
@@ -177,9 +185,9 @@ def _milestone_line(case: Case, m: MilestoneFact) -> MilestoneLine:
         from ..facts.measures import period_words
 
         times = words.times_words(m.extensions)
-        target = f"{period_words(m.target_days)} (by {PartialDate.of(m.target_date).display()}; extended {times})"
+        target = f"{period_words(m.target_days)} ({_due(m)}; extended {times})"
     if m.status in ("missed", "overdue") and m.days_over:
-        status += f" by {duration_words(m.days_over)}"
+        status += f" by {words.about(m.due_window)}{duration_words(m.days_over)}"  # about: from an estimate
     return MilestoneLine(name=name, date=when, target=target, status=status, status_class=str(m.status))
 
 
