@@ -921,7 +921,7 @@ def _iso(day: date | None) -> str | None:
 
 def _milestone_dict(m: MilestoneFact, ident: Callable[[int | None], str | None]) -> dict[str, object]:
     """One PACE step in the JSON: its date, time from looked after and from the step before, target and status."""
-    return {
+    out: dict[str, object] = {
         "type": m.type,
         "date": _iso(m.date),
         "days_from_looked_after": m.days_from_looked_after,
@@ -930,9 +930,11 @@ def _milestone_dict(m: MilestoneFact, ident: Callable[[int | None], str | None])
         "status": m.status,
         "target_date": _iso(m.target_date),
         "days_over": m.days_over,
-        "due_window": [_iso(m.due_window[0]), _iso(m.due_window[1])] if m.due_window is not None else None,
         "event": ident(m.event),
     }
+    if m.due_window is not None:  # only where the target is an estimate: the contract's keys stay as they were
+        out["due_window"] = [_iso(m.due_window[0]), _iso(m.due_window[1])]
+    return out
 
 
 def _reviews_dict(facts: Facts, ident: Callable[[int | None], str | None]) -> dict[str, object]:
