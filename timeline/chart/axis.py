@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from .. import words
 from ..dates import format_age
-from ..facts.compute import looked_after_since, started_words
+from ..facts.compute import looked_after_since, period_start_words
 from ..scene import shapes
 from ..scene.items import Box, Group, Item, Line, Path, Rect, Text
 from .context import DASH, Context, day_words
@@ -63,9 +63,8 @@ def bracket(ctx: Context, plot_top: float) -> list[Item]:
     label = ctx.text(tx, ty, text, "bracket-label", bold=True)
     bg = Rect(tx - t.label_pad, ty, w + 2 * t.label_pad, ctx.text_h, "label-bg", rx=2.0)
     each = "; ".join(  # starts as the record gives them ("2010"), never a partial date's middle day
-        f"{started_words(ctx.case, p.start)} to "
-        f"{day_words(p.end) if not p.ongoing else day_words(ctx.as_of) + ' (still looked after)'}"
-        for p in periods)
+        f"{since} to {day_words(p.end) if not p.ongoing else day_words(ctx.as_of) + ' (still looked after)'}"
+        for p, since in zip(periods, period_start_words(ctx.case, f), strict=True))
     title = (f"Looked after {each or 'from ' + looked_after_since(ctx.case, f)}: {duration}{count}, "
              f"{f.percent_of_life_looked_after}% of life")
     return [Group((*paths, bg, label), "looked-after", id="looked-after", title=title)]

@@ -804,6 +804,19 @@ def looked_after_since(case: Case, facts: Facts) -> str:
     return "-" if start is None else started_words(case, start)
 
 
+def period_start_words(case: Case, facts: Facts) -> tuple[str, ...]:
+    """Each looked-after period's start as the record gives it (`started_words`), found in one pass over the
+    events: the chart's title and the summary word every period, and a scan per period was the cost."""
+    starts = {p.start for p in facts.looked_after_periods}
+    first: dict[date, int] = {}
+    for n, e in case.numbered():
+        day = e.first.mid
+        if day in starts and day not in first and makes_looked_after(case, e):
+            first[day] = n
+    dates = [e.first for e in case.events] if first else []
+    return tuple(when_words(dates, first.get(p.start), p.start) for p in facts.looked_after_periods)
+
+
 def started_words(case: Case, day: date) -> str:
     """The start of a looked-after period as the record gives it (the date of the event that began it, "2010"
     for a year-only order), or the day itself when no such event starts on it."""
@@ -1026,10 +1039,10 @@ def _looked_after_rows(case: Case, facts: Facts) -> list[list[str]]:
         rows.append(["Time looked after", f"{_span_text(facts.looked_after_span, facts.days_looked_after)}{count}, "
                      f"{facts.percent_of_life_looked_after:.1f}% of {name}'s life"])
         if len(periods) > 1:
-            for i, p in enumerate(periods, start=1):
+            for i, (p, since) in enumerate(zip(periods, period_start_words(case, facts), strict=True), start=1):
                 until = f"to {date_words(p.end)}" if not p.ongoing else f"still looked after at {date_words(p.end)}"
                 rows.append([f"  period {i}",
-                             f"from {started_words(case, p.start)} {until}: {_span_text((p.start, p.end), p.days)}"])
+                             f"from {since} {until}: {_span_text((p.start, p.end), p.days)}"])
     rows.append(["Placements", f"{facts.placements} (not counting short breaks), {plural(facts.moves, 'move')}"])
     rows.append(["Hearings", f"{facts.hearings} up to {date_words(facts.as_of)}"])
     return rows
