@@ -167,9 +167,11 @@ def due_words(day: date, window: tuple[date, date] | None, *, short: bool = Fals
     return f"{a}{EN_DASH}{b}" if short else f"between {a} and {b}"
 
 
-def about(window: tuple[date, date] | None) -> str:
-    """'about ' before a count of days measured from an estimated date (a `due_window` is set), else ''."""
-    return "about " if window is not None else ""
+def over_words(days: int, window: tuple[date, date] | None, exact: str) -> str:
+    """How far past its target a step is. Counted from a date with no single day (a `due_window` is set), an
+    estimate said as one, 'about 5 years 6 months', with no count of days that would look exact; else the
+    caller's `exact` wording of the same days ('242 days (8 months)')."""
+    return f"about {duration_words(days)}" if window is not None else exact
 
 
 def when_words(dates: Sequence[PartialDate], number: int | None, day: date) -> str:
@@ -236,7 +238,6 @@ def span_dates_words(first: PartialDate, last: PartialDate | None, *, is_span: b
 __all__ = [
     "Span",
     "a_or_an",
-    "about",
     "age_words",
     "date_words",
     "days_words",
@@ -245,6 +246,7 @@ __all__ = [
     "join_words",
     "no_plan_words",
     "noun",
+    "over_words",
     "percent_value",
     "percent_words",
     "period_words",

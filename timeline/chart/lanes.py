@@ -284,8 +284,7 @@ def _targets(ctx: Context, per: dict[str, list[Item]], labels: list[Label], titl
         half = t.target_tick / 2
         items.append(Path(target_tick(tx, cy, half), Box(tx - half / 2, cy - half, half, 2 * half), "target-tick"))
         flags.add("target")
-        over = (days_words(m.days_over or 0) if m.due_window is None  # counted from a date with no day: about
-                else f"about {words.duration_words(m.days_over or 0)}")
+        over = words.over_words(m.days_over or 0, m.due_window, days_words(m.days_over or 0))
         status = {"met": "met", "missed": f"missed by {over}", "overdue": f"overdue by {over}",
                   "pending": "not yet due"}[m.status]
         due = words.due_words(m.target_date, m.due_window)  # months, when counted from a date with no day

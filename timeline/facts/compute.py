@@ -40,6 +40,7 @@ from ..words import (
     due_words,
     duration_words,
     no_plan_words,
+    over_words,
     percent_value,
     period_words,
     plural,
@@ -807,21 +808,26 @@ def looked_after_since(case: Case, facts: Facts) -> str:
 def period_start_words(case: Case, facts: Facts) -> tuple[str, ...]:
     """Each looked-after period's start as the record gives it (`started_words`), found in one pass over the
     events: the chart's title and the summary word every period, and a scan per period was the cost."""
-    starts = {p.start for p in facts.looked_after_periods}
-    first: dict[date, int] = {}
-    for n, e in case.numbered():
-        day = e.first.mid
-        if day in starts and day not in first and makes_looked_after(case, e):
-            first[day] = n
-    dates = [e.first for e in case.events] if first else []
-    return tuple(when_words(dates, first.get(p.start), p.start) for p in facts.looked_after_periods)
+    return _start_words(case, [p.start for p in facts.looked_after_periods])
 
 
 def started_words(case: Case, day: date) -> str:
     """The start of a looked-after period as the record gives it (the date of the event that began it, "2010"
     for a year-only order), or the day itself when no such event starts on it."""
-    number = next((n for n, e in case.numbered() if e.first.mid == day and makes_looked_after(case, e)), None)
-    return when_words([e.first for e in case.events] if number is not None else [], number, day)
+    return _start_words(case, [day])[0]
+
+
+def _start_words(case: Case, days: list[date]) -> tuple[str, ...]:
+    """The one rule: a start is worded by the first event (file order) that makes the child looked after and
+    whose date's middle day is that start, as that event recorded its date; else the day itself."""
+    wanted = set(days)
+    first: dict[date, int] = {}
+    for n, e in case.numbered():
+        day = e.first.mid
+        if day in wanted and day not in first and makes_looked_after(case, e):
+            first[day] = n
+    dates = [e.first for e in case.events] if first else []
+    return tuple(when_words(dates, first.get(day), day) for day in days)
 
 
 # ---------------------------------------------------------------- cohort measures (issue 16)
@@ -1173,10 +1179,9 @@ def _measures_text(case: Case, facts: Facts, std: Standards) -> list[str]:
 
 
 def _over_words(m: MilestoneFact) -> str:
-    """How far past its target a step is: '242 days (8 months)'; counted from a date with no single day, an
-    estimate said as one, 'about 5 years 6 months' (no count of days that would look exact)."""
+    """How far past its target a step is, as the summary words it (`words.over_words`)."""
     days = m.days_over or 0
-    return f"about {duration_words(days)}" if m.due_window is not None else days_words(days, months=True)
+    return over_words(days, m.due_window, days_words(days, months=True))
 
 
 def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | None, std: Standards, *,

@@ -187,7 +187,7 @@ def _milestone_line(case: Case, m: MilestoneFact) -> MilestoneLine:
         times = words.times_words(m.extensions)
         target = f"{period_words(m.target_days)} ({_due(m)}; extended {times})"
     if m.status in ("missed", "overdue") and m.days_over:
-        status += f" by {words.about(m.due_window)}{duration_words(m.days_over)}"  # about: from an estimate
+        status += f" by {words.over_words(m.days_over, m.due_window, duration_words(m.days_over))}"
     return MilestoneLine(name=name, date=when, target=target, status=status, status_class=str(m.status))
 
 
