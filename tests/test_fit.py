@@ -185,17 +185,17 @@ def test_one_page_gives_way_in_order_and_says_what_it_left_out() -> None:
     assert tight.fits and tight.scene.height <= 546.0
     assert tight.step == len(ONE_PAGE_STEPS) - 1
     # the lanes' labels come back in part (what fits, most important first): the note counts the rest
-    assert tight.left_out == "life events; labels of 21 meetings and reviews, 2 milestones and 13 hearings"
+    assert tight.left_out == "life events; labels of 9 meetings and reviews, 2 milestones and 13 hearings"
     assert any(t.cls == "label" and t.event in by_kind(case, "hearing") for t in tight.scene.texts())
     assert "Life events" not in {t.text for t in tight.scene.texts()}
     # a little more room: the last step fits first, then gives back the labels of milestones (they fit)
     back = fit_one_page(case, facts=facts, theme=T, metrics=default_metrics(), width=width, max_height=563.8)
     assert back.fits and back.scene.height <= 563.8 and back.step == len(ONE_PAGE_STEPS) - 1
-    assert back.left_out == "life events; labels of 21 meetings and reviews and 9 hearings"
+    assert back.left_out == "life events; labels of 9 meetings and reviews and 9 hearings"
     assert any(t.cls == "label" and t.event in by_kind(case, "milestone") for t in back.scene.texts())
     # the room the PDF measures: the 14 px the legend's rows and last gap gave back go to 4 more hearings
     page = fit_one_page(case, facts=facts, theme=T, metrics=default_metrics(), width=width, max_height=577.8)
-    assert page.fits and page.left_out == "life events; labels of 21 meetings and reviews and 5 hearings"
+    assert page.fits and page.left_out == "life events; labels of 9 meetings and reviews and 5 hearings"
     none = fit_one_page(case, facts=facts, theme=T, metrics=default_metrics(), width=width, max_height=100.0)
     assert not none.fits and none.scene.height == pytest.approx(537.4)  # the shortest candidate
 
@@ -486,3 +486,26 @@ def test_hearing_view_shows_the_words_of_at_least_nine_in_ten_events(stem: str) 
             words.add(item.event)
     ids = {event_id(n, e) for n, e in case.numbered()}
     assert len(words & ids) >= 0.9 * len(ids), (len(words & ids), len(ids))
+
+
+def test_free_height_goes_to_the_lanes_that_matter_first() -> None:
+    """`grown` with room for two more tiers: the hearings (each tier keeps two more hearings' words) take both
+    before the reviews (each tier would keep three reviews' words), because a hearing's words matter more;
+    asked in turns, the reviews would have taken the second tier."""
+    from timeline.chart.fit import Pass, grown
+    from timeline.chart.policy import Policy
+    from timeline.chart.tiers import Tally
+    from timeline.scene.items import Scene
+
+    hearing_p, review_p = 3, 1
+
+    def make(policy: Policy) -> Pass:
+        h, m = policy.tiers_for("hearing"), policy.tiers_for("meeting")
+        kept = ((hearing_p, 2 * min(h, 2)), (review_p, 3 * min(m, 1)))
+        tally = Tally(numbered=(("hearing", 4 - 2 * min(h, 2)), ("meeting", 3 - 3 * min(m, 1))), kept=kept)
+        return Pass(Scene(width=100.0, height=100.0 + 10.0 * (h + m), title="", desc="", style="", items=()),
+                    tally, policy)
+
+    start = make(Policy(lane_tiers=(("hearing", 0), ("meeting", 0))))
+    best = grown(make, start, 120.0, 10)
+    assert (best.policy.tiers_for("hearing"), best.policy.tiers_for("meeting")) == (2, 0)

@@ -472,3 +472,67 @@ def test_bundled_metrics_file_is_what_the_fonts_say() -> None:
     assert stored == json.loads(json.dumps(metrics_table()))
     for bold in FONT_FILES:
         assert load_font(bold) == measure_font(bold)
+
+
+def _reviews_after_a_quiet_start() -> Case:
+    """A child looked after from age 4: a lane of routine LAAC reviews every five months, each with its own
+    words, and the years before them empty on the marker row."""
+    start = date(2019, 2, 1)
+    events: list[dict[str, Any]] = [
+        {"kind": "meeting", "type": "laac_review", "date": (start + timedelta(days=150 * i)).isoformat(),
+         "label": f"LAAC review: plan {i + 1} agreed with the family", "id": f"r{i}"} for i in range(6)]
+    events.append({"kind": "meeting", "type": "ird", "date": "2018-12-01", "label": "IRD", "id": "ird"})
+    return make_case(events, born="2015-01-01", as_of="2021-03-01")
+
+
+def test_a_shared_label_may_sit_along_the_marker_row_with_its_bracket_reaching_it() -> None:
+    """No tier left for the lane: the reviews share one label in the empty years before them on the marker
+    row (no height), the bracket under the markers runs on to the label, and a tick joins each review."""
+    case = _reviews_after_a_quiet_start()
+    policy = Policy(max_tiers=0)
+    scene = layout(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=WIDTH, policy=policy)
+    shared = [t for t in scene.texts() if t.cls == "combined-label"]
+    assert [t.text for t in shared] == ["LAAC reviews × 6"]  # the dates too would need two lines
+    label = shared[0]
+    markers = {g.id: next(i for i in g.items if isinstance(i, Marker)) for g in scene.event_groups()}
+    ird, first = markers["ird"], markers["r0"]
+    assert label.x + label.width < ird.cx - ird.size / 2  # left of every marker of the lane, on the marker row
+    assert label.y < first.cy < label.y + label.height
+    brackets = [ln for ln, _ in scene.walk() if isinstance(ln, Line) and "combined-bracket" in ln.cls.split()]
+    assert len(brackets) == 1
+    line = brackets[0]
+    assert line.x1 <= label.x + label.width and line.x2 == pytest.approx(markers["r5"].cx)  # reaches the label
+    ticks = {ln.event for ln, _ in scene.walk() if isinstance(ln, Line) and ln.cls == "leader combined"}
+    assert ticks == {f"r{i}" for i in range(6)}  # not the IRD, which keeps its own words
+    assert "IRD" in {t.text for t in texts_of(scene, "ird")}
+    assert not overlapping_texts(scene)
+
+
+def test_own_words_come_before_a_shared_label_when_a_tier_can_hold_them() -> None:
+    """With one tier the reviews keep (some of) their own words; a shared label only takes what is left."""
+    case = _reviews_after_a_quiet_start()
+    none = layout(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=WIDTH,
+                  policy=Policy(max_tiers=0))
+    roomy = layout(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=WIDTH,
+                   policy=Policy(max_tiers=4))
+    for i in range(6):
+        assert " ".join(t.text for t in texts_of(roomy, f"r{i}")) == f"LAAC review: plan {i + 1} agreed with the family"
+    assert not [t for t in roomy.texts() if t.cls == "combined-label"]
+    assert [t for t in none.texts() if t.cls == "combined-label"]
+
+
+def test_two_events_do_not_send_a_bracket_along_the_row() -> None:
+    """A shared label of two events stays beside them or in a tier; along the row its bracket would say
+    too little for the line it draws."""
+    case = make_case([
+        {"kind": "meeting", "type": "laac_review", "date": "2019-02-01", "label": "LAAC review: plan agreed",
+         "id": "a"},
+        {"kind": "meeting", "type": "laac_review", "date": "2019-07-01", "label": "LAAC review: contact", "id": "b"},
+        {"kind": "meeting", "type": "ird", "date": "2018-12-20", "label": "IRD: strategy agreed", "id": "i"},
+        {"kind": "meeting", "type": "ird", "date": "2019-09-01", "label": "IRD: second referral", "id": "j"},
+    ], as_of="2021-12-01")
+    scene = layout(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=WIDTH,
+                   policy=Policy(max_tiers=0))
+    for line, _ in scene.walk():
+        if isinstance(line, Line) and "combined-bracket" in line.cls.split():
+            assert line.x2 - line.x1 < 200  # only between its own markers

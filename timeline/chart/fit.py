@@ -132,21 +132,26 @@ def fit_height(job: Job, theme: Theme, policy: Policy, max_height: float, page_h
 
 def grown(make: Make, start: Pass, max_height: float, n_events: int) -> Pass:
     """Spend a page's free height on label tiers: starting from a pass that fits, give one lane at a time
-    (what matters first, `labels.GROW_ORDER`) another tier while the whole still fits and more events keep
-    their words; the best pass found. From a pass that does not fit (its key too long), a tier is kept
-    while it makes the whole shorter (words instead of key entries), until it fits. Each try is one pass,
-    so big cases are not searched."""
+    another tier while the whole still fits and more events keep their words, always asking the lanes that
+    matter most first (`labels.GROW_ORDER`: after each tier given, from the top again); the best pass found.
+    From a pass that does not fit (its key too long), a tier is kept while it makes the whole shorter (words
+    instead of key entries), until it fits. Each try is one pass, so big cases are not searched."""
     if n_events > GROW_MAX_EVENTS:
         return start
     best = start
     more = True
     tries = GROW_MAX_TRIES
+    stuck: set[str] = set()  # lanes that could not grow: the others growing only takes room from them
     while more and tries > 0:
         more = False
         for kind in GROW_ORDER:
+            if kind in stuck:
+                continue
             found, tries = _grow_lane(make, best, kind, max_height, tries)
-            if found is not None:
+            if found is not None:  # the lanes that matter more may use the next tier first
                 best, more = found, True
+                break
+            stuck.add(kind)
     return best
 
 
@@ -173,8 +178,8 @@ def _grow_lane(make: Make, best: Pass, kind: str, max_height: float, tries: int)
 
 
 def _short(tally: Tally, kind: str) -> bool:
-    """True when lane `kind` has labels drawn as numbers or left bare."""
-    return bool(dict(tally.numbered).get(kind) or dict(tally.bare).get(kind))
+    """True when lane `kind` has labels drawn as numbers, left bare or said only by a shared label."""
+    return bool(dict(tally.numbered).get(kind) or dict(tally.bare).get(kind) or tally.shared_in(kind))
 
 
 # ------------------------------------------------------------------------------------------- one page

@@ -76,6 +76,8 @@ class Want:
     order: int
     cut: bool = False  # its words were shortened: never placed as words (the theme numbers cut labels)
     beside_left: float | None = None  # where its box would start to end just left of its marker
+    row_end: float | None = None  # on a marker row: where a box left of its marker must end (any lines)
+    row_start: float | None = None  # and where one right of its marker may start
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +247,8 @@ def combined_words(kind: str, text: str, count: int, first: date, last: date, *,
 # Shared labels: nearby events of one type whose own words found no room share one label instead of each
 # becoming a number or a bare marker ("LAAC reviews × 3, Mar 2019–Jun 2021"), its events ticked on a bracket.
 SHARE_REACH = 150.0  # px: an event joins its type's run when at most this far from the run's last event
-SHARE_EXTRA_MIN = 3  # events a shared label must stand for to take the tier its numbers would have opened
+SHARE_ALONG = 150.0  # px: how far along the marker row from its run a shared label may sit, its bracket reaching it
+SHARE_EXTRA_MIN = 3  # events a shared label must stand for to take a new tier or sit along the marker row
 SHARED_NOUN: dict[tuple[str, str], str] = {  # plural nouns where the vocabulary's words do not simply take an s
     ("hearing", "childrens_hearing"): "Children's Hearings", ("hearing", "proof"): "Proofs",
     ("hearing", "court"): "Court hearings", ("meeting", "cp_planning_meeting"): "CP planning meetings",
@@ -302,10 +305,11 @@ def type_runs(anchors: Sequence[float], keys: Sequence[object | None], reach: fl
 
 
 def share_spot(rows: Rows, first: Want, last: Want, width: float, *, cap: int, gap: float, right: float,
-               lo: float, extra: int = 0) -> Spot | None:
+               lo: float, extra: int = 0, along: bool = False) -> Spot | None:
     """Room for a shared label's one line: on the marker row just left of its first marker or just right of
     its last (no height), else in one of `cap` tiers, its box over the bracket so that one straight leader
-    joins them (nearest to the first marker). None: no room."""
+    joins them (nearest to the first marker); with `along`, before a tier past the cap (`extra`) or when
+    the tiers are full, further along the marker row (`_along_row`). None: no room."""
     if first.beside_left is not None:
         x = round(first.beside_left + first.width - width, 2)
         if x >= lo - _EPS and rows.free(-1, x, x + width + gap):
@@ -314,11 +318,34 @@ def share_spot(rows: Rows, first: Want, last: Want, width: float, *, cap: int, g
             -1, last.beside, last.beside + width + gap):
         return Spot(-1, last.beside)
     for tier in range(cap + extra):
+        if tier == cap and along:  # before a new tier's height: a free stretch of the marker row
+            spot = _along_row(rows, first, last, width, gap=gap, right=right, lo=lo)
+            if spot is not None:
+                return spot
         found = rows.nearest(tier, first.x, width + gap, max(lo, first.anchor - width + 2.0),
                              min(right + gap, last.anchor - 2.0 + width + gap))
         if found is not None:
             return Spot(tier, round(found, 2))
-    return None
+    return _along_row(rows, first, last, width, gap=gap, right=right, lo=lo) if along and not extra else None
+
+
+def _along_row(rows: Rows, first: Want, last: Want, width: float, *, gap: float, right: float, lo: float
+               ) -> Spot | None:
+    """A free stretch of the marker row before the run's first marker or after its last, within
+    `SHARE_ALONG` px of it, nearest to the run, for a shared label whose bracket then runs along the row's
+    foot to it (no height; the lane's empty years before a child became looked after are the usual room)."""
+    found: list[tuple[float, float]] = []  # (distance from the run, box's left)
+    if first.row_end is not None:
+        end = first.row_end
+        x = rows.nearest(-1, end - width, width + gap, max(lo, end - SHARE_ALONG - width), end + gap)
+        if x is not None:
+            found.append((end - (x + width), x))
+    if last.row_start is not None:
+        start = last.row_start
+        x = rows.nearest(-1, start, width + gap, start, min(right + gap, start + SHARE_ALONG + width + gap))
+        if x is not None:
+            found.append((x - start, x))
+    return Spot(-1, round(min(found)[1], 2)) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,21 +396,25 @@ def share_left(wants: Sequence[Want], spots: Sequence[Spot | None], rows: Rows, 
                gap: float, right: float, lo: float, numbers: Numbers | None = None) -> list[Share]:
     """Shared labels for the labels `assign_words` left without room (`spots` None), by runs of one type
     (`type_runs`), each in the first of its `words` (long, then short; one line) that finds room
-    (`share_spot`). With `numbers` (the others become numbers) a run of `SHARE_EXTRA_MIN` or more may also
-    take the tier below the cap, but no shared label may make the lane deeper than its numbers would have
-    (`number_tiers`). The rows are updated, so that the numbers are placed around the shared labels."""
-    left = [i for i, spot in enumerate(spots) if spot is None]
+    (`share_spot`). First every run in x order beside its markers or in the lane's tiers; then the runs
+    still without room, most events first, when they are `SHARE_EXTRA_MIN` or more: along the marker row
+    away from their markers (`_along_row`) or, with `numbers` (the others become numbers), in the tier
+    below the cap; but no shared label may make the lane deeper than its numbers would have (`number_tiers`).
+    The rows are updated, so that the numbers are placed around the shared labels."""
+    left = {i for i, spot in enumerate(spots) if spot is None}
     keys = [k if spot is None else None for k, spot in zip(keys, spots, strict=True)]
     deepest = max((spot.tier for spot in spots if spot is not None), default=-1)
     if numbers is not None:
-        deepest = max(deepest, number_tiers(rows, [wants[i] for i in left], numbers))
+        deepest = max(deepest, number_tiers(rows, [wants[i] for i in sorted(left)], numbers))
     out: list[Share] = []
-    for run in type_runs([w.anchor for w in wants], keys):
-        extra = 1 if numbers is not None and len(run) >= SHARE_EXTRA_MIN else 0
-        rest = [i for i in left if i not in run]
+
+    def place(run: list[int], *, further: bool) -> bool:
+        many = further and len(run) >= SHARE_EXTRA_MIN  # worth a new tier, or a bracket along the row
+        extra = 1 if many and numbers is not None else 0
+        rest = [i for i in sorted(left) if i not in run]
         for lines, width in words(run):
             spot = share_spot(rows, wants[run[0]], wants[run[-1]], width, cap=cap, gap=gap, right=right, lo=lo,
-                              extra=extra) if len(lines) == 1 else None
+                              extra=extra, along=many) if len(lines) == 1 else None
             if spot is None:
                 continue
             trial = rows.copy()
@@ -392,9 +423,14 @@ def share_left(wants: Sequence[Want], spots: Sequence[Spot | None], rows: Rows, 
                 continue
             rows.add(spot.tier, spot.x, spot.x + width + gap)
             out.append(Share(tuple(run), lines, width, spot))
-            left = rest
-            break
-    return out
+            left.difference_update(run)
+            return True
+        return False
+
+    waiting = [run for run in type_runs([w.anchor for w in wants], keys) if not place(run, further=False)]
+    for run in sorted(waiting, key=lambda run: (-len(run), wants[run[0]].anchor)):
+        place(run, further=True)
+    return sorted(out, key=lambda share: wants[share.members[0]].anchor)
 
 
 def shortened_note(numbered: dict[str, int], *, key_after: bool = False, short: bool = False) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..model.case import AnyEvent
 from ..scene.items import Item, Line, Rect
 from .context import DASH, EPS, Context
 from .labels import (
@@ -30,6 +31,7 @@ SPAN_SHIFT = 60.0  # a bar's label moves at most this far aside: further, it wou
 NUMBER_SHIFT = 40.0  # a number moves at most this far aside into an open tier rather than open another
 COMBINE_BRACKET_DROP = 2.0  # px from the markers' foot down to the bracket that joins a combined label's events
 
+SHARED_WORTH = (2, 1)  # an event's own words against a shared label's, in a layout's score (`Tally.score`)
 KeyEntry = tuple[int | None, str]  # (number, text); None: a combined label's events, listed (no number)
 Counts = tuple[tuple[str, int], ...]
 
@@ -44,16 +46,20 @@ def _add(a: tuple[tuple[object, int], ...], b: tuple[tuple[object, int], ...]) -
 @dataclass(frozen=True, slots=True)
 class Tally:
     """What the labels of a pass (or of one lane) became: the key's entries, in order, and counts by lane kind
-    (`numbered`: drawn as numbers; `bare`: left as bare markers) and by priority (`kept`: kept their words)."""
+    (`numbered`: drawn as numbers; `bare`: left as bare markers) and by priority (`kept`: kept their own
+    words); `shared` by (lane kind, priority): in words only through a label shared by their type ("LAAC
+    reviews × 5")."""
 
     key: tuple[KeyEntry, ...] = ()
     numbered: Counts = ()
     bare: Counts = ()
     kept: tuple[tuple[int, int], ...] = ()
+    shared: tuple[tuple[tuple[str, int], int], ...] = ()
 
     def __add__(self, other: Tally) -> Tally:
         return Tally(self.key + other.key, _add(self.numbered, other.numbered),  # type: ignore[arg-type]
-                     _add(self.bare, other.bare), _add(self.kept, other.kept))  # type: ignore[arg-type]
+                     _add(self.bare, other.bare), _add(self.kept, other.kept),  # type: ignore[arg-type]
+                     _add(self.shared, other.shared))  # type: ignore[arg-type]
 
     @property
     def last_number(self) -> int:
@@ -63,9 +69,19 @@ class Tally:
 
     def score(self) -> tuple[int, ...]:
         """Events with their words on the chart, most important first: compared as a tuple, a layout that
-        keeps one more legal order's words beats one that keeps any number more life events'."""
+        keeps one more legal order's words beats one that keeps any number more life events'. Own words come
+        before a shared label's ("First LAAC review" says more than "LAAC reviews × 5"), which count next."""
         kept = dict(self.kept)
-        return tuple(kept.get(p, 0) for p in range(max(kept, default=0), -1, -1))
+        shared: dict[int, int] = {}
+        for (_, p), n in self.shared:
+            shared[p] = shared.get(p, 0) + n
+        top = max((*kept, *shared), default=0)
+        return tuple(SHARED_WORTH[0] * kept.get(p, 0) + SHARED_WORTH[1] * shared.get(p, 0)
+                     for p in range(top, -1, -1))
+
+    def shared_in(self, kind: str) -> int:
+        """Events of lane `kind` in words only through a label shared by their type."""
+        return sum(n for (k, _), n in self.shared if k == kind)
 
 
 @dataclass(slots=True)
@@ -127,7 +143,14 @@ def place_tiers(ctx: Context, labels: list[Label], top: float, *, lane: str = ""
     bare_counts: dict[str, int] = {}
     for kind, n in bare.values():
         bare_counts[kind] = bare_counts.get(kind, 0) + n
-    tally = Tally(tuple(key), tuple(numbered.items()), tuple(bare_counts.items()), tuple(kept.items()))
+    shared: dict[tuple[str, int], int] = {}
+    for lb in labels:
+        if lb.words and lb.listed is not None:  # a label shared by its type (`_share`): not its events' own words
+            where = (lb.kind or lane, lb.priority)
+            shared[where] = shared.get(where, 0) + len(lb.members)
+            kept[lb.priority] -= len(lb.members)
+    tally = Tally(tuple(key), tuple(numbered.items()), tuple(bare_counts.items()), tuple(kept.items()),
+                  tuple(shared.items()))
     return Tiers(used * tier_h, tuple(leaders), {k: tuple(v) for k, v in per.items()}, tally)
 
 
@@ -143,7 +166,10 @@ def _words(ctx: Context, labels: list[Label], lane: str, row: Row | None
                   width=lb.width, beside=lb.beside if row is not None and len(lb.lines) == 1 else None,
                   beside_left=(round(lb.anchor - t.marker_size / 2 - 1.5 * t.label_gap - lb.width - EPS, 2)
                                if lb.beside is not None and row is not None and len(lb.lines) == 1 else None),
-                  priority=lb.priority, order=lb.order, cut=lb.cut) for lb in labels]
+                  priority=lb.priority, order=lb.order, cut=lb.cut,
+                  row_end=(round(lb.anchor - t.marker_size / 2 - 1.5 * t.label_gap, 2)
+                           if lb.beside is not None and row is not None else None),
+                  row_start=lb.beside if row is not None else None) for lb in labels]
     spots, rows = assign_words(wants, cap=p.tiers_for(lane), gap=t.label_gap, right=ctx.right, lo=ctx.x0,
                                shift=t.label_shift if row is not None else min(t.label_shift, SPAN_SHIFT),
                                row_blocks=row[1] if row is not None else ())
@@ -168,22 +194,22 @@ def _share(ctx: Context, labels: list[Label], spots: list[Spot | None], wants: l
            ) -> tuple[list[Label], list[Spot | None]]:
     """Nearby events of one type whose words found no room share one label, true of each of them ("LAAC
     reviews × 3, Mar 2019–Jun 2021"; `labels.share_left` decides which and where); the labels it stands for
-    are replaced by it, and it lists their dates in the key as a combined label does."""
+    (a combined label of that type too, with all its events) are replaced by it, and it lists their dates
+    in the key as a combined label does."""
     t, p = ctx.theme, ctx.policy
-    found = (ctx.by_id[lb.event][1] if lb.event is not None and lb.event in ctx.by_id and not lb.members else None
-             for lb in labels)
-    events = [e if e is not None and not (e.planned or e.first.qualifier) else None  # planned, c. or ?: own words
-              for e in found]
+    events = [_shareable(ctx, lb) for lb in labels]
+
+    def noun_of(run: Sequence[int]) -> str:
+        first = events[run[0]][0]
+        term = ctx.term(first)
+        return shared_noun(first.kind, first.type, term.label, term.abbr)
 
     def words(run: Sequence[int]) -> list[tuple[tuple[str, ...], float]]:
-        first = events[run[0]]
-        assert first is not None
-        term = ctx.term(first)
-        mids = [e.first.mid for e in (events[i] for i in run) if e is not None]
-        noun = shared_noun(first.kind, first.type, term.label, term.abbr)
-        return [ctx.wrap_label(content) for content in shared_words(noun, len(run), min(mids), max(mids))]
+        mids = [e.first.mid for i in run for e in events[i]]
+        return [ctx.wrap_label(content)
+                for content in shared_words(noun_of(run), sum(len(events[i]) for i in run), min(mids), max(mids))]
 
-    keys = [None if e is None else (e.kind, e.type) for e in events]
+    keys = [(e[0].kind, e[0].type) if e else None for e in events]
     numbers = None if lane in p.bare_lanes else Numbers(
         ctx.metrics.width("00", t.text_size) + 2 * t.label_pad, t.label_gap, NUMBER_SHIFT, ctx.x0, ctx.right)
     shares = share_left(wants, spots, rows, keys, words, cap=p.tiers_for(lane), gap=t.label_gap, right=ctx.right,
@@ -192,20 +218,38 @@ def _share(ctx: Context, labels: list[Label], spots: list[Spot | None], wants: l
     out = [(lb, spot) for i, (lb, spot) in enumerate(zip(labels, spots, strict=True)) if i not in taken]
     for share in shares:
         members = [labels[i] for i in share.members]
-        first = events[share.members[0]]
-        assert first is not None
-        term = ctx.term(first)
-        noun = shared_noun(first.kind, first.type, term.label, term.abbr)
-        dates = ", ".join(ctx.dates_text(e) for e in (events[i] for i in share.members) if e is not None)
+        noun = noun_of(share.members)
+        stood = sorted(((e.first.mid, ev, x) for i in share.members
+                        for e, (ev, x) in zip(events[i], _members_of(labels[i]), strict=True)), key=lambda m: m[0])
+        dates = ", ".join(ctx.dates_text(e) for e in sorted((e for i in share.members for e in events[i]),
+                                                             key=lambda e: e.first.mid))
         listed = (() if lane in p.bare_lanes else (f"{noun}: {dates}",) if p.list_combined
                   else tuple(lb.key_text for lb in members))
         head = members[0]
         out.append((Label(anchor=head.anchor, lines=share.lines, width=share.width, event=head.event,
                           order=head.order, key_text=f"{noun}: {dates}", top_y=head.top_y, group=head.group,
                           priority=max(lb.priority for lb in members), kind=head.kind or lane,
-                          members=tuple((lb.event or "", lb.anchor) for lb in members), listed=listed), share.spot))
+                          members=tuple((ev, x) for _, ev, x in stood), listed=listed), share.spot))
     out.sort(key=lambda pair: pair[0].order)
     return [lb for lb, _ in out], [spot for _, spot in out]
+
+
+def _members_of(lb: Label) -> tuple[tuple[str, float], ...]:
+    """The (event id, marker x) a label stands for: a combined label's members, else its own event."""
+    return lb.members or ((lb.event or "", lb.anchor),)
+
+
+def _shareable(ctx: Context, lb: Label) -> tuple[AnyEvent, ...]:
+    """The events label `lb` stands for, when they may share a label with others of their type: all of one
+    kind and type, none planned or with a date that is only about right (those keep their own words).
+    Empty: not to share."""
+    ids = [ev for ev, _ in _members_of(lb)] if lb.event is not None or lb.members else []
+    if not ids or any(ev not in ctx.by_id for ev in ids):
+        return ()
+    found = tuple(ctx.by_id[ev][1] for ev in ids)
+    if any(e.planned or e.first.qualifier for e in found) or len({(e.kind, e.type) for e in found}) != 1:
+        return ()
+    return found
 
 
 def _numbers(ctx: Context, keyed: list[Label], rows: Rows, lane: str, row: Row | None, key_start: int
@@ -314,12 +358,25 @@ def _draw(ctx: Context, labels: list[Label], top: float, tier_h: float, row: Row
         if lb.members:  # a bracket under the markers it stands for, a tick from each, one leader down
             start = lb.top_y + COMBINE_BRACKET_DROP
             xs = [cx for _, cx in lb.members]
+            if lb.tier < 0:  # along the marker row, away from its markers: the bracket reaches the label
+                xs += _reach(ctx, lb, min(xs), max(xs))
             tick = "leader" if lb.number is not None else "leader combined"
             leaders.append(Line(min(xs), start, max(xs), start, "leader combined-bracket", event=lb.event))
             leaders.extend(Line(cx, lb.top_y, cx, start, tick, event=eid) for eid, cx in lb.members)
         if y > start + EPS:
             leaders.append(Line(lb.anchor if not lb.members else ax, start, ax, y, "leader", event=lb.event))
     return leaders, per
+
+
+def _reach(ctx: Context, lb: Label, first: float, last: float) -> list[float]:
+    """Where a combined bracket must also reach for a label on the marker row that is not beside its first or
+    last marker (`labels.share_spot` put it further along the row): the label box's near edge, or nothing."""
+    t = ctx.theme
+    if lb.x + lb.width < first - t.marker_size / 2 - 1.5 * t.label_gap - 1.0:
+        return [lb.x + lb.width - t.label_pad]
+    if lb.x > last + t.marker_size / 2 + t.label_gap / 2 + 1.0:
+        return [lb.x + t.label_pad]
+    return []
 
 
 def combine(ctx: Context, kind: str, labels: list[Label]) -> list[Label]:
