@@ -184,12 +184,12 @@ def cannot_tell_words(recorded: str | None, target_days: int, due: str, *, waiti
     only as 2016: cannot tell whether within the 12-week target (due 3 Jun 2016)'. `recorded` is the step's
     date as the record gives it when that is not one day, None when only the target's date is uncertain;
     `due` is `due_words`' text; `waiting`: not taken by the as-at date, which falls in the target's months.
-    `short`, for a table cell or a chart title: 'cannot tell whether met (recorded only as 2016)'."""
+    `short`, for a table cell or a chart title: 'cannot tell whether met: recorded only as 2016'."""
     if waiting:
         return "cannot tell whether overdue yet" + ("" if short else f" (due {due})")
     why = f"recorded only as {recorded}" if recorded is not None else "the target is counted from a date with no day"
     if short:
-        return f"cannot tell whether met ({why})"
+        return f"cannot tell whether met: {why}"
     count, unit = target_words(target_days).split()
     return f"{why}: cannot tell whether within the {count}-{unit.removesuffix('s')} target (due {due})"
 

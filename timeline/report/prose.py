@@ -445,7 +445,7 @@ def hearing_paragraph(case: Case, facts: Facts) -> str:
         parts.append(f"Later than the target: {late}.")
     unknown = _steps_named(case, facts, ("undetermined",))
     if unknown:  # dates with no single day that straddle the target: neither on time nor late
-        parts.append(f"The dates recorded cannot tell whether on time: {unknown}.")
+        parts.append(f"Whether on time cannot be told from the dates recorded: {unknown}.")
     return " ".join(parts)
 
 
