@@ -475,19 +475,11 @@ def _milestones(
             target_date, window = None, None  # nothing to draw or count down to
         out.append(
             MilestoneFact(
-                type=target.milestone,
-                date=day,
-                event=event,
+                type=target.milestone, date=day, event=event,
                 days_from_looked_after=(day - la_start).days if day is not None and la_start is not None else None,
                 days_from_previous=(day - previous).days if day is not None and previous is not None else None,
-                target_days=target_days,
-                target_date=target_date,
-                status=status,
-                days_over=over,
-                extensions=extensions,
-                due_window=window,
-                date_window=taken,
-                days_over_range=spread,
+                target_days=target_days, target_date=target_date, status=status, days_over=over,
+                extensions=extensions, due_window=window, date_window=taken, days_over_range=spread,
             )
         )
         if day is not None:
