@@ -154,6 +154,13 @@ def test_the_cohort_counts_an_undetermined_step_as_done_but_not_judged() -> None
     cohort = build_cohort(records, [], CohortOptions(as_of=date(2018, 6, 1)))
     panel = next(s for s in cohort.steps if s.milestone == "permanence_panel")
     assert (panel.done, panel.within_target, panel.undetermined) == (3, 0.5, 1)
+    assert next(x for x in cohort.to_json()["steps"] if x["to"] == "permanence_panel")["undetermined"] == 1
+    from timeline.cohort.layout import layout_cohort
+    from timeline.scene.items import Text
+
+    said = " ".join(t.text for t in layout_cohort(cohort)[0].items if isinstance(t, Text))
+    assert ("Within target leaves out the steps done whose dates, with no single day, cannot tell whether they were "
+            "within it (Permanence recommended to panel: 1).") in said, said[-400:]
 
 
 def test_england_measures_compare_the_days_a_hearing_may_fall_on() -> None:
