@@ -1,6 +1,7 @@
 """Facts stage: pure functions from a validated Case to what the chart and the summary say about time.
 
-No drawing here. Partial dates count as the middle of their span (`PartialDate.mid`).
+No drawing here. Partial dates count as the middle of their span (`PartialDate.mid`) in sums, never to say met
+or missed (`_status`).
 """
 
 from __future__ import annotations
