@@ -66,7 +66,7 @@ def test_steps(figures: dict[str, object]) -> None:
     # Done 112, 136, 214, 242, 254: median 214; upper quartile (type 7) the 4th = 242; met: HC-01, HC-02.
     assert first == {"from": "looked_after", "to": "permanence_recommended", "done": 5, "waiting": 1,
                      "median_days": 214, "upper_quartile_days": 242, "target_days": 182, "within_target": 0.4,
-                     "out_of_order": 0}
+                     "out_of_order": 0, "undetermined": 0}
     panel = steps[("permanence_recommended", "permanence_panel")]
     # 61 and 123: median 92, upper quartile 61 + 0.75 x 62 = 107.5; the kinship and home plans do not count.
     assert (panel["done"], panel["waiting"], panel["median_days"], panel["upper_quartile_days"],

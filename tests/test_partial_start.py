@@ -44,7 +44,8 @@ def test_chart_title_starts_as_recorded() -> None:
 
 def test_a_target_counted_from_a_year_only_start_is_a_window_not_a_day() -> None:
     """The 6-month aim counted from "2010" may fall anywhere from 2 Jul 2010 to 1 Jul 2011: the facts keep
-    that window, and every place that words the target says the months and "about", never "31 Dec 2010"."""
+    that window, and every place that words the target says the months, and how far past it the least and
+    most it can be (2 Jul 2010 .. 1 Jul 2011 to 30 Jun 2016: 1826 .. 2190 days), never "31 Dec 2010"."""
     from timeline import summary_dict
 
     case = load_text(CASE).case
@@ -55,15 +56,16 @@ def test_a_target_counted_from_a_year_only_start_is_a_window_not_a_day() -> None
     as_json = next(m for m in summary_dict(case, facts)["milestones"] if m["type"] == "permanence_recommended")
     assert as_json["due_window"] == ["2010-07-02", "2011-07-01"]
     text = summary_text(case, facts)
-    assert "OVERDUE by about 5 years 6 months; was due between Jul 2010 and Jul 2011" in text
+    assert "OVERDUE by between 5 years and 6 years; was due between Jul 2010 and Jul 2011" in text
     assert "(due between Jul 2010 and Jul 2011)." in text  # the no-plan flag
     assert "31 Dec 2010" not in text and "2008 days" not in text
+    assert as_json["days_over"] == 1826  # the least it can be, never the middle day's 2008
     svg = render_case(case, RenderOptions(format="svg")).decode("utf-8")
-    assert "Between Jul 2010 and Jul 2011: target for Permanence recommended (overdue by about 5 years" in svg
+    assert "Between Jul 2010 and Jul 2011: target for Permanence recommended (overdue by between 5 years and 6" in svg
     assert ">Jul 2010\u2013Jul 2011, overdue<" in svg  # the label, wrapped after "due"
     assert "31 Dec 2010" not in svg
     html = render_case(case, RenderOptions(format="html")).decode("utf-8")
-    assert "(due between Jul 2010 and Jul 2011)" in html and "Overdue by about 5 years 6 months" in html
+    assert "(due between Jul 2010 and Jul 2011)" in html and "Overdue by between 5 years and 6 years" in html
     assert "31 Dec 2010" not in html
 
 

@@ -276,3 +276,23 @@ def add_working_days(day: date, count: int, holidays: frozenset[date] = frozense
         if current.weekday() < 5 and current not in holidays:
             left -= 1
     return current
+
+
+Days = tuple[date, date]  # the first and last day a date may fall on (one day twice when it is known)
+
+
+def on_or_before(when: Days, due: Days) -> bool | None:
+    """Whether something that happened on a day of `when` was on or before a target falling on a day of `due`:
+    True when even its latest day is on or before the target's earliest, False when even its earliest day is
+    after the target's latest, None when the two spans leave both possible (a step recorded only as "2016"
+    against a target of 3 Jun 2016): then nobody can tell, and nothing may say met or missed."""
+    if when[1] <= due[0]:
+        return True
+    if when[0] > due[1]:
+        return False
+    return None
+
+
+def days_between(first: Days, then: Days) -> tuple[int, int]:
+    """(least, most) days from a day of `first` to a day of `then`: how far past a target a step may be."""
+    return ((then[0] - first[1]).days, (then[1] - first[0]).days)

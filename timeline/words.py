@@ -167,11 +167,31 @@ def due_words(day: date, window: tuple[date, date] | None, *, short: bool = Fals
     return f"{a}{EN_DASH}{b}" if short else f"between {a} and {b}"
 
 
-def over_words(days: int, window: tuple[date, date] | None, exact: str) -> str:
-    """How far past its target a step is. Counted from a date with no single day (a `due_window` is set), an
-    estimate said as one, 'about 5 years 6 months', with no count of days that would look exact; else the
-    caller's `exact` wording of the same days ('242 days (8 months)')."""
-    return f"about {duration_words(days)}" if window is not None else exact
+def over_words(days: int, spread: tuple[int, int] | None, exact: str) -> str:
+    """How far past its target a step is. When the step's date or its target's has no single day (the fact's
+    `days_over_range` is set), the least and most it can be, 'between 4 years 11 months and 5 years 11 months'
+    ('about 3 weeks' when both word alike), with no count of days that would look exact; else the caller's
+    `exact` wording of the same days ('242 days (8 months)')."""
+    if spread is None:
+        return exact
+    least, most = (duration_words(d) for d in spread)
+    return f"about {least}" if least == most else f"between {least} and {most}"
+
+
+def cannot_tell_words(recorded: str | None, target_days: int, due: str, *, waiting: bool = False,
+                      short: bool = False) -> str:
+    """Why a step is neither met nor missed (status `undetermined`), as a social worker reads it: 'recorded
+    only as 2016: cannot tell whether within the 12-week target (due 3 Jun 2016)'. `recorded` is the step's
+    date as the record gives it when that is not one day, None when only the target's date is uncertain;
+    `due` is `due_words`' text; `waiting`: not taken by the as-at date, which falls in the target's months.
+    `short`, for a table cell or a chart title: 'cannot tell whether met: recorded only as 2016'."""
+    if waiting:
+        return "cannot tell whether overdue yet" + ("" if short else f" (due {due})")
+    why = f"recorded only as {recorded}" if recorded is not None else "the target is counted from a date with no day"
+    if short:
+        return f"cannot tell whether met: {why}"
+    count, unit = target_words(target_days).split()
+    return f"{why}: cannot tell whether within the {count}-{unit.removesuffix('s')} target (due {due})"
 
 
 def when_words(dates: Sequence[PartialDate], number: int | None, day: date) -> str:
@@ -239,6 +259,7 @@ __all__ = [
     "Span",
     "a_or_an",
     "age_words",
+    "cannot_tell_words",
     "date_words",
     "days_words",
     "due_words",

@@ -191,7 +191,8 @@ class Context:
         if self.facts is None:
             return False
         return any(m.target_date is not None and self.scale.start <= m.target_date <= self.scale.end
-                   and m.status in ("met", "missed", "overdue", "pending") for m in self.facts.milestones)
+                   and m.status in ("met", "missed", "overdue", "pending", "undetermined")
+                   for m in self.facts.milestones)
 
     def has_overdue(self) -> bool:
         if self.facts is None:

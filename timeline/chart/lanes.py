@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
 
 from .. import words
 from ..dates import format_age
@@ -21,6 +23,9 @@ from .labels import TARGET_PRIORITY, priority
 from .marks import Needs, target_tick
 from .packing import first_free, stack
 from .tiers import Label, Tally, combine, place_tiers
+
+if TYPE_CHECKING:
+    from ..facts.compute import MilestoneFact
 
 Events = list[tuple[int, AnyEvent]]
 
@@ -270,25 +275,22 @@ def _targets(ctx: Context, per: dict[str, list[Item]], labels: list[Label], titl
     for i, m in enumerate(ctx.facts.milestones):
         if m.target_date is None or m.target_date < sc.start or m.target_date > sc.end:
             continue
-        if m.status not in ("met", "missed", "overdue", "pending"):
+        if m.status not in ("met", "missed", "overdue", "pending", "undetermined"):
             continue
         key = f"target-{m.type}"
         name = ctx.vocab.term("milestone", m.type).abbr
         tx = sc.x(m.target_date)
         items = per.setdefault(key, [])
-        over_to = m.date if m.status == "missed" else (ctx.as_of if m.status == "overdue" else None)
-        if over_to is not None and over_to > m.target_date:
-            ox = sc.x(over_to)
-            items.append(Rect(tx, cy - t.marker_row / 4, ox - tx, t.marker_row / 2, "overrun", fill_pattern=None))
+        span = _overrun(m, ctx.as_of)
+        if span is not None:
+            items.append(Rect(sc.x(span[0]), cy - t.marker_row / 4, sc.x(span[1]) - sc.x(span[0]), t.marker_row / 2,
+                              "overrun", fill_pattern=None))
             flags.add("overrun")
         half = t.target_tick / 2
         items.append(Path(target_tick(tx, cy, half), Box(tx - half / 2, cy - half, half, 2 * half), "target-tick"))
         flags.add("target")
-        over = words.over_words(m.days_over or 0, m.due_window, days_words(m.days_over or 0))
-        status = {"met": "met", "missed": f"missed by {over}", "overdue": f"overdue by {over}",
-                  "pending": "not yet due"}[m.status]
         due = words.due_words(m.target_date, m.due_window)  # months, when counted from a date with no day
-        title = f"{due[:1].upper() + due[1:]}: target for {name} ({status})"
+        title = f"{due[:1].upper() + due[1:]}: target for {name} ({_target_status(ctx, m)})"
         if m.extensions:  # the record extends the timetable: the target drawn is the extended one
             title += f", extended {'once' if m.extensions == 1 else f'{m.extensions} times'}"
         titles[key] = (title, f"target status-{m.status}")
@@ -299,6 +301,32 @@ def _targets(ctx: Context, per: dict[str, list[Item]], labels: list[Label], titl
                                 order=order0 + 100 + i, key_text=text, top_y=cy + half, group=key,
                                 priority=TARGET_PRIORITY))
     return flags
+
+
+def _overrun(m: MilestoneFact, as_of: date) -> tuple[date, date] | None:
+    """The days drawn as time beyond a missed or overdue target: from the target to the step (or as_of), and,
+    when either date has no single day, only the days certainly beyond it (the target's latest possible day to
+    the step's earliest), never a length the record does not give."""
+    if m.target_date is None or m.status not in ("missed", "overdue"):
+        return None
+    late = m.date if m.status == "missed" else as_of
+    if late is None:
+        return None
+    begin = m.due_window[1] if m.due_window is not None else m.target_date
+    end = m.date_window[0] if m.status == "missed" and m.date_window is not None else late
+    return (begin, end) if end > begin else None
+
+
+def _target_status(ctx: Context, m: MilestoneFact) -> str:
+    """A target's status in its title: 'met', 'missed by 9 days', 'cannot tell whether met (recorded only as
+    2016)' (the summary's words, `words.over_words` and `words.cannot_tell_words`)."""
+    over = words.over_words(m.days_over or 0, m.days_over_range, days_words(m.days_over or 0))
+    if m.status == "undetermined":
+        recorded = (ctx.case.events[m.event - 1].first.display()
+                    if m.date_window is not None and m.event is not None else None)
+        return words.cannot_tell_words(recorded, m.target_days or 0, "", waiting=m.date is None, short=True)
+    return {"met": "met", "missed": f"missed by {over}", "overdue": f"overdue by {over}",
+            "pending": "not yet due"}[m.status]
 
 
 # ------------------------------------------------------------------------------------------------- moves

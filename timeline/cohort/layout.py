@@ -380,11 +380,21 @@ def _steps_table(c: Cohort, p: CohortPage, y: float) -> None:
                      _days(s.target_days) if s.target_days is not None else "none",
                      "-" if small or s.within_target is None else f"{round(100 * s.within_target)}%"])
     y = _table(p, 0, y + 24, rows, widths)
-    p.lines(0, y + 4, "Days from the first milestone of the pair to the second, for the children who took the "
+    y = p.lines(0, y + 4, "Days from the first milestone of the pair to the second, for the children who took the "
                       "step; still waiting: the first is dated, the second not yet, and the child is still looked "
                       "after without legal permanence. Steps that do not apply to a child's plan (such as the "
                       "adoption steps for a plan of home or kinship), and steps the record's source does not hold "
                       "(an SSDA903 return has no permanence plan date), are not counted.", p.width, cls="muted")
+    if any(s.undetermined for s in c.steps):
+        p.lines(0, y, _undetermined_note(c), p.width, cls="muted")
+
+
+def _undetermined_note(c: Cohort) -> str:
+    """What "within target" leaves out: steps whose dates have no single day and fall either side of it."""
+    left = [(s, step_words(s.after, s.milestone, c.jurisdiction)) for s in c.steps if s.undetermined]
+    said = "; ".join(f"{name}: {_count(s.undetermined, c.options.share)}" for s, name in left)
+    return ("Within target leaves out the steps done whose dates, with no single day, cannot tell whether they "
+            f"were within it ({said}).")
 
 
 # ---------------------------------------------------------------- page 2

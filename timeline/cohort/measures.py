@@ -10,7 +10,9 @@ formula in one place); this module only aggregates them. Definitions (docs/cohor
   3 or more moves within 12 months at any time (the single-child flag `moves_in_12_months`).
 - steps: for each PACE step pair, done (both dated), still waiting (clock running at as_of), the median
   and upper quartile of the days done took (quantiles by linear interpolation, R type 7 / Excel
-  QUARTILE.INC), the target, and the share of those done within it (the single-child status "met").
+  QUARTILE.INC), the target, and the share of those done within it (the single-child status "met"), over
+  those judged: a step whose dates have no single day and straddle the target (status "undetermined") is
+  done and in the median (by its middle day), but neither within nor outside the target (`undetermined`).
 - time to legal permanence: Kaplan-Meier from becoming looked after; a child who has not reached it is
   censored at as_of, or when they stopped being looked after.
 """
@@ -76,6 +78,7 @@ class StepFigures:
     target_days: int | None
     within_target: float | None  # share of those done that met the target
     out_of_order: int = 0  # children whose record dates this step before the one it counts from (not counted)
+    undetermined: int = 0  # done, but their dates (no single day) cannot tell whether within the target
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +257,8 @@ def build_cohort(records: Sequence[ChildRecord], left_out: Sequence[LeftOut], op
             after=after, milestone=milestone, done=len(done), waiting=len(open_),
             median_days=quantile(days, 0.5), upper_quartile_days=quantile(days, 0.75), target_days=target,
             within_target=(sum(judged) / len(judged)) if judged else None,
-            out_of_order=sum(1 for r in records if r.steps[k].out_of_order)))
+            out_of_order=sum(1 for r in records if r.steps[k].out_of_order),
+            undetermined=sum(1 for _, s in done if s.undetermined)))
         charts.append(_run_chart(after, milestone, target, done, open_, options, ruleset))
         for r, s in open_:
             if s.start is not None and s.days is not None:
@@ -427,7 +431,8 @@ def cohort_json(c: Cohort) -> dict[str, Any]:
                       "upper_quartile_days": None if small else _num(s.upper_quartile_days),
                       "target_days": s.target_days,
                       "within_target": None if small or s.within_target is None else round(s.within_target, 4),
-                      "out_of_order": _count(s.out_of_order, share)})
+                      "out_of_order": _count(s.out_of_order, share),
+                      "undetermined": _count(s.undetermined, share)})
     charts = []
     for rc in c.run_charts:
         a = rc.analysis

@@ -1,6 +1,7 @@
 """Facts stage: pure functions from a validated Case to what the chart and the summary say about time.
 
-No drawing here. Partial dates count as the middle of their span (`PartialDate.mid`).
+No drawing here. Partial dates count as the middle of their span (`PartialDate.mid`) in sums, never to say met
+or missed (`_status`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from ..dates import format_age
+from ..dates import Days, days_between, format_age, on_or_before
 from ..model.case import (
     AnyEvent,
     Case,
@@ -35,6 +36,7 @@ from ..model.record import recommended_route as recommended_route
 from ..model.vocabulary import Vocabulary, load_vocabulary
 from ..words import (
     Span,
+    cannot_tell_words,
     date_words,
     days_words,
     due_words,
@@ -62,6 +64,9 @@ from .standards import FlagRules, ReviewSchedule, Standards, Target, load_standa
 # - A step whose recommended route exempts it (panel and ADM for `home` / `kinship`) or that has no target or
 #   no dated reference milestone is `not_applicable`, dated or not; an undated step is also `not_applicable`
 #   once legal permanence is reached or the child is no longer looked after.
+# - Partial dates never decide met or missed by their middle day: a step whose own date, or the date its
+#   target counts from, has no single day is compared by the days each may fall on, and is `undetermined`
+#   when those leave both possible (`_status`); sums still use the middle day.
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +101,20 @@ class MilestoneFact:
     days_from_previous: int | None
     target_days: int | None
     target_date: dt.date | None  # reference date + target_days (None when not_applicable)
-    status: str  # met | missed | overdue | pending | not_applicable
-    days_over: int | None  # missed: date - target_date; overdue: as_of - target_date
+    # met | missed | overdue | pending | not_applicable | not_recorded | undetermined (the days the step, or the
+    # target it counts against, may fall on leave both met and missed possible: nobody can tell, `_status`)
+    status: str
+    # missed: date - target_date; overdue: as_of - target_date; when a window below is set, the least it can be
+    days_over: int | None
     extensions: int = 0  # times the target was extended (the standards' `extended_by` milestone), in target_days
     # the days the target may fall on when the date it counts from is not one day ("2010", "c. Mar 2016"):
-    # target_date and days_over are then counted from that date's middle day, an estimate, and say so
+    # target_date is then counted from that date's middle day, an estimate, and says so
     due_window: tuple[dt.date, dt.date] | None = None
+    # the days the step itself may have been taken on when its date is not one day ("2016", "c. Mar 2016",
+    # "14-16 Mar 2016"): `date` is then that date's middle day, for sums only, never for met or missed
+    date_window: tuple[dt.date, dt.date] | None = None
+    # (least, most) days past the target when either window is set and the step is missed or overdue
+    days_over_range: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,25 +467,20 @@ def _milestones(
         extensions, target_days, target_date = _target(happened, target, reference, day)
         # a later step taken (or legal permanence reached) shows this one happened, unrecorded
         implied = permanence is not None or any(code in dated for code in steps[i + 1:])
-        status, over = _status(day, target_date, as_of, settled=settled,
-                               implied=implied or target.milestone in not_kept,
-                               exempt=target.exempt(plan, evidence))
-        if status in ("not_applicable", "not_recorded"):
-            target_date = None  # nothing to draw or count down to
         window = _due_window(events.get(from_event) if from_event is not None else None, target_date, target_days)
+        taken = _date_window(events.get(event) if event is not None else None, day)
+        status, over, spread = _status(day, target_date, as_of, settled=settled,
+                                       implied=implied or target.milestone in not_kept,
+                                       exempt=target.exempt(plan, evidence), when=taken, due=window)
+        if status in ("not_applicable", "not_recorded"):
+            target_date, window = None, None  # nothing to draw or count down to
         out.append(
             MilestoneFact(
-                type=target.milestone,
-                date=day,
-                event=event,
+                type=target.milestone, date=day, event=event,
                 days_from_looked_after=(day - la_start).days if day is not None and la_start is not None else None,
                 days_from_previous=(day - previous).days if day is not None and previous is not None else None,
-                target_days=target_days,
-                target_date=target_date,
-                status=status,
-                days_over=over,
-                extensions=extensions,
-                due_window=window,
+                target_days=target_days, target_date=target_date, status=status, days_over=over,
+                extensions=extensions, due_window=window, date_window=taken, days_over_range=spread,
             )
         )
         if day is not None:
@@ -528,23 +536,47 @@ def _due_window(start: AnyEvent | None, target_date: date | None, target_days: i
     return (start.first.earliest + timedelta(days=target_days), start.first.latest + timedelta(days=target_days))
 
 
+def _date_window(step: AnyEvent | None, day: date | None) -> tuple[date, date] | None:
+    """The days a step may have been taken on when the event that dates it has no single day ("2016", "c. Mar
+    2016", "14-16 Mar 2016"): its earliest and latest possible day (None when it is a day, or not dated)."""
+    if step is None or day is None or not step.first.approximate or step.first.mid != day:
+        return None
+    return (step.first.earliest, step.first.latest)
+
+
 def _status(
-    day: date | None, target_date: date | None, as_of: date, *, settled: bool, exempt: bool, implied: bool = False
-) -> tuple[str, int | None]:
-    """(status, days over target) of one step; see the module notes for the order of the rules."""
+    day: date | None, target_date: date | None, as_of: date, *, settled: bool, exempt: bool, implied: bool = False,
+    when: Days | None = None, due: Days | None = None,
+) -> tuple[str, int | None, tuple[int, int] | None]:
+    """(status, days over target, (least, most) days over when not exact) of one step; see the module notes
+    for the order of the rules.
+
+    Met and missed compare the days the step may have been taken on (`when`, else its day) with the days the
+    target may fall on (`due`, else its date), as overdue and pending compare as_of with them: when both
+    answers stay possible the status is "undetermined", never the answer the middle days would give."""
     if target_date is None or exempt:
-        return ("not_applicable", None)
+        return ("not_applicable", None, None)
+    aim = due if due is not None else (target_date, target_date)
+    estimated = when is not None or due is not None
     if day is not None:
-        if day <= target_date:
-            return ("met", None)
-        return ("missed", (day - target_date).days)
+        return _judged(when if when is not None else (day, day), aim, ("met", "missed"), estimated)
     if implied:
-        return ("not_recorded", None)
+        return ("not_recorded", None, None)
     if settled:
-        return ("not_applicable", None)
-    if as_of > target_date:
-        return ("overdue", (as_of - target_date).days)
-    return ("pending", None)
+        return ("not_applicable", None, None)
+    return _judged((as_of, as_of), aim, ("pending", "overdue"), estimated)
+
+
+def _judged(when: Days, aim: Days, words: tuple[str, str], estimated: bool
+            ) -> tuple[str, int | None, tuple[int, int] | None]:
+    """(in time, late or undetermined; the least days late; (least, most) days late when estimated)."""
+    kept = on_or_before(when, aim)
+    if kept is None:
+        return ("undetermined", None, None)
+    if kept:
+        return (words[0], None, None)
+    least, most = days_between(aim, when)
+    return (words[1], least, (least, most) if estimated else None)
 
 
 def _reviews(
@@ -855,6 +887,7 @@ class Step:
     target_days: int | None
     within_target: bool | None
     out_of_order: bool = False  # dated before the step it counts from: the record contradicts itself
+    undetermined: bool = False  # done, but dates with no single day cannot tell whether within the target
 
 
 def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) -> tuple[Step, ...]:
@@ -884,7 +917,9 @@ def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) 
         within = (here.status == "met") if here is not None and here.status in ("met", "missed") else None
         out.append(Step(after=target.after, milestone=target.milestone, start=start, end=end, days=days,
                         waiting=waiting, exempt=exempt, target_days=target.days,
-                        within_target=None if out_of_order else within, out_of_order=out_of_order))
+                        within_target=None if out_of_order else within, out_of_order=out_of_order,
+                        undetermined=here is not None and here.status == "undetermined" and days is not None
+                        and not out_of_order))
     return tuple(out)
 
 
@@ -953,6 +988,8 @@ def _milestone_dict(m: MilestoneFact, ident: Callable[[int | None], str | None])
     }
     if m.due_window is not None:  # only where the target is an estimate: the contract's keys stay as they were
         out["due_window"] = [_iso(m.due_window[0]), _iso(m.due_window[1])]
+    if m.date_window is not None:  # only where the step's own date has no single day
+        out["date_window"] = [_iso(m.date_window[0]), _iso(m.date_window[1])]
     return out
 
 
@@ -1075,8 +1112,10 @@ def _steps_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -> 
     born = case.child.date_of_birth
     route = _recommended_route(_happened(case, facts.as_of))
     steps: list[list[str]] = []
+    dates = [e.first for e in case.events]
     for m in facts.milestones:
         target = std.target(m.type)
+        recorded = when_words(dates, m.event, m.date) if m.date is not None else "-"
         if m.target_days is not None and target.after is not None:
             after = vocab.term("milestone", target.after).abbr.lower()
             aim = f"{target_words(m.target_days)} ({m.target_days} days) after {after}"
@@ -1087,12 +1126,13 @@ def _steps_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -> 
             aim = "no target"
         steps.append([
             vocab.term("milestone", m.type).abbr,
-            when_words([e.first for e in case.events], m.event, m.date) if m.date is not None else "-",
+            recorded,
             format_age(born, m.date) if m.date is not None else "-",
             duration_words(m.days_from_looked_after, short=True) if m.days_from_looked_after is not None else "-",
             duration_words(m.days_from_previous, short=True) if m.days_from_previous is not None else "-",
             aim,
-            _status_words(m, target, facts, route, std, kept=m.type not in case.records.steps_not_kept),
+            _status_words(m, target, facts, route, std, kept=m.type not in case.records.steps_not_kept,
+                          recorded=recorded if m.date_window is not None else None),
         ])
     return [f"Steps to permanence (targets: {std.name})",
             *_table(["Step", "Date", "Age", "Since looked after", "Since previous", "Target", "Status"], steps), ""]
@@ -1181,14 +1221,18 @@ def _measures_text(case: Case, facts: Facts, std: Standards) -> list[str]:
 def _over_words(m: MilestoneFact) -> str:
     """How far past its target a step is, as the summary words it (`words.over_words`)."""
     days = m.days_over or 0
-    return over_words(days, m.due_window, days_words(days, months=True))
+    return over_words(days, m.days_over_range, days_words(days, months=True))
 
 
 def _status_words(m: MilestoneFact, target: Target, facts: Facts, route: str | None, std: Standards, *,
-                  kept: bool = True) -> str:
-    """A milestone's status as a sentence fragment, including why a step does not apply."""
+                  kept: bool = True, recorded: str | None = None) -> str:
+    """A milestone's status as a sentence fragment, including why a step does not apply (`recorded`: the
+    step's date as the record gives it, when that is not one day)."""
     if m.status == "met":
         return "met"
+    if m.status == "undetermined" and m.target_date is not None and m.target_days is not None:
+        return cannot_tell_words(recorded, m.target_days, due_words(m.target_date, m.due_window),
+                                 waiting=m.date is None)
     if m.status == "missed" and m.days_over is not None:
         return f"missed by {_over_words(m)}"
     if m.status == "overdue" and m.target_date is not None and m.days_over is not None:

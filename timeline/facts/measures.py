@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from ..dates import add_months
+from ..dates import Days, add_months, on_or_before
 from ..model.case import HearingEvent, MeetingEvent, PlacementEvent
 from ..model.record import main_placements, placement_at, recommended_route
 from ..model.vocabulary import load_vocabulary
@@ -33,6 +33,7 @@ class MeasureFact:
 
     status: met | missed | overdue | pending (target still ahead) | done (no target, dated) | waiting (no
     target, not yet) | not_measured (the record lacks the date it counts from) | not_applicable |
+    undetermined (dates with no single day leave both met and missed possible) |
     flag (a stability warning applies) | clear (it does not)."""
 
     code: str
@@ -66,16 +67,25 @@ def _fact(spec: MeasureSpec, **kw: object) -> MeasureFact:
                        **kw)  # type: ignore[arg-type]
 
 
-def _timed(start: date | None, end: date | None, target_days: int | None, as_of: date) -> tuple[str, date | None]:
-    """(status, target date) of a step from `start` with `target_days`, done at `end` or not yet."""
+def _timed(start: date | None, end: date | None, target_days: int | None, as_of: date, *,
+           start_span: Days | None = None, end_span: Days | None = None) -> tuple[str, date | None]:
+    """(status, target date) of a step from `start` with `target_days`, done at `end` or not yet. When the
+    start or the end has no single day (`start_span`, `end_span`: the days each may fall on), met, missed,
+    overdue and pending compare those days (`dates.on_or_before`), "undetermined" when both stay possible."""
     if start is None:
         return ("not_measured", None)
     if target_days is None:
         return ("done" if end is not None else "waiting", None)
-    due = start + timedelta(days=target_days)
+    wait = timedelta(days=target_days)
+    due = start + wait
+    aim: Days = (due, due) if start_span is None else (start_span[0] + wait, start_span[1] + wait)
+    when: Days = (end_span or (end, end)) if end is not None else (as_of, as_of)
+    kept = on_or_before(when, aim)
+    if kept is None:
+        return ("undetermined", due)
     if end is not None:
-        return ("met" if end <= due else "missed", due)
-    return ("overdue" if as_of > due else "pending", due)
+        return ("met" if kept else "missed", due)
+    return ("pending" if kept else "overdue", due)
 
 
 def _step(case: Case, facts: Facts, std: Standards, spec: MeasureSpec) -> MeasureFact:
@@ -113,7 +123,8 @@ def _step(case: Case, facts: Facts, std: Standards, spec: MeasureSpec) -> Measur
         if m.date is None and facts.as_of >= start:
             notes.append(f"now in week {week_of(start, facts.as_of)}")
     days = (m.date - start).days if m.date is not None and start is not None else (
-        (facts.as_of - start).days if start is not None and status in ("pending", "overdue") else None)
+        (facts.as_of - start).days if start is not None and status in ("pending", "overdue", "undetermined")
+        else None)
     return _fact(spec, start=start, end=m.date, days=days, target_days=m.target_days, target_date=m.target_date,
                  status=status, note="; ".join(notes), event=m.event,
                  target_text=period_words(m.target_days) if m.target_days is not None else "")
@@ -129,7 +140,9 @@ def _hearing_by(case: Case, facts: Facts, std: Standards, spec: MeasureSpec) -> 
                    if isinstance(e, HearingEvent) and e.type == kind_code and not e.planned
                    and e.date.mid <= facts.as_of and (start is None or e.date.mid >= start))
     end, event = found[0] if found and start is not None else (None, None)
-    status, due = _timed(start, end, target_days, facts.as_of)
+    held = case.events[event - 1].first if event is not None else None
+    status, due = _timed(start, end, target_days, facts.as_of, start_span=origin.date_window if origin else None,
+                         end_span=(held.earliest, held.latest) if held is not None and held.approximate else None)
     until = next((x for x in facts.milestones if x.type == spec.get("until")), None)
     if start is None:
         note = "not measured: the date proceedings were issued is not recorded"
@@ -201,8 +214,8 @@ def _by_review(case: Case, facts: Facts, std: Standards, spec: MeasureSpec) -> M
         basis = f"review {number} is not recorded: due {date_words(due)} if the reviews before it were on time"
         if std.reviews.approximate:
             basis += " (approximate: no bank holiday list given)"
-    status = ("met" if end <= due else "missed") if end is not None else (
-        "overdue" if facts.as_of > due else "pending")
+    taken = step.date_window if step is not None and end is not None else None
+    status = _timed(due, end, 0, facts.as_of, end_span=taken)[0]
     if end is None and step is not None and step.status in ("not_recorded", "not_applicable"):
         status = step.status  # a later step shows it happened, or permanence is reached: never "overdue"
         why = ("the source does not hold it" if step.type in case.records.steps_not_kept
@@ -296,6 +309,7 @@ STATUS_WORDS: dict[str, str] = {
     "not_measured": "not measured",
     "not_applicable": "does not apply",
     "not_recorded": "not recorded",
+    "undetermined": "cannot tell (dates with no single day)",
     "flag": "YES",
     "clear": "no",
 }

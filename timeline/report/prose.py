@@ -135,6 +135,7 @@ _STATUS_WORDS = {
     "pending": "Not yet due",
     "not_applicable": "Not applicable",
     "not_recorded": "Not recorded (a later step shows it happened)",
+    "undetermined": "Cannot tell",
 }
 
 
@@ -187,7 +188,11 @@ def _milestone_line(case: Case, m: MilestoneFact) -> MilestoneLine:
         times = words.times_words(m.extensions)
         target = f"{period_words(m.target_days)} ({_due(m)}; extended {times})"
     if m.status in ("missed", "overdue") and m.days_over:
-        status += f" by {words.over_words(m.days_over, m.due_window, duration_words(m.days_over))}"
+        status += f" by {words.over_words(m.days_over, m.days_over_range, duration_words(m.days_over))}"
+    if m.status == "undetermined":  # the dates leave both possible: said, never met or missed
+        recorded = when if m.date_window is not None else None
+        status = words.cannot_tell_words(recorded, m.target_days or 0, "", waiting=m.date is None, short=True)
+        status = status[:1].upper() + status[1:]
     return MilestoneLine(name=name, date=when, target=target, status=status, status_class=str(m.status))
 
 
@@ -379,7 +384,7 @@ def _court_measures(facts: Facts, vocab: Vocabulary) -> tuple[Figure, ...]:
     from ..facts.measures import STATUS_WORDS
 
     shown = [m for m in facts.measures if m.code != vocab.words.get("court_proceedings_measure")
-             and m.status in ("met", "missed", "overdue", "pending", "flag")]
+             and m.status in ("met", "missed", "overdue", "pending", "flag", "undetermined")]
     if not shown:
         return ()
     parts = [f"{m.short} {STATUS_WORDS.get(m.status, m.status)}"
@@ -435,15 +440,21 @@ def hearing_paragraph(case: Case, facts: Facts) -> str:
         from ..facts.compute import NO_REVIEWS_RECORDED
 
         parts.append(NO_REVIEWS_RECORDED)  # not recorded is not "not held"
-    late = [m for m in facts.milestones if m.status in ("missed", "overdue")]
+    late = _steps_named(case, facts, ("missed", "overdue"))
     if late:
-        vocab = load_vocabulary(case.jurisdiction)
-        names = [_lower_first(vocab.term("milestone", m.type).label) for m in late
-                 if m.type in vocab.terms["milestone"]]
-        if names:
-            parts.append(f"Later than the target: {', '.join(names)}.")
+        parts.append(f"Later than the target: {late}.")
+    unknown = _steps_named(case, facts, ("undetermined",))
+    if unknown:  # dates with no single day that straddle the target: neither on time nor late
+        parts.append(f"Whether on time cannot be told from the dates recorded: {unknown}.")
     return " ".join(parts)
 
+
+
+def _steps_named(case: Case, facts: Facts, statuses: tuple[str, ...]) -> str:
+    """The steps with one of `statuses`, named in lower case and joined by commas ('' for none)."""
+    vocab = load_vocabulary(case.jurisdiction)
+    return ", ".join(_lower_first(vocab.term("milestone", m.type).label) for m in facts.milestones
+                     if m.status in statuses and m.type in vocab.terms["milestone"])
 
 
 def left_out_sentence(words: str) -> str:
