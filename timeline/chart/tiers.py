@@ -223,8 +223,9 @@ def _share(ctx: Context, labels: list[Label], spots: list[Spot | None], wants: l
                         for e, (ev, x) in zip(events[i], _members_of(labels[i]), strict=True)), key=lambda m: m[0])
         dates = ", ".join(ctx.dates_text(e) for e in sorted((e for i in share.members for e in events[i]),
                                                              key=lambda e: e.first.mid))
-        listed = (() if lane in p.bare_lanes else (f"{noun}: {dates}",) if p.list_combined
-                  else tuple(lb.key_text for lb in members))
+        listed = (() if lane in p.bare_lanes else (f"{noun}: {dates}",) if p.list_combined  # headed by its words:
+                  else (f"{' '.join(share.lines)}:", *(lb.key_text for lb in members)))  # the key's bullets
+        # otherwise do not say what they are
         head = members[0]
         out.append((Label(anchor=head.anchor, lines=share.lines, width=share.width, event=head.event,
                           order=head.order, key_text=f"{noun}: {dates}", top_y=head.top_y, group=head.group,
