@@ -536,3 +536,41 @@ def test_two_events_do_not_send_a_bracket_along_the_row() -> None:
     for line, _ in scene.walk():
         if isinstance(line, Line) and "combined-bracket" in line.cls.split():
             assert line.x2 - line.x1 < 200  # only between its own markers
+
+
+def test_a_shared_label_may_sit_in_a_gap_between_its_markers() -> None:
+    """Markers of other meetings fill the row before and after the reviews; the reviews' shared label sits in
+    the seven empty months between two of them, on its own bracket."""
+    events: list[dict[str, Any]] = [
+        {"kind": "meeting", "type": "laac_review", "date": d, "label": f"LAAC review: plan {i} agreed with the family",
+         "id": f"r{i}"} for i, d in enumerate(("2015-09-10", "2015-11-10", "2016-01-10", "2016-08-10", "2016-10-10"))]
+    events += [{"kind": "meeting", "type": "cp_planning_meeting", "date": f"{y}-{m:02d}-01", "id": f"c{y}{m}"}
+               for y, months in ((2014, range(7, 13)), (2015, range(1, 8)), (2016, (12,)), (2017, range(1, 13)))
+               for m in months]
+    case = make_case(events, born="2014-06-01", as_of="2018-01-01")
+    scene = layout(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=WIDTH,
+                   policy=Policy(max_tiers=0))
+    shared = [t for t in scene.texts() if t.cls == "combined-label"]
+    assert [t.text for t in shared] == ["LAAC reviews × 5"]
+    markers = {g.id: next(i for i in g.items if isinstance(i, Marker)) for g in scene.event_groups()}
+    label = shared[0]
+    assert markers["r2"].cx < label.x and label.x + label.width < markers["r3"].cx  # between its markers
+    assert label.y < markers["r0"].cy < label.y + label.height  # on the marker row
+    bracket = next(ln for ln, _ in scene.walk() if isinstance(ln, Line) and "combined-bracket" in ln.cls.split())
+    assert (bracket.x1, bracket.x2) == (pytest.approx(markers["r0"].cx), pytest.approx(markers["r4"].cx))
+    assert not overlapping_texts(scene)
+
+
+def test_reviews_known_only_by_year_share_a_label_that_gives_no_months() -> None:
+    """'2016' has no month: a shared label of year-only reviews says how many, not 'Jul 2016–Jul 2018' (the
+    middle days); each review's own date stays in the key."""
+    events: list[dict[str, Any]] = [
+        {"kind": "meeting", "type": "laac_review", "date": y, "label": f"LAAC review: plan {i} agreed with the family",
+         "id": f"r{i}"} for i, y in enumerate(("2016", "2017", "2018"))]
+    case = make_case(events, born="2010-01-01", as_of="2019-01-01")
+    scene = layout(case, facts=compute_facts(case), theme=T.compact(1), metrics=default_metrics(), width=WIDTH,
+                   policy=Policy(max_tiers=0))  # compact labels are wide enough for the dates on one line
+    shared = [t.text for t in scene.texts() if t.cls == "combined-label"]
+    assert shared == ["LAAC reviews × 3"]
+    key = " ".join(t.text for t in scene.texts() if t.cls == "key-text")
+    assert "Jul" not in " ".join(shared) and "2016" in key and "2018" in key

@@ -331,10 +331,16 @@ def share_spot(rows: Rows, first: Want, last: Want, width: float, *, cap: int, g
 
 def _along_row(rows: Rows, first: Want, last: Want, width: float, *, gap: float, right: float, lo: float
                ) -> Spot | None:
-    """A free stretch of the marker row before the run's first marker or after its last, within
-    `SHARE_ALONG` px of it, nearest to the run, for a shared label whose bracket then runs along the row's
-    foot to it (no height; the lane's empty years before a child became looked after are the usual room)."""
+    """A free stretch of the marker row for a shared label, at no height: a gap between the run's markers
+    (the label then sits on its own bracket), else before its first marker or after its last, within
+    `SHARE_ALONG` px, nearest to the run, the bracket running on along the row's foot to it (the lane's
+    empty years before a child became looked after are the usual room)."""
     found: list[tuple[float, float]] = []  # (distance from the run, box's left)
+    if first.row_start is not None and last.row_end is not None and last.row_end - first.row_start >= width:
+        mid = (first.anchor + last.anchor - width) / 2  # a gap between its markers: on its own bracket
+        x = rows.nearest(-1, mid, width + gap, first.row_start, last.row_end + gap)
+        if x is not None:
+            found.append((0.0, x))
     if first.row_end is not None:
         end = first.row_end
         x = rows.nearest(-1, end - width, width + gap, max(lo, end - SHARE_ALONG - width), end + gap)

@@ -205,9 +205,12 @@ def _share(ctx: Context, labels: list[Label], spots: list[Spot | None], wants: l
         return shared_noun(first.kind, first.type, term.label, term.abbr)
 
     def words(run: Sequence[int]) -> list[tuple[tuple[str, ...], float]]:
-        mids = [e.first.mid for i in run for e in events[i]]
-        return [ctx.wrap_label(content)
-                for content in shared_words(noun_of(run), sum(len(events[i]) for i in run), min(mids), max(mids))]
+        stood = [e for i in run for e in events[i]]
+        mids = [e.first.mid for e in stood]
+        long, short = shared_words(noun_of(run), len(stood), min(mids), max(mids))
+        # a date only about right ("c. 2016", "2016?") has no month to give the range: the count alone
+        return [ctx.wrap_label(content) for content in
+                ((short,) if any(e.first.qualifier or e.first.precision == "year" for e in stood) else (long, short))]
 
     keys = [(e[0].kind, e[0].type) if e else None for e in events]
     numbers = None if lane in p.bare_lanes else Numbers(
@@ -242,13 +245,13 @@ def _members_of(lb: Label) -> tuple[tuple[str, float], ...]:
 
 def _shareable(ctx: Context, lb: Label) -> tuple[AnyEvent, ...]:
     """The events label `lb` stands for, when they may share a label with others of their type: all of one
-    kind and type, none planned or with a date that is only about right (those keep their own words).
-    Empty: not to share."""
+    kind and type, none planned (a planned review is not one held; it keeps its own words). Empty: not to
+    share."""
     ids = [ev for ev, _ in _members_of(lb)] if lb.event is not None or lb.members else []
     if not ids or any(ev not in ctx.by_id for ev in ids):
         return ()
     found = tuple(ctx.by_id[ev][1] for ev in ids)
-    if any(e.planned or e.first.qualifier for e in found) or len({(e.kind, e.type) for e in found}) != 1:
+    if any(e.planned for e in found) or len({(e.kind, e.type) for e in found}) != 1:
         return ()
     return found
 
