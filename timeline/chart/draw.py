@@ -52,9 +52,22 @@ def shown_lanes(ctx: Context) -> Iterator[tuple[str, str, list[tuple[int, AnyEve
             yield kind, title, events
 
 
+SPAN_KINDS = ("placement", "order")  # lanes of bars (`span_lane`); the others are lanes of markers (`point_lane`)
+
+
 def _lane(ctx: Context, kind: str, top: float, events: list[tuple[int, AnyEvent]], key_start: int) -> Lane:
-    build = span_lane if kind in ("placement", "order") else point_lane
-    return build(ctx, kind, top, events, key_start=key_start)
+    """Lane `kind` laid out from `top`, its numbers after `key_start`: made once per record for everything it
+    reads (the look, the drawing policy, the canvas), since a ladder lays the same lane out again -- a floor
+    and then its pass, or the passes of one drawing finished under the key's forms."""
+    memo = ctx.lanes
+    key = (kind, top, key_start, ctx.theme, ctx.policy.drawing(), ctx.metrics, ctx.width, ctx.title_block,
+           ctx.split, ctx.page_height)
+    hit = memo.get(key)
+    if hit is None:
+        build = span_lane if kind in SPAN_KINDS else point_lane
+        hit = memo[key] = build(ctx, kind, top, events, key_start=key_start)
+    assert isinstance(hit, Lane)
+    return hit
 
 
 def _title_lines(ctx: Context, title: str) -> tuple[str, ...]:
@@ -138,13 +151,19 @@ def chart(ctx: Context) -> Drawn:
                  y, lanes.tally, lanes.needs)
 
 
-def floor(ctx: Context, limit: float = float("inf")) -> float:
+def floor(ctx: Context, limit: float = float("inf"), *, key: bool = False) -> float:
     """A lower bound on the height of `finish(ctx, chart(ctx))`, cheaper than the pass when it passes `limit`:
     the lanes are laid out as `chart` lays them out, top to bottom, and the lanes not yet laid out count at
     their least (a span lane's bars in one sub-row, a point lane's marker row, no label tier), with no fit
     note and an empty legend and key. It stops as soon as the bound passes `limit`. The fit ladder of
     `layout` skips a level whose floor is taller than the room: that level cannot fit, so laying it out
-    could not change the answer."""
+    could not change the answer.
+
+    A point lane left unlabelled (`Policy.unlabelled_lanes`) is its marker row and nothing more: its least
+    height is its height, so it is not laid out. With `key` (the one-page ladder, whose key is beneath the
+    chart) the numbered key counts too: at least a row per entry in its first column while lanes are still
+    to come, and once every lane is laid out the key exactly as `finish` sets it (the legend still counts
+    as empty)."""
     t = ctx.theme
     y = t.margin
     if ctx.title_block:
@@ -154,21 +173,48 @@ def floor(ctx: Context, limit: float = float("inf")) -> float:
         y += t.bracket_row
     lanes_top = y
     lanes = [(kind, title, events, _least(ctx, kind, title, events)) for kind, title, events in shown_lanes(ctx)]
+    below_chart = key and not ctx.split
 
-    def bound(y: float) -> float:
+    def bound(y: float, tally: Tally, done: bool) -> float:
         y = max(y - t.lane_gap, lanes_top + t.marker_row) + t.lane_gap / 2 + t.year_strip + t.lane_gap
-        return round(y - (t.lane_gap if ctx.split else 0.0) + t.margin, 2) - EPS
+        below = _key_floor(ctx, tally, done) if below_chart and tally.key else 0.0
+        return round(y - (t.lane_gap if ctx.split else 0.0) + below + t.margin, 2) - EPS
 
     rest = sum(least for *_, least in lanes)
-    numbers = 0  # the key's entries so far: a later lane's numbers continue them, as in `chart`
+    tally = Tally()  # the key's entries so far: a later lane's numbers continue them, as in `chart`
     for kind, title, events, least in lanes:
-        if bound(y + rest) > limit:
+        if bound(y + rest, tally, False) > limit:
             break
         rest -= least
-        lane = _lane(ctx, kind, y + t.lane_pad, events, numbers)
-        numbers = max(numbers, lane.tally.last_number)
+        if kind not in SPAN_KINDS and kind in ctx.policy.unlabelled_lanes:  # a marker row, no labels: no key
+            y += least  # entry, no tier (`point_lane`); exact with events, a lower bound for a forced lane
+            continue
+        lane = _lane(ctx, kind, y + t.lane_pad, events, tally.last_number)
+        tally += lane.tally
         y += max(lane.height, len(_title_lines(ctx, title)) * ctx.line_h) + 2 * t.lane_pad + t.lane_gap
-    return bound(y + rest)
+    else:
+        return bound(y, tally, True)
+    return bound(y + rest, tally, False)
+
+
+def _key_floor(ctx: Context, tally: Tally, done: bool) -> float:
+    """The least height the numbered key beneath the chart adds to it (`finish`, with `tally`'s entries
+    so far): `done` (every lane laid out), the key as `finish` sets it; else a line per entry of its
+    first column (the columns are balanced: each holds at least that many entries, each a line or more).
+    Less the gap `trim_bottom` takes off: a non-empty legend is at least that gap tall."""
+    t = ctx.theme
+    if done:
+        height = key_block(ctx, _key_form(ctx, tally), 0.0)[1]
+    else:
+        per_column = -(-len(tally.key) // max(1, ctx.policy.key_columns))
+        height = per_column * ctx.line_h + t.lane_gap
+    return height - (t.lane_gap if ctx.policy.trim_bottom else 0.0)
+
+
+def _key_form(ctx: Context, tally: Tally) -> KeyForm:
+    """The key beneath the chart: its entries and, where the policy says so, what was shortened, in its gutter."""
+    gutter = shortened_note(dict(tally.numbered), short=True) if ctx.policy.say_shortened else ""
+    return key_form(ctx, tally.key, gutter)
 
 
 def _least(ctx: Context, kind: str, title: str, events: list[tuple[int, AnyEvent]]) -> float:
@@ -207,9 +253,8 @@ def finish(ctx: Context, drawn: Drawn) -> Scene:
         appendix = _appendix(ctx, drawn)
     else:
         # with the key beneath the chart, what was shortened is said beside the key, in its gutter
-        gutter = shortened_note(numbered, short=True) if p.say_shortened else ""
         legend_items, y = legend(ctx, drawn.needs, y)
-        key_items, y, _ = key_block(ctx, key_form(ctx, drawn.tally.key, gutter), y)
+        key_items, y, _ = key_block(ctx, _key_form(ctx, drawn.tally), y)
         if p.trim_bottom and (legend_items or key_items):  # no gap under the last row on a page that is full
             y -= t.lane_gap
         foreground += legend_items + key_items
