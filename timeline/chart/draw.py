@@ -20,7 +20,7 @@ from .context import EPS, Context, day_words
 from .key import KeyForm, key_block, key_form
 from .labels import shortened_note
 from .lanes import Lane, event_groups, moves_height, point_lane, span_lane
-from .legend import legend
+from .legend import has_entries, legend
 from .marks import Needs
 from .packing import stack
 from .sheet import stylesheet
@@ -175,40 +175,43 @@ def floor(ctx: Context, limit: float = float("inf"), *, key: bool = False) -> fl
     lanes = [(kind, title, events, _least(ctx, kind, title, events)) for kind, title, events in shown_lanes(ctx)]
     below_chart = key and not ctx.split
 
-    def bound(y: float, tally: Tally, done: bool) -> float:
+    def bound(y: float, done: bool) -> float:
         y = max(y - t.lane_gap, lanes_top + t.marker_row) + t.lane_gap / 2 + t.year_strip + t.lane_gap
-        below = _key_floor(ctx, tally, done) if below_chart and tally.key else 0.0
+        below = _below_floor(ctx, tally, needs, done) if below_chart else 0.0
         return round(y - (t.lane_gap if ctx.split else 0.0) + below + t.margin, 2) - EPS
 
     rest = sum(least for *_, least in lanes)
-    tally = Tally()  # the key's entries so far: a later lane's numbers continue them, as in `chart`
-    for kind, title, events, least in lanes:
-        if bound(y + rest, tally, False) > limit:
+    tally, needs = Tally(), Needs()  # the key's entries so far (a later lane's numbers continue them, as in
+    for kind, title, events, least in lanes:  # `chart`), and what the legend must explain so far
+        if bound(y + rest, False) > limit:
             break
         rest -= least
         if kind not in SPAN_KINDS and kind in ctx.policy.unlabelled_lanes:  # a marker row, no labels: no key
             y += least  # entry, no tier (`point_lane`); exact with events, a lower bound for a forced lane
             continue
         lane = _lane(ctx, kind, y + t.lane_pad, events, tally.last_number)
-        tally += lane.tally
+        tally, needs = tally + lane.tally, needs | lane.needs
         y += max(lane.height, len(_title_lines(ctx, title)) * ctx.line_h) + 2 * t.lane_pad + t.lane_gap
     else:
-        return bound(y, tally, True)
-    return bound(y + rest, tally, False)
+        return bound(y, True)
+    return bound(y + rest, False)
 
 
-def _key_floor(ctx: Context, tally: Tally, done: bool) -> float:
-    """The least height the numbered key beneath the chart adds to it (`finish`, with `tally`'s entries
-    so far): `done` (every lane laid out), the key as `finish` sets it; else a line per entry of its
-    first column (the columns are balanced: each holds at least that many entries, each a line or more).
-    Less the gap `trim_bottom` takes off: a non-empty legend is at least that gap tall."""
+def _below_floor(ctx: Context, tally: Tally, needs: Needs, done: bool) -> float:
+    """The least height the legend and numbered key beneath the chart add to it (`finish`), from the key's
+    entries (`tally`) and the legend's needs of the lanes laid out so far. The legend: a row and a gap when
+    it has an entry (a later lane only adds to it). The key: with every lane laid out (`done`), as `finish`
+    sets it; else a line per entry of its first column (the columns are balanced: each holds at least that
+    many entries, each a line or more). Less the gap `trim_bottom` takes off under the last of them."""
     t = ctx.theme
-    if done:
-        height = key_block(ctx, _key_form(ctx, tally), 0.0)[1]
-    else:
-        per_column = -(-len(tally.key) // max(1, ctx.policy.key_columns))
-        height = per_column * ctx.line_h + t.lane_gap
-    return height - (t.lane_gap if ctx.policy.trim_bottom else 0.0)
+    legend_h = t.legend_row + t.lane_gap if has_entries(ctx, needs) else 0.0
+    key_h = 0.0
+    if tally.key and done:
+        key_h = key_block(ctx, _key_form(ctx, tally), 0.0)[1]
+    elif tally.key:
+        key_h = -(-len(tally.key) // max(1, ctx.policy.key_columns)) * ctx.line_h + t.lane_gap
+    trim = t.lane_gap if ctx.policy.trim_bottom and (legend_h or key_h) else 0.0
+    return legend_h + key_h - trim
 
 
 def _key_form(ctx: Context, tally: Tally) -> KeyForm:
@@ -218,12 +221,22 @@ def _key_form(ctx: Context, tally: Tally) -> KeyForm:
 
 
 def _least(ctx: Context, kind: str, title: str, events: list[tuple[int, AnyEvent]]) -> float:
-    """The least height a lane can take (0 for a forced empty lane, which keeps `floor` a lower bound)."""
+    """The least height a lane can take (0 for a forced empty lane, which keeps `floor` a lower bound):
+    remembered in the record per look and canvas, as a ladder asks for floors pass after pass."""
+    key = ("least", kind, ctx.theme, ctx.metrics, ctx.width)
+    hit = ctx.lanes.get(key)
+    if hit is None:
+        hit = ctx.lanes[key] = float(_least_made(ctx, kind, title, events))
+    assert isinstance(hit, float)
+    return hit
+
+
+def _least_made(ctx: Context, kind: str, title: str, events: list[tuple[int, AnyEvent]]) -> float:
     t = ctx.theme
     if not events:
         return 0.0
     low = t.marker_row
-    if kind in ("placement", "order"):
+    if kind in SPAN_KINDS:
         bar_h = t.placement_bar if kind == "placement" else t.order_bar
         main = sorted(((ctx.day_span(n, e), n) for n, e in events if not ctx.term(e).overlay),
                       key=lambda item: (item[0][0], item[1]))  # start order, as span_lane stacks them

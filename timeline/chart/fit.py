@@ -89,6 +89,10 @@ class Job:
             hit = self._drawings[key] = (ctx, draw.chart(ctx))
         return hit
 
+    def has_drawn(self, theme: Theme, policy: Policy) -> bool:
+        """True when the chart at `theme` under `policy` is drawn already (then a pass of it is only finished)."""
+        return (theme, policy.drawing(), False, None) in self._drawings
+
     def run(self, theme: Theme, policy: Policy, *, split: bool = False, page_height: float | None = None) -> Pass:
         """One pass, drawn and finished (made once per look and policy)."""
         key = (theme, policy, split, page_height)
@@ -293,9 +297,12 @@ class _Page:
                           level, index, form)
 
     def floor(self, level: int, index: int, form: tuple[int, int], limit: float, *, key: bool = True) -> float:
-        """A lower bound of a candidate's height (`draw.floor`, the key beneath the chart counted with `key`)."""
-        ctx = self.job.context(self.look(level, index), self.rules(level, index, form))
-        return draw.floor(ctx, limit, key=key)
+        """A lower bound of a candidate's height (`draw.floor`, the key beneath the chart counted with `key`);
+        with `key`, a candidate whose chart is drawn already is finished instead, which costs less."""
+        look, rules = self.look(level, index), self.rules(level, index, form)
+        if key and self.job.has_drawn(look, rules):
+            return self.job.run(look, rules).scene.height
+        return draw.floor(self.job.context(look, rules), limit, key=key)
 
     def fits(self, level: int, index: int, form: tuple[int, int], *, chart_alone: bool = False) -> bool:
         """True when the candidate is no taller than the room; with `chart_alone`, only when its chart without
