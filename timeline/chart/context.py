@@ -256,9 +256,9 @@ def make_context(case: Case, facts: Facts | None, theme: Theme, policy: Policy, 
         case=case, facts=facts, theme=theme, policy=policy, metrics=metrics, width=float(width),
         title_block=title_block, split=split, page_height=page_height, vocab=rec.vocab,
         born=case.child.date_of_birth, as_of=rec.as_of, ids=rec.ids, by_id=rec.by_id, number_of=rec.number_of,
-        inferred=rec.inferred, by_kind=rec.by_kind, heads=rec.heads, lanes=rec.lanes, line_h=theme.line_height(theme.text_size),
-        text_h=metrics.height(theme.text_size), left=left, right=right, x0=x0, x1=x1,
-        scale=age_scale(rec, theme, x0, x1))
+        inferred=rec.inferred, by_kind=rec.by_kind, heads=rec.heads, lanes=rec.lanes,
+        line_h=theme.line_height(theme.text_size), text_h=metrics.height(theme.text_size), left=left, right=right,
+        x0=x0, x1=x1, scale=age_scale(rec, theme, x0, x1))
 
 
 def age_scale(rec: Record, theme: Theme, x0: float, x1: float) -> AgeScale:

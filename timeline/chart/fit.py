@@ -374,9 +374,10 @@ def _shortest(page: _Page, candidates: Sequence[_Candidate]) -> OnePage:
     the normal layout (the first) is asked last, as it is the least likely to be the shortest."""
     best: tuple[float, int, OnePage] | None = None
     for i in (*range(1, len(candidates)), 0):
-        if best is not None and page.floor(*candidates[i], best[0]) > best[0]:
+        level, index, form = candidates[i]
+        if best is not None and page.floor(level, index, form, best[0]) > best[0]:
             continue
-        fitted = page.candidate(*candidates[i])
+        fitted = page.candidate(level, index, form)
         if best is None or (fitted.scene.height, i) < best[:2]:
             best = (fitted.scene.height, i, fitted)
     assert best is not None
