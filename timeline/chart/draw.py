@@ -160,10 +160,10 @@ def floor(ctx: Context, limit: float = float("inf"), *, key: bool = False) -> fl
     could not change the answer.
 
     A point lane left unlabelled (`Policy.unlabelled_lanes`) is its marker row and nothing more: its least
-    height is its height, so it is not laid out. With `key` (the one-page ladder, whose key is beneath the
-    chart) the numbered key counts too: at least a row per entry in its first column while lanes are still
-    to come, and once every lane is laid out the key exactly as `finish` sets it (the legend still counts
-    as empty)."""
+    height is its height, so it is not laid out. With `key` (the one-page ladder, whose legend and key are
+    beneath the chart) they count too (`_below_floor`): the legend's first row, and the key at a line per
+    entry of its first column while lanes are still to come, exactly as `finish` sets it once every lane
+    is laid out."""
     t = ctx.theme
     y = t.margin
     if ctx.title_block:
