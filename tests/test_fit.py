@@ -232,19 +232,23 @@ def test_page_one_spends_its_free_height_on_words_before_numbers() -> None:
 
 def test_when_no_candidate_of_the_last_step_fits_no_other_is_tried(monkeypatch: pytest.MonkeyPatch) -> None:
     case = sample("drifting")
-    charts: list[int] = []
+    charts: list[tuple[bool, tuple[str, ...], tuple[str, ...]]] = []
     original = draw.chart
 
     def counting(ctx: Any) -> Any:
-        charts.append(1)
+        p = ctx.policy
+        charts.append((p.number_cut_labels, p.hidden_lanes, p.unlabelled_lanes))  # compact, and what gave way
         return original(ctx)
 
     monkeypatch.setattr(draw, "chart", counting)
     width = printable_width_px("A4")
     none = fit_one_page(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=width,
                         max_height=100.0)
-    # the normal layout, then the last step at each compact level (its key forms share the chart): no more
-    assert not none.fits and len(charts) == 1 + COMPACT.levels
+    # at most the normal layout and the last step at each compact level (its key forms share the chart): the
+    # floors leave out those that cannot be the shortest
+    last = ONE_PAGE_STEPS[-1]
+    assert not none.fits and 1 <= len(charts) <= 1 + COMPACT.levels
+    assert all(drawn in ((False, (), ()), (True, last.hidden, last.unlabelled)) for drawn in charts), charts
 
 
 @pytest.mark.parametrize("stem", ["drifting", "adoption", "synth-60-1", "synth-140-2", "synth-200-1"])

@@ -61,6 +61,7 @@ class Context:
     inferred: Mapping[int, date]  # position -> the end the record implies
     by_kind: Mapping[str, list[tuple[int, AnyEvent]]]  # lane kind -> its events, in file order (read only)
     heads: dict[str, tuple[str, str]]  # the record's memo of each event group's (class, title): `group_head`
+    lanes: dict[tuple[object, ...], object]  # the record's memo of the lanes laid out (`chart.draw`: `_lane`)
     line_h: float
     text_h: float
     left: float
@@ -218,6 +219,8 @@ class Record:
     first_day: date  # the earliest day of the child's life or of any event
     last_day: date  # the latest: as at, or an event's end (an open span runs to as at)
     heads: dict[str, tuple[str, str]] = field(default_factory=dict)  # memo of `Context.group_head`, per event
+    lanes: dict[tuple[object, ...], object] = field(default_factory=dict)  # memo of `chart.draw._lane`, per
+    # lane and everything it reads (the ladders lay the same lane out again: a floor and then its pass)
 
 
 def record(case: Case, facts: Facts | None) -> Record:
@@ -254,9 +257,9 @@ def make_context(case: Case, facts: Facts | None, theme: Theme, policy: Policy, 
         case=case, facts=facts, theme=theme, policy=policy, metrics=metrics, width=float(width),
         title_block=title_block, split=split, page_height=page_height, vocab=rec.vocab,
         born=case.child.date_of_birth, as_of=rec.as_of, ids=rec.ids, by_id=rec.by_id, number_of=rec.number_of,
-        inferred=rec.inferred, by_kind=rec.by_kind, heads=rec.heads, line_h=theme.line_height(theme.text_size),
-        text_h=metrics.height(theme.text_size), left=left, right=right, x0=x0, x1=x1,
-        scale=age_scale(rec, theme, x0, x1))
+        inferred=rec.inferred, by_kind=rec.by_kind, heads=rec.heads, lanes=rec.lanes,
+        line_h=theme.line_height(theme.text_size), text_h=metrics.height(theme.text_size), left=left, right=right,
+        x0=x0, x1=x1, scale=age_scale(rec, theme, x0, x1))
 
 
 def age_scale(rec: Record, theme: Theme, x0: float, x1: float) -> AgeScale:

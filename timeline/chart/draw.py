@@ -20,7 +20,7 @@ from .context import EPS, Context, day_words
 from .key import KeyForm, key_block, key_form
 from .labels import shortened_note
 from .lanes import Lane, event_groups, moves_height, point_lane, span_lane
-from .legend import legend
+from .legend import has_entries, legend
 from .marks import Needs
 from .packing import stack
 from .sheet import stylesheet
@@ -52,9 +52,22 @@ def shown_lanes(ctx: Context) -> Iterator[tuple[str, str, list[tuple[int, AnyEve
             yield kind, title, events
 
 
+SPAN_KINDS = ("placement", "order")  # lanes of bars (`span_lane`); the others are lanes of markers (`point_lane`)
+
+
 def _lane(ctx: Context, kind: str, top: float, events: list[tuple[int, AnyEvent]], key_start: int) -> Lane:
-    build = span_lane if kind in ("placement", "order") else point_lane
-    return build(ctx, kind, top, events, key_start=key_start)
+    """Lane `kind` laid out from `top`, its numbers after `key_start`: made once per record for everything it
+    reads (the look, the drawing policy, the canvas), since a ladder lays the same lane out again -- a floor
+    and then its pass, or the passes of one drawing finished under the key's forms."""
+    memo = ctx.lanes
+    key = (kind, top, key_start, ctx.theme, ctx.policy.drawing(), ctx.metrics, ctx.width, ctx.title_block,
+           ctx.split, ctx.page_height)
+    hit = memo.get(key)
+    if hit is None:
+        build = span_lane if kind in SPAN_KINDS else point_lane
+        hit = memo[key] = build(ctx, kind, top, events, key_start=key_start)
+    assert isinstance(hit, Lane)
+    return hit
 
 
 def _title_lines(ctx: Context, title: str) -> tuple[str, ...]:
@@ -138,13 +151,19 @@ def chart(ctx: Context) -> Drawn:
                  y, lanes.tally, lanes.needs)
 
 
-def floor(ctx: Context, limit: float = float("inf")) -> float:
+def floor(ctx: Context, limit: float = float("inf"), *, key: bool = False) -> float:
     """A lower bound on the height of `finish(ctx, chart(ctx))`, cheaper than the pass when it passes `limit`:
     the lanes are laid out as `chart` lays them out, top to bottom, and the lanes not yet laid out count at
     their least (a span lane's bars in one sub-row, a point lane's marker row, no label tier), with no fit
     note and an empty legend and key. It stops as soon as the bound passes `limit`. The fit ladder of
     `layout` skips a level whose floor is taller than the room: that level cannot fit, so laying it out
-    could not change the answer."""
+    could not change the answer.
+
+    A point lane left unlabelled (`Policy.unlabelled_lanes`) is its marker row and nothing more: its least
+    height is its height, so it is not laid out. With `key` (the one-page ladder, whose legend and key are
+    beneath the chart) they count too (`_below_floor`): the legend's first row, and the key at a line per
+    entry of its first column while lanes are still to come, exactly as `finish` sets it once every lane
+    is laid out."""
     t = ctx.theme
     y = t.margin
     if ctx.title_block:
@@ -154,30 +173,70 @@ def floor(ctx: Context, limit: float = float("inf")) -> float:
         y += t.bracket_row
     lanes_top = y
     lanes = [(kind, title, events, _least(ctx, kind, title, events)) for kind, title, events in shown_lanes(ctx)]
+    below_chart = key and not ctx.split
 
-    def bound(y: float) -> float:
+    def bound(y: float, done: bool) -> float:
         y = max(y - t.lane_gap, lanes_top + t.marker_row) + t.lane_gap / 2 + t.year_strip + t.lane_gap
-        return round(y - (t.lane_gap if ctx.split else 0.0) + t.margin, 2) - EPS
+        below = _below_floor(ctx, tally, needs, done) if below_chart else 0.0
+        return round(y - (t.lane_gap if ctx.split else 0.0) + below + t.margin, 2) - EPS
 
     rest = sum(least for *_, least in lanes)
-    numbers = 0  # the key's entries so far: a later lane's numbers continue them, as in `chart`
-    for kind, title, events, least in lanes:
-        if bound(y + rest) > limit:
+    tally, needs = Tally(), Needs()  # the key's entries so far (a later lane's numbers continue them, as in
+    for kind, title, events, least in lanes:  # `chart`), and what the legend must explain so far
+        if bound(y + rest, False) > limit:
             break
         rest -= least
-        lane = _lane(ctx, kind, y + t.lane_pad, events, numbers)
-        numbers = max(numbers, lane.tally.last_number)
+        if kind not in SPAN_KINDS and kind in ctx.policy.unlabelled_lanes:  # a marker row, no labels: no key
+            y += least  # entry, no tier (`point_lane`); exact with events, a lower bound for a forced lane
+            continue
+        lane = _lane(ctx, kind, y + t.lane_pad, events, tally.last_number)
+        tally, needs = tally + lane.tally, needs | lane.needs
         y += max(lane.height, len(_title_lines(ctx, title)) * ctx.line_h) + 2 * t.lane_pad + t.lane_gap
-    return bound(y + rest)
+    else:
+        return bound(y, True)
+    return bound(y + rest, False)
+
+
+def _below_floor(ctx: Context, tally: Tally, needs: Needs, done: bool) -> float:
+    """The least height the legend and numbered key beneath the chart add to it (`finish`), from the key's
+    entries (`tally`) and the legend's needs of the lanes laid out so far. The legend: a row and a gap when
+    it has an entry (a later lane only adds to it). The key: with every lane laid out (`done`), as `finish`
+    sets it; else a line per entry of its first column (the columns are balanced: each holds at least that
+    many entries, each a line or more). Less the gap `trim_bottom` takes off under the last of them."""
+    t = ctx.theme
+    legend_h = t.legend_row + t.lane_gap if has_entries(ctx, needs) else 0.0
+    key_h = 0.0
+    if tally.key and done:
+        key_h = key_block(ctx, _key_form(ctx, tally), 0.0)[1]
+    elif tally.key:
+        key_h = -(-len(tally.key) // max(1, ctx.policy.key_columns)) * ctx.line_h + t.lane_gap
+    trim = t.lane_gap if ctx.policy.trim_bottom and (legend_h or key_h) else 0.0
+    return legend_h + key_h - trim
+
+
+def _key_form(ctx: Context, tally: Tally) -> KeyForm:
+    """The key beneath the chart: its entries and, where the policy says so, what was shortened, in its gutter."""
+    gutter = shortened_note(dict(tally.numbered), short=True) if ctx.policy.say_shortened else ""
+    return key_form(ctx, tally.key, gutter)
 
 
 def _least(ctx: Context, kind: str, title: str, events: list[tuple[int, AnyEvent]]) -> float:
-    """The least height a lane can take (0 for a forced empty lane, which keeps `floor` a lower bound)."""
+    """The least height a lane can take (0 for a forced empty lane, which keeps `floor` a lower bound):
+    remembered in the record per look and canvas, as a ladder asks for floors pass after pass."""
+    key = ("least", kind, ctx.theme, ctx.metrics, ctx.width)
+    hit = ctx.lanes.get(key)
+    if hit is None:
+        hit = ctx.lanes[key] = float(_least_made(ctx, kind, title, events))
+    assert isinstance(hit, float)
+    return hit
+
+
+def _least_made(ctx: Context, kind: str, title: str, events: list[tuple[int, AnyEvent]]) -> float:
     t = ctx.theme
     if not events:
         return 0.0
     low = t.marker_row
-    if kind in ("placement", "order"):
+    if kind in SPAN_KINDS:
         bar_h = t.placement_bar if kind == "placement" else t.order_bar
         main = sorted(((ctx.day_span(n, e), n) for n, e in events if not ctx.term(e).overlay),
                       key=lambda item: (item[0][0], item[1]))  # start order, as span_lane stacks them
@@ -207,9 +266,8 @@ def finish(ctx: Context, drawn: Drawn) -> Scene:
         appendix = _appendix(ctx, drawn)
     else:
         # with the key beneath the chart, what was shortened is said beside the key, in its gutter
-        gutter = shortened_note(numbered, short=True) if p.say_shortened else ""
         legend_items, y = legend(ctx, drawn.needs, y)
-        key_items, y, _ = key_block(ctx, key_form(ctx, drawn.tally.key, gutter), y)
+        key_items, y, _ = key_block(ctx, _key_form(ctx, drawn.tally), y)
         if p.trim_bottom and (legend_items or key_items):  # no gap under the last row on a page that is full
             y -= t.lane_gap
         foreground += legend_items + key_items

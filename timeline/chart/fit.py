@@ -89,6 +89,10 @@ class Job:
             hit = self._drawings[key] = (ctx, draw.chart(ctx))
         return hit
 
+    def has_drawn(self, theme: Theme, policy: Policy) -> bool:
+        """True when the chart at `theme` under `policy` is drawn already (then a pass of it is only finished)."""
+        return (theme, policy.drawing(), False, None) in self._drawings
+
     def run(self, theme: Theme, policy: Policy, *, split: bool = False, page_height: float | None = None) -> Pass:
         """One pass, drawn and finished (made once per look and policy)."""
         key = (theme, policy, split, page_height)
@@ -276,7 +280,7 @@ def left_out_words(hidden: Sequence[str], unlabelled: Sequence[str], bare: Mappi
 @dataclass(frozen=True, slots=True)
 class _Page:
     """One `fit_one_page` call: the job, the look and policy as given (the key listing combined labels' events),
-    and the room."""
+    and the room. A candidate is (compact level, step index, key form); (0, 0, (0, 0)) is the normal layout."""
 
     job: Job
     theme: Theme
@@ -292,6 +296,40 @@ class _Page:
     def named(self, scene: Scene, level: int, index: int, form: tuple[int, int] = (0, 0)) -> OnePage:
         return OnePage(scene, scene.height <= self.max_height, level, index, ONE_PAGE_STEPS[index].words, form)
 
+    def candidate(self, level: int, index: int, form: tuple[int, int]) -> OnePage:
+        """A candidate laid out (each pass made once per ladder: `Job.run`)."""
+        return self.named(self.job.run(self.look(level, index), self.rules(level, index, form)).scene,
+                          level, index, form)
+
+    def floor(self, level: int, index: int, form: tuple[int, int], limit: float, *, key: bool = True) -> float:
+        """A lower bound of a candidate's height (`draw.floor`, the key beneath the chart counted with `key`);
+        with `key`, a candidate whose chart is drawn already is finished instead, which costs less."""
+        look, rules = self.look(level, index), self.rules(level, index, form)
+        if key and self.job.has_drawn(look, rules):
+            return self.job.run(look, rules).scene.height
+        return draw.floor(self.job.context(look, rules), limit, key=key)
+
+    def fits(self, level: int, index: int, form: tuple[int, int], *, chart_alone: bool = False) -> bool:
+        """True when the candidate is no taller than the room; with `chart_alone`, only when its chart without
+        legend and key is no taller either (`chart_fits`). Not laid out when its floor is taller: it cannot fit."""
+        if self.floor(level, index, form, self.max_height) > self.max_height:
+            return False
+        if chart_alone and not self.chart_fits(level, index):
+            return False
+        return self.candidate(level, index, form).fits
+
+    def chart_fits(self, level: int, index: int) -> bool:
+        """True when the chart of a (level, step), without its legend and key, is no taller than the room (else
+        none of its candidates can fit); not drawn when its floor without the key is taller."""
+        look, rules = self.look(level, index), self.rules(level, index, ONE_PAGE_KEY_FORMS[0])
+        if self.floor(level, index, ONE_PAGE_KEY_FORMS[0], self.max_height, key=False) > self.max_height:
+            return False
+        ctx, drawn = self.job.drawn(look, rules)
+        return drawn.bottom + ctx.theme.margin <= self.max_height
+
+
+_Candidate = tuple[int, int, tuple[int, int]]  # (compact level, step index, key form)
+
 
 def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: TextMetrics, width: float,
                  max_height: float, title_block: bool = False, policy: Policy = DEFAULT_POLICY) -> OnePage:
@@ -303,52 +341,52 @@ def fit_one_page(case: Case, *, facts: Facts | None, theme: Theme, metrics: Text
     forms of `ONE_PAGE_KEY_FORMS`; the first that fits wins. The key grows as labels become numbers, so a
     tighter level is not always shorter: every candidate counts, in order.
 
-    Two shortcuts keep big cases quick and give the same answer. The last step gives way on the most, and
-    at a given level and key form no earlier step is shorter (tests check it): so the last step's
-    candidates are laid out first, and when none of them fits, nothing does -- the shortest candidate is
-    then returned with `fits=False` (the caller draws it smaller). And the key's forms share one drawn
-    chart: a chart already taller than the room without its legend and key rules out all its forms.
+    Shortcuts keep big cases quick and give the same answer. The last step gives way on the most, and at a
+    given level and key form no earlier step is shorter (tests check it): so the last step's candidates are
+    asked first, and when none of them fits, nothing does -- the shortest candidate is then returned with
+    `fits=False` (the caller draws it smaller). A candidate whose floor (`draw.floor` with its key: a lower
+    bound of its height) is taller than the room cannot fit, and one whose floor is taller than the shortest
+    candidate found cannot be the shortest: neither is laid out. And the key's forms share one drawn chart:
+    a chart already taller than the room without its legend and key rules out all its forms.
     """
     page = _Page(Job(case, facts, metrics, width, title_block), theme,
                  replace(policy, list_combined=True, trim_bottom=True), max_height)  # no table: the key lists them
-    first = page.named(page.job.run(theme, page.policy).scene, 0, 0)
-    if first.fits:
-        return first
-    done: dict[tuple[int, int], list[OnePage]] = {}  # (level, step) -> its candidates, one per key form
+    whole: _Candidate = (0, 0, (0, 0))  # the normal layout
+    if page.fits(*whole):
+        return page.candidate(*whole)
     levels = range(1, COMPACT.levels + 1)
-    tightest = [fitted for level in levels for fitted in _candidates(page, done, level, len(ONE_PAGE_STEPS) - 1,
-                                                                      whole=True)]
-    if not any(fitted.fits for fitted in tightest):
-        return min((first, *tightest), key=lambda fitted: fitted.scene.height)
+    last = len(ONE_PAGE_STEPS) - 1
+    tightest = [(level, last, form) for level in levels for form in ONE_PAGE_KEY_FORMS]
+    if not any(page.fits(*candidate) for candidate in tightest):
+        return _shortest(page, (whole, *tightest))
     for index in range(len(ONE_PAGE_STEPS)):
         for level in levels:
-            for fitted in _candidates(page, done, level, index, whole=False):
-                if fitted.fits:
-                    return _page_grown(page, fitted)
-        if index == 0 and _candidates(page, done, 1, index, whole=False):  # before anything is left out:
+            for form in ONE_PAGE_KEY_FORMS:
+                if page.fits(level, index, form, chart_alone=index < last):
+                    return _page_grown(page, page.candidate(level, index, form))
+        if index == 0 and page.chart_fits(1, index):  # before anything is left out:
             # words for numbers, if that is shorter (not when the chart alone is already too tall)
             form = ONE_PAGE_KEY_FORMS[0]
-            scene = page.job.run(page.look(1, index), page.rules(1, index, form)).scene
-            rescued = _page_grown(page, page.named(scene, 1, index, form))
+            rescued = _page_grown(page, page.candidate(1, index, form))
             if rescued.scene.height <= max_height:
                 return replace(rescued, fits=True)
     raise AssertionError("unreachable: a candidate of the last step fits")  # pragma: no cover
 
 
-def _candidates(page: _Page, done: dict[tuple[int, int], list[OnePage]], level: int, index: int, *,
-                whole: bool) -> list[OnePage]:
-    """The candidates of one (level, step), one per key form, remembered in `done`; without `whole`, none
-    when the chart alone is too tall (they could not fit). The forms share one drawn chart."""
-    if (level, index) in done:
-        return done[(level, index)]
-    look = page.look(level, index)
-    ctx, drawn = page.job.drawn(look, page.rules(level, index, ONE_PAGE_KEY_FORMS[0]))
-    out: list[OnePage] = []
-    if whole or drawn.bottom + ctx.theme.margin <= page.max_height:
-        for form in ONE_PAGE_KEY_FORMS:  # the same look and drawing; only the key's form differs
-            out.append(page.named(page.job.run(look, page.rules(level, index, form)).scene, level, index, form))
-    done[(level, index)] = out
-    return out
+def _shortest(page: _Page, candidates: Sequence[_Candidate]) -> OnePage:
+    """The shortest of `candidates`, the first of them in order when two are as short (what `min` by height
+    gives). One whose floor is taller than the shortest found so far cannot be it, so it is not laid out;
+    the normal layout (the first) is asked last, as it is the least likely to be the shortest."""
+    best: tuple[float, int, OnePage] | None = None
+    for i in (*range(1, len(candidates)), 0):
+        level, index, form = candidates[i]
+        if best is not None and page.floor(level, index, form, best[0]) > best[0]:
+            continue
+        fitted = page.candidate(level, index, form)
+        if best is None or (fitted.scene.height, i) < best[:2]:
+            best = (fitted.scene.height, i, fitted)
+    assert best is not None
+    return best[2]
 
 
 def _page_grown(page: _Page, fitted: OnePage) -> OnePage:

@@ -184,10 +184,12 @@ def point_lane(ctx: Context, kind: str, top: float, events: Events, *, key_start
     labels: list[Label] = []
     flags: set[str] = set()
     late = ctx.late_reviews() if kind == "meeting" else {}
+    labelled = kind not in ctx.policy.unlabelled_lanes  # else markers only: their labels are not measured
     for n, e in events:
-        items, label, marks = _marker(ctx, kind, n, e, cy, late)
+        items, label, marks = _marker(ctx, kind, n, e, cy, late, labelled=labelled)
         per.setdefault(ctx.ids[n], []).extend(items)
-        labels.append(label)
+        if label is not None:
+            labels.append(label)
         flags |= marks
     if ctx.policy.combine_labels and len(labels) > 1:
         labels = combine(ctx, kind, labels)
@@ -197,7 +199,7 @@ def point_lane(ctx: Context, kind: str, top: float, events: Events, *, key_start
         flags |= _targets(ctx, per, labels, titles, cy, extras_start)
     if kind == "meeting":
         flags |= _overdue_reviews(ctx, per, labels, titles, cy, extras_start)
-    if kind in ctx.policy.unlabelled_lanes:  # markers only: the legend explains them, the key stays short
+    if not labelled:  # markers only: the legend explains them, the key stays short
         labels = []
     blocks = [(b.x - t.label_gap / 2, b.x + b.width + t.label_gap / 2)
               for items in per.values() for b in (item.box for item in items if not isinstance(item, Group))]
@@ -209,9 +211,10 @@ def point_lane(ctx: Context, kind: str, top: float, events: Events, *, key_start
                 titles)
 
 
-def _marker(ctx: Context, kind: str, n: int, e: AnyEvent, cy: float, late: Mapping[int, int]
-            ) -> tuple[list[Item], Label, set[str]]:
-    """One event's marker (with its approximate range and late ring), its label, and the marks it used."""
+def _marker(ctx: Context, kind: str, n: int, e: AnyEvent, cy: float, late: Mapping[int, int], *,
+            labelled: bool = True) -> tuple[list[Item], Label | None, set[str]]:
+    """One event's marker (with its approximate range and late ring), its label (None when not `labelled`),
+    and the marks it used."""
     t = ctx.theme
     eid = ctx.ids[n]
     items: list[Item] = []
@@ -230,6 +233,8 @@ def _marker(ctx: Context, kind: str, n: int, e: AnyEvent, cy: float, late: Mappi
     items.append(Marker(shape, cx, cy, t.marker_size, cls, event=eid))
     if e.planned:
         flags.add("planned")
+    if not labelled:
+        return items, None, flags
     text = ctx.chart_label(e, short=True)
     if n in late and "late" not in text.lower():
         text = f"{text} ({days_words(late[n])} late)"

@@ -18,8 +18,7 @@ def legend(ctx: Context, needs: Needs, y: float) -> tuple[list[Item], float]:
     """A legend built from what was drawn: swatches with their patterns, marker shapes, and extras."""
     t = ctx.theme
     s = t.legend_swatch
-    entries = [*_bar_entries(ctx, needs), *_marker_entries(ctx, needs)]
-    entries += [(sw, sw_w, text) for flag, sw, sw_w, text in _extras(s, t.marker_size) if flag in needs.flags]
+    entries = _entries(ctx, needs)
     if not entries:
         return [], y
     out: list[Item] = []
@@ -38,6 +37,20 @@ def legend(ctx: Context, needs: Needs, y: float) -> tuple[list[Item], float]:
         out.append(ctx.text(x + sw_w + t.label_pad * 2, y + (row_h - ctx.text_h) / 2, text, "legend-text"))
         x += w + t.legend_gap
     return out, y + row_h + t.lane_gap
+
+
+def has_entries(ctx: Context, needs: Needs) -> bool:
+    """True when the legend of `needs` is not empty (then it is at least a row and a gap tall); it is not
+    empty for any larger `needs` either (the fit ladder's floors count it)."""
+    return bool(_entries(ctx, needs))
+
+
+def _entries(ctx: Context, needs: Needs) -> list[Entry]:
+    t = ctx.theme
+    entries = [*_bar_entries(ctx, needs), *_marker_entries(ctx, needs)]
+    entries += [(sw, sw_w, text) for flag, sw, sw_w, text in _extras(t.legend_swatch, t.marker_size)
+                if flag in needs.flags]
+    return entries
 
 
 def _bar_entries(ctx: Context, needs: Needs) -> list[Entry]:

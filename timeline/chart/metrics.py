@@ -102,6 +102,7 @@ class TextMetrics:
         self._fonts = {False: load_font(False), True: load_font(True)}
         self._cache: dict[tuple[str, bool], float] = {}
         self._widths: dict[tuple[str, float, bool], float] = {}  # what `width` answered: one lookup next time
+        self._wraps: dict[tuple[str, float, float, int, bool], tuple[str, ...]] = {}  # what `wrap` answered
 
     def _units(self, text: str, bold: bool) -> float:
         key = (text, bold)
@@ -166,7 +167,17 @@ class TextMetrics:
         """Break `text` at spaces into at most `max_lines` lines no wider than `max_width`.
 
         A word longer than a line is cut; text left over after the last line is dropped with an ellipsis.
+        Remembered: a fit ladder wraps the same labels and key entries at the same widths pass after pass.
         """
+        key = (text, size, max_width, max_lines, bold)
+        hit = self._wraps.get(key)
+        if hit is None:
+            if len(self._wraps) >= CACHE_LIMIT:
+                self._wraps.clear()
+            hit = self._wraps[key] = self._wrap(text, size, max_width, max_lines, bold)
+        return hit
+
+    def _wrap(self, text: str, size: float, max_width: float, max_lines: int, bold: bool) -> tuple[str, ...]:
         words = text.split()
         if not words:
             return ()
