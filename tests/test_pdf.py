@@ -729,7 +729,8 @@ def test_the_report_uses_nothing_the_cut_ua_sheet_leaves_out() -> None:
     for name in ("adoption", "drifting", "home"):
         html = report_html(load_case(ROOT / "samples" / f"{name}.yaml").case, options=RenderOptions(format="pdf"),
                            target="pdf")
-        assert not re.findall(r"<(%s)\b" % "|".join(FORM_ELEMENTS), html), name
+        forms = "|".join(FORM_ELEMENTS)
+        assert not re.findall(rf"<({forms})\b", html), name
     css = css_text()
     styles = set(re.findall(r"list-style(?:-type)?:\s*([a-z-]+)", css))
     styles |= set(re.findall(r"counters?\([^),]+(?:,\s*\"[^\"]*\")?,\s*([a-z-]+)\)", css))
