@@ -713,24 +713,27 @@ def test_other_declarations_are_parsed_by_cffi_as_before() -> None:
 
 
 def test_the_report_uses_nothing_the_cut_ua_sheet_leaves_out() -> None:
-    """`report_ua_css` drops the form-field rules and most counter styles: no sample's report writes a form
-    element, and the report's stylesheet numbers with the kept counter styles only."""
+    """`report_ua_css` drops the form-field rules, those selecting `dir`, `rules` or `frame` attributes and most
+    counter styles: no sample's report writes such an element or attribute, and the report's stylesheet numbers with the kept counter styles only."""
     import re
 
     from timeline.io.read import load_case
     from timeline.render.assets import css_text
     from timeline.render.html import report_html
-    from timeline.render.weasy_start import FORM_ELEMENTS, KEPT_COUNTER_STYLES, report_ua_css
+    from timeline.render.weasy_start import FORM_ELEMENTS, KEPT_COUNTER_STYLES, UNUSED_ATTRIBUTES, report_ua_css
 
     ua = ua_texts()["ua"]
     cut = report_ua_css(ua)
     assert "/* Form fields */" in ua and "/* Form fields */" not in cut and "textarea { height" not in cut
     assert "@counter-style decimal " in cut and "@counter-style armenian" not in cut and len(cut) < len(ua) * 0.6
+    assert "[dir=rtl i] { direction: rtl }" in ua and "[dir" not in cut and "h1 { bookmark-level: 1 }" in cut
     for name in ("adoption", "drifting", "home"):
         html = report_html(load_case(ROOT / "samples" / f"{name}.yaml").case, options=RenderOptions(format="pdf"),
                            target="pdf")
         forms = "|".join(FORM_ELEMENTS)
         assert not re.findall(rf"<({forms})\b", html), name
+        attributes = "|".join((*UNUSED_ATTRIBUTES, "frame"))
+        assert not re.findall(rf"<[a-z0-9]+\s[^>]*\b({attributes})=", html), name
     css = css_text()
     styles = set(re.findall(r"list-style(?:-type)?:\s*([a-z-]+)", css))
     styles |= set(re.findall(r"counters?\([^),]+(?:,\s*\"[^\"]*\")?,\s*([a-z-]+)\)", css))

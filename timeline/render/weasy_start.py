@@ -14,8 +14,8 @@ report either never uses or need not redo on every start:
 - `weasyprint.html` parses three user-agent stylesheets at import: HTML's (every render), forms'
   (only with `forms=True`) and presentational hints' (only with `presentational_hints=True`). The report
   passes neither option, so those two are parsed on first use instead (`OnDemand`). HTML's own is parsed
-  without the rules for elements the report never writes (form fields) and the counter styles of
-  numbering systems it never uses (`report_ua_css`), when it is the text those cuts were written for
+  without the rules for elements and attributes the report never writes (form fields, `dir`, a table's
+  `rules`) and the counter styles of numbering systems it never uses (`report_ua_css`), when it is the text those cuts were written for
   (`UA_SHA256`); otherwise whole.
 
 Both are import hooks (`weasyprint_import_hooks`) that `pdf.import_weasyprint` puts in place only while it
@@ -58,6 +58,9 @@ KEPT_COUNTER_STYLES = frozenset({"disc", "circle", "square", "decimal", "disclos
 # <fieldset>, which the report never writes (a test checks its HTML).
 FORM_SECTION = ("/* Form fields */", "/* Pages */")
 FORM_ELEMENTS = ("input", "button", "select", "textarea", "fieldset", "option", "keygen")
+# Rules (one line each in the UA sheet) that select by attributes the report never writes: `dir` (its text
+# direction is the document's), and a table's `rules` and `frame` (its tables are drawn by report.css).
+UNUSED_ATTRIBUTES = ("dir", "rules")
 
 
 def digest(text: str) -> str:
@@ -66,13 +69,16 @@ def digest(text: str) -> str:
 
 
 def report_ua_css(ua: str) -> str:
-    """WeasyPrint's HTML user-agent sheet less its form-field section and the counter styles the report
-    never uses; the rest, line for line as it was (so every rule that can apply to the report still does)."""
+    """WeasyPrint's HTML user-agent sheet less its form-field section, the rules selecting by attributes the
+    report never writes and the counter styles it never uses; the rest, line for line as it was (so every
+    rule that can apply to the report still does)."""
     lines = ua.split("\n")
     start, end = lines.index(FORM_SECTION[0]), lines.index(FORM_SECTION[1])
     kept = lines[:start] + lines[end:]
+    unused = tuple(f"[{name}" for name in UNUSED_ATTRIBUTES)
     return "\n".join(line for line in kept
-                     if not line.startswith("@counter-style ") or line.split()[1] in KEPT_COUNTER_STYLES)
+                     if not any(attribute in line for attribute in unused)
+                     and (not line.startswith("@counter-style ") or line.split()[1] in KEPT_COUNTER_STYLES))
 
 
 # ---- the C declarations, parsed once (weasy_cffi70) ----
