@@ -714,7 +714,8 @@ def test_other_declarations_are_parsed_by_cffi_as_before() -> None:
 
 def test_the_report_uses_nothing_the_cut_ua_sheet_leaves_out() -> None:
     """`report_ua_css` drops the form-field rules, those selecting `dir`, `rules` or `frame` attributes and most
-    counter styles: no sample's report writes such an element or attribute, and the report's stylesheet numbers with the kept counter styles only."""
+    counter styles: no sample's report writes such an element or attribute, and the report's stylesheet
+    numbers with the kept counter styles only."""
     import re
 
     from timeline.io.read import load_case
@@ -742,32 +743,32 @@ def test_the_report_uses_nothing_the_cut_ua_sheet_leaves_out() -> None:
 
 def test_the_compiled_report_template_is_current_and_renders_as_the_template(tmp_path: Path,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    """`render/report_template.py` is what Jinja2 makes of `report.html.j2` today (rewritten, it is the same
+    """`templates/report.html.j2.py` is what Jinja2 makes of `report.html.j2` today (rewritten, it is the same
     file), the environment uses it, and the report's HTML is the same as from the template compiled as usual;
-    a module that no longer matches the template is not used."""
+    compiled code that no longer matches the template's text is not used."""
     import jinja2
 
     import timeline.render.assets as assets
-    import timeline.render.report_template as compiled
+    from timeline.io.read import load_case
+    from timeline.render.html import report_html
 
+    compiled = assets.templates_dir() / "report.html.j2.py"
     assets.write_compiled_template("report.html.j2", tmp_path / "again.py")
-    assert (tmp_path / "again.py").read_text() == Path(compiled.__file__).read_text()
-    template = assets.environment().get_template("report.html.j2")
-    assert template.filename == compiled.__file__
+    assert (tmp_path / "again.py").read_text() == compiled.read_text()
+    assert assets.environment().get_template("report.html.j2").filename == str(compiled)
 
     def from_source() -> Any:
         return jinja2.Environment(loader=jinja2.FileSystemLoader(str(assets.templates_dir())), autoescape=True,
                                   undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
-    fresh = from_source().get_template("report.html.j2")
-    assert fresh.filename != compiled.__file__
-    from timeline.io.read import load_case
-    from timeline.render.html import report_html
-
+    assert from_source().get_template("report.html.j2").filename != str(compiled)
     case = load_case(ROOT / "samples" / "drifting.yaml").case
     html = report_html(case, options=RenderOptions(format="pdf"), target="pdf")
     monkeypatch.setattr("timeline.render.html.environment", from_source)
     assert report_html(case, options=RenderOptions(format="pdf"), target="pdf") == html
-    monkeypatch.setattr(compiled, "TEMPLATE_SHA256", "0" * 64)
-    loader = assets._compiled_loader(jinja2)
-    assert loader.load(from_source(), "report.html.j2").filename != compiled.__file__
+    edited = tmp_path / "report.html.j2"
+    edited.write_text(compiled.with_suffix("").read_text() + "<!-- edited -->\n")
+    (tmp_path / "report.html.j2.py").write_text(compiled.read_text())
+    monkeypatch.setattr(assets, "templates_dir", lambda: tmp_path)
+    stale = assets._compiled_loader(jinja2).load(from_source(), "report.html.j2")
+    assert stale.filename == str(edited)  # compiled from the edited text, not taken from the stale code

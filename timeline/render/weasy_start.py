@@ -15,8 +15,8 @@ report either never uses or need not redo on every start:
   (only with `forms=True`) and presentational hints' (only with `presentational_hints=True`). The report
   passes neither option, so those two are parsed on first use instead (`OnDemand`). HTML's own is parsed
   without the rules for elements and attributes the report never writes (form fields, `dir`, a table's
-  `rules`) and the counter styles of numbering systems it never uses (`report_ua_css`), when it is the text those cuts were written for
-  (`UA_SHA256`); otherwise whole.
+  `rules`) and the counter styles of numbering systems it never uses (`report_ua_css`), when it is the
+  text those cuts were written for (`UA_SHA256`); otherwise whole.
 
 Both are import hooks (`weasyprint_import_hooks`) that `pdf.import_weasyprint` puts in place only while it
 imports WeasyPrint under its lock, and removes after: nothing else in the process changes, and when
