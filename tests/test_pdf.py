@@ -772,3 +772,31 @@ def test_the_compiled_report_template_is_current_and_renders_as_the_template(tmp
     monkeypatch.setattr(assets, "templates_dir", lambda: tmp_path)
     stale = assets._compiled_loader(jinja2).load(from_source(), "report.html.j2")
     assert stale.filename == str(edited)  # compiled from the edited text, not taken from the stale code
+
+
+def test_pillow_is_not_run_by_a_pdf_render_after_the_command_start_up() -> None:
+    """After the command's start-up tuning, a PDF render leaves Pillow's image modules unexecuted (WeasyPrint
+    imports them for raster images, which the report has none of) and its colour management a stand-in; the
+    same bytes as without the tuning; and Pillow still works when asked for (a PNG page)."""
+    code = (
+        "import hashlib, sys\n"
+        "if sys.argv[1:] == ['tuned']:\n"
+        "    from timeline.cli.startup import tune\n"
+        "    tune()\n"
+        "from timeline.io.read import load_case\n"
+        "from timeline.pipeline import RenderOptions, render_case\n"
+        f"case = load_case({str(ROOT / 'samples' / 'adoption.yaml')!r}).case\n"
+        "print(hashlib.sha256(render_case(case, RenderOptions(format='pdf'))).hexdigest())\n"
+        "print(type(sys.modules['PIL.Image']).__name__, '__file__' in vars(sys.modules['PIL.ImageCms']))\n"
+        "png = render_case(case, RenderOptions(format='png', page_range='1', dpi=30))\n"
+        "print(png[:4] == b'\\x89PNG', type(sys.modules['PIL.Image']).__name__)\n"
+    )
+
+    def run(*argv: str) -> list[str]:
+        out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=False)
+        assert out.returncode == 0, out.stderr[-3000:]
+        return out.stdout.split()
+
+    tuned, plain = run("tuned"), run()
+    assert tuned[1:3] == ["_LazyModule", "False"] and plain[1:3] == ["module", "True"], (tuned, plain)
+    assert tuned[0] == plain[0] and tuned[3:] == plain[3:] == ["True", "module"], (tuned, plain)
