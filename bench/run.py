@@ -367,7 +367,8 @@ def bench_cold_pdf_against_mpl(folder: Path, sample: Path, *, runs: int, env: di
     out["cold_pdf_as_installed_cpu_ratio"] = out["cold_pdf_as_installed_cpu"] / out["cold_mpl_pdf_cpu"]
     out["cold_pdf_same_bytes"] = ((folder / "cold-no-hb-subset.pdf").read_bytes()
                                   == (folder / "cold-as-installed.pdf").read_bytes())
-    probe = "from weasyprint.text.ffi import harfbuzz_subset; print(harfbuzz_subset is not None)"
+    probe = ("from timeline.render.pdf import import_weasyprint; import_weasyprint()\n"  # as a render imports it
+             "from weasyprint.text.ffi import harfbuzz_subset; print(harfbuzz_subset is not None)")
     hidden = subprocess.run([sys.executable, str(HERE / "without_harfbuzz_subset.py"), "--probe", probe],
                             capture_output=True, text=True, env=env, check=False).stdout.strip()
     installed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env,

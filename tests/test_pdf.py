@@ -360,10 +360,15 @@ WATCH_PROCESS_STATE = (
     "        return _real(self, key, *args)\n"
     "    setattr(os._Environ, name, record_env)\n"
     "find_library = ctypes.util.find_library\n"
+    "meta_path = list(sys.meta_path)\n"
+    "import cffi\n"
+    "ffi_class = cffi.FFI\n"
     "modules_before = set(sys.modules)\n"
 )
 REPORT_PROCESS_STATE = (
     "if ctypes.util.find_library is not find_library: changes.append('ctypes.util.find_library')\n"
+    "if sys.meta_path != meta_path: changes.append('sys.meta_path')\n"
+    "if cffi.FFI is not ffi_class: changes.append('cffi.FFI')\n"
     "for name in set(sys.modules) - modules_before:\n"
     "    module = sys.modules[name]\n"
     "    if type(module).__name__ == '_LazyModule' or (  # (the type first: any attribute loads a lazy module)\n"
@@ -444,12 +449,16 @@ def test_the_key_figures_name_the_order_by_its_abbreviation() -> None:
 # is, and with the library hidden (WeasyPrint's loader is told it is missing), the path of a user without it.
 HIDE_HARFBUZZ_SUBSET = (
     "import cffi.api\n"
-    "_dlopen = cffi.api.FFI.dlopen\n"
-    "def _without_subsetter(ffi, name, *args, **kwargs):\n"
-    "    if 'harfbuzz-subset' in str(name):\n"
-    "        raise OSError('libharfbuzz-subset hidden by the test')\n"
-    "    return _dlopen(ffi, name, *args, **kwargs)\n"
-    "cffi.api.FFI.dlopen = _without_subsetter\n"
+    "import timeline.render.weasy_start\n"
+    "def _without_subsetter(dlopen):\n"
+    "    def hidden(ffi, name, *args, **kwargs):\n"
+    "        if 'harfbuzz-subset' in str(name):\n"
+    "            raise OSError('libharfbuzz-subset hidden by the test')\n"
+    "        return dlopen(ffi, name, *args, **kwargs)\n"
+    "    return hidden\n"
+    "cffi.api.FFI.dlopen = _without_subsetter(cffi.api.FFI.dlopen)\n"
+    "timeline.render.weasy_start.open_library = _without_subsetter(  # (the precompiled declarations)\n"
+    "    timeline.render.weasy_start.open_library)\n"
 )
 SUBSETTER_REPORT = (
     "from weasyprint.text.ffi import harfbuzz_subset\n"
@@ -597,3 +606,197 @@ def test_a_pdf_render_depends_on_its_arguments_not_on_shared_state(amy: Case, am
     data, pages = pdf_bytes(amy, options=RenderOptions(format="pdf", marking=MARKING))
     assert data == amy_pdf
     assert pages >= 2
+
+
+# WeasyPrint's start-up (`render/weasy_start.py`): its C declarations precompiled, two of its three UA
+# stylesheets parsed on first use only, the third without rules the report never needs.
+COUNT_STYLESHEETS = (
+    "import hashlib, sys, tinycss2\n"
+    "parsed = []\n"
+    "_parse = tinycss2.parse_stylesheet\n"
+    "def counting(css, *args, **kwargs):\n"
+    "    parsed.append(hashlib.sha256(css.encode()).hexdigest())\n"
+    "    return _parse(css, *args, **kwargs)\n"
+    "tinycss2.parse_stylesheet = counting\n"
+)
+
+
+def ua_texts() -> dict[str, str]:
+    from importlib.resources import files
+
+    from timeline.render.pdf import import_weasyprint
+
+    css = import_weasyprint().css
+    return {name: (files(css) / f"html5_{name}.css").read_text("utf-8") for name in ("ua", "ua_form", "ph")}
+
+
+def test_a_render_parses_no_c_declarations_and_only_the_ua_sheet_it_uses() -> None:
+    """A PDF render imports WeasyPrint without pycparser (the declarations are `weasy_cffi70`'s), parses
+    the forms' and presentational hints' UA sheets never, and HTML's once, cut (`report_ua_css`); an on-demand
+    sheet is parsed when first used, and is then what WeasyPrint's own parse gives."""
+    from timeline.render.weasy_start import digest, report_ua_css
+
+    texts = ua_texts()
+    code = COUNT_STYLESHEETS + (
+        "from timeline.io.read import load_case\n"
+        "from timeline.pipeline import RenderOptions, render_case\n"
+        f"case = load_case({str(ROOT / 'samples' / 'adoption.yaml')!r}).case\n"
+        "assert render_case(case, RenderOptions(format='pdf'))\n"
+        "import weasyprint.text.ffi, weasyprint.html as html\n"
+        "print('pycparser' in sys.modules, type(weasyprint.text.ffi.ffi).__module__, html.CSS is html.CSS)\n"
+        "print(*parsed, sep='\\n')\n"
+        "print('--')\n"
+        "ph = html.PH_STYLESHEET\n"
+        "print(len(ph.matcher.lower_local_name_selectors), type(ph).__mro__[1].__name__)\n"
+        "print(*parsed, sep='\\n')\n"
+    )
+    words = run_python(code, hide_subsetter=False)
+    assert words[:3] == ["False", "_cffi_backend", "True"], words
+    before, after = words[3:words.index("--")], words[words.index("--") + 1:]
+    assert before.count(digest(report_ua_css(texts["ua"]))) == 1
+    for name in ("ua", "ua_form", "ph"):
+        assert digest(texts[name]) not in before, name
+    from timeline.render.pdf import import_weasyprint
+
+    eager = import_weasyprint().CSS(string=texts["ph"])
+    assert after[0] == str(len(eager.matcher.lower_local_name_selectors)) != "0"
+    assert after[1] == "CSS" and after[2:].count(digest(texts["ph"])) == 1
+
+
+@pytest.mark.parametrize("view", ["full", "hearing"])
+def test_the_start_up_hooks_change_no_pdf_byte(view: str) -> None:
+    """The same PDF bytes whether WeasyPrint was imported through the hooks or plainly before (a program's
+    own `import weasyprint`, where they do not apply): the cut UA sheet drops nothing the report uses."""
+    code = (
+        "import hashlib, sys\n"
+        "if sys.argv[1:] == ['plain']:\n"
+        "    import weasyprint\n"
+        "from timeline.io.read import load_case\n"
+        "from timeline.pipeline import RenderOptions, render_case\n"
+        "for name in ('adoption', 'drifting', 'english-care-proceedings'):\n"
+        f"    case = load_case({str(ROOT / 'samples')!r} + '/' + name + '.yaml').case\n"
+        f"    print(hashlib.sha256(render_case(case, RenderOptions(format='pdf', view={view!r}))).hexdigest())\n"
+        "import weasyprint.text.ffi as ffi\n"
+        "print(type(ffi.ffi).__module__)\n"
+    )
+
+    def run(*argv: str) -> list[str]:
+        out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=False)
+        assert out.returncode == 0, out.stderr[-3000:]
+        return out.stdout.split()
+
+    hooked, plain = run(), run("plain")
+    assert hooked[-1] == "_cffi_backend" and plain[-1] == "cffi.api"  # (each took its own path)
+    assert hooked[:-1] == plain[:-1] and len(hooked) == 4
+
+
+def test_the_precompiled_declarations_are_the_installed_weasyprints(tmp_path: Path) -> None:
+    """`weasy_cffi70` is what cffi's generator makes of the declarations WeasyPrint gives `cdef` today (so an
+    upgrade that changes them shows here; the render would fall back to parsing them)."""
+    import timeline.render.weasy_cffi70 as compiled
+    from timeline.render.weasy_start import digest, weasyprint_declarations, write_compiled_declarations
+
+    assert digest(weasyprint_declarations()) == compiled.DECLARATIONS_SHA256
+    write_compiled_declarations(tmp_path / "again.py")
+    assert (tmp_path / "again.py").read_text() == Path(compiled.__file__).read_text()
+
+
+def test_other_declarations_are_parsed_by_cffi_as_before() -> None:
+    """A stand-in FFI given declarations it has no precompiled module for becomes cffi's own."""
+    import cffi  # type: ignore[import-untyped]
+
+    from timeline.render.weasy_start import DeclaredFFI
+
+    ffi = DeclaredFFI(cffi.FFI)
+    ffi.cdef("int abs(int);")
+    assert ffi.dlopen(None).abs(-3) == 3 and not ffi.precompiled and isinstance(ffi.target(), cffi.FFI)
+
+
+def test_the_report_uses_nothing_the_cut_ua_sheet_leaves_out() -> None:
+    """`report_ua_css` drops the form-field rules, those selecting `dir`, `rules` or `frame` attributes and most
+    counter styles: no sample's report writes such an element or attribute, and the report's stylesheet
+    numbers with the kept counter styles only."""
+    import re
+
+    from timeline.io.read import load_case
+    from timeline.render.assets import css_text
+    from timeline.render.html import report_html
+    from timeline.render.weasy_start import FORM_ELEMENTS, KEPT_COUNTER_STYLES, UNUSED_ATTRIBUTES, report_ua_css
+
+    ua = ua_texts()["ua"]
+    cut = report_ua_css(ua)
+    assert "/* Form fields */" in ua and "/* Form fields */" not in cut and "textarea { height" not in cut
+    assert "@counter-style decimal " in cut and "@counter-style armenian" not in cut and len(cut) < len(ua) * 0.6
+    assert "[dir=rtl i] { direction: rtl }" in ua and "[dir" not in cut and "h1 { bookmark-level: 1 }" in cut
+    for name in ("adoption", "drifting", "home"):
+        html = report_html(load_case(ROOT / "samples" / f"{name}.yaml").case, options=RenderOptions(format="pdf"),
+                           target="pdf")
+        forms = "|".join(FORM_ELEMENTS)
+        assert not re.findall(rf"<({forms})\b", html), name
+        attributes = "|".join((*UNUSED_ATTRIBUTES, "frame"))
+        assert not re.findall(rf"<[a-z0-9]+\s[^>]*\b({attributes})=", html), name
+    css = css_text()
+    styles = set(re.findall(r"list-style(?:-type)?:\s*([a-z-]+)", css))
+    styles |= set(re.findall(r"counters?\([^),]+(?:,\s*\"[^\"]*\")?,\s*([a-z-]+)\)", css))
+    assert styles <= KEPT_COUNTER_STYLES | {"none", "inside", "outside"}, styles
+
+
+def test_the_compiled_report_template_is_current_and_renders_as_the_template(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """`templates/report.html.j2.py` is what Jinja2 makes of `report.html.j2` today (rewritten, it is the same
+    file), the environment uses it, and the report's HTML is the same as from the template compiled as usual;
+    compiled code that no longer matches the template's text is not used."""
+    import jinja2
+
+    import timeline.render.assets as assets
+    from timeline.io.read import load_case
+    from timeline.render.html import report_html
+
+    compiled = assets.templates_dir() / "report.html.j2.py"
+    assets.write_compiled_template("report.html.j2", tmp_path / "again.py")
+    assert (tmp_path / "again.py").read_text() == compiled.read_text()
+    assert assets.environment().get_template("report.html.j2").filename == str(compiled)
+
+    def from_source() -> Any:
+        return jinja2.Environment(loader=jinja2.FileSystemLoader(str(assets.templates_dir())), autoescape=True,
+                                  undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+    assert from_source().get_template("report.html.j2").filename != str(compiled)
+    case = load_case(ROOT / "samples" / "drifting.yaml").case
+    html = report_html(case, options=RenderOptions(format="pdf"), target="pdf")
+    monkeypatch.setattr("timeline.render.html.environment", from_source)
+    assert report_html(case, options=RenderOptions(format="pdf"), target="pdf") == html
+    edited = tmp_path / "report.html.j2"
+    edited.write_text(compiled.with_suffix("").read_text() + "<!-- edited -->\n")
+    (tmp_path / "report.html.j2.py").write_text(compiled.read_text())
+    monkeypatch.setattr(assets, "templates_dir", lambda: tmp_path)
+    stale = assets._compiled_loader(jinja2).load(from_source(), "report.html.j2")
+    assert stale.filename == str(edited)  # compiled from the edited text, not taken from the stale code
+
+
+def test_pillow_is_not_run_by_a_pdf_render_after_the_command_start_up() -> None:
+    """After the command's start-up tuning, a PDF render leaves Pillow's image modules unexecuted (WeasyPrint
+    imports them for raster images, which the report has none of) and its colour management a stand-in; the
+    same bytes as without the tuning; and Pillow still works when asked for (a PNG page)."""
+    code = (
+        "import hashlib, sys\n"
+        "if sys.argv[1:] == ['tuned']:\n"
+        "    from timeline.cli.startup import tune\n"
+        "    tune()\n"
+        "from timeline.io.read import load_case\n"
+        "from timeline.pipeline import RenderOptions, render_case\n"
+        f"case = load_case({str(ROOT / 'samples' / 'adoption.yaml')!r}).case\n"
+        "print(hashlib.sha256(render_case(case, RenderOptions(format='pdf'))).hexdigest())\n"
+        "print(type(sys.modules['PIL.Image']).__name__, '__file__' in vars(sys.modules['PIL.ImageCms']))\n"
+        "png = render_case(case, RenderOptions(format='png', page_range='1', dpi=30))\n"
+        "print(png[:4] == b'\\x89PNG', type(sys.modules['PIL.Image']).__name__)\n"
+    )
+
+    def run(*argv: str) -> list[str]:
+        out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=False)
+        assert out.returncode == 0, out.stderr[-3000:]
+        return out.stdout.split()
+
+    tuned, plain = run("tuned"), run()
+    assert tuned[1:3] == ["_LazyModule", "False"] and plain[1:3] == ["module", "True"], (tuned, plain)
+    assert tuned[0] == plain[0] and tuned[3:] == plain[3:] == ["True", "module"], (tuned, plain)

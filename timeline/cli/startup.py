@@ -11,7 +11,9 @@ this, only slower on a cold start):
   still alive is frozen (`gc.freeze`) so that the final collections do not walk every module again;
 - modules that dependencies import at start-up but use only on some paths are deferred to their first use
   (`DEFERRED_MODULES`, `DEFERRED_FUNCTIONS`; `timeline.lazy`): fontTools' subsetter (only for a fallback
-  font without HarfBuzz's subsetter), and its variable-font instancer;
+  font without HarfBuzz's subsetter), and its variable-font instancer; Pillow's image modules and its colour
+  management (WeasyPrint imports them for raster images and ICC profiles; the report's images are all
+  scenes or SVG, so a PDF render never runs them: 0.04 s of every cold PDF);
 - WeasyPrint's search for its system libraries is short-cut (`quick_find_library`): WeasyPrint asks cffi for
   each library under several spellings, and every spelling that is not a file name makes cffi call
   `ctypes.util.find_library`, which on Linux starts ldconfig, gcc and ld (about 50 programs, a quarter of a
@@ -33,12 +35,13 @@ from ..lazy import defer_functions, defer_import
 
 # Generation 0 is collected after this many allocations (Python's default is 700).
 GC_THRESHOLDS = (50_000, 20, 20)
-# Modules a dependency imports at start-up but needs only on a fallback path: run on first use.
-DEFERRED_MODULES = ("fontTools.subset",)
+# Modules a dependency imports at start-up but needs only on some paths: run on first use.
+DEFERRED_MODULES = ("fontTools.subset", "PIL.Image", "PIL.ImageFile", "PIL.ImageOps", "PIL.EpsImagePlugin")
 # Modules a dependency imports names from (`from M import f`) but calls only on some paths: stand-ins whose
 # functions import the real module on their first call.
 DEFERRED_FUNCTIONS: dict[str, tuple[str, ...]] = {
     "fontTools.varLib.instancer": ("instantiateVariableFont",),
+    "PIL.ImageCms": ("ImageCmsProfile",),
 }
 # The system libraries WeasyPrint loads (stem as WeasyPrint spells it, Linux file name); optional ones may
 # be missing, and WeasyPrint carries on without them.

@@ -39,6 +39,7 @@ from .assets import allowed_assets
 from .html import ImageUri, report_html
 from .pdfdraw import SCENE_ATTRIBUTE, SceneRegistry, draw_scene
 from .weasy_private import page_box, private, weasyprint_tested
+from .weasy_start import weasyprint_import_hooks
 
 PDF_VARIANT = "pdf/ua-1"  # tagged, so a screen reader reads the chronology table as a table
 _MIME = {".ttf": "font/ttf", ".css": "text/css"}
@@ -71,12 +72,12 @@ _IMPORT_LOCK = threading.Lock()
 @cache
 def import_weasyprint() -> Any:
     """WeasyPrint, imported once with this package's hooks installed (scene images, whole bundled fonts,
-    kept font dates).
+    kept font dates), and without the start-up work the report never uses (`weasy_start`).
 
     The lock makes the first import and the hooks happen once even when several threads render at the same
     moment (`functools.cache` alone may run the body twice); later calls return the cached module.
     """
-    with _IMPORT_LOCK:
+    with _IMPORT_LOCK, weasyprint_import_hooks():
         import weasyprint
 
         _install_scene_images(weasyprint)

@@ -21,6 +21,14 @@ Used through `private()`:
 - `weasyprint.formatting_structure.boxes.MarginBox` and `Page._page_box` (`page_box`): the laid-out page
   the hearing view measures its room on.
 
+Used while WeasyPrint is imported, by the start-up hooks of `render/weasy_start.py` (module names, not
+imported here: the hooks must be in place before these modules run):
+- `weasyprint.text.ffi`: the module-level `cffi.FFI()` it builds and `cdef`s, and its `ffi` name, which then
+  holds the precompiled FFI (`weasy_cffi70`);
+- `weasyprint.html`: the package-level `weasyprint.CSS` it calls for its three UA sheets (`UA_STYLESHEET`,
+  `UA_FORM_STYLESHEET`, `PH_STYLESHEET`), and the texts of `css/html5_ua.css`, `html5_ua_form.css` and
+  `html5_ph.css` (by sha256).
+
 Used as attributes of objects WeasyPrint hands over (not importable names, listed so they are checked on
 an upgrade too): the layout context's `font_config`; the SVG renderer's `length`, `set_graphical_state`,
 `fill_stroke`, `stream`, `cursor_position`, `cursor_d_position`, `inner_width`, `inner_height`, `context`,
