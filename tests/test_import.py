@@ -595,3 +595,23 @@ def test_intervals_and_undated_rows_reach_the_report_as_written(tmp_path: Path) 
     assert "14–16 Mar 2016" in html and "Date not known" in html and "Dad left home" in html
     assert html.index("Proof") < html.index("Dad left home")
     assert "2 Jul 2015" not in html
+
+
+def test_a_case_file_is_loaded_without_the_chronology_importer() -> None:
+    """`load_any` on a case file (what `timeline render case.yaml` runs) does not import `io.chronology` (its
+    date forms and column words cost a cold render about 25 ms); a table, or an as-at date given as text,
+    does."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    probe = ("import sys; from timeline.io.read import load_any; load_any(sys.argv[1]{as_of}); "
+             "print('timeline.io.chronology' in sys.modules)")
+    def imported(path: Path, as_of: str = "") -> str:
+        return subprocess.run([sys.executable, "-c", probe.format(as_of=as_of), str(path)], check=True,
+                              capture_output=True, text=True, cwd=root).stdout.strip()
+
+    assert imported(root / "samples" / "adoption.yaml") == "False"
+    assert imported(root / "samples" / "adoption.yaml", as_of=", as_of='14/03/2021'") == "True"
+    table = root / "tests" / "data" / "chronologies" / "start-end-reviews.csv"
+    assert load_any(table, name="Amy", dob="2014-01-01", as_of="2021-01-01").case.events  # re-exported here

@@ -22,7 +22,7 @@ _NAMES: dict[str, str] = {
     "Problem": "timeline.problems",
     "load_case": "timeline.io.read",
     "load_text": "timeline.io.read",
-    "load_any": "timeline.io.chronology",
+    "load_any": "timeline.io.read",
     "compute_facts": "timeline.facts.compute",
     "summary_dict": "timeline.facts.compute",
     "RenderOptions": "timeline.pipeline",
@@ -53,9 +53,8 @@ __all__ = [
 if TYPE_CHECKING:  # pragma: no cover
     from .facts.compute import compute_facts, summary_dict
     from .io.casefile import dump_case
-    from .io.chronology import load_any
     from .io.output import write_atomic
-    from .io.read import load_case, load_text
+    from .io.read import load_any, load_case, load_text
     from .model.anonymise import anonymise
     from .model.case import Case
     from .pipeline import RenderOptions, render_case, scene_for

@@ -239,7 +239,7 @@ def render_one(job: Job, *, options: RenderOptions, as_of: date | None = None, f
 
 def _load(source: str, *, as_of: date | None) -> Loaded:
     """Any input the tool reads, as the single render reads it (a table without --name/--dob is refused)."""
-    from ..io.chronology import load_any
+    from ..io.read import load_any
 
     return load_any(source, as_of=as_of)
 

@@ -158,7 +158,7 @@ def validate(files: tuple[str, ...], as_of: date | None, quiet: bool, name: str 
     A chronology spreadsheet (.csv, .xlsx) is checked as `timeline import` reads it, with --name and --dob.
     Exits 0 when every file is valid (warnings allowed), 1 when any is not.
     """
-    from ..io.chronology import load_any
+    from ..io.read import load_any
     from ..problems import shown_name
 
     check_chronology_options(files, name, dob, ref, sheet)
@@ -343,8 +343,8 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
 def _render_one(case_file: str, output: str, options: Any, *, force: bool, name: str | None, dob: str | None,
                 ref: str | None, as_of: date | None, sheet: str | None) -> None:
     """One case (a case file or a chronology table) drawn into `output`, its warnings printed."""
-    from ..io.chronology import load_any
     from ..io.output import atomic_output, check_target
+    from ..io.read import load_any
     from ..pipeline import render_case
 
     check_target(output, inputs=(case_file,))
@@ -437,7 +437,7 @@ def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: s
     """
     from ..facts.compute import compute_facts, summary_dict, summary_text
     from ..facts.standards import load_standards
-    from ..io.chronology import load_any
+    from ..io.read import load_any
 
     check_chronology_options((case_file,), name, dob, ref, sheet)
     standards = load_standards(standards_file)

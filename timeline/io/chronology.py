@@ -37,8 +37,7 @@ from .read import (
     SourceMap,
     Table,
     as_of_today,
-    is_table,
-    load_case,
+    load_any,
     read_table,
     validate_data,
     validation_message,
@@ -1645,33 +1644,30 @@ def import_file(
                         jurisdiction=jurisdiction, columns=columns)
 
 
-def load_any(
+
+
+def import_checked(
     path: str | Path,
     *,
-    name: str | None = None,
-    dob: str | date | None = None,
-    ref: str | None = None,
-    as_of: str | date | None = None,
-    sheet: str | None = None,
-    today: Callable[[], date] = date.today,
-    jurisdiction: str | None = None,
+    name: str | None,
+    dob: str | date | None,
+    ref: str | None,
+    as_of: date | None,
+    sheet: str | None,
+    today: Callable[[], date],
+    jurisdiction: str | None,
 ) -> Loaded:
-    """Any input the tool reads -> Loaded: a case file (YAML/JSON) or a chronology table (CSV/XLSX).
-
-    Tables need the child's name and date of birth (a chronology does not hold them); `as_of` defaults to
-    today for both, as for a case file that leaves it out.
-    """
+    """A chronology table as `read.load_any` gives it: imported with the child's name and date of birth (a
+    chronology does not hold them), drawn up to today when no as-at date was given, and linted, each warning
+    located at its row."""
     from ..model.lint import lint_case
 
-    as_of_date = full_date(as_of, "as-of") if isinstance(as_of, str) else as_of
-    if not is_table(path):
-        return load_case(path, as_of=as_of_date, today=today)
     missing = [opt for opt, v in (("--name", name), ("--dob", dob)) if not v]
     if missing:
         raise CaseError([Problem(str(path), None, None, "", f"a chronology table does not hold the child's name "
                                  f"and date of birth; give {' and '.join(missing)}")])
     assert name is not None and dob is not None
-    imported = import_file(path, name=name, dob=dob, ref=ref, as_of=as_of_date, sheet=sheet,
+    imported = import_file(path, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet,
                            jurisdiction=jurisdiction)
     case = as_of_today(imported.case, today, lambda message: Problem(str(path), None, None, "--dob", message))
     lint = [_relocate(w, imported.rows) for w in lint_case(case, imported.source)]
@@ -1679,7 +1675,7 @@ def load_any(
 
 
 __all__ = [
-    "DateRead",
+    "DateRead",  # and `load_any`, from `read` (where it lives, so that a case file's render need not import this)
     "ImportFailed",
     "ImportReport",
     "Imported",

@@ -60,7 +60,8 @@ __all__ = [
     "CASE_SUFFIXES", "MAX_BYTES", "MAX_CELL_CHARS", "MAX_DEPTH", "MAX_MERGED_RANGES", "MAX_NODES",
     "MAX_NUMBER_DIGITS", "MAX_TABLE_COLUMNS", "MAX_TABLE_ROWS", "MAX_XLSX_CELLS", "MAX_XLSX_MEMBERS",
     "MAX_XLSX_SHARED_STRINGS", "MAX_XLSX_UNPACKED", "QUOTE_LIMIT", "TABLE_SUFFIXES", "Lines", "Loaded",
-    "SourceMap", "Table", "as_of_today", "cut", "display_name", "is_table", "load_case", "load_text", "parse_document",
+    "SourceMap", "Table", "as_of_today", "cut", "display_name", "is_table", "load_any", "load_case", "load_text",
+    "parse_document",
     "parse_json", "parse_yaml", "read_csv_text", "read_limited", "read_table", "read_text", "validate_data",
     "validation_message",
 ]
@@ -220,6 +221,36 @@ def as_of_today(case: Case, today: Callable[[], date], dob_problem: Callable[[st
     if case.child.date_of_birth > case.as_of_date:
         raise CaseError([dob_problem("is after today; check the date")])
     return case
+
+
+def load_any(
+    path: str | Path,
+    *,
+    name: str | None = None,
+    dob: str | date | None = None,
+    ref: str | None = None,
+    as_of: str | date | None = None,
+    sheet: str | None = None,
+    today: Callable[[], date] = date.today,
+    jurisdiction: str | None = None,
+) -> Loaded:
+    """Any input the tool reads -> Loaded: a case file (YAML/JSON) or a chronology table (CSV/XLSX).
+
+    Tables need the child's name and date of birth (a chronology does not hold them); `as_of` defaults to
+    today for both, as for a case file that leaves it out. The chronology importer (`io.chronology`, its
+    date forms and column words) is imported only for a table or an as-at date given as text: a case file's
+    render does not pay for it.
+    """
+    if isinstance(as_of, str):
+        from .chronology import full_date
+
+        as_of = full_date(as_of, "as-of")
+    if not is_table(path):
+        return load_case(path, as_of=as_of, today=today)
+    from .chronology import import_checked
+
+    return import_checked(path, name=name, dob=dob, ref=ref, as_of=as_of, sheet=sheet, today=today,
+                          jurisdiction=jurisdiction)
 
 
 def read_table(path: str | Path, *, sheet: str | None = None, data: bytes | None = None) -> Table:
