@@ -44,6 +44,13 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
 sys.addaudithook(_audit)
 
 
+def python_words(code: str, *argv: str) -> list[str]:
+    """What a fresh interpreter running `code` (with `argv`) prints, split into words; its stderr on failure."""
+    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout.split()
+
+
 def squash(text: str) -> str:
     """Text without whitespace: table cells wrap long values over lines."""
     return "".join(text.split())
@@ -680,12 +687,7 @@ def test_the_start_up_hooks_change_no_pdf_byte(view: str) -> None:
         "print(type(ffi.ffi).__module__)\n"
     )
 
-    def run(*argv: str) -> list[str]:
-        out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=False)
-        assert out.returncode == 0, out.stderr[-3000:]
-        return out.stdout.split()
-
-    hooked, plain = run(), run("plain")
+    hooked, plain = python_words(code), python_words(code, "plain")
     assert hooked[-1] == "_cffi_backend" and plain[-1] == "cffi.api"  # (each took its own path)
     assert hooked[:-1] == plain[:-1] and len(hooked) == 4
 
@@ -792,11 +794,6 @@ def test_pillow_is_not_run_by_a_pdf_render_after_the_command_start_up() -> None:
         "print(png[:4] == b'\\x89PNG', type(sys.modules['PIL.Image']).__name__)\n"
     )
 
-    def run(*argv: str) -> list[str]:
-        out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=False)
-        assert out.returncode == 0, out.stderr[-3000:]
-        return out.stdout.split()
-
-    tuned, plain = run("tuned"), run()
+    tuned, plain = python_words(code, "tuned"), python_words(code)
     assert tuned[1:3] == ["_LazyModule", "False"] and plain[1:3] == ["module", "True"], (tuned, plain)
     assert tuned[0] == plain[0] and tuned[3:] == plain[3:] == ["True", "module"], (tuned, plain)
