@@ -38,3 +38,4 @@ def test_counts_and_periods_in_words() -> None:
     # the rules' wording keeps whole weeks up to a year; the PACE steps' wording only under six months
     assert (period_words(182), target_words(182)) == ("26 weeks", "6 months")
     assert (period_words(84), target_words(84)) == ("12 weeks", "12 weeks")
+    assert (target_words(11), target_words(20), target_words(61)) == ("11 days", "20 days", "2 months")  # not 0 months

@@ -82,10 +82,13 @@ def days_words(days: int, *, months: bool = False) -> str:
 
 
 def target_words(days: int) -> str:
-    """A target period as policy states it: '12 weeks', '6 months', '2 years' (nearest whole unit)."""
+    """A target period as policy states it: '12 weeks', '6 months', '2 years' (nearest whole unit); under two
+    months and not whole weeks, in days ('11 days', never '0 months')."""
     months = round(days / DAYS_PER_MONTH)
     if days % 7 == 0 and days < DAYS_PER_MONTH * 6 - 1:
         return plural(days // 7, "week")
+    if days < DAYS_PER_MONTH * 2:
+        return plural(days, "day")
     if months >= 2 * _MONTHS_PER_YEAR and months % _MONTHS_PER_YEAR == 0:
         return plural(months // _MONTHS_PER_YEAR, "year")
     return plural(months, "month")
