@@ -491,3 +491,18 @@ def test_a_step_dated_before_its_start_is_not_a_duration() -> None:
     step = next(s for s in pace_steps(case, compute_facts(case, standards=std), standards=std)
                 if s.milestone == "adm_decision")
     assert step.out_of_order and step.days is None and not step.waiting and step.within_target is None
+
+
+def test_an_end_after_the_as_at_date_has_not_happened_yet() -> None:
+    """HC-07 lives with kin from 1 Feb 2020 to 1 Jun 2021 (the KCO). As at 1 Jan 2021 that end is still to
+    come: the child is looked after now, in kinship care, not 'looked after to 1 Jan 2021'."""
+    from timeline.facts.compute import compute_facts
+    from timeline.io.read import load_case
+
+    records, _left = read_inputs([str(HAND / "hc-07.yaml")], as_of=date(2021, 1, 1), jobs=1)
+    (r,) = records
+    assert r.looked_after_now and r.left is None and r.placement_now == "kinship"
+    figures = build_cohort(records, [], CohortOptions(as_of=date(2021, 1, 1))).to_json()
+    assert figures["looked_after_now"] == 1 and figures["placement_now"]["kinship"] == 1  # type: ignore[index]
+    facts = compute_facts(load_case(HAND / "hc-07.yaml", as_of=date(2021, 1, 1)).case)
+    assert facts.looked_after_end is None and facts.looked_after_periods[-1].ongoing

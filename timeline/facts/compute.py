@@ -335,9 +335,13 @@ def _adult_on(born: date, vocab: Vocabulary) -> date:
 
 
 def _span_end(n: int, e: PlacementEvent | OrderEvent, inferred: dict[int, date], as_of: date) -> tuple[date, bool]:
-    """(end, still open) of a placement or order as at as_of: its end, else its inferred end, else as_of."""
+    """(end, still open) of a placement or order as at as_of: its end, else its inferred end, else as_of.
+
+    An end after as_of has not happened yet: the span is still open at as_of (clipped to it), so a child
+    whose placement is recorded to end next month is still looked after today, not "looked after to today".
+    """
     if e.end is not None:
-        return (min(e.end.mid, as_of), False)
+        return (min(e.end.mid, as_of), e.end.mid > as_of)
     if n in inferred:
         return (min(inferred[n], as_of), False)
     return (as_of, True)
