@@ -16,6 +16,7 @@ from timeline.cli.commands import main
 from timeline.cohort import CohortOptions, LeftOut, build_cohort, read_inputs
 from timeline.cohort.layout import layout_cohort, stylesheet
 from timeline.scene.items import Marker, Rect, Text
+from timeline.scene.items import Path as ScenePath
 from timeline.scene.theme import DEFAULT_THEME, printable_height_px, printable_width_px
 
 DATA = Path(__file__).parent / "data" / "cohort"
@@ -80,14 +81,19 @@ def test_steps(figures: dict[str, object]) -> None:
 
 def test_time_to_permanence(figures: dict[str, object]) -> None:
     km = figures["time_to_permanence"]
-    # Times 365+, 416, 546+, 699+, 731, 1187+: S = 4/5 at 416, then 4/5 x 1/2 = 0.4 at 731.
+    # Times 365+, 416, 546+, 699+, 731, 1187+: S = 4/5 at 416, then 4/5 x 1/2 = 0.4 at 731. Nobody was
+    # followed 1,460 days (the longest, HC-05, censored at 1,187): the share by 4 years is not known.
     assert km["median_days"] == 731  # type: ignore[index]
-    assert km["reached_by"] == {"365": 0.0, "730": 0.2, "1095": 0.6, "1460": 0.6}  # type: ignore[index]
+    assert km["reached_by"] == {"365": 0.0, "730": 0.2, "1095": 0.6, "1460": None}  # type: ignore[index]
     assert (km["children"], km["reached"]) == (6, 2)  # type: ignore[index]
     routes = km["by_route"]  # type: ignore[index]
     assert routes["adoption"]["median_days"] == 416
     assert routes["kinship"]["median_days"] == 731  # HC-02 censored at 699 first, HC-07 at 731 alone at risk
     assert routes["no plan recorded"]["children"] == 1 and routes["no plan recorded"]["median_days"] is None
+    # HC-03 (no plan) censored at 365: known at a year, not after; HC-01 (adoption) reached it at 416, the
+    # last of its route, so 100% holds on; HC-05 (home) censored at 1,187.
+    assert routes["no plan recorded"]["reached_by"] == {"365": 0.0, "730": None, "1095": None, "1460": None}
+    assert routes["adoption"]["reached_by"]["1460"] == 1.0 and routes["home"]["reached_by"]["1460"] is None
 
 
 def test_run_chart_points_in_date_order_with_open_children(figures: dict[str, object]) -> None:
@@ -114,6 +120,17 @@ def test_share_suppresses_small_counts_and_child_lists() -> None:
     assert shared["placement_now"]["kinship"] == "<5" and shared["placement_now"]["foster"] == 0
     assert shared["steps"][0]["done"] == 5 and shared["steps"][0]["waiting"] == "<5"
     assert shared["steps"][1]["median_days"] is None  # two children: not shared
+    # A share whose part (or rest) is from 1 to 4 gives the count back: 1 of the 6 shown with 3 moves in a
+    # year (0.1667), 2 of the 5 done within target (0.4), 2 of 6 reaching permanence (its curve's steps).
+    assert shared["moves"]["three_plus_in_12_months"] is None and shared["moves"]["children"] == 6
+    assert shared["steps"][0]["within_target"] is None and shared["steps"][0]["median_days"] == 214
+    km = shared["time_to_permanence"]
+    assert km["reached"] == "<5" and km["median_days"] is None and set(km["reached_by"].values()) == {None}
+    pages = layout_cohort(hand_cohort(share=True))  # type: ignore[arg-type]
+    first = [t.text for t in pages[0].texts()]
+    assert "17%" not in first and "40%" not in first and "731 days" not in first
+    assert not any(isinstance(i, ScenePath) and i.cls == "km-0" for i in pages[2].items)  # no curve drawn
+    assert any("Not drawn for sharing" in t.text for t in pages[2].texts())
     assert "waiting_longest" not in shared and "problems" not in shared
     assert all(p["ref"] is None for c in shared["run_charts"] for p in c["points"])
     assert shared["suppressed"] is True

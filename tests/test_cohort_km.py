@@ -49,3 +49,12 @@ def test_all_censored_has_no_median() -> None:
 def test_last_at_risk_reaching_the_event_gives_zero() -> None:
     curve = kaplan_meier([5, 8], [False, True])
     assert curve.steps[-1].survival == 0.0 and curve.median == 8
+
+
+def test_the_estimate_is_not_known_past_the_last_child_followed() -> None:
+    # 6-MP: the longest is 35 weeks, censored: S(34) = 0.448 is estimated, S(40) is not (nobody was followed
+    # to 40 weeks). Times 5+, 8: the last child reached the event, so S = 0 holds beyond 8.
+    curve = kaplan_meier([t for t, _ in SIX_MP], [bool(e) for _, e in SIX_MP])
+    assert curve.known_at(35) and not curve.known_at(36)
+    assert kaplan_meier([5, 8], [False, True]).known_at(1000)
+    assert not kaplan_meier([], []).known_at(0)

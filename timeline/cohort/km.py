@@ -55,6 +55,15 @@ class KMCurve:
             s = step.survival
         return s
 
+    def known_at(self, t: float) -> bool:
+        """Whether S(t) is estimated: someone was followed to t, or every child reached the event before it.
+
+        Past the last time, when that child was censored, the estimate is not defined (a curve carried on
+        there would state a share for years no child was followed through)."""
+        if not self.times:
+            return False
+        return t <= self.times[-1] or self.survival_at(t) == 0.0
+
     def at_risk(self, t: float) -> int:
         """How many are still followed (neither reached nor censored) just before time t."""
         return len(self.times) - bisect_left(self.times, t)

@@ -35,7 +35,10 @@ from .measures import (
     Point,
     RunChart,
     SharedCounts,
+    km_small,
+    reached_by,
     shared_counts,
+    shown_share,
 )
 from .measures import shown as _shown
 from .read import ChildRecord
@@ -195,10 +198,9 @@ def _cell(value: int | str) -> str:
     return value if isinstance(value, str) else f"{value:,}"
 
 
-def _pct(part: int, whole: int, share: bool) -> str:
-    if whole == 0 or (share and whole < SUPPRESS_BELOW):
-        return "-"
-    return f"{round(100 * part / whole)}%"
+def _pct(value: float | None) -> str:
+    """A share (from `shown_share` or `reached_by`) as a whole percentage; '-' when it is not given."""
+    return "-" if value is None else f"{round(100 * value)}%"
 
 
 def _days(value: float | None) -> str:
@@ -334,7 +336,7 @@ def _ages_column(c: Cohort, p: CohortPage, x: float, y0: float, col: float) -> f
     y = _table(p, x, y + 30, [
         ["Median placements", _days(c.median_placements)],
         ["Median moves", _days(c.median_moves)],
-        ["3 or more moves within 12 months", _pct(c.moves_flagged, c.ever_looked_after, share)],
+        ["3 or more moves within 12 months", _pct(shown_share(c.moves_flagged, c.ever_looked_after, share))],
     ], [col - 70, 70], header=False)
     return p.lines(x, y + 2, "Of the children ever looked after; short breaks are not moves.", col, cls="muted")
 
@@ -354,17 +356,24 @@ def _permanence_column(c: Cohort, p: CohortPage, x: float, y0: float, col: float
     share = c.options.share
     p.text(x, y0, "Time to legal permanence", cls="head")
     km = c.permanence
-    small = share and km.n < SUPPRESS_BELOW
+    small = km_small(km, share)
     median, interval = _median_words(km, small)
     rows = [["Median from looked after", median], ["95% interval", interval]]
+    shares = reached_by(km)
+    unknown = False
     for d in REACHED_BY_DAYS:
-        value = "-" if small or km.n == 0 else f"{round(100 * (1 - km.survival_at(d)))}%"
-        rows.append([f"Reached within {d // 365} year{'s' if d > 365 else ''}", value])
+        value = shares[str(d)]
+        unknown = unknown or (value is None and km.n > 0 and not small)
+        words = "-" if small or km.n == 0 else "not known" if value is None else _pct(value)
+        rows.append([f"Reached within {d // 365} year{'s' if d > 365 else ''}", words])
     rows.append(["Reached so far", f"{_count(km.events, share)} of {_count(km.n, share)}"])
     y = _table(p, x, y0 + 22, rows, [col - 110, 110], header=False)
-    p.lines(x, y + 2, "Kaplan-Meier estimate: children still waiting count until the as-at date, or until "
-                      "they stopped being looked after.", col, cls="muted")
-    return y
+    note = ("Kaplan-Meier estimate: children still waiting count until the as-at date, or until they stopped "
+            "being looked after.")
+    if unknown:
+        note += f" Not known: no child has been followed that long (the longest: {km.times[-1]:,} days)."
+    below = p.lines(x, y + 2, note, col, cls="muted", max_lines=5)
+    return max(y, below - 28)  # the steps table starts 28 below the tallest column: room for a longer note
 
 
 def _steps_table(c: Cohort, p: CohortPage, y: float) -> None:
@@ -378,7 +387,7 @@ def _steps_table(c: Cohort, p: CohortPage, y: float) -> None:
         rows.append([step_words(s.after, s.milestone, c.jurisdiction), _count(s.done, share), _count(s.waiting, share),
                      "-" if small else _days(s.median_days), "-" if small else _days(s.upper_quartile_days),
                      _days(s.target_days) if s.target_days is not None else "none",
-                     "-" if small or s.within_target is None else f"{round(100 * s.within_target)}%"])
+                     "-" if small else _pct(s.within_target_shown(share))])
     y = _table(p, 0, y + 24, rows, widths)
     y = p.lines(0, y + 4, "Days from the first milestone of the pair to the second, for the children who took the "
                       "step; still waiting: the first is dated, the second not yet, and the child is still looked "
@@ -652,8 +661,8 @@ class _KMSeries:
 
     def hidden(self, i: int) -> bool:
         key, curve = self.keys[i], self.curves[i][1]
-        return self.share and (curve.n < SUPPRESS_BELOW or (key is not None
-                                                            and not _shown(self.counts.route_children[key])))
+        return km_small(curve, self.share) or (self.share and key is not None
+                                                and not _shown(self.counts.route_children[key]))
 
     def at_risk(self, i: int, yr: int) -> str:
         key, curve = self.keys[i], self.curves[i][1]
@@ -683,6 +692,10 @@ def _permanence(c: Cohort, p: CohortPage) -> CohortPage:
             continue
         p.items.append(Path(_km_path(curve, plot.xv, plot.yv, plot.years * 365), plot.box(), f"km-{i}",
                             form="fixed"))
+    if c.permanence.n and series.hidden(0):
+        p.lines(plot.left + 10, plot.top + 10, "Not drawn for sharing (--share): fewer than 5 children, or "
+                "1 to 4 reaching legal permanence, and each step of a curve is one child.",
+                plot.right - plot.left - 20, cls="muted")
     _km_at_risk(p, plot, series, kw)
     _waiting_longest(c, p, kw + GAP, y0)
     return p
@@ -711,7 +724,7 @@ def _km_band(c: Cohort, p: CohortPage, plot: _KMPlot) -> None:
     A step band, as the curve: each step's interval holds until the next event time.
     """
     overall = c.permanence
-    if not overall.steps or (c.options.share and overall.n < SUPPRESS_BELOW):
+    if not overall.steps or km_small(overall, c.options.share):
         return
     upper_pts: list[tuple[float, float]] = []
     lower_pts: list[tuple[float, float]] = []
@@ -746,7 +759,8 @@ def _km_at_risk(p: CohortPage, plot: _KMPlot, series: _KMSeries, kw: float) -> N
             p.text(plot.xv(yr * 365), y, series.at_risk(i, yr), anchor="middle")
         y += 16
     p.lines(0, y + 2, "Shaded: the 95% interval of the curve for all children (Greenwood, log-log). Route: the "
-                      "plan in force (latest permanence recommendation). A dash: not reached by half.", kw,
+                      "plan in force (latest permanence recommendation). A dash: not reached by half"
+                      + (", or not given for sharing." if series.share else "."), kw,
             cls="muted", max_lines=2)
 
 

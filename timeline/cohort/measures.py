@@ -76,9 +76,16 @@ class StepFigures:
     median_days: float | None
     upper_quartile_days: float | None
     target_days: int | None
-    within_target: float | None  # share of those done that met the target
+    within_target: float | None  # share of those judged that met the target (unrounded, never suppressed)
     out_of_order: int = 0  # children whose record dates this step before the one it counts from (not counted)
     undetermined: int = 0  # done, but their dates (no single day) cannot tell whether within the target
+    judged: int = 0  # done and judged against the target (met or missed): the whole of `within_target`
+    met: int = 0  # of those judged, within the target: its part
+
+    def within_target_shown(self, share: bool) -> float | None:
+        """`within_target` as the pages and JSON give it (`shown_share`: None when --share would give back a
+        small count)."""
+        return shown_share(self.met, self.judged, share) if self.target_days is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +265,7 @@ def build_cohort(records: Sequence[ChildRecord], left_out: Sequence[LeftOut], op
             median_days=quantile(days, 0.5), upper_quartile_days=quantile(days, 0.75), target_days=target,
             within_target=(sum(judged) / len(judged)) if judged else None,
             out_of_order=sum(1 for r in records if r.steps[k].out_of_order),
-            undetermined=sum(1 for _, s in done if s.undetermined)))
+            undetermined=sum(1 for _, s in done if s.undetermined), judged=len(judged), met=sum(judged)))
         charts.append(_run_chart(after, milestone, target, done, open_, options, ruleset))
         for r, s in open_:
             if s.start is not None and s.days is not None:
@@ -387,8 +394,13 @@ def shared_counts(c: Cohort, years: int = 10) -> SharedCounts:
         route_children=children, route_reached=reached, route_at_risk=at_risk)
 
 
-def _share(part: int, whole: int, share: bool) -> float | None:
-    if whole == 0 or (share and whole < SUPPRESS_BELOW):
+def shown_share(part: int, whole: int, share: bool) -> float | None:
+    """part / whole (4 decimals) as the pages and JSON give it; None when there is nothing to divide, or with
+    --share when the share would give a small count back: a share of fewer than 5 children, or one whose
+    part or rest is from 1 to 4 (1 of 6 is 0.1667: with the 6 shown, the "<5" is 1 again)."""
+    if whole == 0:
+        return None
+    if share and (whole < SUPPRESS_BELOW or 0 < part < SUPPRESS_BELOW or 0 < whole - part < SUPPRESS_BELOW):
         return None
     return round(part / whole, 4)
 
@@ -400,16 +412,22 @@ def _num(value: float | None) -> float | int | None:
 
 
 def reached_by(curve: KMCurve) -> dict[str, float | None]:
-    """Share who reached legal permanence by 1, 2, 3 and 4 years (1 - S(t)); None with nobody followed."""
-    if curve.n == 0:
-        return {str(d): None for d in REACHED_BY_DAYS}
-    return {str(d): round(1 - curve.survival_at(d), 4) for d in REACHED_BY_DAYS}
+    """Share who reached legal permanence by 1, 2, 3 and 4 years (1 - S(t)); None where it is not known:
+    nobody followed, or no child followed that long (the curve ends at its last child, censored, before t:
+    carrying it on would state a share for years nobody was watched through)."""
+    return {str(d): round(1 - curve.survival_at(d), 4) if curve.known_at(d) else None for d in REACHED_BY_DAYS}
+
+
+def km_small(curve: KMCurve, share: bool) -> bool:
+    """--share: a curve of fewer than 5 children, or with 1 to 4 reaching permanence, gives no median, shares
+    or line (each step of such a curve is one child, and its height gives the count back)."""
+    return share and (curve.n < SUPPRESS_BELOW or 0 < curve.events < SUPPRESS_BELOW)
 
 
 def _km_json(curve: KMCurve, share: bool, children: int | str | None = None,
              reached: int | str | None = None) -> dict[str, Any]:
     children = _count(curve.n, share) if children is None else children
-    small = (share and curve.n < SUPPRESS_BELOW) or not shown(children)
+    small = km_small(curve, share) or not shown(children)
     return {"children": children, "reached": _count(curve.events, share) if reached is None else reached,
             "median_days": None if small else curve.median,
             "median_lower_days": None if small else curve.median_lower,
@@ -425,12 +443,13 @@ def cohort_json(c: Cohort) -> dict[str, Any]:
     steps = []
     for s in c.steps:
         small = share and s.done < SUPPRESS_BELOW
+        within = None if small else s.within_target_shown(share)
         steps.append({"from": s.after, "to": s.milestone, "done": _count(s.done, share),
                       "waiting": _count(s.waiting, share),
                       "median_days": None if small else _num(s.median_days),
                       "upper_quartile_days": None if small else _num(s.upper_quartile_days),
                       "target_days": s.target_days,
-                      "within_target": None if small or s.within_target is None else round(s.within_target, 4),
+                      "within_target": within,
                       "out_of_order": _count(s.out_of_order, share),
                       "undetermined": _count(s.undetermined, share)})
     charts = []
@@ -456,7 +475,7 @@ def cohort_json(c: Cohort) -> dict[str, Any]:
         "age_at_entry": counts.age_at_entry,
         "moves": {"children": _count(ever, share), "median": _num(c.median_moves),
                   "median_placements": _num(c.median_placements),
-                  "three_plus_in_12_months": _share(c.moves_flagged, ever, share)},
+                  "three_plus_in_12_months": shown_share(c.moves_flagged, ever, share)},
         "steps": steps,
         "time_to_permanence": {**_km_json(c.permanence, share),
                                "by_route": {k: _km_json(v, share, counts.route_children[k],
