@@ -523,3 +523,13 @@ def test_an_end_after_the_as_at_date_has_not_happened_yet() -> None:
     assert figures["looked_after_now"] == 1 and figures["placement_now"]["kinship"] == 1  # type: ignore[index]
     facts = compute_facts(load_case(HAND / "hc-07.yaml", as_of=date(2021, 1, 1)).case)
     assert facts.looked_after_end is None and facts.looked_after_periods[-1].ongoing
+
+
+def test_a_baseline_date_before_every_point_gives_no_centre() -> None:
+    """--baseline-to before the first child took the step: there is no baseline, so no centre line and no
+    rule (the centre used to be taken from every point while `baseline_points` said 0)."""
+    chart = hand_cohort(baseline_to=date(2019, 1, 1)).to_json()["run_charts"][0]  # type: ignore[attr-defined]
+    assert chart["baseline_points"] == 0 and chart["centre"] is None and chart["signals"] == []
+    assert chart["notes"] == ["no point on or before the baseline date: no centre line, no rule applied"]
+    two = hand_cohort(baseline_to=date(2020, 6, 1)).to_json()["run_charts"][0]  # type: ignore[attr-defined]
+    assert two["baseline_points"] == 2 and two["centre"] == 163  # HC-07 214 and HC-01 112

@@ -316,7 +316,8 @@ def _run_chart(after: str, milestone: str, target: int | None, done: list[tuple[
         closed = [Point(m.strftime("%Y-%m"), m, statistics.median(v), False, len(v)) for m, v in sorted(months.items())]
     baseline = (sum(1 for p in closed if p.date <= options.baseline_to) if options.baseline_to is not None
                 else len(closed))
-    analysis = analyse([p.days for p in closed], ruleset, baseline=baseline or None)
+    analysis = analyse([p.days for p in closed], ruleset,
+                       baseline=baseline if options.baseline_to is not None else None)
     opened = sorted((Point(who(r), options.as_of, float(s.days), True) for r, s in open_),
                     key=lambda p: (-p.days, p.ref or ""))
     return RunChart(after, milestone, (*closed, *opened), len(closed), baseline, analysis, target)

@@ -237,12 +237,17 @@ def _side_signals(sides: Sequence[int], rules: RuleSet, skip_runs: list[tuple[in
 
 def analyse(values: Sequence[float], rules: RuleSet, *, baseline: int | None = None) -> Analysis:
     """Apply `rules` to `values` (in date order); the centre and limits come from the first `baseline`
-    points (None: all of them)."""
+    points (None: all of them). A baseline of 0 points (every point after the baseline date) gives no centre
+    and no rule, with a note: a centre taken from the points it is meant to judge them against would be
+    the baseline the user did not ask for."""
     n = len(values)
-    base = list(values[: baseline if baseline else n]) or list(values)
-    notes: list[str] = []
-    if not base:
+    if not values:
         return Analysis(rules.name, None, None, None, (), 0, 0, 0, 0, ("no points",))
+    if baseline == 0:
+        return Analysis(rules.name, None, None, None, (), 0, 0, 0, 0,
+                        ("no point on or before the baseline date: no centre line, no rule applied",))
+    base = list(values[: baseline if baseline is not None else n])
+    notes: list[str] = []
     centre, lower, upper, amr = _centre_and_limits(base, rules)
     sides = _sides(values, centre)
     skip_runs = _runs_of_sides(sides, on_centre="skip")
