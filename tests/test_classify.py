@@ -581,3 +581,23 @@ def test_the_english_sample_reads_as_english() -> None:
     data = yaml.safe_load((SAMPLES / "english-care-proceedings.yaml").read_text(encoding="utf-8"))
     texts = [e.get("label") or "" for e in data["events"]]
     assert detect_jurisdiction(texts).jurisdiction == "england-wales"
+
+
+@pytest.mark.parametrize("jurisdiction", ["scotland", "england-wales"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sam said he wants to go home to mum",
+        "Sam wanted to go home to mum",
+        "Child wishes to live with gran",
+        "Ellie told her worker she wants to stay with her foster carers",
+        "Mum wants the children returned home",
+        "Keen to move to kinship care with gran",
+    ],
+)
+def test_a_wish_is_not_a_move(text: str, jurisdiction: str) -> None:
+    """A child's or parent's wish ('wants to go home to mum') is their view, not a move: read as one it
+    invented a return home, and with it a home-supervision flag the record never gave."""
+    made = [(g.kind, g.type) for g in classify_text(text, jurisdiction=jurisdiction).guesses
+            if g.kind in ("order", "placement")]
+    assert made == [], made

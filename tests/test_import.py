@@ -615,3 +615,29 @@ def test_a_case_file_is_loaded_without_the_chronology_importer() -> None:
     assert imported(root / "samples" / "adoption.yaml", as_of=", as_of='14/03/2021'") == "True"
     table = root / "tests" / "data" / "chronologies" / "start-end-reviews.csv"
     assert load_any(table, name="Amy", dob="2014-01-01", as_of="2021-01-01").case.events  # re-exported here
+
+
+def test_a_misspelt_type_reads_the_words_the_label_came_from(tmp_path: Path) -> None:
+    """With no Event column the label comes from Details; a Type naming no code ('Fostr') said "the row is
+    read from its text" but read only 'Fostr', so a placement the row states was dropped to a life event."""
+    csv = write(tmp_path, "Date,Type,Details\n"
+                "20/01/2016,Fostr,Placed with foster carer Ms A\n")
+    imported = import_file(csv, name="Amy", dob="14/03/2013")
+    assert [(e.kind, e.type) for e in imported.case.events] == [("placement", "foster")]
+
+
+def test_a_bare_event_heading_is_read_with_its_details(tmp_path: Path) -> None:
+    """An Event column holding only a heading ('Kinship', 'CP reg') and Details saying what happened: the
+    details name the move (as a guess to check, not silently), and a de-registration is never a new
+    registration."""
+    csv = write(tmp_path, "Date,Event,Details\n"
+                "Oct 2019,Kinship,Moved to her aunt's under s25\n"
+                "2021,CP reg,Removed from CP register\n"
+                "Mar 2019,CP reg,Registered under neglect\n")
+    imported = import_file(csv, name="Amy", dob="14/03/2013")
+    got = [(e.kind, e.type, e.first.isoformat()) for e in imported.case.events]
+    assert got == [("placement", "kinship", "2019-10"), ("order", "s25", "2019-10"), ("event", "other", "2021"),
+                   ("order", "cp_register", "2019-03")]
+    rows = {r.row: r for r in imported.report.rows}
+    assert rows[2].guessed and "from the column 'Details'" in " ".join(rows[2].why)
+    assert not rows[3].guessed and any("Removed from CP register" in n for n in rows[3].notes)

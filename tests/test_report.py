@@ -304,3 +304,19 @@ def test_permanence_by_the_final_order_milestone_is_named_in_words_not_by_its_co
     for view in ("full", "hearing"):
         html = report_html(case, options=RenderOptions(format="pdf", view=view), target="html")
         assert "final_order" not in re.sub(r"<[^>]*>", " ", html)  # in no text a reader sees (classes may)
+
+
+def test_an_end_inferred_from_a_partial_date_is_worded_as_recorded(tmp_path: Path) -> None:
+    """A foster placement ended by a move in 'summer 2016' was listed as ending '16 Jul 2016' (the season's
+    middle day): the inferred end is worded as the record gives the date that implies it."""
+    from timeline.facts.compute import compute_facts
+    from timeline.io.read import load_case
+    from timeline.report.prose import chronology_rows
+
+    path = tmp_path / "c.yaml"
+    path.write_text("child: {name: Jay, date_of_birth: 2014-02-14}\nas_of: 2019-09-01\nevents:\n"
+                    "  - {kind: placement, type: foster, start: 2016-04-06}\n"
+                    "  - {kind: placement, type: kinship, start: 2016-06/2016-08}\n", encoding="utf-8")
+    case = load_case(path).case
+    rows = chronology_rows(case, compute_facts(case).inferred_end_dates)
+    assert rows[0].date == "6 Apr 2016 \u2013 Jun\u2013Aug 2016 (end inferred)"

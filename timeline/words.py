@@ -242,8 +242,8 @@ def shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
 
 
-def span_dates_words(first: PartialDate, last: PartialDate | None, *, is_span: bool, inferred: date | None = None,
-                     open_end: str = "dash") -> str:
+def span_dates_words(first: PartialDate, last: PartialDate | None, *, is_span: bool,
+                     inferred: PartialDate | date | None = None, open_end: str = "dash") -> str:
     """An event's dates as recorded: '3 Mar 2016' (a point), '3 Mar 2016 – Jun 2017', '3 Mar 2016 – 5 Jun 2017
     (end inferred)' (an end the record implies: a guess, said), and a span still running either as the
     tables write it, '3 Mar 2016 – ongoing' (`open_end="dash"`), or as a chart title, 'from 3 Mar 2016
@@ -254,7 +254,9 @@ def span_dates_words(first: PartialDate, last: PartialDate | None, *, is_span: b
     if last is not None:
         return f"{text} {EN_DASH} {last.display()}"
     if inferred is not None:
-        return f"{text} {EN_DASH} {date_words(inferred)} (end inferred)"
+        # the date of the event that implies the end, as recorded ("Jun–Aug 2016"), never its middle day
+        said = inferred.display() if isinstance(inferred, PartialDate) else date_words(inferred)
+        return f"{text} {EN_DASH} {said} (end inferred)"
     return f"from {text} (ongoing)" if open_end == "from" else f"{text} {EN_DASH} ongoing"
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from ..dates import Days, days_between, format_age, on_or_before
+from ..dates import Days, PartialDate, days_between, format_age, on_or_before
 from ..model.case import (
     AnyEvent,
     Case,
@@ -183,6 +183,9 @@ class Facts:
     flags: tuple[Flag, ...]
     looked_after_periods: tuple[Period, ...] = ()
     inferred_ends: dict[int, date] = field(default_factory=dict)  # event (1-based) -> inferred end
+    # the same ends as the record gives the date of the event that implies them ("Jun–Aug 2016" for a move in
+    # the summer), for words: `inferred_ends` is the middle day sums count with, never printed as a day
+    inferred_end_dates: dict[int, PartialDate] = field(default_factory=dict)
     reviews_record: str = "none"  # complete (declared) | partial (some recorded) | none (none recorded)
     reviews_recorded: int = 0
     review_gaps: tuple[ReviewGap, ...] = ()
@@ -219,7 +222,8 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
     age_days = max(0, (as_of - born).days)
     happened = _happened(case, as_of)
 
-    inferred = inferred_ends(case, happened)
+    inferred_dates = inferred_end_dates(case, happened)
+    inferred = {n: d.mid for n, d in inferred_dates.items()}
     periods = _periods_to_adulthood(happened, vocab, inferred, born, as_of)
     la_start = periods[0].start if periods else None
     la_event = _origin_event(case, happened, la_start)
@@ -257,6 +261,7 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
         flags=flags,
         looked_after_periods=periods,
         inferred_ends=inferred,
+        inferred_end_dates=inferred_dates,
         reviews_record=record,
         reviews_recorded=recorded,
         review_gaps=gaps,
@@ -272,7 +277,15 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
 
 
 def inferred_ends(case: Case, happened: list[tuple[int, AnyEvent]] | None = None) -> dict[int, date]:
-    """Ends the record implies for placements and orders that have none (event position -> end).
+    """Ends the record implies for placements and orders that have none (event position -> the middle day of
+    the date that implies it: `inferred_end_dates`)."""
+    return {n: d.mid for n, d in inferred_end_dates(case, happened).items()}
+
+
+def inferred_end_dates(case: Case, happened: list[tuple[int, AnyEvent]] | None = None
+                       ) -> dict[int, PartialDate]:
+    """Ends the record implies for placements and orders that have none (event position -> the date, as
+    recorded, of the event that implies the end).
 
     Chronologies record moves, not end dates. A main placement (not an overlay such as respite) with no
     end ends when the next main placement starts. An order with no end ends when an order replacing it is
@@ -282,27 +295,28 @@ def inferred_ends(case: Case, happened: list[tuple[int, AnyEvent]] | None = None
     """
     vocab = load_vocabulary(case.jurisdiction)
     events = happened if happened is not None else _happened(case, case.as_of_date)
-    out: dict[int, date] = {}
+    out: dict[int, PartialDate] = {}
     mains = sorted(
         (e.start.mid, n, e) for n, e in events
         if isinstance(e, PlacementEvent) and not vocab.term("placement", e.type).overlay
     )
-    for (day_a, n_a, a), (day_b, _n_b, _b) in itertools.pairwise(mains):
+    for (day_a, n_a, a), (day_b, _n_b, b) in itertools.pairwise(mains):
         if a.end is None and day_b > day_a:
-            out[n_a] = day_b
-    enders: dict[str, list[date]] = {}
-    for _, e in events:
+            out[n_a] = b.first
+    enders: dict[str, list[tuple[date, int, PartialDate]]] = {}
+    for m, e in events:
         if isinstance(e, (PlacementEvent, OrderEvent)):
             for code in vocab.term(e.kind, e.type).ends_orders:
-                enders.setdefault(code, []).append(e.first.mid)
+                enders.setdefault(code, []).append((e.first.mid, m, e.first))
     for days in enders.values():
-        days.sort()
+        days.sort(key=lambda d: (d[0], d[1]))
+    keys = {code: [d for d, _, _ in ends] for code, ends in enders.items()}
     for n, e in events:
         if isinstance(e, OrderEvent) and e.end is None and e.type in enders:
-            days = enders[e.type]
-            i = bisect_right(days, e.start.mid)
-            if i < len(days):
-                out[n] = days[i]
+            ends = enders[e.type]
+            i = bisect_right(keys[e.type], e.start.mid)
+            if i < len(ends):
+                out[n] = ends[i][2]
     return dict(sorted(out.items()))
 
 

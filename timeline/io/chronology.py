@@ -1247,16 +1247,39 @@ def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str
     type_words = value.get("type", "")
     if hints.kind is not None and _norm(type_words) in (*KINDS, *KIND_ALIASES):
         type_words = ""  # "Meeting" says the kind (the hint), not what happened
-    words = " ".join(p for p in (text, type_words) if p) or (notes[0][1] if notes else "")
-    classified = classify_text(words, jurisdiction=vocab.name, kind_hint=kind_hint,
-                               type_hint=value.get("type") or None) if words else None
+    # the words the label comes from (the text, else the first note: `_event_label`) are the row's words,
+    # with a Type that named no code ("Fostr" beside "Placed with foster carer Ms A"): read them all
+    body = text or (notes[0][1] if notes else "")
+    words = " ".join(p for p in (body, type_words) if p)
+
+    def read(said: str) -> tuple[list[Any], str | None]:
+        got = classify_text(said, jurisdiction=vocab.name, kind_hint=hints.kind,
+                            type_hint=value.get("type") or None) if said else None
+        return ([g for g in (got.guesses if got is not None else ())
+                 if g.kind in KINDS and g.type in vocab.codes(g.kind)],  # a classifier's slip never fails a row
+                got.court if got is not None else None)
+
+    known, court = read(words)
     hint_column = header.get("kind", "kind") if value.get("kind") else header.get("type", "type")
     if kind_hint is None and hints.category_kind is not None:
         kind_hint, hint_column = hints.category_kind, header.get("category", "category")
-    known = [g for g in (classified.guesses if classified is not None else ())
-             if g.kind in KINDS and g.type in vocab.codes(g.kind)]  # a classifier's slip never fails a row
-    if classified is not None and known:
-        return [(g.kind, g.type, g.why, g.confident) for g in known], classified.court
+    described = next(((h, v) for h, v in notes if _norm(h) in _GENERIC_NOTES), None) if text else None
+    if known and described is not None and len(known) == 1 and _norm(known[0].matched) == _norm(text):
+        # the text is a bare heading ("CP reg") and Details says what happened to it ("Removed from CP
+        # register"): when the two read together no longer state it, it ended or did not happen
+        together, _ = read(f"{text} - {described[1]}")
+        if all((g.kind, g.type) != (known[0].kind, known[0].type) for g in together):
+            row.report.notes.append(f"the column '{shorten(described[0])}' says more of \"{shorten(text)}\" "
+                                    f"(\"{shorten(described[1])}\"): not a new {known[0].kind}; kept as a life event")
+            return [("event", "other", None, True)], None
+    if known:
+        return [(g.kind, g.type, g.why, g.confident) for g in known], court
+    if described is not None:  # "Kinship" in the Event column, "Moved to aunt's under s25" in Details: a guess
+        known, court = read(described[1])
+        known = [g for g in known if g.confident]  # what a note only hints at ("panel") stays out
+        if known:
+            why = f"from the column '{shorten(described[0])}' (the text names nothing known): a guess, check it"
+            return [(g.kind, g.type, f"{g.why}, {why}", False) for g in known], court
     if hints.decided is not None:
         return [(hints.decided[0], hints.decided[1],
                  f"from the column '{shorten(header.get('category', 'category'))}'", True)], None

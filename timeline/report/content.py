@@ -181,7 +181,7 @@ def build_report(case: Case, *, options: RenderOptions, tight: bool = False, cha
     page = HEARING_PAGE if view == "hearing" else options.page
     facts = facts if facts is not None else facts_for(case, options)
     full = view != "hearing"
-    rows = chronology_rows(case, facts.inferred_ends) if full else ()
+    rows = chronology_rows(case, facts.inferred_end_dates) if full else ()
     drawn = _drawings(case, options=replace(options, page=page),  # type: ignore[arg-type]
                       chart_room=chart_room, measuring=measuring, facts=facts)
     court = court_summary(case, facts) if view == "hearing" else ()

@@ -6,6 +6,7 @@ Every number-to-text rule is `words`'; this module says which words the printed 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -49,7 +50,7 @@ def _possessive(name: str) -> str:
     return f"{name}'s"
 
 
-def _date_text(event: AnyEvent, inferred: date | None = None) -> str:
+def _date_text(event: AnyEvent, inferred: PartialDate | date | None = None) -> str:
     """The table's dates of an event (`words.span_dates_words`; an inferred end is facts.inferred_ends')."""
     return words.span_dates_words(event.first, event.last, is_span=event.is_span, inferred=inferred)
 
@@ -66,10 +67,11 @@ def _age_span_text(born: date, event: AnyEvent) -> str:
     return start
 
 
-def chronology_rows(case: Case, inferred: dict[int, date] | None = None) -> tuple[Row, ...]:
+def chronology_rows(case: Case, inferred: Mapping[int, PartialDate | date] | None = None) -> tuple[Row, ...]:
     """Every event as a table row, in date order (file order on the same day); numbered by file position.
 
-    `inferred` (facts.inferred_ends) marks the ends the record implies but does not give."""
+    `inferred` (facts.inferred_end_dates) marks the ends the record implies but does not give, worded as the
+    record gives the date that implies each."""
     from ..model.case import event_id
 
     vocab = load_vocabulary(case.jurisdiction)
