@@ -29,6 +29,7 @@ import pytest
 from timeline.io.read import load_case, load_text
 from timeline.model.case import Case
 from timeline.pipeline import RenderOptions, scene_for
+from timeline.render.assets import font_uris
 from timeline.render.pdfdraw import (
     PATTERN_CHAIN,
     DrawingError,
@@ -95,7 +96,12 @@ def _page(pdf: Any, scenes: tuple[Scene, ...], *, direct: bool) -> bytes:
     image_uri = fetcher.scenes.image_uri if direct else svg_image_uri
     images = "".join(f'<img style="display:block;width:{s.width}px" src="{image_uri(s)}">' for s in scenes)
     width, height = max(s.width for s in scenes), sum(s.height for s in scenes)
-    html = (f"<html><head><style>@page{{size:{width}px {height + 2}px;margin:0}}body{{margin:0}}</style>"
+    # The bundled font, declared as the report declares it: without it both drawings fall back to whatever
+    # system font the machine has, which is not what a reader sees and differs between the two painters.
+    regular, bold = font_uris("pdf")
+    faces = "".join(f'@font-face{{font-family:"Atkinson Hyperlegible";font-weight:{weight};src:url("{uri}")}}'
+                    for weight, uri in ((400, regular), (700, bold)))
+    html = (f"<html><head><style>{faces}@page{{size:{width}px {height + 2}px;margin:0}}body{{margin:0}}</style>"
             f"</head><body>{images}</body></html>")
     data: bytes = pdf.write_document(pdf.render_document(html, fetcher=fetcher))
     if direct:
