@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from .. import words
-from ..dates import PartialDate, format_age
+from ..dates import format_age
 from ..model.case import AnyEvent, Case, event_id
 from ..model.vocabulary import Term, Vocabulary, load_vocabulary
 from ..scene.items import Text
@@ -122,10 +122,9 @@ class Context:
         return text
 
     def dates_text(self, e: AnyEvent) -> str:
-        n = self.number_of.get(id(e), 0)
-        inferred: PartialDate | date | None = None
-        if e.last is None and n in self.inferred:  # worded as the record gives the date that implies it
-            inferred = self.facts.inferred_end_dates.get(n, self.inferred[n]) if self.facts else self.inferred[n]
+        # an inferred end is worded as the record gives the date that implies it (facts.inferred_end_dates)
+        inferred = (self.facts.inferred_end_dates.get(self.number_of.get(id(e), 0))
+                    if e.last is None and self.facts is not None else None)
         return words.span_dates_words(e.first, e.last, is_span=e.is_span, inferred=inferred, open_end="from")
 
     def age_text(self, e: AnyEvent) -> str:
