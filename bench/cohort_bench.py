@@ -36,6 +36,7 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
 import yaml  # noqa: E402
+from coldstart import compiled_env  # noqa: E402
 
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: writing 12,000 files is slow
 EVENTS = 60
@@ -139,7 +140,7 @@ def run(children: int, *, jobs: int, keep: str | None = None, form: str = "yaml"
         folder = Path(cases) if cases else write_cohort(work / "cases", children, form=form)
         children = sum(1 for f in folder.iterdir() if f.suffix in (".yaml", ".json"))
         pdf, js = work / "cohort.pdf", work / "cohort.json"
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env = compiled_env(PYTHONPATH=str(ROOT))
         command = [sys.executable, "-m", "timeline", "cohort", str(folder), "-o", str(pdf), "--json", str(js),
                    "--as-of", AS_OF.isoformat(), "-j", str(jobs)]
         timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)

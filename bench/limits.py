@@ -32,6 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from coldstart import compiled_env  # noqa: E402
 
 BUDGET_S = 60.0
 BUDGET_MB = 1024.0
@@ -258,7 +261,7 @@ def cases() -> list[Case]:
 
 def run(argv: list[str], cwd: Path) -> dict[str, float | int]:
     """Run `python -m timeline ARGV` in a fresh process: wall seconds, peak RSS (MB) and exit code."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env = compiled_env(PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "timeline", *argv], cwd=cwd, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

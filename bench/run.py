@@ -38,6 +38,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
+from coldstart import compiled_env  # noqa: E402
 
 SIZES = (10, 100, 1000, 10_000)
 FIT_SIZES = (1000, 2000, 5000, 10_000)
@@ -297,7 +298,7 @@ def bench_cli(folder: Path, *, runs: int) -> dict[str, Any]:
     """`timeline render SAMPLE -o x.svg` (and x.pdf) as a fresh process each time: wall-clock medians."""
     sample = typical_sample()
     out: dict[str, Any] = {"sample": sample.name, "command": [*timeline_command(), "render", "SAMPLE", "-o", "x.svg"]}
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
+    env = compiled_env()
     # The one-page hearing view is timed too: it shows what the multi-page chronology table costs.
     for fmt, suffix, extra in (("svg", "svg", []), ("pdf", "pdf", []), ("pdf_hearing", "pdf", ["--view", "hearing"])):
         target = folder / f"cold-{fmt}.{suffix}"
