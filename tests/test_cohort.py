@@ -533,3 +533,40 @@ def test_a_baseline_date_before_every_point_gives_no_centre() -> None:
     assert chart["notes"] == ["no point on or before the baseline date: no centre line, no rule applied"]
     two = hand_cohort(baseline_to=date(2020, 6, 1)).to_json()["run_charts"][0]  # type: ignore[attr-defined]
     assert two["baseline_points"] == 2 and two["centre"] == 163  # HC-07 214 and HC-01 112
+
+
+def _year_only_cohort(tmp_path: Path) -> object:
+    """Two children looked after on 5 Jan 2018; the permanence recommendation of YO-1 is recorded only as
+    "2019", that of YO-2 as 20 Aug 2019. Neither has reached the panel by 30 Jun 2022."""
+    for ref, when in (("YO-1", "2019"), ("YO-2", "2019-08-20")):
+        (tmp_path / f"{ref}.yaml").write_text(
+            f"version: 1\nchild: {{name: Child {ref}, date_of_birth: 2015-01-10, ref: {ref}}}\n"
+            "jurisdiction: scotland\nas_of: 2022-06-30\nevents:\n"
+            "  - {kind: milestone, type: looked_after, date: 2018-01-05}\n"
+            "  - {kind: placement, type: foster, start: 2018-01-05}\n"
+            f"  - {{kind: milestone, type: permanence_recommended, date: '{when}', route: adoption}}\n",
+            encoding="utf-8")
+    as_of = date(2022, 6, 30)
+    records, left = read_inputs([str(tmp_path)], as_of=as_of, jobs=1)
+    return build_cohort(records, left, CohortOptions(as_of=as_of))
+
+
+def test_a_date_with_no_single_day_is_never_printed_as_one(tmp_path: Path) -> None:
+    """A step recorded only as "2019" is counted from its middle day (2 Jul 2019) for order and sums, but the
+    page never prints that day, nor its count of days as if exact: the waiting list says "2019" and the
+    least and most days (as at 30 Jun 2022: from 31 Dec 2019, 912; from 1 Jan 2019, 1,276). The JSON keeps
+    the middle day for order, with the span beside it, as the single-child JSON's `date_window` does."""
+    cohort = _year_only_cohort(tmp_path)
+    figures = cohort.to_json()  # type: ignore[attr-defined]
+    waiting = {w["ref"]: w for w in figures["waiting_longest"]}
+    assert waiting["YO-1"]["since_window"] == ["2019-01-01", "2019-12-31"]
+    assert waiting["YO-1"]["days_window"] == [912, 1276]
+    assert "since_window" not in waiting["YO-2"] and "days_window" not in waiting["YO-2"]
+    assert waiting["YO-2"]["days"] == 1045  # 20 Aug 2019 to 30 Jun 2022
+    points = {p["ref"]: p for p in figures["run_charts"][0]["points"]}
+    # looked after 5 Jan 2018 to a recommendation in 2019: 361 (1 Jan) to 725 (31 Dec) days
+    assert points["YO-1"]["days_window"] == [361, 725] and "days_window" not in points["YO-2"]
+    words = [t.text for page in layout_cohort(cohort) for t in page.texts()]  # type: ignore[arg-type]
+    assert "2019" in words and "912\u20131,276" in words and "20 Aug 2019" in words and "1,045" in words
+    assert not any("2 Jul 2019" in w or "1,094" in w for w in words)  # the middle day and its exact-looking count
+    assert any(w.startswith("2 points have a date recorded only as a month or a year") for w in words)

@@ -602,7 +602,12 @@ def _run_legend(c: Cohort, p: CohortPage, x: float, y: float, w: float, h: float
         "mdc": "Making Data Count: a point beyond the limits; 7 in a row on one side of the mean; 7 rising or "
                "falling; 2 of 3 beyond 2 sigma on one side.",
     }.get(c.options.rules, c.options.rules)
-    p.lines(x + 6, yy + 6, rules_text, w - 12, max_lines=5, cls="muted")
+    yy = p.lines(x + 6, yy + 6, rules_text, w - 12, max_lines=5, cls="muted")
+    approximate = sum(1 for rc in c.run_charts for pt in rc.points if pt.days_window is not None)
+    if approximate:  # their dates have no single day: placed by the middle day, which must not pass for exact
+        p.lines(x + 6, yy + 4, f"{approximate} {'point has' if approximate == 1 else 'points have'} a date "
+                "recorded only as a month or a year: placed at its middle day (the JSON gives the least and most "
+                "days, days_window).", w - 12, max_lines=3, cls="muted")
 
 
 # ---------------------------------------------------------------- page 3
@@ -777,8 +782,17 @@ def _waiting_longest(c: Cohort, p: CohortPage, x: float, y0: float) -> None:
         return
     rows = [["Child", "Waiting for", "Since", "Days"]]
     for wt in c.waiting:
-        rows.append([wt.ref, milestone_words(wt.milestone, c.jurisdiction), day_words(wt.since), f"{wt.days:,}"])
-    _table(p, x, y0 + 24, rows, [cw * 0.21, cw * 0.4, cw * 0.26, cw * 0.13], left=3)
+        rows.append([wt.ref, milestone_words(wt.milestone, c.jurisdiction), wt.since_words or day_words(wt.since),
+                     _days_cell(wt.days, wt.days_window)])
+    _table(p, x, y0 + 24, rows, [cw * 0.19, cw * 0.36, cw * 0.22, cw * 0.23], left=3)
+
+
+def _days_cell(days: int, window: tuple[int, int] | None) -> str:
+    """Days waited, as a cell: '1,094', or '912–1,276' when the record gives no single day to count from
+    (the middle day's count would look exact)."""
+    if window is None or window[0] == window[1]:
+        return f"{days:,}"
+    return f"{window[0]:,}–{window[1]:,}"
 
 
 def _route_words(route: str, jurisdiction: str = "scotland") -> str:

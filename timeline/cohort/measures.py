@@ -97,6 +97,9 @@ class Point:
     days: float
     open: bool
     n: int = 1  # children behind a month's median
+    # the least and most the days can be when the child's dates have no single day ("2019"): `date` and `days`
+    # are then counted from middle days, for order and sums only (None: exact, or a month's median)
+    days_window: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +122,11 @@ class Waiting:
     ref: str
     after: str
     milestone: str
-    since: date
+    since: date  # a middle day when the record has no single day: for order only
     days: int
+    since_words: str = ""  # `since` as the record gives it ("2019", "Jun 2019"), for the page
+    since_window: tuple[date, date] | None = None  # the days `since` may stand for (no single day recorded)
+    days_window: tuple[int, int] | None = None  # the least and most `days` can be then
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +275,9 @@ def build_cohort(records: Sequence[ChildRecord], left_out: Sequence[LeftOut], op
         charts.append(_run_chart(after, milestone, target, done, open_, options, ruleset))
         for r, s in open_:
             if s.start is not None and s.days is not None:
-                waiting.append(Waiting(r.ref if not options.names else r.name, after, milestone, s.start, s.days))
+                waiting.append(Waiting(r.ref if not options.names else r.name, after, milestone, s.start, s.days,
+                                       since_words=s.start_words or "", since_window=s.start_window,
+                                       days_window=s.days_window))
     waiting.sort(key=lambda w: (-w.days, w.ref))
     longest: dict[str, Waiting] = {}
     for w in waiting:  # one line per child: the step they have waited longest for
@@ -307,7 +315,7 @@ def _run_chart(after: str, milestone: str, target: int | None, done: list[tuple[
             return None
         return r.name if options.names else r.ref
 
-    closed = sorted((Point(who(r), s.end, float(s.days), False) for r, s in done),
+    closed = sorted((Point(who(r), s.end, float(s.days), False, days_window=s.days_window) for r, s in done),
                     key=lambda p: (p.date, p.ref or ""))
     if options.per == "month":
         months: dict[date, list[float]] = {}
@@ -318,7 +326,7 @@ def _run_chart(after: str, milestone: str, target: int | None, done: list[tuple[
                 else len(closed))
     analysis = analyse([p.days for p in closed], ruleset,
                        baseline=baseline if options.baseline_to is not None else None)
-    opened = sorted((Point(who(r), options.as_of, float(s.days), True) for r, s in open_),
+    opened = sorted((Point(who(r), options.as_of, float(s.days), True, days_window=s.days_window) for r, s in open_),
                     key=lambda p: (-p.days, p.ref or ""))
     return RunChart(after, milestone, (*closed, *opened), len(closed), baseline, analysis, target)
 
@@ -406,6 +414,19 @@ def shown_share(part: int, whole: int, share: bool) -> float | None:
     return round(part / whole, 4)
 
 
+def _waiting_json(w: Waiting) -> dict[str, Any]:
+    """One child of `waiting_longest`. As in the single-child JSON (`date_window`), a date with no single day
+    keeps its middle day in `since` (for order) and gives the days it may stand for in `since_window`, and
+    the least and most days in `days_window`, both only when the record has no single day."""
+    out: dict[str, Any] = {"ref": w.ref, "from": w.after, "to": w.milestone, "since": w.since.isoformat(),
+                           "days": w.days}
+    if w.since_window is not None:
+        out["since_window"] = [d.isoformat() for d in w.since_window]
+    if w.days_window is not None:
+        out["days_window"] = list(w.days_window)
+    return out
+
+
 def _num(value: float | None) -> float | int | None:
     if value is None:
         return None
@@ -462,6 +483,7 @@ def cohort_json(c: Cohort) -> dict[str, Any]:
             "baseline_points": rc.baseline,
             "points": [{"ref": p.ref, "date": p.date.isoformat(), "days": _num(p.days), "open": p.open}
                        | ({"children": _count(p.n, share)} if c.options.per == "month" and not p.open else {})
+                       | ({"days_window": list(p.days_window)} if p.days_window is not None else {})
                        for p in rc.points],
             "signals": [{"rule": s.rule, "first": s.first, "last": s.last} for s in a.signals],
             "notes": list(a.notes),
@@ -488,7 +510,6 @@ def cohort_json(c: Cohort) -> dict[str, Any]:
     if c.options.by:
         out["by"] = {"group": c.options.by, "children": counts.groups}
     if not share:
-        out["waiting_longest"] = [{"ref": w.ref, "from": w.after, "to": w.milestone, "since": w.since.isoformat(),
-                                   "days": w.days} for w in c.waiting]
+        out["waiting_longest"] = [_waiting_json(w) for w in c.waiting]
         out["problems"] = [{"source": lo.source, "messages": list(lo.messages)} for lo in c.left_out]
     return out

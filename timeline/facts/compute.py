@@ -906,6 +906,26 @@ class Step:
     within_target: bool | None
     out_of_order: bool = False  # dated before the step it counts from: the record contradicts itself
     undetermined: bool = False  # done, but dates with no single day cannot tell whether within the target
+    # `start` as the record gives it ("2019", "Jun 2019", "3 Mar 2019"), for the pages: `start` itself is a
+    # middle day when the record has no single day, for sums only
+    start_words: str | None = None
+    # the days `start` may stand for when the record has no single day for it (else None)
+    start_window: tuple[date, date] | None = None
+    # the least and most `days` can be when either date has no single day (else None: `days` is exact)
+    days_window: tuple[int, int] | None = None
+
+
+def _days_window(start: MilestoneFact, end: MilestoneFact | None, as_of: date) -> tuple[int, int] | None:
+    """The least and most days a step took (`end` given) or has taken by `as_of` (waiting) when its dates have
+    no single day ("2019", "c. Jun 2019"): the spans' nearest and farthest days. None when both are days."""
+    if start.date is None or (start.date_window is None and (end is None or end.date_window is None)):
+        return None
+    first, last = start.date_window or (start.date, start.date)
+    if end is None:
+        return max(0, (as_of - last).days), max(0, (as_of - first).days)
+    assert end.date is not None
+    lo, hi = end.date_window or (end.date, end.date)
+    return max(0, (lo - last).days), max(0, (hi - first).days)
 
 
 def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) -> tuple[Step, ...]:
@@ -915,6 +935,7 @@ def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) 
     route = facts.plan_route if facts.as_of == case.as_of_date else recommended_route(case, facts.as_of)
     settled = facts.legal_permanence is not None or facts.looked_after_end is not None
     evidence = std.route_evidence({m.type for m in facts.milestones if m.date is not None})
+    dates = [e.first for e in case.events]
     out: list[Step] = []
     for target in std.targets:
         if target.after is None:
@@ -933,11 +954,17 @@ def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) 
         elif waiting and start is not None:
             days = max(0, (facts.as_of - start).days)
         within = (here.status == "met") if here is not None and here.status in ("met", "missed") else None
+        window = (None if begin is None or days is None
+                  else _days_window(begin, here if end is not None else None, facts.as_of))
         out.append(Step(after=target.after, milestone=target.milestone, start=start, end=end, days=days,
                         waiting=waiting, exempt=exempt, target_days=target.days,
                         within_target=None if out_of_order else within, out_of_order=out_of_order,
                         undetermined=here is not None and here.status == "undetermined" and days is not None
-                        and not out_of_order))
+                        and not out_of_order,
+                        start_words=(when_words(dates, begin.event, start)
+                                     if begin is not None and start is not None else None),
+                        start_window=begin.date_window if begin is not None else None,
+                        days_window=window))
     return tuple(out)
 
 
