@@ -218,6 +218,14 @@ def test_an_xlsx_upload_is_read_in_memory(client: Any) -> None:
     assert r.json["sheet"]
 
 
+def test_a_word_chronology_upload_is_read_in_memory(client: Any) -> None:
+    from test_docx import FIRST, SECOND, docx
+
+    r = upload(client, data=docx([FIRST, SECOND]), filename="chronology.docx")
+    assert r.status_code == 201, r.json
+    assert r.json["events"] == 5
+
+
 def test_uploads_never_spool_to_disk(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import tempfile
 
@@ -307,8 +315,8 @@ def test_a_case_file_the_table_cannot_hold_is_refused_not_cut(client: Any) -> No
 
 
 @pytest.mark.parametrize(("filename", "data", "words"), [
-    ("report.docx", b"PK\x03\x04whatever", "not a chronology spreadsheet"),
-    ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00", "not a chronology spreadsheet"),
+    ("report.docx", b"PK\x03\x04whatever", "not a readable Word document"),
+    ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00", "not a chronology (.csv, .xlsx, .docx)"),
     ("chronology.csv", b"\x89PNG\r\n\x1a\n\x00\x00binary", "binary file"),
     ("chronology.csv", b"", "empty"),
     ("chronology.xlsx", b"PK\x03\x04this is not really a workbook", "not a readable Excel workbook"),

@@ -119,11 +119,11 @@ def main(debug: bool) -> None:
 
 
 def chronology_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--name, --dob, --ref and --sheet: what a chronology table (.csv, .xlsx) needs to be read as a case."""
+    """--name, --dob, --ref and --sheet: what a chronology table (.csv, .xlsx, .docx) needs to be read as a case."""
     for option in reversed((
-        click.option("--name", default=None, help="For a .csv/.xlsx chronology: the child's name or a pseudonym."),
-        click.option("--dob", default=None, help="For a .csv/.xlsx chronology: the date of birth, e.g. 14/03/2015."),
-        click.option("--ref", default=None, help="For a .csv/.xlsx chronology: the case reference."),
+        click.option("--name", default=None, help="For a chronology table: the child's name or a pseudonym."),
+        click.option("--dob", default=None, help="For a chronology table: the date of birth, e.g. 14/03/2015."),
+        click.option("--ref", default=None, help="For a chronology table: the case reference."),
         click.option("--sheet", default=None, help="For an .xlsx chronology: the sheet to read (default: the active "
                                                    "sheet, if visible, else the first visible one)."),
     )):
@@ -141,7 +141,7 @@ def check_chronology_options(files: tuple[str, ...], *values: str | None) -> Non
     if len(files) != 1:
         raise click.UsageError("--name, --dob, --ref and --sheet apply to one chronology file, not to several")
     if not is_table(files[0]):
-        raise click.UsageError("--name, --dob, --ref and --sheet apply to a chronology spreadsheet (.csv, .xlsx); "
+        raise click.UsageError("--name, --dob, --ref and --sheet apply to a chronology table (.csv, .xlsx, .docx); "
                                "a case file holds the child's name and date of birth itself")
 
 
@@ -155,7 +155,7 @@ def validate(files: tuple[str, ...], as_of: date | None, quiet: bool, name: str 
              dob: str | None = None, ref: str | None = None, sheet: str | None = None) -> None:
     """Check case FILES; print every problem as FILE:LINE:COL: field: what is wrong.
 
-    A chronology spreadsheet (.csv, .xlsx) is checked as `timeline import` reads it, with --name and --dob.
+    A chronology table (.csv, .xlsx, or a Word .docx) is checked as `timeline import` reads it, with --name and --dob.
     Exits 0 when every file is valid (warnings allowed), 1 when any is not.
     """
     from ..io.read import load_any
@@ -292,7 +292,7 @@ def render(case_files: tuple[str, ...], output: str, fmt: str | None, as_of: dat
     """Draw the timeline of CASE into OUTPUT (SVG, scene JSON, HTML, PDF or PNG).
 
     The chart's x axis is the child's age; warnings about the case are printed but do not stop it.
-    CASE may also be a chronology spreadsheet (.csv, .xlsx) with --name and --dob (see `timeline import`).
+    CASE may also be a chronology table (.csv, .xlsx, .docx) with --name and --dob (see `timeline import`).
 
     Batch: several CASEs or folders (their .yaml, .yml and .json files) and `-o OUTDIR/` render each case
     to OUTDIR/<name>.<format> (default PDF) in parallel (-j), keep going past bad files, print one line
@@ -433,7 +433,7 @@ def summary(case_file: str, as_json: bool, as_of: date | None, standards_file: s
             holidays_file: str | None = None) -> None:
     """Print the time measures of CASE: time looked after and share of life, placements and moves,
     hearings, legal permanence, each step to permanence against its target, late reviews and flags.
-    CASE may also be a chronology spreadsheet (.csv, .xlsx) with --name and --dob.
+    CASE may also be a chronology table (.csv, .xlsx, .docx) with --name and --dob.
     """
     from ..facts.compute import compute_facts, summary_dict, summary_text
     from ..facts.standards import load_standards
@@ -556,10 +556,12 @@ def cohort(inputs: tuple[str, ...], output: str, json_file: str | None, as_of: d
 def import_(table: str, name: str, dob: str, ref: str | None, as_of: str | None, sheet: str | None,
             jurisdiction: str | None, report_file: str | None, output: str, force: bool = False,
             ssda903: bool = False, child_ref: str | None = None) -> None:
-    """Turn a chronology spreadsheet FILE (.csv or .xlsx, one row per event, a header row) into a case file.
+    """Turn a chronology FILE (.csv, .xlsx, or a Word .docx table; a row per event) into a case file.
 
-    The header row is found among the first 20 rows by its headings (Date, Date or Period of Event, Event,
-    Significant Event, Details, Impact on the child, Action taken, Source, Agency, Type, Category ...).
+    A Word document is read from its tables (the title and other text around them are not), as one table
+    when the chronology is split into several; rows are counted down the document. The header row is
+    found among the first 20 rows by its headings (Date, Date or Period of Event, Event, Significant Event,
+    Details, Impact on the child, Action taken, Source, Agency, Type, Category ...).
     Dates as people write them: 20/01/2016, 20 Jan 2016, Jan 2016, 2016, c. 2016, w/c 18/07/11, early
     March 2016, Jan-Mar 2016, 14-16/03/2016, 2016/17; 'Unknown', 'TBC' or blank keep the row undated.
     Each row's type comes from a Type column or from its text; rows that name nothing known are life

@@ -1149,7 +1149,8 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
         return
     label, note = _event_label(text, notes)
     source = " ".join(value["source"].split())[:200] if value.get("source") else None
-    if label is None and not any(value.get(f) for f in ("type", "kind", "category")):
+    only_date = {c.strip() for c in cells if c.strip()} == {date_text.strip()}  # "2017" merged across the row
+    if only_date or (label is None and not any(value.get(f) for f in ("type", "kind", "category"))):
         _skip_empty(row.report, dated)
         return
     status = _status(value.get("status", ""))

@@ -254,7 +254,8 @@ def load_any(
 
 
 def read_table(path: str | Path, *, sheet: str | None = None, data: bytes | None = None) -> Table:
-    """Read a CSV (UTF-8, comma/semicolon/tab) or XLSX chronology into text cells; CaseError on any trouble.
+    """Read a CSV (UTF-8, comma/semicolon/tab), XLSX or Word (.docx) chronology into text cells; CaseError on any
+    trouble.
 
     `data`: the file's bytes when they are already in memory (an upload to `timeline serve`, which never
     writes one to disk); `path` then only names the file and picks the reader by its suffix.
@@ -263,7 +264,13 @@ def read_table(path: str | Path, *, sheet: str | None = None, data: bytes | None
     xlsx = str(path).lower().endswith((".xlsx", ".xlsm"))
     if sheet is not None and not xlsx:
         raise CaseError([Problem(name, None, None, "", "--sheet applies only to Excel (.xlsx) files")])
-    return read_table_data(_read_table_bytes(path, name, data), name, xlsx=xlsx, sheet=sheet)
+    data = _read_table_bytes(path, name, data)
+    if not xlsx:
+        from .docx import is_docx, read_docx  # the standard library's zip and XML, only for a Word document
+
+        if name.lower().endswith(".docx") or is_docx(data):  # by its parts too: a .docx renamed .csv
+            return read_docx(data, name)
+    return read_table_data(data, name, xlsx=xlsx, sheet=sheet)
 
 
 def _read_table_bytes(path: str | Path, name: str, data: bytes | None = None) -> bytes:

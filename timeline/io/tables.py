@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import CaseError, Problem
+from ..words import with_article
 from .messages import MAX_BYTES, cut
 
-TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".docx")
 MAX_TABLE_ROWS = 20_000
 MAX_TABLE_COLUMNS = 200
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell; a CSV cell longer than this is a broken file
@@ -31,6 +32,7 @@ MAX_MERGED_RANGES = 10_000
 _DELIMITERS = (",", ";", "\t")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the start of an OLE compound file (old .xls, or an encrypted workbook)
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_WORD_STREAM = "WordDocument".encode("utf-16-le")  # the main stream of an old Word .doc
 
 
 @dataclass(frozen=True)
@@ -91,10 +93,13 @@ def _csv_text(data: bytes, name: str) -> str:
 
 
 def _ole_message(data: bytes) -> str:
-    """What an OLE compound file (Office's older container) is: a password-protected workbook, or an old .xls."""
+    """What an OLE compound file (Office's older container) is: a password-protected file, an old Word .doc,
+    or an old .xls."""
     if _ENCRYPTED_STREAM in data:
         return ("is password-protected (encrypted), so it cannot be read; in Excel remove the password "
                 "(File > Info > Protect Workbook > Encrypt with Password, clear it), save, and try again")
+    if _WORD_STREAM in data:
+        return "is an old Word .doc file, which cannot be read; open it in Word and save it as .docx"
     return "is not an Excel .xlsx workbook (an old .xls file? save it as .xlsx or CSV UTF-8)"
 
 
@@ -205,8 +210,9 @@ def _cell_index(ref: str) -> tuple[int, int] | None:
     return (row - 1, col - 1) if row >= 1 and col >= 1 else None
 
 
-def _check_zip(data: bytes, name: str) -> None:
-    """Refuse a workbook whose parts would inflate past the limits, from the zip directory alone."""
+def check_zip(data: bytes, name: str, *, what: str = "Excel workbook") -> None:
+    """Refuse a workbook (or a Word document: `what`) whose parts would inflate past the limits, from the zip
+    directory alone."""
     import io as _io
     import zipfile
 
@@ -214,11 +220,11 @@ def _check_zip(data: bytes, name: str) -> None:
         with zipfile.ZipFile(_io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise table_fail(name, "is not a readable Excel workbook (a damaged zip file); open and re-save it, "
+        raise table_fail(name, f"is not a readable {what} (a damaged zip file); open and re-save it, "
                                 "or save it as CSV UTF-8") from None
     if len(infos) > MAX_XLSX_MEMBERS:
-        raise table_fail(name, f"holds {len(infos):,} parts; an Excel workbook holds a few dozen (not a "
-                                "chronology workbook?)")
+        raise table_fail(name, f"holds {len(infos):,} parts; {with_article(what)} holds a few dozen (not a "
+                                "chronology?)")
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
@@ -230,8 +236,8 @@ def _check_zip(data: bytes, name: str) -> None:
                                     "unpacked; a chronology is far smaller (split it, or save it as CSV UTF-8)")
     if total > MAX_XLSX_UNPACKED:
         raise table_fail(name, f"would unpack to {total // (1024 * 1024):,} MB, more than the "
-                                f"{MAX_XLSX_UNPACKED // (1024 * 1024)} MB a chronology workbook may hold; split it, or "
-                                "save it as CSV UTF-8")
+                                f"{MAX_XLSX_UNPACKED // (1024 * 1024)} MB a chronology {what.split()[-1]} may hold; "
+                                "split it, or save it as CSV UTF-8")
 
 
 def _choose_sheet(book: Any, name: str, sheet: str | None) -> Any:
@@ -361,7 +367,7 @@ def _open_workbook(data: bytes, name: str) -> Any:
         raise table_fail(name, _ole_message(data))
     if not data.startswith(b"PK\x03\x04"):
         raise table_fail(name, "is not an Excel .xlsx workbook (save it as .xlsx or CSV UTF-8)")
-    _check_zip(data, name)
+    check_zip(data, name)
     try:
         import openpyxl
     except ImportError:

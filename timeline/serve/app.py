@@ -27,6 +27,7 @@ from typing import Any, cast
 from flask import Flask, Request, Response, abort, current_app, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from ..io.tables import TABLE_SUFFIXES
 from ..problems import CaseError
 from . import state
 from .state import Draft, EditError, Gone, Store, WorkCase
@@ -37,7 +38,6 @@ TOKEN_HEADER = "X-Timeline-Token"
 RENDER_SLOTS = 2  # renders at once; the rest wait their turn (the machine's cores, and memory, are finite)
 RENDER_WAIT = 60.0  # seconds a request waits for a render slot before it is told the server is busy
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
-TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 FORMATS = {"svg": ("svg", "image/svg+xml"), "pdf": ("pdf", "application/pdf"), "png": ("png", "image/png"),
            "json": ("scene-json", "application/json")}
 VIEWS = ("full", "hearing", "training")
@@ -554,8 +554,8 @@ def read_upload() -> Draft:
     if upload is None or not upload.filename:
         if form.get("empty") in ("1", "true", "yes"):
             return state.draft_from_case(None, file="chronology.csv", child=child)
-        raise ApiError(422, "Choose a file to upload (a chronology spreadsheet .csv or .xlsx, or a case file "
-                            ".yaml or .json), or start from an empty table")
+        raise ApiError(422, "Choose a file to upload (a chronology spreadsheet .csv or .xlsx, a Word table .docx, "
+                            "or a case file .yaml or .json), or start from an empty table")
     name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:120] or "upload"
     data = upload.stream.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
@@ -569,7 +569,7 @@ def read_upload() -> Draft:
     except CaseError as exc:
         raise ApiError(422, f"{name} could not be read: " + "; ".join(
             problem_text(p) for p in exc.problems[:3]), [problem_json(p) for p in exc.problems]) from None
-    raise ApiError(422, f"{name} is not a chronology spreadsheet (.csv, .xlsx) or a case file (.yaml, .json); "
+    raise ApiError(422, f"{name} is not a chronology (.csv, .xlsx, .docx) or a case file (.yaml, .json); "
                         "save it as one of those")
 
 
