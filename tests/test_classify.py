@@ -625,3 +625,20 @@ def test_a_wish_is_not_a_move(text: str, jurisdiction: str) -> None:
     made = [(g.kind, g.type) for g in classify_text(text, jurisdiction=jurisdiction).guesses
             if g.kind in ("order", "placement")]
     assert made == [], made
+
+
+@pytest.mark.parametrize("text", ["Permanence Order granted (without authority to adopt)",
+                                  "PO without authority to adopt granted"])
+def test_a_permanence_order_without_authority_to_adopt_is_a_permanence_order(text: str) -> None:
+    """'without' read as a refusal: the legal permanence order was lost (a life event), and with it the
+    child's legal permanence."""
+    assert confident(text) == [("order", "po")]
+
+
+def test_an_order_varied_beside_a_move_is_a_move() -> None:
+    """'varied' is the order's word, not the placement's: the child moved (it was read as no move at all)."""
+    assert confident("Interim CSO varied - move to kinship with maternal gran") == [("placement", "kinship")]
+    assert confident("ICSO varied: residence with gran") == [("placement", "kinship")]
+    for text in ("Continued to live with gran", "ICSO continued, child remains with F/C",
+                 "Kinship placement continues"):
+        assert not [g for g in classify_text(text).guesses if g.kind == "placement"], text

@@ -589,6 +589,9 @@ class _Statement:
     cues: set[str]
     unsure_at: list[int]
     not_held_at: list[int]  # where a word says a hearing or meeting did not sit ("cancelled", "postponed")
+    # a word that something went on ("continues", "remains with", "varied") that is not an order's own ("ICSO
+    # varied - move to gran": the order was varied, the child moved); a placement beside one is no move
+    hedged: bool
     from_reach: set[int]
     other_child_at: int | None
     facts: list[_Match]
@@ -696,6 +699,8 @@ def _statement_of(text: str, toks: list[_Tok], ms: list[_Match], words: Words, c
         moved=moved, in_application=in_application, loose=loose, reference_at=reference_at, cues=cues,
         unsure_at=unsure_at,
         not_held_at=[m.i for m in ms if m.what.family == "not_held" and (reference_at is None or m.i <= reference_at)],
+        hedged=any(h.what.family == "hedge" and (reference_at is None or h.i <= reference_at)
+                   and not any(o.what.kind == "order" and 0 <= h.i - o.j <= 1 for o in ms) for h in ms),
         from_reach={f + k for f in from_at for k in range(FROM_REACH)},
         other_child_at=other_child_at, facts=facts, adm=adm,
         deciding_body=adm or any(m.what.family == "panel" or m.what.kind == "meeting" for m in facts),
@@ -790,7 +795,7 @@ def _placement(st: _Statement, m: _Match, code: str, confident: bool, reasons: l
             return None  # "F/C reported ...": a carer named is not a move
         confident = False
         reasons.append("a guess: no word says the child moved or lives there")
-    if "hedge" in st.cues:
+    if st.hedged:
         return None  # "kinship placement continues", "remains with F/C": no move
     return code, st.said(m), confident
 
