@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from timeline.cli.commands import main
 from timeline.dates import DateFormatError
+from timeline.facts.compute import compute_facts
 from timeline.io.chronology import chronology_date, import_file, load_any, match_type, read_date
 from timeline.io.read import load_case, read_table
 from timeline.model.vocabulary import load_vocabulary
@@ -641,3 +642,33 @@ def test_a_bare_event_heading_is_read_with_its_details(tmp_path: Path) -> None:
     rows = {r.row: r for r in imported.report.rows}
     assert rows[2].guessed and "from the column 'Details'" in " ".join(rows[2].why)
     assert not rows[3].guessed and any("Removed from CP register" in n for n in rows[3].notes)
+
+
+def test_headings_whose_details_say_what_happened(tmp_path: Path) -> None:
+    """A Word-style chronology: 'Significant Event' holds a heading, 'Details / Impact on child' what happened.
+    A hearing's Details say what it decided (the ICSO and the move to foster carers, the CSO): read too, as
+    guesses to check, labelled by the Details (the order's bar does not say "Children's Hearing"); a review
+    the Details call cancelled is a life event that says so, never a review held; "Voluntary support" (a
+    family helped at home) is not voluntary accommodation, which made the child looked after from Mar 2017."""
+    csv = write(tmp_path, "Date,Significant Event,Details / Impact on child\n"
+                "03/2017 - 05/2017,Voluntary support,Family support worker 2x weekly\n"
+                "04/09/2017,Children's Hearing,ICSO granted with condition of residence at foster carers\n"
+                "30/10/2017,Children's Hearing,CSO made - residence with foster carers\n"
+                "Nov 2017,LAAC review,Review was cancelled - IRO sick\n"
+                "01/02/2018,LAAC review,Plan: permanence away from home\n")
+    imported = import_file(csv, name="Ava", dob="14/03/2015", as_of="2018-09-01")
+    got = [(e.kind, e.type, e.first.isoformat()) for e in imported.case.events]
+    assert got == [("event", "other", "2017-03/2017-05"), ("hearing", "childrens_hearing", "2017-09-04"),
+                   ("order", "icso", "2017-09-04"), ("placement", "foster", "2017-09-04"),
+                   ("hearing", "childrens_hearing", "2017-10-30"), ("order", "cso", "2017-10-30"),
+                   ("event", "other", "2017-11"), ("meeting", "laac_review", "2018-02-01")]
+    labels = [e.label for e in imported.case.events]
+    assert labels[2] == labels[3] == "ICSO granted with condition of residence at foster carers"
+    assert labels[5] == "CSO made - residence with foster carers"
+    assert labels[6] == "LAAC review: Review was cancelled - IRO sick"
+    rows = {r.row: r for r in imported.report.rows}  # type: ignore[union-attr]
+    assert rows[3].guessed and "beside the heading \"Children's Hearing\"" in " ".join(rows[3].why)
+    assert "no longer say a meeting took place" in " ".join(rows[5].notes)
+    facts = compute_facts(imported.case)
+    assert facts.looked_after_start == dt.date(2017, 9, 4)  # not Mar 2017, from "Voluntary support"
+    assert facts.reviews_recorded == 1  # the cancelled review is not counted

@@ -31,7 +31,7 @@ from ..dates import DateFormatError, PartialDate, interval, month_date, parse_da
 from ..model.case import Case, Child
 from ..model.vocabulary import JURISDICTIONS, KINDS, SPAN_KINDS, Vocabulary, load_vocabulary
 from ..problems import CaseError, Problem, visible
-from ..words import ELLIPSIS, shorten
+from ..words import ELLIPSIS, a_or_an, shorten
 from .read import (
     Loaded,
     SourceMap,
@@ -769,6 +769,14 @@ def _no_header(table: Table, words: ColumnWords, columns: dict[str, str | list[s
 # ---------------------------------------------------------------- rows
 
 
+def _says_what_happened(heading: str) -> bool:
+    """Whether a note column's heading is the kind that says what happened ("Details", "Notes", and headed by
+    one of those words: "Details / Impact on child", "Notes and actions"), rather than one aspect of it
+    ("Impact", "Outcome", "Analysis")."""
+    words = _norm(heading).split()
+    return bool(words) and words[0] in _GENERIC_NOTES
+
+
 def _label_and_note(text: str) -> tuple[str | None, str | None]:
     """Free text -> (short label for the chart, full text for the table when the label had to be cut)."""
     text = text.strip()
@@ -1113,6 +1121,9 @@ class _RowRead:
     header: dict[str, str]
     value: dict[str, str]
     report: _RowDraft
+    # (kind, type) -> label, for what a heading's Details decided ("ICSO granted ..." under "Children's
+    # Hearing"): labelled by the Details, so the order's bar does not read "Children's Hearing"
+    decided_labels: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def where(self, name: str) -> str:
         """How a message names this row's cell of field `name`."""
@@ -1236,6 +1247,11 @@ def _read_end(row: _RowRead, pivot_year: int, note: str | None) -> tuple[DateRea
     return end_read, note
 
 
+# What a heading's Details may add to it: what a hearing or meeting decided (an order, a move, a step);
+# never another sitting or a life event, which the heading already is.
+_DECIDED_KINDS = frozenset({"order", "placement", "milestone"})
+
+
 def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str, str]]
                   ) -> tuple[list[_Guess], str | None]:
     """What the row's words say it is (the classifier, with the Kind or Type column as a hint), and the court
@@ -1264,15 +1280,30 @@ def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str
     hint_column = header.get("kind", "kind") if value.get("kind") else header.get("type", "type")
     if kind_hint is None and hints.category_kind is not None:
         kind_hint, hint_column = hints.category_kind, header.get("category", "category")
-    described = next(((h, v) for h, v in notes if _norm(h) in _GENERIC_NOTES), None) if text else None
+    described = next(((h, v) for h, v in notes if _says_what_happened(h)), None) if text else None
     if known and described is not None and len(known) == 1 and _norm(known[0].matched) == _norm(text):
         # the text is a bare heading ("CP reg") and Details says what happened to it ("Removed from CP
         # register"): when the two read together no longer state it, it ended or did not happen
         together, _ = read(f"{text} - {described[1]}")
         if all((g.kind, g.type) != (known[0].kind, known[0].type) for g in together):
             row.report.notes.append(f"the column '{shorten(described[0])}' says more of \"{shorten(text)}\" "
-                                    f"(\"{shorten(described[1])}\"): not a new {known[0].kind}; kept as a life event")
+                                    f"(\"{shorten(described[1])}\"): read together, they no longer say "
+                                    f"{a_or_an(known[0].kind)} {known[0].kind} took place or began; kept as a life "
+                                    "event")
+            said, _ = _event_label(f"{text}: {described[1]}", [])  # "LAAC review: cancelled", not "LAAC review"
+            if said:
+                row.decided_labels[("event", "other")] = said
             return [("event", "other", None, True)], None
+        # "Children's Hearing" in the Event column, "ICSO granted, residence with foster carers" in Details: the
+        # heading names the sitting, the Details what it decided; the decision is read too, as a guess
+        more = [g for g in together if g.confident and g.kind in _DECIDED_KINDS
+                and (g.kind, g.type) != (known[0].kind, known[0].type)]
+        if more:
+            why = f"from the column '{shorten(described[0])}' beside the heading \"{shorten(text)}\": a guess, check it"
+            decided, _ = _event_label(described[1], [])
+            row.decided_labels.update({(g.kind, g.type): decided for g in more if decided})
+            return [(known[0].kind, known[0].type, known[0].why, known[0].confident),
+                    *((g.kind, g.type, f"{g.why}, {why}", False) for g in more)], court
     if known:
         return [(g.kind, g.type, g.why, g.confident) for g in known], court
     if described is not None:  # "Kinship" in the Event column, "Moved to aunt's under s25" in Details: a guess
@@ -1352,7 +1383,8 @@ def _add_events(row: _RowRead, guesses: list[_Guess], read: DateRead, end_read: 
     for i, (kind, code, _, _) in enumerate(guesses):
         dates = _dates_for(kind, read, end_read, report, with_span=spans)
         event: dict[str, Any] = {"kind": kind, "type": code, **dates}
-        event_label = _with_court(texts.label, texts.court) if kind == "hearing" else texts.label
+        event_label = (_with_court(texts.label, texts.court) if kind == "hearing"
+                       else row.decided_labels.get((kind, code), texts.label))
         for name, text_value in (("label", event_label), ("note", texts.note if i == 0 else None),
                                  ("source", texts.source)):
             if text_value:

@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from ..model.vocabulary import JURISDICTIONS, KINDS, Vocabulary, load_vocabulary
+from ..words import with_article
 
 # A chronology cell can hold pages of notes; what a row states is in its first lines. Bounding the scan keeps
 # the cost of a huge cell the same as a short one.
@@ -47,14 +48,15 @@ UNSURE_REACH = 3
 
 FACT_FAMILIES: dict[str, str] = {k: k for k in KINDS}
 CUE_FAMILIES: frozenset[str] = frozenset(
-    {"application", "petition", "lodged", "recommend", "decide", "permanence", "plan", "future", "negation", "end",
+    {"application", "petition", "lodged", "recommend", "decide", "permanence", "plan", "future", "negation",
+     "not_held", "end",
      "reference", "from", "other_child", "move", "affirm", "hedge", "report", "noise"}
 )
 FAMILIES: frozenset[str] = frozenset({*FACT_FAMILIES, "panel", *CUE_FAMILIES})
 # Families after which nothing in the same statement is a fact of what happened.
-_NOT_FACT = frozenset({"negation", "plan", "future"})
+_NOT_FACT = frozenset({"negation", "not_held", "plan", "future"})
 # Families that also make a hearing or meeting beside them a guess ("review cancelled", "hearing to be arranged").
-_MAY_NOT_HAVE_HAPPENED = frozenset({"negation", "future"})
+_MAY_NOT_HAVE_HAPPENED = frozenset({"negation", "not_held", "future"})
 _BREAK = ""
 
 
@@ -586,6 +588,10 @@ class _Statement:
     reference_at: int | None
     cues: set[str]
     unsure_at: list[int]
+    not_held_at: list[int]  # where a word says a hearing or meeting did not sit ("cancelled", "postponed")
+    # a word that something went on ("continues", "remains with", "varied") that is not an order's own ("ICSO
+    # varied - move to gran": the order was varied, the child moved); a placement beside one is no move
+    hedged: bool
     from_reach: set[int]
     other_child_at: int | None
     facts: list[_Match]
@@ -612,6 +618,14 @@ class _Statement:
     def unsure(self, m: _Match) -> bool:
         """Whether a cue just around `m` says it may not have happened ("review cancelled")."""
         return any(m.i - UNSURE_REACH <= k < m.j + UNSURE_REACH for k in self.unsure_at)
+
+    def not_held(self, m: _Match) -> str | None:
+        """The word just around `m` that says it did not sit ("cancelled", "postponed"), as written; else None."""
+        near = next((k for k in self.not_held_at if m.i - UNSURE_REACH <= k < m.j + UNSURE_REACH), None)
+        if near is None:
+            return None
+        cue = next(x for x in self.ms if x.i == near and x.what.family == "not_held")
+        return _said(self.text, self.toks, cue.i, cue.j)
 
     def said(self, m: _Match, extend: bool = False) -> str:
         """The words of `m` as written; `extend`: with the verb that says an order was made ("ICSO made")."""
@@ -683,7 +697,11 @@ def _statement_of(text: str, toks: list[_Tok], ms: list[_Match], words: Words, c
     return _Statement(
         text=text, toks=toks, ms=ms, words=words, court=court, foreign=foreign, review_named=review_named,
         moved=moved, in_application=in_application, loose=loose, reference_at=reference_at, cues=cues,
-        unsure_at=unsure_at, from_reach={f + k for f in from_at for k in range(FROM_REACH)},
+        unsure_at=unsure_at,
+        not_held_at=[m.i for m in ms if m.what.family == "not_held" and (reference_at is None or m.i <= reference_at)],
+        hedged=any(h.what.family == "hedge" and (reference_at is None or h.i <= reference_at)
+                   and not any(o.what.kind == "order" and 0 <= h.i - o.j <= 1 for o in ms) for h in ms),
+        from_reach={f + k for f in from_at for k in range(FROM_REACH)},
         other_child_at=other_child_at, facts=facts, adm=adm,
         deciding_body=adm or any(m.what.family == "panel" or m.what.kind == "meeting" for m in facts),
         hearings=hearings, argued=bool(hearings & words.hearings_about_orders),
@@ -706,6 +724,12 @@ def _fact(st: _Statement, m: _Match, kind: str, code: str) -> _Candidate | None:
     elif kind == "placement":
         judged = _placement(st, m, code, entry.confident, reasons)
     elif kind in ("hearing", "meeting") or entry.family == "panel":
+        cue = st.not_held(m)
+        if cue is not None:  # "LAAC review cancelled": no review sat; the row stays, as a life event
+            shown = st.said(m)
+            return _Candidate(m.i, "event", "other", shown,
+                              f'"{shown}" with "{cue}": it did not sit, so it is kept as a life event, not '
+                              f"counted as {with_article(_name(vocab, kind, code).lower())}", True)
         judged = _sitting(st, m, code, entry.confident, reasons)
     elif kind == "milestone":
         judged = _milestone(st, m, code, entry.confident, reasons)
@@ -771,7 +795,7 @@ def _placement(st: _Statement, m: _Match, code: str, confident: bool, reasons: l
             return None  # "F/C reported ...": a carer named is not a move
         confident = False
         reasons.append("a guess: no word says the child moved or lives there")
-    if "hedge" in st.cues:
+    if st.hedged:
         return None  # "kinship placement continues", "remains with F/C": no move
     return code, st.said(m), confident
 
