@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from timeline.cli.commands import main
@@ -672,3 +673,32 @@ def test_headings_whose_details_say_what_happened(tmp_path: Path) -> None:
     facts = compute_facts(imported.case)
     assert facts.looked_after_start == dt.date(2017, 9, 4)  # not Mar 2017, from "Voluntary support"
     assert facts.reviews_recorded == 1  # the cancelled review is not counted
+
+
+def test_the_written_case_file_says_what_was_guessed(tmp_path: Path) -> None:
+    """The import report is printed once; the case file the worker opens and edits keeps, above the events
+    of each guessed row, the row and why it was a guess (as YAML comments, which load as nothing)."""
+    csv = write(tmp_path, "Date,Significant Event,Details\n"
+                "04/09/2017,Children's Hearing,ICSO granted with condition of residence at foster carers\n"
+                "01/02/2018,LAAC review,Plan: permanence away from home\n")
+    out = tmp_path / "ava.yaml"
+    result = CliRunner().invoke(main, ["import", str(csv), "--name", "Ava", "--dob", "14/03/2015", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    at = lines.index("  # row 2: a guess, check it (the next 3 events)")
+    assert lines[at + 1].startswith('  # read "Children\'s Hearing"')
+    assert any('"ICSO granted" as Interim Compulsory Supervision Order' in line for line in lines[at:at + 4])
+    assert not any(line.startswith("  # row 3") for line in lines)  # the review row was read, not guessed
+    assert [e.type for e in load_case(out).case.events] == ["childrens_hearing", "icso", "foster", "laac_review"]
+
+
+def test_a_comment_in_a_case_file_stays_one_comment() -> None:
+    """A comment holds user words; a line break in them must not start a YAML line of its own."""
+    from timeline.io.casefile import dump_case
+    from timeline.model.case import Case
+
+    case = Case.model_validate({"child": {"name": "Io", "date_of_birth": "2014-05-01"}, "events": [
+        {"kind": "event", "type": "other", "date": "2016-01-02", "label": "x"}]})
+    text = dump_case(case, comments={0: ["row 2: read \"x\nkind: order\" as nothing"]})
+    assert '  # row 2: read "x kind: order" as nothing' in text.splitlines()
+    assert dump_case(Case.model_validate(yaml.safe_load(text))) == dump_case(case)

@@ -596,7 +596,7 @@ def import_(table: str, name: str, dob: str, ref: str | None, as_of: str | None,
     except ImportFailed as exc:
         write_report(exc.report)
         raise
-    text = dump_case(imported.case)
+    text = dump_case(imported.case, comments=imported.report.guesses() if imported.report is not None else None)
     validate_data(*parse_yaml(text, output))  # what is written must load as it stands
     if imported.report is not None:
         click.echo(imported.report.text(), nl=False)

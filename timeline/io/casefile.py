@@ -10,6 +10,7 @@ breaks and look-alike values (`yes`, `2016`, `null`) all read back as the same t
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
 import yaml
 
@@ -62,8 +63,11 @@ def _event_lines(event: AnyEvent) -> list[str]:
     return lines
 
 
-def dump_case(case: Case) -> str:
-    """The case as case-file YAML (schema comment first); loading it gives back an equal Case."""
+def dump_case(case: Case, *, comments: Mapping[int, Sequence[str]] | None = None) -> str:
+    """The case as case-file YAML (schema comment first); loading it gives back an equal Case.
+
+    `comments`: event index -> lines written as YAML comments above that event (the importer's guesses, so
+    the file says what to check); each on one line, so no text can end the comment."""
     lines = [SCHEMA_COMMENT, f"version: {case.version}", "child:", f"  name: {quote(case.child.name)}",
              f"  date_of_birth: {case.child.date_of_birth.isoformat()}"]
     if case.child.ref is not None:
@@ -82,7 +86,9 @@ def dump_case(case: Case) -> str:
         lines.append("events: []")
     else:
         lines.append("events:")
-        for event in case.events:
+        for index, event in enumerate(case.events):
+            for comment in (comments or {}).get(index, ()):
+                lines.append("  # " + " ".join(comment.split()))
             lines.extend(_event_lines(event))
     if case.undated:  # rows with no known date: kept for the chronology table, never drawn or counted
         lines.append("undated:")

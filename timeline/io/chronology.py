@@ -898,6 +898,18 @@ class ImportReport:
         """The report for a person: one line per row, guesses marked '?', skipped and undated rows said."""
         return format_report(self)
 
+    def guesses(self) -> dict[int, tuple[str, ...]]:
+        """Event index -> what the written case file says above that event when its row was a guess: the row
+        and every reading of it ("row 10: a guess, check it", 'read "ICSO granted" as ...'), so the file the
+        worker opens and edits says what was guessed and why, not only the report printed once."""
+        out: dict[int, tuple[str, ...]] = {}
+        for r in self.rows:
+            if r.guessed and r.became:  # once, above the first of the row's events (the rest follow it)
+                out[int(r.became[0]["index"])] = (f"row {r.row}: a guess, check it"
+                                                  + (f" (the next {len(r.became)} events)" if len(r.became) > 1
+                                                     else ""), *r.why)
+        return out
+
 
 class ImportFailed(CaseError):
     """The table could not be imported; `problems` as for any CaseError, and the report of what was read."""
