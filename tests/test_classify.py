@@ -642,3 +642,19 @@ def test_an_order_varied_beside_a_move_is_a_move() -> None:
     for text in ("Continued to live with gran", "ICSO continued, child remains with F/C",
                  "Kinship placement continues"):
         assert not [g for g in classify_text(text).guesses if g.kind == "placement"], text
+
+
+def test_orders_listed_with_and_share_the_verb() -> None:
+    """'Care order and placement order made' beside a hearing lost the care order: "and" cut it off from
+    "made", and an order beside a hearing with no verb of its own is not one made."""
+    got = [(g.kind, g.type) for g in classify_text("Final hearing - Care order and placement order made",
+                                                    jurisdiction="england-wales").guesses if g.confident]
+    assert got == [("hearing", "final_hearing"), ("order", "care_order"), ("order", "placement_order")]
+    assert confident("Grounds hearing: ICSO and CPO granted") == [
+        ("hearing", "grounds_hearing"), ("order", "icso"), ("order", "cpo")]  # "CPO granted" holds its verb
+    assert confident("ICSO made and CPO refused") == [("order", "icso")]  # each its own verb: not listed
+
+
+def test_a_sitting_that_did_not_sit_says_which() -> None:
+    (guess,) = classify_text("Second CLA review - cancelled due to IRO illness", jurisdiction="england-wales").guesses
+    assert guess.kind == "event" and guess.did_not_sit == ("meeting", "cla_review")

@@ -702,3 +702,15 @@ def test_a_comment_in_a_case_file_stays_one_comment() -> None:
     text = dump_case(case, comments={0: ["row 2: read \"x\nkind: order\" as nothing"]})
     assert '  # row 2: read "x kind: order" as nothing' in text.splitlines()
     assert dump_case(Case.model_validate(yaml.safe_load(text))) == dump_case(case)
+
+
+def test_a_review_the_details_call_cancelled_is_not_a_review(tmp_path: Path) -> None:
+    """The heading 'CLA review' with Details 'Second CLA review - cancelled ...': the cancellation is too far
+    from the heading's words for the two read together to say so, but the Details alone say that review did
+    not sit; it was counted as a review held."""
+    csv = write(tmp_path, "Date,Event,Details\n"
+                "10/03/2019,Accommodated under s20,Placed with foster carers\n"
+                "June 2019,CLA review,Second CLA review - cancelled due to IRO illness\n")
+    imported = import_file(csv, name="Jo", dob="01/01/2018", jurisdiction="england-wales")
+    assert [(e.kind, e.type) for e in imported.case.events][-1] == ("event", "other")
+    assert imported.case.events[-1].label == "CLA review: Second CLA review - cancelled due to IRO illness"

@@ -1297,7 +1297,9 @@ def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str
         # the text is a bare heading ("CP reg") and Details says what happened to it ("Removed from CP
         # register"): when the two read together no longer state it, it ended or did not happen
         together, _ = read(f"{text} - {described[1]}")
-        if all((g.kind, g.type) != (known[0].kind, known[0].type) for g in together):
+        heading = (known[0].kind, known[0].type)
+        if (all((g.kind, g.type) != heading for g in together)
+                or any(g.did_not_sit == heading for g in read(described[1])[0])):  # "Second review - cancelled"
             row.report.notes.append(f"the column '{shorten(described[0])}' says more of \"{shorten(text)}\" "
                                     f"(\"{shorten(described[1])}\"): read together, they no longer say "
                                     f"{a_or_an(known[0].kind)} {known[0].kind} took place or began; kept as a life "

@@ -72,6 +72,8 @@ class Guess:
     matched: str  # the words in the text that decided it, as written ("F/C", "ICSO made")
     why: str  # plain words: 'read "F/C" as foster care'
     confident: bool  # False = a weak guess the user should check
+    # a life event that is a sitting that did not sit ("CLA review cancelled"): that sitting's (kind, type)
+    did_not_sit: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,6 +428,7 @@ class _Candidate:
     matched: str
     why: str
     confident: bool
+    did_not_sit: tuple[str, str] | None = None
 
 
 @dataclass(slots=True)
@@ -479,7 +482,11 @@ def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _
     for m in matches:
         for k in range(m.i, m.j):
             covered[k] = True
-    clause_of, sentence_of = _clauses(toks, covered, words)
+    # "Care order and placement order made": orders listed with "and" share the verb after the last one
+    ends = {m.j for m in matches if m.what.kind == "order"}
+    starts = {m.i for m in matches if m.what.kind == "order"}
+    listed = {k for k, tok in enumerate(toks) if tok.norm == "and" and k in ends and k + 1 in starts}
+    clause_of, sentence_of = _clauses(toks, covered, words, listed)
     statements: dict[int, list[_Match]] = {}
     for m in matches:
         statements.setdefault(clause_of[m.i], []).append(m)
@@ -513,14 +520,16 @@ def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _
     return _Reading(result, matches, foreign, court)
 
 
-def _clauses(toks: list[_Tok], covered: list[bool], words: Words) -> tuple[list[int], dict[int, int]]:
+def _clauses(toks: list[_Tok], covered: list[bool], words: Words, listed: set[int] | None = None
+             ) -> tuple[list[int], dict[int, int]]:
     """Each token's statement (clause), and each clause's sentence: a sentence ends at a break, a clause also
-    at "and", "but", ... that are not inside a matched phrase."""
+    at "and", "but", ... that are not inside a matched phrase, nor an "and" between two orders (`listed`)."""
     clause_of: list[int] = []
     sentence_of: dict[int, int] = {}
     clause = sentence = 0
+    joined = listed or set()
     for k, tok in enumerate(toks):
-        if tok.norm == _BREAK or (not covered[k] and tok.norm in words.clause_words):
+        if tok.norm == _BREAK or (not covered[k] and tok.norm in words.clause_words and k not in joined):
             clause += 1
             sentence += tok.norm == _BREAK
         clause_of.append(clause)
@@ -683,6 +692,9 @@ def _statement_of(text: str, toks: list[_Tok], ms: list[_Match], words: Words, c
         for m in ms
         if m.what.family in CUE_FAMILIES and (reference_at is None or m.i <= reference_at)
     }
+    # an order's own phrase may hold the verb ("CPO granted"): the statement then says an order was made
+    if any(m.what.kind == "order" and _ends_made(toks, m, words) for m in ms):
+        cues.add("affirm")
     # "Review cancelled", "hearing to be arranged": a cue just around a hearing or meeting says it may not have
     # happened; "LAAC review: plan for rehabilitation considered" is a review that happened.
     unsure_at = [m.i for m in ms if m.what.family in _MAY_NOT_HAVE_HAPPENED
@@ -709,6 +721,12 @@ def _statement_of(text: str, toks: list[_Tok], ms: list[_Match], words: Words, c
     )
 
 
+def _ends_made(toks: list[_Tok], m: _Match, words: Words) -> bool:
+    """Whether a match's last word says it was made ("CPO granted": the verb inside the order's phrase)."""
+    last = words.index.get((toks[m.j - 1].norm,)) if m.j - m.i > 1 else None
+    return last is not None and last.family == "affirm"
+
+
 # What a fact of each kind becomes: (type, the words shown, confident), or None when the statement does not
 # make it; each reads the statement and adds its reasons to the list.
 _Judged = tuple[str, str, bool] | None
@@ -729,7 +747,7 @@ def _fact(st: _Statement, m: _Match, kind: str, code: str) -> _Candidate | None:
             shown = st.said(m)
             return _Candidate(m.i, "event", "other", shown,
                               f'"{shown}" with "{cue}": it did not sit, so it is kept as a life event, not '
-                              f"counted as {with_article(_name(vocab, kind, code).lower())}", True)
+                              f"counted as {with_article(_name(vocab, kind, code).lower())}", True, (kind, code))
         judged = _sitting(st, m, code, entry.confident, reasons)
     elif kind == "milestone":
         judged = _milestone(st, m, code, entry.confident, reasons)
@@ -891,7 +909,7 @@ def _exact_type(text: str, words: Words, kind: str | None) -> tuple[str, str] | 
 
 
 def _freeze(reading: _Reading) -> Classified:
-    guesses = tuple(Guess(c.kind, c.type, c.matched, c.why, c.confident) for c in reading.guesses)
+    guesses = tuple(Guess(c.kind, c.type, c.matched, c.why, c.confident, c.did_not_sit) for c in reading.guesses)
     return Classified(guesses, tuple(f.show for f in reading.foreign), reading.court)
 
 
