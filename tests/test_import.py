@@ -641,3 +641,27 @@ def test_a_bare_event_heading_is_read_with_its_details(tmp_path: Path) -> None:
     rows = {r.row: r for r in imported.report.rows}
     assert rows[2].guessed and "from the column 'Details'" in " ".join(rows[2].why)
     assert not rows[3].guessed and any("Removed from CP register" in n for n in rows[3].notes)
+
+
+def test_an_order_type_beside_details_of_an_application_is_an_application(tmp_path: Path) -> None:
+    """A Type 'Adoption order' with Details 'Application made' (or 'petition', 'application lodged') asks the
+    court for the order; it made a granted adoption order. An application is a step, never the order; the
+    Type read with Details that say it was granted stays the order."""
+    csv = write(tmp_path, "Date,Type,Details\n"
+                "02/05/2017,Adoption order,Application made\n"
+                "03/09/2017,Adoption order,application lodged at Glasgow Sheriff Court\n"
+                "04/11/2017,Adoption Order,Petition\n"
+                "07/02/2018,PO,Application made by LA\n"
+                "06/01/2019,Adoption order,Granted\n")
+    imported = import_file(csv, name="Amy", dob="14/03/2015")
+    got = [(e.kind, e.type, e.first.isoformat()) for e in imported.case.events]
+    assert got == [("milestone", "application_lodged", "2017-05-02"),
+                   ("milestone", "application_lodged", "2017-09-03"),
+                   ("milestone", "application_lodged", "2017-11-04"),
+                   ("milestone", "application_lodged", "2018-02-07"),
+                   ("order", "adoption", "2019-01-06")]
+    assert imported.report is not None
+    rows = {r.row: r for r in imported.report.rows}
+    said = " ".join(rows[2].notes)
+    assert "an application to the court, not the order itself" in said and "'Details'" in said
+    assert rows[4].guessed  # "Petition" alone does not say it was lodged

@@ -1167,7 +1167,7 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
         guesses: list[_Guess] = [(value["kind"], value["type"], None, True)]
         court = None
     elif hints.decided is not None and not hints.from_text:
-        guesses, court = [(hints.decided[0], hints.decided[1], None, True)], None
+        guesses, court = _typed(row, hints.decided, text, notes), None
     else:
         guesses, court = _read_guesses(row, hints, text, notes)
     if read is not None and dated and hints.from_text and not exact:
@@ -1233,6 +1233,38 @@ def _read_end(row: _RowRead, pivot_year: int, note: str | None) -> tuple[DateRea
     row.report.warnings.extend(f"{row.where('end')}: {w}" for w in end_read.warnings)
     row.report.why.extend(end_read.why)
     return end_read, note
+
+
+def _typed(row: _RowRead, decided: tuple[str, str], text: str, notes: list[tuple[str, str]]) -> list[_Guess]:
+    """The event the Type column names, unless the row's words say the order was only asked for.
+
+    "Adoption order" in Type with "Application made" (or "petition", "application lodged") in Details asks
+    the court for the order: it is an application, a step, never the order itself. The Type is read together
+    with the words the label comes from (the text, else the first note); the order stays when the two read
+    together still state it, or the words say nothing of an application, or say it was granted ("Granted on
+    the adopters' petition"). An application that is not a step of the journey ("CPO", "Application made")
+    is kept as a life event."""
+    from .classify import classify_text, cue_families
+
+    kind, code = decided
+    body, column = (text, row.header.get("text", "text")) if text else (notes[0][1], notes[0][0]) if notes \
+        else ("", "")
+    if kind != "order" or not body:
+        return [(kind, code, None, True)]
+    type_words = row.value.get("type", "")
+    together = [g for g in classify_text(f"{type_words} - {body}", jurisdiction=row.vocab.name).guesses
+                if g.kind in KINDS and g.type in row.vocab.codes(g.kind)]
+    cues = cue_families(body, jurisdiction=row.vocab.name)
+    if (kind, code) in {(g.kind, g.type) for g in together} or not cues & {"application", "petition"} \
+            or "affirm" in cues:
+        return [(kind, code, None, True)]
+    kept: list[_Guess] = [(g.kind, g.type, g.why, g.confident) for g in together if g.kind != "order"]
+    became = (f"kept as the step '{row.vocab.term('milestone', 'application_lodged').label.lower()}'"
+              if ("milestone", "application_lodged") in {(k, t) for k, t, _, _ in kept} else "kept as a life event")
+    row.report.notes.append(f"the column '{shorten(row.header.get('type', 'type'))}' says \"{shorten(type_words)}\" "
+                            f"and the column '{shorten(column)}' says \"{shorten(body)}\": an application to the "
+                            f"court, not the order itself; {became}")
+    return kept or [("event", "other", None, True)]
 
 
 def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str, str]]

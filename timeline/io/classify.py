@@ -908,6 +908,14 @@ def says_move(text: str, *, jurisdiction: str = "scotland") -> bool:
     return any(tok.norm in words.moving_words for tok in _tokens(text[:MAX_SCAN]))
 
 
+def cue_families(text: str, *, jurisdiction: str = "scotland") -> frozenset[str]:
+    """The families of the cue words in a text ("application", "affirm", "end" ...): what a row's Details say
+    of the order its Type names ("Application made": asked for, not made; "Granted": made)."""
+    words = load_words(jurisdiction)
+    own, _ = _both(_tokens(text[:MAX_SCAN]), words)
+    return frozenset(m.what.family for m in own if m.what.family in CUE_FAMILIES)
+
+
 @lru_cache(maxsize=16384)
 def _foreign_in(text: str, expected: str) -> tuple[Foreign, ...]:
     """Other jurisdictions' words in one text, in order (pure, so kept: a workspace reads every unchanged
