@@ -601,3 +601,24 @@ def test_a_wish_is_not_a_move(text: str, jurisdiction: str) -> None:
     made = [(g.kind, g.type) for g in classify_text(text, jurisdiction=jurisdiction).guesses
             if g.kind in ("order", "placement")]
     assert made == [], made
+
+
+@pytest.mark.parametrize(
+    ("text", "ended"),
+    [
+        ("CSO terminated at review hearing", ["cso"]),
+        ("CSO discharged", ["cso"]),
+        ("Deregistered", ["cp_register"]),
+        ("Removed from the child protection register", ["cp_register"]),
+        ("ICSO lapsed", ["icso"]),
+        ("CSO not terminated", []),
+        ("Plan for CSO to be terminated", []),
+        ("LAAC review recommended CSO be terminated", []),
+        ("Left F/C; CSO continues", []),
+        ("Application to terminate the CSO", []),
+    ],
+)
+def test_an_order_said_to_end_is_read_as_its_end(text: str, ended: list[str]) -> None:
+    """What a text says ended is read (the importer ends the open order), never from a plan, a negation, an
+    application, a recommendation or a home left."""
+    assert [g.type for g in classify_text(text).ended] == ended

@@ -665,3 +665,38 @@ def test_an_order_type_beside_details_of_an_application_is_an_application(tmp_pa
     said = " ".join(rows[2].notes)
     assert "an application to the court, not the order itself" in said and "'Details'" in said
     assert rows[4].guessed  # "Petition" alone does not say it was lodged
+
+
+def test_an_order_or_registration_said_to_end_ends_the_open_one(tmp_path: Path) -> None:
+    """'CSO terminated', 'CSO discharged', 'Deregistered', 'Removed from the child protection register' ended
+    nothing (a life event, or with a Type column a new order). They end the open order or registration they
+    name on the row's date, and every row is kept; one that is not open is never ended: the row is kept and
+    a warning says so."""
+    csv = write(tmp_path, "Date,Type,Details\n"
+                "20/03/2016,CSO,CSO made at hearing\n"
+                "21/04/2016,,Name placed on the child protection register\n"
+                "10/01/2017,,CSO terminated at review hearing\n"
+                "13/04/2017,,Deregistered\n"
+                "01/06/2017,,ICSO discharged\n"
+                "02/07/2017,CP register,Removed from the child protection register\n"
+                "03/08/2018,CSO,CSO made\n"
+                "04/09/2018,CSO,Discharged\n")
+    imported = import_file(csv, name="Amy", dob="14/03/2015", as_of="2019-01-01")
+    got = [(e.kind, e.type, e.first.isoformat(), e.last.isoformat() if e.last else None)
+           for e in imported.case.events]
+    assert got == [("order", "cso", "2016-03-20", "2017-01-10"),
+                   ("order", "cp_register", "2016-04-21", "2017-04-13"),
+                   ("hearing", "review_hearing", "2017-01-10", "2017-01-10"),
+                   ("event", "other", "2017-04-13", "2017-04-13"),
+                   ("event", "other", "2017-06-01", "2017-06-01"),
+                   ("event", "other", "2017-07-02", "2017-07-02"),
+                   ("order", "cso", "2018-08-03", "2018-09-04"),
+                   ("event", "other", "2018-09-04", "2018-09-04")]
+    assert imported.report is not None
+    rows = {r.row: r for r in imported.report.rows}
+    assert len(rows) == 8 and all(r.status == "event" for r in rows.values())
+    assert any("ends the Compulsory Supervision Order of row 2 on this date" in n for n in rows[4].notes)
+    assert any('ended on 10 Jan 2017 (row 4 says "CSO terminated at review hearing")' in n for n in rows[2].notes)
+    assert any("ends the child protection registration of row 3" in n for n in rows[5].notes)
+    for n in (6, 7):  # no ICSO was ever open; the registration had already ended
+        assert any("so nothing was ended: check the dates" in w for w in rows[n].warnings), rows[n].warnings
