@@ -700,3 +700,18 @@ def test_an_order_or_registration_said_to_end_ends_the_open_one(tmp_path: Path) 
     assert any("ends the child protection registration of row 3" in n for n in rows[5].notes)
     for n in (6, 7):  # no ICSO was ever open; the registration had already ended
         assert any("so nothing was ended: check the dates" in w for w in rows[n].warnings), rows[n].warnings
+
+
+def test_discharged_from_hospital_to_a_home_starts_the_placement(tmp_path: Path) -> None:
+    """'Discharged from hospital to foster carers' names where the baby went: it was read as the end of
+    something and the carers as the home left ("from"), so the placement was lost to a health event.
+    'Discharged from hospital' alone stays a health event."""
+    csv = write(tmp_path, "Date,Details\n"
+                "20/03/2015,Discharged from hospital to foster carers\n"
+                "01/05/2015,discharged from the hospital into the care of her gran\n"
+                "02/06/2015,Discharged from hospital\n")
+    imported = import_file(csv, name="Amy", dob="14/03/2015", as_of="2019-01-01")
+    got = [(e.kind, e.type, e.first.isoformat()) for e in imported.case.events]
+    assert got == [("placement", "foster", "2015-03-20"), ("placement", "kinship", "2015-05-01"),
+                   ("event", "health", "2015-06-02")]
+    assert imported.report is not None and not imported.report.rows[0].guessed
