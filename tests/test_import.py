@@ -715,3 +715,32 @@ def test_discharged_from_hospital_to_a_home_starts_the_placement(tmp_path: Path)
     assert got == [("placement", "foster", "2015-03-20"), ("placement", "kinship", "2015-05-01"),
                    ("event", "health", "2015-06-02")]
     assert imported.report is not None and not imported.report.rows[0].guessed
+
+
+def test_the_same_review_written_twice_is_kept_twice_and_counted_once(tmp_path: Path) -> None:
+    """Two rows 'LAAC review' on one day are one review written twice: both rows are kept (and drawn), the
+    review figures count one, and the import report says they look like one review. Reviews dated only by
+    month may be two and are both counted."""
+    from timeline.facts.compute import compute_facts
+
+    csv = write(tmp_path, "Date,Type,Details\n"
+                "14/03/2016,Foster care,Placed with F/C Mr & Mrs B\n"
+                "20/04/2016,LAAC review,First review\n"
+                "20/04/2016,LAAC review,LAAC review - minutes from chair\n"
+                "Jul 2016,,LAC review held\n"
+                "Jul 2016,,LAAC Review\n"
+                "10/01/2017,LAAC review,\n")
+    imported = import_file(csv, name="Amy", dob="14/03/2015", as_of="2017-06-01")
+    reviews = [e for e in imported.case.events if e.kind == "meeting" and e.type == "laac_review"]
+    assert len(reviews) == 5  # every row kept
+    facts = compute_facts(imported.case)
+    assert facts.reviews_recorded == 4
+    assert imported.report is not None
+    rows = {r.row: r for r in imported.report.rows}
+    assert any("looks like the same review as row 3 (both on 20 Apr 2016)" in n and "counted once" in n
+               for n in rows[4].notes), rows[4].notes
+    assert not any("same review" in n for r in (rows[3], rows[5], rows[6]) for n in r.notes)
+    complete = compute_facts(imported.case.model_copy(update={"records": imported.case.records.model_copy(
+        update={"reviews": "complete"})}))
+    assert [r.held for r in complete.reviews if r.held is not None] == [
+        dt.date(2016, 4, 20), dt.date(2016, 7, 16), dt.date(2016, 7, 16), dt.date(2017, 1, 10)]

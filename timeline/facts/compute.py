@@ -18,14 +18,13 @@ from ..model.case import (
     AnyEvent,
     Case,
     HearingEvent,
-    MeetingEvent,
     MilestoneEvent,
     OrderEvent,
     PlacementEvent,
     event_id,
 )
 from ..model.record import STALE_AS_OF_DAYS as STALE_AS_OF_DAYS  # re-exported: the case queries' home is record
-from ..model.record import _recommended_route
+from ..model.record import _recommended_route, counted_reviews
 from ..model.record import as_of_warnings as as_of_warnings
 from ..model.record import happened as _happened
 from ..model.record import looked_after_start as looked_after_start
@@ -621,10 +620,7 @@ def _reviews(
     ends; for an open placement the next review due after as_of is listed too (not overdue).
     """
     vocab = load_vocabulary(case.jurisdiction)
-    held_all = sorted(
-        (e.date.mid, n) for n, e in happened if isinstance(e, MeetingEvent)
-        and e.type == vocab.word("review_meeting")
-    )
+    held_all = sorted((e.date.mid, n) for n, e in counted_reviews(happened, vocab.word("review_meeting")))
     complete = case.records.reviews == "complete"
     record = "complete" if complete else ("partial" if held_all else "none")
     if record == "none":

@@ -1461,6 +1461,8 @@ def _add_events(row: _RowRead, guesses: list[_Guess], read: DateRead, end_read: 
             event["id"] = value["id"]
         row_columns = {**header, "start": header.get("date", "date"), "label": header.get("text", "text"),
                        "note": header.get("note", header.get("text", "note"))}
+        if kind == "meeting" and code == row.vocab.word("review_meeting") and status != "planned":
+            _same_review(row, event)
         index = len(build.rows)
         build.rows.append(_Row(row.number, event, row_columns))
         report.became.append({"index": index, "kind": kind, "type": code,
@@ -1469,6 +1471,23 @@ def _add_events(row: _RowRead, guesses: list[_Guess], read: DateRead, end_read: 
             if build.open_placement is not None:
                 report.notes.append(f"ends the previous placement (row {build.open_placement[0]}) on this date")
             build.open_placement = (row.number, code) if "end" not in event else None
+
+
+def _same_review(row: _RowRead, event: dict[str, Any]) -> None:
+    """A review on the same day as one in a row above is the same review written twice (`record.review_day`):
+    both rows are kept and drawn, the review figures count it once, and the report says so."""
+    from ..model.record import review_day
+
+    day = review_day(parse_date(event["date"]))
+    if day is None:
+        return
+    for earlier in row.build.rows:
+        e = earlier.event
+        if (e.get("kind"), e.get("type")) == ("meeting", event["type"]) and e.get("status") != "planned" \
+                and review_day(parse_date(e["date"])) == day:
+            row.report.notes.append(f"looks like the same review as row {earlier.number} (both on "
+                                    f"{_display(e['date'])}): both rows are kept, and the review is counted once")
+            return
 
 
 # ---------------------------------------------------------------- whole table
