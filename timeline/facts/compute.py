@@ -114,6 +114,9 @@ class MilestoneFact:
     date_window: tuple[dt.date, dt.date] | None = None
     # (least, most) days past the target when either window is set and the step is missed or overdue
     days_over_range: tuple[int, int] | None = None
+    # a later step taken, or legal permanence reached, shows this step happened: with no date it is "not
+    # recorded", never "not yet" (whatever its status: a step the plan exempts may still have been taken)
+    implied: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,6 +501,7 @@ def _milestones(
                 days_from_previous=(day - previous).days if day is not None and previous is not None else None,
                 target_days=target_days, target_date=target_date, status=status, days_over=over,
                 extensions=extensions, due_window=window, date_window=taken, days_over_range=spread,
+                implied=implied,
             )
         )
         if day is not None:
