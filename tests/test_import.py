@@ -744,3 +744,15 @@ def test_the_same_review_written_twice_is_kept_twice_and_counted_once(tmp_path: 
         update={"reviews": "complete"})}))
     assert [r.held for r in complete.reviews if r.held is not None] == [
         dt.date(2016, 4, 20), dt.date(2016, 7, 16), dt.date(2016, 7, 16), dt.date(2017, 1, 10)]
+
+
+def test_a_range_whose_two_ends_are_the_same_day_is_that_day(tmp_path: Path) -> None:
+    """A Date and a Date-to cell holding the same day (merged cells repeat it), or "15/06/2016 - 15/06/2016",
+    made the span "15–15 Jun 2016" and said the row gives a span: it is that one day."""
+    csv = write(tmp_path, "Date,Date to,Type,Details\n"
+                "15/06/2016,15/06/2016,LAAC review,Review\n"
+                "15/06/2016 - 15/06/2016,,,Contact with mum\n")
+    imported = import_file(csv, name="Amy", dob="14/03/2015", as_of="2017-06-01")
+    assert [e.first.isoformat() for e in imported.case.events] == ["2016-06-15", "2016-06-15"]
+    assert imported.report is not None
+    assert not any("span" in w for r in imported.report.rows for w in r.why)

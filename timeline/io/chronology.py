@@ -1044,6 +1044,8 @@ def _dates_for(kind: str, read: DateRead, end_read: DateRead | None, report: _Ro
         return {"date": read.start or ""}
     if with_span:  # "CSO made at Children's Hearing", 12/10/2011 - 15/01/2015: the span is the order's
         return {"date": _first_of(read.start or "").isoformat()}
+    if _first_of(read.start or "") == _last_of(end):  # both ends the same date (merged cells repeat it)
+        return {"date": _first_of(read.start or "").isoformat()}
     joined = interval(_first_of(read.start or ""), _last_of(end))
     what = "a life event" if kind == "event" else f"a {kind}"
     report.why.append(f"{what} has one date; the row gives a span, kept as the span {joined.display()}")
