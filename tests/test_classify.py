@@ -616,6 +616,8 @@ def test_a_wish_is_not_a_move(text: str, jurisdiction: str) -> None:
         ("LAAC review recommended CSO be terminated", []),
         ("Left F/C; CSO continues", []),
         ("Application to terminate the CSO", []),
+        ("End of placement with F/C - CSO remains in place", []),
+        ("Discharged from hospital under CPO to foster carers", []),
     ],
 )
 def test_an_order_said_to_end_is_read_as_its_end(text: str, ended: list[str]) -> None:

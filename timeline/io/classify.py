@@ -671,10 +671,11 @@ def _statement(
 def _ended(st: _Statement) -> list[_Candidate]:
     """The orders and registrations a statement says ended ("CSO terminated", "Removed from the child
     protection register", "Deregistered"): only with words that end an order, never when the statement is
-    negated, planned, an application, a recommendation, about something else or another jurisdiction's, and
-    never from a review or panel (they decide plans) except for the register; only confident words."""
-    if not st.ended or st.not_fact or st.applying or st.foreign or "recommend" in st.cues:
-        return []
+    negated, planned, an application, a recommendation, going on ("remains"), about something else or another
+    jurisdiction's, and never from a review or panel (they decide plans) except for the register; only
+    confident words."""
+    if not st.ended or st.not_fact or st.applying or st.foreign or st.cues & {"recommend", "hedge"}:
+        return []  # "placement ended, CSO remains in place": the order goes on
     if not any(m.what.family == "end" and m.what.ends_order and (st.reference_at is None or m.i <= st.reference_at)
                for m in st.ms):
         return []
