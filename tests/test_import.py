@@ -756,3 +756,15 @@ def test_a_range_whose_two_ends_are_the_same_day_is_that_day(tmp_path: Path) -> 
     assert [e.first.isoformat() for e in imported.case.events] == ["2016-06-15", "2016-06-15"]
     assert imported.report is not None
     assert not any("span" in w for r in imported.report.rows for w in r.why)
+
+
+def test_an_english_order_said_to_end_ends_the_open_one(tmp_path: Path) -> None:
+    """The same in the words of England and Wales: 'Care order discharged' ends the care order."""
+    csv = write(tmp_path, "Date,Event\n12/09/2016,ICO granted\n16/03/2017,Care order made\n"
+                "01/02/2019,Care order discharged\n")
+    imported = import_file(csv, name="Ruby", dob="14/03/2015", as_of="2019-06-01")
+    assert imported.case.jurisdiction == "england-wales"
+    care = [e for e in imported.case.events if e.kind == "order" and e.type == "care_order"]
+    assert [(e.first.isoformat(), e.last.isoformat() if e.last else None) for e in care] == [
+        ("2017-03-16", "2019-02-01")]
+    assert len(imported.report.rows) == 3 if imported.report else False
