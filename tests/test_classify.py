@@ -658,3 +658,26 @@ def test_orders_listed_with_and_share_the_verb() -> None:
 def test_a_sitting_that_did_not_sit_says_which() -> None:
     (guess,) = classify_text("Second CLA review - cancelled due to IRO illness", jurisdiction="england-wales").guesses
     assert guess.kind == "event" and guess.did_not_sit == ("meeting", "cla_review")
+
+
+@pytest.mark.parametrize(
+    ("text", "ended"),
+    [
+        ("CSO terminated at review hearing", ["cso"]),
+        ("CSO discharged", ["cso"]),
+        ("Deregistered", ["cp_register"]),
+        ("Removed from the child protection register", ["cp_register"]),
+        ("ICSO lapsed", ["icso"]),
+        ("CSO not terminated", []),
+        ("Plan for CSO to be terminated", []),
+        ("LAAC review recommended CSO be terminated", []),
+        ("Left F/C; CSO continues", []),
+        ("Application to terminate the CSO", []),
+        ("End of placement with F/C - CSO remains in place", []),
+        ("Discharged from hospital under CPO to foster carers", []),
+    ],
+)
+def test_an_order_said_to_end_is_read_as_its_end(text: str, ended: list[str]) -> None:
+    """What a text says ended is read (the importer ends the open order), never from a plan, a negation, an
+    application, a recommendation or a home left."""
+    assert [g.type for g in classify_text(text).ended] == ended

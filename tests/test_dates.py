@@ -79,6 +79,11 @@ def test_ages_and_durations() -> None:
         ("2015-12-28/2016-01-02", "28 Dec 2015 – 2 Jan 2016", date(2015, 12, 30)),
         ("2015/2016", "2015–2016", date(2016, 1, 1)),
         ("2016-03~/2016-05~", "c. Mar–May 2016", date(2016, 4, 15)),
+        # both ends the same (a merged cell repeats the date): printed once, never "15–15 Jun 2016"
+        ("2016-06-15/2016-06-15", "15 Jun 2016", date(2016, 6, 15)),
+        ("2016-06/2016-06", "Jun 2016", date(2016, 6, 15)),
+        ("2016/2016", "2016", date(2016, 7, 1)),
+        ("2016-06~/2016-06~", "c. Jun 2016", date(2016, 6, 15)),
     ],
 )
 def test_intervals_are_dates_shown_honestly_and_counted_at_their_middle(text: str, shown: str, mid: date) -> None:

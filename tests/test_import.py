@@ -714,3 +714,130 @@ def test_a_review_the_details_call_cancelled_is_not_a_review(tmp_path: Path) -> 
     imported = import_file(csv, name="Jo", dob="01/01/2018", jurisdiction="england-wales")
     assert [(e.kind, e.type) for e in imported.case.events][-1] == ("event", "other")
     assert imported.case.events[-1].label == "CLA review: Second CLA review - cancelled due to IRO illness"
+
+
+def test_an_order_type_beside_details_of_an_application_is_an_application(tmp_path: Path) -> None:
+    """A Type 'Adoption order' with Details 'Application made' (or 'petition', 'application lodged') asks the
+    court for the order; it made a granted adoption order. An application is a step, never the order; the
+    Type read with Details that say it was granted stays the order."""
+    csv = write(tmp_path, "Date,Type,Details\n"
+                "02/05/2017,Adoption order,Application made\n"
+                "03/09/2017,Adoption order,application lodged at Glasgow Sheriff Court\n"
+                "04/11/2017,Adoption Order,Petition\n"
+                "07/02/2018,PO,Application made by LA\n"
+                "06/01/2019,Adoption order,Granted\n")
+    imported = import_file(csv, name="Amy", dob="14/03/2015")
+    got = [(e.kind, e.type, e.first.isoformat()) for e in imported.case.events]
+    assert got == [("milestone", "application_lodged", "2017-05-02"),
+                   ("milestone", "application_lodged", "2017-09-03"),
+                   ("milestone", "application_lodged", "2017-11-04"),
+                   ("milestone", "application_lodged", "2018-02-07"),
+                   ("order", "adoption", "2019-01-06")]
+    assert imported.report is not None
+    rows = {r.row: r for r in imported.report.rows}
+    said = " ".join(rows[2].notes)
+    assert "an application to the court, not the order itself" in said and "'Details'" in said
+    assert rows[4].guessed  # "Petition" alone does not say it was lodged
+
+
+def test_an_order_or_registration_said_to_end_ends_the_open_one(tmp_path: Path) -> None:
+    """'CSO terminated', 'CSO discharged', 'Deregistered', 'Removed from the child protection register' ended
+    nothing (a life event, or with a Type column a new order). They end the open order or registration they
+    name on the row's date, and every row is kept; one that is not open is never ended: the row is kept and
+    a warning says so."""
+    csv = write(tmp_path, "Date,Type,Details\n"
+                "20/03/2016,CSO,CSO made at hearing\n"
+                "21/04/2016,,Name placed on the child protection register\n"
+                "10/01/2017,,CSO terminated at review hearing\n"
+                "13/04/2017,,Deregistered\n"
+                "01/06/2017,,ICSO discharged\n"
+                "02/07/2017,CP register,Removed from the child protection register\n"
+                "03/08/2018,CSO,CSO made\n"
+                "04/09/2018,CSO,Discharged\n")
+    imported = import_file(csv, name="Amy", dob="14/03/2015", as_of="2019-01-01")
+    got = [(e.kind, e.type, e.first.isoformat(), e.last.isoformat() if e.last else None)
+           for e in imported.case.events]
+    assert got == [("order", "cso", "2016-03-20", "2017-01-10"),
+                   ("order", "cp_register", "2016-04-21", "2017-04-13"),
+                   ("hearing", "review_hearing", "2017-01-10", "2017-01-10"),
+                   ("event", "other", "2017-04-13", "2017-04-13"),
+                   ("event", "other", "2017-06-01", "2017-06-01"),
+                   ("event", "other", "2017-07-02", "2017-07-02"),
+                   ("order", "cso", "2018-08-03", "2018-09-04"),
+                   ("event", "other", "2018-09-04", "2018-09-04")]
+    assert imported.report is not None
+    rows = {r.row: r for r in imported.report.rows}
+    assert len(rows) == 8 and all(r.status == "event" for r in rows.values())
+    assert any("ends the Compulsory Supervision Order of row 2 on this date" in n for n in rows[4].notes)
+    assert any('ended on 10 Jan 2017 (row 4 says "CSO terminated at review hearing")' in n for n in rows[2].notes)
+    assert any("ends the child protection registration of row 3" in n for n in rows[5].notes)
+    for n in (6, 7):  # no ICSO was ever open; the registration had already ended
+        assert any("so nothing was ended: check the dates" in w for w in rows[n].warnings), rows[n].warnings
+
+
+def test_discharged_from_hospital_to_a_home_starts_the_placement(tmp_path: Path) -> None:
+    """'Discharged from hospital to foster carers' names where the baby went: it was read as the end of
+    something and the carers as the home left ("from"), so the placement was lost to a health event.
+    'Discharged from hospital' alone stays a health event."""
+    csv = write(tmp_path, "Date,Details\n"
+                "20/03/2015,Discharged from hospital to foster carers\n"
+                "01/05/2015,discharged from the hospital into the care of her gran\n"
+                "02/06/2015,Discharged from hospital\n")
+    imported = import_file(csv, name="Amy", dob="14/03/2015", as_of="2019-01-01")
+    got = [(e.kind, e.type, e.first.isoformat()) for e in imported.case.events]
+    assert got == [("placement", "foster", "2015-03-20"), ("placement", "kinship", "2015-05-01"),
+                   ("event", "health", "2015-06-02")]
+    assert imported.report is not None and not imported.report.rows[0].guessed
+
+
+def test_the_same_review_written_twice_is_kept_twice_and_counted_once(tmp_path: Path) -> None:
+    """Two rows 'LAAC review' on one day are one review written twice: both rows are kept (and drawn), the
+    review figures count one, and the import report says they look like one review. Reviews dated only by
+    month may be two and are both counted."""
+    from timeline.facts.compute import compute_facts
+
+    csv = write(tmp_path, "Date,Type,Details\n"
+                "14/03/2016,Foster care,Placed with F/C Mr & Mrs B\n"
+                "20/04/2016,LAAC review,First review\n"
+                "20/04/2016,LAAC review,LAAC review - minutes from chair\n"
+                "Jul 2016,,LAC review held\n"
+                "Jul 2016,,LAAC Review\n"
+                "10/01/2017,LAAC review,\n")
+    imported = import_file(csv, name="Amy", dob="14/03/2015", as_of="2017-06-01")
+    reviews = [e for e in imported.case.events if e.kind == "meeting" and e.type == "laac_review"]
+    assert len(reviews) == 5  # every row kept
+    facts = compute_facts(imported.case)
+    assert facts.reviews_recorded == 4
+    assert imported.report is not None
+    rows = {r.row: r for r in imported.report.rows}
+    assert any("looks like the same review as row 3 (both on 20 Apr 2016)" in n and "counted once" in n
+               for n in rows[4].notes), rows[4].notes
+    assert not any("same review" in n for r in (rows[3], rows[5], rows[6]) for n in r.notes)
+    complete = compute_facts(imported.case.model_copy(update={"records": imported.case.records.model_copy(
+        update={"reviews": "complete"})}))
+    assert [r.held for r in complete.reviews if r.held is not None] == [
+        dt.date(2016, 4, 20), dt.date(2016, 7, 16), dt.date(2016, 7, 16), dt.date(2017, 1, 10)]
+
+
+def test_a_range_whose_two_ends_are_the_same_day_is_that_day(tmp_path: Path) -> None:
+    """A Date and a Date-to cell holding the same day (merged cells repeat it), or "15/06/2016 - 15/06/2016",
+    made the span "15–15 Jun 2016" and said the row gives a span: it is that one day."""
+    csv = write(tmp_path, "Date,Date to,Type,Details\n"
+                "15/06/2016,15/06/2016,LAAC review,Review\n"
+                "15/06/2016 - 15/06/2016,,,Contact with mum\n")
+    imported = import_file(csv, name="Amy", dob="14/03/2015", as_of="2017-06-01")
+    assert [e.first.isoformat() for e in imported.case.events] == ["2016-06-15", "2016-06-15"]
+    assert imported.report is not None
+    assert not any("span" in w for r in imported.report.rows for w in r.why)
+
+
+def test_an_english_order_said_to_end_ends_the_open_one(tmp_path: Path) -> None:
+    """The same in the words of England and Wales: 'Care order discharged' ends the care order."""
+    csv = write(tmp_path, "Date,Event\n12/09/2016,ICO granted\n16/03/2017,Care order made\n"
+                "01/02/2019,Care order discharged\n")
+    imported = import_file(csv, name="Ruby", dob="14/03/2015", as_of="2019-06-01")
+    assert imported.case.jurisdiction == "england-wales"
+    care = [e for e in imported.case.events if e.kind == "order" and e.type == "care_order"]
+    assert [(e.first.isoformat(), e.last.isoformat() if e.last else None) for e in care] == [
+        ("2017-03-16", "2019-02-01")]
+    assert len(imported.report.rows) == 3 if imported.report else False

@@ -320,3 +320,22 @@ def test_an_end_inferred_from_a_partial_date_is_worded_as_recorded(tmp_path: Pat
     case = load_case(path).case
     rows = chronology_rows(case, compute_facts(case).inferred_end_dates)
     assert rows[0].date == "6 Apr 2016 \u2013 Jun\u2013Aug 2016 (end inferred)"
+
+
+def test_a_step_a_later_step_shows_happened_is_not_recorded_never_not_yet() -> None:
+    """The milestone table said "not yet" in the date column beside "Not recorded (a later step shows it
+    happened)": a petition lodged shows a permanence recommendation (and a panel, a decision) were made,
+    so none of them is "not yet"; a step after the last one recorded still is."""
+    case = case_from([
+        {"kind": "placement", "type": "foster", "start": "2016-03-14"},
+        {"kind": "order", "type": "cso", "start": "2016-03-20"},
+        {"kind": "milestone", "type": "application_lodged", "date": "2017-01-10"},
+    ])
+    report = build_report(case, options=RenderOptions(format="html"))
+    dates = {m.name: (m.date, m.status) for m in report.summary.milestones}
+    recommended = dates["Permanence recommended (LAAC review)"]
+    assert recommended == ("not recorded", "Not recorded (a later step shows it happened)")
+    before = [name for name in dates if name not in ("Became looked after", "Application lodged in court",
+                                                     "Final order granted")]
+    assert all(dates[name][0] == "not recorded" for name in before), dates
+    assert dates["Final order granted"][0] == "not yet"

@@ -114,8 +114,11 @@ class PartialDate:
 
 
 def _interval_text(a: PartialDate, b: PartialDate) -> str:
-    """'14–16 Mar 2016', '28 Feb – 2 Mar 2016', 'Jan–Mar 2016', '2015–2016'; the qualifier is left to the caller."""
+    """'14–16 Mar 2016', '28 Feb – 2 Mar 2016', 'Jan–Mar 2016', '2015–2016'; the qualifier is left to the caller.
+    Two ends that are the same date (a merged cell repeating it) print once: '15 Jun 2016', not '15–15 Jun 2016'."""
     x, y = a.earliest, b.latest
+    if (a.earliest, a.latest, a.precision) == (b.earliest, b.latest, b.precision):
+        return PartialDate(a.earliest, a.latest, a.precision).display()
     if a.precision == b.precision == "day":
         if (x.year, x.month) == (y.year, y.month):
             return f"{x.day}{EN_DASH}{y.day} {_MONTHS[x.month - 1]} {x.year}"

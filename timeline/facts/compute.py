@@ -18,14 +18,13 @@ from ..model.case import (
     AnyEvent,
     Case,
     HearingEvent,
-    MeetingEvent,
     MilestoneEvent,
     OrderEvent,
     PlacementEvent,
     event_id,
 )
 from ..model.record import STALE_AS_OF_DAYS as STALE_AS_OF_DAYS  # re-exported: the case queries' home is record
-from ..model.record import _recommended_route
+from ..model.record import _recommended_route, counted_reviews
 from ..model.record import as_of_warnings as as_of_warnings
 from ..model.record import happened as _happened
 from ..model.record import looked_after_start as looked_after_start
@@ -115,6 +114,9 @@ class MilestoneFact:
     date_window: tuple[dt.date, dt.date] | None = None
     # (least, most) days past the target when either window is set and the step is missed or overdue
     days_over_range: tuple[int, int] | None = None
+    # a later step taken, or legal permanence reached, shows this step happened: with no date it is "not
+    # recorded", never "not yet" (whatever its status: a step the plan exempts may still have been taken)
+    implied: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,6 +501,7 @@ def _milestones(
                 days_from_previous=(day - previous).days if day is not None and previous is not None else None,
                 target_days=target_days, target_date=target_date, status=status, days_over=over,
                 extensions=extensions, due_window=window, date_window=taken, days_over_range=spread,
+                implied=implied,
             )
         )
         if day is not None:
@@ -621,10 +624,7 @@ def _reviews(
     ends; for an open placement the next review due after as_of is listed too (not overdue).
     """
     vocab = load_vocabulary(case.jurisdiction)
-    held_all = sorted(
-        (e.date.mid, n) for n, e in happened if isinstance(e, MeetingEvent)
-        and e.type == vocab.word("review_meeting")
-    )
+    held_all = sorted((e.date.mid, n) for n, e in counted_reviews(happened, vocab.word("review_meeting")))
     complete = case.records.reviews == "complete"
     record = "complete" if complete else ("partial" if held_all else "none")
     if record == "none":

@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ..dates import Days, add_months, on_or_before
-from ..model.case import HearingEvent, MeetingEvent, PlacementEvent
-from ..model.record import main_placements, placement_at, recommended_route
+from ..model.case import HearingEvent, PlacementEvent
+from ..model.record import counted_reviews, main_placements, placement_at, recommended_route
 from ..model.vocabulary import load_vocabulary
 from ..words import date_words, duration_words, no_plan_words, period_words, plural, target_words, times_words
 
@@ -202,8 +202,8 @@ def _by_review(case: Case, facts: Facts, std: Standards, spec: MeasureSpec) -> M
         return _fact(spec, start=None, end=end, days=None, target_days=None, target_date=None,
                      status="not_measured", note="not measured: no looked-after start", event=None)
     review_code = load_vocabulary(case.jurisdiction).word("review_meeting")
-    held = sorted(e.date.mid for e in case.events if isinstance(e, MeetingEvent) and e.type == review_code
-                  and not e.planned and start <= e.date.mid <= facts.as_of)
+    actual = ((n, e) for n, e in case.numbered() if not e.planned and start <= e.first.mid <= facts.as_of)
+    held = sorted(e.date.mid for _, e in counted_reviews(actual, review_code))
     if len(held) >= number:
         due = held[number - 1]
         basis = f"review {number} held {date_words(due)}"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
@@ -1064,6 +1064,8 @@ def _dates_for(kind: str, read: DateRead, end_read: DateRead | None, report: _Ro
         return {"date": read.start or ""}
     if with_span:  # "CSO made at Children's Hearing", 12/10/2011 - 15/01/2015: the span is the order's
         return {"date": _first_of(read.start or "").isoformat()}
+    if _first_of(read.start or "") == _last_of(end):  # both ends the same date (merged cells repeat it)
+        return {"date": _first_of(read.start or "").isoformat()}
     joined = interval(_first_of(read.start or ""), _last_of(end))
     what = "a life event" if kind == "event" else f"a {kind}"
     report.why.append(f"{what} has one date; the row gives a span, kept as the span {joined.display()}")
@@ -1099,6 +1101,16 @@ class _Build:
     born: date | None = None  # the child's date of birth: nothing read from text places or orders before it
     exact: bool = False  # rows written from a case file: a Kind and a code of it are taken as they are
 
+    def open_order(self, code: str, day: str) -> int | None:
+        """The index (into `rows`) of the last order of this type begun on or before `day` with no end."""
+        when = parse_date(day).mid
+        for index in range(len(self.rows) - 1, -1, -1):
+            e = self.rows[index].event
+            if (e.get("kind") == "order" and e.get("type") == code and e.get("start") and "end" not in e
+                    and parse_date(e["start"]).mid <= when):
+                return index
+        return None
+
     def running_order(self, code: str, start: str, *, same_day: bool = False) -> int | None:
         """The row of an order of this type already running on `start` (it has begun and not ended), if any;
         with `same_day`, only one that began on that very date (the same order written in two rows)."""
@@ -1118,6 +1130,7 @@ class _Build:
 
 
 _Guess = tuple[str, str, str | None, bool]  # kind, type, why, confident
+_Ended = tuple[str, str]  # the type of an order the row says ended, and the words that say it
 
 
 @dataclass
@@ -1186,14 +1199,15 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
         return
     end_read, note = ended
     hints = _type_hints(value, vocab, row.report, row.header)
+    ends: list[_Ended]
     exact = build.exact and value.get("kind") in KINDS and value.get("type", "") in vocab.codes(value["kind"])
     if exact:  # a case file's own row: its kind and code are the event, its text is never read again
         guesses: list[_Guess] = [(value["kind"], value["type"], None, True)]
-        court = None
+        court, ends = None, []
     elif hints.decided is not None and not hints.from_text:
-        guesses, court = [(hints.decided[0], hints.decided[1], None, True)], None
+        (guesses, ends), court = _typed(row, hints.decided, text, notes), None
     else:
-        guesses, court = _read_guesses(row, hints, text, notes)
+        guesses, court, ends = _read_guesses(row, hints, text, notes)
     if read is not None and dated and hints.from_text and not exact:
         _drop_not_new(row, guesses, read, end_read)
     if not exact:
@@ -1206,6 +1220,43 @@ def _read_row(number: int, cells: tuple[str, ...], columns: Columns, vocab: Voca
     row.report.warnings.extend(f"{row.where('date')}: {w}" for w in read.warnings)
     row.report.why.extend(read.why)
     _add_events(row, guesses, read, end_read, _Texts(label, note, source, court), status)
+    if status != "planned":
+        _end_orders(row, ends)
+
+
+def _end_orders(row: _RowRead, ends: list[_Ended]) -> None:
+    """A row saying an order or registration ended ("CSO terminated", "Deregistered") ends the one of that type
+    open on the row's date (begun on or before it, with no end): its end becomes the date of this row's event,
+    and both rows say so. When none is open, nothing is ended (an end is never given to an order that ended
+    already, or began later): the row is kept as it is and a warning says so."""
+    build, vocab, report = row.build, row.vocab, row.report
+    if not report.became:
+        return
+    day = str(report.became[0]["date"])
+    for code, said in ends:
+        name = _order_name(vocab, code)
+        index = build.open_order(code, day)
+        if index is None:
+            report.warnings.append(f"says \"{shorten(said)}\", but no {name} is running on {_display(day)} in the "
+                                   "rows above, so nothing was ended: check the dates")
+            continue
+        opened = build.rows[index]
+        opened.event["end"] = day
+        report.notes.append(f"ends the {name} of row {opened.number} on this date")
+        for draft in build.reports:
+            if draft.row == opened.number:
+                draft.notes.append(f"ended on {_display(day)} (row {row.number} says \"{shorten(said)}\")")
+                for became in draft.became:
+                    if became["index"] == index:
+                        became["end"] = day
+
+
+def _order_name(vocab: Vocabulary, code: str) -> str:
+    """An order's name inside a sentence: "Compulsory Supervision Order", "child protection registration"."""
+    name = vocab.term("order", code).label
+    if name.lower().endswith("register"):
+        return name.lower()[:-2] + "ration"  # the child is registered: the registration begins and ends
+    return name if sum(1 for w in name.split() if w[:1].isupper()) >= 2 else name.lower()
 
 
 def _says_move(text: str, vocab: Vocabulary) -> bool:
@@ -1264,11 +1315,57 @@ def _read_end(row: _RowRead, pivot_year: int, note: str | None) -> tuple[DateRea
 _DECIDED_KINDS = frozenset({"order", "placement", "milestone"})
 
 
+def _typed(row: _RowRead, decided: tuple[str, str], text: str, notes: list[tuple[str, str]]
+           ) -> tuple[list[_Guess], list[_Ended]]:
+    """The event the Type column names, unless the row's words say the order was only asked for, or ended;
+    and the orders the row says ended.
+
+    "Adoption order" in Type with "Application made" (or "petition", "application lodged") in Details asks
+    the court for the order: it is an application, a step, never the order itself. The Type is read together
+    with the words the label comes from (the text, else the first note); the order stays when the two read
+    together still state it, or the words say nothing of an application, or say it was granted ("Granted on
+    the adopters' petition"). An application that is not a step of the journey ("CPO", "Application made")
+    is kept as a life event. "CSO" beside "Terminated" is no new order: it ends the open one (`_end_orders`)."""
+    from .classify import classify_text, cue_families
+
+    kind, code = decided
+    body, column = (text, row.header.get("text", "text")) if text else (notes[0][1], notes[0][0]) if notes \
+        else ("", "")
+    if kind != "order" or not body:
+        return [(kind, code, None, True)], []
+    type_words = row.value.get("type", "")
+    read = classify_text(f"{type_words} - {body}", jurisdiction=row.vocab.name)
+    together = [g for g in read.guesses if g.kind in KINDS and g.type in row.vocab.codes(g.kind)]
+    ends = [(g.type, body) for g in read.ended if g.type in row.vocab.codes("order")]
+    if (kind, code) in {(g.kind, g.type) for g in together}:
+        return [(kind, code, None, True)], ends
+    if code in {c for c, _ in ends}:
+        row.report.notes.append(f"the column '{shorten(row.header.get('type', 'type'))}' says "
+                                f"\"{shorten(type_words)}\" and the column '{shorten(column)}' says "
+                                f"\"{shorten(body)}\": the {_order_name(row.vocab, code)} ended; not a new one")
+        return [g for g in _guesses(together) if g[0] != "order"] or [("event", "other", None, True)], ends
+    cues = cue_families(body, jurisdiction=row.vocab.name)
+    if not cues & {"application", "petition"} or "affirm" in cues:
+        return [(kind, code, None, True)], ends
+    kept = [g for g in _guesses(together) if g[0] != "order"]
+    became = (f"kept as the step '{row.vocab.term('milestone', 'application_lodged').label.lower()}'"
+              if ("milestone", "application_lodged") in {(k, t) for k, t, _, _ in kept} else "kept as a life event")
+    row.report.notes.append(f"the column '{shorten(row.header.get('type', 'type'))}' says \"{shorten(type_words)}\" "
+                            f"and the column '{shorten(column)}' says \"{shorten(body)}\": an application to the "
+                            f"court, not the order itself; {became}")
+    return kept or [("event", "other", None, True)], ends
+
+
+def _guesses(read: Iterable[Any]) -> list[_Guess]:
+    """The classifier's guesses as the rows hold them."""
+    return [(g.kind, g.type, g.why, g.confident) for g in read]
+
+
 def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str, str]]
-                  ) -> tuple[list[_Guess], str | None]:
-    """What the row's words say it is (the classifier, with the Kind or Type column as a hint), and the court
-    they name; when they name nothing known, the Category column's reading, the hinted kind's 'other', or a
-    life event."""
+                  ) -> tuple[list[_Guess], str | None, list[_Ended]]:
+    """What the row's words say it is (the classifier, with the Kind or Type column as a hint), the court
+    they name, and the orders they say ended; when they name nothing known, the Category column's reading,
+    the hinted kind's 'other', or a life event."""
     from .classify import classify_text
 
     value, header, vocab = row.value, row.header, row.vocab
@@ -1281,14 +1378,16 @@ def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str
     body = text or (notes[0][1] if notes else "")
     words = " ".join(p for p in (body, type_words) if p)
 
-    def read(said: str) -> tuple[list[Any], str | None]:
+    def read(said: str) -> tuple[list[Any], str | None, list[_Ended]]:
         got = classify_text(said, jurisdiction=vocab.name, kind_hint=hints.kind,
                             type_hint=value.get("type") or None) if said else None
-        return ([g for g in (got.guesses if got is not None else ())
-                 if g.kind in KINDS and g.type in vocab.codes(g.kind)],  # a classifier's slip never fails a row
-                got.court if got is not None else None)
+        if got is None:
+            return [], None, []
+        return ([g for g in got.guesses if g.kind in KINDS and g.type in vocab.codes(g.kind)],  # a classifier's
+                got.court,  # slip never fails a row
+                [(g.type, g.matched) for g in got.ended if g.type in vocab.codes("order")])
 
-    known, court = read(words)
+    known, court, ends = read(words)
     hint_column = header.get("kind", "kind") if value.get("kind") else header.get("type", "type")
     if kind_hint is None and hints.category_kind is not None:
         kind_hint, hint_column = hints.category_kind, header.get("category", "category")
@@ -1296,7 +1395,7 @@ def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str
     if known and described is not None and len(known) == 1 and _norm(known[0].matched) == _norm(text):
         # the text is a bare heading ("CP reg") and Details says what happened to it ("Removed from CP
         # register"): when the two read together no longer state it, it ended or did not happen
-        together, _ = read(f"{text} - {described[1]}")
+        together, _, together_ends = read(f"{text} - {described[1]}")
         heading = (known[0].kind, known[0].type)
         if (all((g.kind, g.type) != heading for g in together)
                 or any(g.did_not_sit == heading for g in read(described[1])[0])):  # "Second review - cancelled"
@@ -1307,7 +1406,7 @@ def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str
             said, _ = _event_label(f"{text}: {described[1]}", [])  # "LAAC review: cancelled", not "LAAC review"
             if said:
                 row.decided_labels[("event", "other")] = said
-            return [("event", "other", None, True)], None
+            return [("event", "other", None, True)], None, together_ends
         # "Children's Hearing" in the Event column, "ICSO granted, residence with foster carers" in Details: the
         # heading names the sitting, the Details what it decided; the decision is read too, as a guess
         more = [g for g in together if g.confident and g.kind in _DECIDED_KINDS
@@ -1317,25 +1416,25 @@ def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str
             decided, _ = _event_label(described[1], [])
             row.decided_labels.update({(g.kind, g.type): decided for g in more if decided})
             return [(known[0].kind, known[0].type, known[0].why, known[0].confident),
-                    *((g.kind, g.type, f"{g.why}, {why}", False) for g in more)], court
+                    *((g.kind, g.type, f"{g.why}, {why}", False) for g in more)], court, together_ends
     if known:
-        return [(g.kind, g.type, g.why, g.confident) for g in known], court
+        return _guesses(known), court, ends
     if described is not None:  # "Kinship" in the Event column, "Moved to aunt's under s25" in Details: a guess
-        known, court = read(described[1])
-        known = [g for g in known if g.confident]  # what a note only hints at ("panel") stays out
-        if known:
+        noted, court, _ = read(described[1])
+        noted = [g for g in noted if g.confident]  # what a note only hints at ("panel") stays out
+        if noted:
             why = f"from the column '{shorten(described[0])}' (the text names nothing known): a guess, check it"
-            return [(g.kind, g.type, f"{g.why}, {why}", False) for g in known], court
+            return [(g.kind, g.type, f"{g.why}, {why}", False) for g in noted], court, ends
     if hints.decided is not None:
         return [(hints.decided[0], hints.decided[1],
-                 f"from the column '{shorten(header.get('category', 'category'))}'", True)], None
+                 f"from the column '{shorten(header.get('category', 'category'))}'", True)], None, ends
     if kind_hint is not None and "other" in vocab.codes(kind_hint):
         return [(kind_hint, "other", f"the column '{shorten(hint_column)}' says {kind_hint}; the text names no "
-                                     "type", False)], None
+                                     "type", False)], None, ends
     if kind_hint is not None:
         row.report.warnings.append(f"the column '{shorten(hint_column)}' says {kind_hint} but the text names no "
                                    f"{kind_hint} type; kept as a life event")
-    return [("event", "other", None, True)], None
+    return [("event", "other", None, True)], None, ends
 
 
 def _drop_not_new(row: _RowRead, guesses: list[_Guess], read: DateRead, end_read: DateRead | None) -> None:
@@ -1411,6 +1510,8 @@ def _add_events(row: _RowRead, guesses: list[_Guess], read: DateRead, end_read: 
             event["id"] = value["id"]
         row_columns = {**header, "start": header.get("date", "date"), "label": header.get("text", "text"),
                        "note": header.get("note", header.get("text", "note"))}
+        if kind == "meeting" and code == row.vocab.word("review_meeting") and status != "planned":
+            _same_review(row, event)
         index = len(build.rows)
         build.rows.append(_Row(row.number, event, row_columns))
         report.became.append({"index": index, "kind": kind, "type": code,
@@ -1419,6 +1520,23 @@ def _add_events(row: _RowRead, guesses: list[_Guess], read: DateRead, end_read: 
             if build.open_placement is not None:
                 report.notes.append(f"ends the previous placement (row {build.open_placement[0]}) on this date")
             build.open_placement = (row.number, code) if "end" not in event else None
+
+
+def _same_review(row: _RowRead, event: dict[str, Any]) -> None:
+    """A review on the same day as one in a row above is the same review written twice (`record.review_day`):
+    both rows are kept and drawn, the review figures count it once, and the report says so."""
+    from ..model.record import review_day
+
+    day = review_day(parse_date(event["date"]))
+    if day is None:
+        return
+    for earlier in row.build.rows:
+        e = earlier.event
+        if (e.get("kind"), e.get("type")) == ("meeting", event["type"]) and e.get("status") != "planned" \
+                and review_day(parse_date(e["date"])) == day:
+            row.report.notes.append(f"looks like the same review as row {earlier.number} (both on "
+                                    f"{_display(e['date'])}): both rows are kept, and the review is counted once")
+            return
 
 
 # ---------------------------------------------------------------- whole table

@@ -78,11 +78,13 @@ class Guess:
 
 @dataclass(frozen=True, slots=True)
 class Classified:
-    """What one text states: 0..n events in text order, other jurisdictions' words seen, the court named."""
+    """What one text states: 0..n events in text order, other jurisdictions' words seen, the court named, and
+    the orders or registrations it says ended ("CSO terminated", "Deregistered": kind "order", confident)."""
 
     guesses: tuple[Guess, ...]
     other_jurisdiction: tuple[str, ...]
     court: str | None
+    ended: tuple[Guess, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,7 @@ class Entry:
     note: str | None = None
     in_court: str | None = None
     lodged: bool = False  # an application's words that also say it was made ("applied for")
+    ends_order: bool = False  # end words that end an order or registration named beside them ("terminated")
     name: str | None = None  # a court's proper name
 
 
@@ -268,6 +271,7 @@ def _entry(spec: dict[str, Any], family: str, kind: str | None, code: str | None
         note=spec.get("note"),
         in_court=spec.get("in_court"),
         lodged=bool(spec.get("lodged", False)),
+        ends_order=bool(spec.get("ends_order", False)),
     )
 
 
@@ -439,6 +443,7 @@ class _Reading:
     matches: list[_Match]
     foreign: list[Foreign]
     court: str | None
+    ended: list[_Candidate] = field(default_factory=list)
 
 
 def _route(vocab: Vocabulary, entry: Entry) -> bool:
@@ -483,9 +488,9 @@ def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _
         for k in range(m.i, m.j):
             covered[k] = True
     # "Care order and placement order made": orders listed with "and" share the verb after the last one
-    ends = {m.j for m in matches if m.what.kind == "order"}
-    starts = {m.i for m in matches if m.what.kind == "order"}
-    listed = {k for k, tok in enumerate(toks) if tok.norm == "and" and k in ends and k + 1 in starts}
+    order_ends = {m.j for m in matches if m.what.kind == "order"}
+    order_starts = {m.i for m in matches if m.what.kind == "order"}
+    listed = {k for k, tok in enumerate(toks) if tok.norm == "and" and k in order_ends and k + 1 in order_starts}
     clause_of, sentence_of = _clauses(toks, covered, words, listed)
     statements: dict[int, list[_Match]] = {}
     for m in matches:
@@ -501,11 +506,15 @@ def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _
     others = _another_childs(toks, matches, clause_of, sentence_of, words)
     review_named = any(m.what.kind == "meeting" and m.what.type == "laac_review" for m in matches)
     out: list[_Candidate] = []
+    ended: dict[str, _Candidate] = {}
     for number, ms in statements.items():
         moved = number in moves or as_type or kind_hint == "placement"
         in_application = sentence_of[number] in applied
-        out.extend(_statement(text, toks, ms, words, court, foreign, review_named, moved, in_application,
-                              number in others, loose.get(number, 0)))
+        made, ends = _statement(text, toks, ms, words, court, foreign, review_named, moved, in_application,
+                                number in others, loose.get(number, 0))
+        out.extend(made)
+        for c in ends:
+            ended.setdefault(c.type, c)
     result = _settled(out, words)
     if not result and court is not None:
         first = next(m for m in matches if m.what.family == "court")
@@ -517,7 +526,7 @@ def _read(text: str, words: Words, *, kind_hint: str | None, as_type: bool) -> _
             if c.confident:
                 c.confident = False
                 c.why += f" (a guess: the row's kind says {kind_hint})"
-    return _Reading(result, matches, foreign, court)
+    return _Reading(result, matches, foreign, court, list(ended.values()))
 
 
 def _clauses(toks: list[_Tok], covered: list[bool], words: Words, listed: set[int] | None = None
@@ -659,8 +668,9 @@ def _statement(
     in_application: bool,
     another_child: bool,
     loose: int,
-) -> list[_Candidate]:
-    """The facts one statement makes, after what its other words do to them (see the words file's families)."""
+) -> tuple[list[_Candidate], list[_Candidate]]:
+    """The facts one statement makes, after what its other words do to them (see the words file's families),
+    and the orders it says ended (`_ended`)."""
     st = _statement_of(text, toks, ms, words, court, foreign, review_named, moved, in_application,
                        another_child, loose)
     out: list[_Candidate] = []
@@ -678,6 +688,31 @@ def _statement(
     recommended = _recommended(st)
     if recommended is not None:
         out.append(recommended)
+    return out, _ended(st)
+
+
+def _ended(st: _Statement) -> list[_Candidate]:
+    """The orders and registrations a statement says ended ("CSO terminated", "Removed from the child
+    protection register", "Deregistered"): only with words that end an order, never when the statement is
+    negated, planned, an application, a recommendation, going on ("remains"), about something else or another
+    jurisdiction's, and never from a review or panel (they decide plans) except for the register; only
+    confident words."""
+    if not st.ended or st.not_fact or st.applying or st.foreign or st.cues & {"recommend", "hedge"}:
+        return []  # "placement ended, CSO remains in place": the order goes on
+    if not any(m.what.family == "end" and m.what.ends_order and (st.reference_at is None or m.i <= st.reference_at)
+               for m in st.ms):
+        return []
+    vocab = st.words.vocab
+    out: list[_Candidate] = []
+    for m in st.facts:
+        entry: Entry = m.what
+        if entry.kind != "order" or entry.type is None or not entry.confident or st.about_else(m):
+            continue
+        if st.deciding_body and entry.type != "cp_register":
+            continue
+        shown = _said(st.text, st.toks, min(x.i for x in st.ms), max(x.j for x in st.ms))  # the statement
+        name = _name(vocab, "order", entry.type)
+        out.append(_Candidate(m.i, "order", entry.type, shown, f'read "{shown}" as the end of the {name}', True))
     return out
 
 
@@ -910,7 +945,8 @@ def _exact_type(text: str, words: Words, kind: str | None) -> tuple[str, str] | 
 
 def _freeze(reading: _Reading) -> Classified:
     guesses = tuple(Guess(c.kind, c.type, c.matched, c.why, c.confident, c.did_not_sit) for c in reading.guesses)
-    return Classified(guesses, tuple(f.show for f in reading.foreign), reading.court)
+    ended = tuple(Guess(c.kind, c.type, c.matched, c.why, c.confident) for c in reading.ended)
+    return Classified(guesses, tuple(f.show for f in reading.foreign), reading.court, ended)
 
 
 def classify_text(
@@ -948,6 +984,14 @@ def says_move(text: str, *, jurisdiction: str = "scotland") -> bool:
     naming the home the child already lives in is a new placement only when it says the child moved."""
     words = load_words(jurisdiction)
     return any(tok.norm in words.moving_words for tok in _tokens(text[:MAX_SCAN]))
+
+
+def cue_families(text: str, *, jurisdiction: str = "scotland") -> frozenset[str]:
+    """The families of the cue words in a text ("application", "affirm", "end" ...): what a row's Details say
+    of the order its Type names ("Application made": asked for, not made; "Granted": made)."""
+    words = load_words(jurisdiction)
+    own, _ = _both(_tokens(text[:MAX_SCAN]), words)
+    return frozenset(m.what.family for m in own if m.what.family in CUE_FAMILIES)
 
 
 @lru_cache(maxsize=16384)

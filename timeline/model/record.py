@@ -7,11 +7,12 @@ so that reading a case file never needs the measures, and the measures never nee
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
-from ..dates import age_at
+from ..dates import PartialDate, age_at
 from ..words import age_words, date_words, duration_words
-from .case import AnyEvent, Case, MilestoneEvent, OrderEvent, PlacementEvent
+from .case import AnyEvent, Case, MeetingEvent, MilestoneEvent, OrderEvent, PlacementEvent
 from .vocabulary import load_vocabulary
 
 
@@ -100,3 +101,27 @@ def recommended_route(case: Case, as_of: date | None = None) -> str | None:
 def happened(case: Case, as_of: date) -> list[tuple[int, AnyEvent]]:
     """Actual events that began on or before as_of, in file order: the facts are 'as at' as_of."""
     return [(n, e) for n, e in case.numbered() if not e.planned and e.first.mid <= as_of]
+
+
+def review_day(when: PartialDate) -> date | None:
+    """The day on which two reviews are one review written twice: a date recorded to the day, not marked
+    approximate. None for "Jul 2016", "2016", "c. 20/04/2016" or a span: two reviews in one month may be two."""
+    return when.earliest if when.precision == "day" and not when.qualifier else None
+
+
+def counted_reviews(events: Iterable[tuple[int, AnyEvent]], review_code: str) -> list[tuple[int, MeetingEvent]]:
+    """The reviews the review figures count, in the order given: every meeting of `review_code`, but one a
+    day (the same review recorded twice, two rows "LAAC review" on 20 Apr 2016, is one review; the first
+    counts). The events themselves are all kept and drawn; only the count and the schedule see one."""
+    seen: set[date] = set()
+    out: list[tuple[int, MeetingEvent]] = []
+    for n, e in events:
+        if not isinstance(e, MeetingEvent) or e.type != review_code:
+            continue
+        day = review_day(e.date)
+        if day is not None:
+            if day in seen:
+                continue
+            seen.add(day)
+        out.append((n, e))
+    return out

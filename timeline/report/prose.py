@@ -174,7 +174,10 @@ def _due(m: MilestoneFact) -> str:
 def _milestone_line(case: Case, m: MilestoneFact) -> MilestoneLine:
     vocab = load_vocabulary(case.jurisdiction)
     name = vocab.term("milestone", m.type).label if m.type in vocab.terms["milestone"] else str(m.type)
-    when = words.when_words([e.first for e in case.events], m.event, m.date) if m.date else "not yet"
+    if m.date:
+        when = words.when_words([e.first for e in case.events], m.event, m.date)
+    else:  # a later step shows it happened, or the source does not hold it: the record is silent, not "not yet"
+        when = "not recorded" if m.implied or m.status == "not_recorded" else "not yet"
     if m.target_days is not None and m.target_date is not None:
         target = f"{words.target_words(m.target_days)} ({_due(m)})"
     elif m.target_days is not None:
