@@ -574,3 +574,38 @@ def test_reviews_known_only_by_year_share_a_label_that_gives_no_months() -> None
     assert shared == ["LAAC reviews × 3"]
     key = " ".join(t.text for t in scene.texts() if t.cls == "key-text")
     assert "Jul" not in " ".join(shared) and "2016" in key and "2018" in key
+
+
+def test_a_combined_label_of_a_year_only_hearing_gives_no_month() -> None:
+    """Two hearings with the same words, one recorded only as '2016': their combined label must not say
+    'Jul 2016' (the other's month, or a middle day), which the record does not give for the first."""
+    case = make_case([
+        {"kind": "hearing", "type": "childrens_hearing", "date": "2016", "label": "Review", "id": "a"},
+        {"kind": "hearing", "type": "childrens_hearing", "date": "2016-07-10", "label": "Review", "id": "b"},
+    ])
+    combined = [t.text for t in scene_of(case).texts() if t.cls == "combined-label"]
+    assert combined == ["Review × 2"]
+
+
+def test_a_shared_label_gives_the_months_recorded_not_the_middle_days() -> None:
+    """Reviews recorded as 'Jan–Apr 2017', '2 May 2017' and 'Jun–Nov 2017' share 'Jan–Nov 2017': from the
+    earliest recorded start to the latest recorded end (the middle days would say 'Mar–Aug 2017')."""
+    events: list[dict[str, Any]] = [
+        {"kind": "meeting", "type": "laac_review", "date": d, "label": f"LAAC review: plan {i} agreed with the family",
+         "id": f"r{i}"} for i, d in enumerate(("2017-01/2017-04", "2017-05-02", "2017-06/2017-11"))]
+    case = make_case(events, born="2010-01-01", as_of="2019-01-01")
+    scene = layout(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=WIDTH,
+                   policy=Policy(max_tiers=0))
+    assert [t.text for t in scene.texts() if t.cls == "combined-label"] == ["LAAC reviews × 3, Jan–Nov 2017"]
+
+
+def test_a_shared_label_with_an_interval_of_years_says_the_count_alone() -> None:
+    """'2017–2018' gives no month at either end: the shared label says how many ('Mar–Dec 2017' came from
+    the middle days of 'Jan–Apr 2017' and '2017–2018')."""
+    events: list[dict[str, Any]] = [
+        {"kind": "meeting", "type": "laac_review", "date": d, "label": f"LAAC review: plan {i} agreed with the family",
+         "id": f"r{i}"} for i, d in enumerate(("2017-01/2017-04", "2017-06-02", "2017/2018"))]
+    case = make_case(events, born="2010-01-01", as_of="2019-01-01")
+    scene = layout(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=WIDTH,
+                   policy=Policy(max_tiers=0))
+    assert [t.text for t in scene.texts() if t.cls == "combined-label"] == ["LAAC reviews × 3"]
