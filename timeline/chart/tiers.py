@@ -81,6 +81,10 @@ class Tally:
         return tuple(SHARED_WORTH[0] * kept.get(p, 0) + SHARED_WORTH[1] * shared.get(p, 0)
                      for p in range(top, -1, -1))
 
+    def worded(self) -> int:
+        """Events with their words on the chart, their own or a shared label's."""
+        return sum(n for _, n in self.kept) + sum(n for _, n in self.shared)
+
     def shared_in(self, kind: str) -> int:
         """Events of lane `kind` in words only through a label shared by their type."""
         return sum(n for (k, _), n in self.shared if k == kind)
