@@ -685,3 +685,15 @@ def test_moves_too_close_for_a_small_shift_stack_in_rows_over_their_dates() -> N
     moves = _moves_of(scene_of(case))
     assert len(moves) == 3 and len({c.cy for c, _ in moves}) > 1
     assert all(c.cx == pytest.approx(ln.x1) for c, ln in moves)
+
+
+def test_dodge_keeps_apart_what_touches_and_leaves_the_rest() -> None:
+    """The circles' centres: unchanged where nothing touches, pooled around their mean where they do, and
+    nothing for no moves."""
+    from timeline.chart.lanes import dodge
+
+    assert dodge([], []) == []
+    assert dodge([0.0, 100.0], [10.0, 10.0]) == [0.0, 100.0]
+    assert dodge([50.0, 54.0, 200.0], [10.0, 10.0, 10.0]) == [pytest.approx(47.0), pytest.approx(57.0), 200.0]
+    centres = dodge([10.0, 11.0, 12.0], [10.0, 10.0, 10.0])
+    assert centres == [pytest.approx(1.0), pytest.approx(11.0), pytest.approx(21.0)]

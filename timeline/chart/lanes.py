@@ -411,6 +411,8 @@ def dodge(xs: Sequence[float], widths: Sequence[float]) -> list[float]:
     """Centres as near `xs` (sorted) as they can be, least squares, with neighbours at least the mean of their
     `widths` apart. With c_i the least distance from the first centre to the i-th, the centres less c_i
     must not decrease: an isotonic regression of x_i - c_i (pool adjacent violators, linear)."""
+    if not xs:
+        return []
     c = [0.0]
     for a, b in itertools.pairwise(widths):
         c.append(c[-1] + (a + b) / 2)
