@@ -93,4 +93,5 @@ def test_the_keys_form_changes_only_the_key() -> None:
 
     assert chart_part(a) == chart_part(b)
     a_key, b_key = ([t.x for t in s.texts() if t.cls == "key-text"] for s in (a, b))
-    assert len(set(b_key)) == len(set(a_key)) + 1  # one more column
+    assert len(set(a_key)) <= 3 and len(set(b_key)) <= 4  # each key in at most its form's columns
+    assert b.height <= a.height  # and never taller: fewer, wider columns only where they are shorter

@@ -181,23 +181,23 @@ def test_one_page_gives_way_in_order_and_says_what_it_left_out() -> None:
     assert (roomy.fits, roomy.level, roomy.step, roomy.left_out) == (True, 0, 0, "")
     page_policy = replace(P, list_combined=True, trim_bottom=True)
     assert roomy.scene.to_json() == laid_out(case, title_block=False, policy=page_policy).to_json()
-    tight = fit_one_page(case, facts=facts, theme=T, metrics=default_metrics(), width=width, max_height=546.0)
-    assert tight.fits and tight.scene.height <= 546.0
+    tight = fit_one_page(case, facts=facts, theme=T, metrics=default_metrics(), width=width, max_height=530.0)
+    assert tight.fits and tight.scene.height <= 530.0
     assert tight.step == len(ONE_PAGE_STEPS) - 1
     # the lanes' labels come back in part (what fits, most important first): the note counts the rest
     assert tight.left_out == "life events; labels of 9 meetings and reviews, 2 milestones and 13 hearings"
     assert any(t.cls == "label" and t.event in by_kind(case, "hearing") for t in tight.scene.texts())
     assert "Life events" not in {t.text for t in tight.scene.texts()}
     # a little more room: the last step fits first, then gives back the labels of milestones (they fit)
-    back = fit_one_page(case, facts=facts, theme=T, metrics=default_metrics(), width=width, max_height=563.8)
-    assert back.fits and back.scene.height <= 563.8 and back.step == len(ONE_PAGE_STEPS) - 1
+    back = fit_one_page(case, facts=facts, theme=T, metrics=default_metrics(), width=width, max_height=546.0)
+    assert back.fits and back.scene.height <= 546.0 and back.step == len(ONE_PAGE_STEPS) - 1
     assert back.left_out == "life events; labels of 9 meetings and reviews and 9 hearings"
     assert any(t.cls == "label" and t.event in by_kind(case, "milestone") for t in back.scene.texts())
-    # the room the PDF measures: the 14 px the legend's rows and last gap gave back go to 4 more hearings
+    # the room the PDF measures: the free height goes to 6 more hearings
     page = fit_one_page(case, facts=facts, theme=T, metrics=default_metrics(), width=width, max_height=577.8)
-    assert page.fits and page.left_out == "life events; labels of 9 meetings and reviews and 5 hearings"
+    assert page.fits and page.left_out == "life events; labels of 9 meetings and reviews and 3 hearings"
     none = fit_one_page(case, facts=facts, theme=T, metrics=default_metrics(), width=width, max_height=100.0)
-    assert not none.fits and none.scene.height == pytest.approx(537.4)  # the shortest candidate
+    assert not none.fits and none.scene.height == pytest.approx(518.2)  # the shortest candidate
 
 
 def by_kind(case: Case, kind: str) -> set[str]:
@@ -513,3 +513,45 @@ def test_free_height_goes_to_the_lanes_that_matter_first() -> None:
     start = make(Policy(lane_tiers=(("hearing", 0), ("meeting", 0))))
     best = grown(make, start, 120.0, 10)
     assert (best.policy.tiers_for("hearing"), best.policy.tiers_for("meeting")) == (2, 0)
+
+
+@pytest.mark.parametrize("stem", ["drifting", "interim-orders"])
+def test_a_tighter_level_grown_is_taken_when_it_keeps_more_words(stem: str) -> None:
+    """Page 1 of the full report: the first compact level that fits may fit with no height to spare, and the
+    next, with one tier fewer per lane but the free height to give tiers where they matter most, keep more
+    words, the important ones no fewer: that one is drawn."""
+    from timeline.chart.fit import Job, fit_height, grown
+
+    case = sample(stem)
+    room = chart_budget(BUDGETS["A4"])
+    job = Job(case, compute_facts(case), default_metrics(), printable_width_px("A4"), False)
+    passes = []
+    for level in range(1, COMPACT.levels + 1):
+        make = job.maker(T.compact(level), split=True)
+        done = make(P.compact(level))
+        if done.scene.height <= room:
+            passes.append(grown(make, done, room, len(case.events)))
+    first, tighter = passes[:2]
+    assert tighter.tally.worded() > first.tally.worded() and tighter.tally.score() > first.tally.score()
+    assert fit_height(job, T, P, room, None) == tighter.scene
+
+
+def test_a_short_key_takes_fewer_wider_columns_where_that_is_shorter() -> None:
+    """Two entries that wrap in a third of the width fit on one line each in half of it: the key uses two
+    columns (shorter by a line), and with many short entries still all of its columns."""
+    from timeline.chart.fit import Job
+    from timeline.chart.key import key_block, key_form
+
+    case = sample("kinship")
+    ctx = Job(case, compute_facts(case), default_metrics(), printable_width_px("A4"), False).context(
+        T.compact(1), replace(P.compact(1), key_columns=3))
+    long = ("Grounds accepted: 24 Jan 2011, 13 Feb 2012, 6 Jun 2012", "ICSO made: Aug 2015, 20 Aug 2016, 14 Apr 2017")
+    col_w = (ctx.right - ctx.x0) / 3
+    assert all(ctx.metrics.width(t, T.text_size) > col_w - 40 for t in long)  # too wide for a third
+    items, bottom, placed = key_block(ctx, key_form(ctx, tuple((None, t) for t in long)), 0.0)
+    texts = [i for i in items if isinstance(i, Text) and i.cls == "key-text"]
+    assert placed == 2 and [t.text for t in texts] == list(long)  # one line each
+    assert len({t.x for t in texts}) == 2 and bottom == pytest.approx(ctx.line_h + T.compact(1).lane_gap)
+    many = tuple((n, f"Review {n}") for n in range(1, 10))
+    items, _, _ = key_block(ctx, key_form(ctx, many), 0.0)
+    assert len({i.x for i in items if isinstance(i, Text) and i.cls == "key-text"}) == 3

@@ -279,7 +279,38 @@ def test_labels_inside_bars_when_they_fit() -> None:
     assert f_bar.x <= f_text.x and f_text.x + f_text.width <= f_bar.x + f_bar.width
     assert f_bar.y <= f_text.y and f_text.y + f_text.height <= f_bar.y + f_bar.height
     r_text, r_bar = texts_of(scene, "r")[0], bar(scene, "r")
-    assert r_text.y >= r_bar.y + r_bar.height  # too narrow: the label goes beneath
+    assert r_text.x >= r_bar.x + r_bar.width  # too narrow: beside it, on its row, where nothing follows
+    assert r_bar.y <= r_text.y and r_text.y + r_text.height <= r_bar.y + r_bar.height
+    followed = make_case([
+        {"kind": "placement", "type": "foster", "start": "2015-02-01", "end": "2018-01-01",
+         "label": "Foster carers (B)", "id": "f"},
+        {"kind": "placement", "type": "residential", "start": "2018-01-01", "end": "2018-01-20", "label": "Unit",
+         "id": "r"},
+        {"kind": "placement", "type": "kinship", "start": "2018-01-20", "label": "Gran", "id": "g"},
+    ])
+    scene = scene_of(followed)
+    r_text, r_bar = texts_of(scene, "r")[0], bar(scene, "r")
+    assert r_text.y >= r_bar.y + r_bar.height  # the next placement takes the row: the label goes beneath
+
+
+def test_a_short_order_s_label_sits_beside_it_and_the_lane_needs_no_tier() -> None:
+    """An order too short for its words, alone on its sub-row: its label sits just right of the bar on that
+    row (no other bar, arrow or move line there), so the lane opens no tier of labels beneath its bars."""
+    case = make_case([
+        {"kind": "order", "type": "cso", "start": "2015-03-01", "end": "2016-03-01", "id": "c"},
+        {"kind": "order", "type": "po", "start": "2015-09-01", "end": "2015-10-01", "label": "CSO varied: contact",
+         "id": "p"},
+    ])
+    scene = scene_of(case)
+    p_text, p_bar, c_bar = texts_of(scene, "p")[0], bar(scene, "p"), bar(scene, "c")
+    assert p_bar.y > c_bar.y  # its own sub-row
+    assert p_text.x >= p_bar.x + p_bar.width and p_text.text == "PO: CSO varied: contact"
+    assert p_bar.y <= p_text.y and p_text.y + p_text.height <= p_bar.y + p_bar.height
+    lanes = [t for t in scene.texts() if t.cls == "lane-title"]
+    rules = sorted(ln.y1 for ln, _ in scene.walk() if isinstance(ln, Line) and ln.cls == "lane-rule")
+    below = [y for y in rules if y > p_bar.y]
+    assert not below or below[0] - (p_bar.y + p_bar.height) <= T.lane_pad + T.lane_gap + 0.01  # no tier
+    assert lanes and not overlapping_texts(scene)
 
 
 def test_forty_hearings_in_two_years_stay_legible() -> None:
@@ -574,3 +605,95 @@ def test_reviews_known_only_by_year_share_a_label_that_gives_no_months() -> None
     assert shared == ["LAAC reviews × 3"]
     key = " ".join(t.text for t in scene.texts() if t.cls == "key-text")
     assert "Jul" not in " ".join(shared) and "2016" in key and "2018" in key
+
+
+def test_a_combined_label_of_a_year_only_hearing_gives_no_month() -> None:
+    """Two hearings with the same words, one recorded only as '2016': their combined label must not say
+    'Jul 2016' (the other's month, or a middle day), which the record does not give for the first."""
+    case = make_case([
+        {"kind": "hearing", "type": "childrens_hearing", "date": "2016", "label": "Review", "id": "a"},
+        {"kind": "hearing", "type": "childrens_hearing", "date": "2016-07-10", "label": "Review", "id": "b"},
+    ])
+    combined = [t.text for t in scene_of(case).texts() if t.cls == "combined-label"]
+    assert combined == ["Review × 2"]
+
+
+def test_a_shared_label_gives_the_months_recorded_not_the_middle_days() -> None:
+    """Reviews recorded as 'Jan–Apr 2017', '2 May 2017' and 'Jun–Nov 2017' share 'Jan–Nov 2017': from the
+    earliest recorded start to the latest recorded end (the middle days would say 'Mar–Aug 2017')."""
+    events: list[dict[str, Any]] = [
+        {"kind": "meeting", "type": "laac_review", "date": d, "label": f"LAAC review: plan {i} agreed with the family",
+         "id": f"r{i}"} for i, d in enumerate(("2017-01/2017-04", "2017-05-02", "2017-06/2017-11"))]
+    case = make_case(events, born="2010-01-01", as_of="2019-01-01")
+    scene = layout(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=WIDTH,
+                   policy=Policy(max_tiers=0))
+    assert [t.text for t in scene.texts() if t.cls == "combined-label"] == ["LAAC reviews × 3, Jan–Nov 2017"]
+
+
+def test_a_shared_label_with_an_interval_of_years_says_the_count_alone() -> None:
+    """'2017–2018' gives no month at either end: the shared label says how many ('Mar–Dec 2017' came from
+    the middle days of 'Jan–Apr 2017' and '2017–2018')."""
+    events: list[dict[str, Any]] = [
+        {"kind": "meeting", "type": "laac_review", "date": d, "label": f"LAAC review: plan {i} agreed with the family",
+         "id": f"r{i}"} for i, d in enumerate(("2017-01/2017-04", "2017-06-02", "2017/2018"))]
+    case = make_case(events, born="2010-01-01", as_of="2019-01-01")
+    scene = layout(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=WIDTH,
+                   policy=Policy(max_tiers=0))
+    assert [t.text for t in scene.texts() if t.cls == "combined-label"] == ["LAAC reviews × 3"]
+
+
+def _moves_of(scene: Scene) -> list[tuple[Marker, Line]]:
+    """Each move's circle and its line, in x order of the line (the move's own date)."""
+    out = []
+    for g, _ in scene.walk():
+        if isinstance(g, Group) and g.cls == "move":
+            circle = next(i for i in g.items if isinstance(i, Marker))
+            line = next(i for i in g.items if isinstance(i, Line))
+            out.append((circle, line))
+    return sorted(out, key=lambda m: m[1].x1)
+
+
+def test_two_close_moves_keep_one_row_their_circles_a_little_aside() -> None:
+    """Moves nine days apart: their circles would touch over their dates; each moves a few px aside on the
+    one row (no second row above the bars), and the line down from each move's own date still leaves its
+    circle."""
+    case = make_case([
+        {"kind": "placement", "type": "foster", "start": "2015-02-01", "end": "2016-03-01", "id": "a"},
+        {"kind": "placement", "type": "residential", "start": "2016-03-01", "end": "2016-03-10", "id": "b"},
+        {"kind": "placement", "type": "kinship", "start": "2016-03-10", "id": "c"},
+    ])
+    moves = _moves_of(scene_of(case))
+    assert len(moves) == 2
+    (c1, l1), (c2, l2) = moves
+    assert c1.cy == c2.cy  # one row
+    assert c2.cx - c1.cx >= (c1.size + c2.size) / 2  # not overlapping
+    for circle, line in moves:
+        assert line.x1 == line.x2 and abs(circle.cx - line.x1) < circle.size / 2  # its date, under its circle
+        assert (circle.cx - line.x1) ** 2 + (circle.cy - line.y1) ** 2 == pytest.approx((circle.size / 2) ** 2, abs=0.1)
+    assert l1.x1 < l2.x1
+
+
+def test_moves_too_close_for_a_small_shift_stack_in_rows_over_their_dates() -> None:
+    """Three moves within four days would each have to move most of a circle aside: they stack in rows
+    instead, each circle over its own move's date."""
+    case = make_case([
+        {"kind": "placement", "type": "foster", "start": "2015-02-01", "end": "2016-03-01", "id": "a"},
+        {"kind": "placement", "type": "residential", "start": "2016-03-01", "end": "2016-03-03", "id": "b"},
+        {"kind": "placement", "type": "foster", "start": "2016-03-03", "end": "2016-03-05", "id": "c"},
+        {"kind": "placement", "type": "kinship", "start": "2016-03-05", "id": "d"},
+    ])
+    moves = _moves_of(scene_of(case))
+    assert len(moves) == 3 and len({c.cy for c, _ in moves}) > 1
+    assert all(c.cx == pytest.approx(ln.x1) for c, ln in moves)
+
+
+def test_dodge_keeps_apart_what_touches_and_leaves_the_rest() -> None:
+    """The circles' centres: unchanged where nothing touches, pooled around their mean where they do, and
+    nothing for no moves."""
+    from timeline.chart.lanes import dodge
+
+    assert dodge([], []) == []
+    assert dodge([0.0, 100.0], [10.0, 10.0]) == [0.0, 100.0]
+    assert dodge([50.0, 54.0, 200.0], [10.0, 10.0, 10.0]) == [pytest.approx(47.0), pytest.approx(57.0), 200.0]
+    centres = dodge([10.0, 11.0, 12.0], [10.0, 10.0, 10.0])
+    assert centres == [pytest.approx(1.0), pytest.approx(11.0), pytest.approx(21.0)]

@@ -130,8 +130,31 @@ def fit_height(job: Job, theme: Theme, policy: Policy, max_height: float, page_h
         done = make(pol)
         scene = done.scene
         if scene.height <= max_height:
-            return grown(make, done, max_height, len(job.case.events)).scene
+            best = grown(make, done, max_height, len(job.case.events))
+            if level < COMPACT.levels and _any_short(best.tally):
+                tighter = _tighter(job, theme, policy, level + 1, max_height, page_height)
+                if tighter is not None and tighter.tally.score() > best.tally.score() and (
+                        tighter.tally.worded() >= best.tally.worded()):  # never fewer words on the page
+                    return tighter.scene
+            return best.scene
     return scene
+
+
+def _tighter(job: Job, theme: Theme, policy: Policy, level: int, max_height: float, page_height: float | None
+             ) -> Pass | None:
+    """Compact `level` grown into the free height, if it fits: the level before it may fit with no height to
+    spare, and this one, with fewer tiers to start from but the room to give them where they matter most,
+    keep more words (`fit_height` takes it when it keeps the more important ones and no fewer in all)."""
+    make = job.maker(theme.compact(level), split=True, page_height=page_height)
+    done = make(policy.compact(level))
+    if done.scene.height > max_height:
+        return None
+    return grown(make, done, max_height, len(job.case.events))
+
+
+def _any_short(tally: Tally) -> bool:
+    """True when some label was drawn as a number, left bare or said only by a shared label."""
+    return bool(sum(n for _, n in tally.numbered) or sum(n for _, n in tally.bare) or tally.shared)
 
 
 def grown(make: Make, start: Pass, max_height: float, n_events: int) -> Pass:

@@ -48,17 +48,14 @@ def key_block(ctx: Context, form: KeyForm, y: float, *, limit: float | None = No
         return [], y, start
     t = ctx.theme
     cols = max(1, ctx.policy.key_columns)
-    col_w = (ctx.right - ctx.x0) / cols
-    num_w = form.number_width
-    max_lines = ctx.policy.key_max_lines or KEY_LINES_MAX  # never cut short: an entry wraps to what it needs
     room = math.inf if limit is None else limit - y
-    entries: list[tuple[int | None, tuple[str, ...]]] = []
-    for number, text in form.entries[start:]:
-        lines = tuple(ctx.metrics.wrap(text, t.text_size, col_w - num_w - t.label_gap, max_lines)) or ("",)
-        entries.append((number, lines))
-        if len(entries) * ctx.line_h > room * cols:  # more than can possibly fit: stop wrapping
-            break
-    columns = key_columns([len(lines) * ctx.line_h for _, lines in entries], cols, room)
+    col_w, entries, columns = _laid(ctx, form, start, cols, room)
+    if limit is None:  # all of it, balanced: fewer, wider columns where their entries wrap less and it is shorter
+        for fewer in range(min(cols - 1, len(form.entries) - start), 0, -1):
+            other = _laid(ctx, form, start, fewer, room)
+            if _tallest(other[1], other[2]) < _tallest(entries, columns) - 0.01:
+                col_w, entries, columns = other
+    num_w = form.number_width
     placed = sum(len(c) for c in columns)
     if placed == 0:  # not even one entry fits under the title: the caller starts a new canvas
         return [], y, start
@@ -78,6 +75,28 @@ def key_block(ctx: Context, form: KeyForm, y: float, *, limit: float | None = No
             cy += len(lines) * ctx.line_h
         bottom = max(bottom, cy)
     return out, bottom + t.lane_gap, start + placed
+
+
+Laid = tuple[float, list[tuple[int | None, tuple[str, ...]]], list[list[int]]]  # column width, entries, columns
+
+
+def _laid(ctx: Context, form: KeyForm, start: int, cols: int, room: float) -> Laid:
+    """The key's entries from `start` wrapped to `cols` columns and put in them (`key_columns`)."""
+    t = ctx.theme
+    col_w = (ctx.right - ctx.x0) / cols
+    max_lines = ctx.policy.key_max_lines or KEY_LINES_MAX  # never cut short: an entry wraps to what it needs
+    entries: list[tuple[int | None, tuple[str, ...]]] = []
+    for number, text in form.entries[start:]:
+        lines = tuple(ctx.metrics.wrap(text, t.text_size, col_w - form.number_width - t.label_gap, max_lines)) or ("",)
+        entries.append((number, lines))
+        if len(entries) * ctx.line_h > room * cols:  # more than can possibly fit: stop wrapping
+            break
+    return col_w, entries, key_columns([len(lines) * ctx.line_h for _, lines in entries], cols, room)
+
+
+def _tallest(entries: Sequence[tuple[int | None, tuple[str, ...]]], columns: Sequence[Sequence[int]]) -> int:
+    """Lines in the key's longest column."""
+    return max((sum(len(entries[i][1]) for i in column) for column in columns), default=0)
 
 
 def _head(ctx: Context, form: KeyForm, y: float, continued: bool) -> list[Text]:

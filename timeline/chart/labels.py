@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ..dates import PartialDate
+
 _EPS = 0.01
 DASH = "–"
 TIMES = "×"
@@ -233,15 +235,31 @@ def plural(text: str) -> str:
     return text if text.endswith("s") else f"{text}s"
 
 
-def combined_words(kind: str, text: str, count: int, first: date, last: date, *, named: bool) -> tuple[str, str]:
+def recorded_span(dates: Sequence[PartialDate]) -> tuple[date, date] | None:
+    """The first and last day a group of events was recorded as falling within, for the months of a label
+    they share: the earliest recorded start and the latest recorded end (an interval's ends as written),
+    never their middle days ('Jan–Apr 2017' and 'Jun–Nov 2017' span Jan–Nov, not Mar–Aug). None when one
+    of them gives no month ('2016', '2017–2018') or is only about right ('c. 2016', 'Mar 2016?'): a month
+    would then be more than the record says, so the label gives the count alone."""
+    if any(d.qualifier or any(end.precision == "year" for end in (d.ends or (d,))) for d in dates):
+        return None
+    return min(d.earliest for d in dates), max(d.latest for d in dates)
+
+
+def combined_words(kind: str, text: str, count: int, span: tuple[date, date] | None, *, named: bool
+                   ) -> tuple[str, ...]:
     """The words of a combined label, long and short: with a label of the user's (`named`), '3 hearings,
     Jan–Mar 2016: ICSO continued' / 'ICSO continued × 3'; a type's own name, 'LAAC reviews × 6, Mar
-    2019–Jun 2021' / 'LAAC reviews × 6'."""
-    when = month_range(first, last)
+    2019–Jun 2021' / 'LAAC reviews × 6'. `span` is `recorded_span` of their dates; None: the short words
+    alone (a month not recorded for every one of them is never said)."""
+    short = f"{text} {TIMES} {count}" if named else f"{plural(text)} {TIMES} {count}"
+    if span is None:
+        return (short,)
+    when = month_range(*span)
     if named:
         noun = COUNT_NOUN.get(kind, ("event", "events"))[1]
-        return f"{count} {noun}, {when}: {text}", f"{text} {TIMES} {count}"
-    return f"{plural(text)} {TIMES} {count}, {when}", f"{plural(text)} {TIMES} {count}"
+        return f"{count} {noun}, {when}: {text}", short
+    return f"{plural(text)} {TIMES} {count}, {when}", short
 
 
 # Shared labels: nearby events of one type whose own words found no room share one label instead of each
@@ -268,9 +286,11 @@ def shared_noun(kind: str, code: str, label: str, abbr: str) -> str:
     return plural(name.split(" (")[0])
 
 
-def shared_words(noun: str, count: int, first: date, last: date) -> tuple[str, str]:
-    """A shared label's words, long and short: 'LAAC reviews × 3, Mar 2019–Jun 2021' / 'LAAC reviews × 3'."""
-    return f"{noun} {TIMES} {count}, {month_range(first, last)}", f"{noun} {TIMES} {count}"
+def shared_words(noun: str, count: int, span: tuple[date, date] | None) -> tuple[str, ...]:
+    """A shared label's words, long and short: 'LAAC reviews × 3, Mar 2019–Jun 2021' / 'LAAC reviews × 3';
+    `span` is `recorded_span` of their dates (None: the count alone)."""
+    short = f"{noun} {TIMES} {count}"
+    return (short,) if span is None else (f"{short}, {month_range(*span)}", short)
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,6 +490,7 @@ __all__ = [
     "month_range",
     "number_tiers",
     "priority",
+    "recorded_span",
     "share_left",
     "share_spot",
     "shared_noun",

@@ -8,8 +8,10 @@ legend must explain (`Needs`) and the titles of the groups that are not events (
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -19,7 +21,7 @@ from ..model.case import AnyEvent
 from ..scene import shapes
 from ..scene.items import Box, Group, Item, Line, Marker, Path, Rect
 from .context import EPS, Context, day_words, days_words
-from .labels import TARGET_PRIORITY, priority
+from .labels import TARGET_PRIORITY, Rows, priority
 from .marks import Needs, target_tick
 from .packing import first_free, stack
 from .tiers import Label, Tally, combine, place_tiers
@@ -53,7 +55,7 @@ def _merged(per: dict[str, list[Item]], more: Mapping[str, tuple[Item, ...]]) ->
 
 
 def span_lane(ctx: Context, kind: str, top: float, events: Events, *, key_start: int = 0) -> Lane:
-    """Placements or orders: bars in sub-rows, overlays, labels inside or in tiers beneath."""
+    """Placements or orders: bars in sub-rows, overlays, labels inside, beside on their sub-row or in tiers beneath."""
     t = ctx.theme
     bar_h = t.placement_bar if kind == "placement" else t.order_bar
     main: list[tuple[float, float, int, AnyEvent]] = []
@@ -79,21 +81,65 @@ def span_lane(ctx: Context, kind: str, top: float, events: Events, *, key_start:
     oh = round(bar_h * t.respite_ratio, 2)
     bars += [(xs, xe, n, e, row_y[0] + bar_h - oh, oh, True)
              for xs, xe, n, e in sorted(overlays, key=lambda item: (item[0], item[2]))]
+    taken: dict[float, list[tuple[float, float]]] = {}  # per sub-row's y: the x its bars (and their arrows) take
+    own_row: dict[int, tuple[float, float]] = {}  # a main bar's (y, x where its marks end), by event number
     for xs, xe, n, e, y, h, overlay in bars:
         drawn.add((e.kind, e.type))
         items, marks = _bar_shapes(ctx, n, e, xs, xe, y, h, overlay=overlay)
         label = _bar_label(ctx, items, n, e, xs, xe, y, h, bars_bottom, overlay=overlay)
         per.setdefault(ctx.ids[n], []).extend(items)
         flags |= marks
+        end = max(xe, *(i.box.x + i.box.width for i in items if not isinstance(i, Group)))
+        taken.setdefault(row_y[0] if overlay else y, []).append((xs, end))
+        if not overlay:
+            own_row[n] = (y, end)
         if label is not None:
             labels.append(label)
+    lines_at = [x for x, _, _ in _move_rows(ctx)[0]] if moves_h else []  # move lines cross every sub-row
+    labels, beside = _beside_bars(ctx, labels, own_row, taken, lines_at, bar_h, per)
     tiers = place_tiers(ctx, labels, bars_bottom + t.lane_pad, lane=kind, key_start=key_start)
+    tiers = replace(tiers, tally=tiers.tally + beside)
     extras = tuple(moves(ctx, top, moves_h, bars_bottom)) if kind == "placement" and moves_h else ()
     if extras:
         flags.add("move")
     height = (bars_bottom - top) + (t.lane_pad + tiers.height if tiers.height else 0.0)
     return Lane(height, _merged(per, tiers.per), extras, tiers.leaders, tiers.tally,
                 Needs(frozenset(drawn), frozenset(flags)))
+
+
+def _beside_bars(ctx: Context, labels: list[Label], own_row: Mapping[int, tuple[float, float]],
+                 taken: Mapping[float, list[tuple[float, float]]], lines_at: Sequence[float], bar_h: float,
+                 per: dict[str, list[Item]]) -> tuple[list[Label], Tally]:
+    """Labels of bars too short for their words, put just right of the bar on its own sub-row where that
+    stretch is empty (no other bar, arrow, move line or label there): read as a hand-drawn timeline reads,
+    and no tier beneath is needed for them. Most important first (`labels.priority`), then left to right.
+    Returns the labels still waiting for the tiers, and what was placed here (kept words, by priority)."""
+    t = ctx.theme
+    if bar_h < ctx.text_h:
+        return labels, Tally()
+    rows = {y: Rows(blocks) for y, blocks in taken.items()}
+    waiting: list[Label] = []
+    kept: dict[int, int] = {}
+    for lb in sorted(labels, key=lambda lb: (-lb.priority, lb.anchor, lb.order)):
+        where = own_row.get(lb.order)
+        if where is None or lb.cut or len(lb.lines) != 1:
+            waiting.append(lb)
+            continue
+        y, end = where
+        x = round(end + t.label_gap / 2, 2)
+        box = (x - t.label_gap / 2, x + lb.width + t.label_gap)
+        if box[1] - t.label_gap > ctx.right or not rows[y].free(-1, *box) or any(
+                box[0] - 1.0 < mx < box[1] + 1.0 for mx in lines_at):
+            waiting.append(lb)
+            continue
+        rows[y].add(-1, *box)
+        ty = y + (bar_h - ctx.text_h) / 2
+        out = per.setdefault(lb.group, [])
+        out.append(Rect(x, ty, lb.width, ctx.text_h, "label-bg", event=lb.event, rx=2.0))
+        out.append(ctx.text(x + t.label_pad, ty, lb.lines[0], "label", event=lb.event))
+        kept[lb.priority] = kept.get(lb.priority, 0) + 1
+    waiting.sort(key=lambda lb: lb.order)
+    return waiting, Tally(kept=tuple(kept.items()))
 
 
 def _bar_shapes(ctx: Context, n: int, e: AnyEvent, xs: float, xe: float, y: float, h: float, *,
@@ -337,8 +383,15 @@ def _target_status(ctx: Context, m: MilestoneFact) -> str:
 # ------------------------------------------------------------------------------------------------- moves
 
 
-def _move_rows(ctx: Context) -> tuple[list[tuple[float, float, int]], list[int], float]:
-    """Moves as (x, diameter, number) by x, their stacking rows, and the row height."""
+MOVE_SHIFT = 0.75  # a move's circle may sit this share of its radius aside to keep one row (its line still meets it)
+
+
+def _move_rows(ctx: Context) -> tuple[list[tuple[float, float, int]], list[int], float, list[float]]:
+    """Moves as (x, diameter, number) by x, their stacking rows, the row height, and each circle's centre x.
+
+    Circles that touch stay on one row when each needs to move aside by at most `MOVE_SHIFT` of its radius
+    (`dodge`): the line down from the move's own x still meets its circle, and the row above is saved (a
+    page's height is what labels need). Else they stack in rows, each circle over its move."""
     assert ctx.facts is not None
     t = ctx.theme
     found = []
@@ -346,14 +399,39 @@ def _move_rows(ctx: Context) -> tuple[list[tuple[float, float, int]], list[int],
         d = max(2 * t.move_radius, ctx.metrics.width(str(mv.number), t.text_size, True) + t.label_pad + 1.0)
         found.append((ctx.scale.x(mv.date), d, mv.number))
     found.sort()
-    rows = first_free([(x - d / 2, x + d / 2 + 1.0) for x, d, _ in found])
     row_h = max((d for _, d, _ in found), default=2 * t.move_radius) + t.sub_row_gap
-    return found, [r or 0 for r in rows], row_h
+    centres = dodge([x for x, _, _ in found], [d + 1.0 for _, d, _ in found])
+    if all(abs(c - x) <= MOVE_SHIFT * d / 2 + EPS for c, (x, d, _) in zip(centres, found, strict=True)):
+        return found, [0] * len(found), row_h, centres
+    rows = first_free([(x - d / 2, x + d / 2 + 1.0) for x, d, _ in found])
+    return found, [r or 0 for r in rows], row_h, [x for x, _, _ in found]
+
+
+def dodge(xs: Sequence[float], widths: Sequence[float]) -> list[float]:
+    """Centres as near `xs` (sorted) as they can be, least squares, with neighbours at least the mean of their
+    `widths` apart. With c_i the least distance from the first centre to the i-th, the centres less c_i
+    must not decrease: an isotonic regression of x_i - c_i (pool adjacent violators, linear)."""
+    if not xs:
+        return []
+    c = [0.0]
+    for a, b in itertools.pairwise(widths):
+        c.append(c[-1] + (a + b) / 2)
+    blocks: list[tuple[float, int]] = []  # (sum, count) of pooled values, their means non-decreasing
+    for x, ci in zip(xs, c, strict=True):
+        total, n = x - ci, 1
+        while blocks and blocks[-1][0] / blocks[-1][1] >= total / n:
+            s0, n0 = blocks.pop()
+            total, n = total + s0, n + n0
+        blocks.append((total, n))
+    out: list[float] = []
+    for total, n in blocks:
+        out.extend([total / n] * n)
+    return [y + ci for y, ci in zip(out, c, strict=True)]
 
 
 def moves_height(ctx: Context) -> float:
     """The height of the placement lane's moves row(s), above its bars."""
-    _, rows, row_h = _move_rows(ctx)
+    _, rows, row_h, _ = _move_rows(ctx)
     return (max(rows, default=0) + 1) * row_h + ctx.theme.sub_row_gap
 
 
@@ -362,12 +440,14 @@ def moves(ctx: Context, top: float, height: float, bars_bottom: float) -> list[I
     assert ctx.facts is not None
     t = ctx.theme
     by_number = {mv.number: mv for mv in ctx.facts.move_list}
-    found, rows, row_h = _move_rows(ctx)
+    found, rows, row_h, centres = _move_rows(ctx)
     out: list[Item] = []
-    for (cx, d, number), row in zip(found, rows, strict=True):
+    for (x, d, number), row, cx in zip(found, rows, centres, strict=True):
         mv = by_number[number]
         cy = top + height - t.sub_row_gap - (row + 0.5) * row_h
-        items: list[Item] = [Line(cx, cy + d / 2, cx, bars_bottom, "move-line"),
+        cx = x if abs(cx - x) <= EPS else round(cx, 2)  # aside only where it had to move (`dodge`)
+        foot = cy + d / 2 if cx == x else round(cy + math.sqrt(max(0.0, (d / 2) ** 2 - (x - cx) ** 2)), 2)
+        items: list[Item] = [Line(x, foot, x, bars_bottom, "move-line"),  # from the move's own x
                              Marker("circle", cx, cy, d, "move-marker")]
         label = str(number)
         w = ctx.metrics.width(label, t.text_size, True)

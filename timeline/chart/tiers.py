@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..dates import PartialDate
 from ..model.case import AnyEvent
 from ..scene.items import Item, Line, Rect
 from .context import DASH, EPS, Context
@@ -22,6 +23,7 @@ from .labels import (
     assign_words,
     clusters,
     combined_words,
+    recorded_span,
     share_left,
     shared_noun,
     shared_words,
@@ -78,6 +80,10 @@ class Tally:
         top = max((*kept, *shared), default=0)
         return tuple(SHARED_WORTH[0] * kept.get(p, 0) + SHARED_WORTH[1] * shared.get(p, 0)
                      for p in range(top, -1, -1))
+
+    def worded(self) -> int:
+        """Events with their words on the chart, their own or a shared label's."""
+        return sum(n for _, n in self.kept) + sum(n for _, n in self.shared)
 
     def shared_in(self, kind: str) -> int:
         """Events of lane `kind` in words only through a label shared by their type."""
@@ -206,11 +212,9 @@ def _share(ctx: Context, labels: list[Label], spots: list[Spot | None], wants: l
 
     def words(run: Sequence[int]) -> list[tuple[tuple[str, ...], float]]:
         stood = [e for i in run for e in events[i]]
-        mids = [e.first.mid for e in stood]
-        long, short = shared_words(noun_of(run), len(stood), min(mids), max(mids))
-        # a date only about right ("c. 2016", "2016?") has no month to give the range: the count alone
+        # the months recorded (a date with no month, or only about right, gives none: the count alone)
         return [ctx.wrap_label(content) for content in
-                ((short,) if any(e.first.qualifier or e.first.precision == "year" for e in stood) else (long, short))]
+                shared_words(noun_of(run), len(stood), recorded_span(_recorded(stood)))]
 
     keys = [(e[0].kind, e[0].type) if e else None for e in events]
     numbers = None if lane in p.bare_lanes else Numbers(
@@ -236,6 +240,11 @@ def _share(ctx: Context, labels: list[Label], spots: list[Spot | None], wants: l
                           members=tuple((ev, x) for _, ev, x in stood), listed=listed), share.spot))
     out.sort(key=lambda pair: pair[0].order)
     return [lb for lb, _ in out], [spot for _, spot in out]
+
+
+def _recorded(events: Sequence[AnyEvent]) -> list[PartialDate]:
+    """The dates the events were recorded with (a start and, when given, an end), for `labels.recorded_span`."""
+    return [d for e in events for d in (e.first, e.last) if d is not None]
 
 
 def _members_of(lb: Label) -> tuple[tuple[str, float], ...]:
@@ -399,9 +408,9 @@ def combine(ctx: Context, kind: str, labels: list[Label]) -> list[Label]:
             continue
         taken.update(run)
         text = said[run[0]]
-        long, short = combined_words(kind, text, len(members), min(e.first.mid for e in events),
-                                     max(e.first.mid for e in events), named=bool(events[0].label))
-        content = long  # the dates and the words when they fit the label's lines uncut, else the count
+        *long, short = combined_words(kind, text, len(members), recorded_span(_recorded(events)),
+                                      named=bool(events[0].label))
+        content = long[0] if long else short  # the dates and the words when they fit uncut, else the count
         lines, lw = ctx.wrap_label(content)
         if " ".join(lines).split() != content.split():
             content = short
