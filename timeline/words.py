@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from .dates import DAYS_PER_MONTH, PartialDate, format_age, format_duration
+from .dates import DAYS_PER_MONTH, PartialDate, days_between, format_age, format_duration
 
 Span = int | tuple[date, date]
 
@@ -181,6 +181,17 @@ def over_words(days: int, spread: tuple[int, int] | None, exact: str) -> str:
     return f"about {least}" if least == most else f"between {least} and {most}"
 
 
+def between_words(first: PartialDate, then: PartialDate, exact: str) -> str:
+    """How long from one recorded date to another. When either has no single day ("Jul 2016", "2017", "c. 3
+    Mar 2016") the least and most it can be, as `over_words` words them ('between 2 months and 4 months',
+    'about 3 weeks'), never a count of days between middle days that would look exact; else the caller's
+    `exact` wording of the days between the two ('92 days')."""
+    if not (first.approximate or then.approximate):
+        return exact
+    least, most = days_between((first.earliest, first.latest), (then.earliest, then.latest))
+    return over_words(0, (max(0, least), max(0, most)), exact)
+
+
 def cannot_tell_words(recorded: str | None, target_days: int, due: str, *, waiting: bool = False,
                       short: bool = False) -> str:
     """Why a step is neither met nor missed (status `undetermined`), as a social worker reads it: 'recorded
@@ -264,6 +275,7 @@ __all__ = [
     "Span",
     "a_or_an",
     "age_words",
+    "between_words",
     "cannot_tell_words",
     "date_words",
     "days_words",
