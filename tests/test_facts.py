@@ -849,7 +849,7 @@ def test_looked_after_rows_give_partial_ends_as_recorded() -> None:
         "{kind: placement, type: home, start: 2017-11}",
     ], dob="2012-03-01", as_of="2018-06-01")
     rows = text.split("Steps to permanence")[0]
-    assert "from 2015 (aged 3 y 4 m) to Nov 2017" in rows
+    assert "from 2015 (aged c. 3 y 4 m) to Nov 2017" in rows
     assert "period 1         from 2015 to c. Oct 2015: between 0 days and 10 months" in rows
     assert "period 2         from 10 Jan 2016 to Nov 2017: between 1 year 9 months and 1 year 10 months" in rows
     # 2015 -> c. Oct 2015 and 10 Jan 2016 -> Nov 2017: 0-304 + 660-690 days, never "781 days" as if counted
@@ -915,3 +915,22 @@ def test_as_of_warnings_give_a_partial_last_event_as_recorded() -> None:
         warning = as_of_warnings(case)[1]
         assert f"is {spread} after the last event recorded ({said})" in warning
         assert not any(day in warning for day in ("16 May 2006", "2 Jul 2006", "1 Jul 2006", "15 May 2006"))
+
+
+def test_steps_table_gives_ages_and_times_at_partial_dates_as_approximate() -> None:
+    text = _summary([
+        "{kind: milestone, type: looked_after, date: '2015'}",
+        "{kind: placement, type: foster, start: 2015-03-01}",
+        "{kind: milestone, type: permanence_recommended, date: 2016-03, route: adoption}",
+        "{kind: milestone, type: permanence_panel, date: 2016-05-10}",
+    ], dob="2012-03-01", as_of="2017-06-01")
+    head, steps = text.split("Steps to permanence")[:2]
+    rows = {line.split("  ")[1]: line.split() for line in steps.splitlines() if line.startswith("  ")}
+    # the explicit looked-after milestone "2015" starts the period: its middle day 2 Jul 2015 is never printed
+    assert "from 2015 (aged c. 3 y 4 m)" in head
+    assert rows["Looked after"][2:7] == ["2015", "c.", "3", "y", "4"]
+    # Mar 2016: c. 4 y; 2 Jul 2015 -> 16 Mar 2016 = 258 days, c. 8 m; 16 Mar -> 10 May 2016 = 55 days, c. 7 weeks
+    assert rows["Permanence recommended"][2:11] == ["Mar", "2016", "c.", "4", "y", "c.", "8", "m", "c."]
+    assert rows["Panel"][1:11] == ["10", "May", "2016", "4", "y", "2", "m", "c.", "10", "m"]
+    assert "c. 7 weeks" in " ".join(rows["Panel"])
+    assert "2 Jul 2015" not in text

@@ -71,6 +71,16 @@ def age_words(born: date, day: date, *, short: bool = False) -> str:
     return compact if short else _long(compact)
 
 
+def age_at_words(born: date, when: PartialDate, *, short: bool = False) -> str:
+    """The age at a recorded date: '3 years 4 months'; at a date with no single day ("2015", "c. Mar 2016"),
+    counted from its middle day and said to be approximate, 'about 3 years 4 months' ('c. 3 y 4 m' when
+    `short`, as the chronology table prints it)."""
+    text = age_words(born, when.mid, short=short)
+    if not when.approximate:
+        return text
+    return f"c. {text}" if short else f"about {text}"
+
+
 def days_words(days: int, *, months: bool = False) -> str:
     """'1 day', '9 days'; with `months`, '97 days (3 months)' when long enough for months to say more."""
     text = plural(days, "day")
@@ -274,6 +284,7 @@ def span_dates_words(first: PartialDate, last: PartialDate | None, *, is_span: b
 __all__ = [
     "Span",
     "a_or_an",
+    "age_at_words",
     "age_words",
     "between_words",
     "cannot_tell_words",

@@ -38,6 +38,7 @@ from ..model.record import recorded_words as recorded_words
 from ..model.vocabulary import Vocabulary, load_vocabulary
 from ..words import (
     Span,
+    age_at_words,
     between_words,
     cannot_tell_words,
     date_words,
@@ -809,6 +810,9 @@ def _no_plan_flag(case: Case, rules: FlagRules, due: date, la_time: str, recomme
     if window is not None and recommended is not None and recommended.target_days is not None:
         shift = timedelta(days=rules.no_plan_days - recommended.target_days)
         window = (window[0] + shift, window[1] + shift)
+    began = _start_dates(case, [due - timedelta(days=rules.no_plan_days)])[0]
+    if window is None and began.approximate:  # the step no longer counts down (looked-after time ended)
+        window = (due - (began.mid - began.earliest), due + (began.latest - began.mid))
     when = f"by {date_words(due)}" if window is None else f"due {due_words(due, window)}"
     aim = load_vocabulary(case.jurisdiction).words.get("plan_aim", "PACE aim")
     return Flag(code=FLAG_NO_PLAN, date=due,
@@ -880,6 +884,15 @@ def _intersect(left: list[tuple[date, date]], right: list[tuple[date, date]]) ->
         else:
             j += 1
     return out
+
+
+def looked_after_dates(case: Case, facts: Facts) -> tuple[PartialDate | None, PartialDate | None]:
+    """(start, end) of looked-after time as the record gives them (`_start_dates`, `recorded_dates`): "2015",
+    "Nov 2017"; None for a start never reached or an end not yet come."""
+    start = _start_dates(case, [facts.looked_after_start])[0] if facts.looked_after_start is not None else None
+    end = (recorded_dates(case, [facts.looked_after_end], facts.inferred_end_dates)[0]
+           if facts.looked_after_end is not None else None)
+    return (start, end)
 
 
 def looked_after_since(case: Case, facts: Facts) -> str:
@@ -1137,8 +1150,10 @@ def _looked_after_rows(case: Case, facts: Facts) -> list[list[str]]:
     else:
         until = (f"to {recorded_words(case, facts.looked_after_end, ended)}" if facts.looked_after_end is not None
                  else f"and still looked after at {date_words(facts.as_of)}")
-        rows.append(["Looked after", f"from {looked_after_since(case, facts)} (aged "
-                     f"{format_age(born, facts.looked_after_start)}) {until}"])
+        since = looked_after_dates(case, facts)[0]
+        assert since is not None
+        rows.append(["Looked after", f"from {since.display()} (aged {age_at_words(born, since, short=True)}) "
+                     f"{until}"])
         periods = facts.looked_after_periods
         count = f" in {len(periods)} periods" if len(periods) > 1 else ""
         total = _span_text(facts.looked_after_span, facts.days_looked_after, facts.looked_after_days_range)
@@ -1164,10 +1179,11 @@ def _permanence_rows(case: Case, facts: Facts, vocab: Vocabulary) -> list[list[s
     what = (vocab.term("order", lp.type).label if lp.type != "final_order"
             else vocab.term("milestone", "final_order").label)
     routed = f" (route: {vocab.routes.get(lp.route, lp.route)})" if lp.route else ""
-    after = (f", {_span_text((facts.looked_after_start, lp.date), lp.days_from_looked_after)} after becoming "
-             "looked after" if lp.days_from_looked_after is not None and facts.looked_after_start is not None
-             else "")
-    when = when_words([e.first for e in case.events], lp.event, lp.date)
+    since = looked_after_dates(case, facts)[0]
+    made = case.events[lp.event - 1].first
+    after = (f", {between_words(since, made, _span_text((since.mid, lp.date), lp.days_from_looked_after))} after "
+             "becoming looked after" if lp.days_from_looked_after is not None and since is not None else "")
+    when = made.display()
     return [["Legal permanence", f"{when}: {what}{routed}{after}"]]
 
 
@@ -1178,9 +1194,12 @@ def _steps_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -> 
     route = _recommended_route(_happened(case, facts.as_of))
     steps: list[list[str]] = []
     dates = [e.first for e in case.events]
+    began = next((m for m in facts.milestones if m.type == "looked_after" and m.date is not None), None)
+    previous: MilestoneFact | None = None
     for m in facts.milestones:
         target = std.target(m.type)
         recorded = when_words(dates, m.event, m.date) if m.date is not None else "-"
+        taken = dates[m.event - 1] if m.event is not None and m.date is not None else None
         if m.target_days is not None and target.after is not None:
             after = vocab.term("milestone", target.after).abbr.lower()
             aim = f"{target_words(m.target_days)} ({m.target_days} days) after {after}"
@@ -1192,15 +1211,30 @@ def _steps_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -> 
         steps.append([
             vocab.term("milestone", m.type).abbr,
             recorded,
-            format_age(born, m.date) if m.date is not None else "-",
-            duration_words(m.days_from_looked_after, short=True) if m.days_from_looked_after is not None else "-",
-            duration_words(m.days_from_previous, short=True) if m.days_from_previous is not None else "-",
+            (age_at_words(born, taken, short=True) if taken is not None else format_age(born, m.date))
+            if m.date is not None else "-",
+            _since_words(m.days_from_looked_after, m, began),
+            _since_words(m.days_from_previous, m, previous),
             aim,
             _status_words(m, target, facts, route, std, kept=m.type not in case.records.steps_not_kept,
                           recorded=recorded if m.date_window is not None else None),
         ])
+        if m.date is not None:
+            previous = m
     return [f"Steps to permanence (targets: {std.name})",
             *_table(["Step", "Date", "Age", "Since looked after", "Since previous", "Target", "Status"], steps), ""]
+
+
+def _since_words(days: int | None, step: MilestoneFact, before: MilestoneFact | None) -> str:
+    """A steps table cell: the time from an earlier step, '8 m'; 'c. 8 m' when either step's date has no
+    single day (`date_window`), as the table words an age at such a date; '-' when not counted."""
+    if days is None:
+        return "-"
+    text = duration_words(days, short=True)
+    if before is step:
+        return text  # becoming looked after, from itself
+    rough = step.date_window is not None or (before is not None and before.date_window is not None)
+    return f"c. {text}" if rough else text
 
 
 def _reviews_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -> list[str]:
