@@ -15,7 +15,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from .. import words
-from ..dates import format_age
 from ..model.case import AnyEvent, Case, event_id
 from ..model.vocabulary import Term, Vocabulary, load_vocabulary
 from ..scene.items import Text
@@ -128,9 +127,10 @@ class Context:
         return words.span_dates_words(e.first, e.last, is_span=e.is_span, inferred=inferred, open_end="from")
 
     def age_text(self, e: AnyEvent) -> str:
-        a = format_age(self.born, e.first.mid)
+        """'age 3 y 4 m'; at a date with no single day 'age c. 3 y 4 m', as the chronology table words it."""
+        a = words.age_at_words(self.born, e.first, short=True)
         if e.is_span and e.last is not None:
-            return f"age {a} {DASH} {format_age(self.born, e.last.mid)}"
+            return f"age {a} {DASH} {words.age_at_words(self.born, e.last, short=True)}"
         return f"age {a}"
 
     def title_of(self, e: AnyEvent, extra: str = "") -> str:

@@ -373,7 +373,8 @@ def moves(ctx: Context, top: float, height: float, bars_bottom: float) -> list[I
         w = ctx.metrics.width(label, t.text_size, True)
         items.append(ctx.text(cx - w / 2, cy - ctx.text_h / 2, label, "move-number", bold=True))
         to_e = ctx.case.events[mv.to_event - 1]
-        title = (f"Move {number}: {day_words(mv.date)} (age {format_age(ctx.born, mv.date)}), "
+        moved = to_e.first  # as the record gives it ("Mar 2016"), never the middle day the move is counted on
+        title = (f"Move {number}: {moved.display()} (age {words.age_at_words(ctx.born, moved, short=True)}), "
                  f"to {ctx.term(to_e).label.lower()}")
         out.append(Group(tuple(items), "move", id=f"move-{number}", title=title))
     return out

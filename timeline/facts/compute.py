@@ -210,8 +210,12 @@ class Facts:
 def looked_after_time_words(span: Span, spread: tuple[int, int] | None, *, short: bool = False) -> str:
     """Time looked after in words: '4 years 3 months'; when a period begins or ends on a date with no single
     day (`Facts.looked_after_days_range`), the least and most it can be ('about 4 years 3 months', 'between
-    4 years 2 months and 4 years 4 months', `words.over_words`), never middle days' arithmetic as if exact."""
-    return over_words(0, spread, duration_words(span, short=short))
+    4 years 2 months and 4 years 4 months', `words.over_words`), never middle days' arithmetic as if exact;
+    `short`, as drawn on the chart, 'c. 4 y 3 m' (the 'c.' of an age at such a date, `words.age_at_words`)."""
+    if short:
+        text = duration_words(span, short=True)
+        return f"c. {text}" if spread is not None else text
+    return over_words(0, spread, duration_words(span))
 
 
 def _periods_range(case: Case, periods: tuple[Period, ...], inferred: dict[int, PartialDate]
