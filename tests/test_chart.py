@@ -120,3 +120,25 @@ def test_the_charts_words_give_partial_dates_as_recorded() -> None:
     words = " ".join([*map(str, titles.values()), *texts, scene.desc])
     for invented in ("16 Oct 2015", "15 Nov 2017", "2 Jul 2015"):
         assert invented not in words
+
+
+def test_reviews_counted_from_a_partial_date_are_drawn_with_the_months_they_may_fall_due_in() -> None:
+    from timeline.io.read import load_text
+    from timeline.scene.items import Group, Text
+
+    case = load_text("child: {name: Amy, date_of_birth: 2012-03-01}\nas_of: 2017-06-01\n"
+                     "records: {reviews: complete}\nevents:\n"
+                     "  - {kind: placement, type: foster, start: 2015-03}\n"
+                     "  - {kind: meeting, type: laac_review, date: 2015-04-20}\n"
+                     "  - {kind: meeting, type: laac_review, date: 2015-09}\n").case
+    scene = layout(case, facts=compute_facts(case), theme=DEFAULT_THEME, metrics=default_metrics(),
+                   width=printable_width_px("A4"))
+    titles = [g.title or "" for g, _ in scene.walk() if isinstance(g, Group)]
+    texts = " ".join(t.text for t, _ in scene.walk() if isinstance(t, Text))
+    # review 2 due 20 Jul 2015, held Sep 2015 (43 to 72 days late); review 3 due 182 days after Sep 2015
+    assert any("Looked-after child review (held between 6 weeks and 2 months late)" in t for t in titles)
+    assert any(t.startswith("Mar 2016 (age c. 4 y): looked-after review due, not held by 1 Jun 2017 (between 1 "
+                            "year 2 months and 1 year 3 months overdue)") for t in titles)
+    words = " ".join([*titles, texts])
+    for invented in ("15 Mar 2016", "57 days", "443 days"):
+        assert invented not in words

@@ -934,3 +934,22 @@ def test_steps_table_gives_ages_and_times_at_partial_dates_as_approximate() -> N
     assert rows["Panel"][1:11] == ["10", "May", "2016", "4", "y", "2", "m", "c.", "10", "m"]
     assert "c. 7 weeks" in " ".join(rows["Panel"])
     assert "2 Jul 2015" not in text
+
+
+def test_reviews_due_from_a_partial_date_give_the_months_and_the_least_and_most_late() -> None:
+    text = _summary([
+        "{kind: placement, type: foster, start: 2015-03}",
+        "{kind: meeting, type: laac_review, date: 2015-04-20}",
+        "{kind: meeting, type: laac_review, date: 2015-09}",
+        "{kind: meeting, type: laac_review, date: '2016'}",
+    ], dob="2012-03-01", as_of="2016-09-01", records="complete")
+    rows = [line.split("  ", 4)[-1].strip() for line in text.split("Looked-after reviews")[1].splitlines()
+            if line.startswith("  Foster care")]
+    # placed 1 - 31 Mar 2015: review 1 due 42 days on, 12 Apr - 12 May 2015; held 20 Apr: on time or 8 days late
+    assert "Apr 2015–May 2015  20 Apr 2015  cannot tell whether on time: up to 8 days late" in rows[0]
+    # review 2 due 91 days after 20 Apr: 20 Jul 2015; held 1 - 30 Sep: 43 to 72 days late
+    assert "20 Jul 2015        Sep 2015     between 6 weeks and 2 months late" in rows[1]
+    # review 3 due 182 days after Sep 2015: 1 - 30 Mar 2016; held 2016 (1 Jan - 31 Dec): on time or late
+    assert rows[2].startswith("Mar 2016           2016         cannot tell whether on time: up to ")
+    for invented in ("27 Apr 2015", "57 days", "15 Mar 2016", "2 Jul 2016"):
+        assert invented not in text

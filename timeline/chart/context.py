@@ -147,7 +147,7 @@ class Context:
         if head is None:
             n, e = self.by_id[key]
             late = self.late_reviews()
-            extra = f" (held {days_words(late[n])} late)" if n in late else ""
+            extra = f" (held {late[n]} late)" if n in late else ""
             more: list[str] = ["open"] if e.is_span and e.last is None and n not in self.inferred else []
             if e.is_span and e.last is None and n in self.inferred:
                 more.append("inferred")
@@ -183,11 +183,14 @@ class Context:
         first = self.scale.age_days(e.first.earliest)
         return first, max(self.scale.age_days(self.end_day(n, e)), first + 1)
 
-    def late_reviews(self) -> dict[int, int]:
-        """File position -> days late, for LAAC reviews held after they were due."""
+    def late_reviews(self) -> dict[int, str]:
+        """File position -> how late in words ('57 days', or between dates with no single day 'between 6 weeks
+        and 2 months': facts.review_late_words), for LAAC reviews held after they were due."""
         if self.facts is None:
             return {}
-        return {r.event: r.days_late for r in self.facts.reviews
+        from ..facts.compute import review_late_words
+
+        return {r.event: review_late_words(r, days_words(r.days_late)) for r in self.facts.reviews
                 if r.event is not None and r.held is not None and r.days_late > 0}
 
     def has_targets(self) -> bool:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from .. import words
 from ..dates import format_age
+from ..facts.compute import review_late_words
 from ..model.case import AnyEvent
 from ..scene import shapes
 from ..scene.items import Box, Group, Item, Line, Marker, Path, Rect
@@ -211,7 +212,7 @@ def point_lane(ctx: Context, kind: str, top: float, events: Events, *, key_start
                 titles)
 
 
-def _marker(ctx: Context, kind: str, n: int, e: AnyEvent, cy: float, late: Mapping[int, int], *,
+def _marker(ctx: Context, kind: str, n: int, e: AnyEvent, cy: float, late: Mapping[int, str], *,
             labelled: bool = True) -> tuple[list[Item], Label | None, set[str]]:
     """One event's marker (with its approximate range and late ring), its label (None when not `labelled`),
     and the marks it used."""
@@ -237,7 +238,7 @@ def _marker(ctx: Context, kind: str, n: int, e: AnyEvent, cy: float, late: Mappi
         return items, None, flags
     text = ctx.chart_label(e, short=True)
     if n in late and "late" not in text.lower():
-        text = f"{text} ({days_words(late[n])} late)"
+        text = f"{text} ({late[n]} late)"
     lines, lw = ctx.wrap_label(text)
     label = Label(cut=ctx.is_cut(lines, text), anchor=cx, lines=lines, width=lw, event=eid, order=n,
                   key_text=f"{text} ({ctx.dates_text(e)})", top_y=cy + t.marker_size / 2,
@@ -258,10 +259,13 @@ def _overdue_reviews(ctx: Context, per: dict[str, list[Item]], labels: list[Labe
             continue
         key = f"review-overdue-{i + 1}"
         cx = ctx.scale.x(r.due)
-        title = (f"{day_words(r.due)} (age {format_age(ctx.born, r.due)}): looked-after review due, "
-                 f"not held by {day_words(ctx.as_of)} ({days_words(r.days_late)} overdue)")
+        # counted from a date with no single day, the months it may fall due in, never a middle day's count
+        due = words.due_words(r.due, r.due_window, short=True)
+        age = format_age(ctx.born, r.due) if r.due_window is None else f"c. {format_age(ctx.born, r.due)}"
+        overdue = review_late_words(r, days_words(r.days_late))
+        title = (f"{due} (age {age}): looked-after review due, not held by {day_words(ctx.as_of)} ({overdue} overdue)")
         per.setdefault(key, []).append(Marker("circle", cx, cy, t.marker_size, "marker review-overdue"))
-        text = f"Review due {day_words(r.due)}: not held"
+        text = f"Review due {due}: not held"
         lines, lw = ctx.wrap_label(text)
         labels.append(Label(cut=ctx.is_cut(lines, text), anchor=cx, lines=lines, width=lw, event=None,
                             order=order0 + i, key_text=text, top_y=cy + t.marker_size / 2, group=key))

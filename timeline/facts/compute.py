@@ -132,6 +132,11 @@ class ReviewFact:
     event: int | None
     days_late: int  # 0 when on time; for an unheld review, as_of - due when due < as_of
     overdue: bool  # not held by as_of and due < as_of
+    # the days the review may fall due on when the date it counts from (the placement's start, the review
+    # before) has no single day ("Mar 2015"): `due` is then counted from that date's middle day, an estimate
+    due_window: tuple[date, date] | None = None
+    # (least, most) days late when that window is set or the review held has no single day; for words only
+    late_range: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -677,6 +682,7 @@ def _reviews(
             gaps.extend(_gaps(n, start, held_days[first_held:past_held], min(limit or as_of, as_of), schedule))
             continue
         previous = start
+        basis = _start_dates(case, [start])[0]  # the date the schedule counts from, as recorded
         number = 1
         while True:
             due = schedule.due_after(previous, number)
@@ -685,11 +691,21 @@ def _reviews(
             at = first_held + number - 1
             held, event = held_all[at] if at < past_held else (None, None)
             late = max(0, ((held if held is not None else as_of) - due).days)
+            taken = case.events[event - 1].first if event is not None else PartialDate.of(as_of)
+            window = ((due - (basis.mid - basis.earliest), due + (basis.latest - basis.mid))
+                      if basis.approximate else None)
+            spread = None
+            if window is not None or taken.approximate:
+                least, most = days_between(window or (due, due), (taken.earliest, taken.latest))
+                spread = (max(0, least), max(0, most))
             out.append(ReviewFact(placement_event=n, number=number, due=due, held=held, event=event,
-                                  days_late=late, overdue=held is None and due < as_of))
+                                  days_late=late, overdue=held is None and due < as_of, due_window=window,
+                                  late_range=spread))
             if held is None and due >= as_of:
                 break  # the next review still to come
             previous = held if held is not None else due
+            if event is not None:
+                basis = taken
             number += 1
     return (record, len(held_all), tuple(out), tuple(gaps))
 
@@ -1266,20 +1282,36 @@ def _reviews_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -
             named = where(r.placement_event)
             if sched.counts_from == "looked_after":  # one schedule per period, named by when it began
                 named = f"looked after from {case.events[r.placement_event - 1].first.display()}"
-            if r.held is not None:
-                state = f"{days_words(r.days_late, months=True)} late" if r.days_late else "on time"
+            lateness = review_late_words(r, days_words(r.days_late, months=True))
+            least, most = r.late_range or (r.days_late, r.days_late)
+            both = least == 0 < most  # the dates leave it on time or late
+            if r.held is not None and both:
+                state = f"cannot tell whether on time: {lateness} late"
+            elif r.held is not None:
+                state = f"{lateness} late" if r.days_late else "on time"
+            elif r.overdue and both:
+                state = f"NOT HELD; cannot tell whether overdue yet (due {due_words(r.due, r.due_window)})"
             elif r.overdue:
-                state = f"NOT HELD, overdue by {days_words(r.days_late, months=True)}"
+                state = f"NOT HELD, overdue by {lateness}"
             else:
                 state = "not yet due"
             held = when_words([e.first for e in case.events], r.event, r.held) if r.held else "-"
-            review_rows.append([named, str(r.number), date_words(r.due), held, state])
+            review_rows.append([named, str(r.number), due_words(r.due, r.due_window, short=True), held, state])
         lines.extend(_table(["Placement", "Review", "Due", "Held", "Status"], review_rows))
         due = sum(1 for r in facts.reviews if r.due <= facts.as_of)
         late = sum(1 for r in facts.reviews if r.held is not None and r.days_late > 0)
         lines.append(f"  {due} due by {date_words(facts.as_of)}: {late} held late, {facts.reviews_overdue} not held")
     lines.append("")
     return lines
+
+
+def review_late_words(review: ReviewFact, exact: str) -> str:
+    """How late a review is: the caller's `exact` words of its days late ('57 days (2 months)'); when it falls
+    due, or was held, on a date with no single day, the least and most ('between 6 weeks and 2 months',
+    `words.over_words`; 'up to 8 days' when it may be on time), never a count of days from a middle day."""
+    if review.late_range is not None and review.late_range[0] == 0 < review.late_range[1]:
+        return f"up to {duration_words(review.late_range[1])}"
+    return over_words(review.days_late, review.late_range, exact)
 
 
 def gap_words(case: Case, facts: Facts, gap: ReviewGap) -> tuple[str, str]:

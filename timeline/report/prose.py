@@ -378,7 +378,7 @@ def _reviews_figure(facts: Facts, vocab: Vocabulary) -> Figure:
     upcoming = next((r for r in facts.reviews if r.held is None and not r.overdue), None)
     text = f"{held} held ({late} late), {facts.reviews_overdue} overdue"
     if upcoming is not None:
-        text += f"; next due {words.date_words(upcoming.due)}"
+        text += f"; next due {words.due_words(upcoming.due, upcoming.due_window)}"
     if facts.review_dates_approximate:
         text += " (due dates approximate: no bank holiday list)"
     return Figure(title, text)
