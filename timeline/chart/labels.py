@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ..dates import PartialDate
+
 _EPS = 0.01
 DASH = "–"
 TIMES = "×"
@@ -226,6 +228,17 @@ def month_range(first: date, last: date) -> str:
     if first.year == last.year:
         return f"{MONTHS[first.month - 1]}{DASH}{b}"
     return f"{a}{DASH}{b}"
+
+
+def months_known(dates: Sequence[PartialDate]) -> tuple[date, date] | None:
+    """(first, last) day a run of dates may fall on, for `month_range`: 'Jun 2016–May 2017' for reviews recorded
+    as 'Jun–Aug 2016' ... 'Mar–May 2017', never the months of their middle days ('Jul 2016–Apr 2017'); None when
+    one of them has no month to give (a year, an interval of years, 'c.', '?'): a label then gives the count."""
+    if any(d.qualifier or d.precision == "year" or (d.ends is not None and "year" in (d.ends[0].precision,
+                                                                                    d.ends[1].precision))
+           for d in dates):
+        return None
+    return (min(d.earliest for d in dates), max(d.latest for d in dates))
 
 
 def plural(text: str) -> str:
@@ -468,6 +481,7 @@ __all__ = [
     "combined_words",
     "counted",
     "month_range",
+    "months_known",
     "number_tiers",
     "priority",
     "share_left",

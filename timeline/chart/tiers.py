@@ -22,6 +22,7 @@ from .labels import (
     assign_words,
     clusters,
     combined_words,
+    months_known,
     share_left,
     shared_noun,
     shared_words,
@@ -206,11 +207,10 @@ def _share(ctx: Context, labels: list[Label], spots: list[Spot | None], wants: l
 
     def words(run: Sequence[int]) -> list[tuple[tuple[str, ...], float]]:
         stood = [e for i in run for e in events[i]]
-        mids = [e.first.mid for e in stood]
-        long, short = shared_words(noun_of(run), len(stood), min(mids), max(mids))
+        known = months_known([e.first for e in stood])
+        long, short = shared_words(noun_of(run), len(stood), *(known or (stood[0].first.mid,) * 2))
         # a date only about right ("c. 2016", "2016?") has no month to give the range: the count alone
-        return [ctx.wrap_label(content) for content in
-                ((short,) if any(e.first.qualifier or e.first.precision == "year" for e in stood) else (long, short))]
+        return [ctx.wrap_label(content) for content in ((short,) if known is None else (long, short))]
 
     keys = [(e[0].kind, e[0].type) if e else None for e in events]
     numbers = None if lane in p.bare_lanes else Numbers(
@@ -399,9 +399,10 @@ def combine(ctx: Context, kind: str, labels: list[Label]) -> list[Label]:
             continue
         taken.update(run)
         text = said[run[0]]
-        long, short = combined_words(kind, text, len(members), min(e.first.mid for e in events),
-                                     max(e.first.mid for e in events), named=bool(events[0].label))
-        content = long  # the dates and the words when they fit the label's lines uncut, else the count
+        known = months_known([e.first for e in events])
+        long, short = combined_words(kind, text, len(members), *(known or (events[0].first.mid,) * 2),
+                                     named=bool(events[0].label))
+        content = long if known else short  # the dates and the words when they fit uncut, else the count
         lines, lw = ctx.wrap_label(content)
         if " ".join(lines).split() != content.split():
             content = short
