@@ -1271,8 +1271,7 @@ def _reviews_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -
     elif facts.reviews_record == "partial":
         lines.append(f"  {plural(facts.reviews_recorded, 'review')} recorded; the record of reviews is not "
                      "declared complete, so reviews are not matched to the schedule")
-        for g in facts.review_gaps:
-            between, length = gap_words(case, facts, g)
+        for g, (between, length) in zip(facts.review_gaps, gaps_words(case, facts, facts.review_gaps), strict=True):
             lines.append(f"  no review recorded {between} ({length}; {where(g.placement_event)})")
     elif not facts.reviews:
         lines.append("  none due")
@@ -1314,13 +1313,14 @@ def review_late_words(review: ReviewFact, exact: str) -> str:
     return over_words(review.days_late, review.late_range, exact)
 
 
-def gap_words(case: Case, facts: Facts, gap: ReviewGap) -> tuple[str, str]:
-    """(when, how long) of a stretch with no review recorded, its ends as the record gives them
-    (`recorded_dates`): ('between 10 Feb 2015 and 16 Jul 2016', '522 days'), or between reviews recorded as
-    months, ('between Jul 2016 and Oct 2016', 'between 2 months and 4 months'): never middle days, nor a
-    count of days between them."""
-    a, b = recorded_dates(case, [gap.start, gap.end], facts.inferred_end_dates)
-    return (f"between {a.display()} and {b.display()}", between_words(a, b, days_words(gap.days)))
+def gaps_words(case: Case, facts: Facts, gaps: tuple[ReviewGap, ...]) -> list[tuple[str, str]]:
+    """(when, how long) of each stretch with no review recorded, its ends as the record gives them
+    (`recorded_dates`, one pass for all): ('between 10 Feb 2015 and 16 Jul 2016', '522 days'), or between
+    reviews recorded as months, ('between Jul 2016 and Oct 2016', 'between 2 months and 4 months'): never
+    middle days, nor a count of days between them."""
+    said = recorded_dates(case, [d for g in gaps for d in (g.start, g.end)], facts.inferred_end_dates)
+    return [(f"between {a.display()} and {b.display()}", between_words(a, b, days_words(g.days)))
+            for g, a, b in zip(gaps, said[::2], said[1::2], strict=True)]
 
 
 def _review_heading(jurisdiction_words: dict[str, str], sched: ReviewSchedule) -> str:

@@ -143,7 +143,7 @@ _STATUS_WORDS = {
 
 def _notes(case: Case, facts: Facts) -> tuple[str, ...]:
     """Points to note beside the flags: what the record does not say, and an as-at date that looks wrong."""
-    from ..facts.compute import NO_REVIEWS_RECORDED, gap_words
+    from ..facts.compute import NO_REVIEWS_RECORDED, gaps_words
 
     out = [f"Check the as-at date: {w}{'' if w.endswith('?') else '.'}" for w in facts.as_of_warnings]
     if facts.reviews_record == "none" and facts.looked_after_start is not None:
@@ -155,7 +155,7 @@ def _notes(case: Case, facts: Facts) -> tuple[str, ...]:
             longest = max(facts.review_gaps, key=lambda g: (g.days, -g.start.toordinal()))
             more = (f" (the longest of {len(facts.review_gaps)} gaps longer than the schedule allows)"
                     if len(facts.review_gaps) > 1 else " (longer than the schedule allows)")
-            text += f" No review recorded {gap_words(case, facts, longest)[0]}{more}."
+            text += f" No review recorded {gaps_words(case, facts, (longest,))[0][0]}{more}."
         out.append(text)
     if facts.review_dates_approximate and facts.reviews:
         out.append(APPROXIMATE_REVIEWS)
