@@ -95,3 +95,51 @@ def test_the_keys_form_changes_only_the_key() -> None:
     a_key, b_key = ([t.x for t in s.texts() if t.cls == "key-text"] for s in (a, b))
     assert len(set(a_key)) <= 3 and len(set(b_key)) <= 4  # each key in at most its form's columns
     assert b.height <= a.height  # and never taller: fewer, wider columns only where they are shorter
+
+
+def test_the_charts_words_give_partial_dates_as_recorded() -> None:
+    """Looked after from '2015' to 'c. Oct 2015' and from 10 Jan 2016 to 'Nov 2017': the bracket, its title,
+    the moves' titles and the events' ages say so ('c.', the recorded months), never a middle day."""
+    from timeline.io.read import load_text
+    from timeline.scene.items import Group, Text
+
+    case = load_text("child: {name: Amy, date_of_birth: 2012-03-01}\nas_of: 2018-06-01\nevents:\n"
+                     "  - {kind: placement, type: foster, start: '2015', end: 2015-10~}\n"
+                     "  - {kind: placement, type: home, start: 2015-10~}\n"
+                     "  - {kind: placement, type: foster, start: 2016-01-10, end: 2017-11}\n"
+                     "  - {kind: placement, type: home, start: 2017-11}\n").case
+    scene = layout(case, facts=compute_facts(case), theme=DEFAULT_THEME, metrics=default_metrics(),
+                   width=printable_width_px("A4"))
+    titles = {g.id: g.title for g, _ in scene.walk() if isinstance(g, Group) and g.id}
+    texts = [t.text for t, _ in scene.walk() if isinstance(t, Text)]
+    assert titles["looked-after"].startswith("Looked after 2015 to c. Oct 2015; 10 Jan 2016 to Nov 2017: c. 2 y 1 m "
+                                             "in 2 periods")
+    assert any(t.startswith("c. 2 y 1 m looked after in 2 periods") for t in texts)
+    assert titles["move-3"] == "Move 3: Nov 2017 (age c. 5 y 8 m), to at home with parent(s)"
+    assert "(age c. 3 y 4 m \u2013 c. 3 y 7 m)" in titles["event-1"]
+    assert "c. 2 y 1 m" in scene.desc
+    words = " ".join([*map(str, titles.values()), *texts, scene.desc])
+    for invented in ("16 Oct 2015", "15 Nov 2017", "2 Jul 2015"):
+        assert invented not in words
+
+
+def test_reviews_counted_from_a_partial_date_are_drawn_with_the_months_they_may_fall_due_in() -> None:
+    from timeline.io.read import load_text
+    from timeline.scene.items import Group, Text
+
+    case = load_text("child: {name: Amy, date_of_birth: 2012-03-01}\nas_of: 2017-06-01\n"
+                     "records: {reviews: complete}\nevents:\n"
+                     "  - {kind: placement, type: foster, start: 2015-03}\n"
+                     "  - {kind: meeting, type: laac_review, date: 2015-04-20}\n"
+                     "  - {kind: meeting, type: laac_review, date: 2015-09}\n").case
+    scene = layout(case, facts=compute_facts(case), theme=DEFAULT_THEME, metrics=default_metrics(),
+                   width=printable_width_px("A4"))
+    titles = [g.title or "" for g, _ in scene.walk() if isinstance(g, Group)]
+    texts = " ".join(t.text for t, _ in scene.walk() if isinstance(t, Text))
+    # review 2 due 20 Jul 2015, held Sep 2015 (43 to 72 days late); review 3 due 182 days after Sep 2015
+    assert any("Looked-after child review (held between 6 weeks and 2 months late)" in t for t in titles)
+    assert any(t.startswith("Mar 2016 (age c. 4 y): looked-after review due, not held by 1 Jun 2017 (between 1 "
+                            "year 2 months and 1 year 3 months overdue)") for t in titles)
+    words = " ".join([*titles, texts])
+    for invented in ("15 Mar 2016", "57 days", "443 days"):
+        assert invented not in words

@@ -267,3 +267,39 @@ def test_adoption_steps_wait_for_an_adoption_plan() -> None:
         *events, {"kind": "milestone", "type": "adm_decision", "date": "2017-03-01"}]})
     placed = {m.type: m for m in compute_facts(planned).milestones}["placed_for_adoption"]
     assert (placed.status, placed.target_date, placed.days_over) == ("overdue", date(2017, 8, 1), 242)
+
+
+def test_measures_give_partial_dates_as_recorded() -> None:
+    """A start recorded as "2015", proceedings issued "Mar 2016", a hearing "c. Mar 2016", an adoptive placement
+    "Nov 2017" and reviews "Jul 2015" / "Oct 2015": the measures' words give each as recorded, never its middle
+    day (2 Jul 2015, 16 Mar 2016, 15 Nov 2017, 16 Oct 2015), and a time between them as the least and most."""
+    from timeline.io.read import load_text
+
+    case = load_text("""
+child: {name: Amy, date_of_birth: 2012-03-01}
+jurisdiction: england-wales
+as_of: 2019-06-01
+events:
+  - {kind: order, type: s20, start: '2015'}
+  - {kind: placement, type: foster, start: '2015', end: 2017-11}
+  - {kind: placement, type: adoptive, start: 2017-11}
+  - {kind: milestone, type: proceedings_issued, date: 2016-03}
+  - {kind: hearing, type: case_management_hearing, date: 2016-03~}
+  - {kind: meeting, type: cla_review, date: 2015-07}
+  - {kind: meeting, type: cla_review, date: 2015-10}
+""").case
+    text = summary_text(case, compute_facts(case)).split("Measures (")[1].split("CLA reviews")[0]
+    rows = {line.split("  ")[1]: line for line in text.splitlines() if line.startswith("  A1:")}
+    # A1: 1 Jan - 31 Dec 2015 to 1 - 30 Nov 2017 is 671 to 1064 days; its 14 months (426 days) fall due from
+    # 2 Mar 2016 to 1 Mar 2017, never "867 days" and "by 31 Aug 2016" counted from middle days
+    assert ("2015        Nov 2017    between 1 year 10 months and 2 years 11 months  14 months, due between Mar "
+            "2016 and Mar 2017") in rows["A1: entering care to moving in with adopters"]
+    cmh = next(line for line in text.splitlines() if line.startswith("  Case management hearing by day 12  "))
+    assert "  Mar 2016    Mar 2016    between 0 days and 4 weeks  " in cmh
+    assert "by review 2, by Oct 2015" in text and "review 2 held Oct 2015" in text
+    assert ("held c. Mar 2016, proceedings issued Mar 2016: between week 1 and week 5 of proceedings" in text)
+    assert "now between week 166 and week 170" in text
+    assert "in the same placement for between 1 year 6 months and 1 year 7 months" in text
+    for invented in ("2 Jul 2015", "16 Mar 2016", "15 Nov 2017", "16 Oct 2015", "31 Aug 2016", "27 Mar 2016",
+                     "867 days", "day 1, week 1", "week 168"):
+        assert invented not in text

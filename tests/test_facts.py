@@ -826,3 +826,130 @@ def test_no_looked_after_time_past_the_18th_birthday() -> None:
     g = facts_of(["{kind: placement, type: supported, start: 2017-01-01}",
                   "{kind: milestone, type: looked_after, date: 2017-01-01}"], dob="1998-06-01", as_of="2020-06-01")
     assert g.looked_after_periods == () and g.days_looked_after == 0
+
+
+# ---------------------------------------------------------------- partial dates in words: as recorded, no day invented
+#
+# A date recorded only as "2015", "Nov 2017" or "end of 2017" (read as Sep-Dec 2017) stands for its middle day in
+# sums (2 Jul 2015, 15 Nov 2017, 31 Oct 2017); the words must give the date as recorded and never that day.
+
+
+def _summary(events: list[str], **kw: str) -> str:
+    from timeline.facts.compute import summary_text
+
+    case = make(events, **kw)
+    return summary_text(case, compute_facts(case))
+
+
+def test_looked_after_rows_give_partial_ends_as_recorded() -> None:
+    text = _summary([
+        "{kind: placement, type: foster, start: '2015', end: 2015-10~}",
+        "{kind: placement, type: home, start: 2015-10~}",
+        "{kind: placement, type: foster, start: 2016-01-10, end: 2017-11}",
+        "{kind: placement, type: home, start: 2017-11}",
+    ], dob="2012-03-01", as_of="2018-06-01")
+    rows = text.split("Steps to permanence")[0]
+    assert "from 2015 (aged c. 3 y 4 m) to Nov 2017" in rows
+    assert "period 1         from 2015 to c. Oct 2015: between 0 days and 10 months" in rows
+    assert "period 2         from 10 Jan 2016 to Nov 2017: between 1 year 9 months and 1 year 10 months" in rows
+    # 2015 -> c. Oct 2015 and 10 Jan 2016 -> Nov 2017: 0-304 + 660-690 days, never "781 days" as if counted
+    assert "Time looked after  between 1 year 9 months and 2 years 8 months in 2 periods" in rows
+    for invented in ("15 Nov 2017", "16 Oct 2015", "2 Jul 2015", "781 days", "106 days", "675 days"):
+        assert invented not in rows
+    f = compute_facts(make(["{kind: placement, type: foster, start: '2015', end: 2017-11}"], dob="2012-03-01",
+                           as_of="2018-06-01"))
+    # 1 Jan 2015 - 31 Dec 2015 to 1 - 30 Nov 2017: 671 to 1064 days; the sums still count from middle days
+    assert f.looked_after_days_range == (671, 1064)
+    assert f.days_looked_after == (date(2017, 11, 15) - date(2015, 7, 2)).days
+
+
+def test_review_gaps_give_partial_reviews_as_recorded() -> None:
+    text = _summary([
+        "{kind: placement, type: foster, start: 2015-02-10}",
+        "{kind: meeting, type: laac_review, date: 2016-07}",
+        "{kind: meeting, type: laac_review, date: 2016-10}",
+        "{kind: meeting, type: laac_review, date: '2017'}",
+        "{kind: meeting, type: laac_review, date: 2018-09/2018-12}",
+    ], dob="2012-03-01", as_of="2019-06-01")
+    reviews = text.split("Looked-after reviews")[1]
+    # middle days: 16 Jul 2016, 16 Oct 2016, 2 Jul 2017, 31 Oct 2018; Jul 2016 -> Oct 2016 is 62 to 122 days
+    assert "between 10 Feb 2015 and Jul 2016 (between 1 year 4 months and 1 year 5 months; " in reviews
+    assert "between Jul 2016 and Oct 2016 (between 2 months and 4 months; " in reviews
+    assert "between Oct 2016 and 2017 (between 2 months and 1 year 3 months; " in reviews
+    assert "between 2017 and Sep–Dec 2018 (between " in reviews
+    for invented in ("16 Jul 2016", "16 Oct 2016", "2 Jul 2017", "31 Oct 2018", "92 days", "259 days"):
+        assert invented not in reviews
+
+
+def test_flags_give_fuzzy_dates_as_recorded() -> None:
+    text = _summary([
+        "{kind: placement, type: foster, start: '2015', end: 2017-11}",
+        "{kind: placement, type: home, start: 2017-09/2017-12}",  # "end of 2017", as the import reads it
+        "{kind: order, type: cso, start: 2017-09/2017-12}",
+    ], dob="2012-03-01", as_of="2020-06-01")
+    flags = text.split("Flags")[1]
+    # from Sep-Dec 2017 to 1 Jun 2020: 883 to 1004 days; never the middle day 31 Oct 2017 and 2 y 7 m from it
+    assert ("on a compulsory supervision order while living at home for between 2 years 5 months and 2 years 9 "
+            "months (from Sep–Dec 2017)") in flags
+    assert "Looked after for between 4 years 5 months and 5 years 5 months with no permanence" in flags
+    moves = _summary([
+        "{kind: placement, type: foster, start: 2016-01}",
+        "{kind: placement, type: foster, start: 2016-03~}",
+        "{kind: placement, type: foster, start: 2016-06}",
+        "{kind: placement, type: foster, start: 2016-09/2016-12}",
+    ], dob="2012-03-01", as_of="2017-06-01").split("Flags")[1]
+    assert "3 placement moves within 12 months (c. Mar 2016 to Sep–Dec 2016)" in moves
+    for invented in ("31 Oct 2017", "2 years 7 months", "16 Mar 2016", "31 Oct 2016"):
+        assert invented not in flags + moves
+
+
+def test_as_of_warnings_give_a_partial_last_event_as_recorded() -> None:
+    from timeline.model.record import as_of_warnings
+
+    for end, said, spread in (("2006-05", "May 2006", "between 9 years 9 months and 9 years 10 months"),
+                              ("'2006'", "2006", "between 9 years 2 months and 10 years 2 months"),
+                              ("2006-05/2006-08", "May–Aug 2006", "between 9 years 6 months and 9 years 10 "
+                                                                         "months")):
+        case = make([f"{{kind: placement, type: foster, start: 2005-01-10, end: {end}}}"], dob="1995-04-02",
+                    as_of="2016-03-15")
+        warning = as_of_warnings(case)[1]
+        assert f"is {spread} after the last event recorded ({said})" in warning
+        assert not any(day in warning for day in ("16 May 2006", "2 Jul 2006", "1 Jul 2006", "15 May 2006"))
+
+
+def test_steps_table_gives_ages_and_times_at_partial_dates_as_approximate() -> None:
+    text = _summary([
+        "{kind: milestone, type: looked_after, date: '2015'}",
+        "{kind: placement, type: foster, start: 2015-03-01}",
+        "{kind: milestone, type: permanence_recommended, date: 2016-03, route: adoption}",
+        "{kind: milestone, type: permanence_panel, date: 2016-05-10}",
+    ], dob="2012-03-01", as_of="2017-06-01")
+    head, steps = text.split("Steps to permanence")[:2]
+    rows = {line.split("  ")[1]: line.split() for line in steps.splitlines() if line.startswith("  ")}
+    # the explicit looked-after milestone "2015" starts the period: its middle day 2 Jul 2015 is never printed
+    assert "from 2015 (aged c. 3 y 4 m)" in head
+    assert rows["Looked after"][2:7] == ["2015", "c.", "3", "y", "4"]
+    # Mar 2016: c. 4 y; 2 Jul 2015 -> 16 Mar 2016 = 258 days, c. 8 m; 16 Mar -> 10 May 2016 = 55 days, c. 7 weeks
+    assert rows["Permanence recommended"][2:11] == ["Mar", "2016", "c.", "4", "y", "c.", "8", "m", "c."]
+    assert rows["Panel"][1:11] == ["10", "May", "2016", "4", "y", "2", "m", "c.", "10", "m"]
+    assert "c. 7 weeks" in " ".join(rows["Panel"])
+    assert "2 Jul 2015" not in text
+
+
+def test_reviews_due_from_a_partial_date_give_the_months_and_the_least_and_most_late() -> None:
+    text = _summary([
+        "{kind: placement, type: foster, start: 2015-03}",
+        "{kind: meeting, type: laac_review, date: 2015-04-20}",
+        "{kind: meeting, type: laac_review, date: 2015-09}",
+        "{kind: meeting, type: laac_review, date: '2016'}",
+    ], dob="2012-03-01", as_of="2016-09-01", records="complete")
+    rows = [line.split("  ", 4)[-1].strip() for line in text.split("Looked-after reviews")[1].splitlines()
+            if line.startswith("  Foster care")]
+    # placed 1 - 31 Mar 2015: review 1 due 42 days on, 12 Apr - 12 May 2015; held 20 Apr: on time or 8 days late
+    assert "Apr 2015–May 2015  20 Apr 2015  cannot tell whether on time: up to 8 days late" in rows[0]
+    # review 2 due 91 days after 20 Apr: 20 Jul 2015; held 1 - 30 Sep: 43 to 72 days late
+    assert "20 Jul 2015        Sep 2015     between 6 weeks and 2 months late" in rows[1]
+    # review 3 due 182 days after Sep 2015: 1 - 30 Mar 2016; held 2016 (1 Jan - 31 Dec): on time or late
+    assert rows[2].startswith("Mar 2016           2016         cannot tell whether on time: up to ")
+    for invented in ("27 Apr 2015", "57 days", "15 Mar 2016", "2 Jul 2016"):
+        assert invented not in text

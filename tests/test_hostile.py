@@ -468,6 +468,20 @@ def test_too_many_placements_at_once_is_a_located_error(tmp_path: Path) -> None:
     assert cli("validate", str(path))[0] == 0
 
 
+def test_too_many_placements_at_once_names_a_partial_start_as_written(tmp_path: Path) -> None:
+    """The placement that makes too many open at once starts '2017' (or 'Mar 2017'): the message gives it so,
+    never the first day of its span (2017-01-01) as if the record said that day."""
+    from timeline.model.case import MAX_OVERLAPPING
+
+    for start, said in (("'2017'", "on 2017;"), ("2017-03", "on 2017-03;"), ("2017-03~", "on 2017-03~;")):
+        path = tmp_path / "overlap.yaml"
+        path.write_text(_placements(MAX_OVERLAPPING) + f"  - {{kind: placement, type: foster, start: {start}, "
+                        "end: 2019-01-01}\n", encoding="utf-8")
+        code, _, err = cli("validate", str(path))
+        assert code == 1 and f"placements open at once {said}" in err, err
+        assert "2017-01-01" not in err and "2017-03-01" not in err
+
+
 def test_a_review_schedule_too_dense_for_the_chart_is_refused(tmp_path: Path) -> None:
     from timeline.model.limits import MAX_REVIEWS_DUE
 

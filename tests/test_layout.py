@@ -697,3 +697,18 @@ def test_dodge_keeps_apart_what_touches_and_leaves_the_rest() -> None:
     assert dodge([50.0, 54.0, 200.0], [10.0, 10.0, 10.0]) == [pytest.approx(47.0), pytest.approx(57.0), 200.0]
     centres = dodge([10.0, 11.0, 12.0], [10.0, 10.0, 10.0])
     assert centres == [pytest.approx(1.0), pytest.approx(11.0), pytest.approx(21.0)]
+
+
+def test_shared_and_combined_labels_give_the_months_their_dates_were_recorded_in() -> None:
+    """Reviews recorded as 'Jun–Aug 2016' ... 'Mar–May 2017' share 'LAAC reviews × 4, Jun 2016–May 2017', never
+    the months of their middle days ('Jul 2016–Apr 2017'); two hearings with one label recorded only as '2016'
+    combine into 'CSO continued × 2', never '2 hearings, Jul 2016' (their middle day, 1 Jul 2016)."""
+    events: list[dict[str, Any]] = [{"kind": "placement", "type": "foster", "start": "2014-01-10"}]
+    events += [{"kind": "hearing", "type": "childrens_hearing", "date": "2016", "label": "CSO continued"}] * 2
+    events += [{"kind": "meeting", "type": "laac_review", "date": d}
+               for d in ("2016-06/2016-08", "2016-09/2016-11", "2016-12/2017-02", "2017-03/2017-05")]
+    case = make_case(events, born="2012-03-01", as_of="2019-06-01")
+    scene = layout(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=WIDTH)
+    labels = " ".join(t.text for t in scene.texts() if t.cls == "combined-label")
+    assert "LAAC reviews × 4, Jun 2016–May" in labels and "CSO continued × 2" in labels
+    assert "Jul 2016" not in labels and "Apr 2017" not in labels

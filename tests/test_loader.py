@@ -223,3 +223,15 @@ def test_ids_are_one_word_and_may_start_with_a_digit() -> None:
     assert [e.id for e in load_text(text).case.events] == ["12", "001-b"]
     msg = one(HEAD + '  - kind: hearing\n    type: proof\n    date: 2016-01-01\n    id: "p 1"\n')
     assert msg.startswith("case.yaml:9:9: events[0].id: an id is one word of up to 64 characters")
+
+
+def test_a_gap_between_partial_dates_is_warned_about_as_the_least_and_most() -> None:
+    """A foster placement ending 'Mar 2016' and the next starting '2017' (or 'c. Sep 2016'): the gap is not the
+    days between their middle days (16 Mar 2016 to 2 Jul 2017, 473 days), it is the least and most."""
+    for end, start, said in (("2016-03", "'2017'", "between 9 months and 1 year 10 months"),
+                             ("'2015'", "2016-09~", "between 8 months and 1 year 9 months")):
+        text = HEAD + (f"  - {{kind: placement, type: foster, start: 2015-01-10, end: {end}}}\n"
+                       f"  - {{kind: placement, type: kinship, start: {start}}}\n")
+        found = [w.format() for w in load_text(text, "case.yaml").warnings]
+        assert any(f"events[1].start: {said} with no placement recorded" in w for w in found), found
+        assert not any("days with no placement" in w for w in found)

@@ -339,3 +339,54 @@ def test_a_step_a_later_step_shows_happened_is_not_recorded_never_not_yet() -> N
                                                      "Final order granted")]
     assert all(dates[name][0] == "not recorded" for name in before), dates
     assert dates["Final order granted"][0] == "not yet"
+
+
+def test_the_report_words_give_partial_dates_as_recorded() -> None:
+    """Looked after from '2015', ended 'Nov 2017' (the placement after it starts then), a permanence order made
+    'c. Mar 2018', and an English case issued 'Mar 2016' with a hearing 'c. Mar 2016': the hearing paragraph, the
+    summary box, the key figures and the court summary give ages and times at such dates as approximate
+    ('about', 'c.', 'between') and each date as recorded, never a middle day or a count from one."""
+    from timeline.facts.compute import compute_facts
+    from timeline.report.prose import court_summary, key_figures_for, summary_for
+
+    case = case_from([
+        {"kind": "placement", "type": "foster", "start": "2015", "end": "2017-11"},
+        {"kind": "placement", "type": "home", "start": "2017-11"},
+    ], date_of_birth="2012-03-01")
+    facts = compute_facts(case)
+    paragraph = hearing_paragraph(case, facts)
+    # born 1 Mar 2012; 2015 is age 2 y 10 m to 3 y 9 m, Nov 2017 is 5 y 8 m to 5 y 8 m (counted from middle days,
+    # said "about"); 1 Jan 2015 - 31 Dec 2015 to 1 - 30 Nov 2017 is 671 to 1064 days
+    assert ("Amy was looked after from the age of about 3 years 4 months to about 5 years 8 months: between 1 "
+            "year 10 months and 2 years 11 months") in paragraph
+    figures = {f.label: f.value for f in summary_for(case, facts).figures}
+    assert figures["Looked after since"] == "2015 (age c. 3 y 4 m)"
+    assert figures["Time looked after"].startswith("between 1 year 10 months and 2 years 11 months (")
+    assert key_figures_for(case, facts)[0].value.startswith("between 1 year 10 months and 2 years 11 months, ")
+
+    po = case_from([
+        {"kind": "placement", "type": "foster", "start": "2015-06"},
+        {"kind": "order", "type": "po", "start": "2018-03~"},
+    ], date_of_birth="2012-03-01")
+    po_facts = compute_facts(po)
+    # 1 - 30 Jun 2015 to 1 - 31 Mar 2018 (c.): 975 to 1034 days
+    assert ("A Permanence Order was made when Amy was about 6 years, between 2 years 8 months and 2 years 10 "
+            "months after Amy became looked after") in hearing_paragraph(po, po_facts)
+    assert key_figures_for(po, po_facts)[2].value == "between 2 years 8 months and 2 years 10 months (PO, c. Mar 2018)"
+
+    english = Case.model_validate({
+        "child": {"name": "Amy", "date_of_birth": "2012-03-01"}, "jurisdiction": "england-wales",
+        "as_of": "2016-09-01", "events": [
+            {"kind": "order", "type": "s20", "start": "2015"},
+            {"kind": "placement", "type": "foster", "start": "2015"},
+            {"kind": "milestone", "type": "proceedings_issued", "date": "2016-03"},
+            {"kind": "hearing", "type": "case_management_hearing", "date": "2016-03~"},
+        ]})
+    court = {f.label: f.value for f in court_summary(english, compute_facts(english))}
+    # issued 1 - 31 Mar 2016, as at 1 Sep 2016: 154 to 184 days, week 23 to 27; due 182 days on: 30 Aug - 29 Sep
+    assert court["Proceedings"].startswith("issued Mar 2016; now between week 23 and week 27; target 26 weeks "
+                                           "(due between Aug 2016 and Sep 2016)")
+    assert "CMH by day 12 cannot tell (dates with no single day);" in court["Measures"] + ";"
+    words = " ".join([paragraph, *figures.values(), *court.values()])
+    for invented in ("2 Jul 2015", "15 Nov 2017", "16 Mar 2016", "14 Sep 2016", "week 25", "(0 d)"):
+        assert invented not in words

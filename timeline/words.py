@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from .dates import DAYS_PER_MONTH, PartialDate, format_age, format_duration
+from .dates import DAYS_PER_MONTH, PartialDate, days_between, format_age, format_duration
 
 Span = int | tuple[date, date]
 
@@ -69,6 +69,16 @@ def age_words(born: date, day: date, *, short: bool = False) -> str:
     """An age: '3 years 4 months' ('3 y 4 m' when `short`), '10 months', '2 weeks before birth'."""
     compact = format_age(born, day)
     return compact if short else _long(compact)
+
+
+def age_at_words(born: date, when: PartialDate, *, short: bool = False) -> str:
+    """The age at a recorded date: '3 years 4 months'; at a date with no single day ("2015", "c. Mar 2016"),
+    counted from its middle day and said to be approximate, 'about 3 years 4 months' ('c. 3 y 4 m' when
+    `short`, as the chronology table prints it)."""
+    text = age_words(born, when.mid, short=short)
+    if not when.approximate:
+        return text
+    return f"c. {text}" if short else f"about {text}"
 
 
 def days_words(days: int, *, months: bool = False) -> str:
@@ -181,6 +191,17 @@ def over_words(days: int, spread: tuple[int, int] | None, exact: str) -> str:
     return f"about {least}" if least == most else f"between {least} and {most}"
 
 
+def between_words(first: PartialDate, then: PartialDate, exact: str) -> str:
+    """How long from one recorded date to another. When either has no single day ("Jul 2016", "2017", "c. 3
+    Mar 2016") the least and most it can be, as `over_words` words them ('between 2 months and 4 months',
+    'about 3 weeks'), never a count of days between middle days that would look exact; else the caller's
+    `exact` wording of the days between the two ('92 days')."""
+    if not (first.approximate or then.approximate):
+        return exact
+    least, most = days_between((first.earliest, first.latest), (then.earliest, then.latest))
+    return over_words(0, (max(0, least), max(0, most)), exact)
+
+
 def cannot_tell_words(recorded: str | None, target_days: int, due: str, *, waiting: bool = False,
                       short: bool = False) -> str:
     """Why a step is neither met nor missed (status `undetermined`), as a social worker reads it: 'recorded
@@ -263,7 +284,9 @@ def span_dates_words(first: PartialDate, last: PartialDate | None, *, is_span: b
 __all__ = [
     "Span",
     "a_or_an",
+    "age_at_words",
     "age_words",
+    "between_words",
     "cannot_tell_words",
     "date_words",
     "days_words",

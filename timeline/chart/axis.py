@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from .. import words
 from ..dates import format_age
-from ..facts.compute import looked_after_since, period_start_words
+from ..facts.compute import looked_after_since, looked_after_time_words, period_start_words, recorded_dates
 from ..scene import shapes
 from ..scene.items import Box, Group, Item, Line, Path, Rect, Text
 from .context import DASH, Context, day_words
@@ -46,7 +46,7 @@ def bracket(ctx: Context, plot_top: float) -> list[Item]:
     xa = sc.x(spans[0][0])
     xb = max(sc.x(spans[-1][1]), xa + 1.0)
     pct = words.percent_words(f.days_looked_after, f.age_days)
-    duration = words.duration_words(f.looked_after_span, short=True)
+    duration = looked_after_time_words(f.looked_after_span, f.looked_after_days_range, short=True)
     count = f" in {len(spans)} periods" if len(spans) > 1 else ""
     text = f"{duration} looked after{count} {DASH} {pct} of {ctx.case.child.name}'s life"
     text = ctx.metrics.fit(text, t.text_size, ctx.right - ctx.x0, bold=True)
@@ -62,9 +62,10 @@ def bracket(ctx: Context, plot_top: float) -> list[Item]:
         paths.append(Path(d, Box(pa, by - t.bracket_tick, pb - pa, t.bracket_tick), "bracket"))
     label = ctx.text(tx, ty, text, "bracket-label", bold=True)
     bg = Rect(tx - t.label_pad, ty, w + 2 * t.label_pad, ctx.text_h, "label-bg", rx=2.0)
-    each = "; ".join(  # starts as the record gives them ("2010"), never a partial date's middle day
-        f"{since} to {day_words(p.end) if not p.ongoing else day_words(ctx.as_of) + ' (still looked after)'}"
-        for p, since in zip(periods, period_start_words(ctx.case, f), strict=True))
+    ends = recorded_dates(ctx.case, [p.end for p in periods], f.inferred_end_dates)
+    each = "; ".join(  # starts and ends as the record gives them ("2010"), never a partial date's middle day
+        f"{since} to {end.display() if not p.ongoing else day_words(ctx.as_of) + ' (still looked after)'}"
+        for p, since, end in zip(periods, period_start_words(ctx.case, f), ends, strict=True))
     title = (f"Looked after {each or 'from ' + looked_after_since(ctx.case, f)}: {duration}{count}, "
              f"{f.percent_of_life_looked_after}% of life")
     return [Group((*paths, bg, label), "looked-after", id="looked-after", title=title)]

@@ -15,7 +15,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from .. import words
-from ..dates import format_age
 from ..model.case import AnyEvent, Case, event_id
 from ..model.vocabulary import Term, Vocabulary, load_vocabulary
 from ..scene.items import Text
@@ -128,9 +127,10 @@ class Context:
         return words.span_dates_words(e.first, e.last, is_span=e.is_span, inferred=inferred, open_end="from")
 
     def age_text(self, e: AnyEvent) -> str:
-        a = format_age(self.born, e.first.mid)
+        """'age 3 y 4 m'; at a date with no single day 'age c. 3 y 4 m', as the chronology table words it."""
+        a = words.age_at_words(self.born, e.first, short=True)
         if e.is_span and e.last is not None:
-            return f"age {a} {DASH} {format_age(self.born, e.last.mid)}"
+            return f"age {a} {DASH} {words.age_at_words(self.born, e.last, short=True)}"
         return f"age {a}"
 
     def title_of(self, e: AnyEvent, extra: str = "") -> str:
@@ -147,7 +147,7 @@ class Context:
         if head is None:
             n, e = self.by_id[key]
             late = self.late_reviews()
-            extra = f" (held {days_words(late[n])} late)" if n in late else ""
+            extra = f" (held {late[n]} late)" if n in late else ""
             more: list[str] = ["open"] if e.is_span and e.last is None and n not in self.inferred else []
             if e.is_span and e.last is None and n in self.inferred:
                 more.append("inferred")
@@ -183,11 +183,14 @@ class Context:
         first = self.scale.age_days(e.first.earliest)
         return first, max(self.scale.age_days(self.end_day(n, e)), first + 1)
 
-    def late_reviews(self) -> dict[int, int]:
-        """File position -> days late, for LAAC reviews held after they were due."""
+    def late_reviews(self) -> dict[int, str]:
+        """File position -> how late in words ('57 days', or between dates with no single day 'between 6 weeks
+        and 2 months': facts.review_late_words), for LAAC reviews held after they were due."""
         if self.facts is None:
             return {}
-        return {r.event: r.days_late for r in self.facts.reviews
+        from ..facts.compute import review_late_words
+
+        return {r.event: review_late_words(r, days_words(r.days_late)) for r in self.facts.reviews
                 if r.event is not None and r.held is not None and r.days_late > 0}
 
     def has_targets(self) -> bool:

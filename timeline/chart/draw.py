@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import words
+from ..facts.compute import looked_after_time_words
 from ..model.case import AnyEvent
 from ..scene.items import Group, Item, Line, Rect, Scene
 from . import axis
@@ -336,7 +337,8 @@ def _desc(ctx: Context) -> str:
              f"drawn against age, with {words.plural(n, 'event')}."]
     f = ctx.facts
     if f is not None and f.looked_after_start is not None:
-        parts.append(f"Looked after for {words.duration_words(f.looked_after_span, short=True)} "
+        time = looked_after_time_words(f.looked_after_span, f.looked_after_days_range, short=True)
+        parts.append(f"Looked after for {time} "
                      f"({words.percent_words(f.days_looked_after, f.age_days)} of life); "
                      f"{words.plural(f.moves, 'placement move')}.")
     return " ".join(parts)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .. import words
 from ..dates import format_age
+from ..facts.compute import review_late_words
 from ..model.case import AnyEvent
 from ..scene import shapes
 from ..scene.items import Box, Group, Item, Line, Marker, Path, Rect
@@ -257,7 +258,7 @@ def point_lane(ctx: Context, kind: str, top: float, events: Events, *, key_start
                 titles)
 
 
-def _marker(ctx: Context, kind: str, n: int, e: AnyEvent, cy: float, late: Mapping[int, int], *,
+def _marker(ctx: Context, kind: str, n: int, e: AnyEvent, cy: float, late: Mapping[int, str], *,
             labelled: bool = True) -> tuple[list[Item], Label | None, set[str]]:
     """One event's marker (with its approximate range and late ring), its label (None when not `labelled`),
     and the marks it used."""
@@ -283,7 +284,7 @@ def _marker(ctx: Context, kind: str, n: int, e: AnyEvent, cy: float, late: Mappi
         return items, None, flags
     text = ctx.chart_label(e, short=True)
     if n in late and "late" not in text.lower():
-        text = f"{text} ({days_words(late[n])} late)"
+        text = f"{text} ({late[n]} late)"
     lines, lw = ctx.wrap_label(text)
     label = Label(cut=ctx.is_cut(lines, text), anchor=cx, lines=lines, width=lw, event=eid, order=n,
                   key_text=f"{text} ({ctx.dates_text(e)})", top_y=cy + t.marker_size / 2,
@@ -304,10 +305,13 @@ def _overdue_reviews(ctx: Context, per: dict[str, list[Item]], labels: list[Labe
             continue
         key = f"review-overdue-{i + 1}"
         cx = ctx.scale.x(r.due)
-        title = (f"{day_words(r.due)} (age {format_age(ctx.born, r.due)}): looked-after review due, "
-                 f"not held by {day_words(ctx.as_of)} ({days_words(r.days_late)} overdue)")
+        # counted from a date with no single day, the months it may fall due in, never a middle day's count
+        due = words.due_words(r.due, r.due_window, short=True)
+        age = format_age(ctx.born, r.due) if r.due_window is None else f"c. {format_age(ctx.born, r.due)}"
+        overdue = review_late_words(r, days_words(r.days_late))
+        title = (f"{due} (age {age}): looked-after review due, not held by {day_words(ctx.as_of)} ({overdue} overdue)")
         per.setdefault(key, []).append(Marker("circle", cx, cy, t.marker_size, "marker review-overdue"))
-        text = f"Review due {day_words(r.due)}: not held"
+        text = f"Review due {due}: not held"
         lines, lw = ctx.wrap_label(text)
         labels.append(Label(cut=ctx.is_cut(lines, text), anchor=cx, lines=lines, width=lw, event=None,
                             order=order0 + i, key_text=text, top_y=cy + t.marker_size / 2, group=key))
@@ -453,7 +457,8 @@ def moves(ctx: Context, top: float, height: float, bars_bottom: float) -> list[I
         w = ctx.metrics.width(label, t.text_size, True)
         items.append(ctx.text(cx - w / 2, cy - ctx.text_h / 2, label, "move-number", bold=True))
         to_e = ctx.case.events[mv.to_event - 1]
-        title = (f"Move {number}: {day_words(mv.date)} (age {format_age(ctx.born, mv.date)}), "
+        moved = to_e.first  # as the record gives it ("Mar 2016"), never the middle day the move is counted on
+        title = (f"Move {number}: {moved.display()} (age {words.age_at_words(ctx.born, moved, short=True)}), "
                  f"to {ctx.term(to_e).label.lower()}")
         out.append(Group(tuple(items), "move", id=f"move-{number}", title=title))
     return out

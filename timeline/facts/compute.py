@@ -32,9 +32,13 @@ from ..model.record import main_placements as main_placements
 from ..model.record import makes_looked_after as makes_looked_after
 from ..model.record import placement_at as placement_at
 from ..model.record import recommended_route as recommended_route
+from ..model.record import recorded_dates as recorded_dates
+from ..model.record import recorded_words as recorded_words
 from ..model.vocabulary import Vocabulary, load_vocabulary
 from ..words import (
     Span,
+    age_at_words,
+    between_words,
     cannot_tell_words,
     date_words,
     days_words,
@@ -130,6 +134,11 @@ class ReviewFact:
     event: int | None
     days_late: int  # 0 when on time; for an unheld review, as_of - due when due < as_of
     overdue: bool  # not held by as_of and due < as_of
+    # the days the review may fall due on when the date it counts from (the placement's start, the review
+    # before) has no single day ("Mar 2015"): `due` is then counted from that date's middle day, an estimate
+    due_window: tuple[date, date] | None = None
+    # (least, most) days late when that window is set or the review held has no single day; for words only
+    late_range: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,11 +204,40 @@ class Facts:
     measures: tuple[MeasureFact, ...] = ()  # the jurisdiction's named measures (timeline/facts/measures.py)
     review_dates_approximate: bool = False  # working days counted without a bank holiday list
     plan_route: str | None = None  # the route of the permanence plan in force (record.recommended_route)
+    # (least, most) days looked after when a period's start or end is a date with no single day ("2015", "Nov
+    # 2017"): `days_looked_after` counts from middle days, so its words say "about" (`looked_after_time_words`)
+    looked_after_days_range: tuple[int, int] | None = None
 
     @property
     def looked_after_span(self) -> Span:
         """What to word the time looked after from, everywhere (words.duration_words)."""
         return periods_span(self.looked_after_periods)
+
+
+def looked_after_time_words(span: Span, spread: tuple[int, int] | None, *, short: bool = False) -> str:
+    """Time looked after in words: '4 years 3 months'; when a period begins or ends on a date with no single
+    day (`Facts.looked_after_days_range`), the least and most it can be ('about 4 years 3 months', 'between
+    4 years 2 months and 4 years 4 months', `words.over_words`), never middle days' arithmetic as if exact;
+    `short`, as drawn on the chart, 'c. 4 y 3 m' (the 'c.' of an age at such a date, `words.age_at_words`)."""
+    if short:
+        text = duration_words(span, short=True)
+        return f"c. {text}" if spread is not None else text
+    return over_words(0, spread, duration_words(span))
+
+
+def _periods_range(case: Case, periods: tuple[Period, ...], inferred: dict[int, PartialDate]
+                   ) -> tuple[int, int] | None:
+    """(least, most) days looked after, from the days each period's start and end may fall on, as the record
+    gives them (`_start_dates`, `recorded_dates`); None when every start and end is a known day."""
+    starts = _start_dates(case, [p.start for p in periods])
+    ends = recorded_dates(case, [p.end for p in periods], inferred)
+    if not any(d.approximate for d in (*starts, *ends)):
+        return None
+    least = most = 0
+    for a, b in zip(starts, ends, strict=True):
+        low, high = days_between((a.earliest, a.latest), (b.earliest, b.latest))
+        least, most = least + max(0, low), most + max(0, high)
+    return (least, most)
 
 
 def periods_span(periods: tuple[Period, ...]) -> Span:
@@ -241,9 +279,10 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
     milestones = _milestones(happened, std, as_of, la_start, la_event, la_end, permanence, route, vocab,
                              frozenset(case.records.steps_not_kept))
     record, recorded, reviews, gaps = _reviews(case, happened, placements, std.reviews, as_of, periods, inferred)
-    la_span = periods_span(periods)
+    la_range = _periods_range(case, periods, inferred_dates)
+    la_time = looked_after_time_words(periods_span(periods), la_range)
     flags = _flags(case, happened, move_list, milestones, std.flags, as_of, la_start, days_la, permanence, inferred,
-                   la_span)
+                   la_time, inferred_dates)
     facts = Facts(
         as_of=as_of,
         date_of_birth=born,
@@ -269,6 +308,7 @@ def compute_facts(case: Case, *, standards: Standards | None = None) -> Facts:
         review_gaps=gaps,
         as_of_warnings=as_of_warnings(case),
         plan_route=route,
+        looked_after_days_range=la_range,
     )
     if not std.measures:
         return facts
@@ -642,6 +682,7 @@ def _reviews(
             gaps.extend(_gaps(n, start, held_days[first_held:past_held], min(limit or as_of, as_of), schedule))
             continue
         previous = start
+        basis = _start_dates(case, [start])[0]  # the date the schedule counts from, as recorded
         number = 1
         while True:
             due = schedule.due_after(previous, number)
@@ -650,11 +691,21 @@ def _reviews(
             at = first_held + number - 1
             held, event = held_all[at] if at < past_held else (None, None)
             late = max(0, ((held if held is not None else as_of) - due).days)
+            taken = case.events[event - 1].first if event is not None else PartialDate.of(as_of)
+            window = ((due - (basis.mid - basis.earliest), due + (basis.latest - basis.mid))
+                      if basis.approximate else None)
+            spread = None
+            if window is not None or taken.approximate:
+                least, most = days_between(window or (due, due), (taken.earliest, taken.latest))
+                spread = (max(0, least), max(0, most))
             out.append(ReviewFact(placement_event=n, number=number, due=due, held=held, event=event,
-                                  days_late=late, overdue=held is None and due < as_of))
+                                  days_late=late, overdue=held is None and due < as_of, due_window=window,
+                                  late_range=spread))
             if held is None and due >= as_of:
                 break  # the next review still to come
             previous = held if held is not None else due
+            if event is not None:
+                basis = taken
             number += 1
     return (record, len(held_all), tuple(out), tuple(gaps))
 
@@ -727,9 +778,11 @@ def _flags(
     days_la: int,
     permanence: LegalPermanence | None,
     inferred: dict[int, date],
-    la_span: Span,
+    la_time: str,
+    inferred_dates: dict[int, PartialDate],
 ) -> tuple[Flag, ...]:
-    """The three warnings of issue 5, in a fixed order."""
+    """The three warnings of issue 5, in a fixed order. Their dates are worded as the record gives them
+    (`recorded_dates`), never a middle day; `la_time` is the time looked after in words."""
     out: list[Flag] = []
     name = case.child.name
 
@@ -737,11 +790,12 @@ def _flags(
     if run is not None and (run[1] - run[0]).days >= rules.home_supervision_days:
         began, until = run
         tense = "has been" if until >= as_of else "was"
+        said = recorded_dates(case, [began, until], inferred_dates)
         out.append(Flag(
             code=FLAG_CSO_AT_HOME,
             text=(f"{name} {tense} on a compulsory supervision order while living at home for "
-                  f"{duration_words((began, until))} (from {date_words(began)}"
-                  f"{'' if until >= as_of else ' to ' + date_words(until)}). PACE aim: review the plan for a "
+                  f"{between_words(said[0], said[1], duration_words((began, until)))} (from {said[0].display()}"
+                  f"{'' if until >= as_of else ' to ' + said[1].display()}). PACE aim: review the plan for a "
                   f"child on a home supervision order by {target_words(rules.home_supervision_days)}."),
             date=began + timedelta(days=rules.home_supervision_days),
         ))
@@ -753,7 +807,8 @@ def _flags(
             out.append(Flag(
                 code=FLAG_MOVES,
                 text=(f"{len(inside)} placement moves within {target_words(rules.moves_window_days)} "
-                      f"({date_words(inside[0].date)} to {date_words(inside[-1].date)}): frequent moves harm a child's "
+                      f"({case.events[inside[0].to_event - 1].first.display()} to "
+                      f"{case.events[inside[-1].to_event - 1].first.display()}): frequent moves harm a child's "
                       "attachments; look at what would keep the next placement stable."),
                 date=moves[i + rules.moves_count - 1].date,
             ))
@@ -763,11 +818,11 @@ def _flags(
     unplanned = recommended is None or (recommended.date is None and recommended.status != "not_recorded")
     if la_start is not None and days_la > rules.no_plan_days and unplanned and permanence is None:
         due = la_start + timedelta(days=rules.no_plan_days)
-        out.append(_no_plan_flag(case, rules, due, la_span, recommended))
+        out.append(_no_plan_flag(case, rules, due, la_time, recommended))
     return tuple(out)
 
 
-def _no_plan_flag(case: Case, rules: FlagRules, due: date, la_span: Span, recommended: MilestoneFact | None
+def _no_plan_flag(case: Case, rules: FlagRules, due: date, la_time: str, recommended: MilestoneFact | None
                   ) -> Flag:
     """The flag of a child looked after past the aim with no permanence recommendation; when the start it
     counts from has no single day, the aim's date is the months it may fall in (the step's `due_window`)."""
@@ -775,10 +830,13 @@ def _no_plan_flag(case: Case, rules: FlagRules, due: date, la_span: Span, recomm
     if window is not None and recommended is not None and recommended.target_days is not None:
         shift = timedelta(days=rules.no_plan_days - recommended.target_days)
         window = (window[0] + shift, window[1] + shift)
+    began = _start_dates(case, [due - timedelta(days=rules.no_plan_days)])[0]
+    if window is None and began.approximate:  # the step no longer counts down (looked-after time ended)
+        window = (due - (began.mid - began.earliest), due + (began.latest - began.mid))
     when = f"by {date_words(due)}" if window is None else f"due {due_words(due, window)}"
     aim = load_vocabulary(case.jurisdiction).words.get("plan_aim", "PACE aim")
     return Flag(code=FLAG_NO_PLAN, date=due,
-                text=(f"Looked after for {duration_words(la_span)} with no permanence recommendation recorded. "
+                text=(f"Looked after for {la_time} with no permanence recommendation recorded. "
                       f"{aim}: a permanence decision within {target_words(rules.no_plan_days)} of becoming looked "
                       f"after ({when})."))
 
@@ -848,6 +906,15 @@ def _intersect(left: list[tuple[date, date]], right: list[tuple[date, date]]) ->
     return out
 
 
+def looked_after_dates(case: Case, facts: Facts) -> tuple[PartialDate | None, PartialDate | None]:
+    """(start, end) of looked-after time as the record gives them (`_start_dates`, `recorded_dates`): "2015",
+    "Nov 2017"; None for a start never reached or an end not yet come."""
+    start = _start_dates(case, [facts.looked_after_start])[0] if facts.looked_after_start is not None else None
+    end = (recorded_dates(case, [facts.looked_after_end], facts.inferred_end_dates)[0]
+           if facts.looked_after_end is not None else None)
+    return (start, end)
+
+
 def looked_after_since(case: Case, facts: Facts) -> str:
     """The start of looked-after time as the record gives it: "2010" when the order that began it has only a
     year, never the middle day that sums count with."""
@@ -868,16 +935,21 @@ def started_words(case: Case, day: date) -> str:
 
 
 def _start_words(case: Case, days: list[date]) -> tuple[str, ...]:
-    """The one rule: a start is worded by the first event (file order) that makes the child looked after and
-    whose date's middle day is that start, as that event recorded its date; else the day itself."""
+    """Looked-after starts in words, as the record gives them (`_start_dates`)."""
+    return tuple(d.display() for d in _start_dates(case, days))
+
+
+def _start_dates(case: Case, days: list[date]) -> tuple[PartialDate, ...]:
+    """The one rule: a start is the date of the first event (file order) that makes the child looked after and
+    whose date's middle day is that start, as that event recorded it; else the day itself."""
     wanted = set(days)
-    first: dict[date, int] = {}
-    for n, e in case.numbered():
+    first: dict[date, PartialDate] = {}
+    for _, e in case.numbered():
         day = e.first.mid
-        if day in wanted and day not in first and makes_looked_after(case, e):
-            first[day] = n
-    dates = [e.first for e in case.events] if first else []
-    return tuple(when_words(dates, first.get(day), day) for day in days)
+        if day in wanted and day not in first and (makes_looked_after(case, e) or (
+                isinstance(e, MilestoneEvent) and e.type == "looked_after")):
+            first[day] = e.first
+    return tuple(first.get(day) or PartialDate.of(day) for day in days)
 
 
 # ---------------------------------------------------------------- cohort measures (issue 16)
@@ -1105,32 +1177,42 @@ def summary_text(case: Case, facts: Facts, *, standards: Standards | None = None
     return "\n".join(lines) + "\n"
 
 
-def _span_text(what: Span, days: int) -> str:
-    """A duration as the summary's table gives it: '2 y 8 m (974 days)'."""
+def _span_text(what: Span, days: int, spread: tuple[int, int] | None = None) -> str:
+    """A duration as the summary's table gives it: '2 y 8 m (974 days)'; counted between dates with no
+    single day (`spread`: the least and most days it can be), 'about 2 years 8 months', with no count of
+    days that would look exact."""
+    if spread is not None:
+        return looked_after_time_words(what, spread)
     return f"{duration_words(what, short=True)} ({plural(days, 'day')})"
 
 
 def _looked_after_rows(case: Case, facts: Facts) -> list[list[str]]:
     """When the child was looked after, for how long (each period when there were several), and how
-    many placements, moves and hearings."""
+    many placements, moves and hearings. Ends are worded as the record gives them (`recorded_dates`)."""
     born, name = case.child.date_of_birth, case.child.name
     rows: list[list[str]] = []
+    ended = facts.inferred_end_dates
     if facts.looked_after_start is None:
         rows.append(["Looked after", f"not looked after on or before {date_words(facts.as_of)}"])
     else:
-        until = (f"to {date_words(facts.looked_after_end)}" if facts.looked_after_end is not None
+        until = (f"to {recorded_words(case, facts.looked_after_end, ended)}" if facts.looked_after_end is not None
                  else f"and still looked after at {date_words(facts.as_of)}")
-        rows.append(["Looked after", f"from {looked_after_since(case, facts)} (aged "
-                     f"{format_age(born, facts.looked_after_start)}) {until}"])
+        since = looked_after_dates(case, facts)[0]
+        assert since is not None
+        rows.append(["Looked after", f"from {since.display()} (aged {age_at_words(born, since, short=True)}) "
+                     f"{until}"])
         periods = facts.looked_after_periods
         count = f" in {len(periods)} periods" if len(periods) > 1 else ""
-        rows.append(["Time looked after", f"{_span_text(facts.looked_after_span, facts.days_looked_after)}{count}, "
+        total = _span_text(facts.looked_after_span, facts.days_looked_after, facts.looked_after_days_range)
+        rows.append(["Time looked after", f"{total}{count}, "
                      f"{facts.percent_of_life_looked_after:.1f}% of {name}'s life"])
         if len(periods) > 1:
-            for i, (p, since) in enumerate(zip(periods, period_start_words(case, facts), strict=True), start=1):
-                until = f"to {date_words(p.end)}" if not p.ongoing else f"still looked after at {date_words(p.end)}"
-                rows.append([f"  period {i}",
-                             f"from {since} {until}: {_span_text((p.start, p.end), p.days)}"])
+            starts = _start_dates(case, [p.start for p in periods])
+            ends = recorded_dates(case, [p.end for p in periods], ended)
+            for i, (p, since, end) in enumerate(zip(periods, starts, ends, strict=True), start=1):
+                until = f"to {end.display()}" if not p.ongoing else f"still looked after at {date_words(p.end)}"
+                length = between_words(since, end, _span_text((p.start, p.end), p.days))
+                rows.append([f"  period {i}", f"from {since.display()} {until}: {length}"])
     rows.append(["Placements", f"{facts.placements} (not counting short breaks), {plural(facts.moves, 'move')}"])
     rows.append(["Hearings", f"{facts.hearings} up to {date_words(facts.as_of)}"])
     return rows
@@ -1144,10 +1226,11 @@ def _permanence_rows(case: Case, facts: Facts, vocab: Vocabulary) -> list[list[s
     what = (vocab.term("order", lp.type).label if lp.type != "final_order"
             else vocab.term("milestone", "final_order").label)
     routed = f" (route: {vocab.routes.get(lp.route, lp.route)})" if lp.route else ""
-    after = (f", {_span_text((facts.looked_after_start, lp.date), lp.days_from_looked_after)} after becoming "
-             "looked after" if lp.days_from_looked_after is not None and facts.looked_after_start is not None
-             else "")
-    when = when_words([e.first for e in case.events], lp.event, lp.date)
+    since = looked_after_dates(case, facts)[0]
+    made = case.events[lp.event - 1].first
+    after = (f", {between_words(since, made, _span_text((since.mid, lp.date), lp.days_from_looked_after))} after "
+             "becoming looked after" if lp.days_from_looked_after is not None and since is not None else "")
+    when = made.display()
     return [["Legal permanence", f"{when}: {what}{routed}{after}"]]
 
 
@@ -1158,9 +1241,12 @@ def _steps_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -> 
     route = _recommended_route(_happened(case, facts.as_of))
     steps: list[list[str]] = []
     dates = [e.first for e in case.events]
+    began = next((m for m in facts.milestones if m.type == "looked_after" and m.date is not None), None)
+    previous: MilestoneFact | None = None
     for m in facts.milestones:
         target = std.target(m.type)
         recorded = when_words(dates, m.event, m.date) if m.date is not None else "-"
+        taken = dates[m.event - 1] if m.event is not None and m.date is not None else None
         if m.target_days is not None and target.after is not None:
             after = vocab.term("milestone", target.after).abbr.lower()
             aim = f"{target_words(m.target_days)} ({m.target_days} days) after {after}"
@@ -1172,15 +1258,30 @@ def _steps_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -> 
         steps.append([
             vocab.term("milestone", m.type).abbr,
             recorded,
-            format_age(born, m.date) if m.date is not None else "-",
-            duration_words(m.days_from_looked_after, short=True) if m.days_from_looked_after is not None else "-",
-            duration_words(m.days_from_previous, short=True) if m.days_from_previous is not None else "-",
+            (age_at_words(born, taken, short=True) if taken is not None else format_age(born, m.date))
+            if m.date is not None else "-",
+            _since_words(m.days_from_looked_after, m, began),
+            _since_words(m.days_from_previous, m, previous),
             aim,
             _status_words(m, target, facts, route, std, kept=m.type not in case.records.steps_not_kept,
                           recorded=recorded if m.date_window is not None else None),
         ])
+        if m.date is not None:
+            previous = m
     return [f"Steps to permanence (targets: {std.name})",
             *_table(["Step", "Date", "Age", "Since looked after", "Since previous", "Target", "Status"], steps), ""]
+
+
+def _since_words(days: int | None, step: MilestoneFact, before: MilestoneFact | None) -> str:
+    """A steps table cell: the time from an earlier step, '8 m'; 'c. 8 m' when either step's date has no
+    single day (`date_window`), as the table words an age at such a date; '-' when not counted."""
+    if days is None:
+        return "-"
+    text = duration_words(days, short=True)
+    if before is step:
+        return text  # becoming looked after, from itself
+    rough = step.date_window is not None or (before is not None and before.date_window is not None)
+    return f"c. {text}" if rough else text
 
 
 def _reviews_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -> list[str]:
@@ -1197,8 +1298,8 @@ def _reviews_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -
     elif facts.reviews_record == "partial":
         lines.append(f"  {plural(facts.reviews_recorded, 'review')} recorded; the record of reviews is not "
                      "declared complete, so reviews are not matched to the schedule")
-        lines.extend(f"  no review recorded between {date_words(g.start)} and {date_words(g.end)} "
-                     f"({days_words(g.days)}; {where(g.placement_event)})" for g in facts.review_gaps)
+        for g, (between, length) in zip(facts.review_gaps, gaps_words(case, facts, facts.review_gaps), strict=True):
+            lines.append(f"  no review recorded {between} ({length}; {where(g.placement_event)})")
     elif not facts.reviews:
         lines.append("  none due")
     else:
@@ -1207,20 +1308,46 @@ def _reviews_text(case: Case, facts: Facts, std: Standards, vocab: Vocabulary) -
             named = where(r.placement_event)
             if sched.counts_from == "looked_after":  # one schedule per period, named by when it began
                 named = f"looked after from {case.events[r.placement_event - 1].first.display()}"
-            if r.held is not None:
-                state = f"{days_words(r.days_late, months=True)} late" if r.days_late else "on time"
+            lateness = review_late_words(r, days_words(r.days_late, months=True))
+            least, most = r.late_range or (r.days_late, r.days_late)
+            both = least == 0 < most  # the dates leave it on time or late
+            if r.held is not None and both:
+                state = f"cannot tell whether on time: {lateness} late"
+            elif r.held is not None:
+                state = f"{lateness} late" if r.days_late else "on time"
+            elif r.overdue and both:
+                state = f"NOT HELD; cannot tell whether overdue yet (due {due_words(r.due, r.due_window)})"
             elif r.overdue:
-                state = f"NOT HELD, overdue by {days_words(r.days_late, months=True)}"
+                state = f"NOT HELD, overdue by {lateness}"
             else:
                 state = "not yet due"
-            review_rows.append([named, str(r.number), date_words(r.due), date_words(r.held) if r.held else "-",
-                                state])
+            held = when_words([e.first for e in case.events], r.event, r.held) if r.held else "-"
+            review_rows.append([named, str(r.number), due_words(r.due, r.due_window, short=True), held, state])
         lines.extend(_table(["Placement", "Review", "Due", "Held", "Status"], review_rows))
         due = sum(1 for r in facts.reviews if r.due <= facts.as_of)
         late = sum(1 for r in facts.reviews if r.held is not None and r.days_late > 0)
         lines.append(f"  {due} due by {date_words(facts.as_of)}: {late} held late, {facts.reviews_overdue} not held")
     lines.append("")
     return lines
+
+
+def review_late_words(review: ReviewFact, exact: str) -> str:
+    """How late a review is: the caller's `exact` words of its days late ('57 days (2 months)'); when it falls
+    due, or was held, on a date with no single day, the least and most ('between 6 weeks and 2 months',
+    `words.over_words`; 'up to 8 days' when it may be on time), never a count of days from a middle day."""
+    if review.late_range is not None and review.late_range[0] == 0 < review.late_range[1]:
+        return f"up to {duration_words(review.late_range[1])}"
+    return over_words(review.days_late, review.late_range, exact)
+
+
+def gaps_words(case: Case, facts: Facts, gaps: tuple[ReviewGap, ...]) -> list[tuple[str, str]]:
+    """(when, how long) of each stretch with no review recorded, its ends as the record gives them
+    (`recorded_dates`, one pass for all): ('between 10 Feb 2015 and 16 Jul 2016', '522 days'), or between
+    reviews recorded as months, ('between Jul 2016 and Oct 2016', 'between 2 months and 4 months'): never
+    middle days, nor a count of days between them."""
+    said = recorded_dates(case, [d for g in gaps for d in (g.start, g.end)], facts.inferred_end_dates)
+    return [(f"between {a.display()} and {b.display()}", between_words(a, b, days_words(g.days)))
+            for g, a, b in zip(gaps, said[::2], said[1::2], strict=True)]
 
 
 def _review_heading(jurisdiction_words: dict[str, str], sched: ReviewSchedule) -> str:
@@ -1245,14 +1372,19 @@ def _measures_text(case: Case, facts: Facts, std: Standards) -> list[str]:
     rows: list[list[str]] = []
     notes: list[str] = []
     for m in facts.measures:
+        start, end = (recorded_dates(case, [d], facts.inferred_end_dates)[0] if d is not None else None
+                      for d in (m.start, m.end))
         if m.count is not None:
             time = plural(m.count, "placement")
+        elif m.days is not None:
+            exact = plural(m.days, "day")
+            time = between_words(start, end, exact) if start is not None and end is not None else exact
         else:
-            time = plural(m.days, "day") if m.days is not None else "-"
+            time = "-"
         target = m.target_text or "-"
         if m.target_date is not None:
-            target += f", by {date_words(m.target_date)}"
-        rows.append([m.label, date_words(m.start) if m.start else "-", date_words(m.end) if m.end else "-", time,
+            target += f", {measure_due_words(case, facts, m)}"
+        rows.append([m.label, start.display() if start else "-", end.display() if end else "-", time,
                      target, STATUS_WORDS.get(m.status, m.status)])
         if m.note:
             notes.append(f"  {m.label}: {m.note}")
@@ -1261,6 +1393,21 @@ def _measures_text(case: Case, facts: Facts, std: Standards) -> list[str]:
     out.extend(notes)
     out.append("")
     return out
+
+
+def measure_due_words(case: Case, facts: Facts, m: MeasureFact) -> str:
+    """When a measure's target falls: 'by 27 Mar 2016'; a recorded date with no single day as the record
+    gives it ('by Oct 2015': the second review, held then); counted from a start with no single day, the
+    months it may fall in ('due between Mar 2016 and Apr 2016', `words.due_words`), never a middle day."""
+    assert m.target_date is not None
+    recorded = recorded_dates(case, [m.target_date], facts.inferred_end_dates)[0]
+    if recorded.approximate:
+        return f"by {recorded.display()}"
+    start = recorded_dates(case, [m.start], facts.inferred_end_dates)[0] if m.start is not None else None
+    if start is None or not start.approximate:
+        return f"by {date_words(m.target_date)}"
+    window = (m.target_date - (start.mid - start.earliest), m.target_date + (start.latest - start.mid))
+    return f"due {due_words(m.target_date, window)}"
 
 
 def _over_words(m: MilestoneFact) -> str:

@@ -15,11 +15,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from ..dates import Days, add_months, on_or_before
+from ..dates import Days, PartialDate, add_months, days_between, on_or_before
 from ..model.case import HearingEvent, PlacementEvent
-from ..model.record import counted_reviews, main_placements, placement_at, recommended_route
+from ..model.record import counted_reviews, main_placements, placement_at, recommended_route, recorded_dates
 from ..model.vocabulary import load_vocabulary
-from ..words import date_words, duration_words, no_plan_words, period_words, plural, target_words, times_words
+from ..words import (
+    between_words,
+    date_words,
+    due_words,
+    duration_words,
+    no_plan_words,
+    period_words,
+    plural,
+    target_words,
+    times_words,
+)
 
 if TYPE_CHECKING:
     from ..model.case import Case
@@ -60,6 +70,15 @@ def compute_measures(case: Case, facts: Facts, std: Standards) -> tuple[MeasureF
 def week_of(start: date, day: date) -> int:
     """The week of proceedings `day` falls in, the day of issue being in week 1."""
     return (day - start).days // 7 + 1
+
+
+def week_words(start: PartialDate, day: PartialDate) -> str:
+    """'in week 12' of proceedings issued on `start`; when either date has no single day ("Mar 2016", "2015"),
+    the weeks it may be, 'between week 142 and week 194', never the week of two middle days as if known."""
+    if not (start.approximate or day.approximate):
+        return f"in week {week_of(start.mid, day.mid)}"
+    least, most = (max(0, d) // 7 + 1 for d in days_between((start.earliest, start.latest), (day.earliest, day.latest)))
+    return f"in week {least}" if least == most else f"between week {least} and week {most}"
 
 
 def _fact(spec: MeasureSpec, **kw: object) -> MeasureFact:
@@ -121,7 +140,8 @@ def _step(case: Case, facts: Facts, std: Standards, spec: MeasureSpec) -> Measur
         else:
             notes.append(f"no extension recorded: measured against {base}")
         if m.date is None and facts.as_of >= start:
-            notes.append(f"now in week {week_of(start, facts.as_of)}")
+            began = recorded_dates(case, [start], facts.inferred_end_dates)[0]
+            notes.append(f"now {week_words(began, PartialDate.of(facts.as_of))}")
     days = (m.date - start).days if m.date is not None and start is not None else (
         (facts.as_of - start).days if start is not None and status in ("pending", "overdue", "undetermined")
         else None)
@@ -146,6 +166,11 @@ def _hearing_by(case: Case, facts: Facts, std: Standards, spec: MeasureSpec) -> 
     until = next((x for x in facts.milestones if x.type == spec.get("until")), None)
     if start is None:
         note = "not measured: the date proceedings were issued is not recorded"
+    elif end is not None and held is not None and (held.approximate or (origin is not None
+                                                                     and origin.date_window is not None)):
+        issued = recorded_dates(case, [start], facts.inferred_end_dates)[0]
+        note = (f"held {held.display()}, proceedings issued {issued.display()}: {week_words(issued, held)} of "
+                "proceedings (dates with no single day)")
     elif end is not None:
         note = f"day {(end - start).days + 1}, week {week_of(start, end)} of proceedings"
     elif until is not None and until.date is not None:
@@ -178,7 +203,7 @@ def _adjusted_interval(case: Case, facts: Facts, std: Standards, spec: MeasureSp
             n, e = before[-1]
             end, event = e.start.mid, n
             note = (f"adopted by the foster carers: the clock stops when the foster placement with them began "
-                    f"({date_words(end)})")
+                    f"({e.start.display()})")
         else:
             note = "adopted by the foster carers, but no earlier placement with them is recorded: as A1"
     elif end is not None:
@@ -203,15 +228,20 @@ def _by_review(case: Case, facts: Facts, std: Standards, spec: MeasureSpec) -> M
                      status="not_measured", note="not measured: no looked-after start", event=None)
     review_code = load_vocabulary(case.jurisdiction).word("review_meeting")
     actual = ((n, e) for n, e in case.numbered() if not e.planned and start <= e.first.mid <= facts.as_of)
-    held = sorted(e.date.mid for _, e in counted_reviews(actual, review_code))
+    reviews = sorted((e.date.mid, n, e.date) for n, e in counted_reviews(actual, review_code))
+    held = [day for day, _, _ in reviews]
     if len(held) >= number:
         due = held[number - 1]
-        basis = f"review {number} held {date_words(due)}"
+        basis = f"review {number} held {reviews[number - 1][2].display()}"
     else:
         due = start
         for i in range(1, number + 1):
             due = held[i - 1] if i <= len(held) else std.reviews.due_after(due, i)
-        basis = f"review {number} is not recorded: due {date_words(due)} if the reviews before it were on time"
+        # counted from the last review recorded, else the looked-after start: a date with no single day moves it
+        counted = reviews[-1][2] if reviews else recorded_dates(case, [start], facts.inferred_end_dates)[0]
+        when = date_words(due) if not counted.approximate else due_words(
+            due, (due - (counted.mid - counted.earliest), due + (counted.latest - counted.mid)))
+        basis = f"review {number} is not recorded: due {when} if the reviews before it were on time"
         if std.reviews.approximate:
             basis += " (approximate: no bank holiday list given)"
     taken = step.date_window if step is not None and end is not None else None
@@ -276,7 +306,9 @@ def _long_term_stability(case: Case, facts: Facts, std: Standards, spec: Measure
     if add_months(born, under * 12) <= as_of:
         return na(f"aged {under} or over")
     if add_months(period.start, in_care) > as_of:
-        return na(f"looked after {duration_words((period.start, as_of))}; the measure counts children looked "
+        since = recorded_dates(case, [period.start], facts.inferred_end_dates)[0]
+        length = between_words(since, PartialDate.of(as_of), duration_words((period.start, as_of)))
+        return na(f"looked after {length}; the measure counts children looked "
                   f"after {duration_words((period.start, add_months(period.start, in_care)))} or more")
     placement = placement_at(case, as_of)
     if placement is None:
@@ -284,7 +316,8 @@ def _long_term_stability(case: Case, facts: Facts, std: Standards, spec: Measure
     began = placement.start.mid
     event = next(n for n, e in case.numbered() if e is placement)
     stable = add_months(began, same) <= as_of
-    note = (f"in the same placement for {duration_words((began, as_of))} "
+    length = between_words(placement.start, PartialDate.of(as_of), duration_words((began, as_of)))
+    note = (f"in the same placement for {length} "
             f"({duration_words((began, add_months(began, same)))} or more counts as stable)")
     return _fact(spec, start=began, end=as_of, days=(as_of - began).days, target_days=None, target_date=None,
                  status="met" if stable else "missed", note=note, event=event)

@@ -633,10 +633,10 @@ def _overlap_problems(case: Case) -> Iterator[tuple[tuple[str | int, ...], str]]
                 heapq.heappush(open_ends, last.latest)
             else:
                 unended.append(start)
-            if len(open_ends) + len(unended) > MAX_OVERLAPPING:
+            if len(open_ends) + len(unended) > MAX_OVERLAPPING:  # its start as written ("2016"), never a day
                 yield (("events", n - 1, "start"),
-                       f"makes {len(open_ends) + len(unended)} {plural} open at once on {start.isoformat()}; at most "
-                       f"{MAX_OVERLAPPING} may run at once (give the earlier ones their end dates)")
+                       f"makes {len(open_ends) + len(unended)} {plural} open at once on {event.first.isoformat()}; "
+                       f"at most {MAX_OVERLAPPING} may run at once (give the earlier ones their end dates)")
                 break
 
 

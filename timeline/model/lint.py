@@ -13,6 +13,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..problems import Problem
+from ..words import between_words
 from .case import Case
 from .record import as_of_warnings, looked_after_start, main_placements
 
@@ -40,10 +41,11 @@ def lint_case(case: Case, source: SourceMap) -> Iterator[Problem]:
                 "if it replaced it, set that one's end date",
             )
         elif la_start is not None and b.start.mid - a_end > timedelta(days=1) and a_end >= la_start:
-            days = (b.start.mid - a_end).days
+            # between dates with no single day ("2016", "Mar 2017"), the least and most, never middle days'
+            days = between_words(a.end, b.start, f"{(b.start.mid - a_end).days} days")
             yield warn(
                 ("events", n2 - 1, "start"),
-                f"{days} days with no placement recorded since the placement at events[{n1 - 1}] ended; "
+                f"{days} with no placement recorded since the placement at events[{n1 - 1}] ended; "
                 "where did the child live?",
             )
     for n, event in case.numbered():

@@ -7,11 +7,11 @@ so that reading a case file never needs the measures, and the measures never nee
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from ..dates import PartialDate, age_at
-from ..words import age_words, date_words, duration_words
+from ..words import age_words, between_words, date_words, duration_words
 from .case import AnyEvent, Case, MeetingEvent, MilestoneEvent, OrderEvent, PlacementEvent
 from .vocabulary import load_vocabulary
 
@@ -43,6 +43,31 @@ def looked_after_start(case: Case) -> date | None:
     return min(starts) if starts else None
 
 
+def recorded_dates(case: Case, days: Sequence[date], inferred: Mapping[int, PartialDate] | None = None
+                   ) -> tuple[PartialDate, ...]:
+    """Each day the facts worked out from the record, as the record gives it: a date with no single day
+    ("Nov 2017", "2016", "Sep–Dec 2017", "c. 3 Mar 2016") whose middle day it is, else the day itself.
+
+    The facts count with middle days; words must never print one as if it were known. The one rule: the
+    first such date in file order (an event's date or start, its end, then the date of the event that implies
+    its end, `inferred`: facts.inferred_end_dates) whose middle day is the day. A known day that happens to be
+    some such date's middle day is then worded as that date: vaguer, never more exact than the record.
+    A day no such date stands for (the as-at date, an 18th birthday, a day recorded in full) is that day.
+    """
+    wanted = set(days)
+    found: dict[date, PartialDate] = {}
+    for n, e in case.numbered():
+        for d in (e.first, e.last, (inferred or {}).get(n)):
+            if d is not None and d.approximate and d.mid in wanted:
+                found.setdefault(d.mid, d)
+    return tuple(found.get(day) or PartialDate.of(day) for day in days)
+
+
+def recorded_words(case: Case, day: date, inferred: Mapping[int, PartialDate] | None = None) -> str:
+    """A day the facts worked out, in words as the record gives it (`recorded_dates`): 'Nov 2017', '3 Mar 2016'."""
+    return recorded_dates(case, [day], inferred)[0].display()
+
+
 STALE_AS_OF_DAYS = 730  # two years with nothing recorded: the as-at date is probably not the chronology's
 
 
@@ -57,16 +82,19 @@ def as_of_warnings(case: Case) -> tuple[str, ...]:
     born = case.child.date_of_birth
     name = case.child.name
     out: list[str] = []
+    said = date_words(as_of)
     if age_at(born, as_of)[0] >= load_vocabulary(case.jurisdiction).looked_after_until_age:
-        out.append(f"as at {date_words(as_of)} {name} is {age_words(born, as_of)} old (18 or over): looked-after time "
+        out.append(f"as at {said} {name} is {age_words(born, as_of)} old (18 or over): looked-after time "
                    "is counted to the 18th birthday at most, and everything else runs to the as-at date as if "
                    "nothing had changed since the last entry; is the as-at date right?")
     days = [e.last.mid if e.last is not None else e.first.mid for e in case.events if not e.planned]
     if days:
         last = max(days)
         if (as_of - last).days > STALE_AS_OF_DAYS:
-            out.append(f"as at {date_words(as_of)} is {duration_words((last, as_of))} after the last event "
-                       f"recorded ({date_words(last)}): open placements and orders are counted as running to it; "
+            recorded = recorded_dates(case, [last])[0]
+            after = between_words(recorded, PartialDate.of(as_of), duration_words((last, as_of)))
+            out.append(f"as at {said} is {after} after the last event recorded ({recorded.display()}): "
+                       "open placements and orders are counted as running to it; "
                        "set the as-at date (as_of, or --as-of) to the date the chronology runs to")
     return tuple(out)
 

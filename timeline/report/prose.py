@@ -18,6 +18,7 @@ from .parts import Figure, Header, MilestoneLine, Row, Summary
 
 if TYPE_CHECKING:
     from ..facts.compute import Facts, LegalPermanence, MilestoneFact
+    from ..facts.measures import MeasureFact
 
 EN_DASH = "\u2013"
 
@@ -56,8 +57,7 @@ def _date_text(event: AnyEvent, inferred: PartialDate | date | None = None) -> s
 
 
 def _age_text(born: date, when: PartialDate) -> str:
-    text = format_age(born, when.mid)
-    return f"c. {text}" if when.approximate else text
+    return words.age_at_words(born, when, short=True)
 
 
 def _age_span_text(born: date, event: AnyEvent) -> str:
@@ -141,9 +141,9 @@ _STATUS_WORDS = {
 }
 
 
-def _notes(facts: Facts) -> tuple[str, ...]:
+def _notes(case: Case, facts: Facts) -> tuple[str, ...]:
     """Points to note beside the flags: what the record does not say, and an as-at date that looks wrong."""
-    from ..facts.compute import NO_REVIEWS_RECORDED
+    from ..facts.compute import NO_REVIEWS_RECORDED, gaps_words
 
     out = [f"Check the as-at date: {w}{'' if w.endswith('?') else '.'}" for w in facts.as_of_warnings]
     if facts.reviews_record == "none" and facts.looked_after_start is not None:
@@ -155,8 +155,7 @@ def _notes(facts: Facts) -> tuple[str, ...]:
             longest = max(facts.review_gaps, key=lambda g: (g.days, -g.start.toordinal()))
             more = (f" (the longest of {len(facts.review_gaps)} gaps longer than the schedule allows)"
                     if len(facts.review_gaps) > 1 else " (longer than the schedule allows)")
-            text += (f" No review recorded between {words.date_words(longest.start)} and "
-                     f"{words.date_words(longest.end)}{more}.")
+            text += f" No review recorded {gaps_words(case, facts, (longest,))[0][0]}{more}."
         out.append(text)
     if facts.review_dates_approximate and facts.reviews:
         out.append(APPROXIMATE_REVIEWS)
@@ -229,26 +228,34 @@ def _permanence_text(case: Case, facts: Facts, *, short: bool = False) -> str:
     """Time to legal permanence in words; `short` names the order by its abbreviation (POA, not Permanence
     Order with authority to adopt) so the key figures box on page 1 keeps one line per figure and its
     height, reserved for the header when the chart is fitted to the page, holds."""
+    from ..facts.compute import looked_after_dates
+
     lp = facts.legal_permanence
+    since = looked_after_dates(case, facts)[0]
     if lp is not None:
         term = permanence_term(case, lp)
         order = term.abbr if short else term.label
-        when = words.when_words([e.first for e in case.events], lp.event, lp.date)
+        made = case.events[lp.event - 1].first
+        when = made.display()
         if permanence_before_period(facts):
             if short:
                 return f"{order}, {when} (before this period in care)"
             return f"{order}, {when}: {PERMANENCE_BEFORE_PERIOD}"
-        if lp.days_from_looked_after is not None and facts.looked_after_start is not None:
-            return f"{span_words(facts.looked_after_start, lp.date)} ({order}, {when})"
+        if lp.days_from_looked_after is not None and since is not None:
+            return f"{words.between_words(since, made, span_words(since.mid, lp.date))} ({order}, {when})"
         return f"{order}, {when}"
-    if facts.looked_after_start is not None and facts.looked_after_end is None:
-        return f"Not yet reached: {span_words(facts.looked_after_start, facts.as_of)} so far"
+    if since is not None and facts.looked_after_end is None:
+        waited = words.between_words(since, PartialDate.of(facts.as_of), span_words(since.mid, facts.as_of))
+        return f"Not yet reached: {waited} so far"
     return "Not reached"
 
 
 def looked_after_words(facts: Facts) -> str:
-    """Time looked after in words: calendar months for one unbroken period, else the day count rounded."""
-    return words.duration_words(facts.looked_after_span)
+    """Time looked after in words: calendar months for one unbroken period, else the day count rounded; 'about'
+    or 'between' when a period begins or ends on a date with no single day (facts.looked_after_time_words)."""
+    from ..facts.compute import looked_after_time_words
+
+    return looked_after_time_words(facts.looked_after_span, facts.looked_after_days_range)
 
 
 def _share(facts: Facts) -> str:
@@ -261,10 +268,11 @@ def summary_for(case: Case, facts: Facts) -> Summary:
     born = case.child.date_of_birth
     figures: list[Figure] = []
     if facts.looked_after_start is not None:
-        from ..facts.compute import looked_after_since
+        from ..facts.compute import looked_after_dates, looked_after_since
 
-        since = looked_after_since(case, facts)
-        figures.append(Figure("Looked after since", f"{since} (age {format_age(born, facts.looked_after_start)})"))
+        began = looked_after_dates(case, facts)[0]
+        age = words.age_at_words(born, began, short=True) if began is not None else "-"
+        figures.append(Figure("Looked after since", f"{looked_after_since(case, facts)} (age {age})"))
     figures.append(
         Figure(
             "Time looked after",
@@ -278,7 +286,7 @@ def summary_for(case: Case, facts: Facts) -> Summary:
     if facts.reviews:
         figures.append(Figure("Reviews overdue", str(facts.reviews_overdue)))
     milestones = tuple(_milestone_line(case, m) for m in facts.milestones)
-    flags = tuple(str(f.text) for f in facts.flags) + _notes(facts)
+    flags = tuple(str(f.text) for f in facts.flags) + _notes(case, facts)
     return Summary(figures=tuple(figures), milestones=milestones, flags=flags)
 
 
@@ -303,15 +311,18 @@ def court_summary(case: Case, facts: Facts) -> tuple[Figure, ...]:
     if "court_summary_title" not in vocab.words:
         return ()
     steps = {m.type: m for m in facts.milestones}
-    measures = _court_measures(facts, vocab)
-    return (*_proceedings_figures(facts, vocab, steps), _orders_in_force(case, facts, vocab),
+    measures = _court_measures(case, facts, vocab)
+    return (*_proceedings_figures(case, facts, vocab, steps), _orders_in_force(case, facts, vocab),
             _placements_figure(case, facts, vocab), _reviews_figure(facts, vocab),
             _plan_figure(case, facts, vocab, steps), *measures)
 
 
-def _proceedings_figures(facts: Facts, vocab: Vocabulary, steps: dict[str, MilestoneFact]) -> list[Figure]:
-    """The court proceedings measure in words: issued, the week it is in (or ended in), its target."""
-    from ..facts.measures import STATUS_WORDS, week_of
+def _proceedings_figures(case: Case, facts: Facts, vocab: Vocabulary, steps: dict[str, MilestoneFact]
+                         ) -> list[Figure]:
+    """The court proceedings measure in words: issued, the week it is in (or ended in), its target; dates as
+    the record gives them, weeks between dates with no single day as the least and most (`week_words`)."""
+    from ..facts.compute import measure_due_words, recorded_dates
+    from ..facts.measures import STATUS_WORDS, week_words
 
     out: list[Figure] = []
     for m in facts.measures:
@@ -321,13 +332,17 @@ def _proceedings_figures(facts: Facts, vocab: Vocabulary, steps: dict[str, Miles
         if m.start is None or issued is None or issued.date is None:
             out.append(Figure("Proceedings", "the date proceedings were issued is not recorded"))
             continue
-        target = f"target {m.target_text}" + (f" (to {words.date_words(m.target_date)})" if m.target_date else "")
+        due = measure_due_words(case, facts, m) if m.target_date else ""
+        target = f"target {m.target_text}" + (f" ({'to ' + due[3:] if due.startswith('by ') else due})"
+                                              if due else "")
+        issued_on = recorded_dates(case, [m.start], facts.inferred_end_dates)[0]
         if m.end is not None:
-            now = f"concluded {words.date_words(m.end)}, in week {week_of(m.start, m.end)}"
+            ended = recorded_dates(case, [m.end], facts.inferred_end_dates)[0]
+            now = f"concluded {ended.display()}, {week_words(issued_on, ended)}"
         else:
-            now = f"now in week {week_of(m.start, facts.as_of)}"
+            now = f"now {week_words(issued_on, PartialDate.of(facts.as_of))}"
         extra = f"; {m.note.split(':')[0]}" if "extended" in m.note else ""
-        out.append(Figure("Proceedings", f"issued {words.date_words(m.start)}; {now}; {target}: "
+        out.append(Figure("Proceedings", f"issued {issued_on.display()}; {now}; {target}: "
                                          f"{STATUS_WORDS.get(m.status, m.status)}{extra}"))
     return out
 
@@ -366,7 +381,7 @@ def _reviews_figure(facts: Facts, vocab: Vocabulary) -> Figure:
     upcoming = next((r for r in facts.reviews if r.held is None and not r.overdue), None)
     text = f"{held} held ({late} late), {facts.reviews_overdue} overdue"
     if upcoming is not None:
-        text += f"; next due {words.date_words(upcoming.due)}"
+        text += f"; next due {words.due_words(upcoming.due, upcoming.due_window)}"
     if facts.review_dates_approximate:
         text += " (due dates approximate: no bank holiday list)"
     return Figure(title, text)
@@ -380,20 +395,27 @@ def _plan_figure(case: Case, facts: Facts, vocab: Vocabulary, steps: dict[str, M
     plan = steps.get("permanence_recommended")
     if plan is None or plan.date is None:
         return Figure("Permanence plan", "not recorded")
+    agreed = words.when_words([e.first for e in case.events], plan.event, plan.date)
     return Figure("Permanence plan", f"{vocab.routes.get(route or '', route or 'route not recorded')}, "
-                                     f"agreed {words.date_words(plan.date)}")
+                                     f"agreed {agreed}")
 
 
-def _court_measures(facts: Facts, vocab: Vocabulary) -> tuple[Figure, ...]:
-    """The jurisdiction's other named measures that have a status worth a court's eye, in one line."""
+def _court_measures(case: Case, facts: Facts, vocab: Vocabulary) -> tuple[Figure, ...]:
+    """The jurisdiction's other named measures that have a status worth a court's eye, in one line; a count
+    of days only where both its dates are known days (the summary's table gives the least and most)."""
+    from ..facts.compute import recorded_dates
     from ..facts.measures import STATUS_WORDS
+
+    def known(m: MeasureFact) -> bool:
+        days = [d for d in (m.start, m.end) if d is not None]
+        return not any(d.approximate for d in recorded_dates(case, days, facts.inferred_end_dates))
 
     shown = [m for m in facts.measures if m.code != vocab.words.get("court_proceedings_measure")
              and m.status in ("met", "missed", "overdue", "pending", "flag", "undetermined")]
     if not shown:
         return ()
     parts = [f"{m.short} {STATUS_WORDS.get(m.status, m.status)}"
-             + (f" ({m.days} d)" if m.days is not None and m.count is None else "")
+             + (f" ({m.days} d)" if m.days is not None and m.count is None and known(m) else "")
              for m in shown]
     return (Figure("Measures", "; ".join(parts)),)
 
@@ -408,17 +430,20 @@ def hearing_paragraph(case: Case, facts: Facts) -> str:
     parts = [f"{name} is {age}."]
     share = f"{_share(facts)} of {_possessive(name)} life"
     span = looked_after_words(facts)
-    if facts.looked_after_start is None:
+    from ..facts.compute import looked_after_dates
+
+    since, until = looked_after_dates(case, facts)  # as recorded: an age at a date with no day is "about"
+    if since is None:
         parts.append(f"{name} has not been looked after.")
-    elif facts.looked_after_end is None:
+    elif until is None:
         parts.append(
-            f"{name} has been looked after since the age of {age_words(born, facts.looked_after_start)}: "
+            f"{name} has been looked after since the age of {words.age_at_words(born, since)}: "
             f"{span}, {share}."
         )
     else:
         parts.append(
-            f"{name} was looked after from the age of {age_words(born, facts.looked_after_start)} "
-            f"to {age_words(born, facts.looked_after_end)}: {span}, {share}."
+            f"{name} was looked after from the age of {words.age_at_words(born, since)} "
+            f"to {words.age_at_words(born, until)}: {span}, {share}."
         )
     places = words.plural(facts.placements, "place")
     moves = words.plural(facts.moves, "move")
@@ -432,14 +457,16 @@ def hearing_paragraph(case: Case, facts: Facts) -> str:
         ordered = lp.type in load_vocabulary(case.jurisdiction).terms["order"]
         # an order: "An Adoption Order was made"; the milestone: "Final order granted"
         made = f"{words.a_or_an(term.label).capitalize()} {term.label} was made" if ordered else term.label
-        text = f"{made} when {name} was {age_words(born, lp.date)}"
+        when = case.events[lp.event - 1].first
+        text = f"{made} when {name} was {words.age_at_words(born, when)}"
         if permanence_before_period(facts):
             text += f", {PERMANENCE_BEFORE_PERIOD}"
-        elif lp.days_from_looked_after is not None and facts.looked_after_start is not None:
-            text += f", {span_words(facts.looked_after_start, lp.date)} after {name} became looked after"
+        elif lp.days_from_looked_after is not None and since is not None:
+            text += (f", {words.between_words(since, when, span_words(since.mid, lp.date))} after {name} became "
+                     "looked after")
         parts.append(text + ".")
-    elif facts.looked_after_start is not None and facts.looked_after_end is None:
-        waited = span_words(facts.looked_after_start, as_of)
+    elif since is not None and until is None:
+        waited = words.between_words(since, PartialDate.of(as_of), span_words(since.mid, as_of))
         parts.append(f"{name} has waited {waited} so far for a permanent legal decision.")
     if facts.reviews_record == "none" and facts.looked_after_start is not None:
         from ..facts.compute import NO_REVIEWS_RECORDED
