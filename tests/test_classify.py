@@ -681,3 +681,15 @@ def test_an_order_said_to_end_is_read_as_its_end(text: str, ended: list[str]) ->
     """What a text says ended is read (the importer ends the open order), never from a plan, a negation, an
     application, a recommendation or a home left."""
     assert [g.type for g in classify_text(text).ended] == ended
+
+
+def test_an_order_going_on_beside_a_home_is_no_move() -> None:
+    """Only an order's 'varied' lets a move beside it stand: 'continued' is the order going on."""
+    assert not [g for g in classify_text("ICSO continued with condition of residence at foster carers").guesses
+                if g.kind == "placement"]
+
+
+def test_a_sitting_postponed_then_held_is_a_sitting() -> None:
+    (guess,) = classify_text("LAAC review (postponed from 3/2) held").guesses
+    assert (guess.kind, guess.type, guess.confident) == ("meeting", "laac_review", False)
+    assert facts("Review cancelled, not held") == [("event", "other")]

@@ -841,3 +841,27 @@ def test_an_english_order_said_to_end_ends_the_open_one(tmp_path: Path) -> None:
     assert [(e.first.isoformat(), e.last.isoformat() if e.last else None) for e in care] == [
         ("2017-03-16", "2019-02-01")]
     assert len(imported.report.rows) == 3 if imported.report else False
+
+
+def test_details_that_end_an_order_end_it_whatever_the_heading(tmp_path: Path) -> None:
+    """'Children's Hearing' with Details 'CSO terminated', and 'Kinship' with 'CSO terminated, child moved
+    to kinship carers': the CSO ends there (the end the Details said was dropped, and the CSO ran on)."""
+    for heading, details, also in (("Children's Hearing", "CSO terminated", ("hearing", "childrens_hearing")),
+                                   ("Kinship", "CSO terminated, child moved to kinship carers",
+                                    ("placement", "kinship"))):
+        csv = write(tmp_path, f"Date,Event,Details\n01/02/2012,CSO made,\n01/03/2014,{heading},\"{details}\"\n")
+        events = import_file(csv, name="Amy", dob="14/03/2010").case.events
+        cso = next(e for e in events if e.type == "cso")
+        assert cso.last is not None and cso.last.isoformat() == "2014-03-01", heading
+        assert also in [(e.kind, e.type) for e in events]
+
+
+def test_a_comment_never_carries_a_control_character(tmp_path: Path) -> None:
+    """A column heading with a control character is quoted in the guess comments: the written case file
+    must still load (YAML refuses a C1 control character; a text-direction one would reorder the words)."""
+    csv = write(tmp_path, "Date,Event,Details\x80\u202e\n01/03/2014,Kinship,moved to kinship carers\n")
+    out = tmp_path / "amy.yaml"
+    result = CliRunner().invoke(main, ["import", str(csv), "--name", "Amy", "--dob", "14/03/2010", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "# row 2: a guess" in text and "\x80" not in text and "\u202e" not in text

@@ -63,6 +63,13 @@ def _event_lines(event: AnyEvent) -> list[str]:
     return lines
 
 
+def _comment_text(text: str) -> str:
+    """A comment's words on one line, printable characters only: a line break would end the comment, and a
+    control or text-direction character (from a column heading, say) makes YAML refuse the file or shows
+    the words in another order than they are read."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
 def dump_case(case: Case, *, comments: Mapping[int, Sequence[str]] | None = None) -> str:
     """The case as case-file YAML (schema comment first); loading it gives back an equal Case.
 
@@ -88,7 +95,7 @@ def dump_case(case: Case, *, comments: Mapping[int, Sequence[str]] | None = None
         lines.append("events:")
         for index, event in enumerate(case.events):
             for comment in (comments or {}).get(index, ()):
-                lines.append("  # " + " ".join(comment.split()))
+                lines.append("  # " + _comment_text(comment))
             lines.extend(_event_lines(event))
     if case.undated:  # rows with no known date: kept for the chronology table, never drawn or counted
         lines.append("undated:")

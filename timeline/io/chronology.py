@@ -1361,6 +1361,12 @@ def _guesses(read: Iterable[Any]) -> list[_Guess]:
     return [(g.kind, g.type, g.why, g.confident) for g in read]
 
 
+def _union_ends(first: list[_Ended], more: list[_Ended]) -> list[_Ended]:
+    """The orders said to end by either reading, each type once (the first reading's words kept)."""
+    seen = {code for code, _ in first}
+    return [*first, *(e for e in more if e[0] not in seen)]
+
+
 def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str, str]]
                   ) -> tuple[list[_Guess], str | None, list[_Ended]]:
     """What the row's words say it is (the classifier, with the Kind or Type column as a hint), the court
@@ -1417,11 +1423,13 @@ def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str
             row.decided_labels.update({(g.kind, g.type): decided for g in more if decided})
             return [(known[0].kind, known[0].type, known[0].why, known[0].confident),
                     *((g.kind, g.type, f"{g.why}, {why}", False) for g in more)], court, together_ends
+        ends = _union_ends(ends, together_ends)  # "Children's Hearing" / "CSO terminated": the CSO ends
     if known:
         return _guesses(known), court, ends
     if described is not None:  # "Kinship" in the Event column, "Moved to aunt's under s25" in Details: a guess
-        noted, court, _ = read(described[1])
+        noted, court, noted_ends = read(described[1])
         noted = [g for g in noted if g.confident]  # what a note only hints at ("panel") stays out
+        ends = _union_ends(ends, noted_ends)  # "Kinship" / "CSO terminated, moved to kinship carers"
         if noted:
             why = f"from the column '{shorten(described[0])}' (the text names nothing known): a guess, check it"
             return [(g.kind, g.type, f"{g.why}, {why}", False) for g in noted], court, ends

@@ -58,6 +58,12 @@ _NOT_FACT = frozenset({"negation", "not_held", "plan", "future"})
 # Families that also make a hearing or meeting beside them a guess ("review cancelled", "hearing to be arranged").
 _MAY_NOT_HAVE_HAPPENED = frozenset({"negation", "not_held", "future"})
 _BREAK = ""
+# An order's own words that it was changed ("ICSO varied - move to gran"): a move beside them is still a move.
+# "Continued" or "remains" beside an order is no such word: "ICSO continued with residence at F/C" is no move.
+_ORDER_CHANGED = frozenset({"varied", "variation"})
+# Words that a hearing or meeting sat, beside a word that it did not ("postponed from 3/2, held 10/2").
+_SAT_WORDS = frozenset({"held", "sat", "reconvened"})
+_NOT_WORDS = frozenset({"not", "never", "wasnt", "werent", "isnt", "no"})  # "not held" is no sitting
 
 
 # ---------------------------------------------------------------- public results
@@ -640,10 +646,18 @@ class _Statement:
     def not_held(self, m: _Match) -> str | None:
         """The word just around `m` that says it did not sit ("cancelled", "postponed"), as written; else None."""
         near = next((k for k in self.not_held_at if m.i - UNSURE_REACH <= k < m.j + UNSURE_REACH), None)
-        if near is None:
+        if near is None or self._held_after_all(m):
             return None
         cue = next(x for x in self.ms if x.i == near and x.what.family == "not_held")
         return _said(self.text, self.toks, cue.i, cue.j)
+
+    def _held_after_all(self, m: _Match) -> bool:
+        """Whether the words just after `m` say it sat after all ("LAAC review (postponed from 3/2) held"):
+        then it is read as the sitting, a guess (`_sitting`), not as one that did not sit."""
+        cues = {k for x in self.ms if x.what.family == "not_held" for k in range(x.i, x.j)}  # "not held"
+        reach = range(max(0, m.i - UNSURE_REACH), min(len(self.toks), m.j + 3 * UNSURE_REACH))
+        return any(self.toks[k].norm in _SAT_WORDS and k not in cues
+                   and not (k > 0 and self.toks[k - 1].norm in _NOT_WORDS) for k in reach)
 
     def said(self, m: _Match, extend: bool = False) -> str:
         """The words of `m` as written; `extend`: with the verb that says an order was made ("ICSO made")."""
@@ -747,7 +761,8 @@ def _statement_of(text: str, toks: list[_Tok], ms: list[_Match], words: Words, c
         unsure_at=unsure_at,
         not_held_at=[m.i for m in ms if m.what.family == "not_held" and (reference_at is None or m.i <= reference_at)],
         hedged=any(h.what.family == "hedge" and (reference_at is None or h.i <= reference_at)
-                   and not any(o.what.kind == "order" and 0 <= h.i - o.j <= 1 for o in ms) for h in ms),
+                   and not (toks[h.i].norm in _ORDER_CHANGED
+                            and any(o.what.kind == "order" and 0 <= h.i - o.j <= 1 for o in ms)) for h in ms),
         from_reach={f + k for f in from_at for k in range(FROM_REACH)},
         other_child_at=other_child_at, facts=facts, adm=adm,
         deciding_body=adm or any(m.what.family == "panel" or m.what.kind == "meeting" for m in facts),
