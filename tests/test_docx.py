@@ -139,3 +139,28 @@ def test_an_old_word_file_says_to_save_it_as_docx(tmp_path: Path) -> None:
     with pytest.raises(CaseError) as caught:
         read_table(path)
     assert "old Word .doc file" in str(caught.value) and "save it as .docx" in str(caught.value)
+
+
+def test_entities_in_utf16_are_refused_too(tmp_path: Path) -> None:
+    """The check reads the XML as XML, not its bytes: a UTF-16 part hid its DOCTYPE from a byte search."""
+    bomb = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">]>'
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+            '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>&a;</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("word/document.xml", bomb.encode("utf-16"))
+    path = tmp_path / "bomb16.docx"
+    path.write_bytes(out.getvalue())
+    with pytest.raises(CaseError) as caught:
+        read_table(path)
+    assert "entities" in str(caught.value)
+
+
+def test_a_header_repeated_after_a_title_row_is_left_out(tmp_path: Path) -> None:
+    """The first table opens with a title merged across it; the header is its second row, and a later
+    table that repeats that header does not add a row 'Date | Significant event ...'."""
+    title: list[Cell] = [("Chronology for Ava", {"span": "4"})]
+    path = tmp_path / "chronology.docx"
+    path.write_bytes(docx([[title, *FIRST], SECOND]))
+    texts = [cells for _, cells in read_table(path).rows]
+    assert texts.count(tuple(HEADER)) == 1  # type: ignore[arg-type]

@@ -10,7 +10,8 @@ the text of the one above it. Text outside tables (the title, the child's detail
 
 Row numbers count the rows of the tables from the top of the first (the first row is 1), as a reader counts
 them down the document. The zip's directory is checked before anything is inflated (the same limits as a
-workbook), and an XML part that declares a DTD (entities: a billion-laughs bomb) is refused unread.
+workbook), and an XML part that declares a DTD (entities: a billion-laughs bomb) is refused before any entity
+is expanded, whatever its encoding.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ import io
 import zipfile
 from collections.abc import Iterator
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from .tables import MAX_CELL_CHARS, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, Table, check_zip, table_fail
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _BODY_PART = "word/document.xml"
+_HEADER_ROWS = 20  # the importer looks for the header among the first 20 rows
 
 
 def is_docx(data: bytes) -> bool:
@@ -49,8 +52,7 @@ def read_docx(data: bytes, name: str) -> Table:
             xml = archive.read(_BODY_PART)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         raise table_fail(name, "is not a readable Word document (a damaged zip file); open and re-save it") from None
-    if b"<!DOCTYPE" in xml[:4096].upper() or b"<!ENTITY" in xml.upper():
-        raise table_fail(name, "declares its own XML entities, which a Word document never does; it is not read")
+    _refuse_dtd(xml, name)
     try:
         root = ElementTree.fromstring(xml)
     except ElementTree.ParseError:
@@ -64,11 +66,36 @@ def read_docx(data: bytes, name: str) -> Table:
     return Table(file=name, rows=tuple(rows))
 
 
+class _Declared(Exception):
+    """The XML declares a document type (where entities would be defined): stop before any is expanded."""
+
+
+def _refuse_dtd(xml: bytes, name: str) -> None:
+    """Refuse a part that declares a document type, in whatever encoding it is written (UTF-16 too), before
+    ElementTree reads it: expat stops at the declaration's start, so no entity is ever defined or expanded
+    (Word never writes one; a billion-laughs bomb needs one)."""
+    parser = expat.ParserCreate()
+
+    def declared(*_: object) -> None:
+        raise _Declared
+
+    parser.StartDoctypeDeclHandler = declared
+    parser.EntityDeclHandler = declared
+    try:
+        parser.Parse(xml, True)
+    except _Declared:
+        raise table_fail(name, "declares its own XML entities, which a Word document never does; it is not "
+                               "read") from None
+    except expat.ExpatError:
+        raise table_fail(name, "cannot be read as a Word document (its text part is damaged); open and re-save "
+                               "it in Word") from None
+
+
 def _rows(root: ElementTree.Element, name: str) -> list[tuple[int, tuple[str, ...]]]:
     """Every row of every body table, numbered down the document; a later table's repeat of the first
     table's header row left out; blank rows left out (their numbers still count)."""
     out: list[tuple[int, tuple[str, ...]]] = []
-    header: tuple[str, ...] | None = None
+    heads: list[tuple[str, ...]] = []  # rows of the first table the header may be (never a dated row)
     number = 0
     body = root.find(f"{_W}body")
     for k, table in enumerate(_tables(body if body is not None else root)):
@@ -79,10 +106,11 @@ def _rows(root: ElementTree.Element, name: str) -> list[tuple[int, tuple[str, ..
                 raise table_fail(name, f"has more than {MAX_TABLE_ROWS} table rows; split the chronology")
             cells = _cells(tr, above, name)
             above = list(cells)
-            if k > 0 and r == 0 and header is not None and _same(cells, header):
+            if k > 0 and r == 0 and any(_same(cells, h) for h in heads):
                 continue  # the header repeated at the top of a later table
-            if k == 0 and header is None and any(cells):
-                header = cells
+            if (k == 0 and len(heads) < _HEADER_ROWS and len({c for c in cells if c.strip()}) >= 2
+                    and not any(ch.isdigit() for c in cells for ch in c)):
+                heads.append(cells)  # a row the header may be: two texts or more, no date (a data row has one)
             if any(c.strip() for c in cells):
                 out.append((number, cells))
     return out
