@@ -566,7 +566,8 @@ def test_a_date_with_no_single_day_is_never_printed_as_one(tmp_path: Path) -> No
     points = {p["ref"]: p for p in figures["run_charts"][0]["points"]}
     # looked after 5 Jan 2018 to a recommendation in 2019: 361 (1 Jan) to 725 (31 Dec) days
     assert points["YO-1"]["days_window"] == [361, 725] and "days_window" not in points["YO-2"]
+    assert points["YO-1"]["date_window"] == ["2019-01-01", "2019-12-31"] and "date_window" not in points["YO-2"]
     words = [t.text for page in layout_cohort(cohort) for t in page.texts()]  # type: ignore[arg-type]
     assert "2019" in words and "912\u20131,276" in words and "20 Aug 2019" in words and "1,045" in words
     assert not any("2 Jul 2019" in w or "1,094" in w for w in words)  # the middle day and its exact-looking count
-    assert any(w.startswith("2 points have a date recorded only as a month or a year") for w in words)
+    assert any(w.startswith("2 points count days from or to a date recorded only as a") for w in words)

@@ -605,9 +605,9 @@ def _run_legend(c: Cohort, p: CohortPage, x: float, y: float, w: float, h: float
     yy = p.lines(x + 6, yy + 6, rules_text, w - 12, max_lines=5, cls="muted")
     approximate = sum(1 for rc in c.run_charts for pt in rc.points if pt.days_window is not None)
     if approximate:  # their dates have no single day: placed by the middle day, which must not pass for exact
-        p.lines(x + 6, yy + 4, f"{approximate} {'point has' if approximate == 1 else 'points have'} a date "
-                "recorded only as a month or a year: placed at its middle day (the JSON gives the least and most "
-                "days, days_window).", w - 12, max_lines=3, cls="muted")
+        p.lines(x + 6, yy + 4, f"{approximate} {'point counts' if approximate == 1 else 'points count'} days from "
+                "or to a date recorded only as a month or a year, by its middle day (the JSON gives the least "
+                "and most days, days_window).", w - 12, max_lines=3, cls="muted")
 
 
 # ---------------------------------------------------------------- page 3

@@ -88,6 +88,9 @@ class StepFigures:
         return shown_share(self.met, self.judged, share) if self.target_days is not None else None
 
 
+Day = date  # `Point.date` names a field: its window's type needs another name
+
+
 @dataclass(frozen=True, slots=True)
 class Point:
     """One point of a run chart: a child (or a month's median) and the days the step took or has taken."""
@@ -100,6 +103,7 @@ class Point:
     # the least and most the days can be when the child's dates have no single day ("2019"): `date` and `days`
     # are then counted from middle days, for order and sums only (None: exact, or a month's median)
     days_window: tuple[int, int] | None = None
+    date_window: tuple[Day, Day] | None = None  # the days `date` may stand for (no single day recorded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,7 +319,8 @@ def _run_chart(after: str, milestone: str, target: int | None, done: list[tuple[
             return None
         return r.name if options.names else r.ref
 
-    closed = sorted((Point(who(r), s.end, float(s.days), False, days_window=s.days_window) for r, s in done),
+    closed = sorted((Point(who(r), s.end, float(s.days), False, days_window=s.days_window,
+                           date_window=s.end_window) for r, s in done),
                     key=lambda p: (p.date, p.ref or ""))
     if options.per == "month":
         months: dict[date, list[float]] = {}
@@ -484,6 +489,8 @@ def cohort_json(c: Cohort) -> dict[str, Any]:
             "points": [{"ref": p.ref, "date": p.date.isoformat(), "days": _num(p.days), "open": p.open}
                        | ({"children": _count(p.n, share)} if c.options.per == "month" and not p.open else {})
                        | ({"days_window": list(p.days_window)} if p.days_window is not None else {})
+                       | ({"date_window": [d.isoformat() for d in p.date_window]} if p.date_window is not None
+                          else {})
                        for p in rc.points],
             "signals": [{"rule": s.rule, "first": s.first, "last": s.last} for s in a.signals],
             "notes": list(a.notes),

@@ -985,6 +985,8 @@ class Step:
     start_window: tuple[date, date] | None = None
     # the least and most `days` can be when either date has no single day (else None: `days` is exact)
     days_window: tuple[int, int] | None = None
+    # the days `end` may stand for when the record has no single day for it (else None)
+    end_window: tuple[date, date] | None = None
 
 
 def _days_window(start: MilestoneFact, end: MilestoneFact | None, as_of: date) -> tuple[int, int] | None:
@@ -1036,7 +1038,8 @@ def pace_steps(case: Case, facts: Facts, *, standards: Standards | None = None) 
                         start_words=(when_words(dates, begin.event, start)
                                      if begin is not None and start is not None else None),
                         start_window=begin.date_window if begin is not None else None,
-                        days_window=window))
+                        days_window=window,
+                        end_window=here.date_window if here is not None and end is not None else None))
     return tuple(out)
 
 
