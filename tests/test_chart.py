@@ -97,19 +97,25 @@ def test_the_keys_form_changes_only_the_key() -> None:
     assert b.height <= a.height  # and never taller: fewer, wider columns only where they are shorter
 
 
+def _chart_of(rest: str) -> Any:
+    """The A4 chart of Amy (born 1 Mar 2012) with the case file's lines after `child:`."""
+    from timeline.io.read import load_text
+
+    case = load_text("child: {name: Amy, date_of_birth: 2012-03-01}\n" + rest).case
+    return layout(case, facts=compute_facts(case), theme=DEFAULT_THEME, metrics=default_metrics(),
+                  width=printable_width_px("A4"))
+
+
 def test_the_charts_words_give_partial_dates_as_recorded() -> None:
     """Looked after from '2015' to 'c. Oct 2015' and from 10 Jan 2016 to 'Nov 2017': the bracket, its title,
     the moves' titles and the events' ages say so ('c.', the recorded months), never a middle day."""
-    from timeline.io.read import load_text
     from timeline.scene.items import Group, Text
 
-    case = load_text("child: {name: Amy, date_of_birth: 2012-03-01}\nas_of: 2018-06-01\nevents:\n"
-                     "  - {kind: placement, type: foster, start: '2015', end: 2015-10~}\n"
-                     "  - {kind: placement, type: home, start: 2015-10~}\n"
-                     "  - {kind: placement, type: foster, start: 2016-01-10, end: 2017-11}\n"
-                     "  - {kind: placement, type: home, start: 2017-11}\n").case
-    scene = layout(case, facts=compute_facts(case), theme=DEFAULT_THEME, metrics=default_metrics(),
-                   width=printable_width_px("A4"))
+    scene = _chart_of("as_of: 2018-06-01\nevents:\n"
+                      "  - {kind: placement, type: foster, start: '2015', end: 2015-10~}\n"
+                      "  - {kind: placement, type: home, start: 2015-10~}\n"
+                      "  - {kind: placement, type: foster, start: 2016-01-10, end: 2017-11}\n"
+                      "  - {kind: placement, type: home, start: 2017-11}\n")
     titles = {g.id: g.title for g, _ in scene.walk() if isinstance(g, Group) and g.id}
     texts = [t.text for t, _ in scene.walk() if isinstance(t, Text)]
     assert titles["looked-after"].startswith("Looked after 2015 to c. Oct 2015; 10 Jan 2016 to Nov 2017: c. 2 y 1 m "
@@ -124,16 +130,12 @@ def test_the_charts_words_give_partial_dates_as_recorded() -> None:
 
 
 def test_reviews_counted_from_a_partial_date_are_drawn_with_the_months_they_may_fall_due_in() -> None:
-    from timeline.io.read import load_text
     from timeline.scene.items import Group, Text
 
-    case = load_text("child: {name: Amy, date_of_birth: 2012-03-01}\nas_of: 2017-06-01\n"
-                     "records: {reviews: complete}\nevents:\n"
-                     "  - {kind: placement, type: foster, start: 2015-03}\n"
-                     "  - {kind: meeting, type: laac_review, date: 2015-04-20}\n"
-                     "  - {kind: meeting, type: laac_review, date: 2015-09}\n").case
-    scene = layout(case, facts=compute_facts(case), theme=DEFAULT_THEME, metrics=default_metrics(),
-                   width=printable_width_px("A4"))
+    scene = _chart_of("as_of: 2017-06-01\nrecords: {reviews: complete}\nevents:\n"
+                      "  - {kind: placement, type: foster, start: 2015-03}\n"
+                      "  - {kind: meeting, type: laac_review, date: 2015-04-20}\n"
+                      "  - {kind: meeting, type: laac_review, date: 2015-09}\n")
     titles = [g.title or "" for g, _ in scene.walk() if isinstance(g, Group)]
     texts = " ".join(t.text for t, _ in scene.walk() if isinstance(t, Text))
     # review 2 due 20 Jul 2015, held Sep 2015 (43 to 72 days late); review 3 due 182 days after Sep 2015

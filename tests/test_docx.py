@@ -110,15 +110,17 @@ def test_a_word_document_without_a_chronology_table_says_so(tmp_path: Path, data
     assert fragment in str(caught.value)
 
 
-def test_entities_in_a_word_document_are_refused_unread(tmp_path: Path) -> None:
-    """A DTD with entities (a billion-laughs bomb) is never expanded: Word never writes one."""
-    bomb = ('<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa">'
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_entities_in_a_word_document_are_refused_unread(tmp_path: Path, encoding: str) -> None:
+    """A DTD with entities (a billion-laughs bomb) is never expanded: Word never writes one. The check reads
+    the XML as XML, not its bytes: a UTF-16 part hid its DOCTYPE from a byte search."""
+    bomb = (f'<?xml version="1.0" encoding="{encoding.upper()}"?><!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa">'
             '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
             '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
             '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>')
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
-        z.writestr("word/document.xml", bomb)
+        z.writestr("word/document.xml", bomb.encode(encoding))
     path = tmp_path / "bomb.docx"
     path.write_bytes(out.getvalue())
     with pytest.raises(CaseError) as caught:
@@ -139,21 +141,6 @@ def test_an_old_word_file_says_to_save_it_as_docx(tmp_path: Path) -> None:
     with pytest.raises(CaseError) as caught:
         read_table(path)
     assert "old Word .doc file" in str(caught.value) and "save it as .docx" in str(caught.value)
-
-
-def test_entities_in_utf16_are_refused_too(tmp_path: Path) -> None:
-    """The check reads the XML as XML, not its bytes: a UTF-16 part hid its DOCTYPE from a byte search."""
-    bomb = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">]>'
-            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
-            '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>&a;</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>')
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        z.writestr("word/document.xml", bomb.encode("utf-16"))
-    path = tmp_path / "bomb16.docx"
-    path.write_bytes(out.getvalue())
-    with pytest.raises(CaseError) as caught:
-        read_table(path)
-    assert "entities" in str(caught.value)
 
 
 def test_a_header_repeated_after_a_title_row_is_left_out(tmp_path: Path) -> None:

@@ -618,28 +618,22 @@ def test_a_combined_label_of_a_year_only_hearing_gives_no_month() -> None:
     assert combined == ["Review × 2"]
 
 
-def test_a_shared_label_gives_the_months_recorded_not_the_middle_days() -> None:
-    """Reviews recorded as 'Jan–Apr 2017', '2 May 2017' and 'Jun–Nov 2017' share 'Jan–Nov 2017': from the
-    earliest recorded start to the latest recorded end (the middle days would say 'Mar–Aug 2017')."""
+@pytest.mark.parametrize(("dates", "label"), [
+    # from the earliest recorded start to the latest recorded end (the middle days would say 'Mar–Aug 2017')
+    (("2017-01/2017-04", "2017-05-02", "2017-06/2017-11"), "LAAC reviews × 3, Jan–Nov 2017"),
+    # '2017–2018' gives no month at either end: the count alone ('Mar–Dec 2017' came from middle days)
+    (("2017-01/2017-04", "2017-06-02", "2017/2018"), "LAAC reviews × 3"),
+])
+def test_a_shared_label_gives_the_months_recorded_not_the_middle_days(dates: tuple[str, ...], label: str) -> None:
+    """Reviews recorded as 'Jan–Apr 2017', '2 May 2017' and 'Jun–Nov 2017' share 'Jan–Nov 2017'; with an
+    interval of years among them, the shared label says how many."""
     events: list[dict[str, Any]] = [
         {"kind": "meeting", "type": "laac_review", "date": d, "label": f"LAAC review: plan {i} agreed with the family",
-         "id": f"r{i}"} for i, d in enumerate(("2017-01/2017-04", "2017-05-02", "2017-06/2017-11"))]
+         "id": f"r{i}"} for i, d in enumerate(dates)]
     case = make_case(events, born="2010-01-01", as_of="2019-01-01")
     scene = layout(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=WIDTH,
                    policy=Policy(max_tiers=0))
-    assert [t.text for t in scene.texts() if t.cls == "combined-label"] == ["LAAC reviews × 3, Jan–Nov 2017"]
-
-
-def test_a_shared_label_with_an_interval_of_years_says_the_count_alone() -> None:
-    """'2017–2018' gives no month at either end: the shared label says how many ('Mar–Dec 2017' came from
-    the middle days of 'Jan–Apr 2017' and '2017–2018')."""
-    events: list[dict[str, Any]] = [
-        {"kind": "meeting", "type": "laac_review", "date": d, "label": f"LAAC review: plan {i} agreed with the family",
-         "id": f"r{i}"} for i, d in enumerate(("2017-01/2017-04", "2017-06-02", "2017/2018"))]
-    case = make_case(events, born="2010-01-01", as_of="2019-01-01")
-    scene = layout(case, facts=compute_facts(case), theme=T, metrics=default_metrics(), width=WIDTH,
-                   policy=Policy(max_tiers=0))
-    assert [t.text for t in scene.texts() if t.cls == "combined-label"] == ["LAAC reviews × 3"]
+    assert [t.text for t in scene.texts() if t.cls == "combined-label"] == [label]
 
 
 def _moves_of(scene: Scene) -> list[tuple[Marker, Line]]:

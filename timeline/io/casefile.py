@@ -66,7 +66,8 @@ def _event_lines(event: AnyEvent) -> list[str]:
 def _comment_text(text: str) -> str:
     """A comment's words on one line, printable characters only: a line break would end the comment, and a
     control or text-direction character (from a column heading, say) makes YAML refuse the file or shows
-    the words in another order than they are read."""
+    the words in another order than they are read. Not `problems.visible`, which escapes the characters a
+    terminal hides but leaves some YAML refuses (U+FFFE, U+FFFF): here every unprintable one goes."""
     return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 

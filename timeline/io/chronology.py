@@ -1421,8 +1421,8 @@ def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str
             why = f"from the column '{shorten(described[0])}' beside the heading \"{shorten(text)}\": a guess, check it"
             decided, _ = _event_label(described[1], [])
             row.decided_labels.update({(g.kind, g.type): decided for g in more if decided})
-            return [(known[0].kind, known[0].type, known[0].why, known[0].confident),
-                    *((g.kind, g.type, f"{g.why}, {why}", False) for g in more)], court, together_ends
+            return [*_guesses(known[:1]), *((g.kind, g.type, f"{g.why}, {why}", False) for g in more)], court, \
+                together_ends
         ends = _union_ends(ends, together_ends)  # "Children's Hearing" / "CSO terminated": the CSO ends
     if known:
         return _guesses(known), court, ends

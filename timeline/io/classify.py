@@ -63,7 +63,6 @@ _BREAK = ""
 _ORDER_CHANGED = frozenset({"varied", "variation"})
 # Words that a hearing or meeting sat, beside a word that it did not ("postponed from 3/2, held 10/2").
 _SAT_WORDS = frozenset({"held", "sat", "reconvened"})
-_NOT_WORDS = frozenset({"not", "never", "wasnt", "werent", "isnt", "no"})  # "not held" is no sitting
 
 
 # ---------------------------------------------------------------- public results
@@ -656,8 +655,12 @@ class _Statement:
         then it is read as the sitting, a guess (`_sitting`), not as one that did not sit."""
         cues = {k for x in self.ms if x.what.family == "not_held" for k in range(x.i, x.j)}  # "not held"
         reach = range(max(0, m.i - UNSURE_REACH), min(len(self.toks), m.j + 3 * UNSURE_REACH))
-        return any(self.toks[k].norm in _SAT_WORDS and k not in cues
-                   and not (k > 0 and self.toks[k - 1].norm in _NOT_WORDS) for k in reach)
+        return any(self.toks[k].norm in _SAT_WORDS and k not in cues and not self._negated(k) for k in reach)
+
+    def _negated(self, k: int) -> bool:
+        """Whether the word before token `k` is a negation of the words file ("not held", "wasn't held")."""
+        before = self.words.index.get((self.toks[k - 1].norm,)) if k > 0 else None
+        return before is not None and before.family == "negation"
 
     def said(self, m: _Match, extend: bool = False) -> str:
         """The words of `m` as written; `extend`: with the verb that says an order was made ("ICSO made")."""
