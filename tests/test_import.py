@@ -865,3 +865,13 @@ def test_a_comment_never_carries_a_control_character(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "# row 2: a guess" in text and "\x80" not in text and "\u202e" not in text
+
+
+def test_details_that_narrow_a_heading_keep_it(tmp_path: Path) -> None:
+    """'Children's hearing' with Details 'Grounds put to parents - not accepted': a grounds hearing, which
+    sat. Read together they name the narrower hearing, not the heading's, and the row was called a hearing
+    that did not take place (a life event): a hearing lost."""
+    csv = write(tmp_path, "Date,What happened,Details of event\n"
+                "10/04/2019,Children's hearing,Grounds put to parents - not accepted; referred to sheriff\n")
+    events = import_file(csv, name="Lily", dob="02/02/2017").case.events
+    assert [e.kind for e in events] == ["hearing"]

@@ -1403,8 +1403,11 @@ def _read_guesses(row: _RowRead, hints: _Hints, text: str, notes: list[tuple[str
         # register"): when the two read together no longer state it, it ended or did not happen
         together, _, together_ends = read(f"{text} - {described[1]}")
         heading = (known[0].kind, known[0].type)
-        if (all((g.kind, g.type) != heading for g in together)
-                or any(g.did_not_sit == heading for g in read(described[1])[0])):  # "Second review - cancelled"
+        # undone: nothing of the heading's kind is left ("Removed from CP register"), or the Details say that
+        # sitting did not sit ("Second review - cancelled"); a narrower one ("Children's hearing" / "Grounds
+        # not accepted": a grounds hearing) still sat
+        if (all(g.kind != heading[0] for g in together)
+                or any(g.did_not_sit == heading for g in (*together, *read(described[1])[0]))):
             row.report.notes.append(f"the column '{shorten(described[0])}' says more of \"{shorten(text)}\" "
                                     f"(\"{shorten(described[1])}\"): read together, they no longer say "
                                     f"{a_or_an(known[0].kind)} {known[0].kind} took place or began; kept as a life "
